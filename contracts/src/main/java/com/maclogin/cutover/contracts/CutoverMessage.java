@@ -1,0 +1,25 @@
+package com.maclogin.cutover.contracts;
+
+import java.time.Instant;
+
+/**
+ * What every Kafka message of this product carries. Messages are keyed by {@link #leaseId()} so that one lease's
+ * traffic stays ordered on one partition.
+ */
+public interface CutoverMessage {
+
+    /** Schema version written by this build. Consumers refuse messages with a higher major version. */
+    int SCHEMA_VERSION = 1;
+
+    /** Unique id of this message; consumers that write remember it (inbox) so a redelivery has no effect. */
+    String messageId();
+
+    String cutoverId();
+
+    /** Kafka record key. */
+    String leaseId();
+
+    Instant timestamp();
+
+    int schemaVersion();
+}

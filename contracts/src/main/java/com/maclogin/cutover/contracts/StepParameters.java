@@ -1,0 +1,29 @@
+package com.maclogin.cutover.contracts;
+
+import java.util.Map;
+
+/**
+ * Validated parameters of a step. Every field is optional; which ones a step needs is checked by the worker, which
+ * refuses a command that lacks them or carries values outside the allow-lists of {@link Validation}.
+ *
+ * @param candidateVersion  version to install (OpenClaw calendar version or semver)
+ * @param previousVersion   version found by the inventory gate
+ * @param ticketId          change ticket, written into the freeze marker
+ * @param tag               release tag, {@code oc-cutover-YYYYMMDD}
+ * @param expectedSha256    hashes recorded by the inventory gate, by artifact name ({@code plist}, {@code package})
+ * @param validationSeconds length of the validation window
+ * @param probeIntervalMillis interval between probe rounds in the validation window
+ */
+public record StepParameters(
+        String candidateVersion,
+        String previousVersion,
+        String ticketId,
+        String tag,
+        Map<String, String> expectedSha256,
+        Integer validationSeconds,
+        Integer probeIntervalMillis) {
+
+    public static StepParameters none() {
+        return new StepParameters(null, null, null, null, Map.of(), null, null);
+    }
+}

@@ -1,0 +1,45 @@
+package com.maclogin.cutover.contracts;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Topic names. {@code contracts/asyncapi.yaml} documents each; {@code AsyncApiDriftTest} keeps the two equal. */
+public final class Topics {
+
+    /** Step commands ({@link RunStep}) for one region: {@code cutover.steps.hk}, ... */
+    public static final String STEP_COMMANDS_PREFIX = "cutover.steps.";
+    /** Results ({@link StepResult}) of commands sent by the orchestrator. */
+    public static final String STEP_RESULTS = "cutover.step-results";
+    /** Results ({@link StepResult}) of commands sent by rollback-service. */
+    public static final String ROLLBACK_STEP_RESULTS = "rollback.step-results";
+    /** Rollback requests ({@link RollbackRequested}) from operators or from breached triggers. */
+    public static final String ROLLBACK_REQUESTS = "cutover.rollbacks";
+    /** Lifecycle events ({@link CutoverEvent}) consumed by notifier-service and the orchestrator. */
+    public static final String EVENTS = "cutover.events";
+
+    private Topics() {
+    }
+
+    public static String stepCommands(Region region) {
+        return STEP_COMMANDS_PREFIX + region.suffix();
+    }
+
+    /** Every topic this product uses. */
+    public static List<String> all() {
+        List<String> all = new ArrayList<>();
+        for (Region r : Region.values()) {
+            all.add(stepCommands(r));
+        }
+        all.add(STEP_RESULTS);
+        all.add(ROLLBACK_STEP_RESULTS);
+        all.add(ROLLBACK_REQUESTS);
+        all.add(EVENTS);
+        return Collections.unmodifiableList(all);
+    }
+
+    /** Reply topics a worker may publish to; anything else in {@link RunStep#replyTo()} is refused. */
+    public static boolean isReplyTopic(String topic) {
+        return STEP_RESULTS.equals(topic) || ROLLBACK_STEP_RESULTS.equals(topic);
+    }
+}

@@ -1,0 +1,38 @@
+package com.maclogin.cutover.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonRoundTripTest {
+
+    @Test
+    void runStepSurvivesJsonRoundTripWithInstantsAsIsoStrings() {
+        RunStep step = new RunStep("m1", "c1", "hk-1", Instant.parse("2026-11-25T10:00:00Z"), 1, 3, StepKind.SNAPSHOT, 1,
+                RunStep.idempotencyKey("c1", StepKind.SNAPSHOT, 1), Topics.STEP_RESULTS,
+                new LeaseTarget(Region.HK, "127.0.0.1", 2201, "lease", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI", 18789),
+                new StepParameters("2026.9.6", "2026.9.5", "CHG-1", "oc-cutover-20261125", Map.of("plist", "ab"), 30, 1000),
+                Instant.parse("2026-11-25T10:05:00Z"));
+        String json = Json.write(step);
+        assertThat(json).contains("\"timestamp\":\"2026-11-25T10:00:00Z\"").contains("\"idempotencyKey\":\"c1:SNAPSHOT:1\"");
+        assertThat(Json.read(json, RunStep.class)).isEqualTo(step);
+    }
+
+    @Test
+    void unknownFieldsFromANewerProducerAreIgnored() {
+        StepResult r = new StepResult("m", "c", "l", Instant.EPOCH, 1, 1, StepKind.RELOAD, 1, "k", "cm",
+                StepOutcome.SUCCEEDED, null, Map.of("a", "b"), List.of(Evidence.of("x", "true", 0, "")), 5, "w");
+        String json = Json.write(r).replace("{\"messageId\"", "{\"futureField\":42,\"messageId\"");
+        assertThat(Json.read(json, StepResult.class)).isEqualTo(r);
+    }
+
+    @Test
+    void malformedJsonIsReportedWithTheTypeName() {
+        assertThatThrownBy(() -> Json.read("{not json", RunStep.class))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RunStep");
+    }
+}
