@@ -11,7 +11,9 @@ fi
 if [ -z "${JAVA:-}" ]; then echo "no JDK found: install openjdk-17-jdk" >&2; exit 1; fi
 for tool in node curl shasum lsof tar; do
   if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "missing '$tool' (the simulated leases need it): run .ci/install-prereqs.sh" >&2; exit 1
+    echo "missing '$tool' (the simulated leases need it): installing prerequisites" >&2
+    "$(dirname "${BASH_SOURCE[0]}")/../.ci/install-prereqs.sh"
+    break
   fi
 done
 export JAVA
