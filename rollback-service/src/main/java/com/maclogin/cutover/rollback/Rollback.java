@@ -1,0 +1,121 @@
+package com.maclogin.cutover.rollback;
+
+import com.maclogin.cutover.contracts.Region;
+import com.maclogin.cutover.contracts.StepKind;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/**
+ * The rollback of one cutover: what to restore (copied from the RollbackRequested, so nothing else is needed) and
+ * which command is outstanding. One row per cutover; a request with a higher epoch supersedes the row's content.
+ */
+@Entity
+@Table(name = "rollback")
+public class Rollback extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "cutover_id", nullable = false, unique = true)
+    public String cutoverId;
+
+    @Column(name = "lease_id", nullable = false)
+    public String leaseId;
+
+    @Enumerated(EnumType.STRING)
+    public Region region;
+
+    @Column(nullable = false)
+    public long epoch;
+
+    @Column(name = "request_message_id")
+    public String requestMessageId;
+
+    @Column(name = "requested_by")
+    public String requestedBy;
+
+    public String reason;
+
+    @Column(name = "ticket_id")
+    public String ticketId;
+
+    @Column(name = "rollback_owner")
+    public String rollbackOwner;
+
+    /** {@link com.maclogin.cutover.contracts.LeaseTarget} as JSON. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "target")
+    public String target;
+
+    @Column(name = "previous_version")
+    public String previousVersion;
+
+    @Column(name = "candidate_version")
+    public String candidateVersion;
+
+    @Column(name = "expected_plist_sha256")
+    public String expectedPlistSha256;
+
+    @Column(name = "expected_package_sha256")
+    public String expectedPackageSha256;
+
+    @Column(name = "found_plist_sha256")
+    public String foundPlistSha256;
+
+    @Column(name = "found_package_sha256")
+    public String foundPackageSha256;
+
+    @Column(name = "found_gateway_version")
+    public String foundGatewayVersion;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public RollbackState state;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "current_step")
+    public StepKind currentStep;
+
+    @Column(name = "current_command_id")
+    public String currentCommandId;
+
+    @Column(name = "current_idempotency_key")
+    public String currentIdempotencyKey;
+
+    @Column(name = "command_deadline")
+    public Instant commandDeadline;
+
+    /** Attempt number of the outstanding command's idempotency key; grows across epochs so keys never repeat. */
+    @Column(nullable = false)
+    public int attempt;
+
+    /** RESTORE attempts made in the current epoch. */
+    @Column(name = "restore_attempts", nullable = false)
+    public int restoreAttempts;
+
+    @Column(name = "failure_reason")
+    public String failureReason;
+
+    @Column(name = "requested_at", nullable = false)
+    public Instant requestedAt;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+}

@@ -1,0 +1,74 @@
+package com.maclogin.cutover.rollback.service;
+
+import com.maclogin.cutover.contracts.StepKind;
+import com.maclogin.cutover.contracts.StepOutcome;
+
+/** Every sentence rollback-service writes to logs, stored status, audit and events, in one place. */
+public final class RollbackReasons {
+
+    /** Fact names read from a RESTORE {@code StepResult}. */
+    public static final String FACT_PLIST_SHA256 = "plistSha256";
+    public static final String FACT_PACKAGE_SHA256 = "packageSha256";
+    public static final String FACT_GATEWAY_VERSION = "gatewayVersion";
+    /** Alternative name for the running version, read when {@link #FACT_GATEWAY_VERSION} is absent. */
+    public static final String FACT_RUNNING_VERSION = "runningVersion";
+
+    /** Keys of {@code expectedSha256} in RollbackRequested and StepParameters. */
+    public static final String HASH_PLIST = "plist";
+    public static final String HASH_PACKAGE = "package";
+
+    public static final String DUPLICATE_REQUEST = "duplicate rollback request for the same epoch ignored";
+    public static final String STALE_REQUEST = "rollback request with an older epoch ignored";
+    public static final String DUPLICATE_MESSAGE = "message already processed (inbox)";
+    public static final String NO_ROLLBACK = "no rollback recorded for this cutover";
+    public static final String ALREADY_FINISHED = "rollback already finished";
+    public static final String UNEXPECTED_KIND = "result of a step this service did not send";
+    public static final String DEADLINE_PASSED = "no result before the command deadline";
+
+    private RollbackReasons() {
+    }
+
+    public static String rolledBack(String previousVersion) {
+        return "restored " + previousVersion + ", hashes verified, health green";
+    }
+
+    public static String invalidRequest(String problem) {
+        return "rollback request is not usable: " + problem;
+    }
+
+    public static String hashMismatch(String artifact, String expected, String found) {
+        return artifact + " hash mismatch after restore: expected " + expected + ", found " + found;
+    }
+
+    public static String factMissing(String fact) {
+        return "worker reported no " + fact + " after restore";
+    }
+
+    public static String versionMismatch(String expected, String found) {
+        return "gateway runs " + found + " after restore, expected " + expected;
+    }
+
+    public static String refused(StepKind kind, String workerReason) {
+        return kind + " refused by the worker: " + orUnknown(workerReason);
+    }
+
+    public static String attemptsExhausted(StepOutcome outcome, int attempts, String workerReason) {
+        return "RESTORE " + outcome + " after " + attempts + " attempt(s): " + orUnknown(workerReason);
+    }
+
+    public static String validateFailed(StepOutcome outcome, String workerReason) {
+        return "health check of the restored version " + outcome + ": " + orUnknown(workerReason);
+    }
+
+    public static String staleEpoch(long resultEpoch, long rollbackEpoch) {
+        return "result for epoch " + resultEpoch + " ignored, rollback is at epoch " + rollbackEpoch;
+    }
+
+    public static String keyMismatch(String resultKey, String expectedKey) {
+        return "result for " + resultKey + " ignored, waiting for " + expectedKey;
+    }
+
+    private static String orUnknown(String s) {
+        return s == null || s.isBlank() ? "no reason given" : s;
+    }
+}

@@ -1,0 +1,150 @@
+package com.maclogin.cutover.rollback.service;
+
+import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_GATEWAY_VERSION;
+import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_PACKAGE_SHA256;
+import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_PLIST_SHA256;
+import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_RUNNING_VERSION;
+import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PACKAGE;
+import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PLIST;
+
+import com.maclogin.cutover.contracts.RollbackRequested;
+import com.maclogin.cutover.contracts.StepKind;
+import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.Validation;
+import com.maclogin.cutover.rollback.RollbackState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The rollback's decisions as pure functions: no database, no Kafka, no clock. Tested as tables. */
+public final class RollbackRules {
+
+    private RollbackRules() {
+    }
+
+    /** What to do with a RollbackRequested given the epoch already recorded for its cutover (null: none). */
+    public enum RequestDecision { START, DUPLICATE, STALE, SUPERSEDE }
+
+    public static RequestDecision onRequest(Long recordedEpoch, long requestEpoch) {
+        if (recordedEpoch == null) {
+            return RequestDecision.START;
+        }
+        if (requestEpoch == recordedEpoch) {
+            return RequestDecision.DUPLICATE;
+        }
+        return requestEpoch > recordedEpoch ? RequestDecision.SUPERSEDE : RequestDecision.STALE;
+    }
+
+    /** Why a request cannot drive a verified restore, or null when it can. */
+    public static String requestProblem(RollbackRequested r) {
+        List<String> problems = new ArrayList<>();
+        if (r.target() == null || r.target().region() == null) {
+            problems.add("target with region is required");
+        }
+        String v = Validation.version(r.previousVersion());
+        if (v != null) {
+            problems.add("previous " + v);
+        }
+        Map<String, String> hashes = r.expectedSha256() == null ? Map.of() : r.expectedSha256();
+        for (String key : List.of(HASH_PLIST, HASH_PACKAGE)) {
+            String h = Validation.sha256(hashes.get(key));
+            if (h != null) {
+                problems.add("expected " + key + " " + h);
+            }
+        }
+        return problems.isEmpty() ? null : String.join("; ", problems);
+    }
+
+    /** What the RESTORE result says about the restored files and the running version. */
+    public record Verification(boolean verified, String reason, String foundPlistSha256, String foundPackageSha256,
+                               String foundVersion) {
+    }
+
+    /**
+     * Checks the facts of a successful RESTORE: both hashes must be reported and equal the inventory gate's, and the
+     * running version, when reported, must be the previous version. Every mismatch is named in the reason.
+     */
+    public static Verification verifyRestore(String expectedPlist, String expectedPackage, String previousVersion,
+                                             Map<String, String> facts) {
+        Map<String, String> f = facts == null ? Map.of() : facts;
+        String plist = f.get(FACT_PLIST_SHA256);
+        String pkg = f.get(FACT_PACKAGE_SHA256);
+        String version = f.get(FACT_GATEWAY_VERSION);
+        if (version == null || version.isBlank()) {
+            version = f.get(FACT_RUNNING_VERSION);
+        }
+        List<String> problems = new ArrayList<>();
+        checkHash(problems, HASH_PLIST, FACT_PLIST_SHA256, expectedPlist, plist);
+        checkHash(problems, HASH_PACKAGE, FACT_PACKAGE_SHA256, expectedPackage, pkg);
+        if (version != null && !version.isBlank() && !version.trim().equals(previousVersion)) {
+            problems.add(RollbackReasons.versionMismatch(previousVersion, version.trim()));
+        }
+        return new Verification(problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems),
+                plist, pkg, version);
+    }
+
+    private static void checkHash(List<String> problems, String artifact, String fact, String expected, String found) {
+        if (found == null || found.isBlank()) {
+            problems.add(RollbackReasons.factMissing(fact));
+        } else if (!found.trim().equalsIgnoreCase(expected)) {
+            problems.add(RollbackReasons.hashMismatch(artifact, expected, found.trim()));
+        }
+    }
+
+    /** Next move after a result that matches the outstanding command. */
+    public enum Action {
+        /** Restore verified: run the health window on the restored version. */
+        SEND_VALIDATE,
+        /** Restore failed or timed out and attempts remain: send RESTORE again with a new idempotency key. */
+        RETRY_RESTORE,
+        /** Health window passed: the rollback is done. */
+        ROLLED_BACK,
+        /** The lease needs a human. */
+        ROLLBACK_FAILED
+    }
+
+    public record Decision(Action action, RollbackState nextState, String reason) {
+    }
+
+    /**
+     * @param restoreAttempts RESTORE attempts made in this epoch, including the one answered
+     * @param verification    result of {@link #verifyRestore} for a SUCCEEDED RESTORE, else ignored
+     */
+    public static Decision onResult(StepKind kind, StepOutcome outcome, String workerReason, int restoreAttempts,
+                                    int maxAttempts, Verification verification, String previousVersion) {
+        if (outcome == StepOutcome.REFUSED) {
+            return fail(RollbackReasons.refused(kind, workerReason));
+        }
+        if (kind == StepKind.RESTORE) {
+            if (outcome == StepOutcome.SUCCEEDED) {
+                return verification != null && verification.verified()
+                        ? new Decision(Action.SEND_VALIDATE, RollbackState.VALIDATING, null)
+                        : fail(verification == null ? RollbackReasons.factMissing(FACT_PLIST_SHA256) : verification.reason());
+            }
+            return restoreAttempts < maxAttempts
+                    ? new Decision(Action.RETRY_RESTORE, RollbackState.RESTORING, RollbackReasons.attemptsExhausted(outcome, restoreAttempts, workerReason))
+                    : fail(RollbackReasons.attemptsExhausted(outcome, restoreAttempts, workerReason));
+        }
+        if (kind == StepKind.VALIDATE) {
+            return outcome == StepOutcome.SUCCEEDED
+                    ? new Decision(Action.ROLLED_BACK, RollbackState.ROLLED_BACK, RollbackReasons.rolledBack(previousVersion))
+                    : fail(RollbackReasons.validateFailed(outcome, workerReason));
+        }
+        return fail(RollbackReasons.UNEXPECTED_KIND + ": " + kind);
+    }
+
+    private static Decision fail(String reason) {
+        return new Decision(Action.ROLLBACK_FAILED, RollbackState.ROLLBACK_FAILED, reason);
+    }
+
+    /** Why a result does not answer the outstanding command (older epoch, other idempotency key), or null if it does. */
+    public static String mismatch(long rollbackEpoch, String outstandingKey, long resultEpoch, String resultKey) {
+        if (resultEpoch != rollbackEpoch) {
+            return RollbackReasons.staleEpoch(resultEpoch, rollbackEpoch);
+        }
+        if (outstandingKey == null || !outstandingKey.equals(resultKey)) {
+            return RollbackReasons.keyMismatch(resultKey, outstandingKey);
+        }
+        return null;
+    }
+}

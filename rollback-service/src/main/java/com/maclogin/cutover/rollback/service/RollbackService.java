@@ -1,0 +1,310 @@
+package com.maclogin.cutover.rollback.service;
+
+import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PACKAGE;
+import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PLIST;
+
+import com.maclogin.cutover.contracts.CutoverEventType;
+import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.RollbackRequested;
+import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepKind;
+import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepResult;
+import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.rollback.Rollback;
+import com.maclogin.cutover.rollback.RollbackAudit;
+import com.maclogin.cutover.rollback.RollbackState;
+import com.maclogin.cutover.rollback.config.RollbackConfig;
+import com.maclogin.cutover.rollback.repository.InboxRepository;
+import com.maclogin.cutover.rollback.repository.RollbackAuditRepository;
+import com.maclogin.cutover.rollback.repository.RollbackRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rollback saga: RESTORE (retried) → verify hashes and version → VALIDATE → ROLLED_BACK, or ROLLBACK_FAILED. Every
+ * state change, its outbox messages and its audit line commit in one transaction.
+ */
+@ApplicationScoped
+public class RollbackService {
+
+    private final RollbackRepository rollbacks;
+    private final RollbackAuditRepository audit;
+    private final InboxRepository inbox;
+    private final OutboxWriter outbox;
+    private final RollbackConfig config;
+    private final MeterRegistry metrics;
+
+    public RollbackService(RollbackRepository rollbacks, RollbackAuditRepository audit, InboxRepository inbox,
+                           OutboxWriter outbox, RollbackConfig config, MeterRegistry metrics) {
+        this.rollbacks = rollbacks;
+        this.audit = audit;
+        this.inbox = inbox;
+        this.outbox = outbox;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    @Transactional
+    public void onRollbackRequested(RollbackRequested req) {
+        if (req.messageId() == null || req.cutoverId() == null || req.leaseId() == null) {
+            Log.warnf("RollbackRequested without messageId, cutoverId or leaseId dropped (cutover %s, lease %s)",
+                    req.cutoverId(), req.leaseId());
+            return;
+        }
+        if (!inbox.firstDelivery(req.messageId(), Topics.ROLLBACK_REQUESTS)) {
+            Log.infof("cutover %s lease %s: RollbackRequested %s already processed", req.cutoverId(), req.leaseId(),
+                    req.messageId());
+            return;
+        }
+        Optional<Rollback> existing = rollbacks.lockByCutoverId(req.cutoverId());
+        Instant now = Instant.now();
+        switch (RollbackRules.onRequest(existing.map(r -> r.epoch).orElse(null), req.epoch())) {
+            case DUPLICATE -> record(existing.get(), "REQUEST_IGNORED", existing.get().state, null, null,
+                    req.messageId(), RollbackReasons.DUPLICATE_REQUEST);
+            case STALE -> record(existing.get(), "REQUEST_IGNORED", existing.get().state, null, null,
+                    req.messageId(), RollbackReasons.STALE_REQUEST + " (" + req.epoch() + ")");
+            case START -> {
+                Rollback rb = new Rollback();
+                rb.createdAt = now;
+                rb.attempt = 0;
+                start(rb, req, now, "REQUESTED", null);
+            }
+            case SUPERSEDE -> {
+                Rollback rb = existing.get();
+                start(rb, req, now, "SUPERSEDED", rb.state);
+            }
+        }
+    }
+
+    private void start(Rollback rb, RollbackRequested req, Instant now, String action, RollbackState from) {
+        long previousEpoch = rb.epoch;
+        rb.cutoverId = req.cutoverId();
+        rb.leaseId = req.leaseId();
+        rb.region = req.target() == null ? null : req.target().region();
+        rb.epoch = req.epoch();
+        rb.requestMessageId = req.messageId();
+        rb.requestedBy = req.requestedBy();
+        rb.reason = req.reason();
+        rb.ticketId = req.ticketId();
+        rb.rollbackOwner = req.rollbackOwner();
+        rb.target = req.target() == null ? null : Json.write(req.target());
+        rb.previousVersion = req.previousVersion();
+        rb.candidateVersion = req.candidateVersion();
+        Map<String, String> hashes = req.expectedSha256() == null ? Map.of() : req.expectedSha256();
+        rb.expectedPlistSha256 = hashes.get(HASH_PLIST);
+        rb.expectedPackageSha256 = hashes.get(HASH_PACKAGE);
+        rb.foundPlistSha256 = null;
+        rb.foundPackageSha256 = null;
+        rb.foundGatewayVersion = null;
+        rb.failureReason = null;
+        rb.finishedAt = null;
+        rb.requestedAt = req.timestamp() == null ? now : req.timestamp();
+        rb.updatedAt = now;
+        rb.attempt = rb.attempt + 1; // never reuse an idempotency key, not even across epochs
+        rb.restoreAttempts = 1;
+        rb.state = RollbackState.RESTORING;
+        if (rb.id == null) {
+            rollbacks.persist(rb);
+        }
+        record(rb, action, from, null, null, req.messageId(),
+                (from == null ? "" : "epoch " + previousEpoch + " superseded by " + req.epoch() + "; ")
+                        + "requested by " + req.requestedBy() + ": " + req.reason());
+        outbox.enqueue(Topics.EVENTS, RollbackMessages.event(rb, CutoverEventType.ROLLBACK_STARTED, req.reason(), now));
+        metrics.counter("rollback.requests", "decision", from == null ? "start" : "supersede").increment();
+
+        String problem = RollbackRules.requestProblem(req);
+        if (problem != null) {
+            finishFailed(rb, RollbackReasons.invalidRequest(problem), null, null, req.messageId(), now);
+            return;
+        }
+        sendRestore(rb, now);
+    }
+
+    private void sendRestore(Rollback rb, Instant now) {
+        RunStep cmd = RollbackMessages.restore(rb, now, config.restoreTimeout());
+        setOutstanding(rb, cmd);
+        outbox.enqueue(Topics.stepCommands(rb.region), cmd);
+        record(rb, "RESTORE_SENT", rb.state, StepKind.RESTORE, null, cmd.messageId(),
+                "attempt " + rb.restoreAttempts + " of " + config.maxAttempts() + ", key " + cmd.idempotencyKey());
+        Log.infof("cutover %s lease %s: RESTORE sent to %s (epoch %d, key %s, restoring %s)", rb.cutoverId, rb.leaseId,
+                Topics.stepCommands(rb.region), rb.epoch, cmd.idempotencyKey(), rb.previousVersion);
+    }
+
+    private void sendValidate(Rollback rb, Instant now) {
+        RunStep cmd = RollbackMessages.validate(rb, now, config.verify().window(), config.verify().probeInterval(),
+                config.verify().deadlineMargin());
+        setOutstanding(rb, cmd);
+        outbox.enqueue(Topics.stepCommands(rb.region), cmd);
+        record(rb, "VALIDATE_SENT", rb.state, StepKind.VALIDATE, null, cmd.messageId(),
+                "window " + cmd.parameters().validationSeconds() + " s, probe every "
+                        + cmd.parameters().probeIntervalMillis() + " ms");
+        Log.infof("cutover %s lease %s: VALIDATE sent (epoch %d, window %d s)", rb.cutoverId, rb.leaseId, rb.epoch,
+                cmd.parameters().validationSeconds());
+    }
+
+    private static void setOutstanding(Rollback rb, RunStep cmd) {
+        rb.currentStep = cmd.kind();
+        rb.currentCommandId = cmd.messageId();
+        rb.currentIdempotencyKey = cmd.idempotencyKey();
+        rb.commandDeadline = cmd.deadline();
+    }
+
+    // ---------------------------------------------------------------- results
+
+    @Transactional
+    public void onStepResult(StepResult res) {
+        if (res.messageId() == null || res.cutoverId() == null) {
+            Log.warnf("StepResult without messageId or cutoverId dropped (lease %s)", res.leaseId());
+            return;
+        }
+        if (!inbox.firstDelivery(res.messageId(), Topics.ROLLBACK_STEP_RESULTS)) {
+            Log.infof("cutover %s lease %s: StepResult %s already processed", res.cutoverId(), res.leaseId(),
+                    res.messageId());
+            return;
+        }
+        Optional<Rollback> found = rollbacks.lockByCutoverId(res.cutoverId());
+        if (found.isEmpty()) {
+            RollbackAudit a = auditLine(null, res.cutoverId(), res.leaseId(), res.epoch(), "RESULT_IGNORED", null, null,
+                    res.kind(), res.attempt(), res.outcome(), res.messageId(), RollbackReasons.NO_ROLLBACK);
+            audit.persist(a);
+            Log.warnf("cutover %s lease %s: %s result ignored: %s", res.cutoverId(), res.leaseId(), res.kind(),
+                    RollbackReasons.NO_ROLLBACK);
+            return;
+        }
+        Rollback rb = found.get();
+        String mismatch = rb.state.terminal() ? RollbackReasons.ALREADY_FINISHED
+                : RollbackRules.mismatch(rb.epoch, rb.currentIdempotencyKey, res.epoch(), res.idempotencyKey());
+        if (mismatch != null) {
+            record(rb, "RESULT_IGNORED", rb.state, res.kind(), res.outcome(), res.messageId(), mismatch);
+            Log.infof("cutover %s lease %s: %s %s ignored: %s", rb.cutoverId, rb.leaseId, res.kind(), res.outcome(),
+                    mismatch);
+            return;
+        }
+        handle(rb, res.kind(), res.outcome(), res.reason(), res.facts(), res.messageId(), Instant.now());
+    }
+
+    /** Watchdog entry: the outstanding command of this cutover is overdue; handle it as TIMED_OUT. */
+    @Transactional
+    public void onDeadlinePassed(String cutoverId, Instant cutoff) {
+        Optional<Rollback> found = rollbacks.lockByCutoverId(cutoverId);
+        if (found.isEmpty()) {
+            return;
+        }
+        Rollback rb = found.get();
+        if (rb.state.terminal() || rb.commandDeadline == null || !rb.commandDeadline.isBefore(cutoff)) {
+            return; // answered meanwhile
+        }
+        Log.warnf("cutover %s lease %s: %s %s passed its deadline %s", rb.cutoverId, rb.leaseId, rb.currentStep,
+                rb.currentIdempotencyKey, rb.commandDeadline);
+        handle(rb, rb.currentStep, StepOutcome.TIMED_OUT, RollbackReasons.DEADLINE_PASSED, Map.of(), null, Instant.now());
+    }
+
+    private void handle(Rollback rb, StepKind kind, StepOutcome outcome, String workerReason, Map<String, String> facts,
+                        String messageId, Instant now) {
+        RollbackRules.Verification v = null;
+        if (kind == StepKind.RESTORE && outcome == StepOutcome.SUCCEEDED) {
+            v = RollbackRules.verifyRestore(rb.expectedPlistSha256, rb.expectedPackageSha256, rb.previousVersion, facts);
+            rb.foundPlistSha256 = v.foundPlistSha256();
+            rb.foundPackageSha256 = v.foundPackageSha256();
+            rb.foundGatewayVersion = v.foundVersion();
+            RollbackAudit line = auditLine(rb, rb.cutoverId, rb.leaseId, rb.epoch,
+                    v.verified() ? "RESTORE_VERIFIED" : "RESTORE_VERIFICATION_FAILED", rb.state, rb.state, kind,
+                    rb.attempt, outcome, messageId, v.verified() ? "hashes and version match the inventory gate" : v.reason());
+            line.foundPlistSha256 = v.foundPlistSha256();
+            line.foundPackageSha256 = v.foundPackageSha256();
+            line.foundVersion = v.foundVersion();
+            audit.persist(line);
+        }
+        RollbackRules.Decision d = RollbackRules.onResult(kind, outcome, workerReason, rb.restoreAttempts,
+                config.maxAttempts(), v, rb.previousVersion);
+        rb.updatedAt = now;
+        switch (d.action()) {
+            case SEND_VALIDATE -> {
+                RollbackState from = rb.state;
+                rb.state = RollbackState.VALIDATING;
+                record(rb, "RESTORE_SUCCEEDED", from, kind, outcome, messageId, null);
+                sendValidate(rb, now);
+            }
+            case RETRY_RESTORE -> {
+                record(rb, "RESTORE_RETRY", rb.state, kind, outcome, messageId, d.reason());
+                Log.warnf("cutover %s lease %s: %s, retrying", rb.cutoverId, rb.leaseId, d.reason());
+                rb.attempt++;
+                rb.restoreAttempts++;
+                sendRestore(rb, now);
+            }
+            case ROLLED_BACK -> {
+                RollbackState from = rb.state;
+                rb.state = RollbackState.ROLLED_BACK;
+                rb.finishedAt = now;
+                clearOutstanding(rb);
+                record(rb, "ROLLED_BACK", from, kind, outcome, messageId, d.reason());
+                outbox.enqueue(Topics.EVENTS, RollbackMessages.event(rb, CutoverEventType.ROLLED_BACK, d.reason(), now));
+                metrics.counter("rollback.outcomes", "outcome", "rolled_back").increment();
+                Log.infof("cutover %s lease %s: rolled back (%s)", rb.cutoverId, rb.leaseId, d.reason());
+            }
+            case ROLLBACK_FAILED -> finishFailed(rb, d.reason(), kind, outcome, messageId, now);
+        }
+    }
+
+    private void finishFailed(Rollback rb, String reason, StepKind kind, StepOutcome outcome, String messageId,
+                              Instant now) {
+        RollbackState from = rb.state;
+        rb.state = RollbackState.ROLLBACK_FAILED;
+        rb.failureReason = reason;
+        rb.finishedAt = now;
+        rb.updatedAt = now;
+        clearOutstanding(rb);
+        record(rb, "ROLLBACK_FAILED", from, kind, outcome, messageId, reason);
+        outbox.enqueue(Topics.EVENTS, RollbackMessages.event(rb, CutoverEventType.ROLLBACK_FAILED, reason, now));
+        metrics.counter("rollback.outcomes", "outcome", "failed").increment();
+        Log.errorf("cutover %s lease %s: rollback failed: %s", rb.cutoverId, rb.leaseId, reason);
+    }
+
+    private static void clearOutstanding(Rollback rb) {
+        rb.commandDeadline = null;
+    }
+
+    // ---------------------------------------------------------------- audit
+
+    private void record(Rollback rb, String action, RollbackState from, StepKind kind, StepOutcome outcome,
+                        String messageId, String detail) {
+        audit.persist(auditLine(rb, rb.cutoverId, rb.leaseId, rb.epoch, action, from, rb.state, kind, rb.attempt,
+                outcome, messageId, detail));
+    }
+
+    private static RollbackAudit auditLine(Rollback rb, String cutoverId, String leaseId, Long epoch, String action,
+                                           RollbackState from, RollbackState to, StepKind kind, Integer attempt,
+                                           StepOutcome outcome, String messageId, String detail) {
+        RollbackAudit a = new RollbackAudit();
+        a.rollbackId = rb == null ? null : rb.id;
+        a.cutoverId = cutoverId;
+        a.leaseId = leaseId;
+        a.epoch = epoch;
+        a.at = Instant.now();
+        a.action = action;
+        a.fromState = from;
+        a.toState = to;
+        a.stepKind = kind;
+        a.attempt = attempt;
+        a.outcome = outcome;
+        a.messageId = messageId;
+        a.detail = detail;
+        if (rb != null) {
+            a.expectedPlistSha256 = rb.expectedPlistSha256;
+            a.expectedPackageSha256 = rb.expectedPackageSha256;
+            a.expectedVersion = rb.previousVersion;
+            a.foundPlistSha256 = rb.foundPlistSha256;
+            a.foundPackageSha256 = rb.foundPackageSha256;
+            a.foundVersion = rb.foundGatewayVersion;
+        }
+        return a;
+    }
+}
