@@ -1,0 +1,129 @@
+package com.maclogin.cutover.chatfakes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Slack Web API {@code chat.postMessage}, as the Slack SDK calls it: form-encoded or JSON body, bot token in
+ * {@code Authorization: Bearer} (or the {@code token} parameter). Errors are HTTP 200 with {@code ok:false}, except
+ * rate limiting (HTTP 429 + {@code Retry-After}) and server faults.
+ */
+final class SlackApiHandler implements HttpHandler {
+
+    static final String POST_MESSAGE = "/api/chat.postMessage";
+
+    private final ChatFakes fakes;
+    private final long epochSeconds = Instant.now().getEpochSecond();
+    private final AtomicLong sequence = new AtomicLong();
+
+    SlackApiHandler(ChatFakes fakes) {
+        this.fakes = fakes;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (!path.startsWith("/api/")) {
+                HttpExchanges.json(exchange, 404, Map.of("ok", false, "error", "not_found"));
+                return;
+            }
+            if (!POST_MESSAGE.equals(path)) {
+                HttpExchanges.json(exchange, 200, Map.of("ok", false, "error", "unknown_method"));
+                return;
+            }
+            Map<String, String> params = HttpExchanges.params(exchange);
+            String channel = params.get("channel");
+            String text = params.get("text");
+            String threadTs = blankToNull(params.get("thread_ts"));
+            Instant now = Instant.now();
+
+            int fault = fakes.fault(RecordedMessage.SLACK).take();
+            if (fault != 0) {
+                fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, null, null,
+                        false, fault, fault == 429 ? "ratelimited" : "fatal_error", now));
+                if (fault == 429) {
+                    int retryAfter = fakes.fault(RecordedMessage.SLACK).retryAfterSeconds();
+                    HttpExchanges.json(exchange, 429, Map.of("ok", false, "error", "ratelimited"),
+                            Map.of("Retry-After", String.valueOf(retryAfter)));
+                } else {
+                    HttpExchanges.json(exchange, fault, Map.of("ok", false, "error", "fatal_error"));
+                }
+                return;
+            }
+
+            String error = authError(exchange, params);
+            if (error == null) {
+                if (channel == null || channel.isBlank() || !fakes.slackChannelExists(channel)) {
+                    error = "channel_not_found";
+                } else if ((text == null || text.isBlank()) && params.get("blocks") == null
+                        && params.get("attachments") == null) {
+                    error = "no_text";
+                }
+            }
+            if (error != null) {
+                fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, null, null,
+                        false, 200, error, now));
+                HttpExchanges.json(exchange, 200, Map.of("ok", false, "error", error));
+                return;
+            }
+
+            String ts = epochSeconds + "." + String.format(Locale.ROOT, "%06d", sequence.incrementAndGet() * 100);
+            String channelId = channelId(channel);
+            fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, ts, null,
+                    true, 200, null, now));
+
+            ObjectNode message = HttpExchanges.object();
+            message.put("type", "message");
+            message.put("subtype", "bot_message");
+            message.put("text", text == null ? "" : text);
+            message.put("user", "U0CUTOVERBOT");
+            message.put("bot_id", "B0CUTOVERBOT");
+            message.put("ts", ts);
+            if (threadTs != null) {
+                message.put("thread_ts", threadTs);
+                message.put("parent_user_id", "U0CUTOVERBOT");
+            }
+            ObjectNode body = HttpExchanges.object();
+            body.put("ok", true);
+            body.put("channel", channelId);
+            body.put("ts", ts);
+            body.set("message", message);
+            HttpExchanges.json(exchange, 200, body);
+        } catch (RuntimeException e) {
+            HttpExchanges.json(exchange, 200, Map.of("ok", false, "error", "invalid_arguments"));
+        }
+    }
+
+    private String authError(HttpExchange exchange, Map<String, String> params) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        String token = null;
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = header.substring(7).trim();
+        } else if (params.get("token") != null) {
+            token = params.get("token").trim();
+        }
+        if (token == null || token.isEmpty()) {
+            return "not_authed";
+        }
+        return fakes.slackTokenAccepted(token) ? null : "invalid_auth";
+    }
+
+    /** Slack answers with the channel id; a {@code #name} gets a stable made-up id. */
+    private static String channelId(String channel) {
+        if (channel.startsWith("#")) {
+            return "C" + Integer.toHexString(channel.hashCode() & 0x7fffffff).toUpperCase(Locale.ROOT);
+        }
+        return channel;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}
