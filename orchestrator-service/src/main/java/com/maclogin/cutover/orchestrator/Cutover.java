@@ -1,0 +1,59 @@
+package com.maclogin.cutover.orchestrator;
+
+import com.maclogin.cutover.contracts.Region;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.ColumnTransformer;
+
+/** The saga state of one cutover: state, current step, fencing epoch, the step in flight, request data as JSON. */
+@Entity
+@Table(name = "cutover")
+public class Cutover extends PanacheEntityBase {
+    @Id
+    public String id;
+    @Column(name = "lease_id")
+    public String leaseId;
+    @Enumerated(EnumType.STRING)
+    public Region region;
+    @Enumerated(EnumType.STRING)
+    public CutoverState state;
+    /** Saga step name (a StepKind or COMMUNICATE). */
+    @Column(name = "current_step")
+    public String currentStep;
+    /** Idempotency key of the command whose result the saga waits for; null when none. */
+    @Column(name = "in_flight_key")
+    public String inFlightKey;
+    public long epoch;
+    @Column(name = "candidate_version")
+    public String candidateVersion;
+    @Column(name = "previous_version")
+    public String previousVersion;
+    @Column(name = "ticket_id")
+    public String ticketId;
+    @Column(columnDefinition = "jsonb")
+    @ColumnTransformer(write = "?::jsonb")
+    public String operators;
+    @Column(name = "rollback_owner")
+    public String rollbackOwner;
+    @Column(name = "blast_radius", columnDefinition = "jsonb")
+    @ColumnTransformer(write = "?::jsonb")
+    public String blastRadius;
+    @Column(name = "requested_by")
+    public String requestedBy;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+    /** When the gates passed and the change began (the banner). */
+    @Column(name = "started_at")
+    public Instant startedAt;
+    @Column(name = "ended_at")
+    public Instant endedAt;
+    public String reason;
+}

@@ -1,0 +1,39 @@
+package com.maclogin.cutover.orchestrator;
+
+import com.maclogin.cutover.contracts.LeaseTarget;
+import com.maclogin.cutover.contracts.Region;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A registered rented Mac: only what cannot be discovered over SSH. */
+@Entity
+@Table(name = "lease")
+public class Lease extends PanacheEntityBase {
+    @Id
+    public String id;
+    @Enumerated(EnumType.STRING)
+    public Region region;
+    public String host;
+    @Column(name = "ssh_port")
+    public int sshPort;
+    @Column(name = "ssh_user")
+    public String sshUser;
+    @Column(name = "host_key")
+    public String hostKey;
+    @Column(name = "gateway_port")
+    public int gatewayPort;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    public LeaseTarget target() {
+        return new LeaseTarget(region, host, sshPort, sshUser, hostKey, gatewayPort);
+    }
+}

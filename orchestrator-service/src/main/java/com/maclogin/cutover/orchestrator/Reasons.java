@@ -1,0 +1,65 @@
+package com.maclogin.cutover.orchestrator;
+
+/** Every reason and audit action string the orchestrator writes, in one place, so the same words appear everywhere. */
+public final class Reasons {
+
+    private Reasons() {
+    }
+
+    // audit actions
+    public static final String CUTOVER_REQUESTED = "CUTOVER_REQUESTED";
+    public static final String STEP_SENT = "STEP_SENT";
+    public static final String STEP_RESULT = "STEP_RESULT";
+    public static final String STEP_LOCAL = "STEP_LOCAL";
+    public static final String GATE = "GATE";
+    public static final String RESULT_REFUSED = "RESULT_REFUSED";
+    public static final String RESULT_IGNORED = "RESULT_IGNORED";
+    public static final String EVENT_REFUSED = "EVENT_REFUSED";
+    public static final String STATE = "STATE";
+    public static final String ROLLBACK_REQUESTED = "ROLLBACK_REQUESTED";
+    public static final String ABORT_REQUESTED = "ABORT_REQUESTED";
+    public static final String ROLLBACK_OUTCOME = "ROLLBACK_OUTCOME";
+
+    // actors
+    public static final String ORCHESTRATOR = "orchestrator";
+    public static final String ANONYMOUS = "anonymous";
+    public static final String ROLLBACK_SERVICE = "rollback-service";
+
+    // reasons
+    public static String gatesRefused(String failures) {
+        return "inventory gates refused: " + failures;
+    }
+
+    public static String stepFailed(String kind, Object outcome, String reason) {
+        return "step " + kind + " " + outcome + (reason == null || reason.isBlank() ? "" : ": " + reason);
+    }
+
+    public static String staleEpoch(long got, long current) {
+        return "epoch " + got + " is older than the cutover's epoch " + current;
+    }
+
+    public static String notInFlight(String key, String inFlight) {
+        return "idempotency key " + key + " is not the step in flight (" + (inFlight == null ? "none" : inFlight) + ")";
+    }
+
+    public static String deadlinePassed(Object deadline) {
+        return "no result before the deadline " + deadline;
+    }
+
+    public static String activeCutoverExists(String leaseId, String cutoverId) {
+        return "lease " + leaseId + " already has active cutover " + cutoverId;
+    }
+
+    public static final String USE_ROLLBACK = "the cutover has reached the plist flip; use rollback";
+    public static final String USE_ABORT = "the inventory gate has not passed yet, nothing changed on the lease; use abort";
+    public static final String IDEMPOTENCY_MISMATCH = "Idempotency-Key was already used with a different request body";
+    public static final String UNFREEZE_FAILED_AFTER_END = "unfreeze after the end of the cutover did not succeed";
+
+    public static String notActive(Object state) {
+        return "the cutover is " + state + ", not active";
+    }
+
+    public static String alreadyRollingBack() {
+        return "a rollback is already in progress";
+    }
+}

@@ -1,0 +1,15 @@
+package com.maclogin.cutover.orchestrator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.maclogin.cutover.contracts.Region;
+import com.maclogin.cutover.orchestrator.CutoverState;
+import java.time.Instant;
+import java.util.List;
+
+/** A cutover as the API shows it; {@code steps} and {@code audit} are left out of list responses. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CutoverView(String id, String leaseId, Region region, CutoverState state, String currentStep, long epoch,
+        String candidateVersion, String previousVersion, String ticketId, List<Operator> operators,
+        String rollbackOwner, BlastRadius blastRadius, String requestedBy, Instant createdAt, Instant updatedAt,
+        Instant startedAt, Instant endedAt, String reason, List<StepView> steps, List<AuditView> audit) {
+}

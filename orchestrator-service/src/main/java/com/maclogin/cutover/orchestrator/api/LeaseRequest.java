@@ -1,0 +1,6 @@
+package com.maclogin.cutover.orchestrator.api;
+
+/** Body of {@code POST /api/v1/leases} and one entry of the {@code orchestrator.leases-file} list. */
+public record LeaseRequest(String id, String region, String host, Integer sshPort, String sshUser, String hostKey,
+        Integer gatewayPort) {
+}

@@ -1,0 +1,8 @@
+package com.maclogin.cutover.orchestrator.api;
+
+import com.maclogin.cutover.contracts.Region;
+import java.time.Instant;
+
+public record LeaseView(String id, Region region, String host, int sshPort, String sshUser, String hostKey,
+        int gatewayPort, Instant createdAt, Instant updatedAt) {
+}

@@ -1,0 +1,25 @@
+package com.maclogin.cutover.orchestrator.repository;
+
+import com.maclogin.cutover.orchestrator.AuditEvent;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+
+@ApplicationScoped
+public class AuditRepository implements PanacheRepositoryBase<AuditEvent, Long> {
+
+    public void record(String cutoverId, String actor, String action, String detail) {
+        AuditEvent e = new AuditEvent();
+        e.cutoverId = cutoverId;
+        e.at = Instant.now();
+        e.actor = actor;
+        e.action = action;
+        e.detail = detail;
+        persist(e);
+    }
+
+    public List<AuditEvent> forCutover(String cutoverId) {
+        return list("cutoverId = ?1 order by id", cutoverId);
+    }
+}

@@ -1,0 +1,36 @@
+package com.maclogin.cutover.orchestrator.repository;
+
+import com.maclogin.cutover.orchestrator.CutoverStep;
+import com.maclogin.cutover.orchestrator.StepState;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+@ApplicationScoped
+public class CutoverStepRepository implements PanacheRepositoryBase<CutoverStep, Long> {
+
+    public List<CutoverStep> forCutover(String cutoverId) {
+        return list("cutoverId = ?1 order by id", cutoverId);
+    }
+
+    public Optional<CutoverStep> byKey(String idempotencyKey) {
+        return find("idempotencyKey", idempotencyKey).firstResultOptional();
+    }
+
+    public long countKind(String cutoverId, String kind) {
+        return count("cutoverId = ?1 and kind = ?2", cutoverId, kind);
+    }
+
+    /** The last successful step of a kind (e.g. the INVENTORY whose facts feed later steps). */
+    public Optional<CutoverStep> lastSucceeded(String cutoverId, String kind) {
+        return find("cutoverId = ?1 and kind = ?2 and outcome = com.maclogin.cutover.contracts.StepOutcome.SUCCEEDED order by id desc",
+                cutoverId, kind).firstResultOptional();
+    }
+
+    /** Commands still waiting whose deadline (plus grace) has passed. */
+    public List<CutoverStep> overdue(Instant before, int limit) {
+        return find("state = ?1 and deadline < ?2 order by deadline", StepState.SENT, before).page(0, limit).list();
+    }
+}

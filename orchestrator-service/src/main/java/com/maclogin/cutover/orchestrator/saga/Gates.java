@@ -1,0 +1,194 @@
+package com.maclogin.cutover.orchestrator.saga;
+
+import com.maclogin.cutover.contracts.Validation;
+import com.maclogin.cutover.orchestrator.api.Operator;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The pre-cutover inventory gates of the playbook, as pure functions over the INVENTORY facts. Each returns PASSED or
+ * FAILED with a reason and the facts it used.
+ */
+public final class Gates {
+
+    public static final String NODE_MAJOR_LOCK = "NODE_MAJOR_LOCK";
+    public static final String PORT_MAP = "PORT_MAP";
+    public static final String ARTIFACT_HASHES = "ARTIFACT_HASHES";
+    public static final String OPERATOR_ROSTER = "OPERATOR_ROSTER";
+    public static final String DISK = "DISK";
+    public static final String PREVIOUS_VERSION = "PREVIOUS_VERSION";
+
+    public static final int PORT_RANGE_LOW = 18000;
+    public static final int PORT_RANGE_HIGH = 19999;
+    public static final double MIN_DISK_FREE_PERCENT = 10.0;
+    public static final int MIN_OPERATORS = 2;
+
+    private static final Pattern NODE_MAJOR = Pattern.compile("v?(\\d+)\\..*");
+
+    private Gates() {
+    }
+
+    /** What the gates look at. */
+    public record Input(Map<String, String> facts, int registeredGatewayPort, List<Operator> operators,
+            LocalDate referenceDay) {
+    }
+
+    public static List<GateVerdict> evaluate(Input in) {
+        return List.of(
+                nodeMajorLock(in.facts()),
+                portMap(in.facts(), in.registeredGatewayPort()),
+                artifactHashes(in.facts()),
+                operatorRoster(in.operators(), in.referenceDay()),
+                disk(in.facts()),
+                previousVersion(in.facts()));
+    }
+
+    public static GateVerdict nodeMajorLock(Map<String, String> facts) {
+        Map<String, String> used = pick(facts, "loginNodeVersion", "plistNodeVersion", "enginesNode");
+        used.put("candidateEngines", "not checked: the candidate's engines.node is only known after install");
+        Integer login = major(facts.get("loginNodeVersion"));
+        Integer plist = major(facts.get("plistNodeVersion"));
+        if (login == null || plist == null) {
+            return GateVerdict.fail(NODE_MAJOR_LOCK, "node version unreadable: login shell '" + facts.get("loginNodeVersion")
+                    + "', plist '" + facts.get("plistNodeVersion") + "'", used);
+        }
+        if (!login.equals(plist)) {
+            return GateVerdict.fail(NODE_MAJOR_LOCK, "login shell runs node major " + login
+                    + " but the plist pins node major " + plist, used);
+        }
+        return GateVerdict.pass(NODE_MAJOR_LOCK, "login shell and plist both run node major " + login
+                + "; candidate engines.node not checked before install", used);
+    }
+
+    public static GateVerdict portMap(Map<String, String> facts, int registeredGatewayPort) {
+        Map<String, String> used = pick(facts, "gatewayPort", "gatewayPid", "listeningPid");
+        used.put("registeredGatewayPort", String.valueOf(registeredGatewayPort));
+        Integer port = integer(facts.get("gatewayPort"));
+        String gatewayPid = facts.get("gatewayPid");
+        String listeningPid = facts.get("listeningPid");
+        if (port == null) {
+            return GateVerdict.fail(PORT_MAP, "gateway port unreadable: '" + facts.get("gatewayPort") + "'", used);
+        }
+        if (gatewayPid == null || gatewayPid.isBlank() || !gatewayPid.equals(listeningPid)) {
+            return GateVerdict.fail(PORT_MAP, "port " + port + " is held by pid " + listeningPid
+                    + ", not by the gateway's pid " + gatewayPid, used);
+        }
+        boolean inRange = port >= PORT_RANGE_LOW && port <= PORT_RANGE_HIGH;
+        if (!inRange && port != registeredGatewayPort) {
+            return GateVerdict.fail(PORT_MAP, "port " + port + " is outside " + PORT_RANGE_LOW + "-" + PORT_RANGE_HIGH
+                    + " and is not the lease's registered port " + registeredGatewayPort, used);
+        }
+        return GateVerdict.pass(PORT_MAP, "gateway pid " + gatewayPid + " listens on port " + port, used);
+    }
+
+    public static GateVerdict artifactHashes(Map<String, String> facts) {
+        Map<String, String> used = pick(facts, "plistSha256", "packageSha256");
+        List<String> bad = new ArrayList<>();
+        for (String k : List.of("plistSha256", "packageSha256")) {
+            if (Validation.sha256(facts.get(k)) != null) {
+                bad.add(k);
+            }
+        }
+        if (!bad.isEmpty()) {
+            return GateVerdict.fail(ARTIFACT_HASHES, "missing or malformed SHA-256: " + String.join(", ", bad), used);
+        }
+        return GateVerdict.pass(ARTIFACT_HASHES, "plist and package hashes recorded", used);
+    }
+
+    public static GateVerdict operatorRoster(List<Operator> operators, LocalDate referenceDay) {
+        Map<String, String> used = new LinkedHashMap<>();
+        List<ZoneId> zones = new ArrayList<>();
+        long owners = 0;
+        List<Operator> ops = operators == null ? List.of() : operators;
+        for (Operator o : ops) {
+            used.put("operator:" + o.name(), o.timeZone() + (o.isRollbackOwner() ? " (rollback owner)" : ""));
+            try {
+                zones.add(ZoneId.of(o.timeZone()));
+            } catch (RuntimeException e) {
+                return GateVerdict.fail(OPERATOR_ROSTER, "operator " + o.name() + " has an unknown time zone", used);
+            }
+            if (o.isRollbackOwner()) {
+                owners++;
+            }
+        }
+        LocalDate day = RosterCoverage.weekdayOnOrAfter(referenceDay);
+        used.put("referenceDay", day.toString());
+        if (ops.size() < MIN_OPERATORS) {
+            return GateVerdict.fail(OPERATOR_ROSTER, "at least " + MIN_OPERATORS + " operators are required, got " + ops.size(), used);
+        }
+        if (owners != 1) {
+            return GateVerdict.fail(OPERATOR_ROSTER, "exactly one rollback owner is required, got " + owners, used);
+        }
+        List<String> uncovered = new ArrayList<>();
+        if (!RosterCoverage.covers(zones, RosterCoverage.HONG_KONG, day)) {
+            uncovered.add("Hong Kong 09:00-18:00");
+        }
+        if (!RosterCoverage.covers(zones, RosterCoverage.NEW_YORK, day)) {
+            uncovered.add("New York 09:00-18:00");
+        }
+        if (!uncovered.isEmpty()) {
+            return GateVerdict.fail(OPERATOR_ROSTER, "operators' business hours do not cover " + String.join(" and ", uncovered)
+                    + " on " + day, used);
+        }
+        return GateVerdict.pass(OPERATOR_ROSTER, ops.size() + " operators cover Hong Kong and New York business hours", used);
+    }
+
+    public static GateVerdict disk(Map<String, String> facts) {
+        Map<String, String> used = pick(facts, "diskFreePercent");
+        Double free = decimal(facts.get("diskFreePercent"));
+        if (free == null) {
+            return GateVerdict.fail(DISK, "free disk space unreadable: '" + facts.get("diskFreePercent") + "'", used);
+        }
+        if (free < MIN_DISK_FREE_PERCENT) {
+            return GateVerdict.fail(DISK, "only " + free + "% free, at least " + MIN_DISK_FREE_PERCENT + "% required", used);
+        }
+        return GateVerdict.pass(DISK, free + "% free", used);
+    }
+
+    public static GateVerdict previousVersion(Map<String, String> facts) {
+        Map<String, String> used = pick(facts, "gatewayVersion");
+        String why = Validation.version(facts.get("gatewayVersion"));
+        if (why != null) {
+            return GateVerdict.fail(PREVIOUS_VERSION, "running gateway " + why, used);
+        }
+        return GateVerdict.pass(PREVIOUS_VERSION, "running gateway version " + facts.get("gatewayVersion"), used);
+    }
+
+    static Integer major(String nodeVersion) {
+        if (nodeVersion == null) {
+            return null;
+        }
+        Matcher m = NODE_MAJOR.matcher(nodeVersion.trim());
+        return m.matches() ? Integer.valueOf(m.group(1)) : null;
+    }
+
+    private static Integer integer(String s) {
+        try {
+            return s == null ? null : Integer.valueOf(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Double decimal(String s) {
+        try {
+            return s == null ? null : Double.valueOf(s.trim().replace("%", ""));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Map<String, String> pick(Map<String, String> facts, String... keys) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String k : keys) {
+            m.put(k, facts.get(k));
+        }
+        return m;
+    }
+}

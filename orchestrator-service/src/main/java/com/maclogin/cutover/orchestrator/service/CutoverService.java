@@ -1,0 +1,255 @@
+package com.maclogin.cutover.orchestrator.service;
+
+import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.orchestrator.Cutover;
+import com.maclogin.cutover.orchestrator.CutoverState;
+import com.maclogin.cutover.orchestrator.CutoverStep;
+import com.maclogin.cutover.orchestrator.Lease;
+import com.maclogin.cutover.orchestrator.Reasons;
+import com.maclogin.cutover.orchestrator.api.ActionRequest;
+import com.maclogin.cutover.orchestrator.api.ApiException;
+import com.maclogin.cutover.orchestrator.api.AuditView;
+import com.maclogin.cutover.orchestrator.api.BlastRadius;
+import com.maclogin.cutover.orchestrator.api.CutoverRequest;
+import com.maclogin.cutover.orchestrator.api.CutoverView;
+import com.maclogin.cutover.orchestrator.api.Operator;
+import com.maclogin.cutover.orchestrator.api.StepView;
+import com.maclogin.cutover.orchestrator.repository.AuditRepository;
+import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
+import com.maclogin.cutover.orchestrator.repository.CutoverStepRepository;
+import com.maclogin.cutover.orchestrator.repository.IdempotencyRecord;
+import com.maclogin.cutover.orchestrator.repository.IdempotencyRepository;
+import com.maclogin.cutover.orchestrator.repository.LeaseRepository;
+import com.maclogin.cutover.orchestrator.saga.CutoverSaga;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Starting, reading, rolling back and aborting cutovers. */
+@ApplicationScoped
+public class CutoverService {
+
+    /** A created (or idempotently replayed) cutover. */
+    public record Created(CutoverView cutover, boolean created) {
+    }
+
+    private static final String ONE_ACTIVE_INDEX = "cutover_one_active_per_lease";
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final CutoverRepository cutovers;
+    private final CutoverStepRepository steps;
+    private final LeaseRepository leases;
+    private final AuditRepository audit;
+    private final IdempotencyRepository idempotency;
+    private final SagaEngine saga;
+
+    public CutoverService(CutoverRepository cutovers, CutoverStepRepository steps, LeaseRepository leases,
+            AuditRepository audit, IdempotencyRepository idempotency, SagaEngine saga) {
+        this.cutovers = cutovers;
+        this.steps = steps;
+        this.leases = leases;
+        this.audit = audit;
+        this.idempotency = idempotency;
+        this.saga = saga;
+    }
+
+    /**
+     * Validates, then in ONE transaction stores the cutover (PENDING, epoch 1), its INVENTORY command in the outbox
+     * and the Idempotency-Key. The database's partial unique index decides between concurrent requests for a lease.
+     */
+    public Created create(CutoverRequest request, String idempotencyKey, String operatorHeader) {
+        InputValidator.cutover(request);
+        String key = InputValidator.idempotencyKey(idempotencyKey);
+        String header = InputValidator.operatorHeader(operatorHeader);
+        String hash = sha256(Json.write(request));
+        if (key != null) {
+            Optional<Created> replay = replay(key, hash);
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+        }
+        try {
+            String id = QuarkusTransaction.requiringNew().call(() -> insert(request, key, hash, header));
+            return new Created(get(id).orElseThrow(), true);
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            if (key != null) {
+                Optional<Created> replay = replay(key, hash);
+                if (replay.isPresent()) {
+                    return replay.get();
+                }
+            }
+            throw activeConflict(request.leaseId());
+        }
+    }
+
+    private Optional<Created> replay(String key, String hash) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            IdempotencyRecord r = idempotency.findById(key);
+            if (r == null) {
+                return Optional.<Created>empty();
+            }
+            if (!r.requestHash.equals(hash)) {
+                throw ApiException.conflict(Reasons.IDEMPOTENCY_MISMATCH);
+            }
+            return Optional.of(new Created(view(cutovers.findById(r.cutoverId), true), false));
+        });
+    }
+
+    private ApiException activeConflict(String leaseId) {
+        String active = QuarkusTransaction.requiringNew().call(
+                () -> cutovers.findActive(leaseId).map(c -> c.id).orElse("(just finished)"));
+        return ApiException.conflict(Reasons.activeCutoverExists(leaseId, active));
+    }
+
+    private String insert(CutoverRequest r, String key, String hash, String header) {
+        Lease lease = leases.findById(r.leaseId());
+        if (lease == null) {
+            throw ApiException.invalid("leaseId", "lease '" + r.leaseId() + "' is not registered");
+        }
+        Optional<Cutover> active = cutovers.findActive(lease.id);
+        if (active.isPresent()) {
+            throw ApiException.conflict(Reasons.activeCutoverExists(lease.id, active.get().id));
+        }
+        Operator owner = r.operators().stream().filter(Operator::isRollbackOwner).findFirst().orElseThrow();
+        Instant now = Instant.now();
+        Cutover c = new Cutover();
+        c.id = UUID.randomUUID().toString();
+        c.leaseId = lease.id;
+        c.region = lease.region;
+        c.state = CutoverState.PENDING;
+        c.epoch = 1;
+        c.candidateVersion = r.candidateVersion();
+        c.ticketId = r.ticketId();
+        c.operators = Json.write(r.operators().stream()
+                .map(o -> new Operator(o.name(), o.timeZone(), o.isRollbackOwner())).toList());
+        c.rollbackOwner = owner.name();
+        c.blastRadius = Json.write(r.blastRadius().normalised());
+        c.requestedBy = header != null ? header : owner.name() != null ? owner.name() : Reasons.ANONYMOUS;
+        c.createdAt = now;
+        c.updatedAt = now;
+        cutovers.persist(c);
+        cutovers.flush(); // the partial unique index speaks here, before anything else is written
+        audit.record(c.id, c.requestedBy, Reasons.CUTOVER_REQUESTED, "candidate " + c.candidateVersion + ", ticket "
+                + c.ticketId + ", rollback owner " + c.rollbackOwner + (key == null ? "" : ", Idempotency-Key " + key));
+        saga.send(c, CutoverSaga.first(), c.requestedBy);
+        if (key != null) {
+            IdempotencyRecord rec = new IdempotencyRecord();
+            rec.key = key;
+            rec.requestHash = hash;
+            rec.cutoverId = c.id;
+            rec.createdAt = now;
+            idempotency.persist(rec);
+        }
+        cutovers.flush();
+        Log.infof("cutover %s lease %s requested by %s: candidate %s", c.id, c.leaseId, c.requestedBy, c.candidateVersion);
+        return c.id;
+    }
+
+    @Transactional
+    public Optional<CutoverView> get(String id) {
+        return cutovers.findByIdOptional(id).map(c -> view(c, true));
+    }
+
+    @Transactional
+    public List<CutoverView> list(String lease, String state, Integer limit) {
+        String leaseId = InputValidator.leaseFilter(lease);
+        CutoverState s = InputValidator.stateFilter(state);
+        int n = InputValidator.limit(limit);
+        return cutovers.search(leaseId, s, n).stream().map(c -> view(c, false)).toList();
+    }
+
+    /** Operator rollback: allowed while RUNNING or VALIDATING; ROLLING_BACK, epoch + 1, RollbackRequested. */
+    @Transactional
+    public CutoverView rollback(String id, ActionRequest request, String operatorHeader) {
+        InputValidator.action(request);
+        String actor = actor(request, operatorHeader);
+        Cutover c = cutovers.lock(id).orElseThrow(() -> ApiException.notFound("cutover " + id + " not found"));
+        String refusal = CutoverSaga.rollbackRefusal(c.state);
+        if (refusal != null) {
+            throw ApiException.conflict("cannot roll back cutover " + id + ": " + refusal);
+        }
+        saga.requestRollback(c, actor, request.reason());
+        return view(c, true);
+    }
+
+    /** Operator abort: allowed before the plist flip; ABORTED, CUTOVER_ABORTED, UNFREEZE. */
+    @Transactional
+    public CutoverView abort(String id, ActionRequest request, String operatorHeader) {
+        InputValidator.action(request);
+        String actor = actor(request, operatorHeader);
+        Cutover c = cutovers.lock(id).orElseThrow(() -> ApiException.notFound("cutover " + id + " not found"));
+        String refusal = CutoverSaga.abortRefusal(c.state, c.currentStep);
+        if (refusal != null) {
+            throw ApiException.conflict("cannot abort cutover " + id + ": " + refusal);
+        }
+        saga.abort(c, actor, request.reason());
+        return view(c, true);
+    }
+
+    private static String actor(ActionRequest r, String header) {
+        if (r.requestedBy() != null && !r.requestedBy().isBlank()) {
+            return r.requestedBy();
+        }
+        String h = InputValidator.operatorHeader(header);
+        return h != null ? h : Reasons.ANONYMOUS;
+    }
+
+    CutoverView view(Cutover c, boolean detail) {
+        List<StepView> stepViews = null;
+        List<AuditView> auditViews = null;
+        if (detail) {
+            stepViews = steps.forCutover(c.id).stream().map(CutoverService::stepView).toList();
+            auditViews = audit.forCutover(c.id).stream().map(a -> new AuditView(a.at, a.actor, a.action, a.detail)).toList();
+        }
+        return new CutoverView(c.id, c.leaseId, c.region, c.state, c.currentStep, c.epoch, c.candidateVersion,
+                c.previousVersion, c.ticketId, SagaEngine.operators(c), c.rollbackOwner,
+                Json.read(c.blastRadius, BlastRadius.class), c.requestedBy, c.createdAt, c.updatedAt, c.startedAt,
+                c.endedAt, c.reason, stepViews, auditViews);
+    }
+
+    static StepView stepView(CutoverStep s) {
+        return new StepView(s.kind, s.attempt, s.idempotencyKey, s.epoch, s.state.name(), s.outcome, s.reason,
+                s.createdAt, s.deadline, s.endedAt, s.durationMillis, s.workerId, SagaEngine.readFacts(s),
+                SagaEngine.readEvidence(s));
+    }
+
+    static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+            if (t instanceof org.hibernate.exception.ConstraintViolationException cv
+                    && (cv.getConstraintName() == null || cv.getConstraintName().contains(ONE_ACTIVE_INDEX)
+                    || cv.getConstraintName().contains("idempotency"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

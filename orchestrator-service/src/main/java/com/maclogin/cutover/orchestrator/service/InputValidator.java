@@ -1,0 +1,214 @@
+package com.maclogin.cutover.orchestrator.service;
+
+import com.maclogin.cutover.contracts.Region;
+import com.maclogin.cutover.contracts.Validation;
+import com.maclogin.cutover.orchestrator.CutoverState;
+import com.maclogin.cutover.orchestrator.api.ActionRequest;
+import com.maclogin.cutover.orchestrator.api.ApiException;
+import com.maclogin.cutover.orchestrator.api.BlastRadius;
+import com.maclogin.cutover.orchestrator.api.CutoverRequest;
+import com.maclogin.cutover.orchestrator.api.FieldError;
+import com.maclogin.cutover.orchestrator.api.LeaseRequest;
+import com.maclogin.cutover.orchestrator.api.Operator;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks every request field against the allow-lists of {@link Validation}; throws a 400 naming each bad field. */
+public final class InputValidator {
+
+    public static final int MAX_OPERATORS = 20;
+    public static final int MAX_LABELS = 50;
+    public static final int MAX_REASON = 500;
+    public static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
+
+    private InputValidator() {
+    }
+
+    public static void lease(LeaseRequest r) {
+        requireBody(r);
+        List<FieldError> errors = new ArrayList<>();
+        check(errors, "id", Validation.leaseId(r.id()));
+        if (r.region() == null || r.region().isBlank()) {
+            errors.add(new FieldError("region", "region is required"));
+        } else {
+            try {
+                Region.parse(r.region());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("region", "unknown region '" + Validation.printable(r.region())
+                        + "', expected one of HK, JP, KR, SG, US"));
+            }
+        }
+        check(errors, "host", Validation.host(r.host()));
+        port(errors, "sshPort", r.sshPort());
+        check(errors, "sshUser", Validation.sshUser(r.sshUser()));
+        check(errors, "hostKey", Validation.hostKey(r.hostKey()));
+        port(errors, "gatewayPort", r.gatewayPort());
+        throwIfAny(errors);
+    }
+
+    public static void cutover(CutoverRequest r) {
+        requireBody(r);
+        List<FieldError> errors = new ArrayList<>();
+        check(errors, "leaseId", Validation.leaseId(r.leaseId()));
+        check(errors, "candidateVersion", Validation.version(r.candidateVersion()));
+        check(errors, "ticketId", Validation.ticketId(r.ticketId()));
+        List<Operator> ops = r.operators();
+        if (ops == null || ops.isEmpty()) {
+            errors.add(new FieldError("operators", "operators are required: at least two, one of them the rollback owner"));
+        } else if (ops.size() > MAX_OPERATORS) {
+            errors.add(new FieldError("operators", "at most " + MAX_OPERATORS + " operators"));
+        } else {
+            int owners = 0;
+            for (int i = 0; i < ops.size(); i++) {
+                Operator o = ops.get(i);
+                String at = "operators[" + i + "]";
+                if (o == null) {
+                    errors.add(new FieldError(at, "operator must be an object"));
+                    continue;
+                }
+                check(errors, at + ".name", Validation.label(o.name()));
+                if (o.timeZone() == null || o.timeZone().isBlank()) {
+                    errors.add(new FieldError(at + ".timeZone", "time zone is required"));
+                } else if (!ZONES.contains(o.timeZone())) {
+                    errors.add(new FieldError(at + ".timeZone", "time zone '" + Validation.printable(o.timeZone())
+                            + "' is not an IANA time zone id such as Asia/Hong_Kong"));
+                }
+                if (o.isRollbackOwner()) {
+                    owners++;
+                }
+            }
+            if (ops.size() < 2) {
+                errors.add(new FieldError("operators", "at least two operators are required, got " + ops.size()));
+            }
+            if (owners != 1) {
+                errors.add(new FieldError("operators", "exactly one operator must be the rollback owner, got " + owners));
+            }
+        }
+        BlastRadius b = r.blastRadius();
+        if (b == null) {
+            errors.add(new FieldError("blastRadius", "blast radius is required: channels, models and cronSchedules"));
+        } else {
+            labels(errors, "blastRadius.channels", b.channels());
+            labels(errors, "blastRadius.models", b.models());
+            labels(errors, "blastRadius.cronSchedules", b.cronSchedules());
+        }
+        throwIfAny(errors);
+    }
+
+    public static void action(ActionRequest r) {
+        requireBody(r);
+        List<FieldError> errors = new ArrayList<>();
+        if (r.requestedBy() != null) {
+            check(errors, "requestedBy", Validation.label(r.requestedBy()));
+        }
+        reason(errors, r.reason());
+        throwIfAny(errors);
+    }
+
+    public static String operatorHeader(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String why = Validation.label(header);
+        if (why != null) {
+            throw ApiException.invalid("X-Operator", why);
+        }
+        return header;
+    }
+
+    public static String idempotencyKey(String key) {
+        if (key == null || key.isEmpty()) {
+            return null;
+        }
+        if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw ApiException.invalid("Idempotency-Key", "Idempotency-Key must be 1-128 characters of letters, digits and '._:-'");
+        }
+        return key;
+    }
+
+    public static CutoverState stateFilter(String state) {
+        if (state == null || state.isBlank()) {
+            return null;
+        }
+        try {
+            return CutoverState.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("state", "unknown state '" + Validation.printable(state) + "', expected one of "
+                    + CutoverState.allowedValues());
+        }
+    }
+
+    public static String leaseFilter(String lease) {
+        if (lease == null || lease.isBlank()) {
+            return null;
+        }
+        String why = Validation.leaseId(lease);
+        if (why != null) {
+            throw ApiException.invalid("lease", why);
+        }
+        return lease;
+    }
+
+    public static int limit(Integer limit) {
+        if (limit == null) {
+            return 100;
+        }
+        if (limit < 1 || limit > 500) {
+            throw ApiException.invalid("limit", "limit must be between 1 and 500");
+        }
+        return limit;
+    }
+
+    private static void reason(List<FieldError> errors, String reason) {
+        if (reason == null || reason.isBlank()) {
+            errors.add(new FieldError("reason", "reason is required"));
+        } else if (reason.length() > MAX_REASON) {
+            errors.add(new FieldError("reason", "reason is longer than " + MAX_REASON + " characters"));
+        } else if (reason.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\t')) {
+            errors.add(new FieldError("reason", "reason contains control characters"));
+        }
+    }
+
+    private static void labels(List<FieldError> errors, String field, List<String> values) {
+        if (values == null) {
+            return;
+        }
+        if (values.size() > MAX_LABELS) {
+            errors.add(new FieldError(field, "at most " + MAX_LABELS + " entries"));
+            return;
+        }
+        for (int i = 0; i < values.size(); i++) {
+            check(errors, field + "[" + i + "]", Validation.label(values.get(i)));
+        }
+    }
+
+    private static void port(List<FieldError> errors, String field, Integer port) {
+        if (port == null) {
+            errors.add(new FieldError(field, field + " is required"));
+        } else {
+            check(errors, field, Validation.port(port));
+        }
+    }
+
+    private static void check(List<FieldError> errors, String field, String why) {
+        if (why != null) {
+            errors.add(new FieldError(field, why));
+        }
+    }
+
+    private static void requireBody(Object body) {
+        if (body == null) {
+            throw ApiException.invalid("body", "a JSON request body is required");
+        }
+    }
+
+    private static void throwIfAny(List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+    }
+}
