@@ -1,0 +1,44 @@
+package com.maclogin.cutover.probe;
+
+/**
+ * Every reason sentence this worker puts into a {@code StepResult}, a log line or a health check, in one place so the
+ * same words appear everywhere (orchestrator, chat, audit).
+ */
+public final class ProbeReasons {
+
+    public static final String ALREADY_APPLIED = "already applied";
+    public static final String NOT_SUPPORTED_YET = "not supported yet";
+    public static final String DEADLINE_PASSED = "deadline passed before the step started";
+    public static final String DEADLINE_EXCEEDED = "step stopped: deadline exceeded";
+    public static final String HOST_KEY_MISMATCH = "host key mismatch for %s:%d";
+    public static final String STALE_EPOCH = "stale epoch %d < %d";
+    public static final String WRONG_REGION = "command for region %s sent to the %s worker";
+    public static final String INVALID_REPLY_TOPIC = "replyTo '%s' is not a reply topic";
+    public static final String MISSING_TARGET = "target is required";
+    public static final String INVALID_PARAMETER = "invalid parameter: %s";
+    public static final String SSH_UNAVAILABLE = "ssh to %s:%d failed: %s";
+    public static final String SSH_AUTH_FAILED = "ssh authentication as %s to %s:%d failed";
+    public static final String COMMAND_FAILED = "%s failed with exit code %d";
+    public static final String INTERNAL_ERROR = "worker error: %s";
+    public static final String PLIST_UNREADABLE = "cannot read the LaunchAgent plist %s";
+    public static final String PLIST_UNPARSEABLE = "cannot parse ProgramArguments of %s: %s";
+    public static final String FROZEN_BY_OTHER = "lease is frozen by cutover %s";
+    public static final String FROZEN_MARKER_OTHER = "freeze marker names cutover %s; left in place";
+    public static final String NOT_FROZEN = "no freeze marker; nothing to lift";
+    public static final String CANDIDATE_VERSION_MISMATCH = "installed candidate reports version %s, expected %s";
+    public static final String CANDIDATE_NOT_INSTALLED = "candidate %s is not installed at %s";
+    public static final String PLIST_LINT_FAILED = "plutil -lint rejected the candidate plist";
+    public static final String BOOTSTRAP_FAILED = "launchctl bootstrap failed with exit code %d";
+    public static final String NEVER_READY = "gateway did not answer /readyz 200 within %d ms";
+    public static final String STACK_TRACE_IN_LOG = "stack trace in the gateway log: %s";
+    public static final String RUNNING_VERSION_MISMATCH = "gateway runs version %s, expected %s";
+    public static final String PROBE_FAILED_AFTER_READY = "%s answered %s after the gateway was ready";
+    public static final String NO_ROLLBACK_KIT = "no rollback kit at %s";
+    public static final String PLIST_HASH_MISMATCH = "restored plist hash %s does not match the inventory hash %s";
+    public static final String PACKAGE_HASH_MISMATCH = "restored package hash %s does not match the inventory hash %s";
+    public static final String INCOMPLETE_INVENTORY = "inventory incomplete, missing: %s";
+    public static final String PRIVATE_KEY_UNREADABLE = "private key file is not readable";
+
+    private ProbeReasons() {
+    }
+}

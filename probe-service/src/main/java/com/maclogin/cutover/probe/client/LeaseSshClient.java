@@ -1,0 +1,273 @@
+package com.maclogin.cutover.probe.client;
+
+import com.maclogin.cutover.contracts.LeaseTarget;
+import com.maclogin.cutover.probe.config.ProbeConfig;
+import com.maclogin.cutover.probe.lease.ShellQuote;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import net.schmizz.sshj.DefaultConfig;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.DisconnectReason;
+import net.schmizz.sshj.connection.channel.direct.DirectConnection;
+import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.transport.TransportException;
+import net.schmizz.sshj.userauth.UserAuthException;
+import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+
+/**
+ * SSH to leases with sshj: one pooled connection per lease (keyed by host, port, user and pinned host key),
+ * reconnected when it broke; commands run through {@code /bin/sh -c}; HTTP health requests go through a
+ * direct-tcpip channel to {@code 127.0.0.1:<gatewayPort>} on the lease, as an operator's LocalForward does.
+ */
+@ApplicationScoped
+public class LeaseSshClient {
+
+    /** Output kept per stream; the rest is drained and dropped. */
+    private static final int MAX_CAPTURE = 1 << 20;
+
+    private final ProbeConfig config;
+    private final DefaultConfig sshConfig = new DefaultConfig();
+    private final ConcurrentHashMap<String, SSHClient> clients = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+    private final ExecutorService io;
+
+    public LeaseSshClient(ProbeConfig config) {
+        this.config = config;
+        AtomicInteger n = new AtomicInteger();
+        this.io = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "probe-ssh-io-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Runs {@code script} with {@code /bin/sh -c} on the lease. */
+    public CommandResult exec(LeaseTarget target, String script, Duration timeout)
+            throws HostKeyMismatchException, SshUnavailableException, CommandTimeoutException {
+        String wire = "/bin/sh -c " + ShellQuote.quote(script);
+        for (int attempt = 1; ; attempt++) {
+            SSHClient client = connection(target);
+            Session session;
+            try {
+                session = client.startSession();
+            } catch (IOException e) {
+                invalidate(target, client);
+                if (attempt >= 2) {
+                    throw new SshUnavailableException("cannot open a session: " + e.getMessage(), false, e);
+                }
+                continue;
+            }
+            try {
+                return run(target, client, session, wire, timeout);
+            } finally {
+                closeQuietly(session);
+            }
+        }
+    }
+
+    private CommandResult run(LeaseTarget target, SSHClient client, Session session, String wire, Duration timeout)
+            throws SshUnavailableException, CommandTimeoutException {
+        long start = System.nanoTime();
+        long deadline = start + Math.max(1, timeout.toNanos());
+        Session.Command cmd;
+        try {
+            cmd = session.exec(wire);
+            cmd.getOutputStream().close();
+        } catch (IOException e) {
+            invalidate(target, client);
+            throw new SshUnavailableException("cannot start the command: " + e.getMessage(), false, e);
+        }
+        Future<byte[]> out = io.submit(() -> readCapped(cmd.getInputStream()));
+        Future<byte[]> err = io.submit(() -> readCapped(cmd.getErrorStream()));
+        try {
+            byte[] stdout = out.get(remaining(deadline), TimeUnit.NANOSECONDS);
+            byte[] stderr = err.get(remaining(deadline), TimeUnit.NANOSECONDS);
+            cmd.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline))), TimeUnit.MILLISECONDS);
+            Integer exit = cmd.getExitStatus();
+            return new CommandResult(exit == null ? -1 : exit, new String(stdout, StandardCharsets.UTF_8),
+                    new String(stderr, StandardCharsets.UTF_8), (System.nanoTime() - start) / 1_000_000);
+        } catch (TimeoutException | net.schmizz.sshj.connection.ConnectionException e) {
+            closeQuietly(cmd);
+            out.cancel(true);
+            err.cancel(true);
+            throw new CommandTimeoutException("command did not finish within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            closeQuietly(cmd);
+            invalidate(target, client);
+            throw new SshUnavailableException("connection lost during the command: " + e.getCause().getMessage(),
+                    false, e.getCause());
+        } catch (InterruptedException e) {
+            closeQuietly(cmd);
+            Thread.currentThread().interrupt();
+            throw new CommandTimeoutException("interrupted");
+        }
+    }
+
+    /**
+     * {@code GET <path>} on {@code 127.0.0.1:<port>} of the lease through a direct-tcpip channel. Never throws for
+     * HTTP-level trouble: a refused or timed-out request is a response with status 0.
+     */
+    public HttpProbeResponse httpGet(LeaseTarget target, int port, String path, Duration timeout)
+            throws HostKeyMismatchException, SshUnavailableException {
+        SSHClient client = connection(target);
+        long start = System.nanoTime();
+        AtomicReference<DirectConnection> channel = new AtomicReference<>();
+        Future<RawHttp.Parsed> call = io.submit(() -> {
+            DirectConnection dc = client.newDirectConnection("127.0.0.1", port);
+            channel.set(dc);
+            try {
+                OutputStream os = dc.getOutputStream();
+                os.write(RawHttp.get(path, port));
+                os.flush();
+                return RawHttp.parse(readCapped(dc.getInputStream()));
+            } finally {
+                closeQuietly(dc);
+            }
+        });
+        try {
+            RawHttp.Parsed parsed = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new HttpProbeResponse(path, parsed.status(), parsed.body(), null, millisSince(start));
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            closeQuietly(channel.get());
+            return new HttpProbeResponse(path, 0, null, "timeout after " + timeout.toMillis() + " ms",
+                    millisSince(start));
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            closeQuietly(channel.get());
+            Thread.currentThread().interrupt();
+            return new HttpProbeResponse(path, 0, null, "interrupted", millisSince(start));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TransportException) {
+                invalidate(target, client);
+            }
+            String why = cause instanceof net.schmizz.sshj.connection.channel.OpenFailException
+                    ? "connection refused" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            return new HttpProbeResponse(path, 0, null, why, millisSince(start));
+        }
+    }
+
+    SSHClient connection(LeaseTarget target) throws HostKeyMismatchException, SshUnavailableException {
+        String key = poolKey(target);
+        synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+            SSHClient existing = clients.get(key);
+            if (existing != null && existing.isConnected() && existing.isAuthenticated()) {
+                return existing;
+            }
+            if (existing != null) {
+                clients.remove(key);
+                closeQuietly(existing);
+            }
+            SSHClient fresh = connect(target);
+            clients.put(key, fresh);
+            return fresh;
+        }
+    }
+
+    private SSHClient connect(LeaseTarget target) throws HostKeyMismatchException, SshUnavailableException {
+        SSHClient client = new SSHClient(sshConfig);
+        client.addHostKeyVerifier(new PinnedHostKeyVerifier(target.hostKey()));
+        int connectMillis = (int) config.ssh().connectTimeout().toMillis();
+        client.setConnectTimeout(connectMillis);
+        client.getTransport().setTimeoutMs(connectMillis);
+        try {
+            client.connect(target.host(), target.sshPort());
+        } catch (TransportException e) {
+            closeQuietly(client);
+            if (e.getDisconnectReason() == DisconnectReason.HOST_KEY_NOT_VERIFIABLE) {
+                throw new HostKeyMismatchException(target.host(), target.sshPort());
+            }
+            throw new SshUnavailableException(e.getMessage(), false, e);
+        } catch (IOException e) {
+            closeQuietly(client);
+            throw new SshUnavailableException(e.getClass().getSimpleName() + ": " + e.getMessage(), false, e);
+        }
+        try {
+            client.getSocket().setTcpNoDelay(true);
+            client.getConnection().getKeepAlive()
+                    .setKeepAliveInterval((int) Math.max(1, config.ssh().keepAliveInterval().toSeconds()));
+            KeyProvider keys = client.loadKeys(config.ssh().privateKeyFile());
+            client.authPublickey(target.sshUser(), keys);
+            Log.debugf("ssh connected to %s@%s:%d", target.sshUser(), target.host(), target.sshPort());
+            return client;
+        } catch (UserAuthException e) {
+            closeQuietly(client);
+            throw new SshUnavailableException("authentication failed", true, e);
+        } catch (IOException e) {
+            closeQuietly(client);
+            // the message of a key-loading failure names the file, never its content
+            throw new SshUnavailableException(e.getClass().getSimpleName() + ": " + e.getMessage(), false, e);
+        }
+    }
+
+    /** Drops the pooled connection of this lease (if it is still {@code client}) so the next call reconnects. */
+    public void invalidate(LeaseTarget target, SSHClient client) {
+        String key = poolKey(target);
+        if (clients.remove(key, client)) {
+            closeQuietly(client);
+        }
+    }
+
+    static String poolKey(LeaseTarget t) {
+        return t.host() + ":" + t.sshPort() + ":" + t.sshUser() + ":" + t.hostKey();
+    }
+
+    @PreDestroy
+    void shutdown() {
+        clients.values().forEach(LeaseSshClient::closeQuietly);
+        clients.clear();
+        io.shutdownNow();
+    }
+
+    private static long remaining(long deadlineNanos) throws TimeoutException {
+        long r = deadlineNanos - System.nanoTime();
+        if (r <= 0) {
+            throw new TimeoutException();
+        }
+        return r;
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static byte[] readCapped(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            int room = MAX_CAPTURE - out.size();
+            if (room > 0) {
+                out.write(buf, 0, Math.min(n, room));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing a broken channel or connection: nothing to do
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package com.maclogin.cutover.probe.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Configuration of the regional worker, {@code probe.*}. */
+@ConfigMapping(prefix = "probe")
+public interface ProbeConfig {
+
+    /** Region this worker serves, lower-case ({@code hk}, {@code jp}, ...); selects topic and consumer group. */
+    @WithDefault("hk")
+    String region();
+
+    /** Identifier written into every StepResult; defaults to {@code probe-<region>-<host name>}. */
+    Optional<String> workerId();
+
+    /** Most steps run at the same time (different leases); one lease's steps always run one after another. */
+    @WithDefault("16")
+    int maxConcurrentSteps();
+
+    /** Step budget when a command carries no deadline. */
+    @WithDefault("30M")
+    Duration defaultStepTimeout();
+
+    Ssh ssh();
+
+    Http http();
+
+    Reload reload();
+
+    Validate validate();
+
+    Idempotency idempotency();
+
+    interface Ssh {
+        /** OpenSSH-format private key used for every lease of this region; never logged, never sent. */
+        @WithDefault("${user.home}/.ssh/id_ed25519")
+        String privateKeyFile();
+
+        /** TCP connect + key exchange timeout. */
+        @WithDefault("10S")
+        Duration connectTimeout();
+
+        /** Timeout of one command on the lease (shortened further by the step deadline). */
+        @WithDefault("120S")
+        Duration commandTimeout();
+
+        /** Timeout of the candidate install ({@code npm install -g}), which downloads the package. */
+        @WithDefault("900S")
+        Duration installTimeout();
+
+        /** Interval of SSH keep-alive messages on pooled connections. */
+        @WithDefault("15S")
+        Duration keepAliveInterval();
+    }
+
+    interface Http {
+        /** Timeout of one gateway health request through the SSH direct-tcpip channel. */
+        @WithDefault("2S")
+        Duration requestTimeout();
+    }
+
+    interface Reload {
+        /** How long RELOAD and RESTORE wait for {@code /readyz} 200 after {@code launchctl bootstrap}. */
+        @WithDefault("120S")
+        Duration readyTimeout();
+
+        /** Interval between {@code /readyz} polls while waiting for readiness. */
+        @WithDefault("500MS")
+        Duration readyPollInterval();
+
+        /** Number of new gateway log lines scanned for stack traces after a reload. */
+        @WithDefault("200")
+        int logLines();
+    }
+
+    interface Validate {
+        /** Validation window when the command carries no {@code validationSeconds} (playbook: 15 minutes). */
+        @WithDefault("900")
+        int defaultSeconds();
+
+        /** Interval between probe rounds when the command carries no {@code probeIntervalMillis}. */
+        @WithDefault("5000")
+        int defaultIntervalMillis();
+    }
+
+    interface Idempotency {
+        /** Completed idempotency keys kept in memory with their results (oldest evicted first). */
+        @WithDefault("10000")
+        int maxEntries();
+    }
+}

@@ -1,0 +1,88 @@
+package com.maclogin.cutover.probe.lease;
+
+import java.util.regex.Pattern;
+
+/**
+ * Fixed names of the lease command surface and the allow-list for paths discovered on the lease (home directory,
+ * node binary, package root) before they are interpolated into a command.
+ */
+public final class LeasePaths {
+
+    public static final String LABEL = "ai.openclaw.gateway";
+    public static final String PLIST_RELATIVE = "Library/LaunchAgents/" + LABEL + ".plist";
+    public static final String CUTOVER_DIR = ".openclaw-cutover";
+    public static final String FROZEN = "FROZEN";
+    public static final String LEDGER = "ledger";
+    public static final String PLIST_BACKUP = LABEL + ".plist";
+    public static final String PACKAGE_ARCHIVE = "package.tgz";
+    public static final String STATE_ARCHIVE = "state.tgz";
+    public static final String MANIFEST = "manifest.sha256";
+    public static final String STATE_DIR = ".openclaw";
+    public static final String INDEX_SUFFIX = "/dist/index.js";
+
+    /** Absolute path, printable ASCII without quotes, backslash, '$', '`' or control characters; no '..' segment. */
+    private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9 ._+@%,:=/~-]{0,1023}");
+    /** Cutover ids are used as a directory name in the rollback kit path. */
+    private static final Pattern CUTOVER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    /** Idempotency keys ({@code cutoverId:KIND:attempt}) are written into the ledger. */
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
+    /** Numeric uid. */
+    private static final Pattern UID = Pattern.compile("[0-9]{1,10}");
+    /** Release tag written into the freeze marker. */
+    private static final Pattern TAG = Pattern.compile("oc-cutover-[0-9]{8}");
+
+    private LeasePaths() {
+    }
+
+    /** {@code null} when the path is acceptable, else the reason. */
+    public static String checkPath(String what, String path) {
+        if (path == null || path.isEmpty()) {
+            return what + " is missing";
+        }
+        if (!SAFE_PATH.matcher(path).matches()) {
+            return what + " '" + printable(path) + "' is not an acceptable absolute path";
+        }
+        for (String segment : path.split("/")) {
+            if (segment.equals("..")) {
+                return what + " '" + printable(path) + "' contains '..'";
+            }
+        }
+        return null;
+    }
+
+    public static String checkCutoverId(String id) {
+        return check("cutover id", id, CUTOVER_ID);
+    }
+
+    public static String checkIdempotencyKey(String key) {
+        return check("idempotency key", key, IDEMPOTENCY_KEY);
+    }
+
+    public static String checkUid(String uid) {
+        return check("uid", uid, UID);
+    }
+
+    public static String checkTag(String tag) {
+        return check("tag", tag, TAG);
+    }
+
+    private static String check(String what, String v, Pattern p) {
+        if (v == null || v.isEmpty()) {
+            return what + " is required";
+        }
+        return p.matcher(v).matches() ? null : what + " '" + printable(v) + "' is not valid";
+    }
+
+    private static String printable(String v) {
+        return com.maclogin.cutover.contracts.Validation.printable(v);
+    }
+
+    public static String parent(String path) {
+        int i = path.lastIndexOf('/');
+        return i <= 0 ? "/" : path.substring(0, i);
+    }
+
+    public static String baseName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+}

@@ -1,0 +1,80 @@
+package com.maclogin.cutover.probe.service;
+
+import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.Validation;
+import com.maclogin.cutover.probe.ProbeReasons;
+import com.maclogin.cutover.probe.lease.LeasePaths;
+import com.maclogin.cutover.probe.lease.ShellQuote;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** FREEZE: writes {@code $HOME/.openclaw-cutover/FROZEN} (cutover id, ticket, tag) unless another cutover holds it. */
+final class FreezeStep implements StepHandler {
+
+    private static final DateTimeFormatter TAG_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+
+    @Override
+    public String validate(RunStep c) {
+        if (c.parameters() != null && c.parameters().ticketId() != null) {
+            String p = Validation.ticketId(c.parameters().ticketId());
+            if (p != null) {
+                return p;
+            }
+        }
+        if (c.parameters() != null && c.parameters().tag() != null) {
+            return LeasePaths.checkTag(c.parameters().tag());
+        }
+        return null;
+    }
+
+    @Override
+    public void run(StepContext ctx) {
+        RunStep c = ctx.command();
+        LeaseInventory.Basics b = LeaseInventory.basics(ctx);
+        String marker = b.frozenMarker();
+        String current = readMarker(ctx, marker);
+        String owner = markerField(current, "cutoverId");
+        ctx.fact("freezeMarker", marker);
+        if (owner != null && !owner.equals(c.cutoverId())) {
+            throw new StepFailedException(String.format(ProbeReasons.FROZEN_BY_OTHER, owner));
+        }
+        if (owner != null) {
+            ctx.fact("tag", markerField(current, "tag"));
+            ctx.reason(ProbeReasons.ALREADY_APPLIED);
+            return;
+        }
+        String tag = c.parameters() != null && c.parameters().tag() != null ? c.parameters().tag()
+                : "oc-cutover-" + TAG_DATE.format(Instant.now());
+        String ticket = c.parameters() != null && c.parameters().ticketId() != null ? c.parameters().ticketId() : "";
+        String content = "cutoverId=" + c.cutoverId() + "\nticket=" + ticket + "\ntag=" + tag + "\nepoch="
+                + c.epoch() + "\nfrozenAt=" + Instant.now() + "\n";
+        String tmp = marker + ".tmp";
+        ctx.require("write freeze marker", "mkdir -p " + ShellQuote.quote(b.cutoverDir()) + " && printf '%s' "
+                + ShellQuote.quote(content) + " > " + ShellQuote.quote(tmp) + " && mv " + ShellQuote.quote(tmp) + " "
+                + ShellQuote.quote(marker));
+        ctx.fact("tag", tag);
+        ctx.fact("ticketId", ticket.isEmpty() ? null : ticket);
+    }
+
+    static String readMarker(StepContext ctx, String marker) {
+        String q = ShellQuote.quote(marker);
+        return ctx.run("read freeze marker", "if [ -f " + q + " ]; then cat " + q + "; fi").stdout();
+    }
+
+    static String markerField(String content, String key) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (content != null) {
+            for (String line : content.split("\\R")) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    fields.putIfAbsent(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                }
+            }
+        }
+        String v = fields.get(key);
+        return v == null || v.isEmpty() ? null : v;
+    }
+}

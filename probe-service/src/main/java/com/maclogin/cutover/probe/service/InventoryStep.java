@@ -1,0 +1,79 @@
+package com.maclogin.cutover.probe.service;
+
+import com.maclogin.cutover.probe.ProbeReasons;
+import com.maclogin.cutover.probe.client.CommandResult;
+import com.maclogin.cutover.probe.lease.DiskFree;
+import com.maclogin.cutover.probe.lease.LsofListeners;
+import com.maclogin.cutover.probe.lease.PackageJson;
+import com.maclogin.cutover.probe.lease.ShellQuote;
+import java.util.ArrayList;
+import java.util.List;
+
+/** INVENTORY: reads everything the gates need. Changes nothing. */
+final class InventoryStep implements StepHandler {
+
+    /** The facts INVENTORY promises (the contract with the orchestrator and rollback-service). */
+    static final List<String> FACTS = List.of("uid", "home", "plistPath", "nodePath", "loginNodeVersion",
+            "plistNodeVersion", "packageRoot", "gatewayVersion", "enginesNode", "gatewayPort", "gatewayPid",
+            "listeningPid", "launchdState", "lastExitCode", "runs", "plistSha256", "packageSha256",
+            "diskFreePercent");
+
+    @Override
+    public void run(StepContext ctx) {
+        LeaseInventory.Basics b = LeaseInventory.basics(ctx);
+        ctx.fact("uid", b.uid());
+        ctx.fact("home", b.home());
+        ctx.run("sw_vers", "sw_vers");
+        LeaseInventory.Layout l = LeaseInventory.layout(ctx, b, b.plistPath());
+        ctx.fact("plistPath", b.plistPath());
+        ctx.fact("nodePath", l.nodePath());
+        ctx.fact("packageRoot", l.packageRoot());
+        ctx.fact("gatewayPort", l.gatewayPort());
+
+        CommandResult plistNode = ctx.run("plist node -v", ShellQuote.quote(l.nodePath()) + " -v");
+        if (plistNode.ok()) {
+            ctx.fact("plistNodeVersion", lastLine(plistNode.stdout()));
+        }
+        CommandResult loginNode = ctx.run("login shell node -v", "\"$SHELL\" -lc 'node -v'");
+        if (loginNode.ok()) {
+            ctx.fact("loginNodeVersion", lastLine(loginNode.stdout()));
+        }
+        CommandResult pkg = ctx.run("package.json", "cat " + ShellQuote.quote(l.packageRoot() + "/package.json"));
+        if (pkg.ok()) {
+            PackageJson.parse(pkg.stdout()).ifPresent(p -> {
+                ctx.fact("gatewayVersion", p.version());
+                ctx.fact("enginesNode", p.enginesNode());
+            });
+        }
+        Gateway.launchdFacts(ctx, Gateway.launchctlPrint(ctx, b));
+        CommandResult lsof = ctx.run("lsof", "lsof -nP -iTCP -sTCP:LISTEN");
+        LsofListeners.pidListeningOn(LsofListeners.parse(lsof.stdout()), l.gatewayPort())
+                .ifPresent(pid -> ctx.fact("listeningPid", pid));
+        LeaseInventory.fileSha256(ctx, "plist sha256", b.plistPath()).ifPresent(h -> ctx.fact("plistSha256", h));
+        LeaseInventory.packageTreeSha256(ctx, "package tree sha256", l.packageRoot())
+                .ifPresent(h -> ctx.fact("packageSha256", h));
+        CommandResult df = ctx.run("df", "df -k \"$HOME\"");
+        DiskFree.freePercent(df.stdout()).ifPresent(p -> ctx.fact("diskFreePercent", p));
+
+        List<String> missing = new ArrayList<>();
+        for (String f : FACTS) {
+            if (!ctx.facts().containsKey(f)) {
+                missing.add(f);
+            }
+        }
+        if (!missing.isEmpty()) {
+            String reason = String.format(ProbeReasons.INCOMPLETE_INVENTORY, String.join(", ", missing));
+            // without hashes and version a rollback could not be verified: that is a failed inventory
+            if (missing.contains("plistSha256") || missing.contains("packageSha256")
+                    || missing.contains("gatewayVersion")) {
+                throw new StepFailedException(reason);
+            }
+            ctx.reason(reason);
+        }
+    }
+
+    static String lastLine(String s) {
+        String[] lines = s.trim().split("\\R");
+        return lines[lines.length - 1].trim();
+    }
+}

@@ -1,0 +1,145 @@
+package com.maclogin.cutover.probe.service;
+
+import com.maclogin.cutover.probe.ProbeReasons;
+import com.maclogin.cutover.probe.client.CommandResult;
+import com.maclogin.cutover.probe.lease.GatewayPlist;
+import com.maclogin.cutover.probe.lease.LeasePaths;
+import com.maclogin.cutover.probe.lease.ShellQuote;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Re-discovers, at the start of each step, the few facts a step needs (uid, home, plist, node, package root,
+ * gateway port) with a handful of read-only commands, so no step trusts paths carried in a command.
+ */
+public final class LeaseInventory {
+
+    private static final Pattern SHA256 = Pattern.compile("^([0-9a-f]{64})\\b");
+
+    /** uid and home directory of the SSH user on the lease, both validated. */
+    public record Basics(String uid, String home) {
+
+        public String plistPath() {
+            return home + "/" + LeasePaths.PLIST_RELATIVE;
+        }
+
+        public String cutoverDir() {
+            return home + "/" + LeasePaths.CUTOVER_DIR;
+        }
+
+        public String kit(String cutoverId) {
+            return cutoverDir() + "/" + cutoverId;
+        }
+
+        public String ledger() {
+            return cutoverDir() + "/" + LeasePaths.LEDGER;
+        }
+
+        public String frozenMarker() {
+            return cutoverDir() + "/" + LeasePaths.FROZEN;
+        }
+
+        public String stateDir() {
+            return home + "/" + LeasePaths.STATE_DIR;
+        }
+
+        public String serviceTarget() {
+            return "gui/" + uid + "/" + LeasePaths.LABEL;
+        }
+
+        public String domain() {
+            return "gui/" + uid;
+        }
+
+        public String candidatePrefix(String version) {
+            return cutoverDir() + "/versions/" + version;
+        }
+
+        public String candidatePackageRoot(String version) {
+            return candidatePrefix(version) + "/lib/node_modules/openclaw";
+        }
+    }
+
+    /** What the plist says: the node it runs, the package root, the port and the log file. */
+    public record Layout(Basics basics, String plistContent, GatewayPlist plist, String nodePath, String packageRoot,
+            int gatewayPort, Optional<String> logPath) {
+    }
+
+    private LeaseInventory() {
+    }
+
+    public static Basics basics(StepContext ctx) {
+        String uid = ctx.require("id -u", "id -u").stdout().trim();
+        String uidProblem = LeasePaths.checkUid(uid);
+        if (uidProblem != null) {
+            throw new StepFailedException(uidProblem);
+        }
+        String home = ctx.require("home", "printf %s \"$HOME\"").stdout().trim();
+        String homeProblem = LeasePaths.checkPath("home directory", home);
+        if (homeProblem != null) {
+            throw new StepFailedException(homeProblem);
+        }
+        return new Basics(uid, home);
+    }
+
+    public static Layout layout(StepContext ctx) {
+        Basics basics = basics(ctx);
+        return layout(ctx, basics, basics.plistPath());
+    }
+
+    /** Reads and parses the plist at {@code plistPath} (the live one, or the rollback kit's copy). */
+    public static Layout layout(StepContext ctx, Basics basics, String plistPath) {
+        CommandResult cat = ctx.run("cat plist", "cat " + ShellQuote.quote(plistPath));
+        if (!cat.ok()) {
+            throw new StepFailedException(String.format(ProbeReasons.PLIST_UNREADABLE, plistPath));
+        }
+        return parseLayout(ctx, basics, plistPath, cat.stdout());
+    }
+
+    static Layout parseLayout(StepContext ctx, Basics basics, String plistPath, String content) {
+        GatewayPlist plist;
+        try {
+            plist = GatewayPlist.parse(content);
+        } catch (IllegalArgumentException e) {
+            throw new StepFailedException(String.format(ProbeReasons.PLIST_UNPARSEABLE, plistPath, e.getMessage()));
+        }
+        String node = plist.nodePath().orElseThrow(() -> new StepFailedException(
+                String.format(ProbeReasons.PLIST_UNPARSEABLE, plistPath, "no argument ends in /node")));
+        String pkg = plist.packageRoot().orElseThrow(() -> new StepFailedException(
+                String.format(ProbeReasons.PLIST_UNPARSEABLE, plistPath, "no argument ends in /dist/index.js")));
+        rejectUnsafe(LeasePaths.checkPath("node path", node));
+        rejectUnsafe(LeasePaths.checkPath("package root", pkg));
+        int port = plist.port().orElse(ctx.target().gatewayPort());
+        Optional<String> log = plist.logPath().filter(p -> LeasePaths.checkPath("log path", p) == null);
+        return new Layout(basics, content, plist, node, pkg, port, log);
+    }
+
+    /** SHA-256 of one file, or empty when it cannot be read. */
+    public static Optional<String> fileSha256(StepContext ctx, String name, String path) {
+        CommandResult r = ctx.run(name, "shasum -a 256 " + ShellQuote.quote(path));
+        return r.ok() ? firstHash(r.stdout()) : Optional.empty();
+    }
+
+    /** The package tree hash: every file's hash, sorted by path, hashed again. */
+    public static Optional<String> packageTreeSha256(StepContext ctx, String name, String packageRoot) {
+        CommandResult r = ctx.run(name, packageTreeHashScript(packageRoot));
+        return r.ok() ? firstHash(r.stdout()) : Optional.empty();
+    }
+
+    public static String packageTreeHashScript(String packageRoot) {
+        return "cd " + ShellQuote.quote(packageRoot)
+                + " && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 shasum -a 256 | shasum -a 256";
+    }
+
+    static Optional<String> firstHash(String output) {
+        Matcher m = SHA256.matcher(output == null ? "" : output.trim());
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    private static void rejectUnsafe(String problem) {
+        if (problem != null) {
+            throw new StepFailedException(problem);
+        }
+    }
+}

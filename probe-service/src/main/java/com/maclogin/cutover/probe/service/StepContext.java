@@ -1,0 +1,178 @@
+package com.maclogin.cutover.probe.service;
+
+import com.maclogin.cutover.contracts.Evidence;
+import com.maclogin.cutover.contracts.LeaseTarget;
+import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.probe.ProbeReasons;
+import com.maclogin.cutover.probe.client.CommandResult;
+import com.maclogin.cutover.probe.client.CommandTimeoutException;
+import com.maclogin.cutover.probe.client.HostKeyMismatchException;
+import com.maclogin.cutover.probe.client.HttpProbeResponse;
+import com.maclogin.cutover.probe.client.LeaseSshClient;
+import com.maclogin.cutover.probe.client.SshUnavailableException;
+import com.maclogin.cutover.probe.config.ProbeConfig;
+import com.maclogin.cutover.probe.lease.Redaction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One step run on one lease: the command, its deadline, the SSH client, and what the step collects (facts,
+ * evidence, a reason). Every wait is bounded by the deadline; SSH trouble becomes a step exception.
+ */
+public final class StepContext {
+
+    private final RunStep command;
+    private final Instant deadline;
+    private final LeaseSshClient ssh;
+    private final ProbeConfig config;
+    private final Map<String, String> facts = new LinkedHashMap<>();
+    private final List<Evidence> evidence = new ArrayList<>();
+    private String reason;
+    private String replayedMessageId;
+
+    public StepContext(RunStep command, Instant deadline, LeaseSshClient ssh, ProbeConfig config) {
+        this.command = command;
+        this.deadline = deadline;
+        this.ssh = ssh;
+        this.config = config;
+    }
+
+    public RunStep command() {
+        return command;
+    }
+
+    public LeaseTarget target() {
+        return command.target();
+    }
+
+    public ProbeConfig config() {
+        return config;
+    }
+
+    public Map<String, String> facts() {
+        return facts;
+    }
+
+    public List<Evidence> evidence() {
+        return evidence;
+    }
+
+    public void fact(String name, Object value) {
+        if (value != null) {
+            facts.put(name, String.valueOf(value));
+        }
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public void reason(String reason) {
+        this.reason = reason;
+    }
+
+    public String replayedMessageId() {
+        return replayedMessageId;
+    }
+
+    void replayedMessageId(String id) {
+        this.replayedMessageId = id;
+    }
+
+    public void addEvidence(Evidence e) {
+        evidence.add(e);
+    }
+
+    /** Runs one command with the configured per-command timeout; the exit code is the caller's to judge. */
+    public CommandResult run(String name, String script) {
+        return run(name, script, config.ssh().commandTimeout());
+    }
+
+    public CommandResult run(String name, String script, Duration timeout) {
+        Duration budget = bounded(timeout);
+        try {
+            CommandResult r = ssh.exec(target(), script, budget);
+            evidence.add(Evidence.of(name, script, r.exitCode(), Redaction.redact(r.combined())));
+            return r;
+        } catch (CommandTimeoutException e) {
+            evidence.add(Evidence.of(name, script, null, e.getMessage()));
+            checkDeadline();
+            throw new StepFailedException(name + " timed out after " + budget.toMillis() + " ms");
+        } catch (HostKeyMismatchException e) {
+            throw hostKeyMismatch();
+        } catch (SshUnavailableException e) {
+            throw sshUnavailable(e);
+        }
+    }
+
+    /** Runs a command that must exit 0, else the step fails. */
+    public CommandResult require(String name, String script) {
+        return require(name, script, config.ssh().commandTimeout());
+    }
+
+    public CommandResult require(String name, String script, Duration timeout) {
+        CommandResult r = run(name, script, timeout);
+        if (!r.ok()) {
+            throw new StepFailedException(String.format(ProbeReasons.COMMAND_FAILED, name, r.exitCode()));
+        }
+        return r;
+    }
+
+    /** One health request to the gateway on the lease, bounded by the HTTP timeout and the deadline. */
+    public HttpProbeResponse http(int port, String path) {
+        try {
+            return ssh.httpGet(target(), port, path, bounded(config.http().requestTimeout()));
+        } catch (HostKeyMismatchException e) {
+            throw hostKeyMismatch();
+        } catch (SshUnavailableException e) {
+            throw sshUnavailable(e);
+        }
+    }
+
+    public void checkDeadline() {
+        if (!Instant.now().isBefore(deadline)) {
+            throw new DeadlineExceededException(ProbeReasons.DEADLINE_EXCEEDED);
+        }
+    }
+
+    public Duration remaining() {
+        return Duration.between(Instant.now(), deadline);
+    }
+
+    /** Sleeps, but never past the deadline (then throws). */
+    public void pause(Duration d) {
+        checkDeadline();
+        long millis = Math.min(d.toMillis(), Math.max(0, remaining().toMillis()));
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeadlineExceededException("interrupted");
+        }
+        checkDeadline();
+    }
+
+    private Duration bounded(Duration timeout) {
+        checkDeadline();
+        Duration left = remaining();
+        return left.compareTo(timeout) < 0 ? left : timeout;
+    }
+
+    private StepRefusedException hostKeyMismatch() {
+        return new StepRefusedException(String.format(ProbeReasons.HOST_KEY_MISMATCH, target().host(),
+                target().sshPort()));
+    }
+
+    private StepFailedException sshUnavailable(SshUnavailableException e) {
+        if (e.isAuthentication()) {
+            return new StepFailedException(String.format(ProbeReasons.SSH_AUTH_FAILED, target().sshUser(),
+                    target().host(), target().sshPort()));
+        }
+        return new StepFailedException(String.format(ProbeReasons.SSH_UNAVAILABLE, target().host(),
+                target().sshPort(), e.getMessage()));
+    }
+}

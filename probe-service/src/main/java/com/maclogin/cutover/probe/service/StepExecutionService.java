@@ -1,0 +1,247 @@
+package com.maclogin.cutover.probe.service;
+
+import com.maclogin.cutover.contracts.CutoverMessage;
+import com.maclogin.cutover.contracts.Evidence;
+import com.maclogin.cutover.contracts.LeaseTarget;
+import com.maclogin.cutover.contracts.Region;
+import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepKind;
+import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepResult;
+import com.maclogin.cutover.contracts.Validation;
+import com.maclogin.cutover.probe.ProbeReasons;
+import com.maclogin.cutover.probe.client.CommandResult;
+import com.maclogin.cutover.probe.client.LeaseSshClient;
+import com.maclogin.cutover.probe.config.ProbeConfig;
+import com.maclogin.cutover.probe.lease.LeasePaths;
+import com.maclogin.cutover.probe.lease.LedgerEntry;
+import com.maclogin.cutover.probe.lease.ShellQuote;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * Runs one {@link RunStep} on its lease and answers with a {@link StepResult}: deadline, validation, fencing and
+ * idempotency first, then the step's commands. Never throws: every problem is an outcome.
+ */
+@ApplicationScoped
+public class StepExecutionService {
+
+    private final LeaseSshClient ssh;
+    private final ProbeConfig config;
+    private final MeterRegistry metrics;
+    private final Region region;
+    private final String workerId;
+    private final FencingRegistry fencing = new FencingRegistry();
+    private final CompletedSteps completed;
+    private final Map<StepKind, StepHandler> handlers = new EnumMap<>(StepKind.class);
+
+    public StepExecutionService(LeaseSshClient ssh, ProbeConfig config, MeterRegistry metrics) {
+        this.ssh = ssh;
+        this.config = config;
+        this.metrics = metrics;
+        this.region = Region.parse(config.region());
+        this.workerId = config.workerId().orElseGet(() -> "probe-" + region.suffix() + "-" + hostName());
+        this.completed = new CompletedSteps(config.idempotency().maxEntries());
+        handlers.put(StepKind.INVENTORY, new InventoryStep());
+        handlers.put(StepKind.FREEZE, new FreezeStep());
+        handlers.put(StepKind.SNAPSHOT, new SnapshotStep());
+        handlers.put(StepKind.INSTALL_CANDIDATE, new InstallCandidateStep());
+        handlers.put(StepKind.FLIP_PLIST, new FlipPlistStep());
+        handlers.put(StepKind.RELOAD, new ReloadStep());
+        handlers.put(StepKind.VALIDATE, new ValidateStep());
+        handlers.put(StepKind.RESTORE, new RestoreStep());
+        handlers.put(StepKind.UNFREEZE, new UnfreezeStep());
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    public StepResult execute(RunStep c) {
+        long start = System.currentTimeMillis();
+        StepResult result = decide(c, start);
+        metrics.counter("probe.steps", "kind", String.valueOf(c.kind()), "outcome", result.outcome().name())
+                .increment();
+        Log.infof("cutover=%s lease=%s step=%s attempt=%d epoch=%d outcome=%s reason=%s (%d ms)", c.cutoverId(),
+                c.leaseId(), c.kind(), c.attempt(), c.epoch(), result.outcome(), result.reason(),
+                result.durationMillis());
+        return result;
+    }
+
+    private StepResult decide(RunStep c, long start) {
+        Instant now = Instant.now();
+        if (c.deadline() != null && !now.isBefore(c.deadline())) {
+            return result(c, StepOutcome.TIMED_OUT, ProbeReasons.DEADLINE_PASSED, Map.of(), List.of(), start, null);
+        }
+        String invalid = validateEnvelope(c);
+        if (invalid != null) {
+            return result(c, StepOutcome.REFUSED, invalid, Map.of(), List.of(), start, null);
+        }
+        OptionalLong stale = fencing.observe(c.leaseId(), c.cutoverId(), c.epoch());
+        if (stale.isPresent()) {
+            return result(c, StepOutcome.REFUSED, String.format(ProbeReasons.STALE_EPOCH, c.epoch(),
+                    stale.getAsLong()), Map.of(), List.of(), start, null);
+        }
+        Optional<StepResult> done = completed.get(c.leaseId(), c.idempotencyKey());
+        if (done.isPresent()) {
+            Log.infof("cutover=%s lease=%s step=%s key=%s already completed: replaying its result", c.cutoverId(),
+                    c.leaseId(), c.kind(), c.idempotencyKey());
+            metrics.counter("probe.steps.replayed", "kind", c.kind().name()).increment();
+            return done.get();
+        }
+        StepHandler handler = handlers.get(c.kind());
+        if (handler == null) {
+            return result(c, StepOutcome.REFUSED, ProbeReasons.NOT_SUPPORTED_YET, Map.of(), List.of(), start, null);
+        }
+        String badParameter = handler.validate(c);
+        if (badParameter != null) {
+            return result(c, StepOutcome.REFUSED, String.format(ProbeReasons.INVALID_PARAMETER, badParameter),
+                    Map.of(), List.of(), start, null);
+        }
+        Instant deadline = c.deadline() != null ? c.deadline() : now.plus(config.defaultStepTimeout());
+        StepContext ctx = new StepContext(c, deadline, ssh, config);
+        StepResult r = runHandler(c, handler, ctx, start);
+        if (r.outcome() != StepOutcome.REFUSED || ctx.replayedMessageId() != null) {
+            completed.put(c.leaseId(), c.idempotencyKey(), r);
+        }
+        return r;
+    }
+
+    private StepResult runHandler(RunStep c, StepHandler handler, StepContext ctx, long start) {
+        try {
+            if (c.kind().mutatesLease()) {
+                Optional<StepResult> fromLedger = checkLedger(ctx, start);
+                if (fromLedger.isPresent()) {
+                    return fromLedger.get();
+                }
+            }
+            handler.run(ctx);
+            String messageId = UUID.randomUUID().toString();
+            if (c.kind().mutatesLease()) {
+                appendLedger(ctx, messageId);
+            }
+            return result(c, StepOutcome.SUCCEEDED, ctx.reason(), ctx.facts(), ctx.evidence(), start, messageId);
+        } catch (StepFailedException e) {
+            return result(c, StepOutcome.FAILED, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
+        } catch (StepRefusedException e) {
+            return result(c, StepOutcome.REFUSED, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
+        } catch (DeadlineExceededException e) {
+            return result(c, StepOutcome.TIMED_OUT, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
+        } catch (RuntimeException e) {
+            Log.errorf(e, "cutover=%s lease=%s step=%s failed unexpectedly", c.cutoverId(), c.leaseId(), c.kind());
+            return result(c, StepOutcome.FAILED, String.format(ProbeReasons.INTERNAL_ERROR,
+                    e.getClass().getSimpleName()), ctx.facts(), ctx.evidence(), start, null);
+        }
+    }
+
+    /**
+     * Reads the lease's ledger: a key already applied is answered from it (same result message id, facts and
+     * reason) without touching the lease; a higher epoch recorded for this cutover fences the command.
+     */
+    private Optional<StepResult> checkLedger(StepContext ctx, long start) {
+        RunStep c = ctx.command();
+        CommandResult r = ctx.run("read ledger", "cat \"$HOME\"/" + LeasePaths.CUTOVER_DIR + "/" + LeasePaths.LEDGER
+                + " 2>/dev/null || true");
+        List<LedgerEntry> entries = LedgerEntry.parseAll(r.stdout());
+        for (LedgerEntry e : entries) {
+            if (e.idempotencyKey().equals(c.idempotencyKey())) {
+                ctx.replayedMessageId(e.resultMessageId());
+                Log.infof("cutover=%s lease=%s step=%s key=%s found in the lease ledger: not applied again",
+                        c.cutoverId(), c.leaseId(), c.kind(), c.idempotencyKey());
+                metrics.counter("probe.steps.replayed", "kind", c.kind().name()).increment();
+                return Optional.of(result(c, StepOutcome.SUCCEEDED, e.reason(), e.facts(), ctx.evidence(), start,
+                        e.resultMessageId()));
+            }
+        }
+        long highest = Long.MIN_VALUE;
+        String prefix = c.cutoverId() + ":";
+        for (LedgerEntry e : entries) {
+            if (e.idempotencyKey().startsWith(prefix)) {
+                highest = Math.max(highest, e.epoch());
+            }
+        }
+        if (highest > c.epoch()) {
+            fencing.observe(c.leaseId(), c.cutoverId(), highest);
+            throw new StepRefusedException(String.format(ProbeReasons.STALE_EPOCH, c.epoch(), highest));
+        }
+        return Optional.empty();
+    }
+
+    private void appendLedger(StepContext ctx, String messageId) {
+        RunStep c = ctx.command();
+        String line = new LedgerEntry(c.idempotencyKey(), c.epoch(), c.kind(), messageId, ctx.reason(),
+                new LinkedHashMap<>(ctx.facts())).toLine();
+        CommandResult r = ctx.run("append ledger", "mkdir -p \"$HOME\"/" + LeasePaths.CUTOVER_DIR
+                + " && printf '%s\\n' " + ShellQuote.quote(line) + " >> \"$HOME\"/" + LeasePaths.CUTOVER_DIR + "/"
+                + LeasePaths.LEDGER);
+        if (!r.ok()) {
+            // the change is applied; only a memory-less redelivery would repeat the (state-checking) step
+            Log.warnf("cutover=%s lease=%s step=%s could not append to the lease ledger (exit %d)", c.cutoverId(),
+                    c.leaseId(), c.kind(), r.exitCode());
+        }
+    }
+
+    private String validateEnvelope(RunStep c) {
+        if (c.kind() == null) {
+            return String.format(ProbeReasons.INVALID_PARAMETER, "kind is required");
+        }
+        String p = Validation.leaseId(c.leaseId());
+        if (p == null) {
+            p = LeasePaths.checkCutoverId(c.cutoverId());
+        }
+        if (p == null) {
+            p = LeasePaths.checkIdempotencyKey(c.idempotencyKey());
+        }
+        if (p != null) {
+            return String.format(ProbeReasons.INVALID_PARAMETER, p);
+        }
+        LeaseTarget t = c.target();
+        if (t == null) {
+            return ProbeReasons.MISSING_TARGET;
+        }
+        if (t.region() != region) {
+            return String.format(ProbeReasons.WRONG_REGION, t.region(), region);
+        }
+        p = Validation.host(t.host());
+        if (p == null) {
+            p = Validation.port(t.sshPort());
+        }
+        if (p == null) {
+            p = Validation.sshUser(t.sshUser());
+        }
+        if (p == null) {
+            p = Validation.hostKey(t.hostKey());
+        }
+        if (p == null) {
+            p = Validation.port(t.gatewayPort());
+        }
+        return p == null ? null : String.format(ProbeReasons.INVALID_PARAMETER, p);
+    }
+
+    private StepResult result(RunStep c, StepOutcome outcome, String reason, Map<String, String> facts,
+            List<Evidence> evidence, long start, String messageId) {
+        return new StepResult(messageId != null ? messageId : UUID.randomUUID().toString(), c.cutoverId(),
+                c.leaseId(), Instant.now(), CutoverMessage.SCHEMA_VERSION, c.epoch(), c.kind(), c.attempt(),
+                c.idempotencyKey(), c.messageId(), outcome, reason, new LinkedHashMap<>(facts),
+                new ArrayList<>(evidence), System.currentTimeMillis() - start, workerId);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}
