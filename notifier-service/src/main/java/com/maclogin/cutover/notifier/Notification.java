@@ -1,0 +1,76 @@
+package com.maclogin.cutover.notifier;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/**
+ * One chat message for one cutover event on one channel. Unique per (event message id, channel): a redelivered
+ * event never creates a second row, and a row that has an {@link #externalId} is never posted again.
+ */
+@Entity
+@Table(name = "notification")
+public class Notification extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "cutover_id", nullable = false)
+    public String cutoverId;
+
+    @Column(name = "lease_id", nullable = false)
+    public String leaseId;
+
+    @Column(name = "event_message_id", nullable = false)
+    public String eventMessageId;
+
+    @Column(name = "event_type", nullable = false, length = 32)
+    public String eventType;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "channel", nullable = false, length = 16)
+    public ChatChannel channel;
+
+    /** Slack channel id or Telegram chat id, as configured when the event arrived. */
+    @Column(name = "target", nullable = false)
+    public String target;
+
+    @Column(name = "text", nullable = false, columnDefinition = "text")
+    public String text;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "status", nullable = false, length = 16)
+    public NotificationStatus status;
+
+    /** Slack {@code ts} or Telegram {@code message_id} of the posted message. */
+    @Column(name = "external_id", length = 64)
+    public String externalId;
+
+    /** The thread parent's external id this message replied to; null for the parent itself. */
+    @Column(name = "parent_external_id", length = 64)
+    public String parentExternalId;
+
+    @Column(name = "attempts", nullable = false)
+    public int attempts;
+
+    /** Last API error, with any token masked. */
+    @Column(name = "last_error", length = 1000)
+    public String lastError;
+
+    @Column(name = "next_attempt_at", nullable = false)
+    public Instant nextAttemptAt;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "posted_at")
+    public Instant postedAt;
+}

@@ -1,0 +1,117 @@
+package com.maclogin.cutover.notifier.client;
+
+import com.maclogin.cutover.notifier.ChatChannel;
+import com.maclogin.cutover.notifier.config.NotifierConfig;
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.response.chat.ChatPostMessageResponse;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/** Slack {@code chat.postMessage} through the Slack Java SDK; thread replies carry {@code thread_ts}. */
+@ApplicationScoped
+public class SlackClient implements ChatClient {
+
+    /** {@code ok:false} errors worth another try; every other error is permanent (channel_not_found, invalid_auth, ...). */
+    static final Set<String> RETRYABLE_ERRORS = Set.of(
+            "ratelimited", "rate_limited", "internal_error", "fatal_error", "service_unavailable", "request_timeout");
+
+    private final SecretMasker masker;
+    private final Slack slack;
+    private final MethodsClient methods;
+    private final Optional<String> target;
+
+    public SlackClient(NotifierConfig config, SecretMasker masker) {
+        this.masker = masker;
+        NotifierConfig.Slack c = config.slack();
+        Optional<String> token = c.token().filter(t -> !t.isBlank());
+        Optional<String> channel = c.channel().filter(t -> !t.isBlank());
+        if (c.enabled() && token.isPresent() && channel.isPresent()) {
+            SlackConfig sc = new SlackConfig();
+            String base = c.baseUrl().endsWith("/") ? c.baseUrl().substring(0, c.baseUrl().length() - 1) : c.baseUrl();
+            sc.setMethodsEndpointUrlPrefix(base + "/api/");
+            int millis = (int) c.timeout().toMillis();
+            sc.setHttpClientCallTimeoutMillis(millis);
+            sc.setHttpClientReadTimeoutMillis(millis);
+            sc.setHttpClientWriteTimeoutMillis(millis);
+            sc.setStatsEnabled(false);
+            sc.setPrettyResponseLoggingEnabled(false);
+            this.slack = Slack.getInstance(sc);
+            this.methods = slack.methods(token.get());
+            this.target = channel;
+        } else {
+            if (c.enabled()) {
+                Log.warnf("Slack is enabled but %s is not set: no Slack notifications",
+                        token.isEmpty() ? "notifier.slack.token (NOTIFIER_SLACK_TOKEN)" : "notifier.slack.channel");
+            }
+            this.slack = null;
+            this.methods = null;
+            this.target = Optional.empty();
+        }
+    }
+
+    @Override
+    public ChatChannel channel() {
+        return ChatChannel.SLACK;
+    }
+
+    @Override
+    public Optional<String> target() {
+        return target;
+    }
+
+    @Override
+    public PostOutcome post(String channel, String text, String parentTs) {
+        if (methods == null) {
+            return new PostOutcome.Rejected("slack not configured");
+        }
+        try {
+            ChatPostMessageResponse r = methods.chatPostMessage(req -> req.channel(channel).text(text).threadTs(parentTs));
+            if (r.isOk() && r.getTs() != null) {
+                return new PostOutcome.Posted(r.getTs());
+            }
+            String error = "slack error: " + r.getError();
+            return RETRYABLE_ERRORS.contains(r.getError()) ? new PostOutcome.RetryLater(null, error)
+                    : new PostOutcome.Rejected(error);
+        } catch (SlackApiException e) {
+            int code = e.getResponse().code();
+            if (code == 429) {
+                return new PostOutcome.RetryLater(retryAfter(e.getResponse().header("Retry-After")), "slack http 429 ratelimited");
+            }
+            String error = "slack http " + code + (e.getError() != null ? " " + e.getError().getError() : "");
+            return code >= 500 || code == 408 ? new PostOutcome.RetryLater(null, masker.mask(error))
+                    : new PostOutcome.Rejected(masker.mask(error));
+        } catch (IOException | RuntimeException e) {
+            return new PostOutcome.RetryLater(null, "slack call failed: " + masker.describe(e));
+        }
+    }
+
+    static Duration retryAfter(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        if (slack != null) {
+            try {
+                slack.close();
+            } catch (Exception e) {
+                Log.debugf("closing the Slack client: %s", masker.describe(e));
+            }
+        }
+    }
+}

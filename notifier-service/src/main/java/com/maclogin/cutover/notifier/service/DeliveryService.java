@@ -1,0 +1,198 @@
+package com.maclogin.cutover.notifier.service;
+
+import com.maclogin.cutover.notifier.ChatChannel;
+import com.maclogin.cutover.notifier.Notification;
+import com.maclogin.cutover.notifier.client.ChatClient;
+import com.maclogin.cutover.notifier.client.PostOutcome;
+import com.maclogin.cutover.notifier.client.SecretMasker;
+import com.maclogin.cutover.notifier.config.NotifierConfig;
+import io.quarkus.arc.All;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Posts PENDING notifications, one at a time on a single delivery thread, in event order per cutover and channel.
+ * Woken right after an event is stored and by a periodic retrier. Each post is claimed first (attempt counted,
+ * next attempt pushed past the call timeout), then made outside any transaction, then its ts / message_id is
+ * recorded before anything else. 429 waits the API's Retry-After; 5xx and timeouts back off exponentially;
+ * permanent errors fail the row without retry.
+ */
+@ApplicationScoped
+public class DeliveryService {
+
+    private enum Step { DONE, WAIT }
+
+    private final NotificationStore store;
+    private final Map<ChatChannel, ChatClient> clients = new EnumMap<>(ChatChannel.class);
+    private final NotifierConfig.Delivery config;
+    private final Duration claimLease;
+    private final SecretMasker masker;
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "notifier-delivery");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private final Map<ChatChannel, Instant> lastPost = new EnumMap<>(ChatChannel.class);
+    /** Posts whose external id could not be stored yet (database hiccup): stored before anything else is posted. */
+    private final Map<Long, PostOutcome.Posted> unrecorded = new ConcurrentHashMap<>();
+    private final Map<Long, String> unrecordedParents = new ConcurrentHashMap<>();
+
+    public DeliveryService(NotificationStore store, @All List<ChatClient> clients, NotifierConfig config,
+            SecretMasker masker) {
+        this.store = store;
+        clients.forEach(c -> this.clients.put(c.channel(), c));
+        this.config = config.delivery();
+        Duration longest = config.slack().timeout().compareTo(config.telegram().timeout()) > 0
+                ? config.slack().timeout() : config.telegram().timeout();
+        this.claimLease = longest.multipliedBy(2).plusSeconds(5);
+        this.masker = masker;
+    }
+
+    /** The retrier: looks for due rows every {@code notifier.delivery.poll-interval}. */
+    @Scheduled(every = "${notifier.delivery.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        wake();
+    }
+
+    /** Asks the delivery thread for a pass; passes never overlap. */
+    public void wake() {
+        if (queued.compareAndSet(false, true)) {
+            try {
+                worker.execute(() -> {
+                    queued.set(false);
+                    drain();
+                });
+            } catch (RuntimeException e) {
+                queued.set(false); // shutting down
+            }
+        }
+    }
+
+    private void wakeAfter(Duration delay) {
+        try {
+            worker.schedule(this::wake, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            // shutting down
+        }
+    }
+
+    void drain() {
+        try {
+            if (!recordUnrecorded()) {
+                return;
+            }
+            for (int pass = 0; pass < 100; pass++) {
+                boolean progress = false;
+                for (Notification n : store.due(Instant.now(), config.batchSize())) {
+                    if (deliver(n) == Step.DONE) {
+                        progress = true;
+                    }
+                }
+                if (!progress) {
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("delivery pass failed, the retrier tries again: %s", masker.describe(e));
+        }
+    }
+
+    private Step deliver(Notification n) {
+        if (unrecorded.containsKey(n.id)) {
+            return Step.WAIT;
+        }
+        ChatClient client = clients.get(n.channel);
+        if (client == null || client.target().isEmpty()) {
+            store.markFailed(n.id, n.channel + " is disabled or not configured");
+            return Step.DONE;
+        }
+        Instant now = Instant.now();
+        Instant last = lastPost.get(n.channel);
+        if (last != null && last.plus(config.minIntervalPerChannel()).isAfter(now)) {
+            wakeAfter(Duration.between(now, last.plus(config.minIntervalPerChannel())));
+            return Step.WAIT;
+        }
+        String parent = store.threadParent(n.cutoverId, n.channel).orElse(null);
+        if (!store.claim(n.id, now, now.plus(claimLease))) {
+            return Step.WAIT;
+        }
+        int attempt = n.attempts + 1;
+        PostOutcome outcome = client.post(n.target, n.text, parent);
+        lastPost.put(n.channel, Instant.now());
+        if (outcome instanceof PostOutcome.Posted posted) {
+            record(n.id, posted, parent);
+            Log.infof("cutover %s lease %s: %s posted to %s as %s%s (attempt %d)", n.cutoverId, n.leaseId,
+                    n.eventType, n.channel, posted.externalId(), parent == null ? "" : " in thread " + parent, attempt);
+            return Step.DONE;
+        }
+        if (outcome instanceof PostOutcome.Rejected rejected) {
+            String error = masker.mask(rejected.error());
+            store.markFailed(n.id, error);
+            Log.errorf("cutover %s lease %s: %s to %s FAILED, not retried: %s", n.cutoverId, n.leaseId,
+                    n.eventType, n.channel, error);
+            return Step.DONE;
+        }
+        PostOutcome.RetryLater retry = (PostOutcome.RetryLater) outcome;
+        String error = masker.mask(retry.error());
+        if (attempt >= config.maxAttempts()) {
+            store.markFailed(n.id, NotificationTexts.GAVE_UP.formatted(attempt, error));
+            Log.errorf("cutover %s lease %s: %s to %s FAILED after %d attempts: %s", n.cutoverId, n.leaseId,
+                    n.eventType, n.channel, attempt, error);
+            return Step.DONE;
+        }
+        Duration delay = Backoff.delay(attempt, retry.retryAfter(), config.initialBackoff(), config.maxBackoff());
+        store.markRetry(n.id, error, Instant.now().plus(delay));
+        Log.warnf("cutover %s lease %s: %s to %s not posted (attempt %d), retry in %d ms: %s", n.cutoverId,
+                n.leaseId, n.eventType, n.channel, attempt, delay.toMillis(), error);
+        wakeAfter(delay);
+        return Step.WAIT;
+    }
+
+    /** Stores the external id of a post; if the database is unavailable, keeps it to store before the next post. */
+    private void record(long id, PostOutcome.Posted posted, String parent) {
+        try {
+            store.markPosted(id, posted.externalId(), parent, Instant.now());
+        } catch (RuntimeException e) {
+            unrecorded.put(id, posted);
+            if (parent != null) {
+                unrecordedParents.put(id, parent);
+            }
+            Log.errorf("notification %d was posted as %s but could not be recorded yet: %s", id,
+                    posted.externalId(), masker.describe(e));
+        }
+    }
+
+    private boolean recordUnrecorded() {
+        for (Iterator<Map.Entry<Long, PostOutcome.Posted>> it = unrecorded.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, PostOutcome.Posted> e = it.next();
+            try {
+                store.markPosted(e.getKey(), e.getValue().externalId(), unrecordedParents.get(e.getKey()), Instant.now());
+                unrecordedParents.remove(e.getKey());
+                it.remove();
+            } catch (RuntimeException ex) {
+                Log.warnf("notification %d still cannot be recorded: %s", e.getKey(), masker.describe(ex));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @PreDestroy
+    void stop() {
+        worker.shutdownNow();
+    }
+}

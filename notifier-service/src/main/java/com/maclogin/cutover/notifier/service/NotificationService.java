@@ -1,0 +1,87 @@
+package com.maclogin.cutover.notifier.service;
+
+import com.maclogin.cutover.contracts.CutoverEvent;
+import com.maclogin.cutover.notifier.Notification;
+import com.maclogin.cutover.notifier.NotificationStatus;
+import com.maclogin.cutover.notifier.client.ChatClient;
+import com.maclogin.cutover.notifier.repository.NotificationRepository;
+import com.maclogin.cutover.notifier.rest.NotificationView;
+import io.quarkus.arc.All;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+
+/** Turns a cutover event into PENDING notification rows (one per enabled channel), exactly once per message id. */
+@ApplicationScoped
+public class NotificationService {
+
+    /** Inbox insert: a second delivery of the same message id inserts nothing. */
+    private static final String INBOX_INSERT = "insert into notifier.processed_event (message_id, cutover_id, processed_at)"
+            + " values (?1, ?2, ?3) on conflict (message_id) do nothing";
+
+    private final EntityManager em;
+    private final NotificationRepository repository;
+    private final List<ChatClient> clients;
+
+    public NotificationService(EntityManager em, NotificationRepository repository, @All List<ChatClient> clients) {
+        this.em = em;
+        this.repository = repository;
+        this.clients = clients;
+    }
+
+    /**
+     * Stores the event's notifications in one transaction. Returns how many rows were created: 0 for a redelivered
+     * event, an event without a message, or when every channel is disabled.
+     */
+    @Transactional
+    public int accept(CutoverEvent event) {
+        int fresh = em.createNativeQuery(INBOX_INSERT)
+                .setParameter(1, event.messageId())
+                .setParameter(2, event.cutoverId())
+                .setParameter(3, Instant.now())
+                .executeUpdate();
+        if (fresh == 0) {
+            Log.infof("cutover %s lease %s: event %s (%s) already processed, nothing posted again",
+                    event.cutoverId(), event.leaseId(), event.messageId(), event.type());
+            return 0;
+        }
+        String text = NotificationTexts.render(event);
+        if (text == null) {
+            Log.warnf("cutover %s lease %s: " + NotificationTexts.NO_TEMPLATE, event.cutoverId(), event.leaseId(),
+                    event.type());
+            return 0;
+        }
+        Instant now = Instant.now();
+        int created = 0;
+        for (ChatClient client : clients) {
+            if (client.target().isEmpty()) {
+                continue;
+            }
+            Notification n = new Notification();
+            n.cutoverId = event.cutoverId();
+            n.leaseId = event.leaseId();
+            n.eventMessageId = event.messageId();
+            n.eventType = event.type().name();
+            n.channel = client.channel();
+            n.target = client.target().get();
+            n.text = text;
+            n.status = NotificationStatus.PENDING;
+            n.attempts = 0;
+            n.nextAttemptAt = now;
+            n.createdAt = now;
+            repository.persist(n);
+            created++;
+        }
+        Log.infof("cutover %s lease %s: %s stored for %d channel(s)", event.cutoverId(), event.leaseId(), event.type(),
+                created);
+        return created;
+    }
+
+    @Transactional
+    public List<NotificationView> byCutover(String cutoverId) {
+        return repository.byCutover(cutoverId).stream().map(NotificationView::of).toList();
+    }
+}

@@ -1,0 +1,116 @@
+package com.maclogin.cutover.notifier.service;
+
+import com.maclogin.cutover.contracts.CutoverEvent;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * Every word the notifier writes: chat message templates and the reasons stored in {@code last_error} or logged.
+ * Chat texts are plain text (no markup), the same for Slack and Telegram.
+ */
+public final class NotificationTexts {
+
+    /** Shown for a field the event did not carry. */
+    static final String UNKNOWN = "n/a";
+
+    static final String STARTED = """
+            [MAINTENANCE] Maintenance window open: OpenClaw gateway cutover %s
+            Lease: %s (region %s)
+            Version: %s -> %s
+            Started: %s
+            Rollback owner: %s
+            Affected channels: %s
+            Cutover: %s""";
+
+    static final String GREEN = """
+            [GREEN] Cutover green: %s
+            Lease: %s (region %s) now runs %s (previous version %s)
+            Started: %s
+            Ended: %s
+            Rollback owner: %s
+            Maintenance window closed.""";
+
+    static final String FAILED = """
+            [FAILED] Cutover %s did not start: the inventory gates refused it. Nothing changed on the lease.
+            Lease: %s (region %s), version stays %s (candidate %s)
+            Reason: %s
+            Rollback owner: %s""";
+
+    static final String ABORTED = """
+            [ABORTED] Cutover %s aborted before the plist flip. Nothing to restore.
+            Lease: %s (region %s), version stays %s (candidate %s)
+            Reason: %s
+            Rollback owner: %s""";
+
+    static final String ROLLBACK_STARTED = """
+            [INCIDENT] Rollback started for cutover %s
+            Lease: %s (region %s), going back from %s to %s
+            Reason: %s
+            Rollback owner: %s
+            Started: %s""";
+
+    static final String ROLLED_BACK = """
+            [ROLLED BACK] Cutover %s rolled back: lease %s (region %s) runs %s again, hashes verified, health green.
+            Candidate %s removed from service.
+            Ended: %s
+            Rollback owner: %s""";
+
+    static final String ROLLBACK_FAILED = """
+            [ROLLBACK FAILED] Cutover %s: the restore of lease %s (region %s) to %s failed. The lease needs a human now.
+            Reason: %s
+            Rollback owner: %s
+            Ended: %s""";
+
+    /** Stored in {@code last_error} when the retrier gives up. */
+    public static final String GAVE_UP = "gave up after %d attempts: %s";
+    /** Logged and stored when an event type has no template (newer producer). */
+    public static final String NO_TEMPLATE = "no message for event type %s";
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private NotificationTexts() {
+    }
+
+    /** The chat text for an event; {@code null} when the type has no message. */
+    public static String render(CutoverEvent e) {
+        if (e.type() == null) {
+            return null;
+        }
+        String ticket = or(e.ticketId());
+        String lease = or(e.leaseId());
+        String region = e.region() == null ? UNKNOWN : e.region().name();
+        String prev = or(e.previousVersion());
+        String cand = or(e.candidateVersion());
+        String owner = or(e.rollbackOwner());
+        String reason = or(e.reason());
+        return switch (e.type()) {
+            case CUTOVER_STARTED -> STARTED.formatted(ticket, lease, region, prev, cand, time(e.startedAt()), owner,
+                    channels(e.channels()), or(e.cutoverId()));
+            case CUTOVER_GREEN -> GREEN.formatted(ticket, lease, region, cand, prev, time(e.startedAt()),
+                    time(e.endedAt()), owner);
+            case CUTOVER_FAILED -> FAILED.formatted(ticket, lease, region, prev, cand, reason, owner);
+            case CUTOVER_ABORTED -> ABORTED.formatted(ticket, lease, region, prev, cand, reason, owner);
+            case ROLLBACK_STARTED -> ROLLBACK_STARTED.formatted(ticket, lease, region, cand, prev, reason, owner,
+                    time(e.startedAt() != null ? e.startedAt() : e.timestamp()));
+            case ROLLED_BACK -> ROLLED_BACK.formatted(ticket, lease, region, prev, cand,
+                    time(e.endedAt() != null ? e.endedAt() : e.timestamp()), owner);
+            case ROLLBACK_FAILED -> ROLLBACK_FAILED.formatted(ticket, lease, region, prev, reason, owner,
+                    time(e.endedAt() != null ? e.endedAt() : e.timestamp()));
+        };
+    }
+
+    static String time(Instant t) {
+        return t == null ? UNKNOWN : TIME.format(t);
+    }
+
+    private static String channels(List<String> channels) {
+        return channels == null || channels.isEmpty() ? UNKNOWN : String.join(", ", channels);
+    }
+
+    private static String or(String s) {
+        return s == null || s.isBlank() ? UNKNOWN : s;
+    }
+}
