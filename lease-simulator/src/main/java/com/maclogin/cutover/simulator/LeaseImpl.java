@@ -1,0 +1,142 @@
+package com.maclogin.cutover.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.Region;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** A started lease: home layout, launchd emulator, command surface, SSH server. */
+final class LeaseImpl implements SimulatedLease, AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final LeaseSpec spec;
+    private final LeaseHome home;
+    private final LaunchdEmulator launchd;
+    private final MacCommands commands;
+    private final LeaseSshServer ssh;
+    private final String user;
+
+    LeaseImpl(LeaseSpec spec, LeaseHome home, LaunchdEmulator launchd, MacCommands commands, LeaseSshServer ssh,
+              String user) {
+        this.spec = spec;
+        this.home = home;
+        this.launchd = launchd;
+        this.commands = commands;
+        this.ssh = ssh;
+        this.user = user;
+    }
+
+    LaunchdEmulator launchd() {
+        return launchd;
+    }
+
+    MacCommands commands() {
+        return commands;
+    }
+
+    LeaseHome layout() {
+        return home;
+    }
+
+    @Override
+    public String id() {
+        return spec.id();
+    }
+
+    @Override
+    public Region region() {
+        return spec.region();
+    }
+
+    @Override
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    @Override
+    public int sshPort() {
+        return ssh.port();
+    }
+
+    @Override
+    public String sshUser() {
+        return user;
+    }
+
+    @Override
+    public String hostKey() {
+        return ssh.hostKey();
+    }
+
+    @Override
+    public int gatewayPort() {
+        return spec.gatewayPort();
+    }
+
+    @Override
+    public Path home() {
+        return home.home();
+    }
+
+    @Override
+    public String installedVersion() {
+        try {
+            LaunchAgentPlist.Definition def = LaunchAgentPlist.parse(home.plist());
+            for (String a : def.programArguments()) {
+                if (a.endsWith("/dist/index.js")) {
+                    Path pkg = Path.of(a).getParent().getParent();
+                    JsonNode json = Json.MAPPER.readTree(Files.readString(pkg.resolve("package.json")));
+                    return json.path("version").asText(null);
+                }
+            }
+            return null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    @Override
+    public String runningVersion() {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + spec.gatewayPort() + "/startupz"))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = Json.MAPPER.readTree(r.body());
+            return json.hasNonNull("version") ? json.get("version").asText() : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Status of GET /readyz on the gateway port, or -1 when nothing answers. */
+    int readyzStatus() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + spec.gatewayPort() + "/readyz"))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        ssh.close();
+        launchd.close();
+    }
+
+    @Override
+    public String toString() {
+        return "lease " + spec.id() + " (" + spec.region() + ") ssh 127.0.0.1:" + sshPort() + " gateway 127.0.0.1:"
+                + spec.gatewayPort() + " home " + home.home();
+    }
+}

@@ -1,0 +1,241 @@
+package com.maclogin.cutover.simulator;
+
+import com.maclogin.cutover.contracts.Json;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Several simulated leases on loopback: each a real SSH server (Apache MINA sshd) in front of a lease home laid out
+ * like a Mac running the OpenClaw Gateway (a Node.js stand-in) under an emulated launchd.
+ */
+public final class LeaseSimulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseSimulator.class);
+    /** Extra time, on top of the configured start-up delay, a gateway gets to answer /readyz 200 at start. */
+    private static final Duration READY_GRACE = Duration.ofSeconds(30);
+
+    private final SimulatorConfig config;
+    private final Map<String, LeaseImpl> leases = new LinkedHashMap<>();
+    private final Map<String, MacCommands> commandsById = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService pumps;
+    private ControlServer control;
+    private Thread shutdownHook;
+    private volatile boolean closed;
+
+    private LeaseSimulator(SimulatorConfig config) {
+        this.config = config;
+        AtomicInteger n = new AtomicInteger();
+        this.scheduler = Executors.newScheduledThreadPool(2, r -> daemon(r, "sim-launchd-" + n.incrementAndGet()));
+        this.pumps = Executors.newCachedThreadPool(r -> daemon(r, "sim-ssh-io-" + n.incrementAndGet()));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Starts every lease; returns when every lease's gateway answers {@code /readyz} with 200. */
+    public static LeaseSimulator start(SimulatorConfig config) throws IOException {
+        LeaseSimulator sim = new LeaseSimulator(config);
+        try {
+            sim.startAll();
+            return sim;
+        } catch (IOException | RuntimeException e) {
+            sim.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws IOException {
+        long t0 = System.nanoTime();
+        Set<String> ids = new HashSet<>();
+        for (LeaseSpec spec : config.leases()) {
+            if (!ids.add(spec.id())) {
+                throw new IllegalArgumentException("duplicate lease id " + spec.id());
+            }
+        }
+        String node = findNode();
+        Path stateDir = config.stateDir().toAbsolutePath();
+        Files.createDirectories(stateDir);
+        control = new ControlServer(config.controlPort(), commandsById::get, this::descriptorJson);
+        shutdownHook = new Thread(this::close, "lease-simulator-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        String user = System.getProperty("user.name");
+        Set<String> authorized = new HashSet<>(config.authorizedKeys());
+
+        for (LeaseSpec spec : config.leases()) {
+            Path leaseDir = stateDir.resolve(spec.id());
+            LeaseHome home = new LeaseHome(leaseDir.resolve("home"));
+            if (!home.exists()) {
+                home.create(spec.id(), spec.gatewayPort(), spec.initialVersion(), node);
+                LOG.info("lease {}: created home {} with openclaw {}", spec.id(), home.home(), spec.initialVersion());
+            }
+            home.writeShims(spec.id(), control.port());
+            LaunchdEmulator launchd = new LaunchdEmulator(spec.id(), home, leaseDir, config.throttleInterval(),
+                    config.gatewayStartupDelay(), scheduler);
+            MacCommands commands = new MacCommands(home, launchd);
+            LeaseSshServer ssh;
+            try {
+                ssh = new LeaseSshServer(spec.id(), spec.sshPort(), leaseDir.resolve("ssh_host_ed25519_key"),
+                        authorized, user, home.home(), pumps);
+            } catch (IOException | RuntimeException e) {
+                launchd.close();
+                throw new IOException("lease " + spec.id() + ": cannot start SSH on 127.0.0.1:" + spec.sshPort()
+                        + ": " + e.getMessage(), e);
+            }
+            LeaseImpl lease = new LeaseImpl(spec, home, launchd, commands, ssh, user);
+            synchronized (leases) {
+                leases.put(spec.id(), lease);
+            }
+            commandsById.put(spec.id(), commands);
+            launchd.login();
+        }
+        awaitReady(t0);
+        LOG.info("{} lease(s) ready in {} ms; control API on 127.0.0.1:{}", leases.size(),
+                (System.nanoTime() - t0) / 1_000_000, control.port());
+    }
+
+    private void awaitReady(long t0) throws IOException {
+        long deadline = System.nanoTime() + config.gatewayStartupDelay().plus(READY_GRACE).toNanos();
+        List<LeaseImpl> pending = new ArrayList<>(leases.values());
+        while (!pending.isEmpty()) {
+            pending.removeIf(l -> l.readyzStatus() == 200);
+            for (LeaseImpl l : pending) {
+                if (l.launchd().isDisabled(LaunchAgentPlist.LABEL) && !l.launchd().isLoaded(LaunchAgentPlist.LABEL)) {
+                    throw new IOException("lease " + l.id() + ": " + LaunchAgentPlist.LABEL + " is disabled (parked) "
+                            + "and not loaded; its gateway cannot start. Remove " + l.id() + "/launchd-disabled.txt or "
+                            + "reset the lease directory under " + config.stateDir());
+                }
+            }
+            if (pending.isEmpty()) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("gateway not ready (/readyz 200) after "
+                        + (System.nanoTime() - t0) / 1_000_000 + " ms on: "
+                        + pending.stream().map(l -> l.id() + " (see " + l.layout().gatewayLog() + ")").toList());
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for gateways", e);
+            }
+        }
+    }
+
+    /** The absolute path of {@code node} on PATH (what an installer pins into the plist). */
+    static String findNode() throws IOException {
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, "node").toAbsolutePath();
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IOException("node not found on PATH (" + path + "); the gateway stand-in needs Node.js >= 18");
+    }
+
+    public List<SimulatedLease> leases() {
+        synchronized (leases) {
+            return List.copyOf(leases.values());
+        }
+    }
+
+    public SimulatedLease lease(String id) {
+        synchronized (leases) {
+            SimulatedLease l = leases.get(id);
+            if (l == null) {
+                throw new IllegalArgumentException("no lease " + id);
+            }
+            return l;
+        }
+    }
+
+    public int controlPort() {
+        return control.port();
+    }
+
+    /** {@code [{"id","region","host","sshPort","sshUser","hostKey","gatewayPort","home"}]} */
+    String descriptorJson() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SimulatedLease l : leases()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", l.id());
+            m.put("region", l.region().name());
+            m.put("host", l.host());
+            m.put("sshPort", l.sshPort());
+            m.put("sshUser", l.sshUser());
+            m.put("hostKey", l.hostKey());
+            m.put("gatewayPort", l.gatewayPort());
+            m.put("home", l.home().toString());
+            out.add(m);
+        }
+        try {
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops gateways (SIGTERM, then SIGKILL), SSH servers and the control API. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        List<LeaseImpl> all;
+        synchronized (leases) {
+            all = new ArrayList<>(leases.values());
+        }
+        List<Thread> closers = new ArrayList<>();
+        for (LeaseImpl l : all) {
+            Thread t = new Thread(l::close, "close-" + l.id());
+            t.start();
+            closers.add(t);
+        }
+        for (Thread t : closers) {
+            try {
+                t.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (control != null) {
+            control.close();
+        }
+        scheduler.shutdownNow();
+        pumps.shutdownNow();
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException ignored) {
+                // JVM already shutting down
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package com.maclogin.cutover.simulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.forward.AgentForwardingFilter;
+import org.apache.sshd.server.forward.ForwardingFilter;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
+import org.apache.sshd.server.forward.X11ForwardingFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One lease's SSH server on 127.0.0.1: ed25519 host key, public-key auth only, exec through {@code /bin/sh -c} in the
+ * lease home, direct-tcpip only to loopback.
+ */
+final class LeaseSshServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseSshServer.class);
+
+    private final SshServer sshd;
+    private final String hostKey;
+
+    LeaseSshServer(String leaseId, int port, Path hostKeyFile, Set<String> authorizedKeys, String user, Path home,
+                   ExecutorService pumps) throws IOException {
+        if (!Files.exists(hostKeyFile)) {
+            SshKeys.generateEd25519(hostKeyFile, "root@" + leaseId);
+        }
+        this.hostKey = SshKeys.readPublicLine(hostKeyFile.resolveSibling(hostKeyFile.getFileName() + ".pub"));
+        Set<String> allowed = authorizedKeys.stream().map(SshKeys::normalizePublicLine)
+                .filter(java.util.Objects::nonNull).collect(Collectors.toUnmodifiableSet());
+
+        sshd = SshServer.setUpDefaultServer();
+        sshd.setHost("127.0.0.1");
+        sshd.setPort(port);
+        sshd.setKeyPairProvider(new FileKeyPairProvider(hostKeyFile));
+        sshd.setPasswordAuthenticator(null);
+        sshd.setKeyboardInteractiveAuthenticator(null);
+        sshd.setGSSAuthenticator(null);
+        sshd.setHostBasedAuthenticator(null);
+        sshd.setPublickeyAuthenticator((username, key, session) ->
+                user.equals(username) && allowed.contains(keyLine(key)));
+        CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "OpenSSH_9.8");
+        TcpForwardingFilter loopbackOnly = new TcpForwardingFilter() {
+            @Override
+            public boolean canListen(SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
+                return false;
+            }
+
+            @Override
+            public boolean canConnect(Type type, SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
+                String host = address.getHostName();
+                boolean ok = type == Type.Direct && ("127.0.0.1".equals(host) || "localhost".equalsIgnoreCase(host));
+                if (!ok) {
+                    LOG.info("lease {}: refused {} forwarding to {}", leaseId, type, address);
+                }
+                return ok;
+            }
+        };
+        sshd.setForwardingFilter(ForwardingFilter.asForwardingFilter(AgentForwardingFilter.of(false),
+                X11ForwardingFilter.of(false), loopbackOnly));
+        sshd.setCommandFactory((channel, command) -> new ExecCommand(command, home, user, pumps));
+        sshd.start();
+    }
+
+    static String keyLine(PublicKey key) {
+        return SshKeys.normalizePublicLine(PublicKeyEntry.toString(key));
+    }
+
+    int port() {
+        return sshd.getPort();
+    }
+
+    String hostKey() {
+        return hostKey;
+    }
+
+    @Override
+    public void close() {
+        try {
+            sshd.stop(true);
+        } catch (IOException e) {
+            LOG.warn("cannot stop SSH server", e);
+        }
+    }
+
+    /** An exec request: {@code /bin/sh -c <command>} with the lease's login environment. */
+    static final class ExecCommand implements Command {
+        private final String command;
+        private final Path home;
+        private final String user;
+        private final ExecutorService pumps;
+        private InputStream in;
+        private OutputStream out;
+        private OutputStream err;
+        private ExitCallback callback;
+        private volatile Process process;
+
+        ExecCommand(String command, Path home, String user, ExecutorService pumps) {
+            this.command = command;
+            this.home = home;
+            this.user = user;
+            this.pumps = pumps;
+        }
+
+        @Override
+        public void setExitCallback(ExitCallback callback) {
+            this.callback = callback;
+        }
+
+        @Override
+        public void setInputStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public void setOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void setErrorStream(OutputStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public void start(ChannelSession channel, Environment env) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).directory(home.toFile());
+            Map<String, String> e = pb.environment();
+            Map<String, String> inherited = new LinkedHashMap<>(e);
+            e.clear();
+            for (String k : new String[] {"LANG", "LC_ALL", "TZ"}) {
+                if (inherited.containsKey(k)) {
+                    e.put(k, inherited.get(k));
+                }
+            }
+            env.getEnv().forEach((k, v) -> {
+                if (k.equals("LANG") || k.startsWith("LC_")) {
+                    e.put(k, v);
+                }
+            });
+            String basePath = inherited.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
+            e.put("PATH", home.resolve(".sim/bin") + ":" + basePath);
+            e.put("HOME", home.toString());
+            e.put("SHELL", "/bin/bash");
+            e.put("USER", user);
+            e.put("LOGNAME", user);
+            e.put("TMPDIR", System.getProperty("java.io.tmpdir"));
+            if (channel.getSession().getClientAddress() instanceof java.net.InetSocketAddress c
+                    && channel.getSession().getLocalAddress() instanceof java.net.InetSocketAddress l) {
+                e.put("SSH_CLIENT", c.getAddress().getHostAddress() + " " + c.getPort() + " " + l.getPort());
+            }
+            Process p = pb.start();
+            process = p;
+            Future<?> o = pumps.submit(() -> pump(p.getInputStream(), out));
+            Future<?> r = pumps.submit(() -> pump(p.getErrorStream(), err));
+            pumps.submit(() -> {
+                try (OutputStream stdin = p.getOutputStream()) {
+                    in.transferTo(stdin);
+                } catch (IOException ignored) {
+                    // client closed or process exited
+                }
+            });
+            pumps.submit(() -> {
+                int code;
+                try {
+                    code = p.waitFor();
+                    o.get();
+                    r.get();
+                } catch (Exception ex) {
+                    code = 255;
+                }
+                callback.onExit(code);
+            });
+        }
+
+        private static void pump(InputStream from, OutputStream to) {
+            byte[] buf = new byte[16384];
+            try (from) {
+                int n;
+                while ((n = from.read(buf)) >= 0) {
+                    to.write(buf, 0, n);
+                    to.flush();
+                }
+            } catch (IOException ignored) {
+                // channel closed
+            }
+        }
+
+        @Override
+        public void destroy(ChannelSession channel) {
+            Process p = process;
+            if (p != null && p.isAlive()) {
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+            }
+        }
+    }
+}

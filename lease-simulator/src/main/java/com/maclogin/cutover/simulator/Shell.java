@@ -1,0 +1,26 @@
+package com.maclogin.cutover.simulator;
+
+/** POSIX shell quoting. */
+final class Shell {
+
+    private Shell() {
+    }
+
+    /** {@code 'value'} with embedded single quotes as {@code '\''}. */
+    static String quote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    /** A script that reproduces a command result when {@code eval}ed by a shim: stdout, stderr, exit code. */
+    static String replay(CommandResult r) {
+        StringBuilder s = new StringBuilder();
+        if (!r.stdout().isEmpty()) {
+            s.append("printf '%s' ").append(quote(r.stdout())).append('\n');
+        }
+        if (!r.stderr().isEmpty()) {
+            s.append("printf '%s' ").append(quote(r.stderr())).append(" >&2\n");
+        }
+        s.append("exit ").append(r.exitCode()).append('\n');
+        return s.toString();
+    }
+}

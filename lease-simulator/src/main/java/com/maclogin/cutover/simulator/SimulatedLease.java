@@ -1,0 +1,34 @@
+package com.maclogin.cutover.simulator;
+
+import com.maclogin.cutover.contracts.Region;
+import java.nio.file.Path;
+
+/** A running simulated lease: an SSH server plus a lease home with a launchd-supervised gateway stand-in. */
+public interface SimulatedLease {
+
+    String id();
+
+    Region region();
+
+    /** Always {@code 127.0.0.1}. */
+    String host();
+
+    int sshPort();
+
+    /** The login name to use (the simulator process's user; {@code id -u} in a session prints its uid). */
+    String sshUser();
+
+    /** The host key as {@code ssh-ed25519 AAAA...}, without a comment; pin it. */
+    String hostKey();
+
+    int gatewayPort();
+
+    /** The lease's {@code $HOME}. */
+    Path home();
+
+    /** Version in {@code package.json} of the package the on-disk LaunchAgent plist points at (null if unreadable). */
+    String installedVersion();
+
+    /** Version the live gateway reports on {@code /startupz}, or null if it is down or not started. */
+    String runningVersion();
+}

@@ -1,0 +1,35 @@
+package com.maclogin.cutover.simulator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@link LeaseSimulator#start(SimulatorConfig)} builds.
+ *
+ * @param stateDir            root of every lease's files: {@code <stateDir>/<leaseId>/home} is the lease's home,
+ *                            {@code <stateDir>/<leaseId>/ssh_host_ed25519_key} its persistent host key
+ * @param leases              the leases to run
+ * @param authorizedKeys      OpenSSH public key lines ({@code ssh-ed25519 AAAA... [comment]}) allowed to log in
+ * @param controlPort         port of the loopback control API the macOS command shims call; 0 = ephemeral
+ * @param gatewayStartupDelay how long each gateway stand-in reports {@code starting} after it listens
+ * @param throttleInterval    launchd KeepAlive respawn throttle used instead of the plist's ThrottleInterval;
+ *                            {@code null} = honour the plist (OpenClaw writes 10 s)
+ */
+public record SimulatorConfig(Path stateDir, List<LeaseSpec> leases, List<String> authorizedKeys, int controlPort,
+                              Duration gatewayStartupDelay, Duration throttleInterval) {
+
+    public SimulatorConfig {
+        if (stateDir == null) {
+            throw new IllegalArgumentException("stateDir is required");
+        }
+        leases = List.copyOf(leases == null ? List.of() : leases);
+        authorizedKeys = List.copyOf(authorizedKeys == null ? List.of() : authorizedKeys);
+        if (controlPort < 0 || controlPort > 65535) {
+            throw new IllegalArgumentException("controlPort out of range: " + controlPort);
+        }
+        if (gatewayStartupDelay == null || gatewayStartupDelay.isNegative()) {
+            gatewayStartupDelay = Duration.ofMillis(800);
+        }
+    }
+}
