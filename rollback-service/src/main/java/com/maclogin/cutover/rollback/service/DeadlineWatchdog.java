@@ -3,6 +3,8 @@ package com.maclogin.cutover.rollback.service;
 import com.maclogin.cutover.rollback.config.RollbackConfig;
 import com.maclogin.cutover.rollback.repository.RollbackRepository;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.event.Observes;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -23,8 +25,17 @@ public class DeadlineWatchdog {
         this.config = config;
     }
 
+    private volatile boolean stopping;
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
+
     @Scheduled(every = "${rollback.watchdog.interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
+        if (stopping) {
+            return;
+        }
         Instant cutoff = Instant.now().minus(config.watchdog().grace());
         for (String cutoverId : overdue(cutoff)) {
             try {

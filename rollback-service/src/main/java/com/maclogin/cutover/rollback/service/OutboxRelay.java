@@ -1,6 +1,7 @@
 package com.maclogin.cutover.rollback.service;
 
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,6 +62,11 @@ public class OutboxRelay {
         } catch (RuntimeException e) {
             Log.warnf("outbox relay pass failed, the sweep retries: %s", e.toString());
         }
+    }
+
+    /** Stops before Hibernate closes; rows not yet published stay in the outbox for the next start. */
+    void onShutdown(@Observes ShutdownEvent event) throws InterruptedException {
+        stop();
     }
 
     @PreDestroy

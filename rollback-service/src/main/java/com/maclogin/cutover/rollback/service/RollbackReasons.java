@@ -6,12 +6,17 @@ import com.maclogin.cutover.contracts.StepOutcome;
 /** Every sentence rollback-service writes to logs, stored status, audit and events, in one place. */
 public final class RollbackReasons {
 
-    /** Fact names read from a RESTORE {@code StepResult}. */
+    /**
+     * Fact names read from RESTORE and VALIDATE {@code StepResult}s, as probe-service's RestoreStep / ValidateStep
+     * report them: the hashes after the restore, and the version {@code /startupz} reports.
+     */
+    public static final String FACT_PLIST_SHA256_AFTER = "plistSha256After";
+    public static final String FACT_PACKAGE_SHA256_AFTER = "packageSha256After";
+    public static final String FACT_RUNNING_VERSION = "runningVersion";
+    /** Inventory-style names, read when the names above are absent. */
     public static final String FACT_PLIST_SHA256 = "plistSha256";
     public static final String FACT_PACKAGE_SHA256 = "packageSha256";
     public static final String FACT_GATEWAY_VERSION = "gatewayVersion";
-    /** Alternative name for the running version, read when {@link #FACT_GATEWAY_VERSION} is absent. */
-    public static final String FACT_RUNNING_VERSION = "runningVersion";
 
     /** Keys of {@code expectedSha256} in RollbackRequested and StepParameters. */
     public static final String HASH_PLIST = "plist";
@@ -46,6 +51,10 @@ public final class RollbackReasons {
 
     public static String versionMismatch(String expected, String found) {
         return "gateway runs " + found + " after restore, expected " + expected;
+    }
+
+    public static String validatedWrongVersion(String expected, String found) {
+        return "health window passed on " + found + ", expected the previous version " + expected;
     }
 
     public static String refused(StepKind kind, String workerReason) {

@@ -2,7 +2,9 @@ package com.maclogin.cutover.rollback.service;
 
 import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_GATEWAY_VERSION;
 import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_PACKAGE_SHA256;
+import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_PACKAGE_SHA256_AFTER;
 import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_PLIST_SHA256;
+import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_PLIST_SHA256_AFTER;
 import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_RUNNING_VERSION;
 import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PACKAGE;
 import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PLIST;
@@ -66,21 +68,43 @@ public final class RollbackRules {
      */
     public static Verification verifyRestore(String expectedPlist, String expectedPackage, String previousVersion,
                                              Map<String, String> facts) {
-        Map<String, String> f = facts == null ? Map.of() : facts;
-        String plist = f.get(FACT_PLIST_SHA256);
-        String pkg = f.get(FACT_PACKAGE_SHA256);
-        String version = f.get(FACT_GATEWAY_VERSION);
-        if (version == null || version.isBlank()) {
-            version = f.get(FACT_RUNNING_VERSION);
-        }
+        String plist = foundPlist(facts);
+        String pkg = foundPackage(facts);
+        String version = foundVersion(facts);
         List<String> problems = new ArrayList<>();
-        checkHash(problems, HASH_PLIST, FACT_PLIST_SHA256, expectedPlist, plist);
-        checkHash(problems, HASH_PACKAGE, FACT_PACKAGE_SHA256, expectedPackage, pkg);
-        if (version != null && !version.isBlank() && !version.trim().equals(previousVersion)) {
-            problems.add(RollbackReasons.versionMismatch(previousVersion, version.trim()));
+        checkHash(problems, HASH_PLIST, FACT_PLIST_SHA256_AFTER, expectedPlist, plist);
+        checkHash(problems, HASH_PACKAGE, FACT_PACKAGE_SHA256_AFTER, expectedPackage, pkg);
+        if (version != null && !version.equals(previousVersion)) {
+            problems.add(RollbackReasons.versionMismatch(previousVersion, version));
         }
         return new Verification(problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems),
                 plist, pkg, version);
+    }
+
+    /** Plist hash after the restore: {@code plistSha256After}, else {@code plistSha256}. */
+    public static String foundPlist(Map<String, String> facts) {
+        return first(facts, FACT_PLIST_SHA256_AFTER, FACT_PLIST_SHA256);
+    }
+
+    /** Package tree hash after the restore: {@code packageSha256After}, else {@code packageSha256}. */
+    public static String foundPackage(Map<String, String> facts) {
+        return first(facts, FACT_PACKAGE_SHA256_AFTER, FACT_PACKAGE_SHA256);
+    }
+
+    /** Running version: {@code runningVersion} (from {@code /startupz}), else {@code gatewayVersion}. */
+    public static String foundVersion(Map<String, String> facts) {
+        return first(facts, FACT_RUNNING_VERSION, FACT_GATEWAY_VERSION);
+    }
+
+    private static String first(Map<String, String> facts, String primary, String fallback) {
+        if (facts == null) {
+            return null;
+        }
+        String v = facts.get(primary);
+        if (v == null || v.isBlank()) {
+            v = facts.get(fallback);
+        }
+        return v == null || v.isBlank() ? null : v.trim();
     }
 
     private static void checkHash(List<String> problems, String artifact, String fact, String expected, String found) {
@@ -109,9 +133,11 @@ public final class RollbackRules {
     /**
      * @param restoreAttempts RESTORE attempts made in this epoch, including the one answered
      * @param verification    result of {@link #verifyRestore} for a SUCCEEDED RESTORE, else ignored
+     * @param validatedVersion running version reported by a VALIDATE result (null when not reported)
      */
     public static Decision onResult(StepKind kind, StepOutcome outcome, String workerReason, int restoreAttempts,
-                                    int maxAttempts, Verification verification, String previousVersion) {
+                                    int maxAttempts, Verification verification, String previousVersion,
+                                    String validatedVersion) {
         if (outcome == StepOutcome.REFUSED) {
             return fail(RollbackReasons.refused(kind, workerReason));
         }
@@ -126,9 +152,13 @@ public final class RollbackRules {
                     : fail(RollbackReasons.attemptsExhausted(outcome, restoreAttempts, workerReason));
         }
         if (kind == StepKind.VALIDATE) {
-            return outcome == StepOutcome.SUCCEEDED
-                    ? new Decision(Action.ROLLED_BACK, RollbackState.ROLLED_BACK, RollbackReasons.rolledBack(previousVersion))
-                    : fail(RollbackReasons.validateFailed(outcome, workerReason));
+            if (outcome != StepOutcome.SUCCEEDED) {
+                return fail(RollbackReasons.validateFailed(outcome, workerReason));
+            }
+            if (validatedVersion != null && !validatedVersion.equals(previousVersion)) {
+                return fail(RollbackReasons.validatedWrongVersion(previousVersion, validatedVersion));
+            }
+            return new Decision(Action.ROLLED_BACK, RollbackState.ROLLED_BACK, RollbackReasons.rolledBack(previousVersion));
         }
         return fail(RollbackReasons.UNEXPECTED_KIND + ": " + kind);
     }

@@ -210,6 +210,12 @@ public class RollbackService {
     private void handle(Rollback rb, StepKind kind, StepOutcome outcome, String workerReason, Map<String, String> facts,
                         String messageId, Instant now) {
         RollbackRules.Verification v = null;
+        if (kind == StepKind.RESTORE && outcome != StepOutcome.SUCCEEDED && facts != null && !facts.isEmpty()) {
+            // a failed restore may still say what it found (the worker checks the hashes too): keep the numbers
+            rb.foundPlistSha256 = RollbackRules.foundPlist(facts);
+            rb.foundPackageSha256 = RollbackRules.foundPackage(facts);
+            rb.foundGatewayVersion = RollbackRules.foundVersion(facts);
+        }
         if (kind == StepKind.RESTORE && outcome == StepOutcome.SUCCEEDED) {
             v = RollbackRules.verifyRestore(rb.expectedPlistSha256, rb.expectedPackageSha256, rb.previousVersion, facts);
             rb.foundPlistSha256 = v.foundPlistSha256();
@@ -224,7 +230,8 @@ public class RollbackService {
             audit.persist(line);
         }
         RollbackRules.Decision d = RollbackRules.onResult(kind, outcome, workerReason, rb.restoreAttempts,
-                config.maxAttempts(), v, rb.previousVersion);
+                config.maxAttempts(), v, rb.previousVersion,
+                kind == StepKind.VALIDATE ? RollbackRules.foundVersion(facts) : null);
         rb.updatedAt = now;
         switch (d.action()) {
             case SEND_VALIDATE -> {
