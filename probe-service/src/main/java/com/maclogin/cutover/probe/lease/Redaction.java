@@ -11,7 +11,7 @@ public final class Redaction {
     private static final Pattern PRIVATE_KEY = Pattern.compile(
             "-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|\\z)", Pattern.DOTALL);
     private static final Pattern SECRET_VALUE = Pattern.compile(
-            "(?i)(\"?[A-Za-z0-9_.-]*(token|secret|password|passwd|api[_-]?key|authorization)[A-Za-z0-9_.-]*\"?\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s,;]+)");
+            "(?i)(\"?[A-Za-z0-9_.-]*(token|secret|password|passwd|api[_-]?key)[A-Za-z0-9_.-]*\"?\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s,;]+)");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+");
 
     private Redaction() {
