@@ -93,7 +93,9 @@ public class StepExecutionService {
             return result(c, StepOutcome.REFUSED, String.format(ProbeReasons.STALE_EPOCH, c.epoch(),
                     stale.getAsLong()), Map.of(), List.of(), start, null);
         }
-        Optional<StepResult> done = completed.get(c.leaseId(), c.idempotencyKey());
+        // read-only steps are simply run again (fresh facts, nothing to protect); mutating ones are replayed
+        Optional<StepResult> done = c.kind().mutatesLease() ? completed.get(c.leaseId(), c.idempotencyKey())
+                : Optional.empty();
         if (done.isPresent()) {
             Log.infof("cutover=%s lease=%s step=%s key=%s already completed: replaying its result", c.cutoverId(),
                     c.leaseId(), c.kind(), c.idempotencyKey());
@@ -112,7 +114,7 @@ public class StepExecutionService {
         Instant deadline = c.deadline() != null ? c.deadline() : now.plus(config.defaultStepTimeout());
         StepContext ctx = new StepContext(c, deadline, ssh, config);
         StepResult r = runHandler(c, handler, ctx, start);
-        if (r.outcome() != StepOutcome.REFUSED || ctx.replayedMessageId() != null) {
+        if (c.kind().mutatesLease() && (r.outcome() != StepOutcome.REFUSED || ctx.replayedMessageId() != null)) {
             completed.put(c.leaseId(), c.idempotencyKey(), r);
         }
         return r;
