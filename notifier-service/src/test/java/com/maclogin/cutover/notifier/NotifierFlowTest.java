@@ -1,0 +1,238 @@
+package com.maclogin.cutover.notifier;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.maclogin.cutover.chatfakes.ChatFakes;
+import com.maclogin.cutover.chatfakes.RecordedMessage;
+import com.maclogin.cutover.contracts.CutoverEvent;
+import com.maclogin.cutover.contracts.CutoverEventType;
+import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.Region;
+import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.notifier.rest.NotificationView;
+import com.maclogin.cutover.testing.EmbeddedPostgresResource;
+import com.maclogin.cutover.testing.KafkaKraftResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** End to end inside the module: real Kafka, real PostgreSQL, the real SDKs against the wire-compatible chat fakes. */
+@QuarkusTest
+@WithTestResource(value = KafkaKraftResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = EmbeddedPostgresResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ChatFakesResource.class, scope = TestResourceScope.GLOBAL)
+class NotifierFlowTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static KafkaProducer<String, String> producer;
+
+    @BeforeAll
+    static void producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaKraftResource.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(p);
+    }
+
+    @AfterAll
+    static void close() {
+        producer.close();
+    }
+
+    private static ChatFakes fakes() {
+        return ChatFakesResource.fakes();
+    }
+
+    /** A cutover of its own for each test: ticket, cutover and lease ids are unique. */
+    private record Cutover(String id, String lease, String ticket) {
+        static Cutover fresh() {
+            String n = UUID.randomUUID().toString().substring(0, 8);
+            return new Cutover("cut-" + n, "lease-hk-" + n, "CHG-" + n);
+        }
+
+        CutoverEvent event(CutoverEventType type, String reason) {
+            Instant start = Instant.parse("2026-03-01T02:00:00Z");
+            return new CutoverEvent(UUID.randomUUID().toString(), id, lease, Instant.now(), 1, 1, type, Region.HK,
+                    ticket, "2026.9.5", "2026.9.6", "alice (Asia/Hong_Kong)", List.of("slack:#ops", "telegram:ops"),
+                    start, type == CutoverEventType.CUTOVER_STARTED ? null : start.plusSeconds(1800), reason);
+        }
+    }
+
+    private static void send(CutoverEvent e) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.EVENTS, e.leaseId(), Json.write(e))).get();
+    }
+
+    private static List<RecordedMessage> delivered(String service, Cutover c) {
+        return fakes().delivered(service).stream().filter(m -> m.text().contains(c.ticket())).toList();
+    }
+
+    private static List<RecordedMessage> received(String service, Cutover c) {
+        return fakes().recorded().stream()
+                .filter(m -> m.service().equals(service) && m.text() != null && m.text().contains(c.ticket())).toList();
+    }
+
+    private static List<NotificationView> rows(Cutover c) {
+        return Arrays.asList(given().queryParam("cutover", c.id()).when().get("/api/v1/notifications")
+                .then().statusCode(200).extract().as(NotificationView[].class));
+    }
+
+    @Test
+    void startedThenGreenPostsTwoMessagesPerChannelTheSecondInTheFirstsThread() throws Exception {
+        Cutover c = Cutover.fresh();
+        send(c.event(CutoverEventType.CUTOVER_STARTED, null));
+        send(c.event(CutoverEventType.CUTOVER_GREEN, null));
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(delivered(RecordedMessage.SLACK, c)).hasSize(2);
+            assertThat(delivered(RecordedMessage.TELEGRAM, c)).hasSize(2);
+        });
+        List<RecordedMessage> slack = delivered(RecordedMessage.SLACK, c);
+        assertThat(slack.get(0).channelOrChat()).isEqualTo(ChatFakesResource.SLACK_CHANNEL);
+        assertThat(slack.get(0).threadTs()).isNull();
+        assertThat(slack.get(1).threadTs()).isEqualTo(slack.get(0).ts());
+        List<RecordedMessage> telegram = delivered(RecordedMessage.TELEGRAM, c);
+        assertThat(telegram.get(0).channelOrChat()).isEqualTo(ChatFakesResource.TELEGRAM_CHAT);
+        assertThat(telegram.get(0).replyTo()).isNull();
+        assertThat(telegram.get(1).replyTo()).isEqualTo(telegram.get(0).messageId());
+
+        for (List<RecordedMessage> posts : List.of(slack, telegram)) {
+            String banner = posts.get(0).text();
+            assertThat(banner).contains(c.ticket(), c.lease(), "HK", "2026.9.5", "2026.9.6",
+                    "alice (Asia/Hong_Kong)", "2026-03-01 02:00:00 UTC").containsIgnoringCase("maintenance window open");
+            String green = posts.get(1).text();
+            assertThat(green).contains("Cutover green", c.ticket(), "2026.9.5", "2026.9.6", "alice (Asia/Hong_Kong)",
+                    "2026-03-01 02:00:00 UTC", "2026-03-01 02:30:00 UTC");
+        }
+
+        List<NotificationView> rows = rows(c);
+        assertThat(rows).hasSize(4).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(NotificationStatus.POSTED);
+            assertThat(r.attempts()).isEqualTo(1);
+        });
+        assertThat(rows).filteredOn(r -> r.channel() == ChatChannel.SLACK).extracting(NotificationView::externalId)
+                .containsExactly(slack.get(0).ts(), slack.get(1).ts());
+        assertThat(rows).filteredOn(r -> r.channel() == ChatChannel.TELEGRAM).extracting(NotificationView::externalId)
+                .containsExactly(String.valueOf(telegram.get(0).messageId()), String.valueOf(telegram.get(1).messageId()));
+    }
+
+    @Test
+    void redeliveredEventWithTheSameMessageIdPostsNothingMore() throws Exception {
+        Cutover c = Cutover.fresh();
+        CutoverEvent started = c.event(CutoverEventType.CUTOVER_STARTED, null);
+        send(started);
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, c).size() == 1
+                && delivered(RecordedMessage.TELEGRAM, c).size() == 1);
+
+        send(started);
+        // a later event on the same key (same partition) is consumed after the redelivery: once it is posted,
+        // the redelivered one has been handled too
+        send(c.event(CutoverEventType.CUTOVER_GREEN, null));
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, c).size() >= 2
+                && delivered(RecordedMessage.TELEGRAM, c).size() >= 2);
+
+        for (String service : List.of(RecordedMessage.SLACK, RecordedMessage.TELEGRAM)) {
+            assertThat(received(service, c)).hasSize(2)
+                    .filteredOn(m -> m.text().contains("Maintenance window open")).hasSize(1);
+        }
+        assertThat(rows(c)).hasSize(4);
+    }
+
+    @Test
+    void rateLimitedTwiceStillDeliversExactlyOnceHonouringRetryAfter() throws Exception {
+        Cutover c = Cutover.fresh();
+        fakes().failNext(RecordedMessage.SLACK, 429, 2);
+        fakes().failNext(RecordedMessage.TELEGRAM, 429, 2);
+        send(c.event(CutoverEventType.CUTOVER_STARTED, null));
+
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, c).size() == 1
+                && delivered(RecordedMessage.TELEGRAM, c).size() == 1);
+        for (String service : List.of(RecordedMessage.SLACK, RecordedMessage.TELEGRAM)) {
+            List<RecordedMessage> calls = received(service, c);
+            assertThat(calls).extracting(RecordedMessage::httpStatus).containsExactly(429, 429, 200);
+            // Retry-After: 1 was honoured: the retry came at least a second after the refusal
+            assertThat(Duration.between(calls.get(0).receivedAt(), calls.get(1).receivedAt()))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        }
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(rows(c)).hasSize(2).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(NotificationStatus.POSTED);
+            assertThat(r.attempts()).isEqualTo(3);
+        }));
+    }
+
+    @Test
+    void serverErrorIsRetriedAndDeliveredOnce() throws Exception {
+        Cutover c = Cutover.fresh();
+        fakes().failNext(RecordedMessage.TELEGRAM, 502, 1);
+        send(c.event(CutoverEventType.CUTOVER_STARTED, null));
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.TELEGRAM, c).size() == 1);
+        assertThat(received(RecordedMessage.TELEGRAM, c)).extracting(RecordedMessage::httpStatus)
+                .containsExactly(502, 200);
+    }
+
+    @Test
+    void channelNotFoundFailsTheSlackRowWithoutRetryWhileTelegramStillPosts() throws Exception {
+        Cutover c = Cutover.fresh();
+        fakes().removeChannel(ChatFakesResource.SLACK_CHANNEL);
+        try {
+            send(c.event(CutoverEventType.ROLLBACK_STARTED, "error rate 7.5% > 5% over 40 probes"));
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(rows(c))
+                    .filteredOn(r -> r.channel() == ChatChannel.SLACK).singleElement().satisfies(r -> {
+                        assertThat(r.status()).isEqualTo(NotificationStatus.FAILED);
+                        assertThat(r.lastError()).contains("channel_not_found");
+                        assertThat(r.attempts()).isEqualTo(1);
+                    }));
+            // several retrier passes (poll interval 0.2 s in tests) later, still exactly one call
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                    .until(() -> received(RecordedMessage.SLACK, c).size() == 1);
+        } finally {
+            fakes().restoreChannel(ChatFakesResource.SLACK_CHANNEL);
+        }
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.TELEGRAM, c).size() == 1);
+        String incident = delivered(RecordedMessage.TELEGRAM, c).get(0).text();
+        assertThat(incident).contains("INCIDENT", c.ticket(), c.lease(), "HK", "2026.9.6", "2026.9.5",
+                "error rate 7.5% > 5% over 40 probes", "alice (Asia/Hong_Kong)");
+    }
+
+    @Test
+    void tokensNeverAppearInPostedTextsApiResponsesOrTheServiceLog() throws Exception {
+        Cutover c = Cutover.fresh();
+        fakes().failNext(RecordedMessage.SLACK, 429, 1);
+        send(c.event(CutoverEventType.CUTOVER_STARTED, null));
+        send(c.event(CutoverEventType.ROLLED_BACK, null));
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, c).size() == 2
+                && delivered(RecordedMessage.TELEGRAM, c).size() == 2);
+
+        String log = Files.readString(Path.of("target/notifier-test.log"));
+        assertThat(log).contains(c.id()); // the service log was really written and read
+        String everything = Json.write(fakes().recorded())
+                + given().queryParam("cutover", c.id()).get("/api/v1/notifications").asString() + log;
+        assertThat(everything).contains(c.ticket())
+                .doesNotContain(ChatFakesResource.SLACK_TOKEN)
+                .doesNotContain(ChatFakesResource.TELEGRAM_TOKEN)
+                .doesNotContain("NotifierTestSecret");
+    }
+
+    @Test
+    void listWithoutCutoverParameterIsBadRequest() {
+        given().when().get("/api/v1/notifications").then().statusCode(400);
+    }
+}

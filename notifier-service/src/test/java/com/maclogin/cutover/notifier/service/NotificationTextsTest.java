@@ -1,0 +1,57 @@
+package com.maclogin.cutover.notifier.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.maclogin.cutover.contracts.CutoverEvent;
+import com.maclogin.cutover.contracts.CutoverEventType;
+import com.maclogin.cutover.contracts.Region;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class NotificationTextsTest {
+
+    private static CutoverEvent event(CutoverEventType type) {
+        return new CutoverEvent("m-1", "cut-1", "lease-jp-7", Instant.parse("2026-03-01T02:31:00Z"), 1, 2, type,
+                Region.JP, "CHG-1234", "2026.9.5", "2026.9.6", "bob (America/New_York)", List.of("slack:#ops"),
+                Instant.parse("2026-03-01T02:00:00Z"), Instant.parse("2026-03-01T02:30:00Z"),
+                "3 crashes within 5 minutes (limit 3)");
+    }
+
+    @ParameterizedTest
+    @EnumSource(CutoverEventType.class)
+    void everyEventTypeNamesTicketLeaseRegionVersionsAndRollbackOwner(CutoverEventType type) {
+        String text = NotificationTexts.render(event(type));
+        assertThat(text).contains("CHG-1234", "lease-jp-7", "JP", "2026.9.5", "bob (America/New_York)")
+                .doesNotContain("null");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CutoverEventType.class,
+            names = {"CUTOVER_FAILED", "CUTOVER_ABORTED", "ROLLBACK_STARTED", "ROLLBACK_FAILED"})
+    void failuresAndIncidentsCarryTheReasonWithItsNumbers(CutoverEventType type) {
+        assertThat(NotificationTexts.render(event(type))).contains("3 crashes within 5 minutes (limit 3)");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CutoverEventType.class, names = {"CUTOVER_STARTED", "CUTOVER_GREEN", "ROLLBACK_STARTED"})
+    void startGreenAndIncidentNameTheCandidateVersion(CutoverEventType type) {
+        assertThat(NotificationTexts.render(event(type))).contains("2026.9.6");
+    }
+
+    @org.junit.jupiter.api.Test
+    void bannerSaysMaintenanceWindowOpenWithStartTimeAndGreenHasBothTimes() {
+        assertThat(NotificationTexts.render(event(CutoverEventType.CUTOVER_STARTED)))
+                .contains("Maintenance window open", "2026-03-01 02:00:00 UTC");
+        assertThat(NotificationTexts.render(event(CutoverEventType.CUTOVER_GREEN)))
+                .contains("Cutover green", "2026-03-01 02:00:00 UTC", "2026-03-01 02:30:00 UTC");
+    }
+
+    @org.junit.jupiter.api.Test
+    void missingFieldsRenderAsNotAvailableInsteadOfNull() {
+        CutoverEvent bare = new CutoverEvent("m", "c", "l", null, 1, 0, CutoverEventType.CUTOVER_FAILED, null, null,
+                null, null, null, null, null, null, null);
+        assertThat(NotificationTexts.render(bare)).doesNotContain("null").contains("n/a");
+    }
+}
