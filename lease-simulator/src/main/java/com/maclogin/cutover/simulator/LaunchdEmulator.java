@@ -503,7 +503,7 @@ final class LaunchdEmulator implements AutoCloseable {
         s.append("\tjetsam priority = 40\n\tjetsam memory limit (active) = (unlimited)\n");
         s.append("\tjetsam memory limit (inactive) = (unlimited)\n\tjetsamproperties category = daemon\n");
         s.append("\tsubmitted job. ignore execute allowed\n\tjetsam thread limit = 32\n\tcpumon = default\n");
-        s.append("\tjob state = ").append(job.process != null ? "running" : "exited").append("\n\n");
+        s.append('\n');
         List<String> props = new ArrayList<>();
         if (d.keepAlive()) {
             props.add("keepalive");

@@ -81,36 +81,72 @@ public final class LeaseSimulator implements AutoCloseable {
         String user = System.getProperty("user.name");
         Set<String> authorized = new HashSet<>(config.authorizedKeys());
 
-        for (LeaseSpec spec : config.leases()) {
-            Path leaseDir = stateDir.resolve(spec.id());
-            LeaseHome home = new LeaseHome(leaseDir.resolve("home"));
-            if (!home.exists()) {
-                home.create(spec.id(), spec.gatewayPort(), spec.initialVersion(), node);
-                LOG.info("lease {}: created home {} with openclaw {}", spec.id(), home.home(), spec.initialVersion());
+        // leases start in parallel; each spawns its gateway before its SSH server so node boots meanwhile
+        ExecutorService starters = Executors.newFixedThreadPool(Math.max(1, Math.min(8, config.leases().size())),
+                r -> daemon(r, "sim-lease-start"));
+        try {
+            List<java.util.concurrent.Future<LeaseImpl>> futures = new ArrayList<>();
+            for (LeaseSpec spec : config.leases()) {
+                futures.add(starters.submit(() -> startLease(spec, stateDir, node, user, authorized)));
             }
-            home.writeShims(spec.id(), control.port());
-            LaunchdEmulator launchd = new LaunchdEmulator(spec.id(), home, leaseDir, config.throttleInterval(),
-                    config.gatewayStartupDelay(), scheduler);
-            MacCommands commands = new MacCommands(home, launchd);
-            LeaseSshServer ssh;
-            try {
-                ssh = new LeaseSshServer(spec.id(), spec.sshPort(), leaseDir.resolve("ssh_host_ed25519_key"),
-                        authorized, user, home.home(), pumps);
-            } catch (IOException | RuntimeException e) {
-                launchd.close();
-                throw new IOException("lease " + spec.id() + ": cannot start SSH on 127.0.0.1:" + spec.sshPort()
-                        + ": " + e.getMessage(), e);
+            IOException failure = null;
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    LeaseImpl lease = futures.get(i).get();
+                    synchronized (leases) {
+                        leases.put(lease.id(), lease);
+                    }
+                    commandsById.put(lease.id(), lease.commands());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (failure == null) {
+                        failure = cause instanceof IOException io ? io
+                                : new IOException("lease " + config.leases().get(i).id() + ": " + cause, cause);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while starting leases", e);
+                }
             }
-            LeaseImpl lease = new LeaseImpl(spec, home, launchd, commands, ssh, user);
-            synchronized (leases) {
-                leases.put(spec.id(), lease);
+            if (failure != null) {
+                throw failure;
             }
-            commandsById.put(spec.id(), commands);
-            launchd.login();
+        } finally {
+            starters.shutdown();
         }
         awaitReady(t0);
         LOG.info("{} lease(s) ready in {} ms; control API on 127.0.0.1:{}", leases.size(),
                 (System.nanoTime() - t0) / 1_000_000, control.port());
+    }
+
+    private LeaseImpl startLease(LeaseSpec spec, Path stateDir, String node, String user, Set<String> authorized)
+            throws IOException {
+        long t0 = System.nanoTime();
+        Path leaseDir = stateDir.resolve(spec.id());
+        LeaseHome home = new LeaseHome(leaseDir.resolve("home"));
+        if (!home.exists()) {
+            home.create(spec.id(), spec.gatewayPort(), spec.initialVersion(), node);
+            LOG.info("lease {}: created home {} with openclaw {}", spec.id(), home.home(), spec.initialVersion());
+        }
+        home.writeShims(spec.id(), control.port());
+        LaunchdEmulator launchd = new LaunchdEmulator(spec.id(), home, leaseDir, config.throttleInterval(),
+                config.gatewayStartupDelay(), scheduler);
+        MacCommands commands = new MacCommands(home, launchd);
+        // commands must answer before the gateway can call launchctl (park)
+        commandsById.put(spec.id(), commands);
+        launchd.login();
+        LeaseSshServer ssh;
+        try {
+            ssh = new LeaseSshServer(spec.id(), spec.sshPort(), leaseDir.resolve("ssh_host_ed25519_key"),
+                    authorized, user, home.home(), pumps);
+        } catch (IOException | RuntimeException e) {
+            launchd.close();
+            throw new IOException("lease " + spec.id() + ": cannot start SSH on 127.0.0.1:" + spec.sshPort()
+                    + ": " + e.getMessage(), e);
+        }
+        LOG.info("lease {}: SSH on 127.0.0.1:{}, launchd loaded, set up in {} ms", spec.id(), ssh.port(),
+                (System.nanoTime() - t0) / 1_000_000);
+        return new LeaseImpl(spec, home, launchd, commands, ssh, user);
     }
 
     private void awaitReady(long t0) throws IOException {

@@ -42,8 +42,50 @@ final class SshTestClient implements AutoCloseable {
             }
         });
         client.setConnectTimeout(5000);
+        client.setSocketFactory(NoDelaySocketFactory.INSTANCE);
         client.connect(host, port);
         client.authPublickey(user, client.loadKeys(privateKey.toString()));
+    }
+
+    /** Disables Nagle on the client side too; otherwise every exec pays delayed-ACK stalls (~40 ms). */
+    static final class NoDelaySocketFactory extends javax.net.SocketFactory {
+        static final NoDelaySocketFactory INSTANCE = new NoDelaySocketFactory();
+
+        @Override
+        public java.net.Socket createSocket() throws IOException {
+            java.net.Socket s = new java.net.Socket();
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port) throws IOException {
+            java.net.Socket s = new java.net.Socket(host, port);
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket(String host, int port, java.net.InetAddress local, int localPort) throws IOException {
+            java.net.Socket s = new java.net.Socket(host, port, local, localPort);
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress host, int port) throws IOException {
+            java.net.Socket s = new java.net.Socket(host, port);
+            s.setTcpNoDelay(true);
+            return s;
+        }
+
+        @Override
+        public java.net.Socket createSocket(java.net.InetAddress address, int port, java.net.InetAddress local, int localPort)
+                throws IOException {
+            java.net.Socket s = new java.net.Socket(address, port, local, localPort);
+            s.setTcpNoDelay(true);
+            return s;
+        }
     }
 
     static SshTestClient to(SimulatedLease lease, Path privateKey) throws IOException {
