@@ -200,7 +200,7 @@ class NotifierFlowTest {
                         assertThat(r.lastError()).contains("channel_not_found");
                         assertThat(r.attempts()).isEqualTo(1);
                     }));
-            // several retrier passes (poll interval 0.2 s in tests) later, still exactly one call
+            // two retrier passes (poll interval 1 s) later, still exactly one call
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
                     .until(() -> received(RecordedMessage.SLACK, c).size() == 1);
         } finally {
