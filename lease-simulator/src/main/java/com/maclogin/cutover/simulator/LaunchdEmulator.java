@@ -54,6 +54,7 @@ final class LaunchdEmulator implements AutoCloseable {
         ScheduledFuture<?> respawn;
         boolean removed;
         Process restarting;
+        Process lastReaped;
 
         Job(LaunchAgentPlist.Definition def, Path plistPath) {
             this.def = def;
@@ -306,6 +307,9 @@ final class LaunchdEmulator implements AutoCloseable {
             terminate(old, Duration.ofSeconds(Math.max(1, job.def.exitTimeOutSeconds())));
         }
         synchronized (this) {
+            if (old != null) {
+                reap(job, old);
+            }
             if (job.removed || closed) {
                 return notFound(label);
             }
@@ -584,20 +588,27 @@ final class LaunchdEmulator implements AutoCloseable {
     }
 
     private synchronized void onExit(Job job, Process p) {
+        if (!reap(job, p) || job.removed || closed || job.restarting == p) {
+            return;
+        }
+        scheduleRespawn(job, p.exitValue());
+    }
+
+    /** Records the exit of {@code p} once (exit callback or a waiting kickstart, whichever comes first). Caller holds the lock. */
+    private boolean reap(Job job, Process p) {
+        if (job.lastReaped == p) {
+            return false;
+        }
+        job.lastReaped = p;
         int code = p.exitValue();
-        boolean signal = code > 128 && code < 160;
         if (job.process == p) {
             job.process = null;
         }
         job.lastExitCode = code;
-        job.lastExitBySignal = signal;
+        job.lastExitBySignal = code > 128 && code < 160;
         persistPids();
         event("exited " + job.def.label() + " pid " + p.pid() + " " + exitDescription(p));
-        notifyAll();
-        if (job.removed || closed || job.restarting == p) {
-            return;
-        }
-        scheduleRespawn(job, code);
+        return true;
     }
 
     /** KeepAlive: respawn no sooner than ThrottleInterval after the previous start. Caller holds the lock. */

@@ -56,16 +56,17 @@ public final class LeaseSimulatorMain {
         }
         long t0 = System.nanoTime();
         LeaseSimulator sim = LeaseSimulator.start(config);
+        for (SimulatedLease l : sim.leases()) {
+            System.out.printf("lease %s region=%s ssh=%s@%s:%d gateway=127.0.0.1:%d version=%s home=%s%n", l.id(),
+                    l.region(), l.sshUser(), l.host(), l.sshPort(), l.gatewayPort(), l.runningVersion(), l.home());
+        }
+        System.out.flush();
         Path tmp = descriptorOut.resolveSibling(descriptorOut.getFileName() + ".tmp");
         if (descriptorOut.toAbsolutePath().getParent() != null) {
             Files.createDirectories(descriptorOut.toAbsolutePath().getParent());
         }
         Files.writeString(tmp, sim.descriptorJson());
         Files.move(tmp, descriptorOut, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        for (SimulatedLease l : sim.leases()) {
-            System.out.printf("lease %s region=%s ssh=%s@%s:%d gateway=127.0.0.1:%d version=%s home=%s%n", l.id(),
-                    l.region(), l.sshUser(), l.host(), l.sshPort(), l.gatewayPort(), l.runningVersion(), l.home());
-        }
         System.out.printf("lease-simulator ready: %d lease(s) in %d ms, control API 127.0.0.1:%d, descriptor %s%n",
                 sim.leases().size(), (System.nanoTime() - t0) / 1_000_000, sim.controlPort(), descriptorOut);
         System.out.flush();

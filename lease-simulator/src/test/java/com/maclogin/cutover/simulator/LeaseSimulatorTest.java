@@ -271,6 +271,30 @@ class LeaseSimulatorTest {
     }
 
     @Test
+    void aBadEnvFileHeaderMakesTheWrapperExit78OnEveryStartWithoutParking() throws Exception {
+        try (SshTestClient c = SshTestClient.to(hk, clientKey)) {
+            awaitRunning(c);
+            String env = "$HOME/.openclaw/service-env/ai.openclaw.gateway.env";
+            assertThat(c.exec("cp -p " + env + " " + env + ".good && sed -i '1s/.*/# edited by hand/' " + env
+                    + " && launchctl kickstart -k " + target).exit()).isZero();
+            int[] runs = new int[1];
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                String p = c.exec("launchctl print " + target).stdout();
+                assertThat(p).contains("last exit code = 78");
+                runs[0] = Integer.parseInt(field(p, "runs"));
+            });
+            // launchd keeps respawning it every ThrottleInterval; nothing disables it
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(Integer.parseInt(field(c.exec("launchctl print " + target).stdout(), "runs"))).isGreaterThan(runs[0]));
+            assertThat(c.exec("launchctl print-disabled gui/$(id -u)").stdout()).doesNotContain("ai.openclaw.gateway");
+            assertThat(Files.readString(hk.home().resolve("Library/Logs/openclaw/gateway.log")))
+                    .contains("Invalid LaunchAgent environment file");
+            assertThat(c.exec("mv " + env + ".good " + env).exit()).isZero();
+            await().atMost(Duration.ofSeconds(15)).until(() -> "2026.9.5".equals(hk.runningVersion()));
+        }
+    }
+
+    @Test
     void kickstartKRestartsTheCachedDefinition() throws Exception {
         try (SshTestClient c = SshTestClient.to(hk, clientKey)) {
             String before = awaitRunning(c);
