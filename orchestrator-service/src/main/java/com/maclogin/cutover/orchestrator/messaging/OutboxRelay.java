@@ -40,6 +40,7 @@ public class OutboxRelay {
     private final OrchestratorConfig config;
     private final String bootstrapServers;
     private final AtomicBoolean queued = new AtomicBoolean();
+    private volatile boolean stopped;
     private ExecutorService worker;
     private KafkaProducer<String, String> producer;
 
@@ -93,6 +94,9 @@ public class OutboxRelay {
 
     /** Asks the relay thread to drain the outbox; coalesces while a drain is already queued. */
     public void trigger() {
+        if (stopped) {
+            return;
+        }
         if (queued.compareAndSet(false, true)) {
             try {
                 worker().submit(this::drain);
@@ -151,6 +155,7 @@ public class OutboxRelay {
     }
 
     void shutdown(@Observes ShutdownEvent ev) {
+        stopped = true;
         ExecutorService w;
         KafkaProducer<String, String> p;
         synchronized (this) {

@@ -56,6 +56,19 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        // Quarkus REST wraps some body-reading failures; answer them like the unwrapped ones
+        if (e.getCause() instanceof JsonParseException jpe) {
+            return malformed(jpe);
+        }
+        if (e.getCause() instanceof MismatchedInputException mie) {
+            return wrongType(mie);
+        }
+        if (e.getCause() instanceof JsonMappingException jme) {
+            return mapping(jme);
+        }
+        if (e.getCause() instanceof JsonProcessingException jpe) {
+            return json(jpe);
+        }
         int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
         if (status >= 500) {
             Log.errorf(e, "request failed");

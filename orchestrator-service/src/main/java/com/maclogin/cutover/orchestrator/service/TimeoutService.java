@@ -32,8 +32,17 @@ public class TimeoutService {
         this.config = config;
     }
 
+    private volatile boolean stopped;
+
+    void shutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent ev) {
+        stopped = true;
+    }
+
     @Scheduled(every = "${orchestrator.timeout-check-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
+        if (stopped) {
+            return;
+        }
         try {
             checkOverdue(Instant.now());
         } catch (RuntimeException e) {

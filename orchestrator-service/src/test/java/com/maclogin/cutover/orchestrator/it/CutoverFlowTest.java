@@ -1,0 +1,323 @@
+package com.maclogin.cutover.orchestrator.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.maclogin.cutover.contracts.CutoverEvent;
+import com.maclogin.cutover.contracts.CutoverEventType;
+import com.maclogin.cutover.contracts.CutoverMessage;
+import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.RollbackRequested;
+import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepKind;
+import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.testing.EmbeddedPostgresResource;
+import com.maclogin.cutover.testing.KafkaKraftResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The saga over a real broker and a real PostgreSQL: a fake HK worker answers the RunSteps on cutover.steps.hk with
+ * StepResults on cutover.step-results; events and rollback requests are read back from the broker.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaKraftResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = EmbeddedPostgresResource.class, scope = TestResourceScope.GLOBAL)
+class CutoverFlowTest {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    static String lease(String prefix) {
+        String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Fixtures.registerLease(id);
+        Fixtures.worker();
+        Fixtures.recorder();
+        return id;
+    }
+
+    static String start(String leaseId) {
+        return given().contentType(ContentType.JSON).header("X-Operator", "ada")
+                .body(Fixtures.cutoverBody(leaseId))
+                .post("/api/v1/cutovers")
+                .then().statusCode(201)
+                .header("Location", containsString("/api/v1/cutovers/"))
+                .extract().path("id");
+    }
+
+    static JsonPath cutover(String id) {
+        return given().get("/api/v1/cutovers/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    static JsonPath awaitState(String id, String state) {
+        AtomicReference<JsonPath> last = new AtomicReference<>();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            JsonPath j = cutover(id);
+            last.set(j);
+            assertThat(j.getString("state")).as(j.prettify()).isEqualTo(state);
+        });
+        return last.get();
+    }
+
+    static List<CutoverEvent> events(String cutoverId) {
+        return Fixtures.recorder().on(Topics.EVENTS).stream().map(r -> Json.read(r.value(), CutoverEvent.class))
+                .filter(e -> e.cutoverId().equals(cutoverId)).toList();
+    }
+
+    static List<RollbackRequested> rollbacks(String cutoverId) {
+        return Fixtures.recorder().on(Topics.ROLLBACK_REQUESTS).stream()
+                .map(r -> Json.read(r.value(), RollbackRequested.class))
+                .filter(e -> e.cutoverId().equals(cutoverId)).toList();
+    }
+
+    /** Holds (never answers) the given step of a lease; everything else succeeds. */
+    static void hold(String leaseId, StepKind kind) {
+        Fixtures.worker().script(leaseId, cmd -> cmd.kind() == kind ? null : FakeWorker.succeed(cmd));
+    }
+
+    static void awaitCommand(String cutoverId, StepKind kind) {
+        await().atMost(WAIT).until(() -> Fixtures.worker().commandsFor(cutoverId).stream().anyMatch(c -> c.kind() == kind));
+    }
+
+    @Test
+    void happyPathRunsEveryStepToGreenAndAnnouncesStartAndGreen() {
+        String leaseId = lease("hk-green");
+        String id = start(leaseId);
+        JsonPath c = awaitState(id, "GREEN");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(cutover(id).getString("steps.find { it.kind == 'UNFREEZE' }.outcome"))
+                .isEqualTo("SUCCEEDED"));
+        c = cutover(id);
+
+        assertThat(c.getList("steps.kind", String.class)).containsExactly("INVENTORY", "FREEZE", "SNAPSHOT",
+                "INSTALL_CANDIDATE", "FLIP_PLIST", "RELOAD", "VALIDATE", "COMMUNICATE", "UNFREEZE");
+        assertThat(c.getList("steps.outcome", String.class)).containsOnly("SUCCEEDED");
+        assertThat(c.getString("previousVersion")).isEqualTo("2026.9.5");
+        assertThat(c.getString("rollbackOwner")).isEqualTo("ada");
+        assertThat(c.getString("requestedBy")).isEqualTo("ada");
+        assertThat(c.getLong("epoch")).isEqualTo(1);
+        assertThat(c.getString("endedAt")).isNotNull();
+        assertThat(c.getString("steps[0].facts.plistSha256")).isEqualTo(FakeWorker.HASH_PLIST);
+        assertThat(c.getList("steps[0].evidence.name", String.class)).contains("gate:NODE_MAJOR_LOCK", "gate:PORT_MAP",
+                "gate:ARTIFACT_HASHES", "gate:OPERATOR_ROSTER", "gate:DISK");
+        assertThat(c.getList("audit.action", String.class)).contains("CUTOVER_REQUESTED", "GATE", "STEP_SENT", "STEP_RESULT");
+
+        List<RunStep> cmds = Fixtures.worker().commandsFor(id);
+        RunStep freeze = cmds.stream().filter(r -> r.kind() == StepKind.FREEZE).findFirst().orElseThrow();
+        assertThat(freeze.parameters().tag()).isEqualTo("oc-cutover-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC).format(Instant.parse(c.getString("createdAt"))));
+        assertThat(freeze.parameters().ticketId()).isEqualTo("CHG-4711");
+        assertThat(freeze.target().hostKey()).isEqualTo(Fixtures.HOST_KEY);
+        assertThat(freeze.idempotencyKey()).isEqualTo(id + ":FREEZE:1");
+        assertThat(freeze.replyTo()).isEqualTo(Topics.STEP_RESULTS);
+        RunStep validate = cmds.stream().filter(r -> r.kind() == StepKind.VALIDATE).findFirst().orElseThrow();
+        assertThat(validate.parameters().validationSeconds()).isEqualTo(2);
+        assertThat(validate.parameters().probeIntervalMillis()).isEqualTo(500);
+        assertThat(validate.parameters().previousVersion()).isEqualTo("2026.9.5");
+        assertThat(Duration.between(validate.timestamp(), validate.deadline())).isEqualTo(Duration.ofSeconds(32));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events(id)).extracting(CutoverEvent::type)
+                .containsExactly(CutoverEventType.CUTOVER_STARTED, CutoverEventType.CUTOVER_GREEN));
+        CutoverEvent green = events(id).get(1);
+        assertThat(green.channels()).containsExactly("#ops-hk", "telegram:-100123");
+        assertThat(green.previousVersion()).isEqualTo("2026.9.5");
+        assertThat(green.candidateVersion()).isEqualTo("2026.9.6");
+        assertThat(green.rollbackOwner()).isEqualTo("ada");
+        assertThat(green.ticketId()).isEqualTo("CHG-4711");
+        assertThat(green.startedAt()).isNotNull();
+        assertThat(green.endedAt()).isNotNull();
+        assertThat(Fixtures.recorder().on(Topics.EVENTS).stream().filter(r -> r.value().contains(id)))
+                .allMatch(r -> r.key().equals(leaseId));
+
+        given().queryParam("lease", leaseId).queryParam("state", "GREEN").get("/api/v1/cutovers")
+                .then().statusCode(200).body("size()", equalTo(1)).body("[0].id", equalTo(id));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("orchestrator_step_round_trip"));
+    }
+
+    @Test
+    void gateRefusalFailsTheCutoverWithTheReasonAndSendsNoFreeze() {
+        String leaseId = lease("hk-gate");
+        Fixtures.worker().script(leaseId, cmd -> {
+            Map<String, String> facts = new HashMap<>(FakeWorker.inventoryFacts());
+            facts.put("diskFreePercent", "4");
+            facts.put("listeningPid", "999");
+            return FakeWorker.result(cmd, StepOutcome.SUCCEEDED, null, facts);
+        });
+        String id = start(leaseId);
+        JsonPath c = awaitState(id, "FAILED");
+        assertThat(c.getString("reason")).contains("inventory gates refused").contains("DISK").contains("PORT_MAP");
+        assertThat(c.getString("endedAt")).isNotNull();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events(id)).extracting(CutoverEvent::type)
+                .containsExactly(CutoverEventType.CUTOVER_FAILED));
+        assertThat(Fixtures.worker().commandsFor(id)).extracting(RunStep::kind).containsExactly(StepKind.INVENTORY);
+    }
+
+    @Test
+    void operatorRollbackFencesTheStepInFlightAndRolledBackEventEndsIt() throws Exception {
+        String leaseId = lease("hk-rb");
+        hold(leaseId, StepKind.VALIDATE);
+        String id = start(leaseId);
+        awaitState(id, "VALIDATING");
+        awaitCommand(id, StepKind.VALIDATE);
+
+        given().contentType(ContentType.JSON).body(Map.of("requestedBy", "ada", "reason", "error rate above 5%"))
+                .post("/api/v1/cutovers/" + id + "/rollback")
+                .then().statusCode(202).body("state", equalTo("ROLLING_BACK")).body("epoch", equalTo(2));
+
+        await().atMost(WAIT).until(() -> !rollbacks(id).isEmpty());
+        RollbackRequested rr = rollbacks(id).get(0);
+        assertThat(rr.expectedSha256()).containsEntry("plist", FakeWorker.HASH_PLIST).containsEntry("package", FakeWorker.HASH_PACKAGE);
+        assertThat(rr.epoch()).isEqualTo(2);
+        assertThat(rr.requestedBy()).isEqualTo("ada");
+        assertThat(rr.reason()).isEqualTo("error rate above 5%");
+        assertThat(rr.previousVersion()).isEqualTo("2026.9.5");
+        assertThat(rr.candidateVersion()).isEqualTo("2026.9.6");
+        assertThat(rr.rollbackOwner()).isEqualTo("ada");
+        assertThat(rr.ticketId()).isEqualTo("CHG-4711");
+        assertThat(rr.target().host()).isEqualTo("10.0.0.7");
+
+        // a late VALIDATE result of epoch 1 is refused and recorded
+        RunStep validate = Fixtures.worker().commandsFor(id).stream().filter(r -> r.kind() == StepKind.VALIDATE).findFirst().orElseThrow();
+        Fixtures.worker().publish(FakeWorker.result(validate, StepOutcome.SUCCEEDED, null, Map.of()));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(cutover(id).getList("audit.action", String.class)).contains("RESULT_REFUSED"));
+        assertThat(cutover(id).getString("state")).isEqualTo("ROLLING_BACK");
+
+        given().contentType(ContentType.JSON).body(Map.of("requestedBy", "ada", "reason", "again"))
+                .post("/api/v1/cutovers/" + id + "/rollback").then().statusCode(409).contentType("application/problem+json");
+
+        publishEvent(new CutoverEvent(UUID.randomUUID().toString(), id, leaseId, Instant.now(), CutoverMessage.SCHEMA_VERSION,
+                2, CutoverEventType.ROLLED_BACK, rr.target().region(), rr.ticketId(), rr.previousVersion(), rr.candidateVersion(),
+                rr.rollbackOwner(), List.of(), Instant.now(), Instant.now(), "restored 2026.9.5, hashes verified"));
+        JsonPath done = awaitState(id, "ROLLED_BACK");
+        assertThat(done.getString("endedAt")).isNotNull();
+        assertThat(done.getList("audit.action", String.class)).contains("ROLLBACK_REQUESTED", "ROLLBACK_OUTCOME");
+    }
+
+    @Test
+    void aStepFailingAfterTheFlipStartsAnAutomaticRollback() {
+        String leaseId = lease("hk-auto");
+        Fixtures.worker().script(leaseId, cmd -> cmd.kind() == StepKind.RELOAD
+                ? FakeWorker.result(cmd, StepOutcome.FAILED, "stack trace in the first 200 log lines", Map.of())
+                : FakeWorker.succeed(cmd));
+        String id = start(leaseId);
+        JsonPath c = awaitState(id, "ROLLING_BACK");
+        assertThat(c.getString("reason")).contains("RELOAD").contains("stack trace");
+        await().atMost(WAIT).until(() -> !rollbacks(id).isEmpty());
+        assertThat(rollbacks(id).get(0).requestedBy()).isEqualTo("orchestrator");
+        assertThat(rollbacks(id).get(0).reason()).contains("RELOAD FAILED");
+    }
+
+    @Test
+    void abortBeforeTheFlipUnfreezesAndAbortAfterTheFlipSaysUseRollback() {
+        String before = lease("hk-abort");
+        hold(before, StepKind.SNAPSHOT);
+        String id = start(before);
+        awaitCommand(id, StepKind.SNAPSHOT);
+        given().contentType(ContentType.JSON).body(Map.of("requestedBy", "grace", "reason", "customer demo moved"))
+                .post("/api/v1/cutovers/" + id + "/abort").then().statusCode(200).body("state", equalTo("ABORTED"));
+        awaitCommand(id, StepKind.UNFREEZE);
+        RunStep unfreeze = Fixtures.worker().commandsFor(id).stream().filter(r -> r.kind() == StepKind.UNFREEZE).findFirst().orElseThrow();
+        assertThat(unfreeze.epoch()).isEqualTo(2);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events(id)).extracting(CutoverEvent::type)
+                .contains(CutoverEventType.CUTOVER_ABORTED));
+
+        String after = lease("hk-abort2");
+        hold(after, StepKind.RELOAD);
+        String id2 = start(after);
+        awaitCommand(id2, StepKind.RELOAD);
+        given().contentType(ContentType.JSON).body(Map.of("requestedBy", "grace", "reason", "too late"))
+                .post("/api/v1/cutovers/" + id2 + "/abort").then().statusCode(409)
+                .contentType("application/problem+json").body("detail", containsString("use rollback"));
+    }
+
+    @Test
+    void anOverdueStepTimesOutAndFailsTheCutoverBeforeTheFlip() {
+        String leaseId = lease("hk-slow");
+        hold(leaseId, StepKind.INSTALL_CANDIDATE);
+        String id = start(leaseId);
+        JsonPath c = awaitState(id, "FAILED");
+        assertThat(c.getString("reason")).contains("INSTALL_CANDIDATE TIMED_OUT");
+        assertThat(c.getString("steps.find { it.kind == 'INSTALL_CANDIDATE' }.outcome")).isEqualTo("TIMED_OUT");
+        awaitCommand(id, StepKind.UNFREEZE);
+    }
+
+    @Test
+    void fiftyConcurrentStartsOnOneLeaseGiveExactlyOneCutover() throws Exception {
+        String leaseId = lease("hk-race");
+        hold(leaseId, StepKind.INVENTORY);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Callable<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                calls.add(() -> given().contentType(ContentType.JSON).body(Fixtures.cutoverBody(leaseId)).post("/api/v1/cutovers"));
+            }
+            List<Integer> codes = new ArrayList<>();
+            List<String> details = new ArrayList<>();
+            for (Future<Response> f : pool.invokeAll(calls)) {
+                Response r = f.get();
+                codes.add(r.statusCode());
+                if (r.statusCode() == 409) {
+                    details.add(r.jsonPath().getString("detail"));
+                }
+            }
+            assertThat(codes).filteredOn(c -> c == 201).hasSize(1);
+            assertThat(codes).filteredOn(c -> c == 409).hasSize(49);
+            String winner = given().queryParam("lease", leaseId).get("/api/v1/cutovers").then().extract().path("[0].id");
+            assertThat(details).allMatch(d -> d.equals("lease " + leaseId + " already has active cutover " + winner));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void idempotencyKeyReplayReturnsTheSameCutoverAndADifferentBodyConflicts() {
+        String leaseId = lease("hk-idem");
+        hold(leaseId, StepKind.INVENTORY);
+        String key = "req-" + UUID.randomUUID();
+        String first = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(Fixtures.cutoverBody(leaseId))
+                .post("/api/v1/cutovers").then().statusCode(201).extract().path("id");
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(Fixtures.cutoverBody(leaseId))
+                .post("/api/v1/cutovers").then().statusCode(200).body("id", equalTo(first));
+        Map<String, Object> other = new HashMap<>(Fixtures.cutoverBody(leaseId));
+        other.put("candidateVersion", "2026.9.7");
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(other)
+                .post("/api/v1/cutovers").then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("Idempotency-Key"));
+        assertThat(Fixtures.worker().commandsFor(first)).hasSizeLessThanOrEqualTo(1);
+    }
+
+    static void publishEvent(CutoverEvent e) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaKraftResource.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>(Topics.EVENTS, e.leaseId(), Json.write(e))).get();
+        }
+    }
+}

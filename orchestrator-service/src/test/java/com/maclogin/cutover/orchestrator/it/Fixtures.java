@@ -1,0 +1,81 @@
+package com.maclogin.cutover.orchestrator.it;
+
+import static io.restassured.RestAssured.given;
+
+import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.testing.KafkaKraftResource;
+import io.restassured.http.ContentType;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** One fake worker and one recorder per test JVM (the Quarkus app and the broker are shared too). */
+final class Fixtures {
+
+    static final String HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+    private static FakeWorker worker;
+    private static TopicRecorder recorder;
+
+    private Fixtures() {
+    }
+
+    static synchronized FakeWorker worker() {
+        if (worker == null) {
+            createTopics();
+            worker = new FakeWorker(KafkaKraftResource.bootstrapServers());
+        }
+        return worker;
+    }
+
+    static synchronized TopicRecorder recorder() {
+        if (recorder == null) {
+            createTopics();
+            recorder = new TopicRecorder(KafkaKraftResource.bootstrapServers(),
+                    List.of(Topics.EVENTS, Topics.ROLLBACK_REQUESTS));
+        }
+        return recorder;
+    }
+
+    private static void createTopics() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaKraftResource.bootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            for (String t : Topics.all()) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(t, 1, (short) 1))).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void registerLease(String id) {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("id", id, "region", "HK", "host", "10.0.0.7", "sshPort", 22, "sshUser", "openclaw",
+                        "hostKey", HOST_KEY, "gatewayPort", 18789))
+                .post("/api/v1/leases")
+                .then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(201), org.hamcrest.Matchers.is(200)));
+    }
+
+    static Map<String, Object> cutoverBody(String leaseId) {
+        return Map.of(
+                "leaseId", leaseId,
+                "candidateVersion", "2026.9.6",
+                "ticketId", "CHG-4711",
+                "operators", List.of(
+                        Map.of("name", "ada", "timeZone", "Asia/Hong_Kong", "rollbackOwner", true),
+                        Map.of("name", "grace", "timeZone", "America/New_York", "rollbackOwner", false)),
+                "blastRadius", Map.of("channels", List.of("#ops-hk", "telegram:-100123"),
+                        "models", List.of("claude-sonnet"), "cronSchedules", List.of("0 9 * * 1-5")));
+    }
+}

@@ -1,0 +1,94 @@
+package com.maclogin.cutover.orchestrator.saga;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.orchestrator.CutoverState;
+import com.maclogin.cutover.orchestrator.saga.CutoverSaga.Action;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CutoverSagaTest {
+
+    @Test
+    void stepsAreInPlaybookOrder() {
+        assertThat(CutoverSaga.STEPS).extracting(CutoverSaga.Step::name).containsExactly("INVENTORY", "FREEZE", "SNAPSHOT",
+                "INSTALL_CANDIDATE", "FLIP_PLIST", "RELOAD", "VALIDATE", "COMMUNICATE", "UNFREEZE");
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} -> {3} {4}")
+    @CsvSource({
+            // state,      step,              outcome,   action,            next
+            "PENDING,      INVENTORY,         SUCCEEDED, EVALUATE_GATES,    FREEZE",
+            "GATING,       INVENTORY,         SUCCEEDED, EVALUATE_GATES,    FREEZE",
+            "GATING,       INVENTORY,         FAILED,    FAIL,              ",
+            "GATING,       INVENTORY,         TIMED_OUT, FAIL,              ",
+            "RUNNING,      FREEZE,            SUCCEEDED, SEND_NEXT,         SNAPSHOT",
+            "RUNNING,      FREEZE,            REFUSED,   FAIL_AND_UNFREEZE, UNFREEZE",
+            "RUNNING,      SNAPSHOT,          SUCCEEDED, SEND_NEXT,         INSTALL_CANDIDATE",
+            "RUNNING,      SNAPSHOT,          TIMED_OUT, FAIL_AND_UNFREEZE, UNFREEZE",
+            "RUNNING,      INSTALL_CANDIDATE, SUCCEEDED, SEND_NEXT,         FLIP_PLIST",
+            "RUNNING,      INSTALL_CANDIDATE, FAILED,    FAIL_AND_UNFREEZE, UNFREEZE",
+            "RUNNING,      FLIP_PLIST,        SUCCEEDED, SEND_NEXT,         RELOAD",
+            "RUNNING,      FLIP_PLIST,        FAILED,    ROLLBACK,          ",
+            "RUNNING,      RELOAD,            SUCCEEDED, SEND_NEXT,         VALIDATE",
+            "RUNNING,      RELOAD,            TIMED_OUT, ROLLBACK,          ",
+            "VALIDATING,   VALIDATE,          SUCCEEDED, GO_GREEN,          COMMUNICATE",
+            "VALIDATING,   VALIDATE,          FAILED,    ROLLBACK,          ",
+            "GREEN,        UNFREEZE,          SUCCEEDED, RECORD_ONLY,       ",
+            "GREEN,        UNFREEZE,          FAILED,    RECORD_ONLY,       ",
+            "FAILED,       UNFREEZE,          SUCCEEDED, RECORD_ONLY,       ",
+            "ROLLING_BACK, RELOAD,            SUCCEEDED, IGNORE,            ",
+            "ABORTED,      FREEZE,            SUCCEEDED, IGNORE,            ",
+    })
+    void transitionTable(CutoverState state, String step, StepOutcome outcome, Action action, String next) {
+        CutoverSaga.Decision d = CutoverSaga.onResult(state, step, outcome);
+        assertThat(d.action()).isEqualTo(action);
+        assertThat(d.next() == null ? null : d.next().name()).isEqualTo(next);
+    }
+
+    @ParameterizedTest(name = "abort in {0} at {1}: allowed={2}")
+    @CsvSource({
+            "PENDING,      INVENTORY,         true",
+            "GATING,       INVENTORY,         true",
+            "RUNNING,      FREEZE,            true",
+            "RUNNING,      INSTALL_CANDIDATE, true",
+            "RUNNING,      FLIP_PLIST,        false",
+            "RUNNING,      RELOAD,            false",
+            "VALIDATING,   VALIDATE,          false",
+            "ROLLING_BACK, RELOAD,            false",
+            "GREEN,        UNFREEZE,          false",
+            "FAILED,       INVENTORY,         false",
+    })
+    void abortOnlyBeforeThePlistFlip(CutoverState state, String step, boolean allowed) {
+        assertThat(CutoverSaga.abortRefusal(state, step) == null).isEqualTo(allowed);
+    }
+
+    @ParameterizedTest(name = "rollback in {0}: allowed={1}")
+    @CsvSource({"PENDING, false", "GATING, false", "RUNNING, true", "VALIDATING, true", "ROLLING_BACK, false",
+            "GREEN, false", "ROLLED_BACK, false", "ABORTED, false"})
+    void rollbackOnlyWhileActiveAfterTheGate(CutoverState state, boolean allowed) {
+        assertThat(CutoverSaga.rollbackRefusal(state) == null).isEqualTo(allowed);
+    }
+
+    @Test
+    void commandsCarryTypedParametersAndTheUtcDateTag() {
+        CutoverSaga.Context ctx = new CutoverSaga.Context("2026.9.6", "2026.9.5", "CHG-1", CutoverSaga.tag(
+                Instant.parse("2026-07-15T23:30:00Z")), Map.of("plist", "p", "package", "q"), 900, 5000);
+        assertThat(ctx.tag()).isEqualTo("oc-cutover-20260715");
+        var validate = CutoverSaga.step("VALIDATE").command().apply(ctx);
+        assertThat(validate.validationSeconds()).isEqualTo(900);
+        assertThat(validate.probeIntervalMillis()).isEqualTo(5000);
+        var freeze = CutoverSaga.step("FREEZE").command().apply(ctx);
+        assertThat(freeze.tag()).isEqualTo("oc-cutover-20260715");
+        assertThat(freeze.ticketId()).isEqualTo("CHG-1");
+        assertThat(CutoverSaga.step("INSTALL_CANDIDATE").command().apply(ctx).candidateVersion()).isEqualTo("2026.9.6");
+        assertThat(CutoverSaga.step("FLIP_PLIST").command().apply(ctx).previousVersion()).isEqualTo("2026.9.5");
+        assertThat(CutoverSaga.step("COMMUNICATE").local()).isTrue();
+        assertThat(CutoverSaga.stateWhileRunning(CutoverSaga.step("VALIDATE"))).isEqualTo(CutoverState.VALIDATING);
+        assertThat(CutoverSaga.stateWhileRunning(CutoverSaga.step("RELOAD"))).isEqualTo(CutoverState.RUNNING);
+    }
+}

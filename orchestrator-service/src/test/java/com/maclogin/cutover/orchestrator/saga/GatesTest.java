@@ -1,0 +1,121 @@
+package com.maclogin.cutover.orchestrator.saga;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.maclogin.cutover.orchestrator.api.Operator;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class GatesTest {
+
+    static final String H1 = "a".repeat(64);
+    static final String H2 = "0123456789abcdef".repeat(4);
+    static final LocalDate WEDNESDAY = LocalDate.of(2026, 7, 15);
+    static final List<Operator> ROSTER = List.of(new Operator("ada", "Asia/Hong_Kong", true),
+            new Operator("grace", "America/New_York", false));
+
+    static Map<String, String> healthy() {
+        Map<String, String> f = new HashMap<>();
+        f.put("loginNodeVersion", "v22.12.0");
+        f.put("plistNodeVersion", "v22.3.1");
+        f.put("enginesNode", ">=22");
+        f.put("gatewayPort", "18789");
+        f.put("gatewayPid", "4242");
+        f.put("listeningPid", "4242");
+        f.put("plistSha256", H1);
+        f.put("packageSha256", H2);
+        f.put("diskFreePercent", "42");
+        f.put("gatewayVersion", "2026.9.5");
+        return f;
+    }
+
+    static Map<String, String> with(String k, String v) {
+        Map<String, String> f = healthy();
+        if (v == null) {
+            f.remove(k);
+        } else {
+            f.put(k, v);
+        }
+        return f;
+    }
+
+    static Stream<Arguments> factTable() {
+        return Stream.of(
+                // gate, facts, registered port, expected verdict, reason fragment
+                Arguments.of(Gates.NODE_MAJOR_LOCK, healthy(), 18789, true, "major 22"),
+                Arguments.of(Gates.NODE_MAJOR_LOCK, with("plistNodeVersion", "v20.11.1"), 18789, false, "pins node major 20"),
+                Arguments.of(Gates.NODE_MAJOR_LOCK, with("loginNodeVersion", "22.1.0"), 18789, true, "major 22"),
+                Arguments.of(Gates.NODE_MAJOR_LOCK, with("loginNodeVersion", null), 18789, false, "unreadable"),
+                Arguments.of(Gates.NODE_MAJOR_LOCK, with("loginNodeVersion", "command not found"), 18789, false, "unreadable"),
+                Arguments.of(Gates.PORT_MAP, healthy(), 18789, true, "listens on port 18789"),
+                Arguments.of(Gates.PORT_MAP, with("listeningPid", "999"), 18789, false, "held by pid 999"),
+                Arguments.of(Gates.PORT_MAP, with("gatewayPid", null), 18789, false, "not by the gateway's pid"),
+                Arguments.of(Gates.PORT_MAP, with("gatewayPort", "8080"), 18789, false, "outside 18000-19999"),
+                Arguments.of(Gates.PORT_MAP, with("gatewayPort", "8080"), 8080, true, "listens on port 8080"),
+                Arguments.of(Gates.PORT_MAP, with("gatewayPort", "19999"), 18789, true, "19999"),
+                Arguments.of(Gates.PORT_MAP, with("gatewayPort", "20000"), 18789, false, "outside"),
+                Arguments.of(Gates.PORT_MAP, with("gatewayPort", "x"), 18789, false, "unreadable"),
+                Arguments.of(Gates.ARTIFACT_HASHES, healthy(), 18789, true, "recorded"),
+                Arguments.of(Gates.ARTIFACT_HASHES, with("plistSha256", null), 18789, false, "plistSha256"),
+                Arguments.of(Gates.ARTIFACT_HASHES, with("packageSha256", "ABC"), 18789, false, "packageSha256"),
+                Arguments.of(Gates.ARTIFACT_HASHES, with("packageSha256", H1.toUpperCase()), 18789, false, "packageSha256"),
+                Arguments.of(Gates.DISK, healthy(), 18789, true, "42.0% free"),
+                Arguments.of(Gates.DISK, with("diskFreePercent", "10"), 18789, true, "10.0% free"),
+                Arguments.of(Gates.DISK, with("diskFreePercent", "9.9"), 18789, false, "at least 10.0%"),
+                Arguments.of(Gates.DISK, with("diskFreePercent", null), 18789, false, "unreadable"),
+                Arguments.of(Gates.PREVIOUS_VERSION, healthy(), 18789, true, "2026.9.5"),
+                Arguments.of(Gates.PREVIOUS_VERSION, with("gatewayVersion", "2026.9.5;reboot"), 18789, false, "not valid"));
+    }
+
+    @ParameterizedTest(name = "{0} {3}: {4}")
+    @MethodSource("factTable")
+    void factGatesPassOrFailWithAReasonAndTheFactsTheyUsed(String gate, Map<String, String> facts, int port,
+            boolean passes, String reason) {
+        GateVerdict v = Gates.evaluate(new Gates.Input(facts, port, ROSTER, WEDNESDAY)).stream()
+                .filter(g -> g.gate().equals(gate)).findFirst().orElseThrow();
+        assertThat(v.passed()).as(v.reason()).isEqualTo(passes);
+        assertThat(v.reason()).contains(reason);
+        assertThat(v.evidence()).isNotEmpty();
+    }
+
+    static Stream<Arguments> rosterTable() {
+        return Stream.of(
+                Arguments.of(ROSTER, true, "cover Hong Kong and New York"),
+                Arguments.of(List.of(new Operator("ada", "Asia/Hong_Kong", true)), false, "at least 2 operators"),
+                Arguments.of(List.of(new Operator("ada", "Asia/Hong_Kong", true), new Operator("kenji", "Asia/Tokyo", false)),
+                        false, "New York"),
+                Arguments.of(List.of(new Operator("ada", "Asia/Hong_Kong", true), new Operator("grace", "America/New_York", true)),
+                        false, "exactly one rollback owner is required, got 2"),
+                Arguments.of(List.of(new Operator("ada", "Asia/Hong_Kong", false), new Operator("grace", "America/New_York", false)),
+                        false, "exactly one rollback owner is required, got 0"),
+                Arguments.of(List.of(new Operator("al", "Europe/London", true), new Operator("bo", "America/Los_Angeles", false)),
+                        false, "Hong Kong"));
+    }
+
+    @ParameterizedTest(name = "roster {1}: {2}")
+    @MethodSource("rosterTable")
+    void operatorRosterNeedsTwoPeopleOneOwnerAndBothSitesCovered(List<Operator> ops, boolean passes, String reason) {
+        GateVerdict v = Gates.operatorRoster(ops, WEDNESDAY);
+        assertThat(v.passed()).as(v.reason()).isEqualTo(passes);
+        assertThat(v.reason()).contains(reason);
+    }
+
+    @org.junit.jupiter.api.Test
+    void nodeGateRecordsThatCandidateEnginesAreNotCheckedYet() {
+        GateVerdict v = Gates.nodeMajorLock(healthy());
+        assertThat(v.evidence()).containsEntry("enginesNode", ">=22").containsKey("candidateEngines");
+        assertThat(v.reason()).contains("candidate engines.node not checked");
+    }
+
+    @org.junit.jupiter.api.Test
+    void allGatesPassOnAHealthyInventory() {
+        assertThat(Gates.evaluate(new Gates.Input(healthy(), 18789, ROSTER, WEDNESDAY)))
+                .hasSize(6).allMatch(GateVerdict::passed);
+    }
+}
