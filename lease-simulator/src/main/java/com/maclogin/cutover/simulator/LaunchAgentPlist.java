@@ -22,7 +22,7 @@ final class LaunchAgentPlist {
     record Definition(String label, List<String> programArguments, boolean runAtLoad, boolean keepAlive,
                       Boolean keepAliveSuccessfulExit, int throttleIntervalSeconds, int exitTimeOutSeconds,
                       String workingDirectory, String standardInPath, String standardOutPath,
-                      String standardErrorPath, Map<String, String> environment, String processType) {
+                      String standardErrorPath, Map<String, String> environment, String processType, Integer umask) {
     }
 
     private LaunchAgentPlist() {
@@ -109,7 +109,8 @@ final class LaunchAgentPlist {
         return new Definition(label, List.copyOf(args), bool(dict, "RunAtLoad"), keepAlive, successfulExit,
                 integer(dict, "ThrottleInterval", 10), integer(dict, "ExitTimeOut", 20),
                 string(dict, "WorkingDirectory"), string(dict, "StandardInPath"), string(dict, "StandardOutPath"),
-                string(dict, "StandardErrorPath"), env, string(dict, "ProcessType"));
+                string(dict, "StandardErrorPath"), env, string(dict, "ProcessType"),
+                dict.objectForKey("Umask") instanceof NSNumber u ? u.intValue() : null);
     }
 
     private static String string(NSDictionary d, String key) {

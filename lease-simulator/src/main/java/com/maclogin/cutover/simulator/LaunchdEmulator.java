@@ -538,7 +538,13 @@ final class LaunchdEmulator implements AutoCloseable {
     private void spawn(Job job) {
         cancelRespawn(job);
         LaunchAgentPlist.Definition d = job.def;
-        ProcessBuilder pb = new ProcessBuilder(d.programArguments());
+        List<String> command = new ArrayList<>();
+        if (d.umask() != null) {
+            // launchd applies Umask before exec; `exec` keeps the pid, so the pid is still the program's
+            command.addAll(List.of("/bin/sh", "-c", "umask " + String.format("%03o", d.umask() & 0777) + " && exec \"$0\" \"$@\""));
+        }
+        command.addAll(d.programArguments());
+        ProcessBuilder pb = new ProcessBuilder(command);
         Path wd = d.workingDirectory() != null ? Path.of(d.workingDirectory()) : Path.of("/");
         pb.directory(Files.isDirectory(wd) ? wd.toFile() : new File("/"));
         Map<String, String> env = pb.environment();

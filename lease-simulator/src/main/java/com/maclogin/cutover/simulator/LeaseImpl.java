@@ -115,6 +115,18 @@ final class LeaseImpl implements SimulatedLease, AutoCloseable {
         }
     }
 
+    void writeFaults(String faultsJson) throws java.io.IOException {
+        JsonNode parsed = Json.MAPPER.readTree(faultsJson);
+        if (parsed == null || !parsed.isObject()) {
+            throw new IllegalArgumentException("faults must be a JSON object keyed by version or \"*\"");
+        }
+        Path file = home.simDir().resolve("gateway-faults.json");
+        Path tmp = home.simDir().resolve("gateway-faults.json.tmp");
+        Files.writeString(tmp, Json.MAPPER.writeValueAsString(parsed));
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        launchd.record("sim faults " + Json.MAPPER.writeValueAsString(parsed), 0);
+    }
+
     /** Status of GET /readyz on the gateway port, or -1 when nothing answers. */
     int readyzStatus() {
         try {

@@ -75,7 +75,15 @@ public final class LeaseSimulator implements AutoCloseable {
         String node = findNode();
         Path stateDir = config.stateDir().toAbsolutePath();
         Files.createDirectories(stateDir);
-        control = new ControlServer(config.controlPort(), commandsById::get, this::descriptorJson);
+        control = new ControlServer(config.controlPort(), commandsById::get, this::descriptorJson, (id, json) -> {
+            synchronized (leases) {
+                if (!leases.containsKey(id)) {
+                    return false;
+                }
+            }
+            setGatewayFaults(id, json);
+            return true;
+        });
         shutdownHook = new Thread(this::close, "lease-simulator-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         String user = System.getProperty("user.name");
@@ -211,6 +219,23 @@ public final class LeaseSimulator implements AutoCloseable {
 
     public int controlPort() {
         return control.port();
+    }
+
+    /**
+     * Test-only fault injection for a lease's gateway stand-in: writes {@code ~/.sim/gateway-faults.json}, read by
+     * every gateway start. Shape: {@code {"<version>" or "*": {"exitOnStartCode":1, "startupDelayMs":20000,
+     * "readyFailingAfterMs":2000, "crashAfterMs":5000, "logStackTraceOnReady":true}}}; {@code "{}"} clears it.
+     * Takes effect at the next gateway start (bootstrap, kickstart -k, KeepAlive respawn).
+     */
+    public void setGatewayFaults(String leaseId, String faultsJson) throws IOException {
+        LeaseImpl lease;
+        synchronized (leases) {
+            lease = leases.get(leaseId);
+        }
+        if (lease == null) {
+            throw new IllegalArgumentException("no lease " + leaseId);
+        }
+        lease.writeFaults(faultsJson);
     }
 
     /** {@code [{"id","region","host","sshPort","sshUser","hostKey","gatewayPort","home"}]} */

@@ -59,7 +59,6 @@ final class LeaseSshServer implements AutoCloseable {
         sshd.setPublickeyAuthenticator((username, key, session) ->
                 user.equals(username) && allowed.contains(keyLine(key)));
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
-        CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "OpenSSH_9.8");
         TcpForwardingFilter loopbackOnly = new TcpForwardingFilter() {
             @Override
             public boolean canListen(SshdSocketAddress address, org.apache.sshd.common.session.Session session) {

@@ -109,7 +109,7 @@ class LeaseSimulatorTest {
     @Test
     void probesThroughDirectTcpipGiveTheDocumentedBodies() throws Exception {
         try (SshTestClient c = SshTestClient.to(jp, clientKey)) {
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
                     assertThat(c.http("GET", jp.gatewayPort(), "/readyz").status()).isEqualTo(200));
             SshTestClient.HttpResult healthz = c.http("GET", jp.gatewayPort(), "/healthz");
             assertThat(healthz.status()).isEqualTo(200);
@@ -291,6 +291,32 @@ class LeaseSimulatorTest {
                     .contains("Invalid LaunchAgent environment file");
             assertThat(c.exec("mv " + env + ".good " + env).exit()).isZero();
             await().atMost(Duration.ofSeconds(15)).until(() -> "2026.9.5".equals(hk.runningVersion()));
+        }
+    }
+
+    @Test
+    void injectedGatewayFaultsFailReadinessAndLogAStackTraceUntilCleared() throws Exception {
+        try (SshTestClient c = SshTestClient.to(hk, clientKey)) {
+            awaitRunning(c);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<Void> put = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + sim.controlPort() + "/v1/leases/hk-1/faults"))
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"2026.9.5\":{\"readyFailingAfterMs\":100,\"logStackTraceOnReady\":true}}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            assertThat(put.statusCode()).isEqualTo(204);
+            assertThat(c.exec("launchctl kickstart -k " + target).exit()).isZero();
+            await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
+                SshTestClient.HttpResult readyz = c.http("GET", hk.gatewayPort(), "/readyz");
+                assertThat(readyz.status()).isEqualTo(503);
+                assertThat(Json.MAPPER.readTree(readyz.body()).get("failing").toString()).isEqualTo("[\"internal\"]");
+            });
+            assertThat(Files.readString(hk.home().resolve("Library/Logs/openclaw/gateway.log")))
+                    .containsPattern("(?m)^\\s+at .+:\\d+:\\d+\\)?$");
+            sim.setGatewayFaults("hk-1", "{}");
+            assertThat(c.exec("launchctl kickstart -k " + target).exit()).isZero();
+            await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(c.http("GET", hk.gatewayPort(), "/readyz").status()).isEqualTo(200));
         }
     }
 

@@ -22,7 +22,19 @@ const HOME = process.env.OPENCLAW_HOME || process.env.HOME || require('os').home
 const STATE_DIR = process.env.OPENCLAW_STATE_DIR || path.join(HOME, '.openclaw');
 const CONFIG_PATH = process.env.OPENCLAW_CONFIG_PATH || path.join(STATE_DIR, 'openclaw.json');
 const STATE_DB = path.join(STATE_DIR, 'state', 'openclaw.sqlite');
-const STARTUP_DELAY_MS = Math.max(0, parseInt(process.env.OPENCLAW_SIM_STARTUP_DELAY_MS || '800', 10) || 0);
+
+// Test-only fault injection (lease-simulator): ~/.sim/gateway-faults.json, {"<version>"|"*": {...}}, read at start.
+function loadFaults() {
+  try {
+    const all = JSON.parse(fs.readFileSync(path.join(HOME, '.sim', 'gateway-faults.json'), 'utf8'));
+    return all[VERSION] || all['*'] || {};
+  } catch (e) {
+    return {};
+  }
+}
+const FAULTS = loadFaults();
+const STARTUP_DELAY_MS = Number.isInteger(FAULTS.startupDelayMs) ? FAULTS.startupDelayMs
+  : Math.max(0, parseInt(process.env.OPENCLAW_SIM_STARTUP_DELAY_MS || '800', 10) || 0);
 
 function log(msg) {
   process.stdout.write(`${new Date().toISOString()} [gateway] ${msg}\n`);
@@ -150,8 +162,21 @@ if (state === null) {
   log(`migrated state database schema ${from} -> ${SUPPORTED_SCHEMA}; backup ${backup}`);
 }
 
+function simulatedError(message) {
+  function loadGatewayModule() {
+    return new Error(message);
+  }
+  return loadGatewayModule();
+}
+if (Number.isInteger(FAULTS.exitOnStartCode)) {
+  const err = simulatedError('simulated start-up failure (lease-simulator fault exitOnStartCode)');
+  logErr(`gateway failed to start: ${err.stack}`);
+  process.exit(FAULTS.exitOnStartCode);
+}
+
 // ---- HTTP surface
 let started = false;
+let faultFailing = [];
 let draining = false;
 const wakeSeen = new Map();
 
@@ -206,6 +231,7 @@ function handleProbe(req, res, p) {
   const failing = [];
   if (!started) failing.push('startup-sidecars');
   if (draining) failing.push('gateway-draining');
+  for (const f of faultFailing) failing.push(f);
   const ready = failing.length === 0;
   const body = detailed ? { ready, failing, uptimeMs: uptimeMs(), eventLoop: eventLoop() } : { ready };
   return send(req, res, ready ? 200 : 503, body);
@@ -296,6 +322,21 @@ server.listen(PORT, '127.0.0.1', () => {
   setTimeout(() => {
     started = true;
     log(`ready (uptime ${uptimeMs()}ms)`);
+    if (FAULTS.logStackTraceOnReady) {
+      logErr(`unhandled error in channel sidecar: ${simulatedError('simulated sidecar failure (lease-simulator fault logStackTraceOnReady)').stack}`);
+    }
+    if (Number.isInteger(FAULTS.readyFailingAfterMs)) {
+      setTimeout(() => {
+        faultFailing = ['internal'];
+        logErr('readiness check failing: internal (lease-simulator fault readyFailingAfterMs)');
+      }, FAULTS.readyFailingAfterMs);
+    }
+    if (Number.isInteger(FAULTS.crashAfterMs)) {
+      setTimeout(() => {
+        logErr(`fatal: ${simulatedError('simulated crash (lease-simulator fault crashAfterMs)').stack}`);
+        process.exit(1);
+      }, FAULTS.crashAfterMs);
+    }
   }, STARTUP_DELAY_MS);
 });
 
