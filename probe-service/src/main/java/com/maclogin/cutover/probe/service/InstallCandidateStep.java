@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * INSTALL_CANDIDATE: side by side, never over the running package:
- * {@code npm install -g --prefix "$HOME/.openclaw-cutover/versions/<v>" 'openclaw@<v>'} with the node the plist pins
- * first on PATH, then the installed {@code package.json} must say {@code <v>}.
+ * {@code npm install -g --prefix "$HOME/.openclaw-cutover/versions/<v>" 'openclaw@<v>'} (the pinned node's directory
+ * appended to PATH as a fallback), then the installed {@code package.json} must say {@code <v>}.
  */
 final class InstallCandidateStep implements StepHandler {
 
@@ -34,8 +34,9 @@ final class InstallCandidateStep implements StepHandler {
             ctx.reason(ProbeReasons.ALREADY_APPLIED);
         } else {
             String prefix = b.candidatePrefix(version);
-            ctx.require("npm install", "mkdir -p " + ShellQuote.quote(prefix) + " && PATH="
-                    + ShellQuote.quote(LeasePaths.parent(l.nodePath())) + ":\"$PATH\" npm install -g --prefix "
+            // the lease's own npm first; the pinned node's directory only as a fallback for bare SSH PATHs
+            ctx.require("npm install", "mkdir -p " + ShellQuote.quote(prefix) + " && PATH=\"$PATH\":"
+                    + ShellQuote.quote(LeasePaths.parent(l.nodePath())) + " npm install -g --prefix "
                     + ShellQuote.quote(prefix) + " " + ShellQuote.quote("openclaw@" + version),
                     ctx.config().ssh().installTimeout());
             Optional<String> after = installedVersion(ctx, root);

@@ -33,9 +33,18 @@ public class LeaseSimulatorResource implements QuarkusTestResourceLifecycleManag
             Path key = dir.resolve("worker_ed25519");
             String publicKey = SshKeys.generateEd25519(key);
             otherPublicKey = SshKeys.generateEd25519(dir.resolve("impostor_ed25519"));
-            simulator = LeaseSimulator.start(new SimulatorConfig(dir.resolve("state"),
-                    List.of(new LeaseSpec("hk-1", Region.HK, 0, freeGatewayPort(), "2026.9.5")),
-                    List.of(publicKey), 0, Duration.ofMillis(300), Duration.ofSeconds(1)));
+            // MINA sshd loads its security registrars through the context class loader: make it the one that
+            // loaded sshd itself, so the simulator's threads do not mix the test and Quarkus class loaders
+            Thread current = Thread.currentThread();
+            ClassLoader previous = current.getContextClassLoader();
+            current.setContextClassLoader(org.apache.sshd.server.SshServer.class.getClassLoader());
+            try {
+                simulator = LeaseSimulator.start(new SimulatorConfig(dir.resolve("state"),
+                        List.of(new LeaseSpec("hk-1", Region.HK, 0, freeGatewayPort(), "2026.9.5")),
+                        List.of(publicKey), 0, Duration.ofMillis(300), Duration.ofSeconds(1)));
+            } finally {
+                current.setContextClassLoader(previous);
+            }
             return Map.of("probe.ssh.private-key-file", key.toString());
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the lease simulator", e);
