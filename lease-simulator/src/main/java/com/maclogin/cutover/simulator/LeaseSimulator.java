@@ -67,9 +67,13 @@ public final class LeaseSimulator implements AutoCloseable {
     private void startAll() throws IOException {
         long t0 = System.nanoTime();
         Set<String> ids = new HashSet<>();
+        Set<Integer> ports = new HashSet<>();
         for (LeaseSpec spec : config.leases()) {
             if (!ids.add(spec.id())) {
                 throw new IllegalArgumentException("duplicate lease id " + spec.id());
+            }
+            if (!ports.add(spec.gatewayPort()) || (spec.sshPort() != 0 && !ports.add(spec.sshPort()))) {
+                throw new IllegalArgumentException("lease " + spec.id() + ": port already used by another lease");
             }
         }
         String node = findNode();
