@@ -179,6 +179,12 @@ class CutoverApiTest {
     }
 
     @Test
+    void leasesFromTheConfiguredFileAreRegisteredAtStart() {
+        given().get("/api/v1/leases/hk-file-1").then().statusCode(200)
+                .body("sshPort", equalTo(2201)).body("gatewayPort", equalTo(18799)).body("region", equalTo("HK"));
+    }
+
+    @Test
     void healthMetricsAndOpenApiAreServed() {
         given().get("/q/health").then().statusCode(200);
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/cutovers"));
