@@ -107,7 +107,7 @@ final class LaunchdEmulator implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ launchctl
 
-    CommandResult launchctl(List<String> argv) {
+    CommandResult launchctl(Path cwd, List<String> argv) {
         if (argv.isEmpty()) {
             return CommandResult.fail(64, usage());
         }
@@ -115,13 +115,13 @@ final class LaunchdEmulator implements AutoCloseable {
         List<String> args = argv.subList(1, argv.size());
         try {
             return switch (sub) {
-                case "bootstrap" -> mutating(argv, bootstrapCommand(args));
-                case "bootout" -> mutating(argv, bootoutCommand(args));
+                case "bootstrap" -> mutating(argv, bootstrapCommand(cwd, args));
+                case "bootout" -> mutating(argv, bootoutCommand(cwd, args));
                 case "enable" -> mutating(argv, enableCommand(args, true));
                 case "disable" -> mutating(argv, enableCommand(args, false));
                 case "kickstart" -> mutating(argv, kickstartCommand(args));
-                case "load" -> mutating(argv, loadCommand(args, true));
-                case "unload" -> mutating(argv, loadCommand(args, false));
+                case "load" -> mutating(argv, loadCommand(cwd, args, true));
+                case "unload" -> mutating(argv, loadCommand(cwd, args, false));
                 case "print" -> printCommand(args);
                 case "print-disabled" -> printDisabledCommand(args);
                 case "list" -> listCommand(args);
@@ -141,7 +141,7 @@ final class LaunchdEmulator implements AutoCloseable {
         return result;
     }
 
-    private CommandResult bootstrapCommand(List<String> args) {
+    private CommandResult bootstrapCommand(Path cwd, List<String> args) {
         if (args.size() < 2) {
             return CommandResult.fail(64, "Usage: launchctl bootstrap <domain-target> [service-path, service-path2, ...]\n");
         }
@@ -150,7 +150,7 @@ final class LaunchdEmulator implements AutoCloseable {
         }
         CommandResult last = CommandResult.ok("");
         for (String p : args.subList(1, args.size())) {
-            last = bootstrap(Path.of(p));
+            last = bootstrap(cwd.resolve(p));
             if (last.exitCode() != 0) {
                 return last;
             }
@@ -196,7 +196,7 @@ final class LaunchdEmulator implements AutoCloseable {
                 + "Try re-running the command as root for richer errors.\n");
     }
 
-    private CommandResult bootoutCommand(List<String> args) {
+    private CommandResult bootoutCommand(Path cwd, List<String> args) {
         if (args.isEmpty()) {
             return CommandResult.fail(64, "Usage: launchctl bootout <domain-target> [service-path1, service-path2, ...] | <service-target>\n");
         }
@@ -207,7 +207,7 @@ final class LaunchdEmulator implements AutoCloseable {
                 return badDomain(target);
             }
             try {
-                label = LaunchAgentPlist.parse(Path.of(args.get(1))).label();
+                label = LaunchAgentPlist.parse(cwd.resolve(args.get(1))).label();
             } catch (Exception e) {
                 return CommandResult.fail(5, "Boot-out failed: 5: Input/output error\n");
             }
@@ -321,7 +321,7 @@ final class LaunchdEmulator implements AutoCloseable {
         }
     }
 
-    private CommandResult loadCommand(List<String> args, boolean load) {
+    private CommandResult loadCommand(Path cwd, List<String> args, boolean load) {
         boolean write = false;
         List<String> paths = new ArrayList<>();
         for (String a : args) {
@@ -338,7 +338,7 @@ final class LaunchdEmulator implements AutoCloseable {
         for (String p : paths) {
             String label;
             try {
-                label = LaunchAgentPlist.parse(Path.of(p)).label();
+                label = LaunchAgentPlist.parse(cwd.resolve(p)).label();
             } catch (Exception e) {
                 err.append(load ? "Load" : "Unload").append(" failed: 5: Input/output error\n");
                 continue;
@@ -351,7 +351,7 @@ final class LaunchdEmulator implements AutoCloseable {
                 }
             }
             if (load) {
-                CommandResult r = bootstrap(Path.of(p));
+                CommandResult r = bootstrap(cwd.resolve(p));
                 if (r.exitCode() != 0) {
                     err.append("Load failed: 5: Input/output error\n");
                 }

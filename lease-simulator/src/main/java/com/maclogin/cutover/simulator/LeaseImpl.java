@@ -14,7 +14,7 @@ import java.time.Duration;
 /** A started lease: home layout, launchd emulator, command surface, SSH server. */
 final class LeaseImpl implements SimulatedLease, AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     private final LeaseSpec spec;
     private final LeaseHome home;

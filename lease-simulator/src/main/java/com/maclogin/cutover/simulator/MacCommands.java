@@ -23,7 +23,7 @@ final class MacCommands {
     /** Runs {@code command argv...} as if in {@code cwd}. */
     CommandResult run(String command, Path cwd, List<String> argv) {
         return switch (command) {
-            case "launchctl" -> launchd.launchctl(argv);
+            case "launchctl" -> launchd.launchctl(cwd, argv);
             case "plutil" -> plutil(cwd, argv);
             case "npm" -> npm(cwd, argv);
             default -> CommandResult.fail(127, "sh: " + command + ": command not found\n");

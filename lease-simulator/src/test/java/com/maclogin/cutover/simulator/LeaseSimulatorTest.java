@@ -332,6 +332,11 @@ class LeaseSimulatorTest {
             String after = awaitRunning(c);
             assertThat(after).contains("last exit code = 0");
             assertThat(Long.parseLong(field(after, "pid"))).isEqualTo(newPid);
+            // relative plist paths resolve against the caller's cwd, as with the real launchctl
+            SshTestClient.Exec relative = c.exec("cd Library/LaunchAgents && launchctl bootout gui/$(id -u) ai.openclaw.gateway.plist"
+                    + " && launchctl bootstrap gui/$(id -u) ai.openclaw.gateway.plist");
+            assertThat(relative.exit()).as(relative.stderr()).isZero();
+            assertThat(awaitRunning(c)).contains("path = " + hk.home().resolve("Library/LaunchAgents/ai.openclaw.gateway.plist"), "runs = 1");
         }
     }
 
