@@ -49,18 +49,26 @@ public final class LeaseSimulator implements AutoCloseable {
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
+        // MINA sshd resolves its security registrars through the context class loader: pin it to the one that
+        // loaded the simulator (and sshd), whatever loader the embedding test framework uses
+        t.setContextClassLoader(LeaseSimulator.class.getClassLoader());
         return t;
     }
 
     /** Starts every lease; returns when every lease's gateway answers {@code /readyz} with 200. */
     public static LeaseSimulator start(SimulatorConfig config) throws IOException {
         LeaseSimulator sim = new LeaseSimulator(config);
+        Thread current = Thread.currentThread();
+        ClassLoader previous = current.getContextClassLoader();
+        current.setContextClassLoader(LeaseSimulator.class.getClassLoader());
         try {
             sim.startAll();
             return sim;
         } catch (IOException | RuntimeException e) {
             sim.close();
             throw e;
+        } finally {
+            current.setContextClassLoader(previous);
         }
     }
 
