@@ -352,4 +352,15 @@ function shutdown(signal) {
   setTimeout(() => process.exit(0), 2000).unref();
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
+// Under the simulator's launchd emulator the parent is the simulator JVM; if it dies without stopping us
+// (SIGKILL), exit instead of lingering as an orphan holding the port.
+if (process.env.OPENCLAW_SIM_LEASE_ID) {
+  const launchdPid = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== launchdPid) {
+      logErr('launchd (lease-simulator) went away; exiting');
+      process.exit(0);
+    }
+  }, 1000).unref();
+}
 process.on('SIGINT', () => shutdown('SIGINT'));
