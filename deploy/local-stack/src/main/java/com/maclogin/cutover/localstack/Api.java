@@ -1,0 +1,56 @@
+package com.maclogin.cutover.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.maclogin.cutover.contracts.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A small JSON-over-HTTP client for the stack's REST APIs. */
+public final class Api {
+
+    /** A response: status, Location header (if any) and the parsed body. */
+    public record Reply(int status, String location, JsonNode body) {
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String baseUrl;
+
+    public Api(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    public Reply get(String path) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
+    public Reply post(String path, Object body) throws IOException {
+        String json = body instanceof String s ? s : Json.write(body);
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private Reply send(HttpRequest.Builder b) throws IOException {
+        try {
+            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(15)).header("Accept", "application/json").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode node = r.body() == null || r.body().isBlank() ? Json.MAPPER.nullNode() : parse(r.body());
+            return new Reply(r.statusCode(), r.headers().firstValue("Location").orElse(null), node);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            return Json.MAPPER.getNodeFactory().textNode(body);
+        }
+    }
+}

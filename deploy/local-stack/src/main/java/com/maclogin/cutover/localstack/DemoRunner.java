@@ -1,0 +1,188 @@
+package com.maclogin.cutover.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Drives one demo cutover through the REST API, exactly as an operator would, and shows its progress live:
+ * one line per finished step with its evidence, and a progress bar while a step runs.
+ */
+public final class DemoRunner {
+
+    /** The saga's steps in order, for the progress bar. */
+    static final List<String> STEPS = List.of("INVENTORY", "FREEZE", "SNAPSHOT", "INSTALL_CANDIDATE", "FLIP_PLIST",
+            "RELOAD", "VALIDATE", "COMMUNICATE", "UNFREEZE");
+    static final Set<String> TERMINAL = Set.of("GREEN", "ROLLED_BACK", "ROLLBACK_FAILED", "ABORTED", "FAILED");
+
+    private final LocalStack stack;
+    private final PrintStream out;
+    private final boolean tty;
+
+    public DemoRunner(LocalStack stack, PrintStream out) {
+        this.stack = stack;
+        this.out = out;
+        this.tty = System.console() != null;
+    }
+
+    /** The request body of the demo cutover: two operators covering Hong Kong and US hours, one rollback owner. */
+    public static Map<String, Object> demoRequest(String leaseId, String candidateVersion) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("leaseId", leaseId);
+        body.put("candidateVersion", candidateVersion);
+        body.put("ticketId", "CHG-4711");
+        body.put("operators", List.of(
+                Map.of("name", "Mei Chan", "timeZone", "Asia/Hong_Kong", "rollbackOwner", true),
+                Map.of("name", "Sam Ortiz", "timeZone", "America/New_York", "rollbackOwner", false)));
+        body.put("blastRadius", Map.of(
+                "channels", List.of("slack:#gateway-ops", "telegram:gateway-ops"),
+                "models", List.of("claude-sonnet-4"),
+                "cronSchedules", List.of("0 * * * *")));
+        return body;
+    }
+
+    /** Starts a cutover and returns its id. */
+    public String start(String leaseId, String candidateVersion) throws IOException {
+        Api.Reply r = stack.orchestrator().post("/api/v1/cutovers", demoRequest(leaseId, candidateVersion));
+        out.println("POST /api/v1/cutovers -> " + r.status() + (r.location() != null ? "  Location: " + r.location() : ""));
+        if (r.status() != 201) {
+            throw new IOException("cutover refused: " + r.body());
+        }
+        return r.body().path("id").asText();
+    }
+
+    /** Asks for an operator rollback once the cutover reaches {@code whenState}. */
+    public void requestRollbackWhen(String cutoverId, String whenState, Duration timeout) throws IOException {
+        JsonNode c = waitFor(cutoverId, n -> whenState.equals(n.path("state").asText()) || TERMINAL.contains(n.path("state").asText()), timeout);
+        if (!whenState.equals(c.path("state").asText())) {
+            throw new IOException("cutover ended " + c.path("state").asText() + " before reaching " + whenState);
+        }
+        Api.Reply r = stack.orchestrator().post("/api/v1/cutovers/" + cutoverId + "/rollback",
+                Map.of("requestedBy", "Mei Chan", "reason", "demo: operator-requested rollback during validation"));
+        out.println();
+        out.println("POST /api/v1/cutovers/" + cutoverId + "/rollback -> " + r.status());
+        if (r.status() / 100 != 2) {
+            throw new IOException("rollback refused: " + r.body());
+        }
+    }
+
+    /** Follows the cutover until it is terminal, printing progress; returns the final representation. */
+    public JsonNode follow(String cutoverId, Duration timeout) throws IOException {
+        long t0 = System.nanoTime();
+        Set<String> printed = new HashSet<>();
+        String lastState = "";
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode c = stack.orchestrator().get("/api/v1/cutovers/" + cutoverId).body();
+            String state = c.path("state").asText();
+            double t = (System.nanoTime() - t0) / 1e9;
+            if (!state.equals(lastState)) {
+                clearBar();
+                out.printf("[%6.1fs] state %s%n", t, state);
+                lastState = state;
+            }
+            int done = 0;
+            for (JsonNode step : c.path("steps")) {
+                String key = step.path("kind").asText() + "#" + step.path("attempt").asText(step.path("kind").asText());
+                String outcome = step.path("outcome").asText("");
+                if (!outcome.isEmpty() && !outcome.equals("null")) {
+                    if (STEPS.contains(step.path("kind").asText()) && "SUCCEEDED".equals(outcome)) {
+                        done++;
+                    }
+                    if (printed.add(key)) {
+                        clearBar();
+                        out.printf("[%6.1fs]   %s %-18s %6d ms  %s%n", t, "SUCCEEDED".equals(outcome) ? "ok  " : "FAIL",
+                                step.path("kind").asText(), step.path("durationMillis").asLong(), summary(step));
+                    }
+                }
+            }
+            if (TERMINAL.contains(state)) {
+                clearBar();
+                return c;
+            }
+            bar(done, c.path("currentStep").asText(state), t);
+            if (System.nanoTime() > deadline) {
+                clearBar();
+                throw new IOException("cutover " + cutoverId + " still " + state + " after " + timeout.toSeconds() + " s");
+            }
+            sleep(250);
+        }
+    }
+
+    private JsonNode waitFor(String id, java.util.function.Predicate<JsonNode> p, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode c = stack.orchestrator().get("/api/v1/cutovers/" + id).body();
+            if (p.test(c)) {
+                return c;
+            }
+            sleep(200);
+        }
+        throw new IOException("timed out waiting for cutover " + id);
+    }
+
+    /** The facts worth a glance, per step. */
+    static String summary(JsonNode step) {
+        JsonNode f = step.path("facts");
+        StringBuilder sb = new StringBuilder();
+        for (String k : List.of("gatewayVersion", "plistNodeVersion", "diskFreePercent", "plistSha256", "packageSha256",
+                "stateArchiveSha256", "candidatePackageRoot", "runningVersion", "probeRounds", "verdict")) {
+            if (f.has(k)) {
+                String v = f.get(k).asText();
+                if (v.matches("[0-9a-f]{64}")) {
+                    v = v.substring(0, 12) + "...";
+                }
+                sb.append(k).append('=').append(v).append("  ");
+            }
+        }
+        String reason = step.path("reason").asText("");
+        if (!reason.isEmpty() && !"null".equals(reason)) {
+            sb.append("(").append(reason).append(")");
+        }
+        return sb.toString().trim();
+    }
+
+    private void bar(int done, String current, double t) {
+        if (!tty) {
+            return;
+        }
+        int width = 27;
+        int filled = width * done / STEPS.size();
+        out.printf("\r[%6.1fs] [%s%s] %d/%d %s   ", t, "#".repeat(filled), "-".repeat(width - filled), done, STEPS.size(), current);
+        out.flush();
+    }
+
+    private void clearBar() {
+        if (tty) {
+            out.print("\r" + " ".repeat(78) + "\r");
+        }
+    }
+
+    /** Prints the chat messages the local Slack and Telegram servers received. */
+    public void printChat() throws IOException {
+        JsonNode msgs = stack.chatMessages();
+        out.println("Chat messages (" + msgs.size() + "):");
+        for (JsonNode m : msgs) {
+            String thread = m.path("threadTs").asText(m.path("replyTo").asText(""));
+            out.printf("  [%s %s]%s%n", m.path("service").asText(), m.path("channelOrChat").asText(),
+                    thread.isEmpty() || "null".equals(thread) ? "" : " (in thread " + thread + ")");
+            for (String line : m.path("text").asText().split("\n")) {
+                out.println("      " + line);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package com.maclogin.cutover.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.simulator.SshKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * The whole product on one machine: a real Kafka broker (KRaft) and a real PostgreSQL, simulated leases (one per
+ * region, each a real SSH server with its gateway under the launchd emulator), local Slack and Telegram servers,
+ * and every service as its own process: orchestrator, rollback, notifier, and one probe worker per region.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private final StackConfig cfg;
+    private final Consumer<String> progress;
+    private final List<ManagedProcess> processes = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, ManagedProcess> byName = Collections.synchronizedMap(new LinkedHashMap<>());
+    private PostgresServer postgres;
+    private JsonNode leases;
+    private final String slackToken = "xoxb-local-" + randomHex(12);
+    private final String telegramToken = "7000000:local" + randomHex(12);
+
+    private LocalStack(StackConfig cfg, Consumer<String> progress) {
+        this.cfg = cfg;
+        this.progress = progress;
+    }
+
+    /** Starts everything and registers the simulated leases; returns when every service is ready. */
+    public static LocalStack start(StackConfig cfg, Consumer<String> progress) throws IOException {
+        LocalStack stack = new LocalStack(cfg, progress);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (IOException | RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws IOException {
+        long t0 = System.nanoTime();
+        deleteRecursively(cfg.workDir());
+        Files.createDirectories(cfg.workDir());
+        Path logs = cfg.workDir().resolve("logs");
+        String classpath = ownClasspath();
+
+        // Secrets of this run: one SSH client key per region, held only by that region's worker.
+        Map<String, Path> regionKeys = new LinkedHashMap<>();
+        List<String> publicKeys = new ArrayList<>();
+        for (String region : cfg.regions()) {
+            Path key = cfg.workDir().resolve("keys").resolve("probe-" + region);
+            Files.createDirectories(key.getParent());
+            publicKeys.add(SshKeys.generateEd25519(key));
+            regionKeys.put(region, key);
+        }
+
+        step("PostgreSQL 17 on 127.0.0.1:" + cfg.postgresPort(), t0);
+        postgres = PostgresServer.start(cfg);
+
+        step("Kafka broker (KRaft) on 127.0.0.1:" + cfg.kafkaPort(), t0);
+        add(KafkaBroker.start(cfg, classpath));
+
+        step("local Slack (:" + cfg.slackPort() + ") and Telegram (:" + cfg.telegramPort() + ") servers", t0);
+        ManagedProcess chat = add(ManagedProcess.java("chat-fakes", classpath, List.of("-Xmx64m"),
+                "com.maclogin.cutover.chatfakes.ChatFakesMain",
+                List.of("--slack-port", "" + cfg.slackPort(), "--telegram-port", "" + cfg.telegramPort()),
+                cfg.workDir(), logs));
+
+        step("lease simulator: " + cfg.regions().size() + " leases", t0);
+        Path simConfig = writeSimulatorConfig(publicKeys);
+        Path descriptor = cfg.workDir().resolve("leases.json");
+        ManagedProcess sim = add(ManagedProcess.java("lease-simulator", classpath, List.of("-Xmx256m"),
+                "com.maclogin.cutover.simulator.LeaseSimulatorMain",
+                List.of("--config", simConfig.toString(), "--state-dir", cfg.workDir().resolve("leases").toString(),
+                        "--descriptor-out", descriptor.toString()),
+                cfg.workDir(), logs));
+        chat.awaitPort(cfg.telegramPort(), Duration.ofSeconds(30));
+        sim.awaitFile(descriptor, Duration.ofSeconds(60));
+        leases = Json.MAPPER.readTree(descriptor.toFile());
+
+        step("services: orchestrator, rollback, notifier, probe workers " + cfg.regions(), t0);
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("kafka.bootstrap.servers", "127.0.0.1:" + cfg.kafkaPort());
+        common.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+        common.put("quarkus.datasource.username", "postgres");
+        common.put("quarkus.datasource.password", "postgres");
+
+        Map<String, String> orch = new LinkedHashMap<>(common);
+        orch.put("quarkus.http.port", "" + cfg.orchestratorPort());
+        orch.put("orchestrator.validation.window", iso(cfg.validationWindow()));
+        orch.put("orchestrator.validation.probe-interval", iso(cfg.probeInterval()));
+        Map<String, String> rollback = new LinkedHashMap<>(common);
+        rollback.put("quarkus.http.port", "" + cfg.rollbackPort());
+        rollback.put("rollback.verify.window", iso(cfg.rollbackVerifyWindow()));
+        rollback.put("rollback.verify.probe-interval", iso(cfg.probeInterval()));
+        Map<String, String> notifier = new LinkedHashMap<>(common);
+        notifier.put("quarkus.http.port", "" + cfg.notifierPort());
+        notifier.put("notifier.slack.base-url", "http://127.0.0.1:" + cfg.slackPort());
+        notifier.put("notifier.slack.channel", "#gateway-ops");
+        notifier.put("notifier.telegram.base-url", "http://127.0.0.1:" + cfg.telegramPort());
+        notifier.put("notifier.telegram.chat-id", "-1001234567890");
+
+        List<Future<?>> ready = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            ready.add(pool.submit(() -> startService("orchestrator-service", orch, Map.of(), cfg.orchestratorPort())));
+            ready.add(pool.submit(() -> startService("rollback-service", rollback, Map.of(), cfg.rollbackPort())));
+            ready.add(pool.submit(() -> startService("notifier-service", notifier,
+                    Map.of("NOTIFIER_SLACK_TOKEN", slackToken, "NOTIFIER_TELEGRAM_TOKEN", telegramToken), cfg.notifierPort())));
+            for (String region : cfg.regions()) {
+                Map<String, String> probe = new LinkedHashMap<>(common);
+                probe.remove("quarkus.datasource.jdbc.url");
+                probe.remove("quarkus.datasource.username");
+                probe.remove("quarkus.datasource.password");
+                probe.put("quarkus.http.port", "" + cfg.probePort(region));
+                probe.put("probe.region", region);
+                probe.put("probe.ssh.private-key-file", regionKeys.get(region).toString());
+                ready.add(pool.submit(() -> startService("probe-service", "probe-service-" + region, probe, Map.of(),
+                        cfg.probePort(region))));
+            }
+            for (Future<?> f : ready) {
+                f.get();
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        step("registering leases through POST /api/v1/leases", t0);
+        Api api = orchestrator();
+        for (JsonNode lease : leases) {
+            Api.Reply r = api.post("/api/v1/leases", lease);
+            if (r.status() / 100 != 2) {
+                throw new IOException("lease registration refused: HTTP " + r.status() + " " + r.body());
+            }
+        }
+        step("stack ready", t0);
+    }
+
+    private Void startService(String module, Map<String, String> props, Map<String, String> env, int port) throws IOException {
+        return startService(module, module, props, env, port);
+    }
+
+    private Void startService(String module, String name, Map<String, String> props, Map<String, String> env, int port)
+            throws IOException {
+        Path jar = cfg.repoRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException(jar + " does not exist: build the services first (./mvnw -DskipTests package)");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ManagedProcess.javaBinary());
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-XX:+UseSerialGC");
+        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        ManagedProcess p = add(ManagedProcess.start(name, cmd, env, cfg.workDir(), cfg.workDir().resolve("logs")));
+        p.awaitHttp200("http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+        progress.accept("    ready: " + name + " on :" + port + " (pid " + p.pid() + ")");
+        return null;
+    }
+
+    private Path writeSimulatorConfig(List<String> publicKeys) throws IOException {
+        List<Map<String, Object>> specs = new ArrayList<>();
+        for (int i = 0; i < cfg.regions().size(); i++) {
+            String region = cfg.regions().get(i);
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("id", region + "-1");
+            spec.put("region", region.toUpperCase());
+            spec.put("sshPort", cfg.leaseSshPort(i));
+            spec.put("gatewayPort", cfg.leaseGatewayPort(i));
+            spec.put("initialVersion", cfg.fromVersion());
+            specs.add(spec);
+        }
+        Map<String, Object> conf = new LinkedHashMap<>();
+        conf.put("controlPort", cfg.simulatorControlPort());
+        conf.put("gatewayStartupDelayMillis", cfg.gatewayStartup().toMillis());
+        conf.put("throttleIntervalMillis", 2000);
+        conf.put("authorizedKeys", publicKeys);
+        conf.put("leases", specs);
+        Path file = cfg.workDir().resolve("simulator.json");
+        Files.writeString(file, Json.write(conf));
+        return file;
+    }
+
+    private ManagedProcess add(ManagedProcess p) {
+        processes.add(p);
+        byName.put(p.name(), p);
+        return p;
+    }
+
+    private void step(String what, long t0) {
+        progress.accept(String.format("[%5.1fs] %s", (System.nanoTime() - t0) / 1e9, what));
+    }
+
+    public StackConfig config() {
+        return cfg;
+    }
+
+    /** The leases as the simulator described them: id, region, host, sshPort, sshUser, hostKey, gatewayPort. */
+    public JsonNode leases() {
+        return leases;
+    }
+
+    public Api orchestrator() {
+        return new Api("http://127.0.0.1:" + cfg.orchestratorPort());
+    }
+
+    public Api rollbackService() {
+        return new Api("http://127.0.0.1:" + cfg.rollbackPort());
+    }
+
+    public Api notifier() {
+        return new Api("http://127.0.0.1:" + cfg.notifierPort());
+    }
+
+    /** What the local Slack and Telegram servers received. */
+    public JsonNode chatMessages() throws IOException {
+        return new Api("http://127.0.0.1:" + cfg.slackPort()).get("/_recorded").body();
+    }
+
+    /** The gateway's own {@code /startupz} on a lease, straight over loopback (this machine is every lease). */
+    public JsonNode gatewayStartupz(int leaseIndex) throws IOException {
+        return new Api("http://127.0.0.1:" + cfg.leaseGatewayPort(leaseIndex)).get("/startupz").body();
+    }
+
+    public ManagedProcess process(String name) {
+        return byName.get(name);
+    }
+
+    public List<ManagedProcess> processes() {
+        return List.copyOf(processes);
+    }
+
+    /** Secrets of this run, so a test can scan logs and responses for them. */
+    public List<String> secrets() throws IOException {
+        List<String> s = new ArrayList<>(List.of(slackToken, telegramToken));
+        try (var files = Files.list(cfg.workDir().resolve("keys"))) {
+            for (Path f : files.filter(f -> !f.toString().endsWith(".pub")).toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    if (!line.startsWith("-----") && line.length() > 40) {
+                        s.add(line.trim());
+                    }
+                }
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public void close() {
+        List<ManagedProcess> reversed = new ArrayList<>(processes);
+        Collections.reverse(reversed);
+        for (ManagedProcess p : reversed) {
+            p.stop(Duration.ofSeconds(10));
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static String iso(Duration d) {
+        return d.toString();
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** This module's classpath (target/classes + dependencies), for the child JVMs. */
+    static String ownClasspath() throws IOException {
+        Path moduleDir = locateModuleDir();
+        String deps = Files.readString(moduleDir.resolve("target/runtime-classpath.txt")).trim();
+        return moduleDir.resolve("target/classes") + java.io.File.pathSeparator + deps;
+    }
+
+    private static Path locateModuleDir() throws IOException {
+        try {
+            Path classes = Path.of(LocalStack.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return classes.getParent().getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** The checkout root, found from this module's location (deploy/local-stack/target/classes). */
+    public static Path repoRoot() throws IOException {
+        return locateModuleDir().getParent().getParent();
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package com.maclogin.cutover.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The README's main command: starts the local stack, runs one demo cutover (or, with {@code --rollback}, a cutover
+ * rolled back by its operator during validation), prints the outcome and the chat messages, and exits 0 when the
+ * cutover ends as expected. {@code --keep-running} leaves the stack up afterwards until Ctrl-C.
+ */
+public final class LocalStackMain {
+
+    private LocalStackMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean rollback = false;
+        boolean keep = false;
+        for (String a : args) {
+            switch (a) {
+                case "--rollback" -> rollback = true;
+                case "--keep-running" -> keep = true;
+                case "-h", "--help" -> {
+                    System.out.println("usage: run-demo.sh [--rollback] [--keep-running]");
+                    return;
+                }
+                default -> {
+                    System.err.println("unknown option " + a + " (try --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot());
+        System.out.println("== OpenClaw cutover control plane: local stack ==");
+        System.out.println("   work dir " + cfg.workDir() + " (logs in " + cfg.workDir().resolve("logs") + ")");
+        int rc;
+        try (LocalStack stack = LocalStack.start(cfg, System.out::println)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+            rc = runDemo(stack, rollback);
+            if (keep) {
+                System.out.println("Stack is running (orchestrator http://127.0.0.1:" + cfg.orchestratorPort() + "). Ctrl-C stops it.");
+                Thread.currentThread().join();
+            }
+        } catch (IOException e) {
+            System.err.println("local stack failed: " + e.getMessage());
+            rc = 1;
+        }
+        System.exit(rc);
+    }
+
+    static int runDemo(LocalStack stack, boolean rollback) throws IOException {
+        StackConfig cfg = stack.config();
+        String lease = stack.leases().get(0).path("id").asText();
+        System.out.println();
+        System.out.printf("== Demo %s: lease %s, %s -> %s, validation window %ds ==%n", rollback ? "ROLLBACK" : "cutover",
+                lease, cfg.fromVersion(), cfg.toVersion(), cfg.validationWindow().toSeconds());
+        DemoRunner demo = new DemoRunner(stack, System.out);
+        String id = demo.start(lease, cfg.toVersion());
+        if (rollback) {
+            demo.requestRollbackWhen(id, "VALIDATING", Duration.ofMinutes(3));
+        }
+        JsonNode end = demo.follow(id, Duration.ofMinutes(5));
+        JsonNode served = stack.gatewayStartupz(0);
+        System.out.println();
+        System.out.println("Final state: " + end.path("state").asText()
+                + (end.hasNonNull("reason") ? "  (" + end.path("reason").asText() + ")" : ""));
+        System.out.println("Gateway on " + lease + " now serves version " + served.path("version").asText("?"));
+        demo.printChat();
+        String expected = rollback ? "ROLLED_BACK" : "GREEN";
+        String expectedVersion = rollback ? cfg.fromVersion() : cfg.toVersion();
+        boolean ok = expected.equals(end.path("state").asText()) && expectedVersion.equals(served.path("version").asText());
+        System.out.println(ok ? "DEMO PASSED: " + expected + ", serving " + expectedVersion
+                : "DEMO FAILED: expected " + expected + " serving " + expectedVersion);
+        return ok ? 0 : 1;
+    }
+}

@@ -1,0 +1,100 @@
+package com.maclogin.cutover.localstack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Where and how the local stack runs. {@link #defaults(Path)} is what the README's main command uses;
+ * tests use {@link #withPortOffset(int)} so they never collide with a running demo.
+ *
+ * @param repoRoot           the checkout, to find each service's {@code target/quarkus-app}
+ * @param workDir            everything the run writes: logs, keys, broker and database data, lease homes
+ * @param portOffset         added to every fixed port
+ * @param regions            one simulated lease and one probe worker per region, e.g. {@code [HK, JP]}
+ * @param validationWindow   the cutover's validation window (the playbook's 15 minutes, shortened for the demo)
+ * @param probeInterval      interval between probe rounds in the window
+ * @param gatewayStartup     the gateway stand-in's start-up time
+ */
+public record StackConfig(
+        Path repoRoot,
+        Path workDir,
+        int portOffset,
+        List<String> regions,
+        Duration validationWindow,
+        Duration probeInterval,
+        Duration rollbackVerifyWindow,
+        Duration gatewayStartup,
+        String fromVersion,
+        String toVersion) {
+
+    public static StackConfig defaults(Path repoRoot) {
+        return new StackConfig(repoRoot, repoRoot.resolve(".local"), 0, List.of("hk", "jp"),
+                Duration.ofSeconds(12), Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofMillis(800),
+                "2026.9.5", "2026.9.6");
+    }
+
+    public StackConfig withPortOffset(int offset) {
+        return new StackConfig(repoRoot, workDir, offset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
+                gatewayStartup, fromVersion, toVersion);
+    }
+
+    public StackConfig withWorkDir(Path dir) {
+        return new StackConfig(repoRoot, dir, portOffset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
+                gatewayStartup, fromVersion, toVersion);
+    }
+
+    public StackConfig withValidationWindow(Duration window) {
+        return new StackConfig(repoRoot, workDir, portOffset, regions, window, probeInterval, rollbackVerifyWindow,
+                gatewayStartup, fromVersion, toVersion);
+    }
+
+    public int kafkaPort() {
+        return 19092 + portOffset;
+    }
+
+    public int kafkaControllerPort() {
+        return 19093 + portOffset;
+    }
+
+    public int postgresPort() {
+        return 55432 + portOffset;
+    }
+
+    public int orchestratorPort() {
+        return 8080 + portOffset;
+    }
+
+    public int rollbackPort() {
+        return 8082 + portOffset;
+    }
+
+    public int notifierPort() {
+        return 8083 + portOffset;
+    }
+
+    public int simulatorControlPort() {
+        return 8090 + portOffset;
+    }
+
+    public int slackPort() {
+        return 8091 + portOffset;
+    }
+
+    public int telegramPort() {
+        return 8092 + portOffset;
+    }
+
+    /** 8181 for the first region's worker, 8182 for the second, ... */
+    public int probePort(String region) {
+        return 8181 + List.of("hk", "jp", "kr", "sg", "us").indexOf(region) + portOffset;
+    }
+
+    public int leaseSshPort(int index) {
+        return 2201 + index + portOffset;
+    }
+
+    public int leaseGatewayPort(int index) {
+        return 18789 + 10 * index + portOffset;
+    }
+}

@@ -1,0 +1,149 @@
+package com.maclogin.cutover.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * End to end through every real part: REST → PostgreSQL → Kafka (a real KRaft broker process) → probe workers
+ * (their own JVMs) → SSH with pinned host keys → simulated leases running the gateway under the launchd emulator →
+ * results → Kafka → orchestrator → rollback-service → notifier → local Slack and Telegram servers.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CutoverEndToEndTest {
+
+    static LocalStack stack;
+    static final PrintStream LOG = System.out;
+
+    @BeforeAll
+    static void startStack() throws IOException {
+        StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot())
+                .withPortOffset(1000)
+                .withWorkDir(LocalStack.repoRoot().resolve("deploy/local-stack/target/e2e-stack"))
+                .withValidationWindow(Duration.ofSeconds(6));
+        stack = LocalStack.start(cfg, LOG::println);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void cutoverGoesGreenAndTheLeaseServesTheCandidateWithEvidenceAndChatThreads() throws IOException {
+        DemoRunner demo = new DemoRunner(stack, LOG);
+        String id = demo.start("hk-1", "2026.9.6");
+        JsonNode end = demo.follow(id, Duration.ofMinutes(3));
+
+        assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("GREEN");
+        assertThat(stack.gatewayStartupz(0).path("version").asText()).isEqualTo("2026.9.6");
+        List<String> kinds = new ArrayList<>();
+        end.path("steps").forEach(s -> kinds.add(s.path("kind").asText()));
+        assertThat(kinds).containsSubsequence("INVENTORY", "FREEZE", "SNAPSHOT", "INSTALL_CANDIDATE", "FLIP_PLIST", "RELOAD",
+                "VALIDATE");
+        JsonNode inventory = step(end, "INVENTORY");
+        assertThat(inventory.path("facts").path("plistSha256").asText()).matches("[0-9a-f]{64}");
+        assertThat(inventory.path("facts").path("gatewayVersion").asText()).isEqualTo("2026.9.5");
+        assertThat(step(end, "SNAPSHOT").path("evidence").size()).isPositive();
+        assertThat(end.path("previousVersion").asText()).isEqualTo("2026.9.5");
+
+        JsonNode chat = awaitChat(id, 2);
+        List<JsonNode> slack = byService(chat, "slack");
+        List<JsonNode> telegram = byService(chat, "telegram");
+        assertThat(slack).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(slack.get(0).path("text").asText()).contains("CHG-4711");
+        String parentTs = slack.get(0).path("ts").asText();
+        assertThat(slack.get(slack.size() - 1).path("text").asText()).containsIgnoringCase("green")
+                .contains("2026.9.5").contains("2026.9.6").contains("Mei Chan");
+        assertThat(slack.get(slack.size() - 1).path("threadTs").asText()).isEqualTo(parentTs);
+        assertThat(telegram).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(telegram.get(telegram.size() - 1).path("replyTo").asText())
+                .isEqualTo(telegram.get(0).path("messageId").asText());
+    }
+
+    @Test
+    @Order(2)
+    void operatorRollbackEndsRolledBackWithTheOldVersionServingAgain() throws IOException {
+        DemoRunner demo = new DemoRunner(stack, LOG);
+        String id = demo.start("jp-1", "2026.9.6");
+        demo.requestRollbackWhen(id, "VALIDATING", Duration.ofMinutes(2));
+        JsonNode end = demo.follow(id, Duration.ofMinutes(3));
+
+        assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("ROLLED_BACK");
+        assertThat(stack.gatewayStartupz(1).path("version").asText()).isEqualTo("2026.9.5");
+        JsonNode rollback = stack.rollbackService().get("/api/v1/rollbacks/" + id).body();
+        assertThat(rollback.toString()).contains("ROLLED_BACK");
+        assertThat(stack.orchestrator().get("/api/v1/cutovers?lease=jp-1&state=ROLLED_BACK").body().toString()).contains(id);
+    }
+
+    @Test
+    @Order(3)
+    void secretsNeverAppearInAnyServiceLogOrApiResponse() throws IOException {
+        List<String> secrets = stack.secrets();
+        assertThat(secrets).isNotEmpty();
+        StringBuilder everything = new StringBuilder();
+        try (Stream<Path> logs = Files.list(stack.config().workDir().resolve("logs"))) {
+            for (Path log : logs.toList()) {
+                everything.append(Files.readString(log));
+            }
+        }
+        everything.append(stack.orchestrator().get("/api/v1/cutovers").body());
+        everything.append(stack.chatMessages());
+        for (String secret : secrets) {
+            assertThat(everything.indexOf(secret)).as("a secret leaked").isEqualTo(-1);
+        }
+    }
+
+    private static JsonNode step(JsonNode cutover, String kind) {
+        for (JsonNode s : cutover.path("steps")) {
+            if (kind.equals(s.path("kind").asText())) {
+                return s;
+            }
+        }
+        throw new AssertionError("no step " + kind + " in " + cutover);
+    }
+
+    private static JsonNode awaitChat(String cutoverId, int perService) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode chat = stack.chatMessages();
+        while (System.nanoTime() < deadline) {
+            chat = stack.chatMessages();
+            if (byService(chat, "slack").size() >= perService && byService(chat, "telegram").size() >= perService) {
+                return chat;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return chat;
+    }
+
+    private static List<JsonNode> byService(JsonNode chat, String service) {
+        List<JsonNode> l = new ArrayList<>();
+        chat.forEach(m -> {
+            if (service.equals(m.path("service").asText())) {
+                l.add(m);
+            }
+        });
+        return l;
+    }
+}
