@@ -10,6 +10,8 @@ public enum CutoverEventType {
     CUTOVER_FAILED,
     /** Stopped before the plist flip; nothing to restore. */
     CUTOVER_ABORTED,
+    /** A breached trigger with action PAUSE stopped validation; the cutover waits for a human. */
+    CUTOVER_PAUSED,
     /** A rollback began (operator request or breached trigger): the incident. */
     ROLLBACK_STARTED,
     /** The lease runs the previous version again, hashes verified and health green. */

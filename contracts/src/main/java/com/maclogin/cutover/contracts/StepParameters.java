@@ -1,5 +1,6 @@
 package com.maclogin.cutover.contracts;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.Map;
 
 /**
@@ -13,6 +14,8 @@ import java.util.Map;
  * @param expectedSha256    hashes recorded by the inventory gate, by artifact name ({@code plist}, {@code package})
  * @param validationSeconds length of the validation window
  * @param probeIntervalMillis interval between probe rounds in the validation window
+ * @param probePlan         the probe matrix and trigger rules of a VALIDATE step; {@code null} for a plain
+ *                          health check over the window
  */
 public record StepParameters(
         String candidateVersion,
@@ -21,9 +24,20 @@ public record StepParameters(
         String tag,
         Map<String, String> expectedSha256,
         Integer validationSeconds,
-        Integer probeIntervalMillis) {
+        Integer probeIntervalMillis,
+        ProbePlan probePlan) {
+
+    @JsonCreator
+    public StepParameters {
+    }
+
+    /** Parameters without a probe plan. */
+    public StepParameters(String candidateVersion, String previousVersion, String ticketId, String tag,
+            Map<String, String> expectedSha256, Integer validationSeconds, Integer probeIntervalMillis) {
+        this(candidateVersion, previousVersion, ticketId, tag, expectedSha256, validationSeconds, probeIntervalMillis, null);
+    }
 
     public static StepParameters none() {
-        return new StepParameters(null, null, null, null, Map.of(), null, null);
+        return new StepParameters(null, null, null, null, Map.of(), null, null, null);
     }
 }

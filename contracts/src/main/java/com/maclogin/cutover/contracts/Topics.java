@@ -15,6 +15,10 @@ public final class Topics {
     public static final String ROLLBACK_STEP_RESULTS = "rollback.step-results";
     /** Rollback requests ({@link RollbackRequested}) from operators or from breached triggers. */
     public static final String ROLLBACK_REQUESTS = "cutover.rollbacks";
+    /** Every probe of every validation window ({@link ProbeResult}), stored by the orchestrator. */
+    public static final String PROBE_RESULTS = "probe.results";
+    /** Tripped rollback triggers ({@link ThresholdBreached}) from the regional workers. */
+    public static final String BREACHES = "cutover.breaches";
     /** Lifecycle events ({@link CutoverEvent}) consumed by notifier-service and the orchestrator. */
     public static final String EVENTS = "cutover.events";
 
@@ -34,6 +38,8 @@ public final class Topics {
         all.add(STEP_RESULTS);
         all.add(ROLLBACK_STEP_RESULTS);
         all.add(ROLLBACK_REQUESTS);
+        all.add(PROBE_RESULTS);
+        all.add(BREACHES);
         all.add(EVENTS);
         return Collections.unmodifiableList(all);
     }

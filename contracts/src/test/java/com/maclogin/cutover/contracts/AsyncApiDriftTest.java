@@ -25,9 +25,10 @@ class AsyncApiDriftTest {
     static JsonNode doc;
 
     static final List<Class<?>> DOCUMENTED = List.of(RunStep.class, StepResult.class, RollbackRequested.class,
-            CutoverEvent.class, LeaseTarget.class, StepParameters.class, Evidence.class);
+            CutoverEvent.class, LeaseTarget.class, StepParameters.class, Evidence.class, ProbePlan.class, ProbeResult.class,
+            ThresholdBreached.class, TriggerThresholds.class);
     static final List<Class<? extends Enum<?>>> ENUMS = List.of(Region.class, StepKind.class, StepOutcome.class,
-            CutoverEventType.class);
+            CutoverEventType.class, ProbeLayer.class, Verdict.class, TriggerKind.class, TriggerAction.class);
 
     @BeforeAll
     static void load() throws Exception {
@@ -77,12 +78,15 @@ class AsyncApiDriftTest {
         assertThat(channelToMessage).containsEntry(Topics.STEP_RESULTS, "StepResult")
                 .containsEntry(Topics.ROLLBACK_STEP_RESULTS, "StepResult")
                 .containsEntry(Topics.ROLLBACK_REQUESTS, "RollbackRequested")
-                .containsEntry(Topics.EVENTS, "CutoverEvent");
+                .containsEntry(Topics.EVENTS, "CutoverEvent")
+                .containsEntry(Topics.PROBE_RESULTS, "ProbeResult")
+                .containsEntry(Topics.BREACHES, "ThresholdBreached");
     }
 
     @Test
     void everyTopLevelMessageCarriesTheEnvelopeFields() {
-        for (Class<?> type : List.of(RunStep.class, StepResult.class, RollbackRequested.class, CutoverEvent.class)) {
+        for (Class<?> type : List.of(RunStep.class, StepResult.class, RollbackRequested.class, CutoverEvent.class,
+                ProbeResult.class, ThresholdBreached.class)) {
             assertThat(CutoverMessage.class.isAssignableFrom(type)).as(type.getSimpleName()).isTrue();
             JsonNode required = doc.at("/components/schemas/" + type.getSimpleName() + "/required");
             List<String> req = new ArrayList<>();

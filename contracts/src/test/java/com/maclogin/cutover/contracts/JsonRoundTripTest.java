@@ -35,4 +35,15 @@ class JsonRoundTripTest {
         assertThatThrownBy(() -> Json.read("{not json", RunStep.class))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RunStep");
     }
+
+    @Test
+    void validateStepCarriesItsProbePlanThroughJson() {
+        ProbePlan plan = new ProbePlan(List.of(ProbeLayer.PROCESS, ProbeLayer.INTEGRATION), 1000, 900, 300,
+                TriggerThresholds.playbook(), Map.of(TriggerKind.DISK, TriggerAction.PAUSE), 12.5, null, null, "Mei Chan");
+        StepParameters p = new StepParameters("2026.9.6", "2026.9.5", "CHG-1", null, Map.of(), 900, 1000, plan);
+        StepParameters back = Json.read(Json.write(p), StepParameters.class);
+        assertThat(back).isEqualTo(p);
+        assertThat(back.probePlan().actions()).containsEntry(TriggerKind.DISK, TriggerAction.PAUSE);
+        assertThat(Json.read("{\"candidateVersion\":\"1.2.3\"}", StepParameters.class).probePlan()).isNull();
+    }
 }
