@@ -16,7 +16,7 @@ public final class Api {
     public record Reply(int status, String location, JsonNode body) {
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final String baseUrl;
 
     public Api(String baseUrl) {

@@ -57,26 +57,21 @@ public final class DemoRunner {
         return r.body().path("id").asText();
     }
 
-    /** Asks for an operator rollback once the cutover reaches {@code whenState}. */
-    public void requestRollbackWhen(String cutoverId, String whenState, Duration timeout) throws IOException {
-        JsonNode c = waitFor(cutoverId, n -> whenState.equals(n.path("state").asText()) || TERMINAL.contains(n.path("state").asText()), timeout);
-        if (!whenState.equals(c.path("state").asText())) {
-            throw new IOException("cutover ended " + c.path("state").asText() + " before reaching " + whenState);
-        }
-        Api.Reply r = stack.orchestrator().post("/api/v1/cutovers/" + cutoverId + "/rollback",
-                Map.of("requestedBy", "Mei Chan", "reason", "demo: operator-requested rollback during validation"));
-        out.println();
-        out.println("POST /api/v1/cutovers/" + cutoverId + "/rollback -> " + r.status());
-        if (r.status() / 100 != 2) {
-            throw new IOException("rollback refused: " + r.body());
-        }
-    }
-
     /** Follows the cutover until it is terminal, printing progress; returns the final representation. */
     public JsonNode follow(String cutoverId, Duration timeout) throws IOException {
+        return follow(cutoverId, null, timeout);
+    }
+
+    /**
+     * Follows the cutover until it is terminal, printing progress, and returns the final representation. When
+     * {@code rollbackWhen} is a state, asks for an operator rollback as soon as the cutover reaches it, then shows
+     * rollback-service's progress too.
+     */
+    public JsonNode follow(String cutoverId, String rollbackWhen, Duration timeout) throws IOException {
         long t0 = System.nanoTime();
         Set<String> printed = new HashSet<>();
         String lastState = "";
+        boolean rollbackAsked = false;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             JsonNode c = stack.orchestrator().get("/api/v1/cutovers/" + cutoverId).body();
@@ -89,7 +84,7 @@ public final class DemoRunner {
             }
             int done = 0;
             for (JsonNode step : c.path("steps")) {
-                String key = step.path("kind").asText() + "#" + step.path("attempt").asText(step.path("kind").asText());
+                String key = step.path("kind").asText() + "#" + step.path("idempotencyKey").asText();
                 String outcome = step.path("outcome").asText("");
                 if (!outcome.isEmpty() && !outcome.equals("null")) {
                     if (STEPS.contains(step.path("kind").asText()) && "SUCCEEDED".equals(outcome)) {
@@ -102,9 +97,31 @@ public final class DemoRunner {
                     }
                 }
             }
+            if (state.startsWith("ROLL")) {
+                JsonNode rb = stack.rollbackService().get("/api/v1/rollbacks/" + cutoverId).body();
+                for (JsonNode e : rb.path("events")) {
+                    String key = "rb#" + e.path("at").asText() + e.path("action").asText();
+                    if (printed.add(key)) {
+                        clearBar();
+                        out.printf("[%6.1fs]   rollback-service: %s%s%s%n", t, e.path("action").asText(),
+                                e.hasNonNull("stepKind") ? " " + e.path("stepKind").asText() : "",
+                                e.hasNonNull("detail") ? "  " + e.path("detail").asText() : "");
+                    }
+                }
+            }
             if (TERMINAL.contains(state)) {
                 clearBar();
                 return c;
+            }
+            if (rollbackWhen != null && !rollbackAsked && rollbackWhen.equals(state)) {
+                rollbackAsked = true;
+                Api.Reply r = stack.orchestrator().post("/api/v1/cutovers/" + cutoverId + "/rollback",
+                        Map.of("requestedBy", "Mei Chan", "reason", "demo: operator-requested rollback during validation"));
+                clearBar();
+                out.printf("[%6.1fs] POST /api/v1/cutovers/%s/rollback -> %d%n", t, cutoverId, r.status());
+                if (r.status() / 100 != 2) {
+                    throw new IOException("rollback refused: " + r.body());
+                }
             }
             bar(done, c.path("currentStep").asText(state), t);
             if (System.nanoTime() > deadline) {
@@ -113,18 +130,6 @@ public final class DemoRunner {
             }
             sleep(250);
         }
-    }
-
-    private JsonNode waitFor(String id, java.util.function.Predicate<JsonNode> p, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode c = stack.orchestrator().get("/api/v1/cutovers/" + id).body();
-            if (p.test(c)) {
-                return c;
-            }
-            sleep(200);
-        }
-        throw new IOException("timed out waiting for cutover " + id);
     }
 
     /** The facts worth a glance, per step. */

@@ -57,10 +57,7 @@ public final class LocalStackMain {
                 lease, cfg.fromVersion(), cfg.toVersion(), cfg.validationWindow().toSeconds());
         DemoRunner demo = new DemoRunner(stack, System.out);
         String id = demo.start(lease, cfg.toVersion());
-        if (rollback) {
-            demo.requestRollbackWhen(id, "VALIDATING", Duration.ofMinutes(3));
-        }
-        JsonNode end = demo.follow(id, Duration.ofMinutes(5));
+        JsonNode end = demo.follow(id, rollback ? "VALIDATING" : null, Duration.ofMinutes(5));
         JsonNode served = stack.gatewayStartupz(0);
         System.out.println();
         System.out.println("Final state: " + end.path("state").asText()

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /** One child process of the local stack: its own JVM or server, its log file, readiness checks, and a clean stop. */
 public final class ManagedProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
 
     private final String name;
     private final Process process;
