@@ -34,6 +34,15 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** POST with an {@code Idempotency-Key}, so a retry after a lost answer cannot start a second cutover. */
+    public Reply postIdempotent(String path, Object body, String idempotencyKey) throws IOException {
+        String json = body instanceof String s ? s : Json.write(body);
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     private Reply send(HttpRequest.Builder b) throws IOException {
         try {
             HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(15)).header("Accept", "application/json").build(),

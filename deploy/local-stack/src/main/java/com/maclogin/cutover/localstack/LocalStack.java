@@ -31,6 +31,7 @@ public final class LocalStack implements AutoCloseable {
     private final Consumer<String> progress;
     private final List<ManagedProcess> processes = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, ManagedProcess> byName = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, String> readyUrls = Collections.synchronizedMap(new LinkedHashMap<>());
     private PostgresServer postgres;
     private JsonNode leases;
     private final String slackToken = "xoxb-local-" + randomHex(12);
@@ -177,17 +178,19 @@ public final class LocalStack implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(jar.toString());
         ManagedProcess p = add(ManagedProcess.start(name, cmd, env, cfg.workDir(), cfg.workDir().resolve("logs")));
-        p.awaitHttp200("http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+        readyUrls.put(name, "http://127.0.0.1:" + port + "/q/health/ready");
+        p.awaitHttp200(readyUrls.get(name), Duration.ofSeconds(120));
         progress.accept("    ready: " + name + " on :" + port + " (pid " + p.pid() + ")");
         return null;
     }
 
     private Path writeSimulatorConfig(List<String> publicKeys) throws IOException {
         List<Map<String, Object>> specs = new ArrayList<>();
-        for (int i = 0; i < cfg.regions().size(); i++) {
-            String region = cfg.regions().get(i);
+        List<String> ids = cfg.leaseIds();
+        for (int i = 0; i < ids.size(); i++) {
+            String region = ids.get(i).substring(0, 2);
             Map<String, Object> spec = new LinkedHashMap<>();
-            spec.put("id", region + "-1");
+            spec.put("id", ids.get(i));
             spec.put("region", region.toUpperCase());
             spec.put("sshPort", cfg.leaseSshPort(i));
             spec.put("gatewayPort", cfg.leaseGatewayPort(i));
@@ -248,6 +251,46 @@ public final class LocalStack implements AutoCloseable {
 
     public ManagedProcess process(String name) {
         return byName.get(name);
+    }
+
+    /** Names of the service processes (orchestrator-service, rollback-service, notifier-service, probe-service-hk, ...). */
+    public List<String> serviceNames() {
+        return List.copyOf(readyUrls.keySet());
+    }
+
+    /** SIGKILLs a service instance, as a crash would. */
+    public void kill(String name) {
+        byName.get(name).kill();
+    }
+
+    /** Starts a killed or stopped service again and waits until it is ready. */
+    public void restart(String name) throws IOException {
+        ManagedProcess old = byName.get(name);
+        old.stop(Duration.ofSeconds(5));
+        ManagedProcess p = old.restart();
+        processes.remove(old);
+        add(p);
+        String url = readyUrls.get(name);
+        if (url != null) {
+            p.awaitHttp200(url, Duration.ofSeconds(120));
+        } else if ("kafka".equals(name)) {
+            p.awaitPort(cfg.kafkaPort(), Duration.ofSeconds(60));
+        }
+    }
+
+    /** Stops PostgreSQL and starts it again on the same data directory. */
+    public void restartPostgres(Duration down) throws IOException {
+        postgres.close();
+        sleepQuietly(down);
+        postgres = PostgresServer.start(cfg);
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public List<ManagedProcess> processes() {

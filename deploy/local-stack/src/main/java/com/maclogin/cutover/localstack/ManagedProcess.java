@@ -23,11 +23,18 @@ public final class ManagedProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    private final List<String> command;
+    private final Map<String, String> env;
+    private final Path workDir;
 
-    private ManagedProcess(String name, Process process, Path log) {
+    private ManagedProcess(String name, Process process, Path log, List<String> command, Map<String, String> env,
+            Path workDir) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.command = List.copyOf(command);
+        this.env = Map.copyOf(env);
+        this.workDir = workDir;
     }
 
     /** Starts {@code command} with stdout and stderr appended to {@code logDir/<name>.log}. */
@@ -38,7 +45,15 @@ public final class ManagedProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
-        return new ManagedProcess(name, pb.start(), log);
+        return new ManagedProcess(name, pb.start(), log, command, env, workDir);
+    }
+
+    /** Starts the same command again (after {@link #kill()} or {@link #stop(Duration)}), appending to the same log. */
+    public ManagedProcess restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        return start(name, command, env, workDir, log.getParent());
     }
 
     /** A JVM on {@code classpath} running {@code mainClass}. */

@@ -11,7 +11,8 @@ import java.sql.Statement;
 
 /**
  * A real PostgreSQL server (zonky's embedded binaries, 17.x; runs as an unprivileged user even when we are root)
- * on a fixed loopback port, with the {@code cutover} database every service migrates its own schema into.
+ * on a fixed loopback port, with the {@code cutover} database every service migrates its own schema into. The data
+ * directory survives {@link #close()}, so a restart (the chaos harness does one) keeps every row.
  */
 public final class PostgresServer implements AutoCloseable {
 
@@ -32,7 +33,7 @@ public final class PostgresServer implements AutoCloseable {
                 .setPort(cfg.postgresPort())
                 .setOverrideWorkingDirectory(dir.toFile())
                 .setDataDirectory(dir.resolve("data").toFile())
-                .setCleanDataDirectory(true)
+                .setCleanDataDirectory(false)
                 .start();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {

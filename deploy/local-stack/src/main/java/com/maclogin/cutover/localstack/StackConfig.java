@@ -26,27 +26,44 @@ public record StackConfig(
         Duration rollbackVerifyWindow,
         Duration gatewayStartup,
         String fromVersion,
-        String toVersion) {
+        String toVersion,
+        int leasesPerRegion) {
 
     public static StackConfig defaults(Path repoRoot) {
         return new StackConfig(repoRoot, repoRoot.resolve(".local"), 0, List.of("hk", "jp"),
                 Duration.ofSeconds(12), Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofMillis(800),
-                "2026.9.5", "2026.9.6");
+                "2026.9.5", "2026.9.6", 1);
+    }
+
+    public StackConfig withLeasesPerRegion(int n) {
+        return new StackConfig(repoRoot, workDir, portOffset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
+                gatewayStartup, fromVersion, toVersion, n);
+    }
+
+    /** Lease ids in index order: {@code hk-1, jp-1} (or {@code hk-1, hk-2, jp-1, jp-2} with two per region). */
+    public List<String> leaseIds() {
+        List<String> ids = new java.util.ArrayList<>();
+        for (String r : regions) {
+            for (int i = 1; i <= leasesPerRegion; i++) {
+                ids.add(r + "-" + i);
+            }
+        }
+        return ids;
     }
 
     public StackConfig withPortOffset(int offset) {
         return new StackConfig(repoRoot, workDir, offset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
-                gatewayStartup, fromVersion, toVersion);
+                gatewayStartup, fromVersion, toVersion, leasesPerRegion);
     }
 
     public StackConfig withWorkDir(Path dir) {
         return new StackConfig(repoRoot, dir, portOffset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
-                gatewayStartup, fromVersion, toVersion);
+                gatewayStartup, fromVersion, toVersion, leasesPerRegion);
     }
 
     public StackConfig withValidationWindow(Duration window) {
         return new StackConfig(repoRoot, workDir, portOffset, regions, window, probeInterval, rollbackVerifyWindow,
-                gatewayStartup, fromVersion, toVersion);
+                gatewayStartup, fromVersion, toVersion, leasesPerRegion);
     }
 
     public int kafkaPort() {

@@ -1,0 +1,280 @@
+package com.maclogin.cutover.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs many cutovers on the local stack while killing service instances with SIGKILL at random points and
+ * restarting the Kafka broker and PostgreSQL, then checks the invariants from the outside: every cutover reached a
+ * terminal state within its deadline, no step was applied twice on a lease (the worker's ledger on each lease has
+ * each idempotency key once), no chat message was posted twice and none is missing.
+ */
+public final class ChaosHarness {
+
+    /**
+     * @param rounds          rounds; each starts one cutover per lease at the same time
+     * @param kills           SIGKILLs of random service instances, spread over the rounds
+     * @param restartKafka    restart the broker once (in the second round)
+     * @param restartPostgres restart PostgreSQL once (in the third round, or the last)
+     */
+    public record Options(int rounds, int kills, boolean restartKafka, boolean restartPostgres, long seed,
+            Duration cutoverDeadline) {
+    }
+
+    /** What the run found. {@link #ok()} when nothing was lost, duplicated or stuck. */
+    public record Report(int cutovers, Map<String, Integer> finalStates, List<String> killed, int kafkaRestarts,
+            int postgresRestarts, int duplicateSteps, int duplicateMessages, int missingMessages, int stuck,
+            List<String> problems, long seconds) {
+
+        public boolean ok() {
+            return duplicateSteps == 0 && duplicateMessages == 0 && missingMessages == 0 && stuck == 0;
+        }
+
+        public String markdown() {
+            return String.format("| cutovers | final states | service kills (SIGKILL) | broker restarts | PostgreSQL restarts | "
+                    + "steps applied twice | messages posted twice | messages missing | stuck | wall time |%n"
+                    + "|---|---|---|---|---|---|---|---|---|---|%n| %d | %s | %d (%s) | %d | %d | %d | %d | %d | %d | %d s |%n",
+                    cutovers, finalStates, killed.size(), String.join(", ", killed), kafkaRestarts, postgresRestarts,
+                    duplicateSteps, duplicateMessages, missingMessages, stuck, seconds);
+        }
+    }
+
+    private static final Pattern TICKET = Pattern.compile("(CHAOS-\\d+-\\d+)");
+
+    private final LocalStack stack;
+    private final PrintStream out;
+
+    public ChaosHarness(LocalStack stack, PrintStream out) {
+        this.stack = stack;
+        this.out = out;
+    }
+
+    public Report run(Options o) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        Random random = new Random(o.seed());
+        List<String> leases = stack.config().leaseIds();
+        List<String> killed = Collections.synchronizedList(new ArrayList<>());
+        Map<String, String> finalStates = new LinkedHashMap<>();
+        Map<String, String> ticketToState = new HashMap<>();
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        int kafkaRestarts = 0;
+        int pgRestarts = 0;
+        int stuck = 0;
+        int killsLeft = o.kills();
+        ExecutorService pool = Executors.newFixedThreadPool(leases.size() + 1);
+        try {
+            for (int round = 0; round < o.rounds(); round++) {
+                String candidate = "2026.9." + (6 + round);
+                List<Future<String[]>> running = new ArrayList<>();
+                for (int i = 0; i < leases.size(); i++) {
+                    String lease = leases.get(i);
+                    String ticket = "CHAOS-" + round + "-" + i;
+                    boolean rollback = (round + i) % 2 == 1;
+                    running.add(pool.submit(() -> runOne(lease, ticket, candidate, rollback, o.cutoverDeadline())));
+                }
+                int killsThisRound = round == o.rounds() - 1 ? killsLeft : Math.min(killsLeft,
+                        (int) Math.ceil((double) o.kills() / o.rounds()));
+                for (int k = 0; k < killsThisRound; k++) {
+                    Thread.sleep(1000 + random.nextInt(6000));
+                    List<String> names = stack.serviceNames();
+                    String victim = names.get(random.nextInt(names.size()));
+                    out.printf("[chaos] round %d: SIGKILL %s%n", round, victim);
+                    stack.kill(victim);
+                    killed.add(victim);
+                    Thread.sleep(500 + random.nextInt(2000));
+                    stack.restart(victim);
+                    out.printf("[chaos] round %d: %s restarted%n", round, victim);
+                }
+                killsLeft -= killsThisRound;
+                if (o.restartKafka() && round == Math.min(1, o.rounds() - 1)) {
+                    Thread.sleep(1000 + random.nextInt(3000));
+                    out.printf("[chaos] round %d: restarting the Kafka broker%n", round);
+                    stack.process("kafka").stop(Duration.ofSeconds(20));
+                    Thread.sleep(1500);
+                    stack.restart("kafka");
+                    kafkaRestarts++;
+                }
+                if (o.restartPostgres() && round == Math.min(2, o.rounds() - 1)) {
+                    Thread.sleep(1000 + random.nextInt(3000));
+                    out.printf("[chaos] round %d: restarting PostgreSQL%n", round);
+                    stack.restartPostgres(Duration.ofSeconds(2));
+                    pgRestarts++;
+                }
+                for (Future<String[]> f : running) {
+                    String[] r;
+                    try {
+                        r = f.get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        problems.add("driver failed: " + e.getCause());
+                        stuck++;
+                        continue;
+                    }
+                    finalStates.put(r[0], r[2]);
+                    ticketToState.put(r[1], r[2]);
+                    if (!DemoRunner.TERMINAL.contains(r[2])) {
+                        stuck++;
+                        problems.add("cutover " + r[0] + " (" + r[1] + ") still " + r[2] + " after its deadline");
+                    }
+                }
+                out.printf("[chaos] round %d done: %s%n", round, finalStates.values());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int dupSteps = duplicateLedgerKeys(problems);
+        int[] msgs = checkMessages(ticketToState, problems);
+        Map<String, Integer> counts = new TreeMap<>();
+        finalStates.values().forEach(s -> counts.merge(s, 1, Integer::sum));
+        return new Report(finalStates.size(), counts, List.copyOf(killed), kafkaRestarts, pgRestarts, dupSteps, msgs[0], msgs[1],
+                stuck, List.copyOf(problems), (System.nanoTime() - t0) / 1_000_000_000L);
+    }
+
+    /** Drives one cutover (retrying the API while a service is being killed); returns {id, ticket, final state}. */
+    private String[] runOne(String lease, String ticket, String candidate, boolean rollback, Duration deadline) throws Exception {
+        Map<String, Object> body = DemoRunner.demoRequest(lease, candidate);
+        body.put("ticketId", ticket);
+        String id = null;
+        long end = System.nanoTime() + deadline.toNanos();
+        while (id == null && System.nanoTime() < end) {
+            try {
+                Api.Reply r = stack.orchestrator().postIdempotent("/api/v1/cutovers", body, ticket);
+                if (r.status() == 201 || r.status() == 200) {
+                    id = r.body().path("id").asText();
+                } else if (r.status() == 409) {
+                    Thread.sleep(1000); // the lease's previous cutover is still finishing
+                } else {
+                    throw new IOException("start refused: " + r.status() + " " + r.body());
+                }
+            } catch (IOException e) {
+                Thread.sleep(500); // orchestrator down (killed): retry with the same Idempotency-Key
+            }
+        }
+        if (id == null) {
+            return new String[] {"?", ticket, "NOT_STARTED"};
+        }
+        boolean asked = false;
+        String state = "PENDING";
+        while (System.nanoTime() < end) {
+            try {
+                JsonNode c = stack.orchestrator().get("/api/v1/cutovers/" + id).body();
+                state = c.path("state").asText(state);
+                if (DemoRunner.TERMINAL.contains(state)) {
+                    break;
+                }
+                if (rollback && !asked && "VALIDATING".equals(state)) {
+                    Api.Reply r = stack.orchestrator().post("/api/v1/cutovers/" + id + "/rollback",
+                            Map.of("requestedBy", "chaos", "reason", "chaos: operator rollback"));
+                    asked = r.status() / 100 == 2;
+                }
+            } catch (IOException e) {
+                // orchestrator being restarted
+            }
+            Thread.sleep(300);
+        }
+        return new String[] {id, ticket, state};
+    }
+
+    /** Every lease's worker ledger must hold each idempotency key at most once. */
+    private int duplicateLedgerKeys(List<String> problems) throws IOException {
+        int dups = 0;
+        Path leasesDir = stack.config().workDir().resolve("leases");
+        for (String lease : stack.config().leaseIds()) {
+            Path ledger = leasesDir.resolve(lease).resolve("home/.openclaw-cutover/ledger");
+            if (!Files.exists(ledger)) {
+                continue;
+            }
+            Map<String, Integer> seen = new HashMap<>();
+            for (String line : Files.readAllLines(ledger)) {
+                String[] f = line.split(" ");
+                if (f.length > 1) {
+                    seen.merge(f[1], 1, Integer::sum);
+                }
+            }
+            for (Map.Entry<String, Integer> e : seen.entrySet()) {
+                if (e.getValue() > 1) {
+                    dups++;
+                    problems.add("lease " + lease + ": step " + e.getKey() + " applied " + e.getValue() + " times");
+                }
+            }
+        }
+        return dups;
+    }
+
+    /** Returns {duplicated, missing}: per cutover (ticket), service and message kind, exactly one post expected. */
+    private int[] checkMessages(Map<String, String> ticketToState, List<String> problems) throws IOException, InterruptedException {
+        Thread.sleep(3000); // the notifier paces posts at 1 per second per channel
+        Map<String, Integer> posts = new HashMap<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int missing;
+        do {
+            posts.clear();
+            for (JsonNode m : stack.chatMessages()) {
+                if (!m.path("ok").asBoolean(true)) {
+                    continue;
+                }
+                String text = m.path("text").asText();
+                Matcher t = TICKET.matcher(text);
+                if (!t.find()) {
+                    continue;
+                }
+                String kind = text.startsWith("[") ? text.substring(0, text.indexOf(']') + 1) : "?";
+                posts.merge(m.path("service").asText() + "|" + t.group(1) + "|" + kind, 1, Integer::sum);
+            }
+            missing = 0;
+            for (Map.Entry<String, String> e : ticketToState.entrySet()) {
+                for (String service : List.of("slack", "telegram")) {
+                    for (String kind : expectedKinds(e.getValue())) {
+                        if (!posts.containsKey(service + "|" + e.getKey() + "|" + kind)) {
+                            missing++;
+                        }
+                    }
+                }
+            }
+            if (missing > 0) {
+                Thread.sleep(2000);
+            }
+        } while (missing > 0 && System.nanoTime() < deadline);
+        for (Map.Entry<String, String> e : ticketToState.entrySet()) {
+            for (String service : List.of("slack", "telegram")) {
+                for (String kind : expectedKinds(e.getValue())) {
+                    if (!posts.containsKey(service + "|" + e.getKey() + "|" + kind)) {
+                        problems.add("missing " + kind + " for " + e.getKey() + " on " + service);
+                    }
+                }
+            }
+        }
+        int dup = 0;
+        for (Map.Entry<String, Integer> e : posts.entrySet()) {
+            if (e.getValue() > 1) {
+                dup++;
+                problems.add("posted " + e.getValue() + " times: " + e.getKey());
+            }
+        }
+        return new int[] {dup, missing};
+    }
+
+    private static List<String> expectedKinds(String finalState) {
+        return switch (finalState) {
+            case "GREEN" -> List.of("[MAINTENANCE]", "[GREEN]");
+            case "ROLLED_BACK" -> List.of("[MAINTENANCE]", "[INCIDENT]", "[ROLLED BACK]");
+            default -> List.of();
+        };
+    }
+}

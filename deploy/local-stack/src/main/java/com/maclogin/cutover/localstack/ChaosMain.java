@@ -1,0 +1,35 @@
+package com.maclogin.cutover.localstack;
+
+import java.time.Duration;
+
+/**
+ * The full chaos run ({@code ./chaos.sh [rounds] [kills]}): four leases in two regions, SIGKILLs of random service
+ * instances, one broker restart, one PostgreSQL restart; prints the report and writes it to docs/benchmarks.md.
+ * Exits 1 when anything was lost, duplicated or stuck.
+ */
+public final class ChaosMain {
+
+    private ChaosMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+        int kills = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot()).withPortOffset(3000)
+                .withWorkDir(LocalStack.repoRoot().resolve(".local-chaos")).withLeasesPerRegion(2)
+                .withValidationWindow(Duration.ofSeconds(8));
+        ChaosHarness.Report report;
+        try (LocalStack stack = LocalStack.start(cfg, System.out::println)) {
+            report = new ChaosHarness(stack, System.out).run(new ChaosHarness.Options(rounds, kills, true, true,
+                    System.currentTimeMillis(), Duration.ofMinutes(4)));
+        }
+        System.out.println(report.markdown());
+        report.problems().forEach(p -> System.out.println("problem: " + p));
+        BenchmarkReport.writeSection(LocalStack.repoRoot().resolve("docs/benchmarks.md"), "Chaos run (invariants under kill -9)",
+                "`./chaos.sh " + rounds + " " + kills + "`: " + cfg.leaseIds().size() + " leases in " + cfg.regions()
+                        + ", cutovers alternate GREEN and operator rollback; random service instances SIGKILLed and "
+                        + "restarted, the broker and PostgreSQL restarted once each.\n\n" + report.markdown()
+                        + (report.problems().isEmpty() ? "" : "\nProblems:\n\n- " + String.join("\n- ", report.problems())));
+        System.exit(report.ok() ? 0 : 1);
+    }
+}
