@@ -8,13 +8,21 @@ import com.maclogin.cutover.contracts.CutoverEventType;
 import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.LeaseTarget;
+import com.maclogin.cutover.contracts.ProbeLayer;
+import com.maclogin.cutover.contracts.ProbePlan;
+import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepParameters;
+import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.contracts.TriggerAction;
+import com.maclogin.cutover.contracts.TriggerKind;
+import com.maclogin.cutover.contracts.TriggerThresholds;
 import com.maclogin.cutover.rollback.Rollback;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,7 +30,34 @@ import java.util.UUID;
 /** Builds the messages rollback-service sends, from the rollback row alone (it works while the orchestrator is down). */
 public final class RollbackMessages {
 
+    /**
+     * The matrix run again on the restored (old) version (PLAYBOOK: verified rollback). No TLS layer: the rollback
+     * does not know the public endpoint; no restart drill.
+     */
+    public static final List<ProbeLayer> VERIFY_LAYERS = List.of(
+            ProbeLayer.PROCESS, ProbeLayer.TCP, ProbeLayer.APPLICATION, ProbeLayer.INTEGRATION, ProbeLayer.DISK);
+
     private RollbackMessages() {
+    }
+
+    /**
+     * The probe plan of the verification VALIDATE: playbook thresholds, every trigger OBSERVE (a rollback of a
+     * rollback makes no sense; rollback-service turns any breach at its epoch into ROLLBACK_FAILED itself).
+     */
+    public static ProbePlan verificationPlan(Rollback rb, int windowSeconds, int intervalMillis) {
+        Map<TriggerKind, TriggerAction> actions = new EnumMap<>(TriggerKind.class);
+        for (TriggerKind k : TriggerKind.values()) {
+            actions.put(k, TriggerAction.OBSERVE);
+        }
+        return new ProbePlan(VERIFY_LAYERS, intervalMillis, windowSeconds, null, TriggerThresholds.playbook(),
+                actions, null, null, null, rb.rollbackOwner);
+    }
+
+    /** A breach with action ROLLBACK, as the RollbackRequested it stands for: epoch {@code breach.epoch + 1}. */
+    public static RollbackRequested requestFromBreach(ThresholdBreached b) {
+        return new RollbackRequested(b.messageId(), b.cutoverId(), b.leaseId(), b.timestamp(), b.schemaVersion(),
+                b.epoch() + 1, RollbackReasons.requestedByTrigger(b.trigger()), RollbackReasons.breach(b), b.target(),
+                b.ticketId(), b.previousVersion(), b.candidateVersion(), b.rollbackOwner(), b.expectedSha256());
     }
 
     public static RunStep restore(Rollback rb, Instant now, Duration timeout) {
@@ -35,7 +70,7 @@ public final class RollbackMessages {
         int seconds = (int) Math.max(1, window.toSeconds());
         int intervalMillis = (int) Math.max(1, probeInterval.toMillis());
         StepParameters p = new StepParameters(null, rb.previousVersion, rb.ticketId, null, Map.of(), seconds,
-                intervalMillis);
+                intervalMillis, verificationPlan(rb, seconds, intervalMillis));
         return command(rb, StepKind.VALIDATE, p, now, now.plusSeconds(seconds).plus(margin));
     }
 

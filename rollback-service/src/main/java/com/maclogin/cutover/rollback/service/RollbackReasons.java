@@ -2,6 +2,10 @@ package com.maclogin.cutover.rollback.service;
 
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.ThresholdBreached;
+import com.maclogin.cutover.contracts.TriggerKind;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Every sentence rollback-service writes to logs, stored status, audit and events, in one place. */
 public final class RollbackReasons {
@@ -30,7 +34,36 @@ public final class RollbackReasons {
     public static final String UNEXPECTED_KIND = "result of a step this service did not send";
     public static final String DEADLINE_PASSED = "no result before the command deadline";
 
+    public static final String BREACH_DURING_RESTORE =
+            "breach at the rollback's epoch while no verification was running: recorded, nothing changed";
+    public static final String BREACH_AFTER_FINISH = "breach of the verification after the rollback finished: recorded";
+
     private RollbackReasons() {
+    }
+
+    /** {@code requestedBy} of a rollback started by a breached trigger: {@code trigger:CRASH_LOOP}. */
+    public static String requestedByTrigger(TriggerKind trigger) {
+        return "trigger:" + trigger;
+    }
+
+    /** The breach in words with its numbers: {@code CRASH_LOOP: 3 crashes in 41 s (...) (threshold 3 crashes within 300 s)}. */
+    public static String breach(ThresholdBreached b) {
+        return b.trigger() + ": " + orUnknown(b.observed()) + " (threshold " + orUnknown(b.threshold()) + ")";
+    }
+
+    /** The breach's numbers by name, sorted, for the audit trail: {@code numbers {crashes=3, windowSeconds=41}}. */
+    public static String numbers(Map<String, String> numbers) {
+        return numbers == null || numbers.isEmpty() ? "no numbers" : "numbers " + new TreeMap<>(numbers);
+    }
+
+    /** A PAUSE or OBSERVE breach: recorded, no rollback. */
+    public static String breachRecordedOnly(ThresholdBreached b) {
+        return "breach with action " + b.action() + " recorded, no rollback: " + breach(b) + "; " + numbers(b.numbers());
+    }
+
+    /** A breach raised by the verification window on the restored version: the rollback failed. */
+    public static String verificationBreached(String previousVersion, ThresholdBreached b) {
+        return "verification of the restored " + orUnknown(previousVersion) + " breached " + breach(b);
     }
 
     public static String rolledBack(String previousVersion) {

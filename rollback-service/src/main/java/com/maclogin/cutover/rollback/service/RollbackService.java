@@ -10,7 +10,9 @@ import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.StepResult;
+import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.contracts.TriggerAction;
 import com.maclogin.cutover.rollback.Rollback;
 import com.maclogin.cutover.rollback.RollbackAudit;
 import com.maclogin.cutover.rollback.RollbackState;
@@ -27,7 +29,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The rollback saga: RESTORE (retried) → verify hashes and version → VALIDATE → ROLLED_BACK, or ROLLBACK_FAILED. Every
+ * The rollback saga: request or breach → RESTORE (retried) → verify hashes and version → VALIDATE with the probe
+ * matrix on the old version (a breach at the rollback's epoch fails it) → ROLLED_BACK, or ROLLBACK_FAILED. Every
  * state change, its outbox messages and its audit line commit in one transaction.
  */
 @ApplicationScoped
@@ -64,27 +67,86 @@ public class RollbackService {
                     req.messageId());
             return;
         }
-        Optional<Rollback> existing = rollbacks.lockByCutoverId(req.cutoverId());
+        request(req, rollbacks.lockByCutoverId(req.cutoverId()), null);
+    }
+
+    /**
+     * A tripped trigger from a regional worker. At the epoch of a running verification (the rollback's own VALIDATE
+     * raised it): the rollback failed. Otherwise ROLLBACK starts a rollback exactly like a RollbackRequested at epoch
+     * {@code breach.epoch + 1} (the same cutover and epoch twice is a no-op, whichever came first); PAUSE and OBSERVE
+     * are recorded only.
+     */
+    @Transactional
+    public void onBreach(ThresholdBreached b) {
+        if (b.messageId() == null || b.cutoverId() == null || b.leaseId() == null || b.trigger() == null
+                || b.action() == null) {
+            Log.warnf("ThresholdBreached without messageId, cutoverId, leaseId, trigger or action dropped "
+                    + "(cutover %s, lease %s)", b.cutoverId(), b.leaseId());
+            return;
+        }
+        if (!inbox.firstDelivery(b.messageId(), Topics.BREACHES)) {
+            Log.infof("cutover %s lease %s: ThresholdBreached %s already processed", b.cutoverId(), b.leaseId(),
+                    b.messageId());
+            return;
+        }
+        Optional<Rollback> existing = rollbacks.lockByCutoverId(b.cutoverId());
+        String numbers = RollbackReasons.numbers(b.numbers());
         Instant now = Instant.now();
+        if (existing.isPresent() && existing.get().epoch == b.epoch()) {
+            Rollback rb = existing.get();
+            if (rb.state == RollbackState.VALIDATING) {
+                metrics.counter("rollback.breaches", "trigger", b.trigger().name(), "decision", "verification_failed")
+                        .increment();
+                finishFailed(rb, RollbackReasons.verificationBreached(rb.previousVersion, b), StepKind.VALIDATE, null,
+                        b.messageId(), now, numbers);
+            } else {
+                metrics.counter("rollback.breaches", "trigger", b.trigger().name(), "decision", "ignored").increment();
+                record(rb, "BREACH_IGNORED", rb.state, null, null, b.messageId(),
+                        (rb.state.terminal() ? RollbackReasons.BREACH_AFTER_FINISH : RollbackReasons.BREACH_DURING_RESTORE)
+                                + ": " + RollbackReasons.breach(b) + "; " + numbers);
+                Log.infof("cutover %s lease %s: breach %s at epoch %d ignored (rollback %s)", rb.cutoverId,
+                        rb.leaseId, b.trigger(), b.epoch(), rb.state);
+            }
+            return;
+        }
+        if (b.action() != TriggerAction.ROLLBACK) {
+            metrics.counter("rollback.breaches", "trigger", b.trigger().name(), "decision", "recorded").increment();
+            Rollback rb = existing.orElse(null);
+            audit.persist(auditLine(rb, b.cutoverId(), b.leaseId(), b.epoch(), "BREACH_RECORDED",
+                    rb == null ? null : rb.state, rb == null ? null : rb.state, StepKind.VALIDATE, null, null,
+                    b.messageId(), RollbackReasons.breachRecordedOnly(b)));
+            Log.infof("cutover %s lease %s: breach %s with action %s recorded, no rollback", b.cutoverId(),
+                    b.leaseId(), b.trigger(), b.action());
+            return;
+        }
+        metrics.counter("rollback.breaches", "trigger", b.trigger().name(), "decision", "rollback").increment();
+        request(RollbackMessages.requestFromBreach(b), existing, numbers);
+    }
+
+    /** A rollback request (operator or breach), after the inbox check; {@code detail} is added to its audit line. */
+    private void request(RollbackRequested req, Optional<Rollback> existing, String detail) {
+        Instant now = Instant.now();
+        String suffix = detail == null ? "" : " (" + req.requestedBy() + ": " + req.reason() + "; " + detail + ")";
         switch (RollbackRules.onRequest(existing.map(r -> r.epoch).orElse(null), req.epoch())) {
             case DUPLICATE -> record(existing.get(), "REQUEST_IGNORED", existing.get().state, null, null,
-                    req.messageId(), RollbackReasons.DUPLICATE_REQUEST);
+                    req.messageId(), RollbackReasons.DUPLICATE_REQUEST + suffix);
             case STALE -> record(existing.get(), "REQUEST_IGNORED", existing.get().state, null, null,
-                    req.messageId(), RollbackReasons.STALE_REQUEST + " (" + req.epoch() + ")");
+                    req.messageId(), RollbackReasons.STALE_REQUEST + " (" + req.epoch() + ")" + suffix);
             case START -> {
                 Rollback rb = new Rollback();
                 rb.createdAt = now;
                 rb.attempt = 0;
-                start(rb, req, now, "REQUESTED", null);
+                start(rb, req, now, "REQUESTED", null, detail);
             }
             case SUPERSEDE -> {
                 Rollback rb = existing.get();
-                start(rb, req, now, "SUPERSEDED", rb.state);
+                start(rb, req, now, "SUPERSEDED", rb.state, detail);
             }
         }
     }
 
-    private void start(Rollback rb, RollbackRequested req, Instant now, String action, RollbackState from) {
+    private void start(Rollback rb, RollbackRequested req, Instant now, String action, RollbackState from,
+                       String detail) {
         long previousEpoch = rb.epoch;
         rb.cutoverId = req.cutoverId();
         rb.leaseId = req.leaseId();
@@ -116,13 +178,14 @@ public class RollbackService {
         }
         record(rb, action, from, null, null, req.messageId(),
                 (from == null ? "" : "epoch " + previousEpoch + " superseded by " + req.epoch() + "; ")
-                        + "requested by " + req.requestedBy() + ": " + req.reason());
+                        + "requested by " + req.requestedBy() + ": " + req.reason()
+                        + (detail == null ? "" : "; " + detail));
         outbox.enqueue(Topics.EVENTS, RollbackMessages.event(rb, CutoverEventType.ROLLBACK_STARTED, req.reason(), now));
         metrics.counter("rollback.requests", "decision", from == null ? "start" : "supersede").increment();
 
         String problem = RollbackRules.requestProblem(req);
         if (problem != null) {
-            finishFailed(rb, RollbackReasons.invalidRequest(problem), null, null, req.messageId(), now);
+            finishFailed(rb, RollbackReasons.invalidRequest(problem), null, null, req.messageId(), now, null);
             return;
         }
         sendRestore(rb, now);
@@ -257,19 +320,20 @@ public class RollbackService {
                 metrics.counter("rollback.outcomes", "outcome", "rolled_back").increment();
                 Log.infof("cutover %s lease %s: rolled back (%s)", rb.cutoverId, rb.leaseId, d.reason());
             }
-            case ROLLBACK_FAILED -> finishFailed(rb, d.reason(), kind, outcome, messageId, now);
+            case ROLLBACK_FAILED -> finishFailed(rb, d.reason(), kind, outcome, messageId, now, null);
         }
     }
 
     private void finishFailed(Rollback rb, String reason, StepKind kind, StepOutcome outcome, String messageId,
-                              Instant now) {
+                              Instant now, String auditDetail) {
         RollbackState from = rb.state;
         rb.state = RollbackState.ROLLBACK_FAILED;
         rb.failureReason = reason;
         rb.finishedAt = now;
         rb.updatedAt = now;
         clearOutstanding(rb);
-        record(rb, "ROLLBACK_FAILED", from, kind, outcome, messageId, reason);
+        record(rb, "ROLLBACK_FAILED", from, kind, outcome, messageId,
+                auditDetail == null ? reason : reason + "; " + auditDetail);
         outbox.enqueue(Topics.EVENTS, RollbackMessages.event(rb, CutoverEventType.ROLLBACK_FAILED, reason, now));
         metrics.counter("rollback.outcomes", "outcome", "failed").increment();
         Log.errorf("cutover %s lease %s: rollback failed: %s", rb.cutoverId, rb.leaseId, reason);
