@@ -38,6 +38,11 @@ public final class ProbeReasons {
     public static final String PACKAGE_HASH_MISMATCH = "restored package hash %s does not match the inventory hash %s";
     public static final String INCOMPLETE_INVENTORY = "inventory incomplete, missing: %s";
     public static final String PRIVATE_KEY_UNREADABLE = "private key file is not readable";
+    public static final String SSH_TIMED_OUT = "ssh to %s:%d timed out: %s";
+    public static final String COMMAND_TIMED_OUT = "%s did not finish within %d ms";
+    public static final String BREACH = "breach: %s %s";
+    public static final String NEVER_READY_IN_WINDOW = "gateway never answered /readyz 200 during the validation window";
+    public static final String INVALID_PROBE_PLAN = "probePlan %s";
 
     private ProbeReasons() {
     }

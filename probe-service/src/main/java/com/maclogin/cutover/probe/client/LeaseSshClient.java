@@ -125,6 +125,21 @@ public class LeaseSshClient {
      */
     public HttpProbeResponse httpGet(LeaseTarget target, int port, String path, Duration timeout)
             throws HostKeyMismatchException, SshUnavailableException {
+        return request(target, port, path, RawHttp.get(path, port), timeout, false);
+    }
+
+    /**
+     * Sends {@code request} (built with {@link RawHttp#request}) to {@code 127.0.0.1:<port>} of the lease through a
+     * direct-tcpip channel and reads the answer to EOF. HTTP-level trouble is a response with status 0; a broken
+     * SSH connection throws (a probe makes that ERROR, not FAILED).
+     */
+    public HttpProbeResponse http(LeaseTarget target, int port, String path, byte[] request, Duration timeout)
+            throws HostKeyMismatchException, SshUnavailableException {
+        return request(target, port, path, request, timeout, true);
+    }
+
+    private HttpProbeResponse request(LeaseTarget target, int port, String path, byte[] request, Duration timeout,
+            boolean throwOnSsh) throws HostKeyMismatchException, SshUnavailableException {
         SSHClient client = connection(target);
         long start = System.nanoTime();
         AtomicReference<DirectConnection> channel = new AtomicReference<>();
@@ -133,7 +148,7 @@ public class LeaseSshClient {
             channel.set(dc);
             try {
                 OutputStream os = dc.getOutputStream();
-                os.write(RawHttp.get(path, port));
+                os.write(request);
                 os.flush();
                 return RawHttp.parse(readCapped(dc.getInputStream()));
             } finally {
@@ -155,12 +170,93 @@ public class LeaseSshClient {
             return new HttpProbeResponse(path, 0, null, "interrupted", millisSince(start));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof TransportException) {
+            boolean sshBroken = cause instanceof TransportException
+                    || cause instanceof net.schmizz.sshj.connection.ConnectionException
+                    && !(cause instanceof net.schmizz.sshj.connection.channel.OpenFailException);
+            if (sshBroken) {
                 invalidate(target, client);
+            }
+            if (sshBroken && throwOnSsh) {
+                throw new SshUnavailableException("connection lost during the request: " + cause.getMessage(), false,
+                        cause);
             }
             String why = cause instanceof net.schmizz.sshj.connection.channel.OpenFailException
                     ? "connection refused" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
             return new HttpProbeResponse(path, 0, null, why, millisSince(start));
+        }
+    }
+
+    /**
+     * Connects from the lease to {@code host:port} (a direct-tcpip channel, what {@code nc -vz} checks) within
+     * {@code timeout}, then closes. A refused or slow connect is a result; only SSH trouble throws.
+     */
+    public TcpConnectResult tcpConnect(LeaseTarget target, String host, int port, Duration timeout)
+            throws HostKeyMismatchException, SshUnavailableException {
+        SSHClient client = connection(target);
+        long start = System.nanoTime();
+        AtomicReference<DirectConnection> channel = new AtomicReference<>();
+        Future<Void> open = io.submit(() -> {
+            DirectConnection dc = client.newDirectConnection(host, port);
+            channel.set(dc);
+            closeQuietly(dc);
+            return null;
+        });
+        try {
+            open.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new TcpConnectResult(true, millisSince(start), null);
+        } catch (TimeoutException e) {
+            open.cancel(true);
+            closeQuietly(channel.get());
+            return new TcpConnectResult(false, millisSince(start), "no connect within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            open.cancel(true);
+            Thread.currentThread().interrupt();
+            return new TcpConnectResult(false, millisSince(start), "interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof net.schmizz.sshj.connection.channel.OpenFailException) {
+                return new TcpConnectResult(false, millisSince(start), "connection refused");
+            }
+            invalidate(target, client);
+            throw new SshUnavailableException("connection lost during the connect: " + cause.getMessage(), false,
+                    cause);
+        }
+    }
+
+    /**
+     * The certificate chain {@code host:port} presents, read through a direct-tcpip channel from the lease (what a
+     * client on the lease would see). The chain is only read, never trusted: no data is sent after the handshake.
+     *
+     * @throws IOException when the endpoint is unreachable or the handshake fails
+     */
+    public java.security.cert.X509Certificate[] tlsCertificates(LeaseTarget target, String host, int port,
+            Duration timeout) throws HostKeyMismatchException, SshUnavailableException, IOException {
+        SSHClient client = connection(target);
+        Future<java.security.cert.X509Certificate[]> call = io.submit(() -> {
+            try (DirectConnection dc = client.newDirectConnection(host, port)) {
+                return TlsOverChannel.peerCertificates(dc.getInputStream(), dc.getOutputStream(), host, port,
+                        timeout, io);
+            }
+        });
+        try {
+            return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new IOException("no TLS handshake within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof net.schmizz.sshj.connection.channel.OpenFailException) {
+                throw new IOException("connection refused");
+            }
+            if (cause instanceof TransportException) {
+                invalidate(target, client);
+                throw new SshUnavailableException("connection lost: " + cause.getMessage(), false, cause);
+            }
+            throw new IOException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
         }
     }
 
@@ -181,12 +277,44 @@ public class LeaseSshClient {
         }
     }
 
+    /**
+     * Connects, verifies the pinned host key and authenticates, all within {@code probe.ssh.connect-timeout}: a peer
+     * that accepts TCP but never speaks (or stops mid-handshake) is closed and reported as a timeout.
+     */
     private SSHClient connect(LeaseTarget target) throws HostKeyMismatchException, SshUnavailableException {
         SSHClient client = new SSHClient(sshConfig);
         client.addHostKeyVerifier(new PinnedHostKeyVerifier(target.hostKey()));
         int connectMillis = (int) config.ssh().connectTimeout().toMillis();
         client.setConnectTimeout(connectMillis);
         client.getTransport().setTimeoutMs(connectMillis);
+        Future<SSHClient> handshake = io.submit(() -> handshake(client, target));
+        try {
+            return handshake.get(connectMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            handshake.cancel(true);
+            closeQuietly(client);
+            throw new SshUnavailableException("no SSH handshake within " + connectMillis + " ms", false, true, e);
+        } catch (InterruptedException e) {
+            handshake.cancel(true);
+            closeQuietly(client);
+            Thread.currentThread().interrupt();
+            throw new SshUnavailableException("interrupted while connecting", false, true, e);
+        } catch (ExecutionException e) {
+            closeQuietly(client);
+            Throwable cause = e.getCause();
+            if (cause instanceof HostKeyMismatchException m) {
+                throw m;
+            }
+            if (cause instanceof SshUnavailableException u) {
+                throw u;
+            }
+            throw new SshUnavailableException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), false,
+                    cause);
+        }
+    }
+
+    private SSHClient handshake(SSHClient client, LeaseTarget target)
+            throws HostKeyMismatchException, SshUnavailableException {
         try {
             client.connect(target.host(), target.sshPort());
         } catch (TransportException e) {

@@ -15,12 +15,37 @@ public final class RawHttp {
 
     /** Deliberately no X-Forwarded-For: the gateway answers 403 to forwarded loopback requests. */
     public static byte[] get(String path, int port) {
-        String request = "GET " + path + " HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + port + "\r\n"
-                + "Accept: application/json\r\n"
-                + "User-Agent: openclaw-cutover-probe\r\n"
-                + "Connection: close\r\n\r\n";
-        return request.getBytes(StandardCharsets.US_ASCII);
+        return request("GET", path, port, java.util.Map.of(), null);
+    }
+
+    /**
+     * One request with {@code Connection: close}. Header values must not contain line breaks (checked); a body is
+     * sent as {@code application/json} with its {@code Content-Length}.
+     */
+    public static byte[] request(String method, String path, int port, java.util.Map<String, String> headers,
+            byte[] body) {
+        StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                .append("Host: 127.0.0.1:").append(port).append("\r\n")
+                .append("Accept: application/json\r\n")
+                .append("User-Agent: openclaw-cutover-probe\r\n");
+        headers.forEach((name, value) -> {
+            if (name.matches(".*[\\r\\n:].*") || value.matches("(?s).*[\\r\\n].*")) {
+                throw new IllegalArgumentException("header with a line break");
+            }
+            request.append(name).append(": ").append(value).append("\r\n");
+        });
+        if (body != null) {
+            request.append("Content-Type: application/json\r\n").append("Content-Length: ").append(body.length)
+                    .append("\r\n");
+        }
+        request.append("Connection: close\r\n\r\n");
+        byte[] head = request.toString().getBytes(StandardCharsets.ISO_8859_1);
+        if (body == null) {
+            return head;
+        }
+        byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
     }
 
     public static Parsed parse(byte[] raw) {

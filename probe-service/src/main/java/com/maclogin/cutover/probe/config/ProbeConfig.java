@@ -84,6 +84,38 @@ public interface ProbeConfig {
         /** Interval between probe rounds when the command carries no {@code probeIntervalMillis}. */
         @WithDefault("5000")
         int defaultIntervalMillis();
+
+        /** Timeout of one PROCESS or DISK probe command ({@code launchctl print}, {@code df}). */
+        @WithDefault("5S")
+        Duration probeTimeout();
+
+        /** TCP probe: the connect to 127.0.0.1:port must succeed within this (playbook: 2 s). */
+        @WithDefault("2S")
+        Duration tcpConnectTimeout();
+
+        /** INTEGRATION probe: timeout of one {@code POST /hooks/wake}; above the 5 s P95 limit so slowness is measured. */
+        @WithDefault("10S")
+        Duration integrationTimeout();
+
+        /** TLS probe: connect and handshake with the plan's {@code tlsEndpoint}. */
+        @WithDefault("5S")
+        Duration tlsTimeout();
+
+        /** After the restart drill, probes are not failures until {@code /readyz} is 200 again, at most this long. */
+        @WithDefault("60S")
+        Duration drillRecoveryTimeout();
+
+        /** How long the worker waits for Kafka to accept a ThresholdBreached before ending VALIDATE anyway. */
+        @WithDefault("10S")
+        Duration breachPublishTimeout();
+
+        /** Synthetic {@code /hooks/wake} calls INVENTORY makes to measure the pre-cutover baseline P95. */
+        @WithDefault("5")
+        int baselineSamples();
+
+        /** Failing probe answers kept as step evidence (all of them are published to {@code probe.results}). */
+        @WithDefault("20")
+        int maxFailureEvidence();
     }
 
     interface Idempotency {

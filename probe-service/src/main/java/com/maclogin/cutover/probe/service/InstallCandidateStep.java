@@ -29,8 +29,8 @@ final class InstallCandidateStep implements StepHandler {
         String root = b.candidatePackageRoot(version);
         ctx.fact("candidatePackageRoot", root);
 
-        Optional<String> installed = installedVersion(ctx, root);
-        if (installed.isPresent() && installed.get().equals(version)) {
+        Optional<PackageJson> installed = installedPackage(ctx, root);
+        if (installed.isPresent() && version.equals(installed.get().version())) {
             ctx.reason(ProbeReasons.ALREADY_APPLIED);
         } else {
             String prefix = b.candidatePrefix(version);
@@ -39,22 +39,27 @@ final class InstallCandidateStep implements StepHandler {
                     + ShellQuote.quote(LeasePaths.parent(l.nodePath())) + " npm install -g --prefix "
                     + ShellQuote.quote(prefix) + " " + ShellQuote.quote("openclaw@" + version),
                     ctx.config().ssh().installTimeout());
-            Optional<String> after = installedVersion(ctx, root);
-            if (after.isEmpty() || !after.get().equals(version)) {
+            installed = installedPackage(ctx, root);
+            if (installed.isEmpty() || !version.equals(installed.get().version())) {
                 throw new StepFailedException(String.format(ProbeReasons.CANDIDATE_VERSION_MISMATCH,
-                        after.orElse("nothing"), version));
+                        installed.map(PackageJson::version).orElse("nothing"), version));
             }
         }
+        ctx.fact("candidateEnginesNode", installed.get().enginesNode());
         String hash = LeaseInventory.packageTreeSha256(ctx, "candidate package tree sha256", root)
                 .orElseThrow(() -> new StepFailedException("cannot hash the candidate package at " + root));
         ctx.fact("candidatePackageSha256", hash);
     }
 
     static Optional<String> installedVersion(StepContext ctx, String packageRoot) {
+        return installedPackage(ctx, packageRoot).map(PackageJson::version);
+    }
+
+    static Optional<PackageJson> installedPackage(StepContext ctx, String packageRoot) {
         CommandResult r = ctx.run("candidate package.json", "cat " + ShellQuote.quote(packageRoot + "/package.json"));
         if (!r.ok()) {
             return Optional.empty();
         }
-        return PackageJson.parse(r.stdout()).map(PackageJson::version);
+        return PackageJson.parse(r.stdout());
     }
 }

@@ -6,6 +6,13 @@ import com.maclogin.cutover.probe.lease.DiskFree;
 import com.maclogin.cutover.probe.lease.LsofListeners;
 import com.maclogin.cutover.probe.lease.PackageJson;
 import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.Evidence;
+import com.maclogin.cutover.contracts.Verdict;
+import com.maclogin.cutover.probe.config.ProbeConfig;
+import com.maclogin.cutover.probe.matrix.IntegrationProbe;
+import com.maclogin.cutover.probe.matrix.ProbeOutcome;
+import com.maclogin.cutover.probe.matrix.ProbeSession;
+import com.maclogin.cutover.probe.trigger.TriggerRules;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,6 +61,7 @@ final class InventoryStep implements StepHandler {
                 .ifPresent(h -> ctx.fact("packageSha256", h));
         CommandResult df = ctx.run("df", "df -k \"$HOME\"");
         DiskFree.freePercent(df.stdout()).ifPresent(p -> ctx.fact("diskFreePercent", p));
+        baseline(ctx, b, l.gatewayPort());
 
         List<String> missing = new ArrayList<>();
         for (String f : FACTS) {
@@ -69,6 +77,41 @@ final class InventoryStep implements StepHandler {
                 throw new StepFailedException(reason);
             }
             ctx.reason(reason);
+        }
+    }
+
+    /**
+     * The pre-cutover integration baseline: {@code probe.validate.baseline-samples} synthetic {@code /hooks/wake}
+     * calls; fact {@code baselineP95Millis} (integer ms) only when every call answered 200 (otherwise the evidence says
+     * why and the latency rule has no baseline).
+     */
+    private static void baseline(StepContext ctx, LeaseInventory.Basics b, int port) {
+        String token = LeaseSecrets.hooksToken(ctx).orElse(null);
+        if (token == null) {
+            return;
+        }
+        ProbeConfig.Validate vc = ctx.config().validate();
+        ProbeSession session = new ProbeSession(ctx.ssh(), ctx.target(), port, b.serviceTarget(), token, null, 0, 0,
+                new ProbeSession.Timeouts(vc.probeTimeout(), vc.tcpConnectTimeout(),
+                        ctx.config().http().requestTimeout(), vc.integrationTimeout(), vc.tlsTimeout()));
+        IntegrationProbe probe = new IntegrationProbe();
+        List<Long> latencies = new ArrayList<>();
+        List<String> details = new ArrayList<>();
+        int samples = Math.max(1, vc.baselineSamples());
+        for (int i = 0; i < samples; i++) {
+            ctx.checkDeadline();
+            ProbeOutcome o = probe.probe(session);
+            details.add(o.verdict() + " " + o.detail());
+            if (o.verdict() == Verdict.PASSED && o.latencyMillis() != null) {
+                latencies.add(o.latencyMillis());
+            }
+        }
+        Long p95 = latencies.size() == samples ? TriggerRules.p95(latencies) : null;
+        ctx.addEvidence(Evidence.of("integration baseline", samples + " x POST " + IntegrationProbe.PATH
+                + " (Authorization: Bearer [redacted]) " + IntegrationProbe.BODY, p95 != null ? 0 : 1,
+                String.join("\n", details)));
+        if (p95 != null) {
+            ctx.fact("baselineP95Millis", p95);
         }
     }
 

@@ -101,7 +101,8 @@ public final class StepContext {
         } catch (CommandTimeoutException e) {
             evidence.add(Evidence.of(name, script, null, e.getMessage()));
             checkDeadline();
-            throw new StepFailedException(name + " timed out after " + budget.toMillis() + " ms");
+            throw new DeadlineExceededException(String.format(ProbeReasons.COMMAND_TIMED_OUT, name,
+                    budget.toMillis()));
         } catch (HostKeyMismatchException e) {
             throw hostKeyMismatch();
         } catch (SshUnavailableException e) {
@@ -167,7 +168,16 @@ public final class StepContext {
                 target().sshPort()));
     }
 
-    private StepFailedException sshUnavailable(SshUnavailableException e) {
+    /** The SSH client, for the probe matrix (which maps SSH trouble to ERROR itself). */
+    public LeaseSshClient ssh() {
+        return ssh;
+    }
+
+    private RuntimeException sshUnavailable(SshUnavailableException e) {
+        if (e.isTimeout()) {
+            return new DeadlineExceededException(String.format(ProbeReasons.SSH_TIMED_OUT, target().host(),
+                    target().sshPort(), e.getMessage()));
+        }
         if (e.isAuthentication()) {
             return new StepFailedException(String.format(ProbeReasons.SSH_AUTH_FAILED, target().sshUser(),
                     target().host(), target().sshPort()));

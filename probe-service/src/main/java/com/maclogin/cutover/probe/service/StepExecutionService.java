@@ -46,7 +46,8 @@ public class StepExecutionService {
     private final CompletedSteps completed;
     private final Map<StepKind, StepHandler> handlers = new EnumMap<>(StepKind.class);
 
-    public StepExecutionService(LeaseSshClient ssh, ProbeConfig config, MeterRegistry metrics) {
+    public StepExecutionService(LeaseSshClient ssh, ProbeConfig config, MeterRegistry metrics,
+            ValidationEvents events) {
         this.ssh = ssh;
         this.config = config;
         this.metrics = metrics;
@@ -59,7 +60,7 @@ public class StepExecutionService {
         handlers.put(StepKind.INSTALL_CANDIDATE, new InstallCandidateStep());
         handlers.put(StepKind.FLIP_PLIST, new FlipPlistStep());
         handlers.put(StepKind.RELOAD, new ReloadStep());
-        handlers.put(StepKind.VALIDATE, new ValidateStep());
+        handlers.put(StepKind.VALIDATE, new ValidateStep(events));
         handlers.put(StepKind.RESTORE, new RestoreStep());
         handlers.put(StepKind.UNFREEZE, new UnfreezeStep());
     }

@@ -18,12 +18,22 @@ import java.util.List;
  */
 final class ValidateStep implements StepHandler {
 
+    private final ProbeWindow window;
+
+    ValidateStep(ValidationEvents events) {
+        this.window = new ProbeWindow(events);
+    }
+
     static final List<String> PATHS = List.of("/healthz", "/readyz", "/startupz");
     static final int MAX_SECONDS = 86_400;
 
     @Override
     public String validate(RunStep c) {
         StepParameters p = c.parameters();
+        if (p != null && p.probePlan() != null) {
+            String bad = ProbeWindow.validate(p.probePlan());
+            return bad == null ? null : String.format(ProbeReasons.INVALID_PROBE_PLAN, bad);
+        }
         if (p != null && p.validationSeconds() != null
                 && (p.validationSeconds() < 1 || p.validationSeconds() > MAX_SECONDS)) {
             return "validationSeconds " + p.validationSeconds() + " is outside 1-" + MAX_SECONDS;
@@ -38,6 +48,10 @@ final class ValidateStep implements StepHandler {
     @Override
     public void run(StepContext ctx) {
         StepParameters p = ctx.command().parameters();
+        if (p != null && p.probePlan() != null) {
+            window.run(ctx, p.probePlan());
+            return;
+        }
         int seconds = p != null && p.validationSeconds() != null ? p.validationSeconds()
                 : ctx.config().validate().defaultSeconds();
         int interval = p != null && p.probeIntervalMillis() != null ? p.probeIntervalMillis()
