@@ -26,10 +26,23 @@ import java.util.regex.Pattern;
  * <p>Both servers also answer the recording API: {@code GET /_recorded}, {@code DELETE /_recorded},
  * {@code POST /_faults?status=429&count=N[&service=slack|telegram][&retryAfter=1]} (the service defaults to the
  * server the request reached), {@code POST /_channels/missing?channel=X} and {@code DELETE /_channels/missing?channel=X}
- * (Slack {@code channel_not_found} / Telegram {@code chat not found} for X).
+ * (Slack {@code channel_not_found} / Telegram {@code chat not found} for X),
+ * {@code POST /_faults?stall=silent|headers&count=N[&service=...]} (the next N posts hang, see {@link Stall}).
  */
 public final class ChatFakes implements AutoCloseable {
 
+    /** How a stalled post hangs. It is held until {@link #close()} or {@link #STALL_HOLD} has passed. */
+    public enum Stall {
+        /** The connection is accepted and the request read, but nothing is ever answered. */
+        SILENT,
+        /** Status 200 and headers are sent, then a few body bytes, then nothing more. */
+        HEADERS
+    }
+
+    /** The longest a stalled post is held open. */
+    public static final java.time.Duration STALL_HOLD = java.time.Duration.ofSeconds(60);
+
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
     private static final Pattern SLACK_TOKEN = Pattern.compile("xox[bp]-[A-Za-z0-9-]+");
     private static final Pattern TELEGRAM_TOKEN = Pattern.compile("\\d+:[A-Za-z0-9_-]+");
 
@@ -125,6 +138,11 @@ public final class ChatFakes implements AutoCloseable {
         fault(service).arm(status, count, 1);
     }
 
+    /** The next {@code count} posts to {@code service} hang in the given way (recorded with {@code ok=false}). */
+    public void stallNext(String service, Stall mode, int count) {
+        fault(service).armStall(Objects.requireNonNull(mode), count);
+    }
+
     /** Only this bot token is accepted by the Slack fake (default: any {@code xoxb-}/{@code xoxp-} token). */
     public ChatFakes requireSlackToken(String token) {
         this.slackToken = token;
@@ -155,6 +173,7 @@ public final class ChatFakes implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         slack.stop(0);
         telegram.stop(0);
         executor.shutdownNow();
@@ -168,6 +187,23 @@ public final class ChatFakes implements AutoCloseable {
 
     FaultPlan fault(String service) {
         return Objects.requireNonNull(faults.get(service), () -> "unknown service " + service);
+    }
+
+    /** Holds a stalled exchange open (after sending headers for {@link Stall#HEADERS}) until close or the hold ends. */
+    void stall(HttpExchange exchange, Stall mode) {
+        try {
+            if (mode == Stall.HEADERS) {
+                exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+                exchange.sendResponseHeaders(200, 0);
+                exchange.getResponseBody().write("{\"ok\"".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                exchange.getResponseBody().flush();
+            }
+            closing.await(STALL_HOLD.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the client gave up first: what a stall is for
+        }
     }
 
     boolean slackTokenAccepted(String token) {
@@ -213,6 +249,13 @@ public final class ChatFakes implements AutoCloseable {
             Map<String, String> q = HttpExchanges.query(exchange);
             try {
                 String service = q.getOrDefault("service", defaultService);
+                if (q.containsKey("stall")) {
+                    Stall mode = Stall.valueOf(q.get("stall").toUpperCase(java.util.Locale.ROOT));
+                    int count = Integer.parseInt(q.getOrDefault("count", "1"));
+                    stallNext(service, mode, count);
+                    HttpExchanges.json(exchange, 200, Map.of("service", service, "stall", mode.name(), "count", count));
+                    return;
+                }
                 int status = Integer.parseInt(q.getOrDefault("status", "429"));
                 int count = Integer.parseInt(q.getOrDefault("count", "1"));
                 int retryAfter = Integer.parseInt(q.getOrDefault("retryAfter", "1"));

@@ -6,6 +6,8 @@ final class FaultPlan {
     private int status;
     private int remaining;
     private int retryAfterSeconds = 1;
+    private ChatFakes.Stall stall;
+    private int stallsRemaining;
 
     synchronized void arm(int status, int count, int retryAfterSeconds) {
         this.status = status;
@@ -22,11 +24,26 @@ final class FaultPlan {
         return status;
     }
 
+    synchronized void armStall(ChatFakes.Stall mode, int count) {
+        this.stall = mode;
+        this.stallsRemaining = Math.max(0, count);
+    }
+
+    /** Takes one stall if armed (checked before the status faults); null when the call should not hang. */
+    synchronized ChatFakes.Stall takeStall() {
+        if (stallsRemaining <= 0) {
+            return null;
+        }
+        stallsRemaining--;
+        return stall;
+    }
+
     synchronized int retryAfterSeconds() {
         return retryAfterSeconds;
     }
 
     synchronized void clear() {
         remaining = 0;
+        stallsRemaining = 0;
     }
 }

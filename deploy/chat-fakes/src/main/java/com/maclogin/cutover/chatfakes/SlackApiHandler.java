@@ -44,6 +44,13 @@ final class SlackApiHandler implements HttpHandler {
             String threadTs = blankToNull(params.get("thread_ts"));
             Instant now = Instant.now();
 
+            ChatFakes.Stall stall = fakes.fault(RecordedMessage.SLACK).takeStall();
+            if (stall != null) {
+                fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, null, null,
+                        false, stall == ChatFakes.Stall.HEADERS ? 200 : 0, "stalled: " + stall, now));
+                fakes.stall(exchange, stall);
+                return;
+            }
             int fault = fakes.fault(RecordedMessage.SLACK).take();
             if (fault != 0) {
                 fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, null, null,

@@ -77,6 +77,13 @@ final class TelegramApiHandler implements HttpHandler {
         }
         Instant now = Instant.now();
 
+        ChatFakes.Stall stall = fakes.fault(RecordedMessage.TELEGRAM).takeStall();
+        if (stall != null) {
+            fakes.record(new RecordedMessage(RecordedMessage.TELEGRAM, chat, text, null, replyTo, null, null,
+                    false, stall == ChatFakes.Stall.HEADERS ? 200 : 0, "stalled: " + stall, now));
+            fakes.stall(exchange, stall);
+            return;
+        }
         int fault = fakes.fault(RecordedMessage.TELEGRAM).take();
         if (fault != 0) {
             fakes.record(new RecordedMessage(RecordedMessage.TELEGRAM, chat, text, null, replyTo, null, null,

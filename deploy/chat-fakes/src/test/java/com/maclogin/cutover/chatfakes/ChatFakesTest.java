@@ -178,6 +178,35 @@ class ChatFakesTest {
     }
 
     @Test
+    void stallModesHangThePostSilentlyOrAfterHeadersThenTheNextPostIsAnswered() throws Exception {
+        HttpResponse<String> armed = send(HttpRequest.newBuilder(
+                URI.create(fakes.slackBaseUrl() + "/_faults?stall=silent&count=1")).POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(armed.statusCode()).isEqualTo(200);
+        fakes.stallNext(RecordedMessage.TELEGRAM, ChatFakes.Stall.HEADERS, 1);
+
+        HttpRequest.Builder slack = HttpRequest.newBuilder(URI.create(fakes.slackBaseUrl() + "/api/chat.postMessage"))
+                .timeout(java.time.Duration.ofMillis(700))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Bearer " + SLACK_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("channel=C1&text=hung"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> send(slack))
+                .isInstanceOf(java.net.http.HttpTimeoutException.class);
+
+        java.net.HttpURLConnection tg = (java.net.HttpURLConnection) URI.create(
+                fakes.telegramBaseUrl() + "/bot" + TG_TOKEN + "/sendMessage?chat_id=-1&text=hung").toURL().openConnection();
+        tg.setReadTimeout(700);
+        assertThat(tg.getResponseCode()).isEqualTo(200); // the headers came
+        try (java.io.InputStream body = tg.getInputStream()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(body::readAllBytes)
+                    .isInstanceOf(java.net.SocketTimeoutException.class); // the body never ends
+        }
+
+        assertThat(fakes.recorded()).extracting(RecordedMessage::error)
+                .containsExactlyInAnyOrder("stalled: SILENT", "stalled: HEADERS");
+        assertThat(slackForm(SLACK_TOKEN, "channel=C1&text=after").statusCode()).isEqualTo(200);
+        assertThat(fakes.delivered(RecordedMessage.SLACK)).extracting(RecordedMessage::text).containsExactly("after");
+    }
+
+    @Test
     void recordingApiListsPostsWithoutTokensAndDeleteClearsThem() throws Exception {
         slackForm(SLACK_TOKEN, "channel=C1&text=hello+slack");
         telegram(TG_TOKEN, "application/json", "{\"chat_id\":42,\"text\":\"hello telegram\"}");
