@@ -1,5 +1,10 @@
 package com.maclogin.cutover.simulator;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.maclogin.cutover.contracts.Json;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -8,21 +13,25 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loopback control API the shims call.
+ * Loopback control API (shims, tests, operators).
  * <ul>
  *   <li>{@code POST /v1/leases/{id}/exec/{command}}: body = NUL-terminated cwd then argv; answer = a shell script that
  *       replays stdout, stderr and the exit code (the shim {@code eval}s it).</li>
- *   <li>{@code GET /v1/leases}: the lease descriptor JSON.</li>
- *   <li>{@code PUT /v1/leases/{id}/faults}: test-only gateway fault injection, see
+ *   <li>{@code GET /v1/leases}: every lease with its endpoints, launchd state and fault switches.</li>
+ *   <li>{@code GET /v1/leases/{id}}: the same for one lease, plus the running version.</li>
+ *   <li>{@code GET|PUT|PATCH|DELETE /v1/leases/{id}/fault-switches}: read, replace, merge or clear the lease's
+ *       {@link Faults}; {@code DELETE /v1/leases/{id}/fault-switches/{SWITCH}} clears one {@link FaultSwitch}.</li>
+ *   <li>{@code PUT /v1/leases/{id}/faults}: test-only gateway start-up faults, see
  *       {@link LeaseSimulator#setGatewayFaults(String, String)}.</li>
  *   <li>{@code GET /healthz}: 200 {@code ok}.</li>
  * </ul>
@@ -30,18 +39,18 @@ import org.slf4j.LoggerFactory;
 final class ControlServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
+    private static final ObjectReader STRICT_FAULTS = Json.MAPPER.readerFor(Faults.class)
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final LeaseSimulator sim;
+    private final Function<String, MacCommands> commands;
 
-    /** Applies a faults JSON to a lease; returns false when the lease is unknown. */
-    interface FaultSink {
-        boolean apply(String leaseId, String json) throws IOException;
-    }
-
-    ControlServer(int port, Function<String, MacCommands> commands, Supplier<String> descriptor, FaultSink faults)
-            throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+    ControlServer(int port, LeaseSimulator sim, Function<String, MacCommands> commands) throws IOException {
+        this.sim = sim;
+        this.commands = commands;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
         executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "sim-control");
             t.setDaemon(true);
@@ -51,7 +60,9 @@ final class ControlServer implements AutoCloseable {
         server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
         server.createContext("/v1/leases", ex -> {
             try {
-                handleLeases(ex, commands, descriptor, faults);
+                handleLeases(ex);
+            } catch (IllegalArgumentException e) {
+                respond(ex, 400, "text/plain", e.getMessage() + "\n");
             } catch (RuntimeException e) {
                 LOG.warn("control API request {} failed", ex.getRequestURI(), e);
                 respond(ex, 500, "text/plain", "internal error\n");
@@ -64,31 +75,51 @@ final class ControlServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void handleLeases(HttpExchange ex, Function<String, MacCommands> commands, Supplier<String> descriptor,
-                                     FaultSink faults) throws IOException {
+    private void handleLeases(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
         if (path.equals("/v1/leases") || path.equals("/v1/leases/")) {
-            respond(ex, 200, "application/json", descriptor.get());
+            if (!"GET".equals(method)) {
+                respond(ex, 405, "text/plain", "GET only\n");
+                return;
+            }
+            respond(ex, 200, "application/json", Json.MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(sim.leaseStatuses(false)) + "\n");
             return;
         }
+        // "", "v1", "leases", id, ...
         String[] parts = path.split("/");
-        if (parts.length == 5 && parts[4].equals("faults") && "PUT".equals(ex.getRequestMethod())) {
+        String id = parts.length > 3 ? parts[3] : "";
+        LeaseImpl lease = sim.leaseImpl(id);
+        if (lease == null) {
+            respond(ex, 404, "text/plain", "unknown lease\n");
+            return;
+        }
+        if (parts.length == 4 && "GET".equals(method)) {
+            respond(ex, 200, "application/json", Json.MAPPER.writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(sim.leaseStatus(lease, true)) + "\n");
+            return;
+        }
+        if (parts.length >= 5 && parts[4].equals("fault-switches")) {
+            handleFaultSwitches(ex, id, method, parts);
+            return;
+        }
+        if (parts.length == 5 && parts[4].equals("faults") && "PUT".equals(method)) {
             String json = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             try {
-                boolean found = faults.apply(parts[3], json);
-                respond(ex, found ? 204 : 404, "text/plain", found ? "" : "unknown lease\n");
+                sim.setGatewayFaults(id, json);
+                respond(ex, 204, "text/plain", "");
             } catch (IOException | IllegalArgumentException e) {
                 respond(ex, 400, "text/plain", "invalid faults JSON: " + e.getMessage() + "\n");
             }
             return;
         }
-        // "", "v1", "leases", id, "exec", command
-        if (parts.length != 6 || !parts[4].equals("exec") || !"POST".equals(ex.getRequestMethod())) {
+        if (parts.length != 6 || !parts[4].equals("exec") || !"POST".equals(method)) {
             respond(ex, 404, "text/plain", "not found\n");
             return;
         }
-        MacCommands lease = commands.apply(parts[3]);
-        if (lease == null) {
+        MacCommands mac = commands.apply(id);
+        if (mac == null) {
             respond(ex, 404, "text/plain", "unknown lease\n");
             return;
         }
@@ -99,8 +130,64 @@ final class ControlServer implements AutoCloseable {
             return;
         }
         Path cwd = Path.of(fields.get(0).isEmpty() ? "/" : fields.get(0));
-        CommandResult result = lease.run(parts[5], cwd, fields.subList(1, fields.size()));
+        CommandResult result = mac.run(parts[5], cwd, fields.subList(1, fields.size()));
         respond(ex, 200, "text/x-shellscript", Shell.replay(result));
+    }
+
+    private void handleFaultSwitches(HttpExchange ex, String id, String method, String[] parts) throws IOException {
+        if (parts.length == 6) {
+            if (!"DELETE".equals(method)) {
+                respond(ex, 405, "text/plain", "DELETE only\n");
+                return;
+            }
+            FaultSwitch s;
+            try {
+                s = FaultSwitch.valueOf(parts[5].toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                respond(ex, 404, "text/plain", "unknown fault switch " + parts[5] + "; known: "
+                        + java.util.Arrays.toString(FaultSwitch.values()) + "\n");
+                return;
+            }
+            sim.clearFault(id, s);
+        } else if (parts.length == 5) {
+            switch (method) {
+                case "GET" -> { }
+                case "DELETE" -> sim.clearFaults(id);
+                case "PUT", "PATCH" -> {
+                    String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                    Faults next;
+                    try {
+                        JsonNode patch = Json.MAPPER.readTree(body.isBlank() ? "{}" : body);
+                        if (patch == null || !patch.isObject()) {
+                            throw new IllegalArgumentException("a JSON object of Faults components is required");
+                        }
+                        if ("PATCH".equals(method)) {
+                            ObjectNode merged = Json.MAPPER.valueToTree(sim.faults(id));
+                            merged.setAll((ObjectNode) patch);
+                            patch = merged;
+                        }
+                        next = STRICT_FAULTS.readValue(patch);
+                    } catch (IOException | IllegalArgumentException e) {
+                        respond(ex, 400, "text/plain", "invalid fault switches: " + e.getMessage() + "\n");
+                        return;
+                    }
+                    sim.setFaults(id, next);
+                }
+                default -> {
+                    respond(ex, 405, "text/plain", "GET, PUT, PATCH or DELETE\n");
+                    return;
+                }
+            }
+        } else {
+            respond(ex, 404, "text/plain", "not found\n");
+            return;
+        }
+        Faults now = sim.faults(id);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("lease", id);
+        out.put("active", now.active());
+        out.put("faults", now);
+        respond(ex, 200, "application/json", Json.MAPPER.writeValueAsString(out) + "\n");
     }
 
     static List<String> splitNul(String s) {

@@ -53,6 +53,7 @@ final class LaunchdEmulator implements AutoCloseable {
         long lastSpawnNanos;
         ScheduledFuture<?> respawn;
         boolean removed;
+        boolean held;
         Process restarting;
         Process lastReaped;
 
@@ -501,7 +502,7 @@ final class LaunchdEmulator implements AutoCloseable {
             int sig = job.lastExitCode - 128;
             s.append("\tlast terminating signal = ").append(signalName(sig)).append(": ").append(sig).append('\n');
         } else {
-            s.append("\tlast exit code = ").append(job.lastExitCode).append('\n');
+            s.append("\tlast exit code = ").append(exitCodeText(job.lastExitCode)).append('\n');
         }
         s.append("\n\tspawn type = ").append("Interactive".equals(d.processType()) ? "interactive (4)" : "daemon (3)").append('\n');
         s.append("\tjetsam priority = 40\n\tjetsam memory limit (active) = (unlimited)\n");
@@ -519,6 +520,32 @@ final class LaunchdEmulator implements AutoCloseable {
         s.append("\tproperties = ").append(String.join(" | ", props)).append('\n');
         s.append("}\n");
         return s.toString();
+    }
+
+    /**
+     * {@code last exit code} as launchd prints it: sysexits(3) codes with their name ({@code 78: EX_CONFIG}),
+     * anything else as the bare number.
+     */
+    static String exitCodeText(int code) {
+        String name = switch (code) {
+            case 64 -> "EX_USAGE";
+            case 65 -> "EX_DATAERR";
+            case 66 -> "EX_NOINPUT";
+            case 67 -> "EX_NOUSER";
+            case 68 -> "EX_NOHOST";
+            case 69 -> "EX_UNAVAILABLE";
+            case 70 -> "EX_SOFTWARE";
+            case 71 -> "EX_OSERR";
+            case 72 -> "EX_OSFILE";
+            case 73 -> "EX_CANTCREAT";
+            case 74 -> "EX_IOERR";
+            case 75 -> "EX_TEMPFAIL";
+            case 76 -> "EX_PROTOCOL";
+            case 77 -> "EX_NOPERM";
+            case 78 -> "EX_CONFIG";
+            default -> null;
+        };
+        return name == null ? Integer.toString(code) : code + ": " + name;
     }
 
     private static String signalName(int sig) {
@@ -625,6 +652,10 @@ final class LaunchdEmulator implements AutoCloseable {
         if (!wanted) {
             return;
         }
+        if (job.held) {
+            event("respawn of " + d.label() + " held by the simulator");
+            return;
+        }
         if (disabled.contains(d.label())) {
             event("not respawning " + d.label() + ": service is disabled");
             return;
@@ -639,7 +670,7 @@ final class LaunchdEmulator implements AutoCloseable {
         }
         job.respawn = scheduler.schedule(() -> {
             synchronized (LaunchdEmulator.this) {
-                if (!job.removed && !closed && job.process == null && !disabled.contains(d.label())) {
+                if (!job.removed && !closed && !job.held && job.process == null && !disabled.contains(d.label())) {
                     spawn(job);
                 }
             }
@@ -707,6 +738,69 @@ final class LaunchdEmulator implements AutoCloseable {
         return "Usage: launchctl <subcommand> ... | help [subcommand]\n"
                 + "Subcommands (emulated by lease-simulator): bootstrap, bootout, enable, disable, kickstart, print,\n"
                 + "print-disabled, list, load, unload, version, help\n";
+    }
+
+    /** Something to run while a job is held down. */
+    interface WhileDown {
+        void run() throws IOException;
+    }
+
+    /**
+     * Fault injection: SIGKILLs the running job (as a crash would), keeps KeepAlive from respawning it while
+     * {@code whileDown} runs, then lets KeepAlive respawn it as usual. Runs {@code whileDown} alone when not loaded.
+     */
+    void killAndHold(String label, WhileDown whileDown) throws IOException {
+        Job job;
+        Process p;
+        synchronized (this) {
+            job = jobs.get(label);
+            if (job == null) {
+                whileDown.run();
+                return;
+            }
+            job.held = true;
+            cancelRespawn(job);
+            p = job.process;
+        }
+        try {
+            if (p != null) {
+                event("simulator fault: SIGKILL " + label + " pid " + p.pid());
+                p.destroyForcibly();
+                p.onExit().join();
+            }
+            whileDown.run();
+        } finally {
+            synchronized (this) {
+                job.held = false;
+                if (!job.removed && !closed && job.process == null) {
+                    scheduleRespawn(job, job.lastExitCode == null ? 0 : job.lastExitCode);
+                }
+            }
+        }
+    }
+
+    /** Fault injection: {@code launchctl kickstart -k} of a loaded job (no-op when not loaded or disabled). */
+    void restart(String label) {
+        synchronized (this) {
+            if (!jobs.containsKey(label) || disabled.contains(label)) {
+                return;
+            }
+        }
+        CommandResult r = kickstartCommand(List.of("-k", domain() + "/" + label));
+        event("simulator fault: kickstart -k " + label + " -> exit " + r.exitCode());
+    }
+
+    /** State of a job for the control API: loaded, state, pid, runs, last exit code (null = never exited). */
+    record JobStatus(boolean loaded, boolean disabled, String state, long pid, int runs, Integer lastExitCode) {
+    }
+
+    synchronized JobStatus status(String label) {
+        Job job = jobs.get(label);
+        if (job == null) {
+            return new JobStatus(false, disabled.contains(label), "not loaded", 0, 0, null);
+        }
+        return new JobStatus(true, disabled.contains(label), job.process != null ? "running" : "not running",
+                job.process != null ? job.process.pid() : 0, job.runs, job.lastExitCode);
     }
 
     /** Pid of the running job, or 0. */

@@ -86,9 +86,7 @@ final class LeaseHome {
         if (!Files.exists(gatewayLog())) {
             Files.createFile(gatewayLog());
         }
-        Files.writeString(home.resolve(".bash_profile"),
-                "# lease-simulator: macOS commands (launchctl, plutil, sw_vers, npm) are shims in ~/.sim/bin\n"
-                        + "export PATH=\"$HOME/.sim/bin:$PATH\"\n");
+        writeBashProfile();
         Files.writeString(simDir().resolve("lease.json"), "{\"id\":\"" + leaseId + "\",\"createdAt\":\""
                 + Instant.now() + "\",\"initialVersion\":\"" + version + "\"}\n");
         if (!Files.exists(appliedLog())) {
@@ -180,7 +178,69 @@ final class LeaseHome {
                 + "  *) echo 'usage: sw_vers [-productName|-productVersion|-productVersionExtra|-buildVersion]' >&2; exit 1 ;;\n"
                 + "esac\n";
         writeExecutable(bin.resolve("sw_vers"), swVers);
+        writeExecutable(bin.resolve("df"), DF_SHIM);
+        writeExecutable(bin.resolve("openclaw"), OPENCLAW_SHIM);
+        writeBashProfile();
     }
+
+    /** Login shells get the shims first on PATH, and the LOGIN_NODE_MAJOR fault's node before everything. */
+    private void writeBashProfile() throws IOException {
+        Files.writeString(home.resolve(".bash_profile"),
+                "# lease-simulator: macOS commands (launchctl, plutil, sw_vers, npm, df, openclaw) are shims in ~/.sim/bin\n"
+                        + "export PATH=\"$HOME/.sim/bin:$PATH\"\n"
+                        + "# fault LOGIN_NODE_MAJOR: another node earlier on the login PATH (like a stale nvm/Homebrew node)\n"
+                        + "if [ -x \"$HOME/.sim/login-bin/node\" ]; then export PATH=\"$HOME/.sim/login-bin:$PATH\"; fi\n");
+    }
+
+    /**
+     * {@code df}: the real one; with the DISK_LOW fault ({@code ~/.sim/faults/disk-free-percent}) the lines of the
+     * volume that holds {@code $HOME} get Used/Available/Use% for that free percentage, the total and column layout
+     * kept. Human-readable ({@code -h}) and inode ({@code -i}) output is passed through untouched.
+     */
+    static final String DF_SHIM = """
+            #!/bin/bash
+            # lease-simulator shim: `df` = the real df; the DISK_LOW fault rewrites the lease volume's numbers
+            real=/bin/df; [ -x "$real" ] || real=/usr/bin/df
+            f="$HOME/.sim/faults/disk-free-percent"
+            [ -f "$f" ] || exec "$real" "$@"
+            for a in "$@"; do case "$a" in -i|--inodes|-h|-H|--human-readable|--si|-*[ihH]*) exec "$real" "$@" ;; esac; done
+            pct=$(<"$f")
+            mnt=$("$real" -P -- "$HOME" 2>/dev/null | { read -r _; read -r l; echo "${l##* }"; })
+            out=$("$real" "$@"); rc=$?
+            re='^([^ ]+)( +)([0-9]+)( +)([0-9]+)( +)([0-9]+)( +)([0-9]+%)( +)(.*)$'
+            pad() { local w=$1 v=$2; [ "$w" -lt $(( ${#v} + 1 )) ] && w=$(( ${#v} + 1 )); printf '%*s' "$w" "$v"; }
+            n=0
+            [ -n "$out" ] && while IFS= read -r line; do
+              n=$((n + 1))
+              if [ "$n" -gt 1 ] && [[ $line =~ $re ]] && [ "${BASH_REMATCH[11]}" = "$mnt" ]; then
+                total=${BASH_REMATCH[3]}
+                avail=$(( total * pct / 100 )); used=$(( total - avail ))
+                usep=$(( total > 0 ? (used * 100 + total - 1) / total : 0 ))
+                printf '%s%s%s%s%s%s%s%s\\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "$total" \\
+                  "$(pad $(( ${#BASH_REMATCH[4]} + ${#BASH_REMATCH[5]} )) "$used")" \\
+                  "$(pad $(( ${#BASH_REMATCH[6]} + ${#BASH_REMATCH[7]} )) "$avail")" \\
+                  "$(pad $(( ${#BASH_REMATCH[8]} + ${#BASH_REMATCH[9]} )) "$usep%")" \\
+                  "${BASH_REMATCH[10]}" "${BASH_REMATCH[11]}"
+              else
+                printf '%s\\n' "$line"
+              fi
+            done <<< "$out"
+            exit $rc
+            """;
+
+    /** {@code openclaw}: the CLI of the package the LaunchAgent plist runs, with the plist's node. */
+    static final String OPENCLAW_SHIM = """
+            #!/bin/bash
+            # lease-simulator shim: `openclaw` runs the CLI (openclaw.mjs) of the package that the LaunchAgent plist runs,
+            # with the plist's node; falls back to ~/.npm-global when the plist names none
+            plist="$HOME/Library/LaunchAgents/ai.openclaw.gateway.plist"
+            entry=$(sed -n 's#.*<string>\\(.*/dist/index\\.js\\)</string>.*#\\1#p' "$plist" 2>/dev/null | head -n 1)
+            node=$(sed -n 's#.*<string>\\(/[^<]*/node\\)</string>.*#\\1#p' "$plist" 2>/dev/null | head -n 1)
+            pkg=${entry%/dist/index.js}
+            if [ -z "$entry" ] || [ ! -f "$pkg/openclaw.mjs" ]; then pkg="$HOME/.npm-global/lib/node_modules/openclaw"; fi
+            [ -n "$node" ] && [ -x "$node" ] || node=node
+            exec "$node" "$pkg/openclaw.mjs" "$@"
+            """;
 
     /**
      * A bash shim that speaks HTTP/1.0 to the control API over {@code /dev/tcp} (no curl fork: ~5 ms instead of

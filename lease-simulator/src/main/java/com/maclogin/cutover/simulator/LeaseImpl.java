@@ -21,16 +21,38 @@ final class LeaseImpl implements SimulatedLease, AutoCloseable {
     private final LaunchdEmulator launchd;
     private final MacCommands commands;
     private final LeaseSshServer ssh;
+    private final TlsEndpoint tls;
+    private final LeaseFaults faults;
     private final String user;
 
     LeaseImpl(LeaseSpec spec, LeaseHome home, LaunchdEmulator launchd, MacCommands commands, LeaseSshServer ssh,
-              String user) {
+              TlsEndpoint tls, LeaseFaults faults, String user) {
         this.spec = spec;
         this.home = home;
         this.launchd = launchd;
         this.commands = commands;
         this.ssh = ssh;
+        this.tls = tls;
+        this.faults = faults;
         this.user = user;
+    }
+
+    @Override
+    public int tlsPort() {
+        return tls.port();
+    }
+
+    @Override
+    public Faults faults() {
+        return faults.current();
+    }
+
+    LeaseFaults faultControl() {
+        return faults;
+    }
+
+    TlsEndpoint tls() {
+        return tls;
     }
 
     LaunchdEmulator launchd() {
@@ -143,7 +165,9 @@ final class LeaseImpl implements SimulatedLease, AutoCloseable {
     @Override
     public void close() {
         ssh.close();
+        tls.close();
         launchd.close();
+        faults.close();
     }
 
     @Override

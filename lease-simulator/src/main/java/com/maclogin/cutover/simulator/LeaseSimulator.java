@@ -87,15 +87,7 @@ public final class LeaseSimulator implements AutoCloseable {
         String node = findNode();
         Path stateDir = config.stateDir().toAbsolutePath();
         Files.createDirectories(stateDir);
-        control = new ControlServer(config.controlPort(), commandsById::get, this::descriptorJson, (id, json) -> {
-            synchronized (leases) {
-                if (!leases.containsKey(id)) {
-                    return false;
-                }
-            }
-            setGatewayFaults(id, json);
-            return true;
-        });
+        control = new ControlServer(config.controlPort(), this, commandsById::get);
         shutdownHook = new Thread(this::close, "lease-simulator-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         String user = System.getProperty("user.name");
@@ -135,6 +127,11 @@ public final class LeaseSimulator implements AutoCloseable {
             starters.shutdown();
         }
         awaitReady(t0);
+        for (LeaseSpec spec : config.leases()) {
+            if (!spec.initialFaults().equals(Faults.none())) {
+                setFaults(spec.id(), spec.initialFaults());
+            }
+        }
         LOG.info("{} lease(s) ready in {} ms; control API on 127.0.0.1:{}", leases.size(),
                 (System.nanoTime() - t0) / 1_000_000, control.port());
     }
@@ -149,6 +146,7 @@ public final class LeaseSimulator implements AutoCloseable {
             LOG.info("lease {}: created home {} with openclaw {}", spec.id(), home.home(), spec.initialVersion());
         }
         home.writeShims(spec.id(), control.port());
+        LeaseFaults.resetOnDisk(home);
         LaunchdEmulator launchd = new LaunchdEmulator(spec.id(), home, leaseDir, config.throttleInterval(),
                 config.gatewayStartupDelay(), scheduler);
         MacCommands commands = new MacCommands(home, launchd);
@@ -156,6 +154,7 @@ public final class LeaseSimulator implements AutoCloseable {
         commandsById.put(spec.id(), commands);
         launchd.login();
         LeaseSshServer ssh;
+        TlsEndpoint tls;
         try {
             ssh = new LeaseSshServer(spec.id(), spec.sshPort(), leaseDir.resolve("ssh_host_ed25519_key"),
                     authorized, user, home.home(), pumps);
@@ -164,9 +163,17 @@ public final class LeaseSimulator implements AutoCloseable {
             throw new IOException("lease " + spec.id() + ": cannot start SSH on 127.0.0.1:" + spec.sshPort()
                     + ": " + e.getMessage(), e);
         }
+        try {
+            tls = new TlsEndpoint(spec.id(), 0, Faults.DEFAULT_TLS_DAYS, pumps);
+        } catch (IOException | RuntimeException e) {
+            ssh.close();
+            launchd.close();
+            throw new IOException("lease " + spec.id() + ": cannot start the TLS endpoint: " + e.getMessage(), e);
+        }
+        LeaseFaults faults = new LeaseFaults(spec.id(), home, launchd, ssh, tls, node, spec.gatewayPort());
         LOG.info("lease {}: SSH on 127.0.0.1:{}, launchd loaded, set up in {} ms", spec.id(), ssh.port(),
                 (System.nanoTime() - t0) / 1_000_000);
-        return new LeaseImpl(spec, home, launchd, commands, ssh, user);
+        return new LeaseImpl(spec, home, launchd, commands, ssh, tls, faults, user);
     }
 
     private void awaitReady(long t0) throws IOException {
@@ -250,7 +257,98 @@ public final class LeaseSimulator implements AutoCloseable {
         lease.writeFaults(faultsJson);
     }
 
-    /** {@code [{"id","region","host","sshPort","sshUser","hostKey","gatewayPort","home"}]} */
+    LeaseImpl leaseImpl(String id) {
+        synchronized (leases) {
+            return leases.get(id);
+        }
+    }
+
+    private LeaseImpl require(String leaseId) {
+        LeaseImpl lease = leaseImpl(leaseId);
+        if (lease == null) {
+            throw new IllegalArgumentException("no lease " + leaseId);
+        }
+        return lease;
+    }
+
+    /** The fault switches currently set on a lease. */
+    public Faults faults(String leaseId) {
+        return require(leaseId).faultControl().current();
+    }
+
+    /**
+     * Sets a lease's fault switches to {@code faults} (switches not on in {@code faults} are turned off). Returns
+     * once the lease shows them: files are written, SSH and TLS switched, a CRASH_LOOP restart issued and a
+     * PORT_HIJACK stale listener bound. See {@link Faults} for what each switch does.
+     */
+    public void setFaults(String leaseId, Faults faults) throws IOException {
+        require(leaseId).faultControl().apply(faults == null ? Faults.none() : faults);
+    }
+
+    /** Applies {@code change} to the lease's current switches; returns the switches now set. */
+    public Faults updateFaults(String leaseId, java.util.function.UnaryOperator<Faults> change) throws IOException {
+        LeaseImpl lease = require(leaseId);
+        synchronized (lease.faultControl()) {
+            Faults next = change.apply(lease.faultControl().current());
+            lease.faultControl().apply(next);
+            return next;
+        }
+    }
+
+    /** Turns one switch off. */
+    public void clearFault(String leaseId, FaultSwitch faultSwitch) throws IOException {
+        updateFaults(leaseId, f -> f.without(faultSwitch));
+    }
+
+    /** Turns every switch off ({@link Faults#none()}). */
+    public void clearFaults(String leaseId) throws IOException {
+        setFaults(leaseId, Faults.none());
+    }
+
+    /** The control API's view of a lease: endpoints, launchd state, fault switches (and the running version). */
+    Map<String, Object> leaseStatus(LeaseImpl l, boolean withRunningVersion) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", l.id());
+        m.put("region", l.region().name());
+        m.put("host", l.host());
+        m.put("sshPort", l.sshPort());
+        m.put("sshUser", l.sshUser());
+        m.put("hostKey", l.hostKey());
+        m.put("gatewayPort", l.gatewayPort());
+        m.put("tlsPort", l.tlsPort());
+        m.put("home", l.home().toString());
+        m.put("installedVersion", l.installedVersion());
+        if (withRunningVersion) {
+            m.put("runningVersion", l.runningVersion());
+        }
+        LaunchdEmulator.JobStatus job = l.launchd().status(LaunchAgentPlist.LABEL);
+        Map<String, Object> launchd = new LinkedHashMap<>();
+        launchd.put("loaded", job.loaded());
+        launchd.put("disabled", job.disabled());
+        launchd.put("state", job.state());
+        launchd.put("pid", job.pid());
+        launchd.put("runs", job.runs());
+        launchd.put("lastExitCode", job.lastExitCode());
+        m.put("launchd", launchd);
+        Faults f = l.faultControl().current();
+        m.put("activeFaults", f.active());
+        m.put("faults", f);
+        return m;
+    }
+
+    List<Map<String, Object>> leaseStatuses(boolean withRunningVersion) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<LeaseImpl> all;
+        synchronized (leases) {
+            all = new ArrayList<>(leases.values());
+        }
+        for (LeaseImpl l : all) {
+            out.add(leaseStatus(l, withRunningVersion));
+        }
+        return out;
+    }
+
+    /** {@code [{"id","region","host","sshPort","sshUser","hostKey","gatewayPort","tlsPort","home"}]} */
     String descriptorJson() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (SimulatedLease l : leases()) {
@@ -262,6 +360,7 @@ public final class LeaseSimulator implements AutoCloseable {
             m.put("sshUser", l.sshUser());
             m.put("hostKey", l.hostKey());
             m.put("gatewayPort", l.gatewayPort());
+            m.put("tlsPort", l.tlsPort());
             m.put("home", l.home().toString());
             out.add(m);
         }

@@ -10,8 +10,14 @@ import com.maclogin.cutover.contracts.Region;
  * @param sshPort        SSH port on 127.0.0.1; 0 = ephemeral
  * @param gatewayPort    the gateway's {@code --port} written into the LaunchAgent plist
  * @param initialVersion OpenClaw version installed in {@code ~/.npm-global} when the lease home is first created
+ * @param initialFaults  fault switches set when the lease starts (before its gateway is awaited); null = none
  */
-public record LeaseSpec(String id, Region region, int sshPort, int gatewayPort, String initialVersion) {
+public record LeaseSpec(String id, Region region, int sshPort, int gatewayPort, String initialVersion,
+                        Faults initialFaults) {
+
+    public LeaseSpec(String id, Region region, int sshPort, int gatewayPort, String initialVersion) {
+        this(id, region, sshPort, gatewayPort, initialVersion, null);
+    }
 
     public LeaseSpec {
         if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
@@ -26,5 +32,6 @@ public record LeaseSpec(String id, Region region, int sshPort, int gatewayPort, 
         if (initialVersion == null || !GatewayPackage.isVersionSyntax(initialVersion)) {
             throw new IllegalArgumentException("invalid initialVersion for lease " + id + ": " + initialVersion);
         }
+        initialFaults = initialFaults == null ? Faults.none() : initialFaults;
     }
 }

@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.PublicKey;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +16,9 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.Environment;
@@ -36,22 +41,56 @@ final class LeaseSshServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseSshServer.class);
 
-    private final SshServer sshd;
-    private final String hostKey;
+    private final String leaseId;
+    private final LeaseSshd sshd;
+    private final Path hostKeyFile;
+    private final KeyPair originalKey;
+    private final String originalLine;
+    private volatile KeyPair currentKey;
+    private volatile String hostKey;
+    private volatile Faults.SshFault fault = Faults.SshFault.NONE;
+    private volatile long commandDelayMillis;
+    private volatile java.net.SocketAddress boundAddress;
+
+    /** Exposes the acceptor so that REFUSE_CONNECTIONS can unbind and rebind the listening socket. */
+    static final class LeaseSshd extends SshServer {
+        org.apache.sshd.common.io.IoAcceptor ioAcceptor() {
+            return acceptor;
+        }
+    }
 
     LeaseSshServer(String leaseId, int port, Path hostKeyFile, Set<String> authorizedKeys, String user, Path home,
                    ExecutorService pumps) throws IOException {
+        this.leaseId = leaseId;
+        this.hostKeyFile = hostKeyFile;
         if (!Files.exists(hostKeyFile)) {
             SshKeys.generateEd25519(hostKeyFile, "root@" + leaseId);
         }
-        this.hostKey = SshKeys.readPublicLine(hostKeyFile.resolveSibling(hostKeyFile.getFileName() + ".pub"));
+        this.originalLine = SshKeys.readPublicLine(hostKeyFile.resolveSibling(hostKeyFile.getFileName() + ".pub"));
+        this.originalKey = loadKeyPair(hostKeyFile);
+        this.currentKey = originalKey;
+        this.hostKey = originalLine;
         Set<String> allowed = authorizedKeys.stream().map(SshKeys::normalizePublicLine)
                 .filter(java.util.Objects::nonNull).collect(Collectors.toUnmodifiableSet());
 
-        sshd = SshServer.setUpDefaultServer();
+        sshd = (LeaseSshd) org.apache.sshd.server.ServerBuilder.builder().factory(LeaseSshd::new).build();
         sshd.setHost("127.0.0.1");
         sshd.setPort(port);
-        sshd.setKeyPairProvider(new FileKeyPairProvider(hostKeyFile));
+        sshd.setKeyPairProvider(new KeyPairProvider() {
+            @Override
+            public Iterable<KeyPair> loadKeys(org.apache.sshd.common.session.SessionContext session) {
+                return List.of(currentKey);
+            }
+        });
+        sshd.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionCreated(Session session) {
+                if (fault == Faults.SshFault.CLOSE_SESSIONS) {
+                    LOG.info("lease {}: fault SSH_DROP closes a new session", leaseId);
+                    session.close(true);
+                }
+            }
+        });
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
@@ -77,8 +116,52 @@ final class LeaseSshServer implements AutoCloseable {
         };
         sshd.setForwardingFilter(ForwardingFilter.asForwardingFilter(AgentForwardingFilter.of(false),
                 X11ForwardingFilter.of(false), loopbackOnly));
-        sshd.setCommandFactory((channel, command) -> new ExecCommand(command, home, user, pumps));
+        sshd.setCommandFactory((channel, command) -> new ExecCommand(command, home, user, pumps, commandDelayMillis));
         sshd.start();
+        boundAddress = new java.net.InetSocketAddress("127.0.0.1", sshd.getPort());
+    }
+
+    private static KeyPair loadKeyPair(Path file) throws IOException {
+        for (KeyPair kp : new FileKeyPairProvider(file).loadKeys(null)) {
+            return kp;
+        }
+        throw new IOException("no host key in " + file);
+    }
+
+    /**
+     * HOST_KEY_CHANGED: presents a second host key ({@code <key file>.rotated}, generated once and kept) instead of the
+     * original one, or the original one again. Sessions already open keep the key they negotiated.
+     */
+    synchronized void setHostKeyRotated(boolean rotated) throws IOException {
+        if (!rotated) {
+            currentKey = originalKey;
+            hostKey = originalLine;
+            return;
+        }
+        Path alt = hostKeyFile.resolveSibling(hostKeyFile.getFileName() + ".rotated");
+        if (!Files.exists(alt)) {
+            SshKeys.generateEd25519(alt, "root@" + leaseId);
+        }
+        currentKey = loadKeyPair(alt);
+        hostKey = SshKeys.readPublicLine(alt.resolveSibling(alt.getFileName() + ".pub"));
+    }
+
+    /** SSH_DROP and SSH_SLOW. */
+    synchronized void setFault(Faults.SshFault mode, long delayMillis) throws IOException {
+        commandDelayMillis = delayMillis;
+        Faults.SshFault previous = fault;
+        fault = mode;
+        if (mode == Faults.SshFault.CLOSE_SESSIONS) {
+            sshd.getActiveSessions().forEach(s -> s.close(true));
+        }
+        if (mode == Faults.SshFault.REFUSE_CONNECTIONS && previous != mode) {
+            sshd.getActiveSessions().forEach(s -> s.close(true));
+            sshd.ioAcceptor().unbind(boundAddress);
+            LOG.info("lease {}: fault SSH_DROP unbound {} (connections refused)", leaseId, boundAddress);
+        } else if (previous == Faults.SshFault.REFUSE_CONNECTIONS && mode != previous) {
+            sshd.ioAcceptor().bind(boundAddress);
+            LOG.info("lease {}: SSH listening again on {}", leaseId, boundAddress);
+        }
     }
 
     static String keyLine(PublicKey key) {
@@ -86,7 +169,7 @@ final class LeaseSshServer implements AutoCloseable {
     }
 
     int port() {
-        return sshd.getPort();
+        return ((java.net.InetSocketAddress) boundAddress).getPort();
     }
 
     String hostKey() {
@@ -112,13 +195,16 @@ final class LeaseSshServer implements AutoCloseable {
         private OutputStream out;
         private OutputStream err;
         private ExitCallback callback;
+        private final long delayMillis;
         private volatile Process process;
+        private volatile boolean destroyed;
 
-        ExecCommand(String command, Path home, String user, ExecutorService pumps) {
+        ExecCommand(String command, Path home, String user, ExecutorService pumps, long delayMillis) {
             this.command = command;
             this.home = home;
             this.user = user;
             this.pumps = pumps;
+            this.delayMillis = delayMillis;
         }
 
         @Override
@@ -143,6 +229,27 @@ final class LeaseSshServer implements AutoCloseable {
 
         @Override
         public void start(ChannelSession channel, Environment env) throws IOException {
+            if (delayMillis <= 0) {
+                startNow(channel, env);
+                return;
+            }
+            // SSH_SLOW: the exec starts late; the MINA thread is not blocked
+            pumps.submit(() -> {
+                try {
+                    Thread.sleep(delayMillis);
+                    if (!destroyed) {
+                        startNow(channel, env);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    callback.onExit(255);
+                } catch (IOException e) {
+                    callback.onExit(255, e.getMessage());
+                }
+            });
+        }
+
+        private void startNow(ChannelSession channel, Environment env) throws IOException {
             ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).directory(home.toFile());
             Map<String, String> e = pb.environment();
             Map<String, String> inherited = new LinkedHashMap<>(e);
@@ -207,6 +314,7 @@ final class LeaseSshServer implements AutoCloseable {
 
         @Override
         public void destroy(ChannelSession channel) {
+            destroyed = true;
             Process p = process;
             if (p != null && p.isAlive()) {
                 p.descendants().forEach(ProcessHandle::destroy);

@@ -31,4 +31,17 @@ public interface SimulatedLease {
 
     /** Version the live gateway reports on {@code /startupz}, or null if it is down or not started. */
     String runningVersion();
+
+    /**
+     * Port on 127.0.0.1 of the lease's TLS endpoint (stands in for the reverse proxy that terminates TLS): a
+     * self-signed certificate whose notAfter follows {@link Faults#tlsExpiresInDays()}; 0 when the lease has none.
+     */
+    default int tlsPort() {
+        return 0;
+    }
+
+    /** The fault switches that are set on this lease ({@link Faults#none()} when none). */
+    default Faults faults() {
+        return Faults.none();
+    }
 }

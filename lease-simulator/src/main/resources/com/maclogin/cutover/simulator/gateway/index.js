@@ -33,6 +33,26 @@ function loadFaults() {
   }
 }
 const FAULTS = loadFaults();
+// Run-time fault switches (LeaseSimulator#setFaults): ~/.sim/runtime-faults.json, re-read whenever the file changes.
+const RUNTIME_FAULTS_PATH = path.join(HOME, '.sim', 'runtime-faults.json');
+let runtimeFaultsCache = {};
+let runtimeFaultsStamp = '';
+function runtimeFaults() {
+  try {
+    const st = fs.statSync(RUNTIME_FAULTS_PATH);
+    const stamp = `${st.ino}:${st.mtimeMs}:${st.size}`;
+    if (stamp !== runtimeFaultsStamp) {
+      runtimeFaultsCache = JSON.parse(fs.readFileSync(RUNTIME_FAULTS_PATH, 'utf8')) || {};
+      runtimeFaultsStamp = stamp;
+    }
+  } catch (e) {
+    runtimeFaultsCache = {};
+    runtimeFaultsStamp = '';
+  }
+  return runtimeFaultsCache;
+}
+let migrationFaultLogged = false;
+let wakeCount = 0;
 const STARTUP_DELAY_MS = Number.isInteger(FAULTS.startupDelayMs) ? FAULTS.startupDelayMs
   : Math.max(0, parseInt(process.env.OPENCLAW_SIM_STARTUP_DELAY_MS || '800', 10) || 0);
 
@@ -232,6 +252,15 @@ function handleProbe(req, res, p) {
   if (!started) failing.push('startup-sidecars');
   if (draining) failing.push('gateway-draining');
   for (const f of faultFailing) failing.push(f);
+  if (runtimeFaults().halfAppliedMigration) {
+    failing.push('state-database');
+    if (!migrationFaultLogged) {
+      migrationFaultLogged = true;
+      logErr(`readiness check failing: state-database (migration of ${STATE_DB} incomplete: schema marker present, tables missing)`);
+    }
+  } else {
+    migrationFaultLogged = false;
+  }
   const ready = failing.length === 0;
   const body = detailed ? { ready, failing, uptimeMs: uptimeMs(), eventLoop: eventLoop() } : { ready };
   return send(req, res, ready ? 200 : 503, body);
@@ -269,6 +298,33 @@ function handleHooks(req, res, url) {
       return send(req, res, 200, { ok: true, runId: crypto.randomUUID() });
     }
     if (!body || typeof body.text !== 'string' || !body.text) return send(req, res, 400, { ok: false, error: 'text required' });
+    const rf = runtimeFaults();
+    const n = wakeCount++;
+    const pct = Number.isInteger(rf.hookErrorPercent) ? rf.hookErrorPercent : 0;
+    if (pct > 0 && Math.floor((n + 1) * pct / 100) > Math.floor(n * pct / 100)) {
+      return send(req, res, 503, { error: { type: 'unavailable', code: 'gateway_unavailable', message: 'wake queue rejected the event' } });
+    }
+    const hookDelay = Number.isInteger(rf.hookDelayMillis) ? rf.hookDelayMillis : 0;
+    const failure = rf.hookFailure || 'NONE';
+    if (failure === 'HANG') {
+      // an outbound call that never returns: no answer; the socket is dropped after 10 minutes
+      setTimeout(() => req.socket.destroy(), 600000).unref();
+      return undefined;
+    }
+    if (failure === 'BAD_GATEWAY_502' || failure === 'GATEWAY_TIMEOUT_504') {
+      const status = failure === 'BAD_GATEWAY_502' ? 502 : 504;
+      const message = status === 502 ? 'getaddrinfo ENOTFOUND api.openai.com' : 'upstream request timed out after 30000ms';
+      return setTimeout(() => send(req, res, status, { ok: false, error: { type: 'upstream_error', message } }), hookDelay);
+    }
+    if (hookDelay > 0) {
+      return setTimeout(() => answerWake(req, res, body), hookDelay);
+    }
+    return answerWake(req, res, body);
+  });
+}
+
+function answerWake(req, res, body) {
+  {
     const mode = body.mode === 'next-heartbeat' ? 'next-heartbeat' : 'now';
     const key = `${mode}\u0000${body.text}`;
     const now = Date.now();
@@ -277,10 +333,19 @@ function handleHooks(req, res, url) {
     const outcome = seen !== undefined && now - seen < 60000 ? 'coalesced' : 'queued';
     log(`[hooks] wake ${outcome} mode=${mode}`);
     return send(req, res, 200, { ok: true, mode, eventOutcome: outcome });
-  });
+  }
 }
 
 const server = http.createServer((req, res) => {
+  const delay = runtimeFaults().responseDelayMillis;
+  if (Number.isInteger(delay) && delay > 0) {
+    setTimeout(() => route(req, res), delay);
+  } else {
+    route(req, res);
+  }
+});
+
+function route(req, res) {
   let url;
   try {
     url = new URL(req.url, 'http://127.0.0.1');
@@ -298,14 +363,15 @@ const server = http.createServer((req, res) => {
     return res.end(req.method === 'HEAD' ? undefined : html);
   }
   return send(req, res, 404, 'Not Found');
-});
+}
 
 let bindAttempts = 0;
+const BIND_RETRIES = Math.max(0, parseInt(process.env.OPENCLAW_SIM_BIND_RETRIES || '4', 10) || 0);
 const listenStarted = Date.now();
 server.on('error', (e) => {
-  if (e.code === 'EADDRINUSE' && bindAttempts < 20) {
+  if (e.code === 'EADDRINUSE' && bindAttempts < BIND_RETRIES) {
     bindAttempts++;
-    setTimeout(() => server.listen(PORT, '127.0.0.1'), 500);
+    setTimeout(() => server.listen(PORT, '127.0.0.1'), 250);
     return;
   }
   if (e.code === 'EADDRINUSE') {
