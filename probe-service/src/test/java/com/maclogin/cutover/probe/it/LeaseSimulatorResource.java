@@ -55,6 +55,10 @@ public class LeaseSimulatorResource implements QuarkusTestResourceLifecycleManag
         return simulator.lease("hk-1");
     }
 
+    static LeaseSimulator simulator() {
+        return simulator;
+    }
+
     /** An ed25519 public key that is not the lease's host key. */
     static String impostorHostKey() {
         return otherPublicKey;

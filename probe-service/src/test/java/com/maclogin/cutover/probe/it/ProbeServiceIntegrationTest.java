@@ -4,7 +4,38 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.ProbeLayer;
+import com.maclogin.cutover.contracts.ProbePlan;
+import com.maclogin.cutover.contracts.ProbeResult;
+import com.maclogin.cutover.contracts.ThresholdBreached;
+import com.maclogin.cutover.contracts.TriggerAction;
+import com.maclogin.cutover.contracts.TriggerKind;
+import com.maclogin.cutover.contracts.TriggerThresholds;
+import com.maclogin.cutover.contracts.Verdict;
+import com.maclogin.cutover.probe.client.CommandResult;
+import com.maclogin.cutover.probe.client.CommandTimeoutException;
+import com.maclogin.cutover.probe.client.LeaseSshClient;
+import com.maclogin.cutover.probe.config.ProbeConfig;
+import com.maclogin.cutover.probe.matrix.ProbeOutcome;
+import com.maclogin.cutover.probe.matrix.ProbeSession;
+import com.maclogin.cutover.probe.matrix.ProcessProbe;
+import com.maclogin.cutover.probe.service.StepExecutionService;
+import com.maclogin.cutover.probe.service.ValidationEvents;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import com.maclogin.cutover.contracts.LeaseTarget;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.RunStep;
@@ -56,10 +87,26 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ProbeServiceIntegrationTest {
 
     private static final ConcurrentLinkedQueue<StepResult> RESULTS = new ConcurrentLinkedQueue<>();
+    private static final ConcurrentLinkedQueue<ProbeResult> PROBES = new ConcurrentLinkedQueue<>();
+    private static final ConcurrentLinkedQueue<ThresholdBreached> BREACHES = new ConcurrentLinkedQueue<>();
+    /** Every value read from the three output topics, to scan for secrets. */
+    private static final ConcurrentLinkedQueue<String> RAW = new ConcurrentLinkedQueue<>();
     private static final AtomicBoolean RUNNING = new AtomicBoolean(true);
     private static KafkaProducer<String, String> producer;
     private static Thread reader;
+    private static final java.util.concurrent.ConcurrentHashMap<String, Instant> RECEIVED_AT =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private static Map<String, String> inventory;
+    private static SSLServerSocket tlsServer;
+
+    @Inject
+    LeaseSshClient ssh;
+    @Inject
+    ProbeConfig config;
+    @Inject
+    MeterRegistry metrics;
+    @Inject
+    ValidationEvents events;
 
     @BeforeAll
     static void kafkaClients() {
@@ -76,12 +123,23 @@ class ProbeServiceIntegrationTest {
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         reader = new Thread(() -> {
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c)) {
-                consumer.subscribe(List.of(Topics.STEP_RESULTS));
+                consumer.subscribe(List.of(Topics.STEP_RESULTS, Topics.PROBE_RESULTS, Topics.BREACHES));
                 while (RUNNING.get()) {
-                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                        StepResult result = Json.read(r.value(), StepResult.class);
-                        assertThat(r.key()).isEqualTo(result.leaseId());
-                        RESULTS.add(result);
+                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(50))) {
+                        RAW.add(r.value());
+                        switch (r.topic()) {
+                            case Topics.PROBE_RESULTS -> PROBES.add(Json.read(r.value(), ProbeResult.class));
+                            case Topics.BREACHES -> {
+                                ThresholdBreached b = Json.read(r.value(), ThresholdBreached.class);
+                                RECEIVED_AT.put(b.messageId(), Instant.now());
+                                BREACHES.add(b);
+                            }
+                            default -> {
+                                StepResult result = Json.read(r.value(), StepResult.class);
+                                assertThat(r.key()).isEqualTo(result.leaseId());
+                                RESULTS.add(result);
+                            }
+                        }
                     }
                 }
             }
@@ -90,8 +148,43 @@ class ProbeServiceIntegrationTest {
         reader.start();
     }
 
+    /** A TLS endpoint (self-signed, valid 365 days) that the lease can reach on loopback, for the TLS layer. */
+    @BeforeAll
+    static void tlsEndpoint() throws Exception {
+        Path store = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "tls-").resolve("gw.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "gw", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=gw.test",
+                "-validity", "365", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit",
+                "-keypass", "changeit").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).isZero();
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(store)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        tlsServer = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 50,
+                InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!tlsServer.isClosed()) {
+                try (SSLSocket s = (SSLSocket) tlsServer.accept()) {
+                    s.setSoTimeout(5000);
+                    s.startHandshake();
+                    s.getInputStream().read();
+                } catch (Exception e) {
+                    // the probe hangs up after the handshake
+                }
+            }
+        }, "tls-endpoint");
+        t.setDaemon(true);
+        t.start();
+    }
+
     @AfterAll
-    static void close() throws InterruptedException {
+    static void close() throws Exception {
+        tlsServer.close();
         RUNNING.set(false);
         reader.join(5000);
         producer.close();
@@ -116,6 +209,8 @@ class ProbeServiceIntegrationTest {
         assertThat(r.facts().get("plistSha256")).isEqualTo(sha256(plistFile(lease)));
         assertThat(r.evidence()).extracting(e -> e.name()).contains("lsof", "launchctl print", "df", "sw_vers");
         assertThat(r.reason()).isNull();
+        assertThat(Long.parseLong(r.facts().get("baselineP95Millis"))).isBetween(0L, 5000L);
+        assertThat(r.evidence()).extracting(e -> e.name()).contains("hooks token", "integration baseline");
         inventory = r.facts();
     }
 
@@ -134,7 +229,8 @@ class ProbeServiceIntegrationTest {
         assertThat(snapshot.facts()).containsKeys("kitPath", "stateArchiveSha256", "packageArchiveSha256",
                 "plistBackupSha256");
         StepResult install = succeeded(run(step(id, StepKind.INSTALL_CANDIDATE, 1, 1, t, candidate)));
-        assertThat(install.facts()).containsKeys("candidatePackageRoot", "candidatePackageSha256");
+        assertThat(install.facts()).containsKeys("candidatePackageRoot", "candidatePackageSha256")
+                .containsEntry("candidateEnginesNode", ">=18");
 
         RunStep flip = step(id, StepKind.FLIP_PLIST, 1, 1, t, candidate);
         StepResult flipped = succeeded(run(flip));
@@ -151,6 +247,17 @@ class ProbeServiceIntegrationTest {
         assertThat(Files.getLastModifiedTime(plistFile(lease)).toInstant()).isEqualTo(plistModified);
         assertThat(Files.readString(ledger(lease))).isEqualTo(ledgerBefore);
         assertThat(ledgerBefore.lines().filter(l -> l.contains(" c-full:FLIP_PLIST:1 "))).hasSize(1);
+
+        // a worker restart (empty in-memory store and fencing): the lease's ledger answers, nothing is re-applied
+        StepExecutionService restarted = new StepExecutionService(ssh, config, metrics, events);
+        StepResult afterRestart = restarted.execute(flip);
+        assertThat(afterRestart.outcome()).isEqualTo(StepOutcome.SUCCEEDED);
+        assertThat(afterRestart.messageId()).isEqualTo(flipped.messageId());
+        assertThat(afterRestart.facts()).isEqualTo(flipped.facts());
+        assertThat(afterRestart.evidence()).extracting(e -> e.name()).contains("read ledger")
+                .doesNotContain("mv candidate plist", "plutil -lint");
+        assertThat(Files.getLastModifiedTime(plistFile(lease)).toInstant()).isEqualTo(plistModified);
+        assertThat(Files.readString(ledger(lease))).isEqualTo(ledgerBefore);
 
         StepResult reload = succeeded(run(step(id, StepKind.RELOAD, 1, 1, t, candidate)));
         assertThat(reload.facts()).containsEntry("runningVersion", "2026.9.6");
@@ -233,7 +340,179 @@ class ProbeServiceIntegrationTest {
         given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
     }
 
+
+    @Test
+    @Order(7)
+    void validateWithAPlanOnAHealthyLeasePublishesEveryLayerEveryRoundRunsTheDrillAndSucceeds() throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        ProbePlan plan = new ProbePlan(List.of(ProbeLayer.values()), 500, 6, 2, tightened(), Map.of(), 50.0,
+                "127.0.0.1:" + tlsServer.getLocalPort(), 30, "alice");
+        RunStep v = step("c-plan", StepKind.VALIDATE, 1, 1, target(lease.hostKey()), withPlan(plan));
+        StepResult r = run(v);
+
+        assertThat(r.outcome()).as(r.reason()).isEqualTo(StepOutcome.SUCCEEDED);
+        int rounds = Integer.parseInt(r.facts().get("probeRounds"));
+        assertThat(rounds).isBetween(6, 13);
+        assertThat(r.facts()).containsEntry("runningVersion", "2026.9.5").containsEntry("trigger.CRASH_LOOP", "PASSED")
+                .containsEntry("crashes", "0").containsEntry("errorRatePercent", "0")
+                .containsEntry("verdict.PROCESS", "PASSED").containsEntry("verdict.TCP", "PASSED")
+                .containsEntry("verdict.APPLICATION", "PASSED").containsEntry("verdict.INTEGRATION", "PASSED")
+                .containsEntry("verdict.TLS", "PASSED").containsEntry("verdict.DISK", "PASSED")
+                .containsEntry("restartDrillExitCode", "0")
+                .containsKeys("integrationP95Millis", "diskFreePercent", "restartDrillAtSecond",
+                        "restartDrillRecoveredMillis", "probeLatencyP95Millis");
+        assertThat(r.evidence()).extracting(e -> e.name()).contains("restart drill", "hooks token", "tls certificate");
+
+        List<ProbeResult> published = Awaitility.await().atMost(Duration.ofSeconds(10)).until(
+                () -> PROBES.stream().filter(p -> v.messageId().equals(p.commandMessageId())).toList(),
+                l -> l.size() == rounds * ProbeLayer.values().length);
+        for (int round = 1; round <= rounds; round++) {
+            int n = round;
+            assertThat(published.stream().filter(p -> p.round() == n).map(ProbeResult::layer))
+                    .as("round " + n).containsExactlyInAnyOrder(ProbeLayer.values());
+        }
+        assertThat(published).allSatisfy(p -> {
+            assertThat(p.epoch()).isEqualTo(1);
+            assertThat(p.leaseId()).isEqualTo("hk-1");
+        });
+        assertThat(published).filteredOn(p -> "kickstart -k".equals(p.observed().get("restartDrill"))).hasSize(1);
+        // the drill's restart is seen (run counter +1) and is not a crash; no failures outside its recovery
+        assertThat(published).filteredOn(p -> p.verdict() == Verdict.FAILED || p.verdict() == Verdict.ERROR)
+                .isEmpty();
+        assertThat(published.stream().filter(p -> p.layer() == ProbeLayer.PROCESS)
+                .map(p -> p.observed().get("runs")).collect(Collectors.toSet())).hasSize(2);
+        assertThat(BREACHES).noneMatch(b -> b.cutoverId().equals("c-plan"));
+
+        // no secret ever left the worker: hooks token, gateway token, private key
+        JsonNode config = Json.MAPPER.readTree(lease.home().resolve(".openclaw/openclaw.json").toFile());
+        String hooksToken = config.path("hooks").path("token").asText();
+        String gatewayToken = config.path("gateway").path("auth").path("token").asText();
+        assertThat(hooksToken).hasSizeGreaterThan(16);
+        assertThat(RAW).isNotEmpty().allSatisfy(raw -> assertThat(raw).doesNotContain(hooksToken)
+                .doesNotContain(gatewayToken).doesNotContain("PRIVATE KEY"));
+    }
+
+    @Test
+    @Order(8)
+    void aCrashLoopingGatewayTripsCrashLoopWithinOneRoundOfTheThirdCrash() throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        LeaseSimulatorResource.simulator().setGatewayFaults("hk-1", "{\"*\":{\"crashAfterMs\":300}}");
+        try {
+            // the drill's kickstart -k loads the faulty start; from then on every run crashes 300 ms after ready
+            ProbePlan plan = new ProbePlan(List.of(ProbeLayer.PROCESS, ProbeLayer.APPLICATION), 500, 40, 1,
+                    tightened(), Map.of(TriggerKind.CRASH_LOOP, TriggerAction.ROLLBACK), 50.0, null, null, "alice");
+            StepParameters params = new StepParameters("2026.9.6", "2026.9.5", "CHG-9", null,
+                    Map.of("plist", "a".repeat(64)), null, null, plan);
+            RunStep v = step("c-crash", StepKind.VALIDATE, 1, 3, target(lease.hostKey()), params);
+            StepResult r = run(v);
+
+            assertThat(r.outcome()).isEqualTo(StepOutcome.FAILED);
+            assertThat(r.reason()).matches("breach: CRASH_LOOP [3-9] crashes in \\d+ s \\(runs \\d+ -> \\d+.*\\)");
+            ThresholdBreached b = Awaitility.await().atMost(Duration.ofSeconds(10)).until(
+                    () -> BREACHES.stream().filter(x -> x.cutoverId().equals("c-crash")).findFirst().orElse(null),
+                    x -> x != null);
+            assertThat(b.trigger()).isEqualTo(TriggerKind.CRASH_LOOP);
+            assertThat(b.action()).isEqualTo(TriggerAction.ROLLBACK);
+            assertThat(b.epoch()).isEqualTo(3);
+            assertThat(b.threshold()).isEqualTo("3 crashes within 300 s");
+            assertThat(b.numbers()).containsKeys("runsFirst", "runsLast", "round", "lastExitCode");
+            assertThat(Integer.parseInt(b.numbers().get("crashes"))).isGreaterThanOrEqualTo(3);
+            assertThat(b.ticketId()).isEqualTo("CHG-9");
+            assertThat(b.previousVersion()).isEqualTo("2026.9.5");
+            assertThat(b.candidateVersion()).isEqualTo("2026.9.6");
+            assertThat(b.rollbackOwner()).isEqualTo("alice");
+            assertThat(b.expectedSha256()).containsEntry("plist", "a".repeat(64));
+            assertThat(b.target()).isEqualTo(v.target());
+
+            // observedAt is the PROCESS probe that saw the third crash; the breach followed within that round
+            List<ProbeResult> process = PROBES.stream().filter(p -> v.messageId().equals(p.commandMessageId())
+                    && p.layer() == ProbeLayer.PROCESS).sorted(java.util.Comparator.comparingInt(ProbeResult::round))
+                    .toList();
+            ProbeResult observing = process.stream().filter(p -> p.timestamp().equals(b.observedAt())).findFirst()
+                    .orElseThrow();
+            assertThat(observing.round()).isEqualTo(Integer.parseInt(b.numbers().get("round")))
+                    .isEqualTo(process.get(process.size() - 1).round());
+            long detectMillis = Duration.between(b.observedAt(), b.timestamp()).toMillis();
+            long receivedMillis = Duration.between(b.observedAt(), RECEIVED_AT.get(b.messageId())).toMillis();
+            System.out.printf("[measure] crash loop: probe -> breach published %d ms, -> consumed %d ms, "
+                    + "round %d, %s%n", detectMillis, receivedMillis, observing.round(), b.observed());
+            assertThat(detectMillis).isLessThan(500);
+        } finally {
+            LeaseSimulatorResource.simulator().setGatewayFaults("hk-1", "{}");
+        }
+        // the next KeepAlive respawn reads no faults and stays up
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "2026.9.5".equals(lease.runningVersion()));
+    }
+
+    @Test
+    @Order(9)
+    void aHungSshPeerIsTimedOutForAStepAndAnErrorForAProbeWithinTheConnectTimeout() throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        List<Socket> accepted = new ArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        accepted.add(silent.accept()); // accepts TCP, never says a word
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            LeaseTarget hung = new LeaseTarget(Region.HK, "127.0.0.1", silent.getLocalPort(), lease.sshUser(),
+                    lease.hostKey(), lease.gatewayPort());
+            long connectMillis = config.ssh().connectTimeout().toMillis();
+
+            long start = System.nanoTime();
+            StepResult r = run(step("c-hung", StepKind.INVENTORY, 1, 1, hung, StepParameters.none()));
+            long stepMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(r.outcome()).isEqualTo(StepOutcome.TIMED_OUT);
+            assertThat(r.reason()).isEqualTo("ssh to 127.0.0.1:" + silent.getLocalPort() + " timed out: no SSH "
+                    + "handshake within " + connectMillis + " ms");
+            assertThat(stepMillis).isLessThan(connectMillis + 5000);
+
+            ProbeSession session = new ProbeSession(ssh, hung, lease.gatewayPort(), "gui/501/ai.openclaw.gateway",
+                    null, null, 0, 10, new ProbeSession.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1),
+                            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+            start = System.nanoTime();
+            ProbeOutcome o = new ProcessProbe().probe(session);
+            assertThat(o.verdict()).isEqualTo(Verdict.ERROR);
+            assertThat(o.detail()).startsWith("ssh: no SSH handshake within");
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(connectMillis + 2000);
+        } finally {
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aCommandThatNeverReturnsIsCutAtTheCommandTimeoutAndTheConnectionStaysUsable() throws Exception {
+        LeaseTarget t = target(LeaseSimulatorResource.lease().hostKey());
+        long start = System.nanoTime();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ssh.exec(t, "sleep 30", Duration.ofMillis(800)))
+                .isInstanceOf(CommandTimeoutException.class).hasMessage("command did not finish within 800 ms");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3000);
+        CommandResult after = ssh.exec(t, "echo still-here", Duration.ofSeconds(10));
+        assertThat(after.stdout().trim()).isEqualTo("still-here");
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** Playbook thresholds with fewer samples, so a short test window can decide. */
+    private static TriggerThresholds tightened() {
+        TriggerThresholds p = TriggerThresholds.playbook();
+        return new TriggerThresholds(p.crashCount(), p.crashWindowSeconds(), p.errorRatePercent(), 5,
+                p.latencyMultiplier(), p.latencyFloorMillis(), p.integrationP95MaxMillis(), 1.0);
+    }
+
+    private static StepParameters withPlan(ProbePlan plan) {
+        return new StepParameters(null, "2026.9.5", "CHG-1", null, Map.of(), null, null, plan);
+    }
 
     private static LeaseTarget target(String hostKey) {
         SimulatedLease lease = LeaseSimulatorResource.lease();
