@@ -22,4 +22,7 @@ public class AuditEvent extends PanacheEntityBase {
     public String actor;
     public String action;
     public String detail;
+    /** Where the evidence is: {@code step:<idempotencyKey>}, {@code step:<key>#gate:<GATE>}, {@code breach:<messageId>}. */
+    @Column(name = "evidence_ref")
+    public String evidenceRef;
 }

@@ -56,4 +56,11 @@ public class Cutover extends PanacheEntityBase {
     @Column(name = "ended_at")
     public Instant endedAt;
     public String reason;
+    /** The resolved validation settings (window, interval, drill, thresholds, actions) as JSON; null = config defaults. */
+    @Column(name = "validation_plan", columnDefinition = "jsonb")
+    @ColumnTransformer(write = "?::jsonb")
+    public String validationPlan;
+    /** While PAUSED with no step in flight: the saga step resume sends (the interrupted one or the next). */
+    @Column(name = "resume_step")
+    public String resumeStep;
 }

@@ -7,9 +7,12 @@ import java.util.stream.Collectors;
 
 /** Lifecycle of a cutover. The active ones are exactly those of the partial unique index on cutover(lease_id). */
 public enum CutoverState {
-    PENDING, GATING, RUNNING, VALIDATING, GREEN, FAILED, ABORTED, ROLLING_BACK, ROLLED_BACK, ROLLBACK_FAILED;
+    PENDING, GATING, RUNNING, VALIDATING,
+    /** Stopped by an operator or a breached trigger with action PAUSE; waits for resume, rollback or abort. */
+    PAUSED,
+    GREEN, FAILED, ABORTED, ROLLING_BACK, ROLLED_BACK, ROLLBACK_FAILED;
 
-    public static final Set<CutoverState> ACTIVE = EnumSet.of(PENDING, GATING, RUNNING, VALIDATING, ROLLING_BACK);
+    public static final Set<CutoverState> ACTIVE = EnumSet.of(PENDING, GATING, RUNNING, VALIDATING, PAUSED, ROLLING_BACK);
 
     public boolean isActive() {
         return ACTIVE.contains(this);

@@ -28,6 +28,9 @@ public class Lease extends PanacheEntityBase {
     public String hostKey;
     @Column(name = "gateway_port")
     public int gatewayPort;
+    /** {@code host:port} of the public TLS endpoint when a proxy terminates TLS; null when none. */
+    @Column(name = "tls_endpoint")
+    public String tlsEndpoint;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

@@ -19,11 +19,18 @@ public final class Reasons {
     public static final String ROLLBACK_REQUESTED = "ROLLBACK_REQUESTED";
     public static final String ABORT_REQUESTED = "ABORT_REQUESTED";
     public static final String ROLLBACK_OUTCOME = "ROLLBACK_OUTCOME";
+    public static final String OVERRIDE = "OVERRIDE";
+    public static final String VALIDATION_PLAN = "VALIDATION_PLAN";
+    public static final String BREACH = "BREACH";
+    public static final String PAUSE_REQUESTED = "PAUSE_REQUESTED";
+    public static final String RESUME_REQUESTED = "RESUME_REQUESTED";
+    public static final String HELD = "HELD";
 
     // actors
     public static final String ORCHESTRATOR = "orchestrator";
     public static final String ANONYMOUS = "anonymous";
     public static final String ROLLBACK_SERVICE = "rollback-service";
+    public static final String UNKNOWN_WORKER = "worker:unknown";
 
     // reasons
     public static String gatesRefused(String failures) {
@@ -54,6 +61,20 @@ public final class Reasons {
     public static final String USE_ABORT = "the inventory gate has not passed yet, nothing changed on the lease; use abort";
     public static final String IDEMPOTENCY_MISMATCH = "Idempotency-Key was already used with a different request body";
     public static final String UNFREEZE_FAILED_AFTER_END = "unfreeze after the end of the cutover did not succeed";
+
+    public static final String ALREADY_PAUSED = "the cutover is already PAUSED; resume, roll back or abort it";
+
+    public static String notPaused(Object state) {
+        return "the cutover is " + state + ", not PAUSED";
+    }
+
+    public static String breach(Object trigger, Object action, String observed) {
+        return "breach " + trigger + " (" + action + "): " + observed;
+    }
+
+    public static String candidateEnginesRefused(String reason) {
+        return "candidate engines.node gate refused: " + reason;
+    }
 
     public static String notActive(Object state) {
         return "the cutover is " + state + ", not active";

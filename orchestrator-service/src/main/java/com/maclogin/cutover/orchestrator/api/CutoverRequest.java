@@ -1,8 +1,13 @@
 package com.maclogin.cutover.orchestrator.api;
 
 import java.util.List;
+import java.util.Map;
 
-/** Body of {@code POST /api/v1/cutovers}. */
+/**
+ * Body of {@code POST /api/v1/cutovers}. {@code validation}, {@code thresholds}, {@code triggerActions} and
+ * {@code overrides} are optional: stricter values than the defaults are accepted, looser ones need an override.
+ */
 public record CutoverRequest(String leaseId, String candidateVersion, String ticketId, List<Operator> operators,
-        BlastRadius blastRadius) {
+        BlastRadius blastRadius, ValidationRequest validation, ThresholdsRequest thresholds,
+        Map<String, String> triggerActions, List<OverrideRequest> overrides) {
 }

@@ -3,13 +3,18 @@ package com.maclogin.cutover.orchestrator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.orchestrator.CutoverState;
+import com.maclogin.cutover.orchestrator.saga.ValidationPolicy;
 import java.time.Instant;
 import java.util.List;
 
-/** A cutover as the API shows it; {@code steps} and {@code audit} are left out of list responses. */
+/**
+ * A cutover as the API shows it; {@code validation}, {@code steps} and {@code audit} are left out of list responses.
+ * {@code resumeStep}: while PAUSED with nothing in flight, the step resume sends.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CutoverView(String id, String leaseId, Region region, CutoverState state, String currentStep, long epoch,
         String candidateVersion, String previousVersion, String ticketId, List<Operator> operators,
         String rollbackOwner, BlastRadius blastRadius, String requestedBy, Instant createdAt, Instant updatedAt,
-        Instant startedAt, Instant endedAt, String reason, List<StepView> steps, List<AuditView> audit) {
+        Instant startedAt, Instant endedAt, String reason, String resumeStep, ValidationPolicy.Settings validation,
+        List<StepView> steps, List<AuditView> audit) {
 }

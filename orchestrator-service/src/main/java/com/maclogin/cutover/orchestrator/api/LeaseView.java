@@ -4,5 +4,5 @@ import com.maclogin.cutover.contracts.Region;
 import java.time.Instant;
 
 public record LeaseView(String id, Region region, String host, int sshPort, String sshUser, String hostKey,
-        int gatewayPort, Instant createdAt, Instant updatedAt) {
+        int gatewayPort, String tlsEndpoint, Instant createdAt, Instant updatedAt) {
 }

@@ -41,14 +41,38 @@ public interface OrchestratorConfig {
 
     Outbox outbox();
 
+    Auth auth();
+
+    interface Auth {
+        /** Bearer-token authentication of /api/*; exists only so a developer can switch it off explicitly. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** File of tokens, one per line: {@code <role> <name> <sha256-hex-of-token>} ({@code #} comments); unset = none. */
+        Optional<Path> tokensFile();
+
+        /**
+         * Tokens as {@code role:name:token[,role:name:token...]}; set it through the environment variable
+         * {@code ORCHESTRATOR_AUTH_TOKENS}, never in application.properties.
+         */
+        Optional<String> tokens();
+    }
+
     interface ValidationWindow {
         /** Length of the validation window (the VALIDATE step runs probes this long). */
         @WithDefault("PT15M")
         Duration window();
 
-        /** Interval between probe rounds inside the window. */
+        /** Interval between probe rounds inside the window; at most 5 s (checked at start). */
         @WithDefault("PT5S")
         Duration probeInterval();
+
+        /** Second of the window of the deliberate restart drill; unset = one third of the window. */
+        Optional<Duration> restartDrillAt();
+
+        /** With a TLS endpoint on the lease: the certificate must stay valid at least this many days. */
+        @WithDefault("14")
+        int tlsMinValidDays();
     }
 
     interface Outbox {

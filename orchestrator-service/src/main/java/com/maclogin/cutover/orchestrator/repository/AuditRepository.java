@@ -10,7 +10,13 @@ import java.util.List;
 public class AuditRepository implements PanacheRepositoryBase<AuditEvent, Long> {
 
     public void record(String cutoverId, String actor, String action, String detail) {
+        record(cutoverId, actor, action, detail, null);
+    }
+
+    /** With a reference to the evidence ({@code step:<idempotencyKey>}, {@code breach:<messageId>}, ...). */
+    public void record(String cutoverId, String actor, String action, String detail, String evidenceRef) {
         AuditEvent e = new AuditEvent();
+        e.evidenceRef = evidenceRef;
         e.cutoverId = cutoverId;
         e.at = Instant.now();
         e.actor = actor;

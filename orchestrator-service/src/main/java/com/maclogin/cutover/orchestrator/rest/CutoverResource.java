@@ -4,7 +4,10 @@ import com.maclogin.cutover.orchestrator.api.ActionRequest;
 import com.maclogin.cutover.orchestrator.api.ApiException;
 import com.maclogin.cutover.orchestrator.api.CutoverRequest;
 import com.maclogin.cutover.orchestrator.api.CutoverView;
+import com.maclogin.cutover.orchestrator.api.AuditView;
+import com.maclogin.cutover.orchestrator.api.ProbeResultView;
 import com.maclogin.cutover.orchestrator.service.CutoverService;
+import com.maclogin.cutover.orchestrator.service.InputValidator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -27,16 +30,18 @@ public class CutoverResource {
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 
     private final CutoverService cutovers;
+    private final RequestCaller caller;
 
-    public CutoverResource(CutoverService cutovers) {
+    public CutoverResource(CutoverService cutovers, RequestCaller caller) {
         this.cutovers = cutovers;
+        this.caller = caller;
     }
 
     /** 201 + Location for a new cutover; 200 with the same cutover when an Idempotency-Key is replayed. */
     @POST
     public Response start(CutoverRequest request, @HeaderParam(IDEMPOTENCY_HEADER) String idempotencyKey,
             @HeaderParam(OPERATOR_HEADER) String operator) {
-        CutoverService.Created c = cutovers.create(request, idempotencyKey, operator);
+        CutoverService.Created c = cutovers.create(request, idempotencyKey, operator, caller.name());
         URI location = URI.create("/api/v1/cutovers/" + c.cutover().id());
         return (c.created() ? Response.created(location) : Response.ok().location(location)).entity(c.cutover()).build();
     }
@@ -50,29 +55,66 @@ public class CutoverResource {
     @GET
     @Path("/{id}")
     public CutoverView get(@PathParam("id") String id) {
-        return cutovers.get(id).orElseThrow(() -> ApiException.notFound("cutover " + id + " not found"));
+        return cutovers.get(id(id)).orElseThrow(() -> notFound(id));
+    }
+
+    /** The audit trail: who started what, every gate and step with evidence references, overrides, breaches. */
+    @GET
+    @Path("/{id}/audit")
+    public List<AuditView> audit(@PathParam("id") String id) {
+        return cutovers.audit(id(id)).orElseThrow(() -> notFound(id));
+    }
+
+    /** Stored probe results of the validation window(s), newest first; {@code layer} filters, {@code limit} 1-500. */
+    @GET
+    @Path("/{id}/probe-results")
+    public List<ProbeResultView> probeResults(@PathParam("id") String id, @QueryParam("layer") String layer,
+            @QueryParam("limit") String limit) {
+        return cutovers.probeResults(id(id), layer, parseLimit(limit)).orElseThrow(() -> notFound(id));
     }
 
     @POST
     @Path("/{id}/rollback")
     public Response rollback(@PathParam("id") String id, ActionRequest request, @HeaderParam(OPERATOR_HEADER) String operator) {
-        return Response.accepted(cutovers.rollback(id, request, operator)).build();
+        return Response.accepted(cutovers.rollback(id(id), request, operator, caller.name())).build();
     }
 
     @POST
     @Path("/{id}/abort")
     public CutoverView abort(@PathParam("id") String id, ActionRequest request, @HeaderParam(OPERATOR_HEADER) String operator) {
-        return cutovers.abort(id, request, operator);
+        return cutovers.abort(id(id), request, operator, caller.name());
+    }
+
+    /** RUNNING/VALIDATING → PAUSED: the step in flight finishes, the next one is not sent until resume. */
+    @POST
+    @Path("/{id}/pause")
+    public CutoverView pause(@PathParam("id") String id, ActionRequest request, @HeaderParam(OPERATOR_HEADER) String operator) {
+        return cutovers.pause(id(id), request, operator, caller.name());
+    }
+
+    /** PAUSED → carries on: re-sends the interrupted step or sends the held one (new attempt, current epoch). */
+    @POST
+    @Path("/{id}/resume")
+    public CutoverView resume(@PathParam("id") String id, ActionRequest request, @HeaderParam(OPERATOR_HEADER) String operator) {
+        return cutovers.resume(id(id), request, operator, caller.name());
+    }
+
+    private static String id(String id) {
+        return InputValidator.pathId("id", id);
+    }
+
+    private static ApiException notFound(String id) {
+        return ApiException.notFound("cutover " + id + " not found");
     }
 
     private static Integer parseLimit(String limit) {
         if (limit == null || limit.isBlank()) {
             return null;
         }
-        try {
-            return Integer.valueOf(limit.trim());
-        } catch (NumberFormatException e) {
+        // ASCII digits only: Integer.valueOf would also take other scripts' digits (homoglyphs such as '\u0661')
+        if (!limit.trim().matches("[0-9]{1,6}")) {
             throw ApiException.invalid("limit", "limit must be a whole number between 1 and 500");
         }
+        return Integer.valueOf(limit.trim());
     }
 }

@@ -3,6 +3,7 @@ package com.maclogin.cutover.orchestrator.rest;
 import com.maclogin.cutover.orchestrator.api.ApiException;
 import com.maclogin.cutover.orchestrator.api.LeaseRequest;
 import com.maclogin.cutover.orchestrator.api.LeaseView;
+import com.maclogin.cutover.orchestrator.service.InputValidator;
 import com.maclogin.cutover.orchestrator.service.LeaseService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -44,6 +45,6 @@ public class LeaseResource {
     @GET
     @Path("/{id}")
     public LeaseView get(@PathParam("id") String id) {
-        return leases.get(id).orElseThrow(() -> ApiException.notFound("lease " + id + " not found"));
+        return leases.get(InputValidator.pathId("id", id)).orElseThrow(() -> ApiException.notFound("lease " + id + " not found"));
     }
 }

@@ -4,9 +4,11 @@ import static com.maclogin.cutover.orchestrator.saga.CutoverSaga.Compensation.NO
 import static com.maclogin.cutover.orchestrator.saga.CutoverSaga.Compensation.ROLLBACK;
 import static com.maclogin.cutover.orchestrator.saga.CutoverSaga.Compensation.UNFREEZE;
 import static com.maclogin.cutover.orchestrator.saga.CutoverSaga.OnSuccess.ADVANCE;
+import static com.maclogin.cutover.orchestrator.saga.CutoverSaga.OnSuccess.CHECK_CANDIDATE;
 import static com.maclogin.cutover.orchestrator.saga.CutoverSaga.OnSuccess.EVALUATE_GATES;
 import static com.maclogin.cutover.orchestrator.saga.CutoverSaga.OnSuccess.FINISH;
 
+import com.maclogin.cutover.contracts.ProbePlan;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.StepParameters;
@@ -25,9 +27,11 @@ import java.util.function.Function;
  * transition table; the services only carry its decisions out.
  *
  * <pre>
- * INVENTORY ─gates─> FREEZE ─> SNAPSHOT ─> INSTALL_CANDIDATE ─> FLIP_PLIST ─> RELOAD ─> VALIDATE ─> COMMUNICATE ─> UNFREEZE
- * failure:  FAILED   FAILED+UNFREEZE ......................... │ ROLLING_BACK (RollbackRequested) .......│
+ * INVENTORY ─gates─> FREEZE ─> SNAPSHOT ─> INSTALL_CANDIDATE ─engines─> FLIP_PLIST ─> RELOAD ─> VALIDATE ─> COMMUNICATE ─> UNFREEZE
+ * failure:  FAILED   FAILED+UNFREEZE ................................. │ ROLLING_BACK (RollbackRequested) .......│
  * </pre>
+ * While PAUSED the step in flight finishes (its failure still compensates) but the next one is not sent (HOLD);
+ * resume sends it.
  */
 public final class CutoverSaga {
 
@@ -45,11 +49,11 @@ public final class CutoverSaga {
     }
 
     /** What a successful result leads to. */
-    public enum OnSuccess { EVALUATE_GATES, ADVANCE, FINISH }
+    public enum OnSuccess { EVALUATE_GATES, CHECK_CANDIDATE, ADVANCE, FINISH }
 
     /** Values the command builders draw from: the request, the INVENTORY facts and configuration. */
     public record Context(String candidateVersion, String previousVersion, String ticketId, String tag,
-            Map<String, String> expectedSha256, int validationSeconds, int probeIntervalMillis) {
+            Map<String, String> expectedSha256, int validationSeconds, int probeIntervalMillis, ProbePlan probePlan) {
     }
 
     /** One step: its name, the worker command kind ({@code null} for a local step) and its handling. */
@@ -68,7 +72,7 @@ public final class CutoverSaga {
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), Map.of(), null, null)),
             remote(StepKind.SNAPSHOT, UNFREEZE, ADVANCE,
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), c.expectedSha256(), null, null)),
-            remote(StepKind.INSTALL_CANDIDATE, UNFREEZE, ADVANCE,
+            remote(StepKind.INSTALL_CANDIDATE, UNFREEZE, CHECK_CANDIDATE,
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), Map.of(), null, null)),
             remote(StepKind.FLIP_PLIST, ROLLBACK, ADVANCE,
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), c.expectedSha256(), null, null)),
@@ -76,7 +80,7 @@ public final class CutoverSaga {
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), Map.of(), null, null)),
             remote(StepKind.VALIDATE, ROLLBACK, ADVANCE,
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), Map.of(),
-                            c.validationSeconds(), c.probeIntervalMillis())),
+                            c.validationSeconds(), c.probeIntervalMillis(), c.probePlan())),
             new Step(COMMUNICATE, null, NONE, ADVANCE, c -> null),
             remote(StepKind.UNFREEZE, NONE, FINISH,
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), Map.of(), null, null)));
@@ -129,6 +133,8 @@ public final class CutoverSaga {
     /** What the saga does with a result. */
     public enum Action {
         EVALUATE_GATES,
+        /** Check the candidate's engines.node against the plist's node; refused: FAILED and UNFREEZE, else go on. */
+        CHECK_CANDIDATE,
         /** Send the next step's command. */
         SEND_NEXT,
         /** Run COMMUNICATE: state GREEN, CUTOVER_GREEN event, then send UNFREEZE as clean-up. */
@@ -139,6 +145,8 @@ public final class CutoverSaga {
         FAIL_AND_UNFREEZE,
         /** ROLLING_BACK: automatic rollback request. */
         ROLLBACK,
+        /** PAUSED: the step finished; remember the next one for resume and send nothing. */
+        HOLD,
         /** The final UNFREEZE answered; only recorded. */
         RECORD_ONLY,
         /** Not applicable to the cutover's state (e.g. a rollback owns the lease now). */
@@ -161,7 +169,13 @@ public final class CutoverSaga {
             if (step.onSuccess() == EVALUATE_GATES) {
                 return new Decision(Action.EVALUATE_GATES, next(step));
             }
+            if (step.onSuccess() == CHECK_CANDIDATE) {
+                return new Decision(Action.CHECK_CANDIDATE, next(step)); // the engine holds afterwards when PAUSED
+            }
             Step next = next(step);
+            if (state == CutoverState.PAUSED) {
+                return new Decision(Action.HOLD, next);
+            }
             return next.local() ? new Decision(Action.GO_GREEN, next) : new Decision(Action.SEND_NEXT, next);
         }
         return switch (step.compensation()) {
@@ -188,10 +202,31 @@ public final class CutoverSaga {
     /** Null when an operator may request a rollback now (active, after the inventory gate), else why not. */
     public static String rollbackRefusal(CutoverState state) {
         return switch (state) {
-            case RUNNING, VALIDATING -> null;
+            case RUNNING, VALIDATING, PAUSED -> null;
             case PENDING, GATING -> Reasons.USE_ABORT;
             case ROLLING_BACK -> Reasons.alreadyRollingBack();
             default -> Reasons.notActive(state);
         };
+    }
+
+    /** Null when an operator may pause now (RUNNING or VALIDATING), else why not. */
+    public static String pauseRefusal(CutoverState state) {
+        return switch (state) {
+            case RUNNING, VALIDATING -> null;
+            case PENDING, GATING -> Reasons.USE_ABORT;
+            case PAUSED -> Reasons.ALREADY_PAUSED;
+            case ROLLING_BACK -> Reasons.alreadyRollingBack();
+            default -> Reasons.notActive(state);
+        };
+    }
+
+    /** Null when an operator may resume now (PAUSED only), else why not. */
+    public static String resumeRefusal(CutoverState state) {
+        return state == CutoverState.PAUSED ? null : Reasons.notPaused(state);
+    }
+
+    /** Whether the plist flip has been sent (from then on a failure rolls back instead of failing/aborting). */
+    public static boolean flipReached(String currentStep) {
+        return currentStep != null && index(currentStep) >= index(StepKind.FLIP_PLIST.name());
     }
 }

@@ -23,6 +23,8 @@ public final class Gates {
     public static final String OPERATOR_ROSTER = "OPERATOR_ROSTER";
     public static final String DISK = "DISK";
     public static final String PREVIOUS_VERSION = "PREVIOUS_VERSION";
+    /** After INSTALL_CANDIDATE: the plist's node satisfies the candidate's {@code engines.node}. */
+    public static final String CANDIDATE_ENGINES = "CANDIDATE_ENGINES";
 
     public static final int PORT_RANGE_LOW = 18000;
     public static final int PORT_RANGE_HIGH = 19999;
@@ -158,6 +160,38 @@ public final class Gates {
             return GateVerdict.fail(PREVIOUS_VERSION, "running gateway " + why, used);
         }
         return GateVerdict.pass(PREVIOUS_VERSION, "running gateway version " + facts.get("gatewayVersion"), used);
+    }
+
+    /**
+     * The candidate engines.node gate: the node the plist pins (INVENTORY {@code plistNodeVersion}) must satisfy the
+     * range the installed candidate declares (INSTALL_CANDIDATE {@code candidateEnginesNode}). A candidate that
+     * declares no range accepts any node, as npm does.
+     */
+    public static GateVerdict candidateEngines(Map<String, String> inventory, Map<String, String> install) {
+        Map<String, String> used = pick(inventory, "plistNodeVersion");
+        used.put("candidateEnginesNode", install.get("candidateEnginesNode"));
+        String node = inventory.get("plistNodeVersion");
+        String range = install.get("candidateEnginesNode");
+        if (range == null || range.isBlank()) {
+            return GateVerdict.pass(CANDIDATE_ENGINES, "the candidate declares no engines.node; plist node " + node
+                    + " accepted", used);
+        }
+        NodeRange r;
+        try {
+            r = NodeRange.parse(range);
+        } catch (IllegalArgumentException e) {
+            return GateVerdict.fail(CANDIDATE_ENGINES, "candidate engines.node '" + Validation.printable(range)
+                    + "' is not a range this gate understands: " + e.getMessage(), used);
+        }
+        try {
+            if (!r.satisfiedBy(node)) {
+                return GateVerdict.fail(CANDIDATE_ENGINES, "the plist pins node " + node + " but the candidate requires "
+                        + range, used);
+            }
+        } catch (IllegalArgumentException e) {
+            return GateVerdict.fail(CANDIDATE_ENGINES, "plist node version unreadable: " + e.getMessage(), used);
+        }
+        return GateVerdict.pass(CANDIDATE_ENGINES, "plist node " + node + " satisfies the candidate's engines.node " + range, used);
     }
 
     static Integer major(String nodeVersion) {

@@ -20,7 +20,11 @@ import com.maclogin.cutover.orchestrator.repository.CutoverStepRepository;
 import com.maclogin.cutover.orchestrator.repository.IdempotencyRecord;
 import com.maclogin.cutover.orchestrator.repository.IdempotencyRepository;
 import com.maclogin.cutover.orchestrator.repository.LeaseRepository;
+import com.maclogin.cutover.orchestrator.ProbeResultRecord;
+import com.maclogin.cutover.orchestrator.api.ProbeResultView;
+import com.maclogin.cutover.orchestrator.repository.ProbeResultRepository;
 import com.maclogin.cutover.orchestrator.saga.CutoverSaga;
+import com.maclogin.cutover.orchestrator.saga.ValidationPolicy;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,9 +56,11 @@ public class CutoverService {
     private final AuditRepository audit;
     private final IdempotencyRepository idempotency;
     private final SagaEngine saga;
+    private final ProbeResultRepository probes;
 
     public CutoverService(CutoverRepository cutovers, CutoverStepRepository steps, LeaseRepository leases,
-            AuditRepository audit, IdempotencyRepository idempotency, SagaEngine saga) {
+            AuditRepository audit, IdempotencyRepository idempotency, SagaEngine saga, ProbeResultRepository probes) {
+        this.probes = probes;
         this.cutovers = cutovers;
         this.steps = steps;
         this.leases = leases;
@@ -67,8 +73,8 @@ public class CutoverService {
      * Validates, then in ONE transaction stores the cutover (PENDING, epoch 1), its INVENTORY command in the outbox
      * and the Idempotency-Key. The database's partial unique index decides between concurrent requests for a lease.
      */
-    public Created create(CutoverRequest request, String idempotencyKey, String operatorHeader) {
-        InputValidator.cutover(request);
+    public Created create(CutoverRequest request, String idempotencyKey, String operatorHeader, String caller) {
+        ValidationPolicy.Result policy = InputValidator.cutover(request, saga.validationDefaults());
         String key = InputValidator.idempotencyKey(idempotencyKey);
         String header = InputValidator.operatorHeader(operatorHeader);
         String hash = sha256(Json.write(request));
@@ -79,7 +85,7 @@ public class CutoverService {
             }
         }
         try {
-            String id = QuarkusTransaction.requiringNew().call(() -> insert(request, key, hash, header));
+            String id = QuarkusTransaction.requiringNew().call(() -> insert(request, policy, key, hash, caller != null ? caller : header));
             return new Created(get(id).orElseThrow(), true);
         } catch (ApiException e) {
             throw e;
@@ -116,7 +122,7 @@ public class CutoverService {
         return ApiException.conflict(Reasons.activeCutoverExists(leaseId, active));
     }
 
-    private String insert(CutoverRequest r, String key, String hash, String header) {
+    private String insert(CutoverRequest r, ValidationPolicy.Result policy, String key, String hash, String header) {
         Lease lease = leases.findById(r.leaseId());
         if (lease == null) {
             throw ApiException.invalid("leaseId", "lease '" + r.leaseId() + "' is not registered");
@@ -142,10 +148,20 @@ public class CutoverService {
         c.requestedBy = header != null ? header : owner.name() != null ? owner.name() : Reasons.ANONYMOUS;
         c.createdAt = now;
         c.updatedAt = now;
+        c.validationPlan = Json.write(policy.settings());
         cutovers.persist(c);
         cutovers.flush(); // the partial unique index speaks here, before anything else is written
         audit.record(c.id, c.requestedBy, Reasons.CUTOVER_REQUESTED, "candidate " + c.candidateVersion + ", ticket "
                 + c.ticketId + ", rollback owner " + c.rollbackOwner + (key == null ? "" : ", Idempotency-Key " + key));
+        for (ValidationPolicy.AppliedOverride o : policy.overrides()) {
+            audit.record(c.id, o.approvedBy(), Reasons.OVERRIDE, o.field() + ": " + o.from() + " -> " + o.to()
+                    + " approved by " + o.approvedBy() + ", requested by " + c.requestedBy + ": " + o.reason());
+        }
+        ValidationPolicy.Settings vs = policy.settings();
+        audit.record(c.id, c.requestedBy, Reasons.VALIDATION_PLAN, "window " + vs.windowSeconds() + " s, interval "
+                + vs.intervalMillis() + " ms, restart drill " + (vs.restartDrillAtSecond() == null ? "none"
+                : "at " + vs.restartDrillAtSecond() + " s") + ", thresholds " + vs.thresholds() + ", actions "
+                + new java.util.TreeMap<>(vs.actions()));
         saga.send(c, CutoverSaga.first(), c.requestedBy);
         if (key != null) {
             IdempotencyRecord rec = new IdempotencyRecord();
@@ -175,9 +191,9 @@ public class CutoverService {
 
     /** Operator rollback: allowed while RUNNING or VALIDATING; ROLLING_BACK, epoch + 1, RollbackRequested. */
     @Transactional
-    public CutoverView rollback(String id, ActionRequest request, String operatorHeader) {
+    public CutoverView rollback(String id, ActionRequest request, String operatorHeader, String caller) {
         InputValidator.action(request);
-        String actor = actor(request, operatorHeader);
+        String actor = actor(request, operatorHeader, caller);
         Cutover c = cutovers.lock(id).orElseThrow(() -> ApiException.notFound("cutover " + id + " not found"));
         String refusal = CutoverSaga.rollbackRefusal(c.state);
         if (refusal != null) {
@@ -189,9 +205,9 @@ public class CutoverService {
 
     /** Operator abort: allowed before the plist flip; ABORTED, CUTOVER_ABORTED, UNFREEZE. */
     @Transactional
-    public CutoverView abort(String id, ActionRequest request, String operatorHeader) {
+    public CutoverView abort(String id, ActionRequest request, String operatorHeader, String caller) {
         InputValidator.action(request);
-        String actor = actor(request, operatorHeader);
+        String actor = actor(request, operatorHeader, caller);
         Cutover c = cutovers.lock(id).orElseThrow(() -> ApiException.notFound("cutover " + id + " not found"));
         String refusal = CutoverSaga.abortRefusal(c.state, c.currentStep);
         if (refusal != null) {
@@ -201,7 +217,62 @@ public class CutoverService {
         return view(c, true);
     }
 
-    private static String actor(ActionRequest r, String header) {
+    /** Operator pause: allowed while RUNNING or VALIDATING; the step in flight finishes, the next one waits. */
+    @Transactional
+    public CutoverView pause(String id, ActionRequest request, String operatorHeader, String caller) {
+        InputValidator.action(request);
+        String actor = actor(request, operatorHeader, caller);
+        Cutover c = cutovers.lock(id).orElseThrow(() -> ApiException.notFound("cutover " + id + " not found"));
+        String refusal = CutoverSaga.pauseRefusal(c.state);
+        if (refusal != null) {
+            throw ApiException.conflict("cannot pause cutover " + id + ": " + refusal);
+        }
+        saga.pause(c, actor, request.reason());
+        return view(c, true);
+    }
+
+    /** Operator resume of a PAUSED cutover: the held or interrupted step is sent with a new attempt at the current epoch. */
+    @Transactional
+    public CutoverView resume(String id, ActionRequest request, String operatorHeader, String caller) {
+        InputValidator.action(request);
+        String actor = actor(request, operatorHeader, caller);
+        Cutover c = cutovers.lock(id).orElseThrow(() -> ApiException.notFound("cutover " + id + " not found"));
+        String refusal = CutoverSaga.resumeRefusal(c.state);
+        if (refusal != null) {
+            throw ApiException.conflict("cannot resume cutover " + id + ": " + refusal);
+        }
+        saga.resume(c, actor, request.reason());
+        return view(c, true);
+    }
+
+    /** The audit trail of a cutover, oldest first. */
+    @Transactional
+    public Optional<List<AuditView>> audit(String id) {
+        return cutovers.findByIdOptional(id).map(c -> audit.forCutover(c.id).stream().map(CutoverService::auditView).toList());
+    }
+
+    /** Stored probe results of a cutover, newest first, optionally of one layer. */
+    @Transactional
+    public Optional<List<ProbeResultView>> probeResults(String id, String layer, Integer limit) {
+        com.maclogin.cutover.contracts.ProbeLayer l = InputValidator.layerFilter(layer);
+        int n = InputValidator.limit(limit);
+        return cutovers.findByIdOptional(id).map(c -> probes.forCutover(c.id, l, n).stream().map(CutoverService::probeView).toList());
+    }
+
+    static AuditView auditView(com.maclogin.cutover.orchestrator.AuditEvent a) {
+        return new AuditView(a.at, a.actor, a.action, a.detail, a.evidenceRef);
+    }
+
+    static ProbeResultView probeView(ProbeResultRecord p) {
+        return new ProbeResultView(p.messageId, p.epoch, p.commandMessageId, p.round, p.layer, p.verdict, p.latencyMillis,
+                p.detail, SagaEngine.readMap(p.observed), p.probedAt, p.receivedAt);
+    }
+
+    private static String actor(ActionRequest r, String header, String caller) {
+        if (caller != null) {
+            InputValidator.operatorHeader(header);
+            return caller;
+        }
         if (r.requestedBy() != null && !r.requestedBy().isBlank()) {
             return r.requestedBy();
         }
@@ -214,12 +285,13 @@ public class CutoverService {
         List<AuditView> auditViews = null;
         if (detail) {
             stepViews = steps.forCutover(c.id).stream().map(CutoverService::stepView).toList();
-            auditViews = audit.forCutover(c.id).stream().map(a -> new AuditView(a.at, a.actor, a.action, a.detail)).toList();
+            auditViews = audit.forCutover(c.id).stream().map(CutoverService::auditView).toList();
         }
         return new CutoverView(c.id, c.leaseId, c.region, c.state, c.currentStep, c.epoch, c.candidateVersion,
                 c.previousVersion, c.ticketId, SagaEngine.operators(c), c.rollbackOwner,
                 Json.read(c.blastRadius, BlastRadius.class), c.requestedBy, c.createdAt, c.updatedAt, c.startedAt,
-                c.endedAt, c.reason, stepViews, auditViews);
+                c.endedAt, c.reason, c.state == CutoverState.PAUSED ? c.resumeStep : null,
+                detail ? SagaEngine.settingsOf(c, saga.validationDefaults()) : null, stepViews, auditViews);
     }
 
     static StepView stepView(CutoverStep s) {

@@ -10,6 +10,7 @@ import com.maclogin.cutover.orchestrator.api.CutoverRequest;
 import com.maclogin.cutover.orchestrator.api.FieldError;
 import com.maclogin.cutover.orchestrator.api.LeaseRequest;
 import com.maclogin.cutover.orchestrator.api.Operator;
+import com.maclogin.cutover.orchestrator.saga.ValidationPolicy;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,10 +48,12 @@ public final class InputValidator {
         check(errors, "sshUser", Validation.sshUser(r.sshUser()));
         check(errors, "hostKey", Validation.hostKey(r.hostKey()));
         port(errors, "gatewayPort", r.gatewayPort());
+        tlsEndpoint(errors, r.tlsEndpoint());
         throwIfAny(errors);
     }
 
-    public static void cutover(CutoverRequest r) {
+    /** Checks every field and resolves the validation settings (stricter taken, looser only with an override). */
+    public static ValidationPolicy.Result cutover(CutoverRequest r, ValidationPolicy.Defaults defaults) {
         requireBody(r);
         List<FieldError> errors = new ArrayList<>();
         check(errors, "leaseId", Validation.leaseId(r.leaseId()));
@@ -96,7 +99,54 @@ public final class InputValidator {
             labels(errors, "blastRadius.models", b.models());
             labels(errors, "blastRadius.cronSchedules", b.cronSchedules());
         }
+        ValidationPolicy.Result policy = ValidationPolicy.resolve(defaults, r.validation(), r.thresholds(),
+                r.triggerActions(), r.overrides());
+        errors.addAll(policy.errors());
         throwIfAny(errors);
+        return policy;
+    }
+
+    /** {@code host:port} of a TLS endpoint; null when absent. */
+    public static void tlsEndpoint(List<FieldError> errors, String endpoint) {
+        if (endpoint == null) {
+            return;
+        }
+        int colon = endpoint.lastIndexOf(':');
+        if (colon <= 0 || colon == endpoint.length() - 1) {
+            errors.add(new FieldError("tlsEndpoint", "tlsEndpoint '" + Validation.printable(endpoint)
+                    + "' must be host:port, e.g. gateway.example.com:443"));
+            return;
+        }
+        String why = Validation.host(endpoint.substring(0, colon));
+        if (why != null) {
+            errors.add(new FieldError("tlsEndpoint", "tlsEndpoint " + why));
+        }
+        String port = endpoint.substring(colon + 1);
+        if (!port.matches("[0-9]{1,5}") || Validation.port(Integer.parseInt(port)) != null) {
+            errors.add(new FieldError("tlsEndpoint", "tlsEndpoint port '" + Validation.printable(port) + "' is not 1-65535"));
+        }
+    }
+
+    /** The {@code layer} filter of probe results; null when absent. */
+    public static com.maclogin.cutover.contracts.ProbeLayer layerFilter(String layer) {
+        if (layer == null || layer.isBlank()) {
+            return null;
+        }
+        try {
+            return com.maclogin.cutover.contracts.ProbeLayer.valueOf(layer.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("layer", "unknown layer '" + Validation.printable(layer) + "', expected one of "
+                    + java.util.Arrays.toString(com.maclogin.cutover.contracts.ProbeLayer.values()));
+        }
+    }
+
+    /** A path id (cutover or lease): at most 64 printable ASCII characters, else 404 would echo junk; 400 instead. */
+    public static String pathId(String field, String id) {
+        if (id == null || id.isEmpty() || id.length() > 64 || !id.matches("[A-Za-z0-9._-]+")) {
+            throw ApiException.invalid(field, field + " '" + Validation.printable(String.valueOf(id))
+                    + "' is not an id: letters, digits, '.', '_' and '-', at most 64 characters");
+        }
+        return id;
     }
 
     public static void action(ActionRequest r) {

@@ -52,6 +52,7 @@ public class LeaseService {
         lease.sshUser = r.sshUser();
         lease.hostKey = r.hostKey();
         lease.gatewayPort = r.gatewayPort();
+        lease.tlsEndpoint = r.tlsEndpoint();
         lease.updatedAt = now;
         if (created) {
             leases.persist(lease);
@@ -90,6 +91,6 @@ public class LeaseService {
     }
 
     static LeaseView view(Lease l) {
-        return new LeaseView(l.id, l.region, l.host, l.sshPort, l.sshUser, l.hostKey, l.gatewayPort, l.createdAt, l.updatedAt);
+        return new LeaseView(l.id, l.region, l.host, l.sshPort, l.sshUser, l.hostKey, l.gatewayPort, l.tlsEndpoint, l.createdAt, l.updatedAt);
     }
 }

@@ -8,8 +8,11 @@ import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.contracts.TriggerAction;
 import com.maclogin.cutover.orchestrator.Cutover;
 import com.maclogin.cutover.orchestrator.CutoverState;
 import com.maclogin.cutover.orchestrator.CutoverStep;
@@ -26,6 +29,7 @@ import com.maclogin.cutover.orchestrator.saga.CutoverSaga;
 import com.maclogin.cutover.orchestrator.saga.CutoverSaga.Decision;
 import com.maclogin.cutover.orchestrator.saga.Gates;
 import com.maclogin.cutover.orchestrator.saga.GateVerdict;
+import com.maclogin.cutover.orchestrator.saga.ValidationPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -81,8 +85,8 @@ public class SagaEngine {
         int attempt = (int) steps.countKind(c.id, step.name()) + 1;
         String key = RunStep.idempotencyKey(c.id, step.kind(), attempt);
         Duration timeout = config.timeoutFor(step.name());
-        if (step.kind() == com.maclogin.cutover.contracts.StepKind.VALIDATE) {
-            timeout = config.validation().window().plus(timeout);
+        if (step.kind() == StepKind.VALIDATE) {
+            timeout = Duration.ofSeconds(settings(c).windowSeconds()).plus(timeout);
         }
         Instant deadline = now.plus(timeout);
         RunStep cmd = new RunStep(UUID.randomUUID().toString(), c.id, c.leaseId, now, CutoverMessage.SCHEMA_VERSION,
@@ -112,7 +116,7 @@ public class SagaEngine {
         c.updatedAt = now;
         outbox.write(Topics.stepCommands(c.region), cmd);
         audit.record(c.id, actor, Reasons.STEP_SENT, step.name() + " attempt " + attempt + " epoch " + c.epoch
-                + ", deadline " + deadline);
+                + ", deadline " + deadline, "step:" + key);
         Log.infof("cutover %s lease %s: sent %s attempt %d (epoch %d)", c.id, c.leaseId, step.name(), attempt, c.epoch);
     }
 
@@ -137,15 +141,17 @@ public class SagaEngine {
                 .register(meters)
                 .record(Duration.between(row.createdAt, now));
         audit.record(c.id, actor, Reasons.STEP_RESULT, row.kind + " attempt " + row.attempt + " " + outcome
-                + (reason == null ? "" : ": " + reason));
+                + (reason == null ? "" : ": " + reason) + evidenceNames(evidence), "step:" + row.idempotencyKey);
         Log.infof("cutover %s lease %s: %s %s", c.id, c.leaseId, row.kind, outcome);
 
         Decision d = CutoverSaga.onResult(c.state, row.kind, outcome);
         String failure = Reasons.stepFailed(row.kind, outcome, reason);
         switch (d.action()) {
             case EVALUATE_GATES -> evaluateGates(c, row, facts == null ? Map.of() : facts, d.next());
+            case CHECK_CANDIDATE -> checkCandidate(c, row, facts == null ? Map.of() : facts, d.next());
             case SEND_NEXT -> send(c, d.next(), Reasons.ORCHESTRATOR);
             case GO_GREEN -> goGreen(c, d.next());
+            case HOLD -> hold(c, d.next());
             case FAIL -> fail(c, failure);
             case FAIL_AND_UNFREEZE -> {
                 fail(c, failure);
@@ -169,7 +175,8 @@ public class SagaEngine {
         for (GateVerdict v : verdicts) {
             evidence.add(Evidence.of("gate:" + v.gate(), null, v.passed() ? 0 : 1,
                     v.verdict() + ": " + v.reason() + "\n" + Json.write(v.evidence())));
-            audit.record(c.id, Reasons.ORCHESTRATOR, Reasons.GATE, v.gate() + " " + v.verdict() + ": " + v.reason());
+            audit.record(c.id, Reasons.ORCHESTRATOR, Reasons.GATE, v.gate() + " " + v.verdict() + ": " + v.reason(),
+                    "step:" + row.idempotencyKey + "#gate:" + v.gate());
         }
         row.evidence = Json.write(evidence);
         String refused = verdicts.stream().filter(v -> !v.passed()).map(v -> v.gate() + ": " + v.reason())
@@ -184,6 +191,136 @@ public class SagaEngine {
         audit.record(c.id, Reasons.ORCHESTRATOR, Reasons.STATE, "gates passed: RUNNING");
         event(c, CutoverEventType.CUTOVER_STARTED, null);
         send(c, next, Reasons.ORCHESTRATOR);
+    }
+
+    /** After INSTALL_CANDIDATE: the candidate engines.node gate; refused → FAILED and UNFREEZE (nothing to restore). */
+    private void checkCandidate(Cutover c, CutoverStep row, Map<String, String> facts, CutoverSaga.Step next) {
+        GateVerdict v = Gates.candidateEngines(inventoryFacts(c), facts);
+        List<Evidence> evidence = new ArrayList<>(readEvidence(row));
+        evidence.add(Evidence.of("gate:" + v.gate(), null, v.passed() ? 0 : 1,
+                v.verdict() + ": " + v.reason() + "\n" + Json.write(v.evidence())));
+        row.evidence = Json.write(evidence);
+        audit.record(c.id, Reasons.ORCHESTRATOR, Reasons.GATE, v.gate() + " " + v.verdict() + ": " + v.reason(),
+                "step:" + row.idempotencyKey + "#gate:" + v.gate());
+        if (!v.passed()) {
+            fail(c, Reasons.candidateEnginesRefused(v.reason()));
+            send(c, CutoverSaga.step(StepKind.UNFREEZE.name()), Reasons.ORCHESTRATOR);
+            return;
+        }
+        advance(c, next);
+    }
+
+    /** Sends the next step, runs COMMUNICATE, or holds it when the cutover is PAUSED. */
+    private void advance(Cutover c, CutoverSaga.Step next) {
+        if (c.state == CutoverState.PAUSED) {
+            hold(c, next);
+        } else if (next.local()) {
+            goGreen(c, next);
+        } else {
+            send(c, next, Reasons.ORCHESTRATOR);
+        }
+    }
+
+    /** PAUSED and the step in flight finished: remember the next step for resume. */
+    private void hold(Cutover c, CutoverSaga.Step next) {
+        c.resumeStep = next.name();
+        c.updatedAt = Instant.now();
+        audit.record(c.id, Reasons.ORCHESTRATOR, Reasons.HELD, "PAUSED: " + next.name() + " waits for resume");
+        Log.infof("cutover %s lease %s: paused, holding %s", c.id, c.leaseId, next.name());
+    }
+
+    /** Operator pause: the step in flight finishes, nothing further is sent until resume. */
+    public void pause(Cutover c, String actor, String reason) {
+        c.state = CutoverState.PAUSED;
+        c.resumeStep = c.inFlightKey == null ? c.currentStep : null;
+        c.updatedAt = Instant.now();
+        audit.record(c.id, actor, Reasons.PAUSE_REQUESTED, reason + (c.inFlightKey == null ? ""
+                : " (" + c.currentStep + " in flight finishes first)"));
+        Log.infof("cutover %s lease %s PAUSED by %s", c.id, c.leaseId, actor);
+    }
+
+    /** Resume: with a step still in flight just carry on; else (re-)send the held or interrupted step. */
+    public void resume(Cutover c, String actor, String reason) {
+        String step = c.inFlightKey != null ? c.currentStep : c.resumeStep;
+        audit.record(c.id, actor, Reasons.RESUME_REQUESTED, reason + " (epoch " + c.epoch + ", "
+                + (c.inFlightKey != null ? step + " still in flight" : "sending " + step) + ")");
+        Log.infof("cutover %s lease %s resumed by %s at %s", c.id, c.leaseId, actor, step);
+        CutoverSaga.Step s = CutoverSaga.step(step);
+        c.resumeStep = null;
+        c.state = CutoverSaga.stateWhileRunning(s);
+        c.updatedAt = Instant.now();
+        if (c.inFlightKey != null) {
+            return;
+        }
+        if (s.local()) {
+            goGreen(c, s);
+        } else {
+            send(c, s, actor);
+        }
+    }
+
+    /**
+     * A breached trigger. ROLLBACK: ROLLING_BACK at {@code breach.epoch + 1} (rollback-service acts on the breach
+     * itself, nothing is published); before the plist flip ABORTED instead (nothing to restore). PAUSE: PAUSED at
+     * {@code breach.epoch + 1}, CUTOVER_PAUSED; resume re-sends the interrupted step. OBSERVE: audit only.
+     */
+    public void applyBreach(Cutover c, ThresholdBreached b) {
+        String actor = "worker:" + c.region.suffix();
+        String numbers = b.numbers() == null || b.numbers().isEmpty() ? "" : " " + new java.util.TreeMap<>(b.numbers());
+        String detail = b.trigger() + " action " + b.action() + " at epoch " + b.epoch() + ": " + b.observed()
+                + " (threshold: " + b.threshold() + ")" + numbers + (b.observedAt() == null ? "" : ", observed at " + b.observedAt());
+        String ref = "breach:" + b.messageId();
+        boolean actionable = c.state == CutoverState.RUNNING || c.state == CutoverState.VALIDATING
+                || c.state == CutoverState.PAUSED;
+        if (b.epoch() < c.epoch || !actionable) {
+            audit.record(c.id, actor, Reasons.BREACH, detail + "; not applied: " + (b.epoch() < c.epoch
+                    ? Reasons.staleEpoch(b.epoch(), c.epoch) : "cutover is " + c.state), ref);
+            Log.infof("cutover %s lease %s: breach %s not applied (epoch %d, cutover epoch %d, %s)", c.id, c.leaseId,
+                    b.trigger(), b.epoch(), c.epoch, c.state);
+            return;
+        }
+        audit.record(c.id, actor, Reasons.BREACH, detail, ref);
+        Log.warnf("cutover %s lease %s: breach %s (%s): %s", c.id, c.leaseId, b.trigger(), b.action(), b.observed());
+        String reason = Reasons.breach(b.trigger(), b.action(), b.observed());
+        TriggerAction action = b.action() == null ? TriggerAction.ROLLBACK : b.action();
+        switch (action) {
+            case OBSERVE -> {
+            }
+            case PAUSE -> {
+                String interrupted = c.inFlightKey != null ? c.currentStep : c.resumeStep != null ? c.resumeStep : c.currentStep;
+                supersedeInFlight(c);
+                c.epoch = Math.max(c.epoch, b.epoch()) + 1;
+                c.state = CutoverState.PAUSED;
+                c.resumeStep = interrupted;
+                c.reason = reason;
+                c.updatedAt = Instant.now();
+                audit.record(c.id, actor, Reasons.STATE, "PAUSED (epoch " + c.epoch + "): " + interrupted
+                        + " is re-sent on resume", ref);
+                event(c, CutoverEventType.CUTOVER_PAUSED, reason);
+            }
+            case ROLLBACK -> {
+                if (!CutoverSaga.flipReached(c.currentStep)) {
+                    c.epoch = Math.max(c.epoch, b.epoch());
+                    abort(c, actor, reason);
+                    return;
+                }
+                supersedeInFlight(c);
+                c.epoch = Math.max(c.epoch, b.epoch()) + 1;
+                c.state = CutoverState.ROLLING_BACK;
+                c.resumeStep = null;
+                c.reason = reason;
+                c.updatedAt = Instant.now();
+                audit.record(c.id, actor, Reasons.STATE, "ROLLING_BACK (epoch " + c.epoch
+                        + "): rollback-service restores the lease on the breach itself", ref);
+            }
+        }
+    }
+
+    private static String evidenceNames(List<Evidence> evidence) {
+        if (evidence == null || evidence.isEmpty()) {
+            return "";
+        }
+        return "; evidence " + evidence.stream().map(Evidence::name).collect(Collectors.joining(", "));
     }
 
     private void goGreen(Cutover c, CutoverSaga.Step communicate) {
@@ -226,6 +363,7 @@ public class SagaEngine {
     public void requestRollback(Cutover c, String requestedBy, String reason) {
         supersedeInFlight(c);
         c.epoch++;
+        c.resumeStep = null;
         c.state = CutoverState.ROLLING_BACK;
         c.reason = reason;
         c.updatedAt = Instant.now();
@@ -249,6 +387,7 @@ public class SagaEngine {
     public void abort(Cutover c, String requestedBy, String reason) {
         supersedeInFlight(c);
         c.epoch++;
+        c.resumeStep = null;
         c.state = CutoverState.ABORTED;
         c.reason = reason;
         c.endedAt = Instant.now();
@@ -256,7 +395,7 @@ public class SagaEngine {
         audit.record(c.id, requestedBy, Reasons.ABORT_REQUESTED, reason + " (epoch " + c.epoch + ")");
         Log.warnf("cutover %s lease %s ABORTED by %s: %s", c.id, c.leaseId, requestedBy, reason);
         event(c, CutoverEventType.CUTOVER_ABORTED, reason);
-        send(c, CutoverSaga.step(com.maclogin.cutover.contracts.StepKind.UNFREEZE.name()), requestedBy);
+        send(c, CutoverSaga.step(StepKind.UNFREEZE.name()), requestedBy);
     }
 
     private void supersedeInFlight(Cutover c) {
@@ -290,13 +429,47 @@ public class SagaEngine {
         if (inventory.get("packageSha256") != null) {
             expected.put("package", inventory.get("packageSha256"));
         }
+        ValidationPolicy.Settings settings = settings(c);
+        Lease lease = leases.findById(c.leaseId);
         return new CutoverSaga.Context(c.candidateVersion, c.previousVersion, c.ticketId, CutoverSaga.tag(c.createdAt),
-                expected, (int) config.validation().window().toSeconds(),
-                (int) config.validation().probeInterval().toMillis());
+                expected, settings.windowSeconds(), settings.intervalMillis(),
+                ValidationPolicy.plan(settings, lease.tlsEndpoint, config.validation().tlsMinValidDays(),
+                        decimal(inventory.get("baselineP95Millis")), c.rollbackOwner));
+    }
+
+    /** Configuration defaults of the validation window. */
+    public ValidationPolicy.Defaults validationDefaults() {
+        return validationDefaults(config);
+    }
+
+    public static ValidationPolicy.Defaults validationDefaults(OrchestratorConfig config) {
+        return new ValidationPolicy.Defaults((int) config.validation().window().toSeconds(),
+                (int) config.validation().probeInterval().toMillis(),
+                config.validation().restartDrillAt().map(d -> (int) d.toSeconds()).orElse(null));
+    }
+
+    /** The cutover's stored validation settings, or the configuration defaults for a cutover without any. */
+    ValidationPolicy.Settings settings(Cutover c) {
+        return settingsOf(c, validationDefaults());
+    }
+
+    static ValidationPolicy.Settings settingsOf(Cutover c, ValidationPolicy.Defaults defaults) {
+        if (c.validationPlan != null) {
+            return Json.read(c.validationPlan, ValidationPolicy.Settings.class);
+        }
+        return ValidationPolicy.defaults(defaults);
+    }
+
+    private static Double decimal(String s) {
+        try {
+            return s == null || s.isBlank() ? null : Double.valueOf(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     Map<String, String> inventoryFacts(Cutover c) {
-        return steps.lastSucceeded(c.id, com.maclogin.cutover.contracts.StepKind.INVENTORY.name())
+        return steps.lastSucceeded(c.id, StepKind.INVENTORY.name())
                 .map(SagaEngine::readFacts)
                 .orElse(Map.of());
     }
@@ -310,8 +483,12 @@ public class SagaEngine {
     }
 
     static Map<String, String> readFacts(CutoverStep s) {
+        return readMap(s.facts);
+    }
+
+    static Map<String, String> readMap(String json) {
         try {
-            return Json.MAPPER.readValue(s.facts, FACTS);
+            return Json.MAPPER.readValue(json, FACTS);
         } catch (Exception e) {
             return Map.of();
         }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Input handling of the REST API: every bad input is a problem+json 400/404/413 naming the field, never a 500. */
@@ -24,6 +25,11 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaKraftResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = EmbeddedPostgresResource.class, scope = TestResourceScope.GLOBAL)
 class CutoverApiTest {
+
+    @BeforeAll
+    static void authenticate() {
+        Fixtures.authenticate();
+    }
 
     static final String LEASE = "hk-api-1";
 

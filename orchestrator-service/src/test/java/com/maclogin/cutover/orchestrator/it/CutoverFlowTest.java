@@ -41,6 +41,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +52,11 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaKraftResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = EmbeddedPostgresResource.class, scope = TestResourceScope.GLOBAL)
 class CutoverFlowTest {
+
+    @BeforeAll
+    static void authenticate() {
+        Fixtures.authenticate();
+    }
 
     static final Duration WAIT = Duration.ofSeconds(30);
 

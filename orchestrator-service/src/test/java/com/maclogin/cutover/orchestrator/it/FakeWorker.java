@@ -90,8 +90,13 @@ public final class FakeWorker implements AutoCloseable {
     }
 
     public void publish(StepResult result) {
+        publish(Topics.STEP_RESULTS, result.leaseId(), result);
+    }
+
+    /** Publishes any message (ProbeResult, ThresholdBreached, ...) as the worker would, keyed by lease id. */
+    public void publish(String topic, String leaseId, Object message) {
         try {
-            producer.send(new ProducerRecord<>(Topics.STEP_RESULTS, result.leaseId(), Json.write(result))).get();
+            producer.send(new ProducerRecord<>(topic, leaseId, Json.write(message))).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -110,6 +115,7 @@ public final class FakeWorker implements AutoCloseable {
         f.put("plistSha256", HASH_PLIST);
         f.put("packageSha256", HASH_PACKAGE);
         f.put("diskFreePercent", "42");
+        f.put("baselineP95Millis", "180");
         return f;
     }
 

@@ -17,6 +17,25 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /** One fake worker and one recorder per test JVM (the Quarkus app and the broker are shared too). */
 final class Fixtures {
 
+    /** Tokens of src/test/resources/auth-tokens.txt (only their hashes are configured). */
+    static final String OPERATOR_TOKEN = "test-operator-token-ada-0001";
+    static final String BOT_TOKEN = "test-operator-token-bot-0002";
+    static final String VIEWER_TOKEN = "test-viewer-token-victor-0003";
+
+    /** Every RestAssured request of the test JVM carries the operator token unless it sets its own Authorization. */
+    static synchronized void authenticate() {
+        if (!io.restassured.RestAssured.filters().contains(AUTH)) {
+            io.restassured.RestAssured.filters(AUTH);
+        }
+    }
+
+    private static final io.restassured.filter.Filter AUTH = (req, res, ctx) -> {
+        if (!req.getHeaders().hasHeaderWithName("Authorization")) {
+            req.header("Authorization", "Bearer " + OPERATOR_TOKEN);
+        }
+        return ctx.next(req, res);
+    };
+
     static final String HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
     private static FakeWorker worker;
     private static TopicRecorder recorder;
@@ -60,9 +79,17 @@ final class Fixtures {
     }
 
     static void registerLease(String id) {
+        registerLease(id, null);
+    }
+
+    static void registerLease(String id, String tlsEndpoint) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("id", id, "region", "HK", "host", "10.0.0.7", "sshPort", 22,
+                "sshUser", "openclaw", "hostKey", HOST_KEY, "gatewayPort", 18789));
+        if (tlsEndpoint != null) {
+            body.put("tlsEndpoint", tlsEndpoint);
+        }
         given().contentType(ContentType.JSON)
-                .body(Map.of("id", id, "region", "HK", "host", "10.0.0.7", "sshPort", 22, "sshUser", "openclaw",
-                        "hostKey", HOST_KEY, "gatewayPort", 18789))
+                .body(body)
                 .post("/api/v1/leases")
                 .then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(201), org.hamcrest.Matchers.is(200)));
     }

@@ -30,7 +30,13 @@ class CutoverSagaTest {
             "RUNNING,      FREEZE,            REFUSED,   FAIL_AND_UNFREEZE, UNFREEZE",
             "RUNNING,      SNAPSHOT,          SUCCEEDED, SEND_NEXT,         INSTALL_CANDIDATE",
             "RUNNING,      SNAPSHOT,          TIMED_OUT, FAIL_AND_UNFREEZE, UNFREEZE",
-            "RUNNING,      INSTALL_CANDIDATE, SUCCEEDED, SEND_NEXT,         FLIP_PLIST",
+            "RUNNING,      INSTALL_CANDIDATE, SUCCEEDED, CHECK_CANDIDATE,   FLIP_PLIST",
+            "PAUSED,       INSTALL_CANDIDATE, SUCCEEDED, CHECK_CANDIDATE,   FLIP_PLIST",
+            "PAUSED,       FREEZE,            SUCCEEDED, HOLD,              SNAPSHOT",
+            "PAUSED,       VALIDATE,          SUCCEEDED, HOLD,              COMMUNICATE",
+            "PAUSED,       SNAPSHOT,          FAILED,    FAIL_AND_UNFREEZE, UNFREEZE",
+            "PAUSED,       RELOAD,            TIMED_OUT, ROLLBACK,          ",
+            "PAUSED,       UNFREEZE,          SUCCEEDED, RECORD_ONLY,       ",
             "RUNNING,      INSTALL_CANDIDATE, FAILED,    FAIL_AND_UNFREEZE, UNFREEZE",
             "RUNNING,      FLIP_PLIST,        SUCCEEDED, SEND_NEXT,         RELOAD",
             "RUNNING,      FLIP_PLIST,        FAILED,    ROLLBACK,          ",
@@ -57,6 +63,8 @@ class CutoverSagaTest {
             "RUNNING,      FREEZE,            true",
             "RUNNING,      INSTALL_CANDIDATE, true",
             "RUNNING,      FLIP_PLIST,        false",
+            "PAUSED,       SNAPSHOT,          true",
+            "PAUSED,       VALIDATE,          false",
             "RUNNING,      RELOAD,            false",
             "VALIDATING,   VALIDATE,          false",
             "ROLLING_BACK, RELOAD,            false",
@@ -68,16 +76,29 @@ class CutoverSagaTest {
     }
 
     @ParameterizedTest(name = "rollback in {0}: allowed={1}")
-    @CsvSource({"PENDING, false", "GATING, false", "RUNNING, true", "VALIDATING, true", "ROLLING_BACK, false",
-            "GREEN, false", "ROLLED_BACK, false", "ABORTED, false"})
+    @CsvSource({"PENDING, false", "GATING, false", "RUNNING, true", "VALIDATING, true", "PAUSED, true",
+            "ROLLING_BACK, false", "GREEN, false", "ROLLED_BACK, false", "ABORTED, false"})
     void rollbackOnlyWhileActiveAfterTheGate(CutoverState state, boolean allowed) {
         assertThat(CutoverSaga.rollbackRefusal(state) == null).isEqualTo(allowed);
+    }
+
+    @ParameterizedTest(name = "pause in {0}: allowed={1}, resume allowed={2}")
+    @CsvSource({"PENDING, false, false", "GATING, false, false", "RUNNING, true, false", "VALIDATING, true, false",
+            "PAUSED, false, true", "ROLLING_BACK, false, false", "GREEN, false, false", "FAILED, false, false"})
+    void pauseWhileRunningOrValidatingResumeOnlyWhenPaused(CutoverState state, boolean pause, boolean resume) {
+        assertThat(CutoverSaga.pauseRefusal(state) == null).isEqualTo(pause);
+        assertThat(CutoverSaga.resumeRefusal(state) == null).isEqualTo(resume);
+    }
+
+    @Test
+    void pausedIsActiveSoItHoldsTheLease() {
+        assertThat(CutoverState.PAUSED.isActive()).isTrue();
     }
 
     @Test
     void commandsCarryTypedParametersAndTheUtcDateTag() {
         CutoverSaga.Context ctx = new CutoverSaga.Context("2026.9.6", "2026.9.5", "CHG-1", CutoverSaga.tag(
-                Instant.parse("2026-07-15T23:30:00Z")), Map.of("plist", "p", "package", "q"), 900, 5000);
+                Instant.parse("2026-07-15T23:30:00Z")), Map.of("plist", "p", "package", "q"), 900, 5000, null);
         assertThat(ctx.tag()).isEqualTo("oc-cutover-20260715");
         var validate = CutoverSaga.step("VALIDATE").command().apply(ctx);
         assertThat(validate.validationSeconds()).isEqualTo(900);

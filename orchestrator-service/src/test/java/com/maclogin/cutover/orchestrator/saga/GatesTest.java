@@ -118,4 +118,26 @@ class GatesTest {
         assertThat(Gates.evaluate(new Gates.Input(healthy(), 18789, ROSTER, WEDNESDAY)))
                 .hasSize(6).allMatch(GateVerdict::passed);
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "plist {0}, candidate engines ''{1}'' -> {2}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = ';', value = {
+            "v22.12.0 ; >=22.12.0                  ; PASSED",
+            "v22.12.0 ; >=20.19.0 <21 || >=22.12.0 ; PASSED",
+            "v22.11.0 ; >=20.19.0 <21 || >=22.12.0 ; FAILED",
+            "v22.12.0 ; >=24                       ; FAILED",
+            "v22.12.0 ;                            ; PASSED",
+            "v22.12.0 ; banana                     ; FAILED",
+            "garbage  ; >=22                       ; FAILED",
+    })
+    void candidateEnginesGateChecksThePlistNodeAgainstTheCandidatesRange(String node, String range, String verdict) {
+        java.util.Map<String, String> install = new java.util.HashMap<>();
+        install.put("candidateEnginesNode", range);
+        GateVerdict v = Gates.candidateEngines(java.util.Map.of("plistNodeVersion", node), install);
+        org.assertj.core.api.Assertions.assertThat(v.verdict().name()).as(v.reason()).isEqualTo(verdict);
+        org.assertj.core.api.Assertions.assertThat(v.gate()).isEqualTo(Gates.CANDIDATE_ENGINES);
+        org.assertj.core.api.Assertions.assertThat(v.evidence()).containsEntry("plistNodeVersion", node);
+        if (verdict.equals("FAILED") && range != null && range.startsWith(">=24")) {
+            org.assertj.core.api.Assertions.assertThat(v.reason()).isEqualTo("the plist pins node v22.12.0 but the candidate requires >=24");
+        }
+    }
 }

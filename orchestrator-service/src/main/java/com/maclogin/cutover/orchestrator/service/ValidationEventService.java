@@ -1,0 +1,86 @@
+package com.maclogin.cutover.orchestrator.service;
+
+import com.maclogin.cutover.contracts.CutoverMessage;
+import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.ProbeResult;
+import com.maclogin.cutover.contracts.ThresholdBreached;
+import com.maclogin.cutover.orchestrator.Cutover;
+import com.maclogin.cutover.orchestrator.ProbeResultRecord;
+import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
+import com.maclogin.cutover.orchestrator.repository.InboxRepository;
+import com.maclogin.cutover.orchestrator.repository.ProbeResultRepository;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/** What the workers report from a validation window: every ProbeResult is stored; a ThresholdBreached moves the saga. */
+@ApplicationScoped
+@Transactional(Transactional.TxType.MANDATORY)
+public class ValidationEventService {
+
+    private final InboxRepository inbox;
+    private final CutoverRepository cutovers;
+    private final ProbeResultRepository probes;
+    private final SagaEngine saga;
+
+    public ValidationEventService(InboxRepository inbox, CutoverRepository cutovers, ProbeResultRepository probes,
+            SagaEngine saga) {
+        this.inbox = inbox;
+        this.cutovers = cutovers;
+        this.probes = probes;
+        this.saga = saga;
+    }
+
+    public void probeResult(ProbeResult r) {
+        if (r.messageId() == null || r.cutoverId() == null || r.layer() == null || r.verdict() == null
+                || r.schemaVersion() > CutoverMessage.SCHEMA_VERSION) {
+            Log.warnf("probe result %s (cutover %s, lease %s) incomplete or of a newer schema; ignored", r.messageId(),
+                    r.cutoverId(), r.leaseId());
+            return;
+        }
+        if (cutovers.findByIdOptional(r.cutoverId()).isEmpty()) {
+            Log.warnf("probe result %s for unknown cutover %s (lease %s) ignored", r.messageId(), r.cutoverId(), r.leaseId());
+            return;
+        }
+        if (!inbox.firstDelivery(r.messageId())) {
+            return;
+        }
+        ProbeResultRecord p = new ProbeResultRecord();
+        p.messageId = r.messageId();
+        p.cutoverId = r.cutoverId();
+        p.leaseId = r.leaseId() == null ? "" : r.leaseId();
+        p.epoch = r.epoch();
+        p.commandMessageId = r.commandMessageId();
+        p.round = r.round();
+        p.layer = r.layer();
+        p.verdict = r.verdict();
+        p.latencyMillis = r.latencyMillis();
+        p.detail = r.detail();
+        p.observed = Json.write(r.observed() == null ? Map.of() : r.observed());
+        p.probedAt = r.timestamp() != null ? r.timestamp() : Instant.now();
+        p.receivedAt = Instant.now();
+        probes.persist(p);
+        Log.debugf("cutover %s lease %s: probe round %d %s %s", r.cutoverId(), r.leaseId(), r.round(), r.layer(), r.verdict());
+    }
+
+    public void breach(ThresholdBreached b) {
+        if (b.messageId() == null || b.cutoverId() == null || b.trigger() == null
+                || b.schemaVersion() > CutoverMessage.SCHEMA_VERSION) {
+            Log.warnf("breach %s (cutover %s, lease %s) incomplete or of a newer schema; ignored", b.messageId(),
+                    b.cutoverId(), b.leaseId());
+            return;
+        }
+        if (!inbox.firstDelivery(b.messageId())) {
+            return;
+        }
+        Optional<Cutover> found = cutovers.lock(b.cutoverId());
+        if (found.isEmpty()) {
+            Log.warnf("breach %s for unknown cutover %s (lease %s) ignored", b.messageId(), b.cutoverId(), b.leaseId());
+            return;
+        }
+        saga.applyBreach(found.get(), b);
+    }
+}
