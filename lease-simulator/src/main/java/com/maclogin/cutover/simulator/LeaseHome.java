@@ -199,32 +199,43 @@ final class LeaseHome {
      */
     static final String DF_SHIM = """
             #!/bin/bash
-            # lease-simulator shim: `df` = the real df; the DISK_LOW fault rewrites the lease volume's numbers
+            # lease-simulator shim: `df` = the real df; the DISK_LOW fault rewrites the lease volume's numbers and
+            # lays the table out again as GNU df does (columns as wide as their widest cell)
             real=/bin/df; [ -x "$real" ] || real=/usr/bin/df
             f="$HOME/.sim/faults/disk-free-percent"
             [ -f "$f" ] || exec "$real" "$@"
-            for a in "$@"; do case "$a" in -i|--inodes|-h|-H|--human-readable|--si|-*[ihH]*) exec "$real" "$@" ;; esac; done
+            for a in "$@"; do case "$a" in -i|--inodes|-h|-H|--human-readable|--si|-*[ihHT]*|--output*|--print-type) exec "$real" "$@" ;; esac; done
             pct=$(<"$f")
             mnt=$("$real" -P -- "$HOME" 2>/dev/null | { read -r _; read -r l; echo "${l##* }"; })
             out=$("$real" "$@"); rc=$?
-            re='^([^ ]+)( +)([0-9]+)( +)([0-9]+)( +)([0-9]+)( +)([0-9]+%)( +)(.*)$'
-            pad() { local w=$1 v=$2; [ "$w" -lt $(( ${#v} + 1 )) ] && w=$(( ${#v} + 1 )); printf '%*s' "$w" "$v"; }
+            [ -n "$out" ] || exit $rc
+            re='^([^ ]+) +([0-9]+) +([0-9]+) +([0-9]+) +([0-9]+%) +(.*)$'
+            hre='^(Filesystem) +([^ ]+) +(Used) +([^ ]+) +([^ ]+) +(.*)$'
+            declare -a c1 c2 c3 c4 c5 c6
             n=0
-            [ -n "$out" ] && while IFS= read -r line; do
-              n=$((n + 1))
-              if [ "$n" -gt 1 ] && [[ $line =~ $re ]] && [ "${BASH_REMATCH[11]}" = "$mnt" ]; then
-                total=${BASH_REMATCH[3]}
-                avail=$(( total * pct / 100 )); used=$(( total - avail ))
-                usep=$(( total > 0 ? (used * 100 + total - 1) / total : 0 ))
-                printf '%s%s%s%s%s%s%s%s\\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "$total" \\
-                  "$(pad $(( ${#BASH_REMATCH[4]} + ${#BASH_REMATCH[5]} )) "$used")" \\
-                  "$(pad $(( ${#BASH_REMATCH[6]} + ${#BASH_REMATCH[7]} )) "$avail")" \\
-                  "$(pad $(( ${#BASH_REMATCH[8]} + ${#BASH_REMATCH[9]} )) "$usep%")" \\
-                  "${BASH_REMATCH[10]}" "${BASH_REMATCH[11]}"
-              else
-                printf '%s\\n' "$line"
+            while IFS= read -r line; do
+              if [ "$n" -eq 0 ] && [[ $line =~ $hre ]]; then :
+              elif [ "$n" -gt 0 ] && [[ $line =~ $re ]]; then :
+              else printf '%s\\n' "$out"; exit $rc
               fi
+              c1[n]=${BASH_REMATCH[1]}; c2[n]=${BASH_REMATCH[2]}; c3[n]=${BASH_REMATCH[3]}
+              c4[n]=${BASH_REMATCH[4]}; c5[n]=${BASH_REMATCH[5]}; c6[n]=${BASH_REMATCH[6]}
+              if [ "$n" -gt 0 ] && [ "${c6[n]}" = "$mnt" ]; then
+                total=${c2[n]}
+                avail=$(( total * pct / 100 )); used=$(( total - avail ))
+                c3[n]=$used; c4[n]=$avail; c5[n]="$(( total > 0 ? (used * 100 + total - 1) / total : 0 ))%"
+              fi
+              n=$((n + 1))
             done <<< "$out"
+            w1=14; w2=5; w3=5; w4=5; w5=4   # coreutils df.c minimum widths
+            for ((i = 0; i < n; i++)); do
+              (( ${#c1[i]} > w1 )) && w1=${#c1[i]}; (( ${#c2[i]} > w2 )) && w2=${#c2[i]}
+              (( ${#c3[i]} > w3 )) && w3=${#c3[i]}; (( ${#c4[i]} > w4 )) && w4=${#c4[i]}
+              (( ${#c5[i]} > w5 )) && w5=${#c5[i]}
+            done
+            for ((i = 0; i < n; i++)); do
+              printf '%-*s %*s %*s %*s %*s %s\\n' "$w1" "${c1[i]}" "$w2" "${c2[i]}" "$w3" "${c3[i]}" "$w4" "${c4[i]}" "$w5" "${c5[i]}" "${c6[i]}"
+            done
             exit $rc
             """;
 

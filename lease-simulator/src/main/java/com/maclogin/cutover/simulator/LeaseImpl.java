@@ -24,6 +24,9 @@ final class LeaseImpl implements SimulatedLease, AutoCloseable {
     private final TlsEndpoint tls;
     private final LeaseFaults faults;
     private final String user;
+    /** {@link System#nanoTime()} when its set-up began and when /readyz first answered 200 at start. */
+    volatile long startNanos;
+    volatile long readyNanos;
 
     LeaseImpl(LeaseSpec spec, LeaseHome home, LaunchdEmulator launchd, MacCommands commands, LeaseSshServer ssh,
               TlsEndpoint tls, LeaseFaults faults, String user) {

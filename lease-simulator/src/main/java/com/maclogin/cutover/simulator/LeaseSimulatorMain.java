@@ -57,8 +57,9 @@ public final class LeaseSimulatorMain {
         long t0 = System.nanoTime();
         LeaseSimulator sim = LeaseSimulator.start(config);
         for (SimulatedLease l : sim.leases()) {
-            System.out.printf("lease %s region=%s ssh=%s@%s:%d gateway=127.0.0.1:%d version=%s home=%s%n", l.id(),
-                    l.region(), l.sshUser(), l.host(), l.sshPort(), l.gatewayPort(), l.runningVersion(), l.home());
+            System.out.printf("lease %s region=%s ssh=%s@%s:%d gateway=127.0.0.1:%d tls=127.0.0.1:%d version=%s faults=%s home=%s%n",
+                    l.id(), l.region(), l.sshUser(), l.host(), l.sshPort(), l.gatewayPort(), l.tlsPort(), l.runningVersion(),
+                    l.faults().active(), l.home());
         }
         System.out.flush();
         Path tmp = descriptorOut.resolveSibling(descriptorOut.getFileName() + ".tmp");
@@ -77,8 +78,14 @@ public final class LeaseSimulatorMain {
         JsonNode root = Json.MAPPER.readTree(json);
         List<LeaseSpec> leases = new ArrayList<>();
         for (JsonNode l : root.path("leases")) {
+            Faults faults = null;
+            if (l.hasNonNull("faults")) {
+                faults = Json.MAPPER.readerFor(Faults.class)
+                        .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        .readValue(l.get("faults"));
+            }
             leases.add(new LeaseSpec(l.path("id").asText(), Region.parse(l.path("region").asText()),
-                    l.path("sshPort").asInt(0), l.path("gatewayPort").asInt(), l.path("initialVersion").asText()));
+                    l.path("sshPort").asInt(0), l.path("gatewayPort").asInt(), l.path("initialVersion").asText(), faults));
         }
         List<String> keys = new ArrayList<>();
         for (JsonNode k : root.path("authorizedKeys")) {

@@ -228,6 +228,8 @@ class LeaseSimulatorTest {
             SshTestClient.Exec flipped = c.exec(flip);
             assertThat(flipped.exit()).as(flipped.stderr()).isZero();
             assertThat(lease.installedVersion()).isEqualTo("2026.9.6");
+            assertThat(c.exec("openclaw --version").stdout()).as("the CLI of the package the plist runs").isEqualTo("2026.9.6\n");
+            assertThat(c.exec("\"$HOME/.npm-global/bin/openclaw\" --version").stdout()).isEqualTo("2026.9.5\n");
             assertThat(lease.runningVersion()).as("launchd still runs the cached definition").isEqualTo("2026.9.5");
 
             assertThat(c.exec("launchctl bootout " + target).exit()).isZero();
@@ -337,6 +339,50 @@ class LeaseSimulatorTest {
                     + " && launchctl bootstrap gui/$(id -u) ai.openclaw.gateway.plist");
             assertThat(relative.exit()).as(relative.stderr()).isZero();
             assertThat(awaitRunning(c)).contains("path = " + hk.home().resolve("Library/LaunchAgents/ai.openclaw.gateway.plist"), "runs = 1");
+        }
+    }
+
+    @Test
+    void openclawBackupCreateVerifyRestoreFollowTheDocumentedSemantics() throws Exception {
+        try (SshTestClient c = SshTestClient.to(hk, clientKey)) {
+            SshTestClient.Exec created = c.exec("mkdir -p /tmp/sim-bk-$PPID && openclaw backup create --output \"$HOME/.openclaw-cutover/bk\" --verify --json");
+            assertThat(created.exit()).as(created.stderr()).isZero();
+            JsonNode create = Json.MAPPER.readTree(created.stdout());
+            assertThat(create.get("ok").asBoolean()).isTrue();
+            assertThat(create.get("verified").asBoolean()).isTrue();
+            assertThat(create.get("runtimeVersion").asText()).isEqualTo("2026.9.5");
+            String archive = create.get("archivePath").asText();
+            assertThat(archive).startsWith(hk.home() + "/.openclaw-cutover/bk/openclaw-backup-").endsWith(".tar.gz");
+            assertThat(c.exec("stat -c %a '" + archive + "'").stdout()).isEqualTo("600\n");
+            String root = create.get("archiveRoot").asText();
+            String listing = c.exec("tar -tzf '" + archive + "'").stdout();
+            assertThat(listing).contains(root + "/manifest.json",
+                    root + "/payload/posix" + hk.home() + "/.openclaw/openclaw.json",
+                    root + "/payload/posix" + hk.home() + "/.openclaw/state/openclaw.sqlite")
+                    .doesNotContain("/.openclaw/tmp/", "node_modules");
+
+            JsonNode verify = Json.MAPPER.readTree(c.exec("openclaw backup verify '" + archive + "' --json").stdout());
+            assertThat(verify.get("ok").asBoolean()).isTrue();
+            assertThat(verify.get("archiveRoot").asText()).isEqualTo(root);
+            assertThat(verify.get("assetCount").asInt()).isPositive();
+            assertThat(verify.get("entryCount").asInt()).isGreaterThan(verify.get("assetCount").asInt());
+            assertThat(verify.has("symlinkCount")).isTrue();
+
+            SshTestClient.Exec inPlace = c.exec("openclaw backup restore '" + archive + "' --target \"$HOME/.openclaw\" --json");
+            assertThat(inPlace.exit()).isEqualTo(1);
+            assertThat(inPlace.stderr()).contains("refusing to restore in place");
+            SshTestClient.Exec notEmpty = c.exec("mkdir -p /tmp/sim-restore-$$ && touch /tmp/sim-restore-$$/x && "
+                    + "openclaw backup restore '" + archive + "' --target /tmp/sim-restore-$$ --json; rc=$?; rm -rf /tmp/sim-restore-$$; exit $rc");
+            assertThat(notEmpty.exit()).isEqualTo(1);
+            assertThat(notEmpty.stderr()).contains("must be empty");
+            SshTestClient.Exec restored = c.exec("openclaw backup restore '" + archive + "' --target \"$HOME/.openclaw-cutover/restore\" --json");
+            assertThat(restored.exit()).as(restored.stderr()).isZero();
+            assertThat(c.exec("cmp \"$HOME/.openclaw-cutover/restore/" + root + "/payload/posix" + hk.home()
+                    + "/.openclaw/openclaw.json\" \"$HOME/.openclaw/openclaw.json\"").exit()).isZero();
+
+            SshTestClient.Exec corrupt = c.exec("printf 'not a tarball' > /tmp/sim-bad-$$.tar.gz; openclaw backup verify /tmp/sim-bad-$$.tar.gz --json; rc=$?; rm -f /tmp/sim-bad-$$.tar.gz; exit $rc");
+            assertThat(corrupt.exit()).isEqualTo(1);
+            assertThat(Json.MAPPER.readTree(corrupt.stdout()).get("ok").asBoolean()).isFalse();
         }
     }
 
