@@ -33,6 +33,7 @@ public final class LeaseSimulator implements AutoCloseable {
     private final SimulatorConfig config;
     private final Map<String, LeaseImpl> leases = new LinkedHashMap<>();
     private final Map<String, MacCommands> commandsById = new ConcurrentHashMap<>();
+    private final Map<Integer, java.net.ServerSocket> reservedPorts = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService pumps;
     private ControlServer control;
@@ -93,7 +94,11 @@ public final class LeaseSimulator implements AutoCloseable {
         String user = System.getProperty("user.name");
         Set<String> authorized = new HashSet<>(config.authorizedKeys());
 
-        // leases start in parallel; each spawns its gateway before its SSH server so node boots meanwhile
+        // hold every gateway port until its gateway spawns, so that no lease's ephemeral SSH or TLS port lands on it
+        for (LeaseSpec spec : config.leases()) {
+            reserveGatewayPort(spec.gatewayPort());
+        }
+        // leases start in parallel
         ExecutorService starters = Executors.newFixedThreadPool(Math.max(1, Math.min(8, config.leases().size())),
                 r -> daemon(r, "sim-lease-start"));
         try {
@@ -152,7 +157,6 @@ public final class LeaseSimulator implements AutoCloseable {
         MacCommands commands = new MacCommands(home, launchd);
         // commands must answer before the gateway can call launchctl (park)
         commandsById.put(spec.id(), commands);
-        launchd.login();
         LeaseSshServer ssh;
         TlsEndpoint tls;
         try {
@@ -169,6 +173,16 @@ public final class LeaseSimulator implements AutoCloseable {
             ssh.close();
             launchd.close();
             throw new IOException("lease " + spec.id() + ": cannot start the TLS endpoint: " + e.getMessage(), e);
+        }
+        // the SSH and TLS ports are ephemeral: they were bound while the gateway port was still reserved
+        releaseGatewayPort(spec.gatewayPort());
+        try {
+            launchd.login();
+        } catch (IOException | RuntimeException e) {
+            tls.close();
+            ssh.close();
+            launchd.close();
+            throw e;
         }
         LeaseFaults faults = new LeaseFaults(spec.id(), home, launchd, ssh, tls, node, spec.gatewayPort());
         LOG.info("lease {}: SSH on 127.0.0.1:{}, launchd loaded, set up in {} ms", spec.id(), ssh.port(),
@@ -210,6 +224,28 @@ public final class LeaseSimulator implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for gateways", e);
+            }
+        }
+    }
+
+    private void reserveGatewayPort(int port) {
+        try {
+            java.net.ServerSocket s = new java.net.ServerSocket();
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", port), 1);
+            reservedPorts.put(port, s);
+        } catch (IOException e) {
+            // taken by someone else: the gateway will find out (EADDRINUSE), as it would on a Mac
+            LOG.warn("gateway port 127.0.0.1:{} is already in use: {}", port, e.getMessage());
+        }
+    }
+
+    private void releaseGatewayPort(int port) {
+        java.net.ServerSocket s = reservedPorts.remove(port);
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing
             }
         }
     }
@@ -414,6 +450,9 @@ public final class LeaseSimulator implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        for (Integer port : List.copyOf(reservedPorts.keySet())) {
+            releaseGatewayPort(port);
         }
         if (control != null) {
             control.close();
