@@ -184,7 +184,7 @@ public final class ValidationPolicy {
     }
 
     private static String seconds(int millis) {
-        return millis % 1000 == 0 ? String.valueOf(millis / 1000) : BigDecimal.valueOf(millis).movePointLeft(3).toPlainString();
+        return millis % 1000 == 0 ? String.valueOf(millis / 1000) : BigDecimal.valueOf(millis).movePointLeft(3).stripTrailingZeros().toPlainString();
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String s) {

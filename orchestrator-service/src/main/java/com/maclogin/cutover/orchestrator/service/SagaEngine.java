@@ -437,7 +437,8 @@ public class SagaEngine {
                         decimal(inventory.get("baselineP95Millis")), c.rollbackOwner));
     }
 
-    /** Configuration defaults of the validation window. */
+    /** Configuration defaults of the validation window (needs no transaction). */
+    @Transactional(Transactional.TxType.SUPPORTS)
     public ValidationPolicy.Defaults validationDefaults() {
         return validationDefaults(config);
     }
