@@ -213,6 +213,40 @@ class NotifierFlowTest {
     }
 
     @Test
+    void hungChatApisBecomeRetriesWithinTheTimeoutAndAnotherCutoversMessagesStillGoOut() throws Exception {
+        Cutover hung = Cutover.fresh();
+        Cutover other = Cutover.fresh();
+        fakes().stallNext(RecordedMessage.SLACK, ChatFakes.Stall.SILENT, 1);     // accepts, never answers
+        fakes().stallNext(RecordedMessage.TELEGRAM, ChatFakes.Stall.HEADERS, 1); // 200 + headers, then nothing
+        send(hung.event(CutoverEventType.ROLLBACK_STARTED,
+                "CRASH_LOOP: 3 crashes in 41 s (runs 1 -> 4, last exit 78) (threshold 3 crashes within 300 s)"));
+        await().atMost(TIMEOUT).until(() -> !received(RecordedMessage.SLACK, hung).isEmpty());
+        send(other.event(CutoverEventType.CUTOVER_STARTED, null));
+
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, other).size() == 1
+                && delivered(RecordedMessage.TELEGRAM, other).size() == 1);
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, hung).size() == 1
+                && delivered(RecordedMessage.TELEGRAM, hung).size() == 1);
+        for (String service : List.of(RecordedMessage.SLACK, RecordedMessage.TELEGRAM)) {
+            List<RecordedMessage> calls = received(service, hung);
+            assertThat(calls).extracting(RecordedMessage::ok).containsExactly(false, true);
+            assertThat(calls.get(0).error()).startsWith("stalled");
+            // given up after the configured 3 s (%test notifier.*.timeout), then retried after a short backoff
+            assertThat(Duration.between(calls.get(0).receivedAt(), calls.get(1).receivedAt()))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(2900)).isLessThan(Duration.ofSeconds(15));
+            assertThat(calls.get(1).text()).contains("Breach: CRASH_LOOP: 3 crashes in 41 s");
+        }
+        assertThat(rows(hung)).hasSize(2).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(NotificationStatus.POSTED);
+            assertThat(r.attempts()).isEqualTo(2);
+        });
+        assertThat(rows(other)).hasSize(2).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(NotificationStatus.POSTED);
+            assertThat(r.attempts()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void tokensNeverAppearInPostedTextsApiResponsesOrTheServiceLog() throws Exception {
         Cutover c = Cutover.fresh();
         fakes().failNext(RecordedMessage.SLACK, 429, 1);

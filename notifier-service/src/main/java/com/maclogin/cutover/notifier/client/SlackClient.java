@@ -7,6 +7,7 @@ import com.slack.api.SlackConfig;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
+import com.slack.api.util.http.SlackHttpClient;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import okhttp3.OkHttpClient;
 
 /** Slack {@code chat.postMessage} through the Slack Java SDK; thread replies carry {@code thread_ts}. */
 @ApplicationScoped
@@ -24,6 +26,7 @@ public class SlackClient implements ChatClient {
             "ratelimited", "rate_limited", "internal_error", "fatal_error", "service_unavailable", "request_timeout");
 
     private final SecretMasker masker;
+    private final OkHttpClient http;
     private final Slack slack;
     private final MethodsClient methods;
     private final Optional<String> target;
@@ -37,13 +40,22 @@ public class SlackClient implements ChatClient {
             SlackConfig sc = new SlackConfig();
             String base = c.baseUrl().endsWith("/") ? c.baseUrl().substring(0, c.baseUrl().length() - 1) : c.baseUrl();
             sc.setMethodsEndpointUrlPrefix(base + "/api/");
-            int millis = (int) c.timeout().toMillis();
+            Duration t = c.timeout();
+            int millis = (int) t.toMillis();
             sc.setHttpClientCallTimeoutMillis(millis);
             sc.setHttpClientReadTimeoutMillis(millis);
             sc.setHttpClientWriteTimeoutMillis(millis);
             sc.setStatsEnabled(false);
             sc.setPrettyResponseLoggingEnabled(false);
-            this.slack = Slack.getInstance(sc);
+            // SlackConfig has no connect timeout (OkHttp's default is 10 s): build the SDK's client, then set all four
+            // from notifier.slack.timeout, so a hung API is a retryable failure within the timeout, never a hang
+            this.http = SlackHttpClient.buildOkHttpClient(sc).newBuilder()
+                    .connectTimeout(t).readTimeout(t).writeTimeout(t).callTimeout(t)
+                    .retryOnConnectionFailure(false)
+                    .build();
+            SlackHttpClient client = new SlackHttpClient(http);
+            client.setConfig(sc);
+            this.slack = Slack.getInstance(sc, client);
             this.methods = slack.methods(token.get());
             this.target = channel;
         } else {
@@ -51,10 +63,16 @@ public class SlackClient implements ChatClient {
                 Log.warnf("Slack is enabled but %s is not set: no Slack notifications",
                         token.isEmpty() ? "notifier.slack.token (NOTIFIER_SLACK_TOKEN)" : "notifier.slack.channel");
             }
+            this.http = null;
             this.slack = null;
             this.methods = null;
             this.target = Optional.empty();
         }
+    }
+
+    /** The HTTP client the SDK uses (null when Slack is off); for tests of its timeouts. */
+    OkHttpClient httpClient() {
+        return http;
     }
 
     @Override
@@ -112,6 +130,10 @@ public class SlackClient implements ChatClient {
             } catch (Exception e) {
                 Log.debugf("closing the Slack client: %s", masker.describe(e));
             }
+        }
+        if (http != null) {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
         }
     }
 }

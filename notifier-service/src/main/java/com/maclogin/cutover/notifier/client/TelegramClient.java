@@ -50,6 +50,11 @@ public class TelegramClient implements ChatClient {
         }
     }
 
+    /** The HTTP client the bot uses (null when Telegram is off); for tests of its timeouts. */
+    OkHttpClient httpClient() {
+        return http;
+    }
+
     @Override
     public ChatChannel channel() {
         return ChatChannel.TELEGRAM;

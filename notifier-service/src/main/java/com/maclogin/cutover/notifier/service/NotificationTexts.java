@@ -1,10 +1,14 @@
 package com.maclogin.cutover.notifier.service;
 
 import com.maclogin.cutover.contracts.CutoverEvent;
+import com.maclogin.cutover.contracts.TriggerKind;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Every word the notifier writes: chat message templates and the reasons stored in {@code last_error} or logged.
@@ -44,12 +48,29 @@ public final class NotificationTexts {
             Reason: %s
             Rollback owner: %s""";
 
+    static final String PAUSED = """
+            [PAUSED] Cutover %s paused: a rollback trigger tripped during validation. It waits for a human decision.
+            Lease: %s (region %s), version %s -> %s
+            Breach: %s
+            Rollback owner: %s
+            Paused: %s""";
+
+    /** The incident. Line 3 is {@code Breach: ...} for a tripped trigger, {@code Reason: ...} otherwise. */
     static final String ROLLBACK_STARTED = """
             [INCIDENT] Rollback started for cutover %s
             Lease: %s (region %s), going back from %s to %s
-            Reason: %s
+            %s: %s
             Rollback owner: %s
             Started: %s""";
+
+    static final String BREACH_LABEL = "Breach";
+    static final String REASON_LABEL = "Reason";
+    /**
+     * A reason that comes from a breached trigger: rollback-service writes {@code CRASH_LOOP: <observed> (threshold
+     * ...)}, the orchestrator {@code breach CRASH_LOOP (ROLLBACK): <observed>}.
+     */
+    static final Pattern BREACH_REASON = Pattern.compile("^(?:breach\\s+)?(?:"
+            + Arrays.stream(TriggerKind.values()).map(Enum::name).collect(Collectors.joining("|")) + ")\\b");
 
     static final String ROLLED_BACK = """
             [ROLLED BACK] Cutover %s rolled back: lease %s (region %s) runs %s again, hashes verified, health green.
@@ -93,13 +114,21 @@ public final class NotificationTexts {
                     time(e.endedAt()), owner);
             case CUTOVER_FAILED -> FAILED.formatted(ticket, lease, region, prev, cand, reason, owner);
             case CUTOVER_ABORTED -> ABORTED.formatted(ticket, lease, region, prev, cand, reason, owner);
-            case ROLLBACK_STARTED -> ROLLBACK_STARTED.formatted(ticket, lease, region, cand, prev, reason, owner,
+            case CUTOVER_PAUSED -> PAUSED.formatted(ticket, lease, region, prev, cand, reason, owner,
+                    time(e.timestamp()));
+            case ROLLBACK_STARTED -> ROLLBACK_STARTED.formatted(ticket, lease, region, cand, prev,
+                    isBreach(e.reason()) ? BREACH_LABEL : REASON_LABEL, reason, owner,
                     time(e.startedAt() != null ? e.startedAt() : e.timestamp()));
             case ROLLED_BACK -> ROLLED_BACK.formatted(ticket, lease, region, prev, cand,
                     time(e.endedAt() != null ? e.endedAt() : e.timestamp()), owner);
             case ROLLBACK_FAILED -> ROLLBACK_FAILED.formatted(ticket, lease, region, prev, reason, owner,
                     time(e.endedAt() != null ? e.endedAt() : e.timestamp()));
         };
+    }
+
+    /** True when the reason is a breached trigger (see {@link #BREACH_REASON}). */
+    static boolean isBreach(String reason) {
+        return reason != null && BREACH_REASON.matcher(reason.strip()).find();
     }
 
     static String time(Instant t) {

@@ -35,19 +35,25 @@ class ChatClientsTest {
     }
 
     private static NotifierConfig config(String slackToken, String telegramToken) {
+        // generous: the first call in a cold JVM on a loaded machine takes seconds; these tests are not about timeouts
+        return config(slackToken, telegramToken, fakes.slackBaseUrl(), fakes.telegramBaseUrl(), Duration.ofSeconds(15));
+    }
+
+    private static NotifierConfig config(String slackToken, String telegramToken, String slackBase, String telegramBase,
+                                         Duration timeout) {
         NotifierConfig.Slack slack = new NotifierConfig.Slack() {
             public boolean enabled() { return true; }
             public Optional<String> token() { return Optional.of(slackToken); }
             public Optional<String> channel() { return Optional.of("C0TEST"); }
-            public String baseUrl() { return fakes.slackBaseUrl(); }
-            public Duration timeout() { return Duration.ofSeconds(3); }
+            public String baseUrl() { return slackBase; }
+            public Duration timeout() { return timeout; }
         };
         NotifierConfig.Telegram telegram = new NotifierConfig.Telegram() {
             public boolean enabled() { return true; }
             public Optional<String> token() { return Optional.of(telegramToken); }
             public Optional<String> chatId() { return Optional.of("-100777"); }
-            public String baseUrl() { return fakes.telegramBaseUrl(); }
-            public Duration timeout() { return Duration.ofSeconds(3); }
+            public String baseUrl() { return telegramBase; }
+            public Duration timeout() { return timeout; }
         };
         return new NotifierConfig() {
             public Slack slack() { return slack; }
@@ -90,7 +96,7 @@ class ChatClientsTest {
         fakes.failNext(RecordedMessage.SLACK, 429, 1);
         PostOutcome limited = slack(SLACK_TOKEN).post("C0TEST", "x", null);
         assertThat(limited).isInstanceOf(PostOutcome.RetryLater.class);
-        assertThat(((PostOutcome.RetryLater) limited).retryAfter()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(((PostOutcome.RetryLater) limited).retryAfter()).as(limited.toString()).isEqualTo(Duration.ofSeconds(1));
         fakes.failNext(RecordedMessage.SLACK, 503, 1);
         PostOutcome down = slack(SLACK_TOKEN).post("C0TEST", "x", null);
         assertThat(down).isInstanceOf(PostOutcome.RetryLater.class);
@@ -133,5 +139,70 @@ class ChatClientsTest {
         PostOutcome failed = new TelegramClient(unreachable, new SecretMasker(unreachable)).post("-100777", "x", null);
         assertThat(failed).isInstanceOf(PostOutcome.RetryLater.class);
         assertThat(((PostOutcome.RetryLater) failed).error()).doesNotContain(TELEGRAM_TOKEN);
+    }
+
+    // ------------------------------------------------------------------ hung APIs (raw ServerSocket)
+
+    private static final Duration HUNG_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * Bound for "within the configured timeout, never a hang": the timeout plus slack for a cold first call on a busy
+     * machine (seconds of class loading under load). A hang would be held for as long as the server holds it.
+     */
+    private static final Duration WITHIN = HUNG_TIMEOUT.plusSeconds(8);
+
+    @Test
+    void everyOkHttpTimeoutOfBothClientsIsTheConfiguredOne() {
+        NotifierConfig c = config(SLACK_TOKEN, TELEGRAM_TOKEN, "http://127.0.0.1:9", "http://127.0.0.1:9",
+                Duration.ofMillis(1234));
+        for (okhttp3.OkHttpClient http : java.util.List.of(new SlackClient(c, new SecretMasker(c)).httpClient(),
+                new TelegramClient(c, new SecretMasker(c)).httpClient())) {
+            assertThat(http.connectTimeoutMillis()).isEqualTo(1234);
+            assertThat(http.readTimeoutMillis()).isEqualTo(1234);
+            assertThat(http.writeTimeoutMillis()).isEqualTo(1234);
+            assertThat(http.callTimeoutMillis()).isEqualTo(1234);
+            assertThat(http.retryOnConnectionFailure()).isFalse();
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(HungChatServer.Mode.class)
+    void slackAgainstAHungServerIsRetryLaterWithinTheTimeoutWithTheTokenMasked(HungChatServer.Mode mode)
+            throws Exception {
+        try (HungChatServer hung = new HungChatServer(mode)) {
+            NotifierConfig c = config(SLACK_TOKEN, TELEGRAM_TOKEN, hung.baseUrl(), fakes.telegramBaseUrl(), HUNG_TIMEOUT);
+            SlackClient client = new SlackClient(c, new SecretMasker(c));
+            assertHungCallGivesUp(() -> client.post("C0TEST", "hung", null), hung, SLACK_TOKEN);
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(HungChatServer.Mode.class)
+    void telegramAgainstAHungServerIsRetryLaterWithinTheTimeoutWithTheTokenMasked(HungChatServer.Mode mode)
+            throws Exception {
+        try (HungChatServer hung = new HungChatServer(mode)) {
+            NotifierConfig c = config(SLACK_TOKEN, TELEGRAM_TOKEN, fakes.slackBaseUrl(), hung.baseUrl(), HUNG_TIMEOUT);
+            TelegramClient client = new TelegramClient(c, new SecretMasker(c));
+            assertHungCallGivesUp(() -> client.post("-100777", "hung", null), hung, TELEGRAM_TOKEN);
+        }
+    }
+
+    private static void assertHungCallGivesUp(java.util.function.Supplier<PostOutcome> call, HungChatServer hung,
+                                              String token) throws Exception {
+        java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            long start = System.nanoTime();
+            // run it on another thread so a regression fails the test instead of hanging the build
+            PostOutcome outcome = caller.submit(call::get).get(WITHIN.toMillis() + 5000,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(hung.requestsRead()).as("the request reached the hung server").isEqualTo(1);
+            assertThat(outcome).isInstanceOf(PostOutcome.RetryLater.class);
+            assertThat(took).isLessThan(WITHIN).isGreaterThanOrEqualTo(HUNG_TIMEOUT.minusMillis(100));
+            PostOutcome.RetryLater retry = (PostOutcome.RetryLater) outcome;
+            assertThat(retry.retryAfter()).isNull();
+            assertThat(retry.error()).doesNotContain(token);
+        } finally {
+            caller.shutdownNow();
+        }
     }
 }

@@ -29,13 +29,14 @@ class NotificationTextsTest {
 
     @ParameterizedTest
     @EnumSource(value = CutoverEventType.class,
-            names = {"CUTOVER_FAILED", "CUTOVER_ABORTED", "ROLLBACK_STARTED", "ROLLBACK_FAILED"})
+            names = {"CUTOVER_FAILED", "CUTOVER_ABORTED", "CUTOVER_PAUSED", "ROLLBACK_STARTED", "ROLLBACK_FAILED"})
     void failuresAndIncidentsCarryTheReasonWithItsNumbers(CutoverEventType type) {
         assertThat(NotificationTexts.render(event(type))).contains("3 crashes within 5 minutes (limit 3)");
     }
 
     @ParameterizedTest
-    @EnumSource(value = CutoverEventType.class, names = {"CUTOVER_STARTED", "CUTOVER_GREEN", "ROLLBACK_STARTED"})
+    @EnumSource(value = CutoverEventType.class,
+            names = {"CUTOVER_STARTED", "CUTOVER_GREEN", "CUTOVER_PAUSED", "ROLLBACK_STARTED"})
     void startGreenAndIncidentNameTheCandidateVersion(CutoverEventType type) {
         assertThat(NotificationTexts.render(event(type))).contains("2026.9.6");
     }
@@ -53,5 +54,42 @@ class NotificationTextsTest {
         CutoverEvent bare = new CutoverEvent("m", "c", "l", null, 1, 0, CutoverEventType.CUTOVER_FAILED, null, null,
                 null, null, null, null, null, null, null);
         assertThat(NotificationTexts.render(bare)).doesNotContain("null").contains("n/a");
+    }
+
+    private static CutoverEvent withReason(CutoverEventType type, String reason) {
+        CutoverEvent e = event(type);
+        return new CutoverEvent(e.messageId(), e.cutoverId(), e.leaseId(), e.timestamp(), 1, 2, type, e.region(),
+                e.ticketId(), e.previousVersion(), e.candidateVersion(), e.rollbackOwner(), e.channels(), e.startedAt(),
+                e.endedAt(), reason);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            // rollback-service (breach consumed directly)
+            "CRASH_LOOP: 3 crashes in 41 s (runs 1 -> 4, last exit 78) (threshold 3 crashes within 300 s)",
+            // orchestrator's wording
+            "breach ERROR_RATE (ROLLBACK): 7 of 40 synthetic probes failed (17.5%)"})
+    void incidentOfABreachShowsTheBreachWithItsNumbersOnItsOwnLine(String reason) {
+        String text = NotificationTexts.render(withReason(CutoverEventType.ROLLBACK_STARTED, reason));
+        assertThat(text.lines()).contains("Breach: " + reason);
+        assertThat(text).startsWith("[INCIDENT]").doesNotContain("Reason:")
+                .contains("CHG-1234", "lease-jp-7", "region JP", "2026.9.6", "2026.9.5", "bob (America/New_York)");
+    }
+
+    @org.junit.jupiter.api.Test
+    void incidentOfAnOperatorRollbackShowsItsReasonLineNotABreach() {
+        String text = NotificationTexts.render(withReason(CutoverEventType.ROLLBACK_STARTED,
+                "operator rollback: customers report missing replies"));
+        assertThat(text.lines()).contains("Reason: operator rollback: customers report missing replies");
+        assertThat(text).doesNotContain("Breach:");
+    }
+
+    @org.junit.jupiter.api.Test
+    void pausedSaysItWaitsForAHumanAndShowsTheBreachTicketLeaseVersionsAndOwner() {
+        String reason = "breach LATENCY (PAUSE): integration P95 2400 ms > 5.0 x baseline 300 ms";
+        String text = NotificationTexts.render(withReason(CutoverEventType.CUTOVER_PAUSED, reason));
+        assertThat(text).startsWith("[PAUSED]").contains("waits for a human decision", "CHG-1234", "lease-jp-7",
+                "region JP", "2026.9.5 -> 2026.9.6", "bob (America/New_York)", "2026-03-01 02:31:00 UTC");
+        assertThat(text.lines()).contains("Breach: " + reason);
     }
 }
