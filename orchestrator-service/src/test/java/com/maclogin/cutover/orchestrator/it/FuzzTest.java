@@ -108,7 +108,8 @@ class FuzzTest {
         assertThat(count("outbox")).as("outbox rows").isEqualTo(outboxBefore);
         assertThat(count("cutover")).as("cutovers").isEqualTo(cutoversBefore);
         assertThat(count("lease")).as("leases").isEqualTo(leasesBefore);
-        assertThat(took).isLessThan(Duration.ofSeconds(60));
+        // ~30 s on this 2-core machine when it is not shared; the bound only catches a hang (shared CI load varies)
+        assertThat(took).isLessThan(Duration.ofSeconds(150));
     }
 
     /** Null when the response is a 4xx problem+json with a detail, else what is wrong. */
