@@ -18,9 +18,16 @@ public final class Api {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final String baseUrl;
+    private final String bearerToken;
 
     public Api(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    /** A client that authenticates every request with {@code Authorization: Bearer <token>}. */
+    public Api(String baseUrl, String bearerToken) {
         this.baseUrl = baseUrl;
+        this.bearerToken = bearerToken;
     }
 
     public Reply get(String path) throws IOException {
@@ -45,6 +52,9 @@ public final class Api {
 
     private Reply send(HttpRequest.Builder b) throws IOException {
         try {
+            if (bearerToken != null) {
+                b.header("Authorization", "Bearer " + bearerToken);
+            }
             HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(15)).header("Accept", "application/json").build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode node = r.body() == null || r.body().isBlank() ? Json.MAPPER.nullNode() : parse(r.body());

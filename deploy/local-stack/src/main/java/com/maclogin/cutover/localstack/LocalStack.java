@@ -36,6 +36,8 @@ public final class LocalStack implements AutoCloseable {
     private JsonNode leases;
     private final String slackToken = "xoxb-local-" + randomHex(12);
     private final String telegramToken = "7000000:local" + randomHex(12);
+    private final String operatorToken = "op-" + randomHex(24);
+    private final String viewerToken = "view-" + randomHex(24);
 
     private LocalStack(StackConfig cfg, Consumer<String> progress) {
         this.cfg = cfg;
@@ -120,7 +122,9 @@ public final class LocalStack implements AutoCloseable {
         List<Future<?>> ready = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            ready.add(pool.submit(() -> startService("orchestrator-service", orch, Map.of(), cfg.orchestratorPort())));
+            ready.add(pool.submit(() -> startService("orchestrator-service", orch,
+                    Map.of("ORCHESTRATOR_AUTH_TOKENS", "operator:platform-demo:" + operatorToken + ",viewer:watcher:" + viewerToken),
+                    cfg.orchestratorPort())));
             ready.add(pool.submit(() -> startService("rollback-service", rollback, Map.of(), cfg.rollbackPort())));
             ready.add(pool.submit(() -> startService("notifier-service", notifier,
                     Map.of("NOTIFIER_SLACK_TOKEN", slackToken, "NOTIFIER_TELEGRAM_TOKEN", telegramToken), cfg.notifierPort())));
@@ -227,7 +231,18 @@ public final class LocalStack implements AutoCloseable {
         return leases;
     }
 
+    /** The orchestrator's API as an operator (may start, abort, roll back). */
     public Api orchestrator() {
+        return new Api("http://127.0.0.1:" + cfg.orchestratorPort(), operatorToken);
+    }
+
+    /** The orchestrator's API as a viewer (read only). */
+    public Api orchestratorViewer() {
+        return new Api("http://127.0.0.1:" + cfg.orchestratorPort(), viewerToken);
+    }
+
+    /** The orchestrator's API without credentials. */
+    public Api orchestratorAnonymous() {
         return new Api("http://127.0.0.1:" + cfg.orchestratorPort());
     }
 
@@ -299,7 +314,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Secrets of this run, so a test can scan logs and responses for them. */
     public List<String> secrets() throws IOException {
-        List<String> s = new ArrayList<>(List.of(slackToken, telegramToken));
+        List<String> s = new ArrayList<>(List.of(slackToken, telegramToken, operatorToken, viewerToken));
         try (var files = Files.list(cfg.workDir().resolve("keys"))) {
             for (Path f : files.filter(f -> !f.toString().endsWith(".pub")).toList()) {
                 for (String line : Files.readAllLines(f)) {

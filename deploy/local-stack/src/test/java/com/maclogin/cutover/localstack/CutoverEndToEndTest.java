@@ -94,6 +94,15 @@ class CutoverEndToEndTest {
 
     @Test
     @Order(3)
+    void theApiRefusesAnonymousCallersAndViewersCannotWrite() throws IOException {
+        assertThat(stack.orchestratorAnonymous().get("/api/v1/cutovers").status()).isEqualTo(401);
+        assertThat(stack.orchestratorViewer().get("/api/v1/cutovers").status()).isEqualTo(200);
+        assertThat(stack.orchestratorViewer().post("/api/v1/cutovers", DemoRunner.demoRequest("hk-1", "2026.9.7")).status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    @Order(4)
     void secretsNeverAppearInAnyServiceLogOrApiResponse() throws IOException {
         List<String> secrets = stack.secrets();
         assertThat(secrets).isNotEmpty();
