@@ -137,7 +137,7 @@ class RealLeaseCutoverTest {
         DemoRunner demo = new DemoRunner(stack, LOG);
         long t0 = System.nanoTime();
         String id = demo.start("hk-1", TO);
-        JsonNode end = demo.follow(id, "VALIDATING", Duration.ofMinutes(6));
+        JsonNode end = demo.follow(id, "VALIDATING", Duration.ofMinutes(8));
         LOG.printf("[measure] real cutover + rollback: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
         assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("ROLLED_BACK");
@@ -175,7 +175,7 @@ class RealLeaseCutoverTest {
         DemoRunner demo = new DemoRunner(stack, LOG);
         long t0 = System.nanoTime();
         String id = demo.start("hk-1", TO);
-        JsonNode end = demo.follow(id, Duration.ofMinutes(6));
+        JsonNode end = demo.follow(id, Duration.ofMinutes(8));
         LOG.printf("[measure] real cutover to GREEN: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
         assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("GREEN");
