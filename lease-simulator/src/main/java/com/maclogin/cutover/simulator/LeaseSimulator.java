@@ -29,6 +29,11 @@ public final class LeaseSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseSimulator.class);
     /** Extra time, on top of the configured start-up delay, a gateway gets to answer /readyz 200 at start. */
     private static final Duration READY_GRACE = Duration.ofSeconds(30);
+    /**
+     * Leases set up, and gateways booting, at the same time during start: 4 per CPU, 8 to 16 (a lease's start is
+     * partly waiting: the configured start-up delay and the readiness poll).
+     */
+    private static final int STARTERS = Math.max(8, Math.min(16, 4 * Runtime.getRuntime().availableProcessors()));
 
     private final SimulatorConfig config;
     private final Map<String, LeaseImpl> leases = new LinkedHashMap<>();
@@ -99,7 +104,7 @@ public final class LeaseSimulator implements AutoCloseable {
             reserveGatewayPort(spec.gatewayPort());
         }
         // leases start in parallel
-        ExecutorService starters = Executors.newFixedThreadPool(Math.max(1, Math.min(8, config.leases().size())),
+        ExecutorService starters = Executors.newFixedThreadPool(Math.max(1, Math.min(STARTERS, config.leases().size())),
                 r -> daemon(r, "sim-lease-start"));
         try {
             List<java.util.concurrent.Future<LeaseImpl>> futures = new ArrayList<>();
@@ -189,6 +194,24 @@ public final class LeaseSimulator implements AutoCloseable {
                 (System.nanoTime() - t0) / 1_000_000);
         LeaseImpl lease = new LeaseImpl(spec, home, launchd, commands, ssh, tls, faults, user);
         lease.startNanos = t0;
+        // wait for this gateway before taking the next lease: at most STARTERS gateways boot at once, so each lease
+        // is up in about its own boot time instead of all of them sharing the CPUs until the last one is ready
+        long deadline = System.nanoTime() + config.gatewayStartupDelay().plus(READY_GRACE).toNanos();
+        while (System.nanoTime() < deadline && !closed) {
+            if (lease.readyzStatus() == 200) {
+                lease.readyNanos = System.nanoTime();
+                break;
+            }
+            if (launchd.isDisabled(LaunchAgentPlist.LABEL) && !launchd.isLoaded(LaunchAgentPlist.LABEL)) {
+                break; // parked: awaitReady reports it
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         return lease;
     }
 
@@ -198,6 +221,9 @@ public final class LeaseSimulator implements AutoCloseable {
         List<LeaseImpl> pending = new ArrayList<>(leases.values());
         while (!pending.isEmpty()) {
             pending.removeIf(l -> {
+                if (l.readyNanos != 0) {
+                    return true;
+                }
                 if (l.readyzStatus() != 200) {
                     return false;
                 }

@@ -162,7 +162,7 @@ public final class SimulatorScaleBenchmark {
             report.append("| figure | value |\n|---|---|\n");
             report.append(row("leases started at once", Integer.toString(n)));
             report.append(row("total start (`LeaseSimulator.start` until every `/readyz` is 200)", ms(totalStart)));
-            report.append(row("lease start time p50 / max (set-up until its `/readyz` 200, 8 leases set up in parallel)",
+            report.append(row("lease start time p50 / max (its set-up until its `/readyz` 200; 4 leases per CPU, 8–16, set up and booting at a time)",
                     ms(pct(starts, 50)) + " / " + ms(pct(starts, 100))));
             report.append(row("gateway (node) RSS per lease p50 / max", mib(pct(rss, 50)) + " / " + mib(pct(rss, 100))));
             report.append(row("gateways total RSS", mib(nodeTotal)));
@@ -178,12 +178,18 @@ public final class SimulatorScaleBenchmark {
                 + alone.size(), ms(pct(alone, 50)) + " / " + ms(pct(alone, 100))));
         report.append(row("the same, first start in a cold JVM (class loading of MINA sshd, BouncyCastle, JDK HTTP)", ms(cold)));
         report.append('\n');
-        report.append("What limits it: each lease start is dominated by Node's own boot (about 40–80 ms of CPU before the\n")
-                .append("gateway listens, plus the start-up delay); 200 of them on 2 CPUs queue behind each other, so the total is\n")
-                .append("about N × Node boot CPU / CPUs, and a lease's own start time grows with the queue. Readiness is polled\n")
-                .append("every 25 ms across all leases, which adds up to one poll round to each figure. The SSH figures are one\n")
-                .append("channel open + `/bin/sh -c` fork/exec per command (the `launchctl` shim adds a bash fork and one HTTP\n")
-                .append("round trip to the control API); both sides set TCP_NODELAY, without which each exec stalls ~40 ms on delayed ACKs.\n");
+        report.append("What limits it: a lease's start is its set-up (home, host key, launchd, SSH and TLS servers: tens of ms\n")
+                .append("in a warm JVM) plus Node's boot of the gateway stand-in (40–80 ms of CPU on an idle core) plus the\n")
+                .append("configured start-up delay. The simulator sets up and boots 4 leases per CPU (8–16) at a time, so the total is about\n")
+                .append("N × (set-up + boot CPU) / CPUs and grows with whatever else runs on the machine; the first lease in a JVM\n")
+                .append("also pays class loading. Memory is Node's ~44 MiB RSS per gateway; the JVM's share per lease is small.\n")
+                .append("An SSH command is a channel open, a `/bin/sh -c` fork/exec from the JVM and the exit-status round trip;\n")
+                .append("the `launchctl` shim adds a bash fork and one HTTP round trip to the control API. Both sides set\n")
+                .append("TCP_NODELAY (without it each exec stalls ~40 ms on delayed ACKs). On this loaded 2-CPU machine the\n")
+                .append("figures are dominated by run-queue waits (load average above), hence the p99.\n")
+                .append("Re-run: `./mvnw -q -pl lease-simulator test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt`, then\n")
+                .append("`java -cp \"lease-simulator/target/test-classes:lease-simulator/target/classes:$(cat lease-simulator/target/cp.txt)\" ")
+                .append("com.maclogin.cutover.simulator.bench.SimulatorScaleBenchmark --leases 200`.\n");
         writeSection(out, report.toString());
         System.out.println(report);
         System.exit(0);
