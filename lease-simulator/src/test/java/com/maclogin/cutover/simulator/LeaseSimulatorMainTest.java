@@ -28,7 +28,7 @@ class LeaseSimulatorMainTest {
         Path config = dir.resolve("leases.json");
         Files.writeString(config, "{\"controlPort\":0,\"gatewayStartupDelayMillis\":200,\"throttleIntervalMillis\":500,"
                 + "\"authorizedKeys\":[\"" + pub + "\"],\"leases\":[{\"id\":\"kr-1\",\"region\":\"KR\",\"sshPort\":0,"
-                + "\"gatewayPort\":" + gatewayPort + ",\"initialVersion\":\"2026.9.5\"}]}");
+                + "\"gatewayPort\":" + gatewayPort + ",\"initialVersion\":\"2026.9.5\",\"faults\":{\"diskFreePercent\":8}}]}");
 
         JsonNode first = runOnce(config, key, gatewayPort, "first");
         JsonNode second = runOnce(config, key, gatewayPort, "second");
@@ -53,10 +53,13 @@ class LeaseSimulatorMainTest {
             assertThat(lease.get("host").asText()).isEqualTo("127.0.0.1");
             assertThat(lease.get("gatewayPort").asInt()).isEqualTo(gatewayPort);
             assertThat(lease.get("hostKey").asText()).startsWith("ssh-ed25519 AAAA");
-            assertThat(Files.readString(out)).contains("lease kr-1 region=KR", "version=2026.9.5");
+            assertThat(Files.readString(out)).contains("lease kr-1 region=KR", "version=2026.9.5", "faults=[DISK_LOW]");
+            assertThat(lease.get("tlsPort").asInt()).isPositive();
             try (SshTestClient c = new SshTestClient("127.0.0.1", lease.get("sshPort").asInt(), lease.get("sshUser").asText(),
                     lease.get("hostKey").asText(), key)) {
                 assertThat(c.exec("launchctl print gui/$(id -u)/ai.openclaw.gateway").stdout()).contains("state = running");
+                // the config file's initial fault switch: df reports 8 % free on the lease volume
+                assertThat(c.exec("df -k \"$HOME\" | awk 'NR==2{print $5}'").stdout()).isEqualTo("93%\n");
             }
             cli.destroy(); // SIGTERM
             assertThat(cli.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
