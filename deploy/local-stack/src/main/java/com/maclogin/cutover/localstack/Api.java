@@ -41,6 +41,16 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public Reply patch(String path, String json) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Reply delete(String path) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE());
+    }
+
     /** POST with an {@code Idempotency-Key}, so a retry after a lost answer cannot start a second cutover. */
     public Reply postIdempotent(String path, Object body, String idempotencyKey) throws IOException {
         String json = body instanceof String s ? s : Json.write(body);

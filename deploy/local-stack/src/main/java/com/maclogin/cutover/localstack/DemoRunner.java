@@ -137,7 +137,8 @@ public final class DemoRunner {
         JsonNode f = step.path("facts");
         StringBuilder sb = new StringBuilder();
         for (String k : List.of("gatewayVersion", "plistNodeVersion", "diskFreePercent", "plistSha256", "packageSha256",
-                "stateArchiveSha256", "candidatePackageRoot", "runningVersion", "probeRounds", "verdict")) {
+                "stateArchiveSha256", "runningVersion", "probeRounds", "integrationP95Millis", "crashes",
+                "restartDrillRecoveredMillis", "baselineP95Millis")) {
             if (f.has(k)) {
                 String v = f.get(k).asText();
                 if (v.matches("[0-9a-f]{64}")) {

@@ -254,6 +254,11 @@ public final class LocalStack implements AutoCloseable {
         return new Api("http://127.0.0.1:" + cfg.notifierPort());
     }
 
+    /** The lease simulator's control API (fault switches, lease state). */
+    public Api simulator() {
+        return new Api("http://127.0.0.1:" + cfg.simulatorControlPort());
+    }
+
     /** What the local Slack and Telegram servers received. */
     public JsonNode chatMessages() throws IOException {
         return new Api("http://127.0.0.1:" + cfg.slackPort()).get("/_recorded").body();

@@ -110,5 +110,13 @@ final class RestoreStep implements StepHandler {
                     running.orElse("unknown"), p.previousVersion()));
         }
         Gateway.launchdFacts(ctx, Gateway.launchctlPrint(ctx, b));
+        // The lease runs the previous version again: lift this cutover's freeze so the lease is not stranded for
+        // the next cutover (another cutover's marker is left alone).
+        String marker = b.frozenMarker();
+        String owner = FreezeStep.markerField(FreezeStep.readMarker(ctx, marker), "cutoverId");
+        if (ctx.command().cutoverId().equals(owner)) {
+            ctx.require("lift freeze marker", "rm -f " + ShellQuote.quote(marker));
+            ctx.fact("unfrozen", "true");
+        }
     }
 }

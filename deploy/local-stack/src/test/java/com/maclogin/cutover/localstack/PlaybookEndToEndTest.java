@@ -1,0 +1,201 @@
+package com.maclogin.cutover.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The playbook's rollback triggers and inventory gates, end to end on the real stack: one test per trigger row
+ * (crash loop, error rate, latency, disk) injects the fault on the lease after the plist flip (through the
+ * simulator's fault switches) and proves the automatic rollback — started by the worker's breach, not by anyone
+ * calling the API — restores the old version with the gate's hashes and posts the incident with the numbers;
+ * then gates refuse cutovers with their reasons. Four leases (two per region) run the trigger rows at the same time.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PlaybookEndToEndTest {
+
+    static LocalStack stack;
+    static final PrintStream LOG = System.out;
+
+    @BeforeAll
+    static void startStack() throws IOException {
+        StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot())
+                .withPortOffset(1200)
+                .withWorkDir(LocalStack.repoRoot().resolve("deploy/local-stack/target/playbook-stack"))
+                .withLeasesPerRegion(2)
+                .withValidationWindow(Duration.ofSeconds(45));
+        stack = LocalStack.start(cfg, LOG::println);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /** One trigger row: the fault switch to set after the flip, and the trigger that must trip. */
+    record Row(String lease, String trigger, String faultJson) {
+    }
+
+    @Test
+    @Order(1)
+    void everyTriggerRowRollsBackAutomaticallyWithMatchingHashesAndAnIncident() throws Exception {
+        List<Row> rows = List.of(
+                new Row("hk-1", "CRASH_LOOP", "{\"envFile\":\"INVALID\"}"),
+                new Row("hk-2", "ERROR_RATE", "{\"hookErrorPercent\":50}"),
+                new Row("jp-1", "LATENCY", "{\"responseDelayMillis\":1500}"),
+                new Row("jp-2", "DISK", "{\"diskFreePercent\":6}"));
+        ExecutorService pool = Executors.newFixedThreadPool(rows.size());
+        try {
+            List<Future<JsonNode>> runs = new ArrayList<>();
+            for (Row row : rows) {
+                runs.add(pool.submit((Callable<JsonNode>) () -> runWithFault(row)));
+            }
+            for (int i = 0; i < rows.size(); i++) {
+                Row row = rows.get(i);
+                JsonNode end = runs.get(i).get();
+                String id = end.path("id").asText();
+                assertThat(end.path("state").asText()).as("%s: %s", row.trigger(), end.path("reason")).isEqualTo("ROLLED_BACK");
+                assertThat(stack.gatewayStartupz(stack.config().leaseIds().indexOf(row.lease())).path("version").asText())
+                        .as("%s: version served after rollback", row.trigger()).isEqualTo("2026.9.5");
+                JsonNode audit = stack.orchestrator().get("/api/v1/cutovers/" + id + "/audit").body();
+                assertThat(audit.toString()).as("%s: breach audited", row.trigger()).contains("BREACH").contains(row.trigger());
+                JsonNode rb = stack.rollbackService().get("/api/v1/rollbacks/" + id).body();
+                assertThat(rb.path("requestedBy").asText()).isEqualTo("trigger:" + row.trigger());
+                assertThat(rb.path("found").path("plist").asText()).as("%s: plist hash", row.trigger())
+                        .isEqualTo(rb.path("expected").path("plist").asText()).matches("[0-9a-f]{64}");
+                assertThat(rb.path("found").path("packageTree").asText()).as("%s: package hash", row.trigger())
+                        .isEqualTo(rb.path("expected").path("packageTree").asText()).matches("[0-9a-f]{64}");
+                String ticket = "TRIG-" + row.trigger().replace("_", "");
+                assertThat(incidentTexts(ticket)).as("%s: incident posted with the breach", row.trigger())
+                        .anySatisfy(t -> assertThat(t).contains("Breach").contains(row.trigger()).contains("2026.9.5"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void gatesRefuseWithTheirReasonsAndNothingChangesOnTheLease() throws Exception {
+        setFaults("hk-1", "{\"loginNodeMajor\":18}");
+        setFaults("jp-2", "{\"diskFreePercent\":5}");
+        try {
+            JsonNode node = startAndFollow("hk-1", "GATE-NODE", Map.of());
+            JsonNode disk = startAndFollow("jp-2", "GATE-DISK", Map.of());
+            Map<String, Object> oneZone = DemoRunner.demoRequest("hk-2", "2026.9.6");
+            oneZone.put("ticketId", "GATE-ROSTER");
+            oneZone.put("operators", List.of(
+                    Map.of("name", "Mei Chan", "timeZone", "Asia/Hong_Kong", "rollbackOwner", true),
+                    Map.of("name", "Li Wei", "timeZone", "Asia/Hong_Kong", "rollbackOwner", false)));
+            Api.Reply r = stack.orchestrator().post("/api/v1/cutovers", oneZone);
+            JsonNode roster = r.status() == 201 ? new DemoRunner(stack, LOG).follow(r.body().path("id").asText(),
+                    Duration.ofMinutes(2)) : r.body();
+
+            assertThat(node.path("state").asText()).isEqualTo("FAILED");
+            assertThat(node.path("reason").asText()).containsIgnoringCase("node");
+            assertThat(disk.path("state").asText()).isEqualTo("FAILED");
+            assertThat(disk.path("reason").asText()).containsIgnoringCase("disk");
+            assertThat(roster.toString()).containsIgnoringCase("roster");
+            for (JsonNode refused : List.of(node, disk)) {
+                List<String> kinds = new ArrayList<>();
+                refused.path("steps").forEach(s -> kinds.add(s.path("kind").asText()));
+                assertThat(kinds).doesNotContain("SNAPSHOT", "INSTALL_CANDIDATE", "FLIP_PLIST");
+            }
+            assertThat(stack.gatewayStartupz(0).path("version").asText()).isEqualTo("2026.9.5");
+        } finally {
+            clearFaults("hk-1");
+            clearFaults("jp-2");
+        }
+    }
+
+    private JsonNode runWithFault(Row row) throws IOException, InterruptedException {
+        Map<String, Object> body = DemoRunner.demoRequest(row.lease(), "2026.9.6");
+        body.put("ticketId", "TRIG-" + row.trigger().replace("_", ""));
+        body.put("thresholds", Map.of("minSamples", 5));
+        Api.Reply r = stack.orchestrator().post("/api/v1/cutovers", body);
+        assertThat(r.status()).as("start %s: %s", row.lease(), r.body()).isEqualTo(201);
+        String id = r.body().path("id").asText();
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        boolean injected = false;
+        boolean cleared = false;
+        JsonNode c;
+        while (true) {
+            c = stack.orchestrator().get("/api/v1/cutovers/" + id).body();
+            String state = c.path("state").asText();
+            if (!injected && "VALIDATING".equals(state)) {
+                setFaults(row.lease(), row.faultJson());
+                injected = true;
+                LOG.printf("[%s] %s injected after the flip: %s%n", row.lease(), row.trigger(), row.faultJson());
+            }
+            if (injected && !cleared && state.startsWith("ROLL")) {
+                // the faulty build is gone once the lease is restored: the fault belongs to the candidate
+                clearFaults(row.lease());
+                cleared = true;
+                LOG.printf("[%s] breach -> %s; fault cleared for the old version%n", row.lease(), state);
+            }
+            if (DemoRunner.TERMINAL.contains(state) || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        if (!cleared) {
+            clearFaults(row.lease());
+        }
+        return c;
+    }
+
+    private JsonNode startAndFollow(String lease, String ticket, Map<String, Object> extra) throws IOException {
+        Map<String, Object> body = DemoRunner.demoRequest(lease, "2026.9.6");
+        body.put("ticketId", ticket);
+        body.putAll(extra);
+        Api.Reply r = stack.orchestrator().post("/api/v1/cutovers", body);
+        assertThat(r.status()).as("start %s: %s", lease, r.body()).isEqualTo(201);
+        return new DemoRunner(stack, LOG).follow(r.body().path("id").asText(), Duration.ofMinutes(2));
+    }
+
+    private static void setFaults(String lease, String json) throws IOException {
+        Api.Reply r = stack.simulator().patch("/v1/leases/" + lease + "/fault-switches", json);
+        assertThat(r.status()).as("fault switch on %s: %s", lease, r.body()).isEqualTo(200);
+    }
+
+    private static void clearFaults(String lease) throws IOException {
+        stack.simulator().delete("/v1/leases/" + lease + "/fault-switches");
+    }
+
+    private static List<String> incidentTexts(String ticket) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> texts = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            texts.clear();
+            for (JsonNode m : stack.chatMessages()) {
+                String t = m.path("text").asText();
+                if (t.contains(ticket) && t.startsWith("[INCIDENT]")) {
+                    texts.add(t);
+                }
+            }
+            if (!texts.isEmpty()) {
+                return texts;
+            }
+            Thread.sleep(300);
+        }
+        return texts;
+    }
+}
