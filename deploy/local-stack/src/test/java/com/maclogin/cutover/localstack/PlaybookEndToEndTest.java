@@ -60,7 +60,7 @@ class PlaybookEndToEndTest {
         List<Row> rows = List.of(
                 new Row("hk-1", "CRASH_LOOP", "{\"envFile\":\"INVALID\"}"),
                 new Row("hk-2", "ERROR_RATE", "{\"hookErrorPercent\":50}"),
-                new Row("jp-1", "LATENCY", "{\"responseDelayMillis\":1500}"),
+                new Row("jp-1", "LATENCY", "{\"hookDelayMillis\":1500}"),
                 new Row("jp-2", "DISK", "{\"diskFreePercent\":6}"));
         ExecutorService pool = Executors.newFixedThreadPool(rows.size());
         try {

@@ -78,9 +78,10 @@ public final class CutoverSaga {
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), c.expectedSha256(), null, null)),
             remote(StepKind.RELOAD, ROLLBACK, ADVANCE,
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), Map.of(), null, null)),
+            // VALIDATE carries the gate hashes: a breach the worker raises must hold everything the restore needs
             remote(StepKind.VALIDATE, ROLLBACK, ADVANCE,
-                    c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), Map.of(),
-                            c.validationSeconds(), c.probeIntervalMillis(), c.probePlan())),
+                    c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(),
+                            c.expectedSha256(), c.validationSeconds(), c.probeIntervalMillis(), c.probePlan())),
             new Step(COMMUNICATE, null, NONE, ADVANCE, c -> null),
             remote(StepKind.UNFREEZE, NONE, FINISH,
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), Map.of(), null, null)));
