@@ -56,6 +56,10 @@ public final class ChaosHarness {
         }
     }
 
+    /** Published OpenClaw versions after the chaos stack's starting version, one per round (the lease only moves up). */
+    public static final String FROM_VERSION = "2026.8.1";
+    static final List<String> CANDIDATES = List.of("2026.8.2", "2026.9.1", "2026.9.2", "2026.9.3", "2026.9.5", "2026.9.6");
+
     private static final Pattern TICKET = Pattern.compile("(CHAOS-\\d+-\\d+)");
 
     private final LocalStack stack;
@@ -81,7 +85,10 @@ public final class ChaosHarness {
         ExecutorService pool = Executors.newFixedThreadPool(leases.size() + 1);
         try {
             for (int round = 0; round < o.rounds(); round++) {
-                String candidate = "2026.9." + (6 + round);
+                if (round >= CANDIDATES.size()) {
+                    throw new IllegalArgumentException("at most " + CANDIDATES.size() + " rounds (published versions)");
+                }
+                String candidate = CANDIDATES.get(round);
                 List<Future<String[]>> running = new ArrayList<>();
                 for (int i = 0; i < leases.size(); i++) {
                     String lease = leases.get(i);

@@ -17,7 +17,7 @@ public final class ChaosMain {
         int kills = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot()).withPortOffset(3000)
                 .withWorkDir(LocalStack.repoRoot().resolve(".local-chaos")).withLeasesPerRegion(2)
-                .withValidationWindow(Duration.ofSeconds(8));
+                .withVersions(ChaosHarness.FROM_VERSION, ChaosHarness.CANDIDATES.get(0)).withValidationWindow(Duration.ofSeconds(8));
         ChaosHarness.Report report;
         try (LocalStack stack = LocalStack.start(cfg, System.out::println)) {
             report = new ChaosHarness(stack, System.out).run(new ChaosHarness.Options(rounds, kills, true, true,

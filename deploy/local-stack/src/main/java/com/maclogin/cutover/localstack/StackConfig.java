@@ -35,6 +35,11 @@ public record StackConfig(
                 "2026.9.5", "2026.9.6", 1);
     }
 
+    public StackConfig withVersions(String from, String to) {
+        return new StackConfig(repoRoot, workDir, portOffset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
+                gatewayStartup, from, to, leasesPerRegion);
+    }
+
     public StackConfig withLeasesPerRegion(int n) {
         return new StackConfig(repoRoot, workDir, portOffset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
                 gatewayStartup, fromVersion, toVersion, n);

@@ -18,7 +18,7 @@ class ChaosTest {
             throws IOException, InterruptedException {
         StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot()).withPortOffset(1500)
                 .withWorkDir(LocalStack.repoRoot().resolve("deploy/local-stack/target/chaos-stack"))
-                .withValidationWindow(Duration.ofSeconds(6));
+                .withVersions(ChaosHarness.FROM_VERSION, ChaosHarness.CANDIDATES.get(0)).withValidationWindow(Duration.ofSeconds(6));
         try (LocalStack stack = LocalStack.start(cfg, System.out::println)) {
             ChaosHarness.Report report = new ChaosHarness(stack, System.out)
                     .run(new ChaosHarness.Options(2, 2, true, true, 42L, Duration.ofMinutes(4)));
@@ -29,6 +29,8 @@ class ChaosTest {
             assertThat(report.kafkaRestarts()).isEqualTo(1);
             assertThat(report.postgresRestarts()).isEqualTo(1);
             assertThat(report.ok()).isTrue();
+            assertThat(report.finalStates().keySet()).as("every cutover ends GREEN or ROLLED_BACK")
+                    .containsOnly("GREEN", "ROLLED_BACK");
         }
     }
 }
