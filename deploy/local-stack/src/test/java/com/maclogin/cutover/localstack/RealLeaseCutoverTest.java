@@ -179,6 +179,11 @@ class RealLeaseCutoverTest {
         LOG.printf("[measure] real cutover to GREEN: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
         assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("GREEN");
+        // VALIDATE's restart drill (kickstart -k) may land at the end of the window, so the real gateway can still be
+        // restarting when the cutover turns GREEN: it must come back on 2026.9.6 by itself (KeepAlive)
+        long r0 = System.nanoTime();
+        RealGatewayMode.awaitReady(hk.path("gatewayPort").asInt(), TO, Duration.ofMinutes(3), home);
+        LOG.printf("[measure] 2026.9.6 serving %d ms after GREEN%n", (System.nanoTime() - r0) / 1_000_000);
         assertThat(RealGatewayMode.startupzVersion(hk.path("gatewayPort").asInt())).isEqualTo(TO);
         assertThat(RealGatewayMode.stateSchema(home, cache)).isEqualTo(18);
     }
@@ -207,18 +212,25 @@ class RealLeaseCutoverTest {
         sh(home, "launchctl bootstrap gui/" + uid + " " + plist);
 
         String print = "";
+        String launchdLog = "";
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
             print = sh(home, "launchctl print-disabled gui/" + uid);
-            if (print.contains("\"ai.openclaw.gateway\" => disabled")) {
+            launchdLog = Files.readString(home.resolve(".sim/launchd.log"));
+            // parked = disabled by the gateway itself, then its process exited 78 (it disables before exiting)
+            if (print.contains("\"ai.openclaw.gateway\" => disabled")
+                    && launchdLog.substring(launchdLog.lastIndexOf(" loaded ai.openclaw.gateway from ")).contains("with code 78")) {
                 break;
             }
             sleep(500);
         }
+        assertThat(launchdLog.substring(launchdLog.lastIndexOf(" loaded ai.openclaw.gateway from "))).contains("with code 78")
+                .contains("not respawning ai.openclaw.gateway: service is disabled");
+        assertThat(sh(home, "launchctl print " + target + "; echo rc=$?")).contains("Could not find service").endsWith("rc=113\n");
         LOG.printf("[measure] 2026.9.5 on schema-18 state parked itself %d ms after bootstrap%n", (System.nanoTime() - t0) / 1_000_000);
         assertThat(print).contains("\"ai.openclaw.gateway\" => disabled");
         String log = Files.readString(home.resolve("Library/Logs/openclaw/gateway.log"));
-        assertThat(log).contains("schema 18").contains("supports 17");
+        assertThat(log).contains("refused startup because").contains("uses schema 18; this build supports 17");
         assertThat(RealGatewayMode.stateSchema(home, cache)).as("the refusal did not touch the state").isEqualTo(18);
         assertThat(RealGatewayMode.startupzVersion(hk.path("gatewayPort").asInt())).isNull();
     }
