@@ -217,9 +217,10 @@ class RealLeaseCutoverTest {
         while (System.nanoTime() < deadline) {
             print = sh(home, "launchctl print-disabled gui/" + uid);
             launchdLog = Files.readString(home.resolve(".sim/launchd.log"));
-            // parked = disabled by the gateway itself, then its process exited 78 (it disables before exiting)
+            // parked = disabled by the gateway itself, exited 78, then booted out by its detached helper
             if (print.contains("\"ai.openclaw.gateway\" => disabled")
-                    && launchdLog.substring(launchdLog.lastIndexOf(" loaded ai.openclaw.gateway from ")).contains("with code 78")) {
+                    && launchdLog.substring(launchdLog.lastIndexOf(" loaded ai.openclaw.gateway from ")).contains("with code 78")
+                    && sh(home, "launchctl print " + target + " >/dev/null 2>&1; echo rc=$?").trim().equals("rc=113")) {
                 break;
             }
             sleep(500);
