@@ -88,7 +88,7 @@ class PlaybookEndToEndTest {
                         .isEqualTo(rb.path("expected").path("packageTree").asText()).matches("[0-9a-f]{64}");
                 String ticket = "TRIG-" + row.trigger().replace("_", "");
                 assertThat(incidentTexts(ticket)).as("%s: incident posted with the breach", row.trigger())
-                        .anySatisfy(t -> assertThat(t).contains("Breach").contains(row.trigger()).contains("2026.9.5"));
+                        .anySatisfy(t -> assertThat(t).containsIgnoringCase("breach").contains(row.trigger()).contains("2026.9.5"));
             }
         } finally {
             pool.shutdownNow();
