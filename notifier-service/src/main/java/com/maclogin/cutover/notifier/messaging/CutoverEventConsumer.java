@@ -4,6 +4,7 @@ import com.maclogin.cutover.contracts.CutoverEvent;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.notifier.service.DeliveryService;
 import com.maclogin.cutover.notifier.service.NotificationService;
+import com.maclogin.cutover.contracts.Redelivery;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +41,9 @@ public class CutoverEventConsumer {
                     event.messageId(), event.cutoverId(), event.leaseId());
             return;
         }
-        if (notifications.accept(event) > 0) {
+        int[] stored = new int[1];
+        Redelivery.untilCommitted(Redelivery.describe(event), () -> stored[0] = notifications.accept(event));
+        if (stored[0] > 0) {
             delivery.wake();
         }
     }

@@ -3,10 +3,11 @@ package com.maclogin.cutover.orchestrator.messaging;
 import com.maclogin.cutover.contracts.CutoverEvent;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.orchestrator.service.CutoverEventService;
+import com.maclogin.cutover.contracts.Redelivery;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** cutover.events (group orchestrator-service) → {@link CutoverEventService}: rollback outcomes become terminal states. */
@@ -21,7 +22,6 @@ public class CutoverEventConsumer {
 
     @Incoming("events")
     @Blocking
-    @Transactional
     public void consume(String payload) {
         CutoverEvent event;
         try {
@@ -30,6 +30,6 @@ public class CutoverEventConsumer {
             Log.warnf("unreadable cutover event skipped: %s", e.getMessage());
             return;
         }
-        service.handle(event);
+        Redelivery.untilCommitted(Redelivery.describe(event), () -> QuarkusTransaction.requiringNew().run(() -> service.handle(event)));
     }
 }

@@ -3,13 +3,14 @@ package com.maclogin.cutover.orchestrator.messaging;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.orchestrator.service.StepResultService;
+import com.maclogin.cutover.contracts.Redelivery;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** cutover.step-results (group orchestrator-service) → {@link StepResultService}, one transaction per result. */
+/** cutover.step-results (group orchestrator-service) → {@link StepResultService}, one transaction per result, retried until it commits ({@link Redelivery}). */
 @ApplicationScoped
 public class StepResultConsumer {
 
@@ -21,7 +22,6 @@ public class StepResultConsumer {
 
     @Incoming("step-results")
     @Blocking
-    @Transactional
     public void consume(String payload) {
         StepResult result;
         try {
@@ -30,6 +30,6 @@ public class StepResultConsumer {
             Log.warnf("unreadable step result skipped: %s", e.getMessage());
             return;
         }
-        service.handle(result);
+        Redelivery.untilCommitted(Redelivery.describe(result), () -> QuarkusTransaction.requiringNew().run(() -> service.handle(result)));
     }
 }

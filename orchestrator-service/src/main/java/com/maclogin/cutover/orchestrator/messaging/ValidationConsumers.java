@@ -4,15 +4,16 @@ import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.ProbeResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.orchestrator.service.ValidationEventService;
+import com.maclogin.cutover.contracts.Redelivery;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * probe.results and cutover.breaches (group orchestrator-service) → {@link ValidationEventService}, one transaction
- * per message.
+ * per message, retried until it commits ({@link Redelivery}).
  */
 @ApplicationScoped
 public class ValidationConsumers {
@@ -25,7 +26,6 @@ public class ValidationConsumers {
 
     @Incoming("probe-results")
     @Blocking
-    @Transactional
     public void probeResult(String payload) {
         ProbeResult r;
         try {
@@ -34,12 +34,11 @@ public class ValidationConsumers {
             Log.warnf("unreadable probe result skipped: %s", e.getMessage());
             return;
         }
-        service.probeResult(r);
+        Redelivery.untilCommitted(Redelivery.describe(r), () -> QuarkusTransaction.requiringNew().run(() -> service.probeResult(r)));
     }
 
     @Incoming("breaches")
     @Blocking
-    @Transactional
     public void breach(String payload) {
         ThresholdBreached b;
         try {
@@ -48,6 +47,6 @@ public class ValidationConsumers {
             Log.warnf("unreadable breach skipped: %s", e.getMessage());
             return;
         }
-        service.breach(b);
+        Redelivery.untilCommitted(Redelivery.describe(b), () -> QuarkusTransaction.requiringNew().run(() -> service.breach(b)));
     }
 }

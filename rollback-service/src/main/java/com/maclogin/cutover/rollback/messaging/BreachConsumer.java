@@ -3,13 +3,14 @@ package com.maclogin.cutover.rollback.messaging;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.rollback.service.RollbackService;
+import com.maclogin.cutover.contracts.Redelivery;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** {@code cutover.breaches} → {@link RollbackService#onBreach}, one transaction per message. */
+/** {@code cutover.breaches} → {@link RollbackService#onBreach}, one transaction per message, retried until it commits ({@link Redelivery}). */
 @ApplicationScoped
 public class BreachConsumer {
 
@@ -21,7 +22,6 @@ public class BreachConsumer {
 
     @Incoming("breaches")
     @Blocking
-    @Transactional
     public void consume(String payload) {
         ThresholdBreached breach;
         try {
@@ -30,6 +30,6 @@ public class BreachConsumer {
             Log.warnf("unreadable ThresholdBreached dropped: %s", e.getMessage());
             return;
         }
-        service.onBreach(breach);
+        Redelivery.untilCommitted(Redelivery.describe(breach), () -> QuarkusTransaction.requiringNew().run(() -> service.onBreach(breach)));
     }
 }

@@ -3,13 +3,14 @@ package com.maclogin.cutover.rollback.messaging;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.rollback.service.RollbackService;
+import com.maclogin.cutover.contracts.Redelivery;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** {@code cutover.rollbacks} → {@link RollbackService#onRollbackRequested}, one transaction per message. */
+/** {@code cutover.rollbacks} → {@link RollbackService#onRollbackRequested}, one transaction per message, retried until it commits ({@link Redelivery}). */
 @ApplicationScoped
 public class RollbackRequestConsumer {
 
@@ -21,7 +22,6 @@ public class RollbackRequestConsumer {
 
     @Incoming("rollbacks")
     @Blocking
-    @Transactional
     public void consume(String payload) {
         RollbackRequested request;
         try {
@@ -30,6 +30,6 @@ public class RollbackRequestConsumer {
             Log.warnf("unreadable RollbackRequested dropped: %s", e.getMessage());
             return;
         }
-        service.onRollbackRequested(request);
+        Redelivery.untilCommitted(Redelivery.describe(request), () -> QuarkusTransaction.requiringNew().run(() -> service.onRollbackRequested(request)));
     }
 }

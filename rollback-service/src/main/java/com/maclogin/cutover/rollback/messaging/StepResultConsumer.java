@@ -3,13 +3,14 @@ package com.maclogin.cutover.rollback.messaging;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.rollback.service.RollbackService;
+import com.maclogin.cutover.contracts.Redelivery;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** {@code rollback.step-results} → {@link RollbackService#onStepResult}, one transaction per message. */
+/** {@code rollback.step-results} → {@link RollbackService#onStepResult}, one transaction per message, retried until it commits ({@link Redelivery}). */
 @ApplicationScoped
 public class StepResultConsumer {
 
@@ -21,7 +22,6 @@ public class StepResultConsumer {
 
     @Incoming("step-results")
     @Blocking
-    @Transactional
     public void consume(String payload) {
         StepResult result;
         try {
@@ -30,6 +30,6 @@ public class StepResultConsumer {
             Log.warnf("unreadable StepResult dropped: %s", e.getMessage());
             return;
         }
-        service.onStepResult(result);
+        Redelivery.untilCommitted(Redelivery.describe(result), () -> QuarkusTransaction.requiringNew().run(() -> service.onStepResult(result)));
     }
 }

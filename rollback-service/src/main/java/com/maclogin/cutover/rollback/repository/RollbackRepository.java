@@ -13,12 +13,22 @@ import java.util.Optional;
 @ApplicationScoped
 public class RollbackRepository implements PanacheRepository<Rollback> {
 
+    /** First key of the two-int advisory lock: keeps these locks apart from any other advisory lock user. */
+    static final int ADVISORY_LOCK_SPACE = 0x524f4c4c; // "ROLL"
+
     public Optional<Rollback> findByCutoverId(String cutoverId) {
         return find("cutoverId", cutoverId).firstResultOptional();
     }
 
-    /** The row locked for update, so a result, a new request and the watchdog never interleave on one rollback. */
+    /**
+     * The row locked for update, so a result, a new request and the watchdog never interleave on one rollback. A row
+     * lock cannot cover a row that does not exist yet: a breach and a request for the same cutover arriving together
+     * would both see "no rollback" and both insert. So first a transaction-scoped advisory lock on the cutover id
+     * serialises every transaction that starts, supersedes or advances this cutover's rollback.
+     */
     public Optional<Rollback> lockByCutoverId(String cutoverId) {
+        getEntityManager().createNativeQuery("select count(*) from (select pg_advisory_xact_lock(?1, hashtext(?2))) locked")
+                .setParameter(1, ADVISORY_LOCK_SPACE).setParameter(2, cutoverId).getSingleResult();
         return find("cutoverId", cutoverId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 

@@ -242,6 +242,35 @@ class BreachFlowTest {
                 .body("requestedBy", equalTo("dave (operator)")).body("epoch", equalTo(7));
     }
 
+    @Test
+    void breachAndRollbackRequestedArrivingTogetherStartOneRollbackEachAndTheBreachChannelKeepsWorking() {
+        // the two arrive on different topics, so different consumer threads race to insert the same cutover's
+        // rollback; before the per-cutover advisory lock one of them hit the unique key and stopped its channel
+        List<String> cutovers = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String cutover = newCutover();
+            cutovers.add(cutover);
+            answerHealthy(cutover);
+            String lease = "lease-race-" + i;
+            worker.send(Topics.BREACHES, breach(cutover, lease, 6, TriggerAction.ROLLBACK, uuid()));
+            worker.send(Topics.ROLLBACK_REQUESTS, operatorRequest(cutover, lease, 7));
+        }
+        for (String cutover : cutovers) {
+            List<CutoverEvent> events = awaitTerminalEvent(cutover);
+            assertThat(events).as(cutover).extracting(CutoverEvent::type)
+                    .containsExactly(CutoverEventType.ROLLBACK_STARTED, CutoverEventType.ROLLED_BACK);
+            assertThat(worker.commandsOf(cutover)).as(cutover).extracting(RunStep::kind)
+                    .containsExactly(StepKind.RESTORE, StepKind.VALIDATE);
+            await().atMost(WAIT).until(() -> audit(cutover).stream().anyMatch(a -> a.action.equals("REQUEST_IGNORED")));
+            assertThat(audit(cutover)).as(cutover).filteredOn(a -> a.action.equals("REQUESTED")).hasSize(1);
+        }
+        String after = newCutover();
+        answerHealthy(after);
+        worker.send(Topics.BREACHES, breach(after, "lease-race-after", 2, TriggerAction.ROLLBACK, uuid()));
+        assertThat(awaitTerminalEvent(after)).extracting(CutoverEvent::type)
+                .containsExactly(CutoverEventType.ROLLBACK_STARTED, CutoverEventType.ROLLED_BACK);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private List<RollbackAudit> audit(String cutover) {
