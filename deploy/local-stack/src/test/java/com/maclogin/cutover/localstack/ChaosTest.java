@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.time.Duration;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
  * The chaos harness in its reduced CI form: two leases, two rounds of cutovers (one GREEN and one operator rollback
  * per round), two SIGKILLs of random service instances, one broker restart and one PostgreSQL restart. Proves that
  * nothing is lost, nothing is applied or posted twice, and nothing is stuck. {@code ./chaos.sh} runs the full form.
+ * Runs first, on its own stack, before the classes of the {@link SharedStack}.
  */
+@Order(1)
 class ChaosTest {
 
     @Test

@@ -10,13 +10,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * End to end through every real part: REST → PostgreSQL → Kafka (a real KRaft broker process) → probe workers
@@ -24,36 +25,33 @@ import org.junit.jupiter.api.TestMethodOrder;
  * results → Kafka → orchestrator → rollback-service → notifier → local Slack and Telegram servers.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedStack.class)
+@Order(2)
 class CutoverEndToEndTest {
 
+    static final String GREEN_LEASE = "hk-3";
+    static final String ROLLBACK_LEASE = "jp-3";
+    static final String GREEN_TICKET = "E2E-GREEN";
     static LocalStack stack;
     static final PrintStream LOG = System.out;
 
     @BeforeAll
-    static void startStack() throws IOException {
-        StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot())
-                .withPortOffset(1000)
-                .withWorkDir(LocalStack.repoRoot().resolve("deploy/local-stack/target/e2e-stack"))
-                .withValidationWindow(Duration.ofSeconds(6));
-        stack = LocalStack.start(cfg, LOG::println);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
+    static void useTheSharedStack() {
+        stack = SharedStack.get();
     }
 
     @Test
     @Order(1)
     void cutoverGoesGreenAndTheLeaseServesTheCandidateWithEvidenceAndChatThreads() throws IOException {
-        DemoRunner demo = new DemoRunner(stack, LOG);
-        String id = demo.start("hk-1", "2026.9.6");
-        JsonNode end = demo.follow(id, Duration.ofMinutes(3));
+        Map<String, Object> body = DemoRunner.demoRequest(GREEN_LEASE, "2026.9.6");
+        body.put("ticketId", GREEN_TICKET);
+        Api.Reply started = stack.orchestrator().post("/api/v1/cutovers", body);
+        assertThat(started.status()).as("start: %s", started.body()).isEqualTo(201);
+        String id = started.body().path("id").asText();
+        JsonNode end = new DemoRunner(stack, LOG).follow(id, Duration.ofMinutes(3));
 
         assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("GREEN");
-        assertThat(stack.gatewayStartupz(0).path("version").asText()).isEqualTo("2026.9.6");
+        assertThat(stack.gatewayStartupz(index(GREEN_LEASE)).path("version").asText()).isEqualTo("2026.9.6");
         List<String> kinds = new ArrayList<>();
         end.path("steps").forEach(s -> kinds.add(s.path("kind").asText()));
         assertThat(kinds).containsSubsequence("INVENTORY", "FREEZE", "SNAPSHOT", "INSTALL_CANDIDATE", "FLIP_PLIST", "RELOAD",
@@ -64,11 +62,11 @@ class CutoverEndToEndTest {
         assertThat(step(end, "SNAPSHOT").path("evidence").size()).isPositive();
         assertThat(end.path("previousVersion").asText()).isEqualTo("2026.9.5");
 
-        JsonNode chat = awaitChat(id, 2);
-        List<JsonNode> slack = byService(chat, "slack");
-        List<JsonNode> telegram = byService(chat, "telegram");
+        JsonNode chat = awaitChat(GREEN_TICKET, 2);
+        List<JsonNode> slack = byService(chat, "slack", GREEN_TICKET);
+        List<JsonNode> telegram = byService(chat, "telegram", GREEN_TICKET);
         assertThat(slack).hasSizeGreaterThanOrEqualTo(2);
-        assertThat(slack.get(0).path("text").asText()).contains("CHG-4711");
+        assertThat(slack.get(0).path("text").asText()).contains(GREEN_TICKET);
         String parentTs = slack.get(0).path("ts").asText();
         assertThat(slack.get(slack.size() - 1).path("text").asText()).containsIgnoringCase("green")
                 .contains("2026.9.5").contains("2026.9.6").contains("Mei Chan");
@@ -82,14 +80,14 @@ class CutoverEndToEndTest {
     @Order(2)
     void operatorRollbackEndsRolledBackWithTheOldVersionServingAgain() throws IOException {
         DemoRunner demo = new DemoRunner(stack, LOG);
-        String id = demo.start("jp-1", "2026.9.6");
+        String id = demo.start(ROLLBACK_LEASE, "2026.9.6");
         JsonNode end = demo.follow(id, "VALIDATING", Duration.ofMinutes(3));
 
         assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("ROLLED_BACK");
-        assertThat(stack.gatewayStartupz(1).path("version").asText()).isEqualTo("2026.9.5");
+        assertThat(stack.gatewayStartupz(index(ROLLBACK_LEASE)).path("version").asText()).isEqualTo("2026.9.5");
         JsonNode rollback = stack.rollbackService().get("/api/v1/rollbacks/" + id).body();
         assertThat(rollback.toString()).contains("ROLLED_BACK");
-        assertThat(stack.orchestrator().get("/api/v1/cutovers?lease=jp-1&state=ROLLED_BACK").body().toString()).contains(id);
+        assertThat(stack.orchestrator().get("/api/v1/cutovers?lease=" + ROLLBACK_LEASE + "&state=ROLLED_BACK").body().toString()).contains(id);
     }
 
     @Test
@@ -97,7 +95,7 @@ class CutoverEndToEndTest {
     void theApiRefusesAnonymousCallersAndViewersCannotWrite() throws IOException {
         assertThat(stack.orchestratorAnonymous().get("/api/v1/cutovers").status()).isEqualTo(401);
         assertThat(stack.orchestratorViewer().get("/api/v1/cutovers").status()).isEqualTo(200);
-        assertThat(stack.orchestratorViewer().post("/api/v1/cutovers", DemoRunner.demoRequest("hk-1", "2026.9.7")).status())
+        assertThat(stack.orchestratorViewer().post("/api/v1/cutovers", DemoRunner.demoRequest(GREEN_LEASE, "2026.9.7")).status())
                 .isEqualTo(403);
     }
 
@@ -128,12 +126,18 @@ class CutoverEndToEndTest {
         throw new AssertionError("no step " + kind + " in " + cutover);
     }
 
-    private static JsonNode awaitChat(String cutoverId, int perService) throws IOException {
+    private static int index(String lease) {
+        return stack.config().leaseIds().indexOf(lease);
+    }
+
+    /** Waits until both services hold at least {@code perService} messages of the thread whose banner names the ticket. */
+    private static JsonNode awaitChat(String ticket, int perService) throws IOException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonNode chat = stack.chatMessages();
         while (System.nanoTime() < deadline) {
             chat = stack.chatMessages();
-            if (byService(chat, "slack").size() >= perService && byService(chat, "telegram").size() >= perService) {
+            if (byService(chat, "slack", ticket).size() >= perService
+                    && byService(chat, "telegram", ticket).size() >= perService) {
                 return chat;
             }
             try {
@@ -145,13 +149,26 @@ class CutoverEndToEndTest {
         return chat;
     }
 
-    private static List<JsonNode> byService(JsonNode chat, String service) {
+    /**
+     * One cutover's thread on one service, banner first: the first message naming the ticket, then every reply to it
+     * (Slack {@code threadTs}, Telegram {@code replyTo}). Other classes post on the same shared chat fakes.
+     */
+    private static List<JsonNode> byService(JsonNode chat, String service, String ticket) {
         List<JsonNode> l = new ArrayList<>();
-        chat.forEach(m -> {
-            if (service.equals(m.path("service").asText())) {
+        String root = null;
+        for (JsonNode m : chat) {
+            if (!service.equals(m.path("service").asText())) {
+                continue;
+            }
+            String ref = "slack".equals(service) ? m.path("ts").asText() : m.path("messageId").asText();
+            String parent = "slack".equals(service) ? m.path("threadTs").asText() : m.path("replyTo").asText();
+            if (root == null && m.path("text").asText().contains(ticket)) {
+                root = ref;
+                l.add(m);
+            } else if (root != null && root.equals(parent)) {
                 l.add(m);
             }
-        });
+        }
         return l;
     }
 }

@@ -13,41 +13,32 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The playbook's rollback triggers and inventory gates, end to end on the real stack: one test per trigger row
  * (crash loop, error rate, latency, disk) injects the fault on the lease after the plist flip (through the
  * simulator's fault switches) and proves the automatic rollback — started by the worker's breach, not by anyone
  * calling the API — restores the old version with the gate's hashes and posts the incident with the numbers;
- * then gates refuse cutovers with their reasons. Four leases (two per region) run the trigger rows at the same time.
+ * then gates refuse cutovers with their reasons. Four leases (two per region) of the
+ * {@link SharedStack} run the trigger rows at the same time.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedStack.class)
+@Order(3)
 class PlaybookEndToEndTest {
 
     static LocalStack stack;
     static final PrintStream LOG = System.out;
 
     @BeforeAll
-    static void startStack() throws IOException {
-        StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot())
-                .withPortOffset(1200)
-                .withWorkDir(LocalStack.repoRoot().resolve("deploy/local-stack/target/playbook-stack"))
-                .withLeasesPerRegion(2)
-                .withValidationWindow(Duration.ofSeconds(45));
-        stack = LocalStack.start(cfg, LOG::println);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
+    static void useTheSharedStack() {
+        stack = SharedStack.get();
     }
 
     /** One trigger row: the fault switch to set after the flip, and the trigger that must trip. */

@@ -23,42 +23,52 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * The product against the real things a rented Mac runs, through the whole local stack (REST, PostgreSQL, Kafka,
  * probe workers as their own JVMs):
  * <ol>
- *   <li>Debian's OpenSSH daemon in front of lease jp-1 ({@link OpenSshLease}, host key pinned by the worker): a
+ *   <li>Debian's OpenSSH daemon in front of lease jp-4 ({@link OpenSshLease}, host key pinned by the worker): a
  *       cutover through it goes GREEN;</li>
- *   <li>lease hk-1 switched to the <b>real</b> {@code openclaw} 2026.9.5 on Node 26 under the launchd emulator
+ *   <li>lease hk-4 switched to the <b>real</b> {@code openclaw} 2026.9.5 on Node 26 under the launchd emulator
  *       ({@link RealGatewayMode}), the lease's {@code npm} being the real npm: a cutover to 2026.9.6 (which migrates the
  *       state schema 17 → 18) rolled back by the operator during validation ends ROLLED_BACK with 2026.9.5 serving
- *       on the restored schema-17 state; a second cutover goes GREEN on 2026.9.6; then putting 2026.9.5 back without
- *       the state restore shows why the restore is needed (exit 78, the real gateway parks its LaunchAgent).</li>
+ *       on the restored schema-17 state; putting 2026.9.6's migrated state under 2026.9.5 shows why the restore is
+ *       needed (exit 78, the real gateway parks its LaunchAgent; recovered with the schema-17 state); then a second
+ *       cutover goes GREEN on 2026.9.6.</li>
  * </ol>
  * The real-gateway part is tagged {@code real}; {@code -Dskip.real=true} skips it (CI runs it). The npm downloads are
  * cached in {@code ~/.cache/openclaw-cutover} ({@link RealOpenClawCache}). The OpenSSH part never skips: without
  * openssh-server it fails with the install command.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedStack.class)
+@Order(4)
 class RealLeaseCutoverTest {
 
     static final PrintStream LOG = System.out;
     static final String FROM = RealOpenClawCache.FROM_VERSION;
     static final String TO = RealOpenClawCache.TO_VERSION;
 
+    /** The lease switched to the real gateway, and the one put behind Debian's OpenSSH (both owned by this class). */
+    static final String REAL_LEASE = "hk-4";
+    static final String OPENSSH_LEASE = "jp-4";
+
     static LocalStack stack;
     static RealOpenClawCache cache;
     static OpenSshLease openSsh;
-    static final List<ProcessHandle> gatewayProcesses = new ArrayList<>();
+    static boolean realApplied;
+    /** The schema-18 state RESTORE moved aside in the rolled-back cutover's kit. */
+    static Path migratedStateAside;
 
     static boolean realSkipped() {
         return "true".equalsIgnoreCase(System.getProperty("skip.real"));
     }
 
     @BeforeAll
-    static void startStack() throws IOException {
+    static void prepare() throws IOException {
         OpenSshLease.unavailableReason().ifPresent(reason -> fail("the real OpenSSH end-to-end test cannot run: " + reason));
         if (!realSkipped()) {
             cache = RealOpenClawCache.atDefaultRoot(LOG::println);
@@ -66,29 +76,29 @@ class RealLeaseCutoverTest {
             LOG.printf("[measure] real-mode cache ready (node %s, openclaw %s and %s) in %d ms at %s%n",
                     RealOpenClawCache.NODE_VERSION, FROM, TO, ms, cache.root());
         }
-        StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot())
-                .withPortOffset(2500)
-                .withWorkDir(LocalStack.repoRoot().resolve("deploy/local-stack/target/real-stack"))
-                .withValidationWindow(Duration.ofSeconds(20));
-        long t0 = System.nanoTime();
-        stack = LocalStack.start(cfg, LOG::println);
-        LOG.printf("[measure] stack started in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        stack = SharedStack.get();
     }
 
     @AfterAll
-    static void stopStack() {
+    static void stopRealThings() {
         if (openSsh != null) {
             openSsh.close();
         }
-        if (stack != null) {
-            rememberGatewayProcesses();
-            stack.close();
-        }
-        // a real gateway does not watch the simulator JVM as the stand-in does: end what is left of ours, by pid
-        for (ProcessHandle p : gatewayProcesses) {
-            if (p.isAlive()) {
-                LOG.println("stopping leftover real gateway process " + p.pid());
-                p.destroyForcibly();
+        if (realApplied) {
+            // a real gateway does not watch the simulator JVM as the stand-in does: take it out of launchd, then end
+            // whatever is left of its process tree by pid
+            List<ProcessHandle> gateway = gatewayProcesses();
+            try {
+                Path home = Path.of(lease(REAL_LEASE).path("home").asText());
+                sh(home, "launchctl bootout gui/$(id -u)/ai.openclaw.gateway");
+            } catch (IOException | RuntimeException e) {
+                LOG.println("cannot boot out the real gateway: " + e);
+            }
+            for (ProcessHandle p : gateway) {
+                if (p.isAlive()) {
+                    LOG.println("stopping leftover real gateway process " + p.pid());
+                    p.destroyForcibly();
+                }
             }
         }
     }
@@ -96,9 +106,9 @@ class RealLeaseCutoverTest {
     @Test
     @Order(1)
     void cutoverThroughDebiansOpenSshDaemonWithAPinnedHostKeyGoesGreen() throws IOException {
-        JsonNode jp = lease("jp-1");
+        JsonNode jp = lease(OPENSSH_LEASE);
         String probeKey = Files.readString(stack.config().workDir().resolve("keys/probe-jp.pub")).trim();
-        openSsh = OpenSshLease.start(stack.config().workDir().resolve("openssh-jp-1"), Path.of(jp.path("home").asText()),
+        openSsh = OpenSshLease.start(stack.config().workDir().resolve("openssh-" + OPENSSH_LEASE), Path.of(jp.path("home").asText()),
                 List.of(probeKey), 0);
         LOG.println("started " + openSsh);
         ObjectNode viaOpenSsh = jp.deepCopy();
@@ -110,7 +120,7 @@ class RealLeaseCutoverTest {
 
         DemoRunner demo = new DemoRunner(stack, LOG);
         long t0 = System.nanoTime();
-        String id = demo.start("jp-1", TO);
+        String id = demo.start(OPENSSH_LEASE, TO);
         JsonNode end = demo.follow(id, Duration.ofMinutes(3));
         LOG.printf("[measure] cutover through OpenSSH: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
@@ -126,9 +136,10 @@ class RealLeaseCutoverTest {
     @Tag("real")
     @DisabledIfSystemProperty(named = "skip.real", matches = "(?i)true")
     void realGatewayCutoverRolledBackDuringValidationRestoresTheSchema17StateAndServes2026_9_5Again() throws IOException {
-        JsonNode hk = lease("hk-1");
+        JsonNode hk = lease(REAL_LEASE);
         Path home = Path.of(hk.path("home").asText());
         int port = hk.path("gatewayPort").asInt();
+        realApplied = true;
         RealGatewayMode.RealGateway real = RealGatewayMode.apply(home, FROM, cache, Duration.ofMinutes(3), LOG::println);
         LOG.printf("[measure] real mode applied in %d ms (bootstrap -> ready %d ms)%n", real.applyMillis(), real.readyMillis());
         assertThat(RealGatewayMode.startupzVersion(port)).isEqualTo(FROM);
@@ -136,7 +147,7 @@ class RealLeaseCutoverTest {
 
         DemoRunner demo = new DemoRunner(stack, LOG);
         long t0 = System.nanoTime();
-        String id = demo.start("hk-1", TO);
+        String id = demo.start(REAL_LEASE, TO);
         JsonNode end = demo.follow(id, "VALIDATING", Duration.ofMinutes(8));
         LOG.printf("[measure] real cutover + rollback: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
@@ -158,56 +169,30 @@ class RealLeaseCutoverTest {
                     .orElseThrow(() -> new AssertionError("RESTORE moved no state aside in the kit of " + id));
         }
         assertThat(schemaOf(aside.resolve("state/openclaw.sqlite"))).as("the state 2026.9.6 left behind").isEqualTo(18);
+        migratedStateAside = aside.resolve("state");
     }
 
     @Test
     @Order(3)
     @Tag("real")
     @DisabledIfSystemProperty(named = "skip.real", matches = "(?i)true")
-    void realGatewayCutoverGoesGreenOn2026_9_6WithTheMigratedSchema18State() throws IOException {
-        JsonNode hk = lease("hk-1");
-        Path home = Path.of(hk.path("home").asText());
-        // after ROLLED_BACK the lease stays frozen by the rolled-back cutover (nothing unfreezes it): the operator
-        // clears the marker once the rollback is reviewed, before trying again
-        Path frozen = home.resolve(".openclaw-cutover/FROZEN");
-        assertThat(frozen).as("the rolled-back cutover left the lease frozen").exists();
-        Files.delete(frozen);
-        DemoRunner demo = new DemoRunner(stack, LOG);
-        long t0 = System.nanoTime();
-        String id = demo.start("hk-1", TO);
-        JsonNode end = demo.follow(id, Duration.ofMinutes(8));
-        LOG.printf("[measure] real cutover to GREEN: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-
-        assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("GREEN");
-        // VALIDATE's restart drill (kickstart -k) may land at the end of the window, so the real gateway can still be
-        // restarting when the cutover turns GREEN: it must come back on 2026.9.6 by itself (KeepAlive)
-        long r0 = System.nanoTime();
-        RealGatewayMode.awaitReady(hk.path("gatewayPort").asInt(), TO, Duration.ofMinutes(3), home);
-        LOG.printf("[measure] 2026.9.6 serving %d ms after GREEN%n", (System.nanoTime() - r0) / 1_000_000);
-        assertThat(RealGatewayMode.startupzVersion(hk.path("gatewayPort").asInt())).isEqualTo(TO);
-        assertThat(RealGatewayMode.stateSchema(home, cache)).isEqualTo(18);
-    }
-
-    @Test
-    @Order(4)
-    @Tag("real")
-    @DisabledIfSystemProperty(named = "skip.real", matches = "(?i)true")
     void withoutTheStateRestoreTheReal2026_9_5RefusesTheMigratedStateWithExit78AndParksItsLaunchAgent() throws IOException {
-        JsonNode hk = lease("hk-1");
+        assertThat(migratedStateAside).as("the rolled-back cutover kept 2026.9.6's schema-18 state aside").isNotNull();
+        JsonNode hk = lease(REAL_LEASE);
         Path home = Path.of(hk.path("home").asText());
-        Path plist = home.resolve("Library/LaunchAgents/ai.openclaw.gateway.plist");
-        Path oldPackage = home.resolve(".npm-global/lib/node_modules/openclaw");
-        assertThat(oldPackage.resolve("node_modules")).as("2026.9.5's real package is still installed").isDirectory();
+        int port = hk.path("gatewayPort").asInt();
         String uid = sh(home, "id -u").trim();
         String target = "gui/" + uid + "/ai.openclaw.gateway";
+        Path plist = home.resolve("Library/LaunchAgents/ai.openclaw.gateway.plist");
+        Path state = home.resolve(".openclaw/state");
+        Path restored = home.resolve(".openclaw/state.schema17");
 
-        // a package-and-plist-only downgrade, as a careless operator would do it
+        // what a package-and-plist-only rollback leaves: 2026.9.5 (the restored package and plist) on the state
+        // 2026.9.6 migrated to schema 18
         sh(home, "launchctl bootout " + target);
-        String xml = Files.readString(plist);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<string>([^<]*/versions/" + TO.replace(".", "\\.")
-                + "/lib/node_modules/openclaw/dist/index\\.js)</string>").matcher(xml);
-        assertThat(m.find()).as("the plist runs the candidate after the GREEN cutover: %s", xml).isTrue();
-        Files.writeString(plist, xml.replace(m.group(1), oldPackage.resolve("dist/index.js").toString()));
+        Files.move(state, restored);
+        sh(home, "cp -Rp '" + migratedStateAside + "' '" + state + "'");
+        assertThat(RealGatewayMode.stateSchema(home, cache)).isEqualTo(18);
         long t0 = System.nanoTime();
         sh(home, "launchctl bootstrap gui/" + uid + " " + plist);
 
@@ -233,7 +218,42 @@ class RealLeaseCutoverTest {
         String log = Files.readString(home.resolve("Library/Logs/openclaw/gateway.log"));
         assertThat(log).contains("refused startup because").contains("uses schema 18; this build supports 17");
         assertThat(RealGatewayMode.stateSchema(home, cache)).as("the refusal did not touch the state").isEqualTo(18);
-        assertThat(RealGatewayMode.startupzVersion(hk.path("gatewayPort").asInt())).isNull();
+        assertThat(RealGatewayMode.startupzVersion(port)).isNull();
+
+        // recovery the way the runbook does it: the schema-17 state back, the agent enabled and bootstrapped again
+        sh(home, "rm -rf '" + state + "'");
+        Files.move(restored, state);
+        sh(home, "launchctl enable " + target + " && launchctl bootstrap gui/" + uid + " " + plist);
+        RealGatewayMode.awaitReady(port, FROM, Duration.ofMinutes(3), home);
+        assertThat(RealGatewayMode.startupzVersion(port)).isEqualTo(FROM);
+    }
+
+    @Test
+    @Order(4)
+    @Tag("real")
+    @DisabledIfSystemProperty(named = "skip.real", matches = "(?i)true")
+    void realGatewayCutoverGoesGreenOn2026_9_6WithTheMigratedSchema18State() throws IOException {
+        JsonNode hk = lease(REAL_LEASE);
+        Path home = Path.of(hk.path("home").asText());
+        // after ROLLED_BACK the lease stays frozen by the rolled-back cutover (nothing unfreezes it): the operator
+        // clears the marker once the rollback is reviewed, before trying again
+        Path frozen = home.resolve(".openclaw-cutover/FROZEN");
+        assertThat(frozen).as("the rolled-back cutover left the lease frozen").exists();
+        Files.delete(frozen);
+        DemoRunner demo = new DemoRunner(stack, LOG);
+        long t0 = System.nanoTime();
+        String id = demo.start(REAL_LEASE, TO);
+        JsonNode end = demo.follow(id, Duration.ofMinutes(8));
+        LOG.printf("[measure] real cutover to GREEN: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+
+        assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("GREEN");
+        // VALIDATE's restart drill (kickstart -k) may land at the end of the window, so the real gateway can still be
+        // restarting when the cutover turns GREEN: it must come back on 2026.9.6 by itself (KeepAlive)
+        long r0 = System.nanoTime();
+        RealGatewayMode.awaitReady(hk.path("gatewayPort").asInt(), TO, Duration.ofMinutes(3), home);
+        LOG.printf("[measure] 2026.9.6 serving %d ms after GREEN%n", (System.nanoTime() - r0) / 1_000_000);
+        assertThat(RealGatewayMode.startupzVersion(hk.path("gatewayPort").asInt())).isEqualTo(TO);
+        assertThat(RealGatewayMode.stateSchema(home, cache)).isEqualTo(18);
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
@@ -290,22 +310,24 @@ class RealLeaseCutoverTest {
         return out;
     }
 
-    /** The real gateway's processes (the listener on hk-1's port and its children), to end any the stack leaves. */
-    static void rememberGatewayProcesses() {
+    /** The real gateway's processes (the listener on the real lease's port and its children). */
+    static List<ProcessHandle> gatewayProcesses() {
+        List<ProcessHandle> found = new ArrayList<>();
         try {
-            int port = lease("hk-1").path("gatewayPort").asInt();
+            int port = lease(REAL_LEASE).path("gatewayPort").asInt();
             Process p = new ProcessBuilder("lsof", "-t", "-nP", "-iTCP:" + port, "-sTCP:LISTEN").start();
             for (String pid : new String(p.getInputStream().readAllBytes()).trim().split("\\s+")) {
                 if (pid.matches("\\d+")) {
                     ProcessHandle.of(Long.parseLong(pid)).ifPresent(h -> {
-                        gatewayProcesses.add(h);
-                        h.descendants().forEach(gatewayProcesses::add);
+                        found.add(h);
+                        h.descendants().forEach(found::add);
                     });
                 }
             }
         } catch (IOException | RuntimeException e) {
             LOG.println("cannot list gateway processes: " + e);
         }
+        return found;
     }
 
     static void sleep(long ms) {
