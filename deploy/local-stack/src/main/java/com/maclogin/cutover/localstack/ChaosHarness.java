@@ -153,6 +153,116 @@ public final class ChaosHarness {
                 stuck, List.copyOf(problems), (System.nanoTime() - t0) / 1_000_000_000L);
     }
 
+    /**
+     * What {@link #orchestratorDeadDuringBreachRollback} saw: the rollback-service's verdict while the orchestrator was
+     * dead, the version the lease served then, and the state the restarted orchestrator caught up to.
+     */
+    public record OrchestratorDownReport(String cutoverId, String lease, String candidate, String rollbackWhileDown,
+            String requestedBy, String servedWhileDown, String orchestratorAfterRestart, long rollbackSeconds,
+            List<String> problems) {
+
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+
+        public String markdown() {
+            return String.format("| scenario | lease | rollback (orchestrator dead) | started by | served while dead | "
+                    + "orchestrator after restart | breach -> rolled back |%n|---|---|---|---|---|---|---|%n"
+                    + "| orchestrator SIGKILLed at VALIDATING, crash loop injected | %s | %s | %s | %s | %s | %d s |%n",
+                    lease, rollbackWhileDown, requestedBy, servedWhileDown, orchestratorAfterRestart, rollbackSeconds);
+        }
+    }
+
+    /**
+     * Rollback does not need the orchestrator: a cutover of {@code lease} to {@code candidate} reaches VALIDATING, the
+     * orchestrator that started it is SIGKILLed and stays dead, and the candidate crash-loops (fault switch). The
+     * worker's breach must reach rollback-service directly, which restores the lease and verifies it while the
+     * orchestrator is still dead; restarted, the orchestrator catches up to ROLLED_BACK from the events.
+     */
+    public OrchestratorDownReport orchestratorDeadDuringBreachRollback(String lease, String candidate, Duration deadline)
+            throws IOException, InterruptedException {
+        List<String> problems = new ArrayList<>();
+        String previous = stack.gatewayStartupz(stack.config().leaseIds().indexOf(lease)).path("version").asText();
+        Map<String, Object> body = DemoRunner.demoRequest(lease, candidate);
+        body.put("ticketId", "CHAOS-ORCH-DOWN");
+        Api.Reply started = stack.orchestrator().post("/api/v1/cutovers", body);
+        if (started.status() != 201) {
+            throw new IOException("start refused: " + started.status() + " " + started.body());
+        }
+        String id = started.body().path("id").asText();
+        long end = System.nanoTime() + deadline.toNanos();
+        String state = "PENDING";
+        while (!"VALIDATING".equals(state) && !DemoRunner.TERMINAL.contains(state) && System.nanoTime() < end) {
+            state = stack.orchestrator().get("/api/v1/cutovers/" + id).body().path("state").asText(state);
+            Thread.sleep(200);
+        }
+        if (!"VALIDATING".equals(state)) {
+            problems.add("cutover " + id + " never reached VALIDATING (" + state + ")");
+            return new OrchestratorDownReport(id, lease, candidate, "-", "-", "-", state, 0, problems);
+        }
+        out.printf("[chaos] %s VALIDATING: SIGKILL orchestrator-service and crash-loop the candidate%n", lease);
+        stack.kill("orchestrator-service");
+        stack.simulator().patch("/v1/leases/" + lease + "/fault-switches", "{\"envFile\":\"INVALID\"}");
+        long t0 = System.nanoTime();
+        String rb = "NONE";
+        String requestedBy = "-";
+        boolean cleared = false;
+        while (System.nanoTime() < end) {
+            Api.Reply r = stack.rollbackService().get("/api/v1/rollbacks/" + id);
+            if (r.status() == 200) {
+                rb = r.body().path("state").asText();
+                requestedBy = r.body().path("requestedBy").asText();
+                if (!cleared) {
+                    // the fault belongs to the candidate: the restored old version must start normally
+                    stack.simulator().delete("/v1/leases/" + lease + "/fault-switches");
+                    cleared = true;
+                }
+                if ("ROLLED_BACK".equals(rb) || "ROLLBACK_FAILED".equals(rb)) {
+                    break;
+                }
+            }
+            Thread.sleep(300);
+        }
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        if (!cleared) {
+            stack.simulator().delete("/v1/leases/" + lease + "/fault-switches");
+        }
+        String served = stack.gatewayStartupz(stack.config().leaseIds().indexOf(lease)).path("version").asText();
+        boolean orchestratorStillDead = !stack.process("orchestrator-service").isAlive();
+        out.printf("[chaos] rollback with the orchestrator dead: %s (%s) in %d s; %s serves %s%n", rb, requestedBy,
+                seconds, lease, served);
+        if (!"ROLLED_BACK".equals(rb)) {
+            problems.add("rollback-service did not roll back " + id + " while the orchestrator was dead: " + rb);
+        }
+        if (!requestedBy.startsWith("trigger:")) {
+            problems.add("the rollback was not started by the breach: " + requestedBy);
+        }
+        if (!previous.equals(served)) {
+            problems.add(lease + " serves " + served + " after the rollback, not " + previous);
+        }
+        if (!orchestratorStillDead) {
+            problems.add("the orchestrator was alive during the rollback: the scenario proves nothing");
+        }
+        stack.restart("orchestrator-service");
+        String after = "?";
+        while (System.nanoTime() < end) {
+            try {
+                after = stack.orchestrator().get("/api/v1/cutovers/" + id).body().path("state").asText(after);
+                if (DemoRunner.TERMINAL.contains(after)) {
+                    break;
+                }
+            } catch (IOException e) {
+                // still starting
+            }
+            Thread.sleep(300);
+        }
+        if (!"ROLLED_BACK".equals(after)) {
+            problems.add("the restarted orchestrator shows " + after + " for " + id + ", not ROLLED_BACK");
+        }
+        return new OrchestratorDownReport(id, lease, candidate, rb, requestedBy, served, after, seconds,
+                List.copyOf(problems));
+    }
+
     /** Drives one cutover (retrying the API while a service is being killed); returns {id, ticket, final state}. */
     private String[] runOne(String lease, String ticket, String candidate, boolean rollback, Duration deadline) throws Exception {
         Map<String, Object> body = DemoRunner.demoRequest(lease, candidate);

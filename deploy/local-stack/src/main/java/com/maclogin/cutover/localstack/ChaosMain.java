@@ -19,9 +19,17 @@ public final class ChaosMain {
                 .withWorkDir(LocalStack.repoRoot().resolve(".local-chaos")).withLeasesPerRegion(2)
                 .withVersions(ChaosHarness.FROM_VERSION, ChaosHarness.CANDIDATES.get(0)).withValidationWindow(Duration.ofSeconds(8));
         ChaosHarness.Report report;
+        ChaosHarness.OrchestratorDownReport down = null;
         try (LocalStack stack = LocalStack.start(cfg, System.out::println)) {
-            report = new ChaosHarness(stack, System.out).run(new ChaosHarness.Options(rounds, kills, true, true,
+            ChaosHarness harness = new ChaosHarness(stack, System.out);
+            report = harness.run(new ChaosHarness.Options(rounds, kills, true, true,
                     System.currentTimeMillis(), Duration.ofMinutes(4)));
+            if (rounds < ChaosHarness.CANDIDATES.size()) {
+                down = harness.orchestratorDeadDuringBreachRollback(cfg.leaseIds().get(0),
+                        ChaosHarness.CANDIDATES.get(rounds), Duration.ofMinutes(4));
+                System.out.println(down.markdown());
+                down.problems().forEach(p -> System.out.println("problem: " + p));
+            }
         }
         System.out.println(report.markdown());
         report.problems().forEach(p -> System.out.println("problem: " + p));
@@ -29,7 +37,10 @@ public final class ChaosMain {
                 "`./chaos.sh " + rounds + " " + kills + "`: " + cfg.leaseIds().size() + " leases in " + cfg.regions()
                         + ", cutovers alternate GREEN and operator rollback; random service instances SIGKILLed and "
                         + "restarted, the broker and PostgreSQL restarted once each.\n\n" + report.markdown()
-                        + (report.problems().isEmpty() ? "" : "\nProblems:\n\n- " + String.join("\n- ", report.problems())));
-        System.exit(report.ok() ? 0 : 1);
+                        + (report.problems().isEmpty() ? "" : "\nProblems:\n\n- " + String.join("\n- ", report.problems()))
+                        + (down == null ? "" : "\nThen rollback with no living orchestrator (the one that started the cutover "
+                                + "SIGKILLed at VALIDATING and kept dead, the candidate crash-looping):\n\n" + down.markdown()
+                                + (down.ok() ? "" : "\nProblems:\n\n- " + String.join("\n- ", down.problems()))));
+        System.exit(report.ok() && (down == null || down.ok()) ? 0 : 1);
     }
 }

@@ -10,14 +10,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The chaos harness in its reduced CI form: two leases, two rounds of cutovers (one GREEN and one operator rollback
  * per round), two SIGKILLs of random service instances, one broker restart and one PostgreSQL restart. Proves that
- * nothing is lost, nothing is applied or posted twice, and nothing is stuck. {@code ./chaos.sh} runs the full form.
+ * nothing is lost, nothing is applied or posted twice, and nothing is stuck; then kills the orchestrator during a
+ * cutover's validation and crash-loops the candidate: rollback-service must roll the lease back on the worker's breach
+ * alone, and the restarted orchestrator must catch up to ROLLED_BACK. {@code ./chaos.sh} runs the full form.
  * Runs first, on its own stack, before the classes of the {@link SharedStack}.
  */
 @Order(1)
 class ChaosTest {
 
     @Test
-    void cutoversSurviveKilledInstancesAndBrokerAndDatabaseRestartsWithoutLossDuplicatesOrStuckCutovers()
+    void cutoversSurviveKilledInstancesAndRestartsWithoutLossDuplicatesOrStuckAndRollbackNeedsNoLivingOrchestrator()
             throws IOException, InterruptedException {
         StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot()).withPortOffset(1500)
                 .withWorkDir(LocalStack.repoRoot().resolve("deploy/local-stack/target/chaos-stack"))
@@ -34,6 +36,15 @@ class ChaosTest {
             assertThat(report.ok()).isTrue();
             assertThat(report.finalStates().keySet()).as("every cutover ends GREEN or ROLLED_BACK")
                     .containsOnly("GREEN", "ROLLED_BACK");
+
+            // invariant: rollback still happens when the orchestrator that started the cutover is dead
+            ChaosHarness.OrchestratorDownReport down = new ChaosHarness(stack, System.out).orchestratorDeadDuringBreachRollback(
+                    stack.config().leaseIds().get(0), ChaosHarness.CANDIDATES.get(2), Duration.ofMinutes(4));
+            System.out.println(down.markdown());
+            assertThat(down.problems()).as(down.markdown()).isEmpty();
+            assertThat(down.rollbackWhileDown()).isEqualTo("ROLLED_BACK");
+            assertThat(down.requestedBy()).isEqualTo("trigger:CRASH_LOOP");
+            assertThat(down.orchestratorAfterRestart()).isEqualTo("ROLLED_BACK");
         }
     }
 }
