@@ -3,6 +3,7 @@ package com.maclogin.cutover.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.Region;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -152,15 +153,27 @@ final class LeaseImpl implements SimulatedLease, AutoCloseable {
         launchd.record("sim faults " + Json.MAPPER.writeValueAsString(parsed), 0);
     }
 
-    /** Status of GET /readyz on the gateway port, or -1 when nothing answers. */
+    /**
+     * Status of GET /readyz on the gateway port, or -1 when nothing answers. A plain HTTP/1.0 request over a blocking
+     * loopback socket: this is polled every few ms while leases start, and the JDK HttpClient cost ~1 ms of CPU per
+     * poll (executor hand-offs, selector wake-ups), which the booting gateways then waited for.
+     */
     int readyzStatus() {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + spec.gatewayPort() + "/readyz"))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.setTcpNoDelay(true);
+            s.setSoTimeout(2000);
+            s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), spec.gatewayPort()), 2000);
+            s.getOutputStream().write(("GET /readyz HTTP/1.0\r\nHost: 127.0.0.1:" + spec.gatewayPort()
+                    + "\r\nCache-Control: no-store\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            // status line: "HTTP/1.1 200 OK"
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder line = new StringBuilder(32);
+            for (int c = in.read(); c >= 0 && c != '\n' && line.length() < 64; c = in.read()) {
+                line.append((char) c);
             }
+            String[] parts = line.toString().split(" ");
+            return parts.length >= 2 && parts[0].startsWith("HTTP/") ? Integer.parseInt(parts[1]) : -1;
+        } catch (IOException | RuntimeException e) {
             return -1;
         }
     }

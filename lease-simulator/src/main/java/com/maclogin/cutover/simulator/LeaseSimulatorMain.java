@@ -22,6 +22,7 @@ public final class LeaseSimulatorMain {
     }
 
     public static void main(String[] args) throws Exception {
+        ProcessLaunch.preferVfork();
         Path configFile = null;
         Path stateDir = null;
         Path descriptorOut = null;

@@ -277,21 +277,26 @@ final class LeaseSshServer implements AutoCloseable {
             }
             Process p = pb.start();
             process = p;
-            Future<?> o = pumps.submit(() -> pump(p.getInputStream(), out));
             Future<?> r = pumps.submit(() -> pump(p.getErrorStream(), err));
+            if (in != null) {
+                pumps.submit(() -> {
+                    try (OutputStream stdin = p.getOutputStream()) {
+                        in.transferTo(stdin);
+                    } catch (IOException ignored) {
+                        // client closed or process exited
+                    }
+                });
+            }
+            // stdout, then the exit status, on one thread: one hand-off less on every command's path to exit-status
             pumps.submit(() -> {
-                try (OutputStream stdin = p.getOutputStream()) {
-                    in.transferTo(stdin);
-                } catch (IOException ignored) {
-                    // client closed or process exited
-                }
-            });
-            pumps.submit(() -> {
+                pump(p.getInputStream(), out);
                 int code;
                 try {
-                    code = p.waitFor();
-                    o.get();
                     r.get();
+                    code = p.waitFor();
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    code = 255;
                 } catch (Exception ex) {
                     code = 255;
                 }

@@ -59,11 +59,18 @@ final class TlsEndpoint implements AutoCloseable {
     private final Thread acceptor;
     private volatile SSLContext context;
     private volatile X509Certificate certificate;
+    /** notAfter in days of the certificate still to be made (lazily, at the first handshake or look). */
+    private Integer pendingDays;
 
+    /**
+     * Binds the endpoint at once; the key pair and certificate (~20-30 ms of CPU: EC key generation, signing, PKCS#12,
+     * KeyManagerFactory) are made at the first connection or {@link #certificate()} call, so that a lease's start does not
+     * pay for a TLS endpoint nobody probes yet. The certificate's notAfter is {@code notAfterDays} from that moment.
+     */
     TlsEndpoint(String leaseId, int port, int notAfterDays, ExecutorService connections) throws IOException {
         this.leaseId = leaseId;
         this.connections = connections;
-        setNotAfterDays(notAfterDays);
+        this.pendingDays = notAfterDays;
         server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
@@ -76,12 +83,27 @@ final class TlsEndpoint implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    X509Certificate certificate() {
-        return certificate;
+    X509Certificate certificate() throws IOException {
+        return context() == null ? null : certificate;
+    }
+
+    /** The SSL context of the current certificate, made now if it is still pending. */
+    private SSLContext context() throws IOException {
+        SSLContext ctx = context;
+        if (ctx != null) {
+            return ctx;
+        }
+        synchronized (this) {
+            if (context == null && pendingDays != null) {
+                setNotAfterDays(pendingDays);
+            }
+            return context;
+        }
     }
 
     /** Replaces the certificate by one whose notAfter is {@code days} from now (negative: already expired). */
-    void setNotAfterDays(int days) throws IOException {
+    synchronized void setNotAfterDays(int days) throws IOException {
+        pendingDays = null;
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -151,7 +173,7 @@ final class TlsEndpoint implements AutoCloseable {
     }
 
     private void serve(Socket raw) {
-        try (raw; SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(raw, null, raw.getPort(), true)) {
+        try (raw; SSLSocket tls = (SSLSocket) context().getSocketFactory().createSocket(raw, null, raw.getPort(), true)) {
             tls.setUseClientMode(false);
             tls.setSoTimeout(5000);
             tls.startHandshake();
