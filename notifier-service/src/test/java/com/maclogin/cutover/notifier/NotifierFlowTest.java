@@ -265,6 +265,64 @@ class NotifierFlowTest {
                 .doesNotContain("NotifierTestSecret");
     }
 
+    private static final String HOST_KEY_HEADLINE = "[INCIDENT] SSH host key of lease ";
+
+    @Test
+    void hostKeyRefusedAfterTheFlipPostsExactlyOneHostKeyIncidentPerChannelInTheCutoversThread() throws Exception {
+        Cutover c = Cutover.fresh();
+        send(c.event(CutoverEventType.CUTOVER_STARTED, null));
+        CutoverEvent rollback = c.event(CutoverEventType.ROLLBACK_STARTED,
+                "step RELOAD REFUSED: host key mismatch for 127.0.0.1:2201");
+        send(rollback);
+        send(rollback); // redelivered
+        send(c.event(CutoverEventType.ROLLBACK_FAILED,
+                "RESTORE refused by the worker: host key mismatch for 127.0.0.1:2201"));
+
+        // banner, rollback started, host-key incident, rollback failed
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, c).size() == 4
+                && delivered(RecordedMessage.TELEGRAM, c).size() == 4);
+        List<RecordedMessage> slack = delivered(RecordedMessage.SLACK, c);
+        List<RecordedMessage> telegram = delivered(RecordedMessage.TELEGRAM, c);
+        for (List<RecordedMessage> posts : List.of(slack, telegram)) {
+            assertThat(posts).extracting(m -> m.text().lines().findFirst().orElse(""))
+                    .satisfiesExactly(
+                            t -> assertThat(t).startsWith("[MAINTENANCE]"),
+                            t -> assertThat(t).startsWith("[INCIDENT] Rollback started"),
+                            t -> assertThat(t).startsWith(HOST_KEY_HEADLINE + c.lease() + " changed"),
+                            t -> assertThat(t).startsWith("[ROLLBACK FAILED]"));
+            assertThat(posts.get(2).text()).contains("Cutover " + c.ticket() + ": ROLLING_BACK",
+                    "Rollback owner: alice (Asia/Hong_Kong)", "POST /api/v1/leases");
+        }
+        // in the cutover's thread: a reply to the banner
+        assertThat(slack.get(2).channelOrChat()).isEqualTo(ChatFakesResource.SLACK_CHANNEL);
+        assertThat(slack.get(2).threadTs()).isEqualTo(slack.get(0).ts());
+        assertThat(telegram.get(2).channelOrChat()).isEqualTo(ChatFakesResource.TELEGRAM_CHAT);
+        assertThat(telegram.get(2).replyTo()).isEqualTo(telegram.get(0).messageId());
+        // and nothing more went out for it: no second incident from the ROLLBACK_FAILED or the redelivery
+        for (String service : List.of(RecordedMessage.SLACK, RecordedMessage.TELEGRAM)) {
+            assertThat(received(service, c)).hasSize(4).filteredOn(m -> m.text().startsWith(HOST_KEY_HEADLINE)).hasSize(1);
+        }
+        assertThat(rows(c)).hasSize(8).filteredOn(r -> r.eventType().equals("HOST_KEY_CHANGED"))
+                .extracting(NotificationView::channel).containsExactlyInAnyOrder(ChatChannel.SLACK, ChatChannel.TELEGRAM);
+    }
+
+    @Test
+    void hostKeyRefusedAtInventoryRepliesToTheFailedMessageWithTheIncident() throws Exception {
+        Cutover c = Cutover.fresh();
+        send(c.event(CutoverEventType.CUTOVER_FAILED, "step INVENTORY REFUSED: host key mismatch for 127.0.0.1:2202"));
+
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, c).size() == 2
+                && delivered(RecordedMessage.TELEGRAM, c).size() == 2);
+        List<RecordedMessage> slack = delivered(RecordedMessage.SLACK, c);
+        List<RecordedMessage> telegram = delivered(RecordedMessage.TELEGRAM, c);
+        assertThat(slack.get(0).text()).startsWith("[FAILED]");
+        assertThat(slack.get(1).text()).startsWith(HOST_KEY_HEADLINE + c.lease())
+                .contains("Cutover " + c.ticket() + ": FAILED", "SSH 127.0.0.1:2202");
+        assertThat(slack.get(1).threadTs()).isEqualTo(slack.get(0).ts());
+        assertThat(telegram.get(1).text()).startsWith(HOST_KEY_HEADLINE + c.lease());
+        assertThat(telegram.get(1).replyTo()).isEqualTo(telegram.get(0).messageId());
+    }
+
     @Test
     void listWithoutCutoverParameterIsBadRequest() {
         given().when().get("/api/v1/notifications").then().statusCode(400);

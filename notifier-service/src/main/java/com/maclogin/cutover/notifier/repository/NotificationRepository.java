@@ -17,6 +17,11 @@ public class NotificationRepository implements PanacheRepository<Notification> {
         return list("cutoverId = ?1 order by id", cutoverId);
     }
 
+    /** Whether the cutover has a row of this event type on any channel. */
+    public boolean hasType(String cutoverId, String eventType) {
+        return count("cutoverId = ?1 and eventType = ?2", cutoverId, eventType) > 0;
+    }
+
     /**
      * PENDING rows that are due and first in line: no earlier PENDING row of the same cutover and channel exists,
      * so messages of one thread go out in the order the events arrived and a reply never overtakes its parent.

@@ -22,6 +22,11 @@ public class NotificationService {
     private static final String INBOX_INSERT = "insert into notifier.processed_event (message_id, cutover_id, processed_at)"
             + " values (?1, ?2, ?3) on conflict (message_id) do nothing";
 
+    /** {@code notification.event_type} of the host-key incident (at most one per cutover and channel, V2 index). */
+    public static final String HOST_KEY_INCIDENT_TYPE = "HOST_KEY_CHANGED";
+    /** Appended to the event's message id for the incident's rows ({@code (event_message_id, channel)} is unique). */
+    static final String HOST_KEY_INCIDENT_SUFFIX = "#host-key-incident";
+
     private final EntityManager em;
     private final NotificationRepository repository;
     private final List<ChatClient> clients;
@@ -49,11 +54,33 @@ public class NotificationService {
             return 0;
         }
         String text = NotificationTexts.render(event);
+        int created = 0;
         if (text == null) {
             Log.warnf("cutover %s lease %s: " + NotificationTexts.NO_TEMPLATE, event.cutoverId(), event.leaseId(),
                     event.type());
-            return 0;
+        } else {
+            created += store(event, event.messageId(), event.type().name(), text);
+            Log.infof("cutover %s lease %s: %s stored for %d channel(s)", event.cutoverId(), event.leaseId(),
+                    event.type(), created);
         }
+        // after the event's own message, so that the incident follows it in the cutover's thread
+        String incident = NotificationTexts.hostKeyIncident(event);
+        if (incident != null) {
+            if (repository.hasType(event.cutoverId(), HOST_KEY_INCIDENT_TYPE)) {
+                Log.infof("cutover %s lease %s: %s repeats the SSH host key refusal; its incident is already stored",
+                        event.cutoverId(), event.leaseId(), event.type());
+            } else {
+                int n = store(event, event.messageId() + HOST_KEY_INCIDENT_SUFFIX, HOST_KEY_INCIDENT_TYPE, incident);
+                created += n;
+                Log.warnf("cutover %s lease %s: SSH host key changed (worker refused, %s); incident stored for %d channel(s)",
+                        event.cutoverId(), event.leaseId(), event.type(), n);
+            }
+        }
+        return created;
+    }
+
+    /** One PENDING row per enabled channel; returns how many. */
+    private int store(CutoverEvent event, String eventMessageId, String eventType, String text) {
         Instant now = Instant.now();
         int created = 0;
         for (ChatClient client : clients) {
@@ -63,8 +90,8 @@ public class NotificationService {
             Notification n = new Notification();
             n.cutoverId = event.cutoverId();
             n.leaseId = event.leaseId();
-            n.eventMessageId = event.messageId();
-            n.eventType = event.type().name();
+            n.eventMessageId = eventMessageId;
+            n.eventType = eventType;
             n.channel = client.channel();
             n.target = client.target().get();
             n.text = text;
@@ -75,8 +102,6 @@ public class NotificationService {
             repository.persist(n);
             created++;
         }
-        Log.infof("cutover %s lease %s: %s stored for %d channel(s)", event.cutoverId(), event.leaseId(), event.type(),
-                created);
         return created;
     }
 

@@ -1,12 +1,14 @@
 package com.maclogin.cutover.notifier.service;
 
 import com.maclogin.cutover.contracts.CutoverEvent;
+import com.maclogin.cutover.contracts.CutoverEventType;
 import com.maclogin.cutover.contracts.TriggerKind;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -72,6 +74,28 @@ public final class NotificationTexts {
     static final Pattern BREACH_REASON = Pattern.compile("^(?:breach\\s+)?(?:"
             + Arrays.stream(TriggerKind.values()).map(Enum::name).collect(Collectors.joining("|")) + ")\\b");
 
+    /**
+     * The worker's refusal when the lease's SSH host key is not the pinned one. The text is probe-service's
+     * ({@code ProbeReasons.HOST_KEY_MISMATCH = "host key mismatch for %s:%d"}, raised by {@code StepContext}); the
+     * orchestrator and rollback-service pass it on inside their own reason ({@code step INVENTORY REFUSED: ...},
+     * {@code RESTORE refused by the worker: ...}), so it is matched anywhere in the reason, ignoring case. Group 1 is
+     * the host, group 2 the SSH port. Defined here only: the notifier does not depend on probe-service.
+     */
+    static final Pattern HOST_KEY_MISMATCH = Pattern.compile("host key mismatch for (\\S+):(\\d{1,5})\\b",
+            Pattern.CASE_INSENSITIVE);
+
+    /**
+     * The dedicated incident for a changed host key, posted once per cutover in its thread. It carries nothing of the
+     * reason but the matched "host key mismatch for host:port" (no key material, whatever else the reason says).
+     */
+    static final String HOST_KEY_INCIDENT = """
+            [INCIDENT] SSH host key of lease %s changed — the worker refused to connect; possible interception or re-provisioned Mac.
+            Cutover %s: %s
+            Lease: %s (region %s), SSH %s:%s, version %s -> %s
+            Worker: %s
+            Verify the new key out of band before re-pinning it (POST /api/v1/leases with the lease's new hostKey).
+            Rollback owner: %s""";
+
     static final String ROLLED_BACK = """
             [ROLLED BACK] Cutover %s rolled back: lease %s (region %s) runs %s again, hashes verified, health green.
             Candidate %s removed from service.
@@ -123,6 +147,39 @@ public final class NotificationTexts {
                     time(e.endedAt() != null ? e.endedAt() : e.timestamp()), owner);
             case ROLLBACK_FAILED -> ROLLBACK_FAILED.formatted(ticket, lease, region, prev, reason, owner,
                     time(e.endedAt() != null ? e.endedAt() : e.timestamp()));
+        };
+    }
+
+    /**
+     * The host-key incident for an event whose reason is the worker's host-key refusal (see {@link #HOST_KEY_MISMATCH}),
+     * or {@code null} for any other event.
+     */
+    public static String hostKeyIncident(CutoverEvent e) {
+        if (e.reason() == null) {
+            return null;
+        }
+        Matcher m = HOST_KEY_MISMATCH.matcher(e.reason());
+        if (!m.find()) {
+            return null;
+        }
+        String lease = or(e.leaseId());
+        return HOST_KEY_INCIDENT.formatted(lease, or(e.ticketId()), cutoverState(e.type()), lease,
+                e.region() == null ? UNKNOWN : e.region().name(), m.group(1), m.group(2), or(e.previousVersion()),
+                or(e.candidateVersion()), m.group(), or(e.rollbackOwner()));
+    }
+
+    /** Where the cutover stands after the event that carried the refusal. */
+    static String cutoverState(CutoverEventType type) {
+        if (type == null) {
+            return UNKNOWN;
+        }
+        return switch (type) {
+            case CUTOVER_FAILED -> "FAILED before the plist flip; the running version was not touched";
+            case CUTOVER_ABORTED -> "ABORTED before the plist flip; the running version was not touched";
+            case ROLLBACK_STARTED -> "ROLLING_BACK after the plist flip; the rollback needs the same SSH access";
+            case ROLLBACK_FAILED -> "ROLLBACK_FAILED; the lease is left frozen and needs a human now";
+            case CUTOVER_PAUSED -> "PAUSED";
+            default -> type.name();
         };
     }
 

@@ -92,4 +92,53 @@ class NotificationTextsTest {
                 "region JP", "2026.9.5 -> 2026.9.6", "bob (America/New_York)", "2026-03-01 02:31:00 UTC");
         assertThat(text.lines()).contains("Breach: " + reason);
     }
+
+    // ---- SSH host key changed: probe-service's "host key mismatch for %s:%d", as each producer passes it on
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            // orchestrator, INVENTORY refused before the flip
+            "CUTOVER_FAILED   | step INVENTORY REFUSED: host key mismatch for 127.0.0.1:2201   | FAILED before the plist flip",
+            // orchestrator, a step after the flip refused: it starts the rollback
+            "ROLLBACK_STARTED | step RELOAD REFUSED: host key mismatch for 127.0.0.1:2201      | ROLLING_BACK after the plist flip",
+            // rollback-service, RESTORE refused
+            "ROLLBACK_FAILED  | RESTORE refused by the worker: Host Key Mismatch for 127.0.0.1:2201 | ROLLBACK_FAILED; the lease is left frozen"})
+    void hostKeyRefusalGivesTheDedicatedIncidentWithStateTicketOwnerAndRepinAdvice(CutoverEventType type, String reason,
+                                                                                 String state) {
+        String text = NotificationTexts.hostKeyIncident(withReason(type, reason));
+        assertThat(text).isNotNull();
+        assertThat(text.lines().findFirst()).hasValue("[INCIDENT] SSH host key of lease lease-jp-7 changed — the worker "
+                + "refused to connect; possible interception or re-provisioned Mac.");
+        assertThat(text.lines()).contains(
+                "Cutover CHG-1234: " + NotificationTexts.cutoverState(type),
+                "Lease: lease-jp-7 (region JP), SSH 127.0.0.1:2201, version 2026.9.5 -> 2026.9.6",
+                "Verify the new key out of band before re-pinning it (POST /api/v1/leases with the lease's new hostKey).",
+                "Rollback owner: bob (America/New_York)");
+        assertThat(NotificationTexts.cutoverState(type)).startsWith(state);
+        assertThat(text).containsIgnoringCase("Worker: host key mismatch for 127.0.0.1:2201").doesNotContain("null");
+    }
+
+    @org.junit.jupiter.api.Test
+    void hostKeyIncidentCarriesOnlyTheMatchedRefusalNeverMoreOfTheReason() {
+        String reason = "step INVENTORY REFUSED: host key mismatch for lease-7.example.net:22 "
+                + "(offered ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyMaterialThatMustNotBePosted)";
+        String text = NotificationTexts.hostKeyIncident(withReason(CutoverEventType.CUTOVER_FAILED, reason));
+        assertThat(text).contains("SSH lease-7.example.net:22", "Worker: host key mismatch for lease-7.example.net:22")
+                .doesNotContain("AAAA").doesNotContain("ssh-ed25519").doesNotContain("INVENTORY");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "step INVENTORY FAILED: ssh unavailable: connection refused",
+            "CRASH_LOOP: 3 crashes in 41 s (threshold 3 crashes within 300 s)",
+            "operator rollback: the host key mismatch was reported by a customer",
+            "host key mismatch"})
+    void otherReasonsGiveNoHostKeyIncident(String reason) {
+        assertThat(NotificationTexts.hostKeyIncident(withReason(CutoverEventType.ROLLBACK_STARTED, reason))).isNull();
+    }
+
+    @org.junit.jupiter.api.Test
+    void eventWithoutReasonGivesNoHostKeyIncident() {
+        assertThat(NotificationTexts.hostKeyIncident(withReason(CutoverEventType.CUTOVER_FAILED, null))).isNull();
+    }
 }
