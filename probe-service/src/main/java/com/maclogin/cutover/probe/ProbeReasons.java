@@ -36,6 +36,11 @@ public final class ProbeReasons {
     public static final String NO_ROLLBACK_KIT = "no rollback kit at %s";
     public static final String PLIST_HASH_MISMATCH = "restored plist hash %s does not match the inventory hash %s";
     public static final String PACKAGE_HASH_MISMATCH = "restored package hash %s does not match the inventory hash %s";
+    public static final String STATE_ARCHIVE_HASH_MISMATCH = "state archive %s hashes to %s, not the snapshot hash %s; "
+            + "nothing restored";
+    public static final String TARBALL_FETCH_FAILED = "npm pack openclaw@%s failed with exit code %d: the tarball "
+            + "hash cannot be checked; nothing installed";
+    public static final String TARBALL_HASH_MISMATCH = "candidate tarball %s hashes to %s, expected %s; nothing installed";
     public static final String INCOMPLETE_INVENTORY = "inventory incomplete, missing: %s";
     public static final String PRIVATE_KEY_UNREADABLE = "private key file is not readable";
     public static final String SSH_TIMED_OUT = "ssh to %s:%d timed out: %s";

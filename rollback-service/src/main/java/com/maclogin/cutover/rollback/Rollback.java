@@ -76,6 +76,13 @@ public class Rollback extends PanacheEntityBase {
     @Column(name = "found_package_sha256")
     public String foundPackageSha256;
 
+    /** sha256 of the SNAPSHOT's state/config archive ({@code state.tgz}), checked by the worker before it restores. */
+    @Column(name = "expected_state_sha256")
+    public String expectedStateSha256;
+
+    @Column(name = "found_state_sha256")
+    public String foundStateSha256;
+
     @Column(name = "found_gateway_version")
     public String foundGatewayVersion;
 

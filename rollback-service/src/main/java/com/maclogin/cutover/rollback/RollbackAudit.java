@@ -72,6 +72,12 @@ public class RollbackAudit extends PanacheEntityBase {
     @Column(name = "found_package_sha256")
     public String foundPackageSha256;
 
+    @Column(name = "expected_state_sha256")
+    public String expectedStateSha256;
+
+    @Column(name = "found_state_sha256")
+    public String foundStateSha256;
+
     @Column(name = "expected_version")
     public String expectedVersion;
 

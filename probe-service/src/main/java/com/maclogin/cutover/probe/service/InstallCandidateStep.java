@@ -7,18 +7,39 @@ import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.LeasePaths;
 import com.maclogin.cutover.probe.lease.PackageJson;
 import com.maclogin.cutover.probe.lease.ShellQuote;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * INSTALL_CANDIDATE: side by side, never over the running package:
  * {@code npm install -g --prefix "$HOME/.openclaw-cutover/versions/<v>" 'openclaw@<v>'} (the pinned node's directory
  * appended to PATH as a fallback), then the installed {@code package.json} must say {@code <v>}.
+ * <p>With a {@code tarball} hash in {@code expectedSha256}: first {@code npm pack 'openclaw@<v>'} into the cutover's
+ * kit directory, {@code shasum -a 256} of {@code openclaw-<v>.tgz} must equal it (else FAILED, nothing installed), and
+ * the install is from that verified tarball.
  */
 final class InstallCandidateStep implements StepHandler {
 
+    /** Key of {@code expectedSha256}: sha256 of the npm tarball {@code openclaw-<v>.tgz}. */
+    static final String TARBALL = "tarball";
+
     @Override
     public String validate(RunStep c) {
-        return Validation.version(c.parameters() == null ? null : c.parameters().candidateVersion());
+        String version = Validation.version(c.parameters() == null ? null : c.parameters().candidateVersion());
+        if (version != null) {
+            return version;
+        }
+        String tarball = expectedTarball(c);
+        if (tarball != null) {
+            String bad = Validation.sha256(tarball);
+            return bad == null ? null : "expectedSha256." + TARBALL + ": " + bad;
+        }
+        return null;
+    }
+
+    private static String expectedTarball(RunStep c) {
+        Map<String, String> expected = c.parameters() == null ? null : c.parameters().expectedSha256();
+        return expected == null ? null : expected.get(TARBALL);
     }
 
     @Override
@@ -28,16 +49,25 @@ final class InstallCandidateStep implements StepHandler {
         LeaseInventory.Basics b = l.basics();
         String root = b.candidatePackageRoot(version);
         ctx.fact("candidatePackageRoot", root);
+        // the lease's own npm first; the pinned node's directory only as a fallback for bare SSH PATHs
+        String npm = "PATH=\"$PATH\":" + ShellQuote.quote(LeasePaths.parent(l.nodePath())) + " npm ";
+
+        String expectedTarball = expectedTarball(ctx.command());
+        String installSpec = "openclaw@" + version;
+        if (expectedTarball != null) {
+            installSpec = verifiedTarball(ctx, b, npm, version, expectedTarball);
+        }
 
         Optional<PackageJson> installed = installedPackage(ctx, root);
-        if (installed.isPresent() && version.equals(installed.get().version())) {
+        boolean running = root.equals(l.packageRoot());
+        if (installed.isPresent() && version.equals(installed.get().version())
+                && (expectedTarball == null || running)) {
+            // without a tarball hash an earlier install is reused; with one, only the tree the gateway runs is kept
             ctx.reason(ProbeReasons.ALREADY_APPLIED);
         } else {
             String prefix = b.candidatePrefix(version);
-            // the lease's own npm first; the pinned node's directory only as a fallback for bare SSH PATHs
-            ctx.require("npm install", "mkdir -p " + ShellQuote.quote(prefix) + " && PATH=\"$PATH\":"
-                    + ShellQuote.quote(LeasePaths.parent(l.nodePath())) + " npm install -g --prefix "
-                    + ShellQuote.quote(prefix) + " " + ShellQuote.quote("openclaw@" + version),
+            ctx.require("npm install", "mkdir -p " + ShellQuote.quote(prefix) + " && " + npm + "install -g --prefix "
+                    + ShellQuote.quote(prefix) + " " + ShellQuote.quote(installSpec),
                     ctx.config().ssh().installTimeout());
             installed = installedPackage(ctx, root);
             if (installed.isEmpty() || !version.equals(installed.get().version())) {
@@ -49,6 +79,29 @@ final class InstallCandidateStep implements StepHandler {
         String hash = LeaseInventory.packageTreeSha256(ctx, "candidate package tree sha256", root)
                 .orElseThrow(() -> new StepFailedException("cannot hash the candidate package at " + root));
         ctx.fact("candidatePackageSha256", hash);
+    }
+
+    /**
+     * {@code npm pack 'openclaw@<v>'} into the kit directory, then the tarball's sha256 must be {@code expected}.
+     * Returns the tarball's path (the install spec); throws before anything is installed otherwise.
+     */
+    private static String verifiedTarball(StepContext ctx, LeaseInventory.Basics b, String npm, String version,
+            String expected) {
+        String kit = b.kit(ctx.command().cutoverId());
+        String tarball = kit + "/openclaw-" + version + ".tgz";
+        CommandResult pack = ctx.run("npm pack", "mkdir -p " + ShellQuote.quote(kit) + " && cd " + ShellQuote.quote(kit)
+                + " && rm -f " + ShellQuote.quote(tarball) + " && " + npm + "pack "
+                + ShellQuote.quote("openclaw@" + version), ctx.config().ssh().installTimeout());
+        if (!pack.ok()) {
+            throw new StepFailedException(String.format(ProbeReasons.TARBALL_FETCH_FAILED, version, pack.exitCode()));
+        }
+        String found = LeaseInventory.fileSha256(ctx, "tarball sha256", tarball).orElse("none");
+        ctx.fact("candidateTarball", tarball);
+        ctx.fact("candidateTarballSha256", found);
+        if (!found.equals(expected)) {
+            throw new StepFailedException(String.format(ProbeReasons.TARBALL_HASH_MISMATCH, tarball, found, expected));
+        }
+        return tarball;
     }
 
     static Optional<String> installedVersion(StepContext ctx, String packageRoot) {

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * RESTORE: bootout; plist back from the kit, hash = inventory {@code plist} hash; package tree hash = inventory
+ * RESTORE: first the kit's state archive must hash to the SNAPSHOT's {@code state} hash (else FAILED before anything
+ * is touched); bootout; plist back from the kit, hash = inventory {@code plist} hash; package tree hash = inventory
  * {@code package} hash, else untar the kit's package (old tree moved aside) and check again; {@code ~/.openclaw}
  * moved aside and the state archive unpacked; enable + bootstrap; {@code /readyz} 200 and {@code /startupz} version
  * = previous version.
@@ -41,6 +42,10 @@ final class RestoreStep implements StepHandler {
         if (pkg != null) {
             return "expectedSha256.package: " + pkg;
         }
+        String state = Validation.sha256(expected.get("state"));
+        if (state != null) {
+            return "expectedSha256.state: " + state;
+        }
         String previous = Validation.version(p.previousVersion());
         return previous == null ? null : "previousVersion: " + previous;
     }
@@ -50,6 +55,7 @@ final class RestoreStep implements StepHandler {
         StepParameters p = ctx.command().parameters();
         String expectedPlist = p.expectedSha256().get("plist");
         String expectedPackage = p.expectedSha256().get("package");
+        String expectedState = p.expectedSha256().get("state");
         LeaseInventory.Basics b = LeaseInventory.basics(ctx);
         String kit = b.kit(ctx.command().cutoverId());
         String stamp = STAMP.format(java.time.Instant.now());
@@ -59,6 +65,16 @@ final class RestoreStep implements StepHandler {
         if (!manifest.ok()) {
             throw new StepFailedException(String.format(ProbeReasons.NO_ROLLBACK_KIT, kit));
         }
+        // the state archive is checked before anything is restored: a tampered or truncated archive leaves the lease
+        // exactly as it is (still on the candidate) and the rollback fails for a human to look at
+        String stateArchive = kit + "/" + LeasePaths.STATE_ARCHIVE;
+        String stateFound = LeaseInventory.fileSha256(ctx, "state archive sha256", stateArchive).orElse("none");
+        ctx.fact("stateArchiveSha256", stateFound);
+        if (!stateFound.equals(expectedState)) {
+            throw new StepFailedException(String.format(ProbeReasons.STATE_ARCHIVE_HASH_MISMATCH, stateArchive,
+                    stateFound, expectedState));
+        }
+
         String kitPlist = kit + "/" + LeasePaths.PLIST_BACKUP;
         LeaseInventory.Layout kitLayout = LeaseInventory.layout(ctx, b, kitPlist);
         String pkg = kitLayout.packageRoot();

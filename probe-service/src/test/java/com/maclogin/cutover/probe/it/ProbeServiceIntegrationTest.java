@@ -269,9 +269,11 @@ class ProbeServiceIntegrationTest {
 
         // rollback: a higher epoch, hashes from the inventory gate
         StepParameters restore = new StepParameters(null, "2026.9.5", null, null,
-                Map.of("plist", inventory.get("plistSha256"), "package", inventory.get("packageSha256")), 3, 500);
+                Map.of("plist", inventory.get("plistSha256"), "package", inventory.get("packageSha256"),
+                        "state", snapshot.facts().get("stateArchiveSha256")), 3, 500);
         StepResult restored = succeeded(run(step(id, StepKind.RESTORE, 1, 2, t, restore)));
-        assertThat(restored.facts()).containsEntry("plistSha256After", inventory.get("plistSha256"))
+        assertThat(restored.facts()).containsEntry("stateArchiveSha256", snapshot.facts().get("stateArchiveSha256"))
+                .containsEntry("plistSha256After", inventory.get("plistSha256"))
                 .containsEntry("packageSha256After", inventory.get("packageSha256"))
                 .containsEntry("runningVersion", "2026.9.5")
                 .containsKeys("plistSha256Before", "packageSha256Before");
@@ -501,7 +503,156 @@ class ProbeServiceIntegrationTest {
         assertThat(after.stdout().trim()).isEqualTo("still-here");
     }
 
+    @Test
+    @Order(11)
+    void aTamperedStateArchiveFailsTheRestoreBeforeAnythingIsRestored() throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        LeaseTarget t = target(lease.hostKey());
+        String id = "c-tamper";
+        StepParameters candidate = new StepParameters("2026.9.6", "2026.9.5", "CHG-2", null, Map.of(), null, null);
+        succeeded(run(step(id, StepKind.FREEZE, 1, 1, t, candidate)));
+        StepResult snapshot = succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, candidate)));
+        String snapshotHash = snapshot.facts().get("stateArchiveSha256");
+        Path archive = lease.home().resolve(".openclaw-cutover/" + id + "/state.tgz");
+        assertThat(sha256(archive)).isEqualTo(snapshotHash);
+
+        // someone rewrites the archive on the lease after the snapshot
+        Files.write(archive, new byte[] {0x1f, (byte) 0x8b, 0}, java.nio.file.StandardOpenOption.APPEND);
+        String tampered = sha256(archive);
+        Instant plistModified = Files.getLastModifiedTime(plistFile(lease)).toInstant();
+        Path stateConfig = lease.home().resolve(".openclaw/openclaw.json");
+        String stateBefore = Files.readString(stateConfig);
+        long runsBefore = Long.parseLong(run(step(id + "-inv", StepKind.INVENTORY, 1, 1, t, StepParameters.none()))
+                .facts().get("runs"));
+
+        StepParameters restore = new StepParameters(null, "2026.9.5", null, null,
+                Map.of("plist", inventory.get("plistSha256"), "package", inventory.get("packageSha256"),
+                        "state", snapshotHash), null, null);
+        StepResult r = run(step(id, StepKind.RESTORE, 1, 2, t, restore));
+
+        assertThat(r.outcome()).isEqualTo(StepOutcome.FAILED);
+        assertThat(r.reason()).isEqualTo("state archive " + archive + " hashes to " + tampered
+                + ", not the snapshot hash " + snapshotHash + "; nothing restored");
+        assertThat(r.facts()).containsEntry("stateArchiveSha256", tampered);
+        assertThat(r.evidence()).extracting(e -> e.name()).contains("state archive sha256")
+                .doesNotContain("launchctl bootout", "restore plist", "restore package", "restore state");
+        // nothing restored: same plist, same state, no state moved aside, the gateway never stopped
+        assertThat(Files.getLastModifiedTime(plistFile(lease)).toInstant()).isEqualTo(plistModified);
+        assertThat(Files.readString(stateConfig)).isEqualTo(stateBefore);
+        try (var kit = Files.list(archive.getParent())) {
+            assertThat(kit.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("state-aside-"));
+        }
+        StepResult after = run(step(id + "-inv", StepKind.INVENTORY, 2, 1, t, StepParameters.none()));
+        assertThat(after.facts()).containsEntry("launchdState", "running").containsEntry("runs", Long.toString(runsBefore));
+        assertThat(lease.runningVersion()).isEqualTo("2026.9.5");
+
+        succeeded(run(step(id, StepKind.UNFREEZE, 1, 2, t, candidate)));
+    }
+
+    @Test
+    @Order(12)
+    void aRestoreWithoutTheStateHashIsRefusedUnrun() {
+        LeaseTarget t = target(LeaseSimulatorResource.lease().hostKey());
+        StepResult r = run(step("c-nostate", StepKind.RESTORE, 1, 1, t, new StepParameters(null, "2026.9.5", null,
+                null, Map.of("plist", inventory.get("plistSha256"), "package", inventory.get("packageSha256")),
+                null, null)));
+        assertThat(r.outcome()).isEqualTo(StepOutcome.REFUSED);
+        assertThat(r.reason()).startsWith("invalid parameter: expectedSha256.state");
+        assertThat(r.evidence()).isEmpty();
+    }
+
+    @Test
+    @Order(13)
+    void aCandidateTarballWithAnotherHashIsRefusedBeforeAnythingIsInstalled() throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        Path fixtures = npmPackDouble(lease);
+        try {
+            Path tgz = fixtures.resolve("openclaw-2026.9.3.tgz");
+            String found = sha256(tgz);
+            String expected = "ab".repeat(32);
+            StepResult r = run(step("c-tgz-bad", StepKind.INSTALL_CANDIDATE, 1, 1, target(lease.hostKey()),
+                    new StepParameters("2026.9.3", "2026.9.5", "CHG-3", null, Map.of("tarball", expected), null, null)));
+
+            String kitTarball = lease.home().resolve(".openclaw-cutover/c-tgz-bad/openclaw-2026.9.3.tgz").toString();
+            assertThat(r.outcome()).isEqualTo(StepOutcome.FAILED);
+            assertThat(r.reason()).isEqualTo("candidate tarball " + kitTarball + " hashes to " + found + ", expected "
+                    + expected + "; nothing installed");
+            assertThat(r.facts()).containsEntry("candidateTarballSha256", found);
+            assertThat(r.evidence()).extracting(e -> e.name()).contains("npm pack", "tarball sha256")
+                    .doesNotContain("npm install");
+            assertThat(Files.readAllLines(fixtures.resolve("npm.log"))).containsExactly("pack openclaw@2026.9.3");
+            assertThat(lease.home().resolve(".openclaw-cutover/versions/2026.9.3")).doesNotExist();
+            assertThat(lease.runningVersion()).isEqualTo("2026.9.5");
+            assertThat(lease.installedVersion()).isEqualTo("2026.9.5");
+        } finally {
+            restoreNpm(lease);
+        }
+    }
+
+    @Test
+    @Order(14)
+    void aCandidateTarballWithTheExpectedHashIsInstalledFromThatVerifiedFile() throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        Path fixtures = npmPackDouble(lease);
+        try {
+            String expected = sha256(fixtures.resolve("openclaw-2026.9.3.tgz"));
+            StepResult r = succeeded(run(step("c-tgz-ok", StepKind.INSTALL_CANDIDATE, 1, 1, target(lease.hostKey()),
+                    new StepParameters("2026.9.3", "2026.9.5", "CHG-3", null, Map.of("tarball", expected), null, null))));
+
+            String kitTarball = lease.home().resolve(".openclaw-cutover/c-tgz-ok/openclaw-2026.9.3.tgz").toString();
+            assertThat(r.facts()).containsEntry("candidateTarballSha256", expected)
+                    .containsEntry("candidateTarball", kitTarball).containsKey("candidatePackageSha256");
+            List<String> npm = Files.readAllLines(fixtures.resolve("npm.log"));
+            assertThat(npm).hasSize(2);
+            assertThat(npm.get(0)).isEqualTo("pack openclaw@2026.9.3");
+            assertThat(npm.get(1)).startsWith("install -g --prefix ").endsWith(" " + kitTarball);
+            assertThat(Files.readString(lease.home().resolve(
+                    ".openclaw-cutover/versions/2026.9.3/lib/node_modules/openclaw/package.json")))
+                    .contains("\"version\": \"2026.9.3\"");
+            assertThat(lease.runningVersion()).isEqualTo("2026.9.5");
+        } finally {
+            restoreNpm(lease);
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * The lease-simulator's npm shim emulates {@code npm install -g [--prefix] openclaw@<v>} only: no {@code npm pack}
+     * and no install from a tarball file. This test double wraps it on the lease's PATH: {@code pack} copies a fixture
+     * tarball into the working directory, an install of {@code <dir>/openclaw-<v>.tgz} is passed to the shim as
+     * {@code openclaw@<v>}; every call is logged to {@code npm.log}. Returns the fixture directory.
+     */
+    private static Path npmPackDouble(SimulatedLease lease) throws Exception {
+        Path fixtures = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "npm-pack-");
+        Files.write(fixtures.resolve("openclaw-2026.9.3.tgz"),
+                ("openclaw 2026.9.3 tarball fixture " + UUID.randomUUID()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path bin = lease.home().resolve(".sim/bin");
+        if (!Files.exists(bin.resolve("npm-sim"))) {
+            Files.move(bin.resolve("npm"), bin.resolve("npm-sim"));
+        }
+        String f = fixtures.toString();
+        Files.writeString(bin.resolve("npm"), "#!/bin/bash\n"
+                + "echo \"$*\" >> '" + f + "/npm.log'\n"
+                + "if [ \"$1\" = pack ]; then\n"
+                + "  v=\"${2#openclaw@}\"\n"
+                + "  [ -f '" + f + "'/openclaw-\"$v\".tgz ] || { echo 'npm error 404' >&2; exit 1; }\n"
+                + "  cp '" + f + "'/openclaw-\"$v\".tgz ./openclaw-\"$v\".tgz && echo openclaw-\"$v\".tgz; exit $?\n"
+                + "fi\n"
+                + "args=()\n"
+                + "for a in \"$@\"; do case \"$a\" in\n"
+                + "  *.tgz) b=\"${a##*/}\"; b=\"${b#openclaw-}\"; args+=(\"openclaw@${b%.tgz}\") ;;\n"
+                + "  *) args+=(\"$a\") ;;\n"
+                + "esac; done\n"
+                + "exec \"$(dirname \"$0\")/npm-sim\" \"${args[@]}\"\n");
+        Files.setPosixFilePermissions(bin.resolve("npm"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return fixtures;
+    }
+
+    private static void restoreNpm(SimulatedLease lease) throws Exception {
+        Path bin = lease.home().resolve(".sim/bin");
+        Files.move(bin.resolve("npm-sim"), bin.resolve("npm"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
 
     /** Playbook thresholds with fewer samples, so a short test window can decide. */
     private static TriggerThresholds tightened() {

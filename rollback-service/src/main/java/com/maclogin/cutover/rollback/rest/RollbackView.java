@@ -19,7 +19,8 @@ public record RollbackView(String cutoverId, String leaseId, Region region, long
                            Hashes expected, Hashes found, String foundGatewayVersion, String failureReason,
                            Instant requestedAt, Instant updatedAt, Instant finishedAt, List<Entry> events) {
 
-    public record Hashes(String plist, String packageTree) {
+    /** {@code state}: the SNAPSHOT's state/config archive. */
+    public record Hashes(String plist, String packageTree, String state) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -32,15 +33,15 @@ public record RollbackView(String cutoverId, String leaseId, Region region, long
         return new RollbackView(r.cutoverId, r.leaseId, r.region, r.epoch, r.state, r.requestedBy, r.reason, r.ticketId,
                 r.rollbackOwner, r.previousVersion, r.candidateVersion, r.currentStep, r.currentCommandId,
                 r.currentIdempotencyKey, r.commandDeadline, r.attempt, r.restoreAttempts,
-                new Hashes(r.expectedPlistSha256, r.expectedPackageSha256),
-                new Hashes(r.foundPlistSha256, r.foundPackageSha256), r.foundGatewayVersion, r.failureReason,
+                new Hashes(r.expectedPlistSha256, r.expectedPackageSha256, r.expectedStateSha256),
+                new Hashes(r.foundPlistSha256, r.foundPackageSha256, r.foundStateSha256), r.foundGatewayVersion, r.failureReason,
                 r.requestedAt, r.updatedAt, r.finishedAt,
                 audit == null ? null : audit.stream().map(RollbackView::entry).toList());
     }
 
     private static Entry entry(RollbackAudit a) {
         return new Entry(a.at, a.action, a.fromState, a.toState, a.stepKind, a.attempt, a.outcome, a.epoch,
-                new Hashes(a.expectedPlistSha256, a.expectedPackageSha256),
-                new Hashes(a.foundPlistSha256, a.foundPackageSha256), a.expectedVersion, a.foundVersion, a.detail);
+                new Hashes(a.expectedPlistSha256, a.expectedPackageSha256, a.expectedStateSha256),
+                new Hashes(a.foundPlistSha256, a.foundPackageSha256, a.foundStateSha256), a.expectedVersion, a.foundVersion, a.detail);
     }
 }

@@ -2,6 +2,7 @@ package com.maclogin.cutover.rollback.service;
 
 import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PACKAGE;
 import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PLIST;
+import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_STATE;
 
 import com.maclogin.cutover.contracts.CutoverEvent;
 import com.maclogin.cutover.contracts.CutoverEventType;
@@ -88,7 +89,8 @@ public final class RollbackMessages {
     }
 
     public static Map<String, String> expectedHashes(Rollback rb) {
-        return Map.of(HASH_PLIST, rb.expectedPlistSha256, HASH_PACKAGE, rb.expectedPackageSha256);
+        return Map.of(HASH_PLIST, rb.expectedPlistSha256, HASH_PACKAGE, rb.expectedPackageSha256, HASH_STATE,
+                rb.expectedStateSha256);
     }
 
     public static LeaseTarget target(Rollback rb) {

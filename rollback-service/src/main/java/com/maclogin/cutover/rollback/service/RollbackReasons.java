@@ -17,6 +17,8 @@ public final class RollbackReasons {
     public static final String FACT_PLIST_SHA256_AFTER = "plistSha256After";
     public static final String FACT_PACKAGE_SHA256_AFTER = "packageSha256After";
     public static final String FACT_RUNNING_VERSION = "runningVersion";
+    /** sha256 of the kit's state archive as RESTORE found it (checked before anything is restored). */
+    public static final String FACT_STATE_ARCHIVE_SHA256 = "stateArchiveSha256";
     /** Inventory-style names, read when the names above are absent. */
     public static final String FACT_PLIST_SHA256 = "plistSha256";
     public static final String FACT_PACKAGE_SHA256 = "packageSha256";
@@ -25,6 +27,8 @@ public final class RollbackReasons {
     /** Keys of {@code expectedSha256} in RollbackRequested and StepParameters. */
     public static final String HASH_PLIST = "plist";
     public static final String HASH_PACKAGE = "package";
+    /** The SNAPSHOT's state/config archive ({@code state.tgz}). */
+    public static final String HASH_STATE = "state";
 
     public static final String DUPLICATE_REQUEST = "duplicate rollback request for the same epoch ignored";
     public static final String STALE_REQUEST = "rollback request with an older epoch ignored";

@@ -8,6 +8,8 @@ import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_PLIST_S
 import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_RUNNING_VERSION;
 import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PACKAGE;
 import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PLIST;
+import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_STATE_ARCHIVE_SHA256;
+import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_STATE;
 
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.StepKind;
@@ -48,7 +50,7 @@ public final class RollbackRules {
             problems.add("previous " + v);
         }
         Map<String, String> hashes = r.expectedSha256() == null ? Map.of() : r.expectedSha256();
-        for (String key : List.of(HASH_PLIST, HASH_PACKAGE)) {
+        for (String key : List.of(HASH_PLIST, HASH_PACKAGE, HASH_STATE)) {
             String h = Validation.sha256(hashes.get(key));
             if (h != null) {
                 problems.add("expected " + key + " " + h);
@@ -59,26 +61,46 @@ public final class RollbackRules {
 
     /** What the RESTORE result says about the restored files and the running version. */
     public record Verification(boolean verified, String reason, String foundPlistSha256, String foundPackageSha256,
-                               String foundVersion) {
+                               String foundStateSha256, String foundVersion) {
     }
 
     /**
-     * Checks the facts of a successful RESTORE: both hashes must be reported and equal the inventory gate's, and the
-     * running version, when reported, must be the previous version. Every mismatch is named in the reason.
+     * Checks the facts of a successful RESTORE: the plist and package hashes must be reported and equal the inventory
+     * gate's, the state archive's hash must be reported and equal the SNAPSHOT's, and the running version, when
+     * reported, must be the previous version. Every mismatch is named in the reason.
      */
-    public static Verification verifyRestore(String expectedPlist, String expectedPackage, String previousVersion,
-                                             Map<String, String> facts) {
+    public static Verification verifyRestore(String expectedPlist, String expectedPackage, String expectedState,
+                                             String previousVersion, Map<String, String> facts) {
         String plist = foundPlist(facts);
         String pkg = foundPackage(facts);
+        String state = foundState(facts);
         String version = foundVersion(facts);
         List<String> problems = new ArrayList<>();
         checkHash(problems, HASH_PLIST, FACT_PLIST_SHA256_AFTER, expectedPlist, plist);
         checkHash(problems, HASH_PACKAGE, FACT_PACKAGE_SHA256_AFTER, expectedPackage, pkg);
+        checkHash(problems, HASH_STATE, FACT_STATE_ARCHIVE_SHA256, expectedState, state);
         if (version != null && !version.equals(previousVersion)) {
             problems.add(RollbackReasons.versionMismatch(previousVersion, version));
         }
         return new Verification(problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems),
-                plist, pkg, version);
+                plist, pkg, state, version);
+    }
+
+    /** State archive hash as the worker found it before restoring: {@code stateArchiveSha256}. */
+    public static String foundState(Map<String, String> facts) {
+        return first(facts, FACT_STATE_ARCHIVE_SHA256, FACT_STATE_ARCHIVE_SHA256);
+    }
+
+    /**
+     * A failed RESTORE whose reported state archive hash differs from the expected one: the archive on the lease is
+     * not the snapshot (retrying cannot help), so the rollback fails at once. Null when that is not the case.
+     */
+    public static String stateArchiveMismatch(String expectedState, Map<String, String> facts) {
+        String found = foundState(facts);
+        if (found == null || expectedState == null || found.equalsIgnoreCase(expectedState)) {
+            return null;
+        }
+        return RollbackReasons.hashMismatch(HASH_STATE, expectedState, found);
     }
 
     /** Plist hash after the restore: {@code plistSha256After}, else {@code plistSha256}. */

@@ -2,6 +2,7 @@ package com.maclogin.cutover.rollback.service;
 
 import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PACKAGE;
 import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PLIST;
+import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_STATE;
 
 import com.maclogin.cutover.contracts.CutoverEventType;
 import com.maclogin.cutover.contracts.Json;
@@ -163,8 +164,10 @@ public class RollbackService {
         Map<String, String> hashes = req.expectedSha256() == null ? Map.of() : req.expectedSha256();
         rb.expectedPlistSha256 = hashes.get(HASH_PLIST);
         rb.expectedPackageSha256 = hashes.get(HASH_PACKAGE);
+        rb.expectedStateSha256 = hashes.get(HASH_STATE);
         rb.foundPlistSha256 = null;
         rb.foundPackageSha256 = null;
+        rb.foundStateSha256 = null;
         rb.foundGatewayVersion = null;
         rb.failureReason = null;
         rb.finishedAt = null;
@@ -277,18 +280,30 @@ public class RollbackService {
             // a failed restore may still say what it found (the worker checks the hashes too): keep the numbers
             rb.foundPlistSha256 = RollbackRules.foundPlist(facts);
             rb.foundPackageSha256 = RollbackRules.foundPackage(facts);
+            rb.foundStateSha256 = RollbackRules.foundState(facts);
             rb.foundGatewayVersion = RollbackRules.foundVersion(facts);
+            String tampered = outcome == StepOutcome.FAILED
+                    ? RollbackRules.stateArchiveMismatch(rb.expectedStateSha256, facts) : null;
+            if (tampered != null) {
+                // the kit's state archive is not the snapshot: no retry can fix that, the lease needs a human
+                rb.updatedAt = now;
+                finishFailed(rb, tampered, kind, outcome, messageId, now, workerReason);
+                return;
+            }
         }
         if (kind == StepKind.RESTORE && outcome == StepOutcome.SUCCEEDED) {
-            v = RollbackRules.verifyRestore(rb.expectedPlistSha256, rb.expectedPackageSha256, rb.previousVersion, facts);
+            v = RollbackRules.verifyRestore(rb.expectedPlistSha256, rb.expectedPackageSha256, rb.expectedStateSha256,
+                    rb.previousVersion, facts);
             rb.foundPlistSha256 = v.foundPlistSha256();
             rb.foundPackageSha256 = v.foundPackageSha256();
+            rb.foundStateSha256 = v.foundStateSha256();
             rb.foundGatewayVersion = v.foundVersion();
             RollbackAudit line = auditLine(rb, rb.cutoverId, rb.leaseId, rb.epoch,
                     v.verified() ? "RESTORE_VERIFIED" : "RESTORE_VERIFICATION_FAILED", rb.state, rb.state, kind,
-                    rb.attempt, outcome, messageId, v.verified() ? "hashes and version match the inventory gate" : v.reason());
+                    rb.attempt, outcome, messageId, v.verified() ? "plist, package and state hashes and version match the gate and the snapshot" : v.reason());
             line.foundPlistSha256 = v.foundPlistSha256();
             line.foundPackageSha256 = v.foundPackageSha256();
+            line.foundStateSha256 = v.foundStateSha256();
             line.foundVersion = v.foundVersion();
             audit.persist(line);
         }
@@ -371,9 +386,11 @@ public class RollbackService {
         if (rb != null) {
             a.expectedPlistSha256 = rb.expectedPlistSha256;
             a.expectedPackageSha256 = rb.expectedPackageSha256;
+            a.expectedStateSha256 = rb.expectedStateSha256;
             a.expectedVersion = rb.previousVersion;
             a.foundPlistSha256 = rb.foundPlistSha256;
             a.foundPackageSha256 = rb.foundPackageSha256;
+            a.foundStateSha256 = rb.foundStateSha256;
             a.foundVersion = rb.foundGatewayVersion;
         }
         return a;

@@ -51,6 +51,7 @@ class BreachFlowTest {
 
     static final String PLIST = RollbackFlowTest.PLIST;
     static final String PKG = RollbackFlowTest.PKG;
+    static final String STATE = RollbackFlowTest.STATE;
     static final String PREVIOUS = RollbackFlowTest.PREVIOUS;
     static final String CANDIDATE = RollbackFlowTest.CANDIDATE;
     static final String CRASH_REASON =
@@ -96,7 +97,7 @@ class BreachFlowTest {
         assertThat(cmds).extracting(RunStep::kind).containsExactly(StepKind.RESTORE, StepKind.VALIDATE);
         assertThat(cmds).extracting(RunStep::epoch).containsOnly(5L);
         assertThat(cmds.get(0).parameters().expectedSha256())
-                .containsExactlyInAnyOrderEntriesOf(Map.of("plist", PLIST, "package", PKG));
+                .containsExactlyInAnyOrderEntriesOf(Map.of("plist", PLIST, "package", PKG, "state", STATE));
         ProbePlan plan = cmds.get(1).parameters().probePlan();
         assertThat(plan).isNotNull();
         assertThat(plan.layers()).containsExactly(ProbeLayer.PROCESS, ProbeLayer.TCP, ProbeLayer.APPLICATION,
@@ -289,7 +290,8 @@ class BreachFlowTest {
     }
 
     private static Map<String, String> restoredFacts() {
-        return Map.of("plistSha256After", PLIST, "packageSha256After", PKG, "runningVersion", PREVIOUS);
+        return Map.of("plistSha256After", PLIST, "packageSha256After", PKG, "stateArchiveSha256", STATE,
+                "runningVersion", PREVIOUS);
     }
 
     private static String newCutover() {
@@ -310,12 +312,12 @@ class BreachFlowTest {
         return new ThresholdBreached(messageId, cutover, lease, Instant.now(), 1, epoch, TriggerKind.CRASH_LOOP, action,
                 "3 crashes in 41 s (runs 1 -> 4, last exit 78)", "3 crashes within 300 s",
                 Map.of("crashes", "3", "seconds", "41", "lastExitCode", "78"), Instant.now(), target(), "CHG-77",
-                PREVIOUS, CANDIDATE, "carol@hk", Map.of("plist", PLIST, "package", PKG));
+                PREVIOUS, CANDIDATE, "carol@hk", Map.of("plist", PLIST, "package", PKG, "state", STATE));
     }
 
     private static RollbackRequested operatorRequest(String cutover, String lease, long epoch) {
         return new RollbackRequested(uuid(), cutover, lease, Instant.now(), 1, epoch, "dave (operator)",
                 "operator rollback", target(), "CHG-77", PREVIOUS, CANDIDATE, "carol@hk",
-                Map.of("plist", PLIST, "package", PKG));
+                Map.of("plist", PLIST, "package", PKG, "state", STATE));
     }
 }

@@ -45,6 +45,7 @@ class RollbackFlowTest {
     static final String PLIST = "1f".repeat(32);
     static final String PKG = "2e".repeat(32);
     static final String WRONG = "9d".repeat(32);
+    static final String STATE = "3c".repeat(32);
     static final String PREVIOUS = "2026.7.1";
     static final String CANDIDATE = "2026.9.6";
     static final Duration WAIT = Duration.ofSeconds(45);
@@ -71,7 +72,7 @@ class RollbackFlowTest {
     void restoreWithMatchingHashesThenGreenValidationEndsRolledBackAfterRollbackStarted() {
         String cutover = newCutover();
         worker.answer(cutover, cmd -> RegionalWorkerDouble.result(cmd, StepOutcome.SUCCEEDED, null,
-                cmd.kind() == StepKind.RESTORE ? restoredFacts(PLIST, PKG, PREVIOUS)
+                cmd.kind() == StepKind.RESTORE ? restoredFacts(PLIST, PKG, STATE, PREVIOUS)
                         : Map.of("runningVersion", PREVIOUS, "probeRounds", "5")));
 
         worker.send(Topics.ROLLBACK_REQUESTS, request(cutover, "lease-happy", 4, UUID.randomUUID().toString()));
@@ -101,7 +102,7 @@ class RollbackFlowTest {
         assertThat(restore.leaseId()).isEqualTo("lease-happy");
         assertThat(restore.target().host()).isEqualTo("127.0.0.1");
         assertThat(restore.parameters().expectedSha256()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("plist", PLIST, "package", PKG));
+                Map.of("plist", PLIST, "package", PKG, "state", STATE));
         assertThat(restore.parameters().previousVersion()).isEqualTo(PREVIOUS);
         assertThat(restore.parameters().candidateVersion()).isEqualTo(CANDIDATE);
         assertThat(restore.deadline()).isAfter(restore.timestamp());
@@ -115,6 +116,7 @@ class RollbackFlowTest {
                 .body("state", equalTo("ROLLED_BACK"))
                 .body("expected.plist", equalTo(PLIST)).body("found.plist", equalTo(PLIST))
                 .body("expected.packageTree", equalTo(PKG)).body("found.packageTree", equalTo(PKG))
+                .body("expected.state", equalTo(STATE)).body("found.state", equalTo(STATE))
                 .body("foundGatewayVersion", equalTo(PREVIOUS))
                 .body("events.action", hasItem("RESTORE_VERIFIED"));
         given().get("/api/v1/rollbacks?state=rolled_back").then().statusCode(200)
@@ -125,7 +127,7 @@ class RollbackFlowTest {
     void hashMismatchReportedByRestoreFailsTheRollbackNamingExpectedAndFoundHashes() {
         String cutover = newCutover();
         worker.answer(cutover, cmd -> RegionalWorkerDouble.result(cmd, StepOutcome.SUCCEEDED, null,
-                restoredFacts(WRONG, PKG, PREVIOUS)));
+                restoredFacts(WRONG, PKG, STATE, PREVIOUS)));
 
         worker.send(Topics.ROLLBACK_REQUESTS, request(cutover, "lease-mismatch", 2, UUID.randomUUID().toString()));
 
@@ -137,6 +139,47 @@ class RollbackFlowTest {
         given().get("/api/v1/rollbacks/{id}", cutover).then().statusCode(200)
                 .body("state", equalTo("ROLLBACK_FAILED"))
                 .body("found.plist", equalTo(WRONG)).body("expected.plist", equalTo(PLIST));
+    }
+
+    @Test
+    void stateArchiveHashMismatchReportedByASucceededRestoreFailsTheRollbackWithBothHashesInTheView() {
+        String cutover = newCutover();
+        worker.answer(cutover, cmd -> RegionalWorkerDouble.result(cmd, StepOutcome.SUCCEEDED, null,
+                restoredFacts(PLIST, PKG, WRONG, PREVIOUS)));
+
+        worker.send(Topics.ROLLBACK_REQUESTS, request(cutover, "lease-state", 2, UUID.randomUUID().toString()));
+
+        List<CutoverEvent> events = awaitTerminalEvent(cutover);
+        assertThat(events).extracting(CutoverEvent::type)
+                .containsExactly(CutoverEventType.ROLLBACK_STARTED, CutoverEventType.ROLLBACK_FAILED);
+        assertThat(events.get(1).reason())
+                .isEqualTo("state hash mismatch after restore: expected " + STATE + ", found " + WRONG);
+        assertThat(worker.commandsOf(cutover)).extracting(RunStep::kind).containsExactly(StepKind.RESTORE);
+        given().get("/api/v1/rollbacks/{id}", cutover).then().statusCode(200)
+                .body("state", equalTo("ROLLBACK_FAILED"))
+                .body("expected.state", equalTo(STATE)).body("found.state", equalTo(WRONG))
+                .body("events.action", hasItem("RESTORE_VERIFICATION_FAILED"));
+    }
+
+    @Test
+    void restoreRefusingATamperedStateArchiveFailsTheRollbackAtOnceWithoutRetry() {
+        String cutover = newCutover();
+        worker.answer(cutover, cmd -> RegionalWorkerDouble.result(cmd, StepOutcome.FAILED,
+                "state archive /home/gw/.openclaw-cutover/x/state.tgz hashes to " + WRONG + ", not the snapshot hash "
+                        + STATE + "; nothing restored",
+                Map.of("stateArchiveSha256", WRONG)));
+
+        worker.send(Topics.ROLLBACK_REQUESTS, request(cutover, "lease-tampered", 2, UUID.randomUUID().toString()));
+
+        List<CutoverEvent> events = awaitTerminalEvent(cutover);
+        assertThat(events).extracting(CutoverEvent::type)
+                .containsExactly(CutoverEventType.ROLLBACK_STARTED, CutoverEventType.ROLLBACK_FAILED);
+        assertThat(events.get(1).reason())
+                .isEqualTo("state hash mismatch after restore: expected " + STATE + ", found " + WRONG);
+        assertThat(worker.commandsOf(cutover)).hasSize(1);
+        given().get("/api/v1/rollbacks/{id}", cutover).then().statusCode(200)
+                .body("state", equalTo("ROLLBACK_FAILED"))
+                .body("expected.state", equalTo(STATE)).body("found.state", equalTo(WRONG));
     }
 
     @Test
@@ -181,9 +224,9 @@ class RollbackFlowTest {
         String messageId = UUID.randomUUID().toString();
         RollbackRequested first = request(cutover, "lease-dup", 3, messageId);
         worker.answer(cutover, cmd -> RegionalWorkerDouble.result(cmd, StepOutcome.SUCCEEDED, null,
-                restoredFacts(PLIST, PKG, PREVIOUS)));
+                restoredFacts(PLIST, PKG, STATE, PREVIOUS)));
         worker.answer(marker, cmd -> RegionalWorkerDouble.result(cmd, StepOutcome.SUCCEEDED, null,
-                restoredFacts(PLIST, PKG, PREVIOUS)));
+                restoredFacts(PLIST, PKG, STATE, PREVIOUS)));
 
         worker.send(Topics.ROLLBACK_REQUESTS, first);
         worker.send(Topics.ROLLBACK_REQUESTS, first);                                        // redelivery
@@ -217,11 +260,11 @@ class RollbackFlowTest {
 
         // a late answer to the superseded command must not move the rollback
         worker.reply(Topics.ROLLBACK_STEP_RESULTS, RegionalWorkerDouble.result(oldRestore, StepOutcome.SUCCEEDED, null,
-                restoredFacts(PLIST, PKG, PREVIOUS)));
+                restoredFacts(PLIST, PKG, STATE, PREVIOUS)));
         worker.answer(cutover, cmd -> RegionalWorkerDouble.result(cmd, StepOutcome.SUCCEEDED, null,
-                restoredFacts(PLIST, PKG, PREVIOUS)));
+                restoredFacts(PLIST, PKG, STATE, PREVIOUS)));
         worker.reply(Topics.ROLLBACK_STEP_RESULTS, RegionalWorkerDouble.result(newRestore, StepOutcome.SUCCEEDED, null,
-                restoredFacts(PLIST, PKG, PREVIOUS)));
+                restoredFacts(PLIST, PKG, STATE, PREVIOUS)));
 
         List<CutoverEvent> events = awaitTerminalEvent(cutover);
         assertThat(events).extracting(CutoverEvent::type).containsExactly(CutoverEventType.ROLLBACK_STARTED,
@@ -322,10 +365,11 @@ class RollbackFlowTest {
         return "co-" + UUID.randomUUID();
     }
 
-    private static Map<String, String> restoredFacts(String plist, String pkg, String version) {
+    private static Map<String, String> restoredFacts(String plist, String pkg, String state, String version) {
         // the names probe-service's RestoreStep reports
         return Map.of("plistSha256Before", WRONG, "plistSha256After", plist, "packageSha256Before", WRONG,
-                "packageSha256After", pkg, "runningVersion", version, "packageRestoredFromArchive", "true");
+                "packageSha256After", pkg, "stateArchiveSha256", state, "runningVersion", version,
+                "packageRestoredFromArchive", "true");
     }
 
     private static RollbackRequested request(String cutover, String lease, long epoch, String messageId) {
@@ -333,6 +377,6 @@ class RollbackFlowTest {
                 "exit loop: 3 crashes in 5 minutes",
                 new LeaseTarget(Region.HK, "127.0.0.1", 2201, "gw",
                         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKx0exampleexampleexample", 18789),
-                "CHG-42", PREVIOUS, CANDIDATE, "alice@hk", Map.of("plist", PLIST, "package", PKG));
+                "CHG-42", PREVIOUS, CANDIDATE, "alice@hk", Map.of("plist", PLIST, "package", PKG, "state", STATE));
     }
 }

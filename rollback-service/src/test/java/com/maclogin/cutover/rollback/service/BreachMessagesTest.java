@@ -30,7 +30,7 @@ class BreachMessagesTest {
                 Map.of("crashes", "3", "seconds", "41", "lastExitCode", "78"), Instant.parse("2026-03-01T02:09:59Z"),
                 new LeaseTarget(Region.JP, "10.0.0.7", 22, "gw", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKx0example",
                         18789),
-                "CHG-7", "2026.7.1", "2026.9.6", "bob@jp", Map.of("plist", PLIST, "package", PKG));
+                "CHG-7", "2026.7.1", "2026.9.6", "bob@jp", Map.of("plist", PLIST, "package", PKG, "state", PKG));
     }
 
     @Test
@@ -46,7 +46,7 @@ class BreachMessagesTest {
         assertThat(r.previousVersion()).isEqualTo("2026.7.1");
         assertThat(r.candidateVersion()).isEqualTo("2026.9.6");
         assertThat(r.target().region()).isEqualTo(Region.JP);
-        assertThat(r.expectedSha256()).containsEntry("plist", PLIST).containsEntry("package", PKG);
+        assertThat(r.expectedSha256()).containsEntry("plist", PLIST).containsEntry("package", PKG).containsEntry("state", PKG);
         assertThat(RollbackRules.requestProblem(r)).isNull();
     }
 

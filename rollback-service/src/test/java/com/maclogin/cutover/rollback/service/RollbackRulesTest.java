@@ -23,6 +23,7 @@ class RollbackRulesTest {
     static final String PLIST = "a".repeat(64);
     static final String PKG = "b".repeat(64);
     static final String OTHER = "c".repeat(64);
+    static final String STATE = "d".repeat(64);
 
     @ParameterizedTest(name = "recorded epoch {0}, request epoch {1} -> {2}")
     @CsvSource(nullValues = "null", value = {
@@ -37,23 +38,26 @@ class RollbackRulesTest {
 
     @ParameterizedTest(name = "plist={0} package={1} version={2} -> verified={3}")
     @CsvSource(nullValues = "null", value = {
-            // plist fact, package fact, gatewayVersion fact, verified, reason must contain
-            "aaaa, bbbb, 2026.7.1, true,  null",
-            "aaaa, bbbb, null,     true,  null",
-            "AAAA, bbbb, 2026.7.1, true,  null",
-            "cccc, bbbb, 2026.7.1, false, 'plist hash mismatch after restore: expected aaaa, found cccc'",
-            "aaaa, cccc, 2026.7.1, false, 'package hash mismatch after restore: expected bbbb, found cccc'",
-            "null, bbbb, 2026.7.1, false, 'worker reported no plistSha256After'",
-            "aaaa, null, 2026.7.1, false, 'worker reported no packageSha256After'",
-            "aaaa, bbbb, 2026.9.6, false, 'gateway runs 2026.9.6 after restore, expected 2026.7.1'"})
-    void restoreIsVerifiedAgainstTheGateHashesAndThePreviousVersion(String plist, String pkg, String version,
-                                                                   boolean verified, String reasonPart) {
+            // plist fact, package fact, state archive fact, gatewayVersion fact, verified, reason must contain
+            "aaaa, bbbb, dddd, 2026.7.1, true,  null",
+            "aaaa, bbbb, dddd, null,     true,  null",
+            "AAAA, bbbb, dddd, 2026.7.1, true,  null",
+            "cccc, bbbb, dddd, 2026.7.1, false, 'plist hash mismatch after restore: expected aaaa, found cccc'",
+            "aaaa, cccc, dddd, 2026.7.1, false, 'package hash mismatch after restore: expected bbbb, found cccc'",
+            "aaaa, bbbb, cccc, 2026.7.1, false, 'state hash mismatch after restore: expected dddd, found cccc'",
+            "null, bbbb, dddd, 2026.7.1, false, 'worker reported no plistSha256After'",
+            "aaaa, null, dddd, 2026.7.1, false, 'worker reported no packageSha256After'",
+            "aaaa, bbbb, null, 2026.7.1, false, 'worker reported no stateArchiveSha256'",
+            "aaaa, bbbb, dddd, 2026.9.6, false, 'gateway runs 2026.9.6 after restore, expected 2026.7.1'"})
+    void restoreIsVerifiedAgainstTheGateAndSnapshotHashesAndThePreviousVersion(String plist, String pkg, String state,
+                                                                   String version, boolean verified, String reasonPart) {
         Map<String, String> facts = new HashMap<>();
         put(facts, "plistSha256After", expand(plist));
         put(facts, "packageSha256After", expand(pkg));
+        put(facts, "stateArchiveSha256", expand(state));
         put(facts, "runningVersion", version);
 
-        Verification v = RollbackRules.verifyRestore(PLIST, PKG, "2026.7.1", facts);
+        Verification v = RollbackRules.verifyRestore(PLIST, PKG, STATE, "2026.7.1", facts);
 
         assertThat(v.verified()).isEqualTo(verified);
         if (reasonPart == null) {
@@ -63,12 +67,25 @@ class RollbackRulesTest {
         }
         assertThat(v.foundPlistSha256()).isEqualTo(expand(plist));
         assertThat(v.foundPackageSha256()).isEqualTo(expand(pkg));
+        assertThat(v.foundStateSha256()).isEqualTo(expand(state));
+    }
+
+    @ParameterizedTest(name = "expected state {0}, reported {1} -> {2}")
+    @CsvSource(nullValues = "null", value = {
+            "dddd, cccc, 'state hash mismatch after restore: expected dddd, found cccc'",
+            "dddd, dddd, null",
+            "dddd, null, null"})
+    void aFailedRestoreReportingAnotherStateArchiveHashIsATamperedKit(String expected, String found, String reason) {
+        Map<String, String> facts = new HashMap<>();
+        put(facts, "stateArchiveSha256", expand(found));
+        String r = RollbackRules.stateArchiveMismatch(expand(expected), facts);
+        assertThat(r).isEqualTo(reason == null ? null : expandAll(reason));
     }
 
     @Test
     void bothMismatchingHashesAreNamedInOneReason() {
-        Verification v = RollbackRules.verifyRestore(PLIST, PKG, "2026.7.1",
-                Map.of("plistSha256After", OTHER, "packageSha256After", OTHER));
+        Verification v = RollbackRules.verifyRestore(PLIST, PKG, STATE, "2026.7.1",
+                Map.of("plistSha256After", OTHER, "packageSha256After", OTHER, "stateArchiveSha256", STATE));
         assertThat(v.verified()).isFalse();
         assertThat(v.reason()).contains("expected " + PLIST + ", found " + OTHER)
                 .contains("expected " + PKG + ", found " + OTHER);
@@ -76,8 +93,9 @@ class RollbackRulesTest {
 
     @Test
     void inventoryStyleFactNamesAreReadWhenTheAfterNamesAreAbsent() {
-        Verification v = RollbackRules.verifyRestore(PLIST, PKG, "2026.7.1",
-                Map.of("plistSha256", PLIST, "packageSha256", PKG, "gatewayVersion", "2026.9.6"));
+        Verification v = RollbackRules.verifyRestore(PLIST, PKG, STATE, "2026.7.1",
+                Map.of("plistSha256", PLIST, "packageSha256", PKG, "stateArchiveSha256", STATE,
+                        "gatewayVersion", "2026.9.6"));
         assertThat(v.verified()).isFalse();
         assertThat(v.foundPlistSha256()).isEqualTo(PLIST);
         assertThat(v.foundVersion()).isEqualTo("2026.9.6");
@@ -86,9 +104,10 @@ class RollbackRulesTest {
 
     @Test
     void afterHashesWinOverBeforeAndInventoryStyleNames() {
-        Verification v = RollbackRules.verifyRestore(PLIST, PKG, "2026.7.1", Map.of(
+        Verification v = RollbackRules.verifyRestore(PLIST, PKG, STATE, "2026.7.1", Map.of(
                 "plistSha256Before", OTHER, "plistSha256After", PLIST, "plistSha256", OTHER,
-                "packageSha256Before", OTHER, "packageSha256After", PKG, "runningVersion", "2026.7.1"));
+                "packageSha256Before", OTHER, "packageSha256After", PKG, "stateArchiveSha256", STATE,
+                "runningVersion", "2026.7.1"));
         assertThat(v.verified()).isTrue();
     }
 
@@ -119,7 +138,7 @@ class RollbackRulesTest {
             "FREEZE,   SUCCEEDED, 1, true,  ROLLBACK_FAILED, ROLLBACK_FAILED"})
     void transitions(StepKind kind, StepOutcome outcome, int attempts, boolean verified, Action action,
                      RollbackState next) {
-        Verification v = new Verification(verified, verified ? null : "plist hash mismatch", PLIST, PKG, null);
+        Verification v = new Verification(verified, verified ? null : "plist hash mismatch", PLIST, PKG, STATE, null);
         RollbackRules.Decision d = RollbackRules.onResult(kind, outcome, "worker says no", attempts, 2, v, "2026.7.1",
                 null);
         assertThat(d.action()).isEqualTo(action);
@@ -157,14 +176,16 @@ class RollbackRulesTest {
             "no target,                 notarget, 2026.7.1, ok,   'target with region is required'",
             "bad previous version,      ok,       latest,   ok,   'previous version'",
             "missing package hash,      ok,       2026.7.1, nopkg, 'expected package sha256 is required'",
+            "missing state hash,        ok,       2026.7.1, nostate, 'expected state sha256 is required'",
             "non-hex plist hash,        ok,       2026.7.1, badplist, 'expected plist sha256'"})
     void unusableRequestsAreNamed(String name, String target, String previous, String hashes, String problem) {
         LeaseTarget t = "notarget".equals(target) ? null
                 : new LeaseTarget(Region.HK, "127.0.0.1", 2201, "gw", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA", 18789);
         Map<String, String> h = switch (hashes) {
-            case "nopkg" -> Map.of("plist", PLIST);
-            case "badplist" -> Map.of("plist", "not-a-hash", "package", PKG);
-            default -> Map.of("plist", PLIST, "package", PKG);
+            case "nopkg" -> Map.of("plist", PLIST, "state", STATE);
+            case "nostate" -> Map.of("plist", PLIST, "package", PKG);
+            case "badplist" -> Map.of("plist", "not-a-hash", "package", PKG, "state", STATE);
+            default -> Map.of("plist", PLIST, "package", PKG, "state", STATE);
         };
         RollbackRequested r = new RollbackRequested("m", "c", "lease-1", Instant.now(), 1, 2, "op", "why", t, "CHG-1",
                 previous, "2026.9.6", "alice", h);
@@ -175,7 +196,7 @@ class RollbackRulesTest {
     void completeRequestHasNoProblem() {
         RollbackRequested r = new RollbackRequested("m", "c", "lease-1", Instant.now(), 1, 2, "op", "why",
                 new LeaseTarget(Region.HK, "127.0.0.1", 2201, "gw", "ssh-ed25519 AAAA", 18789), "CHG-1", "2026.7.1",
-                "2026.9.6", "alice", Map.of("plist", PLIST, "package", PKG));
+                "2026.9.6", "alice", Map.of("plist", PLIST, "package", PKG, "state", STATE));
         assertThat(RollbackRules.requestProblem(r)).isNull();
     }
 
@@ -195,11 +216,12 @@ class RollbackRulesTest {
             case "AAAA" -> PLIST.toUpperCase();
             case "bbbb" -> PKG;
             case "cccc" -> OTHER;
+            case "dddd" -> STATE;
             default -> s;
         };
     }
 
     private static String expandAll(String s) {
-        return s.replace("aaaa", PLIST).replace("bbbb", PKG).replace("cccc", OTHER);
+        return s.replace("aaaa", PLIST).replace("bbbb", PKG).replace("cccc", OTHER).replace("dddd", STATE);
     }
 }
