@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The test command: every module's unit, service (@QuarkusTest on real Kafka + PostgreSQL) and end-to-end tests
-# (the whole stack: walking skeleton, every playbook trigger row, the reduced chaos run, a cutover through Debian's
-# OpenSSH). The real-OpenClaw-gateway end-to-end test (npm openclaw 2026.9.5 -> 2026.9.6 on Node 26, ~9 min) is
-# opt-in: ./run-tests.sh -Dskip.real=false
+# (the reduced chaos run with a dead orchestrator during a breach rollback, then one shared stack for the walking
+# skeleton, every playbook trigger row and gate, a cutover through Debian's OpenSSH, and a real cutover of the real
+# `openclaw` npm package 2026.9.5 -> 2026.9.6 on Node 26 rolled back with its state restore). The npm downloads are
+# cached in ~/.cache/openclaw-cutover.
+#   -Dskip.real=true   skip the real-OpenClaw-gateway part (~4 min; needs the npm registry on the first run)
+#   -Dreal.full=true   also run the second real cutover (GREEN on 2026.9.6, ~3 min more)
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts/env.sh
-exec ./mvnw -B verify -Dskip.real=true "$@"
+exec ./mvnw -B verify "$@"
