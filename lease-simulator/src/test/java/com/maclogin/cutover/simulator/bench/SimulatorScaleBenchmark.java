@@ -57,6 +57,8 @@ public final class SimulatorScaleBenchmark {
         int singles = 6;
         long startupDelayMs = 50;
         Path out = Path.of("docs/benchmarks.md");
+        Path baseline = null;
+        String baselineLabel = "baseline";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--leases" -> n = Integer.parseInt(args[++i]);
@@ -64,6 +66,8 @@ public final class SimulatorScaleBenchmark {
                 case "--singles" -> singles = Integer.parseInt(args[++i]);
                 case "--startup-delay-ms" -> startupDelayMs = Long.parseLong(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--baseline" -> baseline = Path.of(args[++i]);
+                case "--baseline-label" -> baselineLabel = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -156,13 +160,13 @@ public final class SimulatorScaleBenchmark {
                     .append("(lease-simulator test sources) on this machine: ").append(Runtime.getRuntime().availableProcessors())
                     .append(" CPUs, ").append(memTotalMiB()).append(" MiB RAM, Node ").append(nodeVersion())
                     .append(", load average ").append(String.format(Locale.ROOT, "%.1f", loadBefore)).append(" before and ")
-                    .append(String.format(Locale.ROOT, "%.1f", loadAfter)).append(" after (other builds were running).\n")
+                    .append(String.format(Locale.ROOT, "%.1f", loadAfter)).append(" after (this machine is shared with other sessions' builds and tests).\n")
                     .append("Real Node gateway stand-ins (no light mode needed), `gatewayStartupDelay` = ").append(startupDelayMs)
                     .append(" ms, state dir on the local disk, each lease with its own home, launchd emulator, MINA SSH server and TLS endpoint.\n\n");
             report.append("| figure | value |\n|---|---|\n");
             report.append(row("leases started at once", Integer.toString(n)));
             report.append(row("total start (`LeaseSimulator.start` until every `/readyz` is 200)", ms(totalStart)));
-            report.append(row("lease start time p50 / max (its set-up until its `/readyz` 200; 4 leases per CPU, 8–16, set up and booting at a time)",
+            report.append(row("lease start time p50 / max (its set-up until its `/readyz` 200; 2 leases per CPU, 2–16, set up and booting at a time)",
                     ms(pct(starts, 50)) + " / " + ms(pct(starts, 100))));
             report.append(row("gateway (node) RSS per lease p50 / max", mib(pct(rss, 50)) + " / " + mib(pct(rss, 100))));
             report.append(row("gateways total RSS", mib(nodeTotal)));
@@ -178,21 +182,79 @@ public final class SimulatorScaleBenchmark {
                 + alone.size(), ms(pct(alone, 50)) + " / " + ms(pct(alone, 100))));
         report.append(row("the same, first start in a cold JVM (class loading of MINA sshd, BouncyCastle, JDK HTTP)", ms(cold)));
         report.append('\n');
-        report.append("What limits it: a lease's start is its set-up (home, host key, launchd, SSH and TLS servers: tens of ms\n")
-                .append("in a warm JVM) plus Node's boot of the gateway stand-in (40–80 ms of CPU on an idle core) plus the\n")
-                .append("configured start-up delay. The simulator sets up and boots 4 leases per CPU (8–16) at a time, so the total is about\n")
-                .append("N × (set-up + boot CPU) / CPUs and grows with whatever else runs on the machine; the first lease in a JVM\n")
-                .append("also pays class loading. Memory is Node's ~44 MiB RSS per gateway; the JVM's share per lease is small.\n")
-                .append("An SSH command is a channel open, a `/bin/sh -c` fork/exec from the JVM and the exit-status round trip;\n")
-                .append("the `launchctl` shim adds a bash fork and one HTTP round trip to the control API. Both sides set\n")
-                .append("TCP_NODELAY (without it each exec stalls ~40 ms on delayed ACKs). On this loaded 2-CPU machine the\n")
-                .append("figures are dominated by run-queue waits (load average above), hence the p99.\n")
-                .append("Re-run: `./mvnw -q -pl lease-simulator test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt`, then\n")
-                .append("`java -cp \"lease-simulator/target/test-classes:lease-simulator/target/classes:$(cat lease-simulator/target/cp.txt)\" ")
+        if (baseline != null) {
+            report.append(comparison(Files.readString(baseline), report.toString(), baselineLabel));
+        }
+        report.append("What limits it: a lease's start is its set-up (home, host key, launchd, SSH server, TLS socket: ~40 ms\n")
+                .append("in a warm JVM) plus Node's boot of the gateway stand-in (`node -e 0` alone is ~160 ms of CPU on this VM)\n")
+                .append("plus the configured start-up delay. The simulator sets up and boots 2 leases per CPU at a time, so a lease's\n")
+                .append("start is about its own boot while the total is about N × (set-up + boot CPU) / CPUs; both grow with\n")
+                .append("whatever else runs on the machine. Memory is Node's ~44 MiB RSS per gateway; the JVM's share is small.\n")
+                .append("An SSH command is a channel open, a `/bin/sh -c` vfork/exec from the JVM and the exit-status round trip;\n")
+                .append("the `launchctl` shim adds a bash exec and one HTTP round trip to the control API. A fork+exec costs\n")
+                .append("5-12 ms on this VM (more under load), which is most of an SSH `true`. Both sides set TCP_NODELAY.\n")
+                .append("Re-run: `lease-simulator/bench-scale.sh [--leases 200]` (builds the baseline commit from git and runs it\n")
+                .append("first, then this code, in one invocation), or this benchmark alone: `./mvnw -q -pl lease-simulator test-compile\n")
+                .append("dependency:build-classpath -Dmdep.outputFile=target/cp.txt`, then `java -cp \"lease-simulator/target/test-classes:")
+                .append("lease-simulator/target/classes:$(cat lease-simulator/target/cp.txt)\" ")
                 .append("com.maclogin.cutover.simulator.bench.SimulatorScaleBenchmark --leases 200`.\n");
         writeSection(out, report.toString());
         System.out.println(report);
         System.exit(0);
+    }
+
+    // ------------------------------------------------------------------------------------------------ before/after
+
+    /** Figures compared with a baseline run: a stable prefix of the row's label, and the name used in the table. */
+    private static final String[][] COMPARED = {
+            {"lease start time p50 / max", "lease start p50 / max"},
+            {"total start", "total start of all leases"},
+            {"SSH `true`", "SSH `true` p50 / p99"},
+            {"SSH `launchctl print`", "SSH `launchctl print` p50 / p99"},
+            {"one lease started alone in a warm JVM", "one lease alone, warm JVM, p50 / max"},
+            {"the same, first start in a cold JVM", "one lease alone, cold JVM"},
+            {"simulator JVM RSS", "simulator JVM RSS, threads"}};
+
+    /**
+     * A before/after table: the baseline's figures (a section written by an earlier build of this benchmark) next to
+     * this run's, with the ratio after/before of the first number of each.
+     */
+    static String comparison(String baselineText, String current, String label) {
+        StringBuilder t = new StringBuilder();
+        java.util.regex.Matcher load = java.util.regex.Pattern.compile("load average ([0-9.]+) before and ([0-9.]+) after")
+                .matcher(baselineText);
+        t.append("Before/after in the same invocation: the baseline (").append(label).append(") ran first, this code right after")
+                .append(load.find() ? " (baseline's load average " + load.group(1) + " before, " + load.group(2) + " after)" : "")
+                .append(". Ratio = after / before of the first figure (below 1 is better).\n\n");
+        t.append("| figure | before | after | ratio |\n|---|---|---|---|\n");
+        for (String[] c : COMPARED) {
+            String before = cell(baselineText, c[0]);
+            String after = cell(current, c[0]);
+            if (before == null || after == null) {
+                continue;
+            }
+            double b = firstNumber(before);
+            double a = firstNumber(after);
+            String ratio = Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "–" : String.format(Locale.ROOT, "%.2f", a / b);
+            t.append("| ").append(c[1]).append(" | ").append(before).append(" | ").append(after).append(" | ")
+                    .append(ratio).append(" |\n");
+        }
+        return t.append('\n').toString();
+    }
+
+    private static String cell(String text, String labelPrefix) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith("| " + labelPrefix)) {
+                String[] cells = line.split("\\|");
+                return cells.length >= 3 ? cells[2].trim() : null;
+            }
+        }
+        return null;
+    }
+
+    private static double firstNumber(String s) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[0-9]+(?:\\.[0-9]+)?").matcher(s);
+        return m.find() ? Double.parseDouble(m.group()) : Double.NaN;
     }
 
     // ------------------------------------------------------------------------------------------------ SSH
