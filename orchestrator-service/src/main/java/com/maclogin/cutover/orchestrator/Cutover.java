@@ -32,6 +32,12 @@ public class Cutover extends PanacheEntityBase {
     public long epoch;
     @Column(name = "candidate_version")
     public String candidateVersion;
+    /** sha256 of the npm tarball {@code openclaw-<candidateVersion>.tgz}; null when the request gave none. */
+    @Column(name = "candidate_sha256")
+    public String candidateSha256;
+    /** An approved skip of the staging-first gate, {@code "<approvedBy>: <reason>"}; null when none. */
+    @Column(name = "staging_override")
+    public String stagingOverride;
     @Column(name = "previous_version")
     public String previousVersion;
     @Column(name = "ticket_id")

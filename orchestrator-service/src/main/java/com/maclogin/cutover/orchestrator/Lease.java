@@ -31,6 +31,9 @@ public class Lease extends PanacheEntityBase {
     /** {@code host:port} of the public TLS endpoint when a proxy terminates TLS; null when none. */
     @Column(name = "tls_endpoint")
     public String tlsEndpoint;
+    /** STAGING or PRODUCTION (default); a PRODUCTION lease takes only versions already GREEN on a STAGING lease. */
+    @Enumerated(EnumType.STRING)
+    public LeaseStage stage = LeaseStage.PRODUCTION;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

@@ -33,6 +33,11 @@ public final class Reasons {
     public static final String UNKNOWN_WORKER = "worker:unknown";
 
     // reasons
+    /** The staging-first gate's refusal (PLAYBOOK step 3). */
+    public static String stagingFirst(String version) {
+        return "staging first: no GREEN cutover to " + version + " on a staging lease";
+    }
+
     public static String gatesRefused(String failures) {
         return "inventory gates refused: " + failures;
     }

@@ -13,7 +13,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CutoverView(String id, String leaseId, Region region, CutoverState state, String currentStep, long epoch,
-        String candidateVersion, String previousVersion, String ticketId, List<Operator> operators,
+        String candidateVersion, String candidateSha256, String previousVersion, String ticketId, List<Operator> operators,
         String rollbackOwner, BlastRadius blastRadius, String requestedBy, Instant createdAt, Instant updatedAt,
         Instant startedAt, Instant endedAt, String reason, String resumeStep, ValidationPolicy.Settings validation,
         List<StepView> steps, List<AuditView> audit) {

@@ -1,8 +1,9 @@
 package com.maclogin.cutover.orchestrator.api;
 
 import com.maclogin.cutover.contracts.Region;
+import com.maclogin.cutover.orchestrator.LeaseStage;
 import java.time.Instant;
 
 public record LeaseView(String id, Region region, String host, int sshPort, String sshUser, String hostKey,
-        int gatewayPort, String tlsEndpoint, Instant createdAt, Instant updatedAt) {
+        int gatewayPort, String tlsEndpoint, LeaseStage stage, Instant createdAt, Instant updatedAt) {
 }

@@ -39,6 +39,17 @@ public interface OrchestratorConfig {
 
     ValidationWindow validation();
 
+    Gates gates();
+
+    interface Gates {
+        /**
+         * PLAYBOOK step 3: a PRODUCTION lease is refused at the gates unless some STAGING lease has a GREEN cutover to
+         * the same version, or the request carries an approved override of {@code gates.stagingFirst}.
+         */
+        @WithDefault("true")
+        boolean stagingFirst();
+    }
+
     Outbox outbox();
 
     Auth auth();

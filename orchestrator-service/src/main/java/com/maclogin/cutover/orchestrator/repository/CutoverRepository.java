@@ -17,6 +17,13 @@ public class CutoverRepository implements PanacheRepositoryBase<Cutover, String>
         return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
+    /** The first GREEN cutover to {@code version} on a STAGING lease, if any (the staging-first gate). */
+    public Optional<Cutover> firstGreenOnStaging(String version) {
+        return find("state = ?1 and candidateVersion = ?2 and leaseId in (select l.id from Lease l where l.stage = ?3) "
+                + "order by endedAt", CutoverState.GREEN, version, com.maclogin.cutover.orchestrator.LeaseStage.STAGING)
+                .firstResultOptional();
+    }
+
     public Optional<Cutover> findActive(String leaseId) {
         return find("leaseId = ?1 and state in ?2", leaseId, CutoverState.ACTIVE).firstResultOptional();
     }

@@ -53,8 +53,17 @@ public final class CutoverSaga {
 
     /** Values the command builders draw from: the request, the INVENTORY facts and configuration. */
     public record Context(String candidateVersion, String previousVersion, String ticketId, String tag,
-            Map<String, String> expectedSha256, int validationSeconds, int probeIntervalMillis, ProbePlan probePlan) {
+            Map<String, String> expectedSha256, int validationSeconds, int probeIntervalMillis, ProbePlan probePlan,
+            String candidateSha256) {
+
+        /** INSTALL_CANDIDATE's {@code expectedSha256}: the tarball hash of the request, when it gave one. */
+        public Map<String, String> tarballHash() {
+            return candidateSha256 == null ? Map.of() : Map.of(TARBALL, candidateSha256);
+        }
     }
+
+    /** Key of INSTALL_CANDIDATE's {@code expectedSha256}: sha256 of the npm tarball {@code openclaw-<v>.tgz}. */
+    public static final String TARBALL = "tarball";
 
     /** One step: its name, the worker command kind ({@code null} for a local step) and its handling. */
     public record Step(String name, StepKind kind, Compensation compensation, OnSuccess onSuccess,
@@ -72,8 +81,9 @@ public final class CutoverSaga {
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), Map.of(), null, null)),
             remote(StepKind.SNAPSHOT, UNFREEZE, ADVANCE,
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), c.expectedSha256(), null, null)),
+            // with a tarball hash the worker verifies `npm pack` output before installing anything
             remote(StepKind.INSTALL_CANDIDATE, UNFREEZE, CHECK_CANDIDATE,
-                    c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), Map.of(), null, null)),
+                    c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), c.tarballHash(), null, null)),
             remote(StepKind.FLIP_PLIST, ROLLBACK, ADVANCE,
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), c.expectedSha256(), null, null)),
             remote(StepKind.RELOAD, ROLLBACK, ADVANCE,

@@ -225,4 +225,40 @@ public final class Gates {
         }
         return m;
     }
+
+    public static final String STAGING_FIRST = "STAGING_FIRST";
+
+    /**
+     * PLAYBOOK step 3, a staging lease first: a PRODUCTION lease passes only when some STAGING lease has a GREEN cutover
+     * to the candidate version ({@code greenOnStaging}: its cutover id, else null), or with an approved override
+     * ({@code override}: "approver: reason", else null). STAGING leases, and a disabled gate, pass.
+     */
+    public static GateVerdict stagingFirst(boolean enabled, com.maclogin.cutover.orchestrator.LeaseStage stage,
+            String version, String greenOnStaging, String override) {
+        Map<String, String> ev = new java.util.LinkedHashMap<>();
+        ev.put("leaseStage", String.valueOf(stage));
+        ev.put("candidateVersion", version);
+        ev.put("enabled", String.valueOf(enabled));
+        if (greenOnStaging != null) {
+            ev.put("greenStagingCutover", greenOnStaging);
+        }
+        if (override != null) {
+            ev.put("override", override);
+        }
+        if (!enabled) {
+            return GateVerdict.pass(STAGING_FIRST, "gate disabled (orchestrator.gates.staging-first=false)", ev);
+        }
+        if (stage == com.maclogin.cutover.orchestrator.LeaseStage.STAGING) {
+            return GateVerdict.pass(STAGING_FIRST, "staging lease", ev);
+        }
+        if (greenOnStaging != null) {
+            return GateVerdict.pass(STAGING_FIRST, version + " went GREEN on a staging lease (cutover " + greenOnStaging
+                    + ")", ev);
+        }
+        if (override != null) {
+            return GateVerdict.pass(STAGING_FIRST, "overridden by " + override + " ("
+                    + com.maclogin.cutover.orchestrator.Reasons.stagingFirst(version) + ")", ev);
+        }
+        return GateVerdict.fail(STAGING_FIRST, com.maclogin.cutover.orchestrator.Reasons.stagingFirst(version), ev);
+    }
 }

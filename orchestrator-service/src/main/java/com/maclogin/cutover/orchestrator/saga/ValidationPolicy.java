@@ -43,8 +43,10 @@ public final class ValidationPolicy {
     public static final String MIN_SAMPLES = "thresholds.minSamples";
     public static final String LATENCY = "thresholds.latencyMultiplier";
     public static final String DISK_MIN = "thresholds.diskFreeMinPercent";
+    /** Skips the staging-first gate for this cutover: override value {@code false}. */
+    public static final String STAGING_FIRST = "gates.stagingFirst";
     public static final List<String> OVERRIDABLE = List.of(WINDOW, INTERVAL, RESTART_DRILL, CRASH_COUNT, CRASH_WINDOW,
-            ERROR_RATE, MIN_SAMPLES, LATENCY, DISK_MIN);
+            ERROR_RATE, MIN_SAMPLES, LATENCY, DISK_MIN, STAGING_FIRST);
 
     private ValidationPolicy() {
     }
@@ -66,6 +68,11 @@ public final class ValidationPolicy {
     public record Result(Settings settings, List<AppliedOverride> overrides, List<FieldError> errors) {
         public boolean ok() {
             return errors.isEmpty();
+        }
+
+        /** The approved skip of the staging-first gate, if the request carries one. */
+        public java.util.Optional<AppliedOverride> stagingOverride() {
+            return overrides.stream().filter(o -> STAGING_FIRST.equals(o.field())).findFirst();
         }
     }
 
@@ -149,6 +156,10 @@ public final class ValidationPolicy {
                 }
                 resolvedActions.put(kind, action);
             }
+        }
+        if (r.overrideIndex.containsKey(STAGING_FIRST)) {
+            // decided at the gates (is there a GREEN staging cutover?); here only the approval is checked and recorded
+            r.loosen(STAGING_FIRST, "true", "false", "skipping the staging-first gate");
         }
         r.unusedOverrides();
         if (!r.errors.isEmpty()) {

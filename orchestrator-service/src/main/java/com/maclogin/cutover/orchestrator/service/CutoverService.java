@@ -140,6 +140,7 @@ public class CutoverService {
         c.state = CutoverState.PENDING;
         c.epoch = 1;
         c.candidateVersion = r.candidateVersion();
+        c.candidateSha256 = r.candidateSha256();
         c.ticketId = r.ticketId();
         c.operators = Json.write(r.operators().stream()
                 .map(o -> new Operator(o.name(), o.timeZone(), o.isRollbackOwner())).toList());
@@ -149,9 +150,11 @@ public class CutoverService {
         c.createdAt = now;
         c.updatedAt = now;
         c.validationPlan = Json.write(policy.settings());
+        c.stagingOverride = policy.stagingOverride().map(o -> o.approvedBy() + ": " + o.reason()).orElse(null);
         cutovers.persist(c);
         cutovers.flush(); // the partial unique index speaks here, before anything else is written
-        audit.record(c.id, c.requestedBy, Reasons.CUTOVER_REQUESTED, "candidate " + c.candidateVersion + ", ticket "
+        audit.record(c.id, c.requestedBy, Reasons.CUTOVER_REQUESTED, "candidate " + c.candidateVersion
+                + (c.candidateSha256 == null ? "" : " (tarball sha256 " + c.candidateSha256 + ")") + ", ticket "
                 + c.ticketId + ", rollback owner " + c.rollbackOwner + (key == null ? "" : ", Idempotency-Key " + key));
         for (ValidationPolicy.AppliedOverride o : policy.overrides()) {
             audit.record(c.id, o.approvedBy(), Reasons.OVERRIDE, o.field() + ": " + o.from() + " -> " + o.to()
@@ -288,7 +291,7 @@ public class CutoverService {
             auditViews = audit.forCutover(c.id).stream().map(CutoverService::auditView).toList();
         }
         return new CutoverView(c.id, c.leaseId, c.region, c.state, c.currentStep, c.epoch, c.candidateVersion,
-                c.previousVersion, c.ticketId, SagaEngine.operators(c), c.rollbackOwner,
+                c.candidateSha256, c.previousVersion, c.ticketId, SagaEngine.operators(c), c.rollbackOwner,
                 Json.read(c.blastRadius, BlastRadius.class), c.requestedBy, c.createdAt, c.updatedAt, c.startedAt,
                 c.endedAt, c.reason, c.state == CutoverState.PAUSED ? c.resumeStep : null,
                 detail ? SagaEngine.settingsOf(c, saga.validationDefaults()) : null, stepViews, auditViews);

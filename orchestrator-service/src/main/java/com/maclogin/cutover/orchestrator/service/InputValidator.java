@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
 /** Checks every request field against the allow-lists of {@link Validation}; throws a 400 naming each bad field. */
 public final class InputValidator {
 
+    /** sha256 as {@code shasum -a 256} prints it. */
+    private static final java.util.regex.Pattern SHA256_LOWER = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
     public static final int MAX_OPERATORS = 20;
     public static final int MAX_LABELS = 50;
     public static final int MAX_REASON = 500;
@@ -49,6 +52,14 @@ public final class InputValidator {
         check(errors, "hostKey", Validation.hostKey(r.hostKey()));
         port(errors, "gatewayPort", r.gatewayPort());
         tlsEndpoint(errors, r.tlsEndpoint());
+        if (r.stage() != null) {
+            try {
+                com.maclogin.cutover.orchestrator.LeaseStage.parse(r.stage());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("stage", "unknown stage '" + Validation.printable(r.stage())
+                        + "', expected STAGING or PRODUCTION"));
+            }
+        }
         throwIfAny(errors);
     }
 
@@ -58,6 +69,10 @@ public final class InputValidator {
         List<FieldError> errors = new ArrayList<>();
         check(errors, "leaseId", Validation.leaseId(r.leaseId()));
         check(errors, "candidateVersion", Validation.version(r.candidateVersion()));
+        if (r.candidateSha256() != null && !SHA256_LOWER.matcher(r.candidateSha256()).matches()) {
+            errors.add(new FieldError("candidateSha256", "candidateSha256 '" + Validation.printable(r.candidateSha256())
+                    + "' must be 64 lowercase hex characters: the sha256 of openclaw-<candidateVersion>.tgz"));
+        }
         check(errors, "ticketId", Validation.ticketId(r.ticketId()));
         List<Operator> ops = r.operators();
         if (ops == null || ops.isEmpty()) {

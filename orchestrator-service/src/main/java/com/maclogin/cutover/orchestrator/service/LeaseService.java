@@ -53,11 +53,12 @@ public class LeaseService {
         lease.hostKey = r.hostKey();
         lease.gatewayPort = r.gatewayPort();
         lease.tlsEndpoint = r.tlsEndpoint();
+        lease.stage = com.maclogin.cutover.orchestrator.LeaseStage.parse(r.stage());
         lease.updatedAt = now;
         if (created) {
             leases.persist(lease);
         }
-        Log.infof("lease %s %s (region %s)", lease.id, created ? "registered" : "updated", lease.region);
+        Log.infof("lease %s %s (region %s, %s)", lease.id, created ? "registered" : "updated", lease.region, lease.stage);
         return new Upserted(view(lease), created);
     }
 
@@ -91,6 +92,6 @@ public class LeaseService {
     }
 
     static LeaseView view(Lease l) {
-        return new LeaseView(l.id, l.region, l.host, l.sshPort, l.sshUser, l.hostKey, l.gatewayPort, l.tlsEndpoint, l.createdAt, l.updatedAt);
+        return new LeaseView(l.id, l.region, l.host, l.sshPort, l.sshUser, l.hostKey, l.gatewayPort, l.tlsEndpoint, l.stage, l.createdAt, l.updatedAt);
     }
 }

@@ -54,6 +54,14 @@ import java.util.stream.Collectors;
 @Transactional(Transactional.TxType.MANDATORY)
 public class SagaEngine {
 
+    /** Keys of {@code expectedSha256} (RunStep parameters, RollbackRequested). */
+    public static final String HASH_PLIST = "plist";
+    public static final String HASH_PACKAGE = "package";
+    /** The SNAPSHOT's state/config archive ({@code state.tgz}). */
+    public static final String HASH_STATE = "state";
+    /** The SNAPSHOT fact with the state archive's sha256. */
+    public static final String FACT_STATE_ARCHIVE = "stateArchiveSha256";
+
     static final TypeReference<Map<String, String>> FACTS = new TypeReference<>() {
     };
     static final TypeReference<List<Evidence>> EVIDENCE = new TypeReference<>() {
@@ -62,6 +70,7 @@ public class SagaEngine {
     };
 
     private final CutoverStepRepository steps;
+    private final com.maclogin.cutover.orchestrator.repository.CutoverRepository cutovers;
     private final LeaseRepository leases;
     private final AuditRepository audit;
     private final OutboxService outbox;
@@ -69,8 +78,10 @@ public class SagaEngine {
     private final MeterRegistry meters;
 
     public SagaEngine(CutoverStepRepository steps, LeaseRepository leases, AuditRepository audit, OutboxService outbox,
-            OrchestratorConfig config, MeterRegistry meters) {
+            OrchestratorConfig config, MeterRegistry meters,
+            com.maclogin.cutover.orchestrator.repository.CutoverRepository cutovers) {
         this.steps = steps;
+        this.cutovers = cutovers;
         this.leases = leases;
         this.audit = audit;
         this.outbox = outbox;
@@ -169,8 +180,10 @@ public class SagaEngine {
 
     private void evaluateGates(Cutover c, CutoverStep row, Map<String, String> facts, CutoverSaga.Step next) {
         Lease lease = leases.findById(c.leaseId);
-        List<GateVerdict> verdicts = Gates.evaluate(new Gates.Input(facts, lease.gatewayPort, operators(c),
-                c.createdAt.atZone(ZoneOffset.UTC).toLocalDate()));
+        List<GateVerdict> verdicts = new ArrayList<>(Gates.evaluate(new Gates.Input(facts, lease.gatewayPort,
+                operators(c), c.createdAt.atZone(ZoneOffset.UTC).toLocalDate())));
+        verdicts.add(Gates.stagingFirst(config.gates().stagingFirst(), lease.stage, c.candidateVersion,
+                cutovers.firstGreenOnStaging(c.candidateVersion).map(g -> g.id).orElse(null), c.stagingOverride));
         List<Evidence> evidence = new ArrayList<>(readEvidence(row));
         for (GateVerdict v : verdicts) {
             evidence.add(Evidence.of("gate:" + v.gate(), null, v.passed() ? 0 : 1,
@@ -369,8 +382,9 @@ public class SagaEngine {
         c.updatedAt = Instant.now();
         Map<String, String> inventory = inventoryFacts(c);
         Map<String, String> expected = new LinkedHashMap<>();
-        expected.put("plist", inventory.get("plistSha256"));
-        expected.put("package", inventory.get("packageSha256"));
+        expected.put(HASH_PLIST, inventory.get("plistSha256"));
+        expected.put(HASH_PACKAGE, inventory.get("packageSha256"));
+        expected.put(HASH_STATE, snapshotFacts(c).get(FACT_STATE_ARCHIVE));
         Lease lease = leases.findById(c.leaseId);
         RollbackRequested rr = new RollbackRequested(UUID.randomUUID().toString(), c.id, c.leaseId, Instant.now(),
                 CutoverMessage.SCHEMA_VERSION, c.epoch, requestedBy, reason, lease.target(), c.ticketId,
@@ -424,17 +438,22 @@ public class SagaEngine {
         Map<String, String> inventory = inventoryFacts(c);
         Map<String, String> expected = new LinkedHashMap<>();
         if (inventory.get("plistSha256") != null) {
-            expected.put("plist", inventory.get("plistSha256"));
+            expected.put(HASH_PLIST, inventory.get("plistSha256"));
         }
         if (inventory.get("packageSha256") != null) {
-            expected.put("package", inventory.get("packageSha256"));
+            expected.put(HASH_PACKAGE, inventory.get("packageSha256"));
+        }
+        // after SNAPSHOT: the state/config archive's hash, so a breach raised by VALIDATE carries it to the restore
+        String state = snapshotFacts(c).get(FACT_STATE_ARCHIVE);
+        if (state != null) {
+            expected.put(HASH_STATE, state);
         }
         ValidationPolicy.Settings settings = settings(c);
         Lease lease = leases.findById(c.leaseId);
         return new CutoverSaga.Context(c.candidateVersion, c.previousVersion, c.ticketId, CutoverSaga.tag(c.createdAt),
                 expected, settings.windowSeconds(), settings.intervalMillis(),
                 ValidationPolicy.plan(settings, lease.tlsEndpoint, config.validation().tlsMinValidDays(),
-                        decimal(inventory.get("baselineP95Millis")), c.rollbackOwner));
+                        decimal(inventory.get("baselineP95Millis")), c.rollbackOwner), c.candidateSha256);
     }
 
     /** Configuration defaults of the validation window (needs no transaction). */
@@ -467,6 +486,13 @@ public class SagaEngine {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** Facts of the cutover's last successful SNAPSHOT (empty before it). */
+    Map<String, String> snapshotFacts(Cutover c) {
+        return steps.lastSucceeded(c.id, StepKind.SNAPSHOT.name())
+                .map(SagaEngine::readFacts)
+                .orElse(Map.of());
     }
 
     Map<String, String> inventoryFacts(Cutover c) {

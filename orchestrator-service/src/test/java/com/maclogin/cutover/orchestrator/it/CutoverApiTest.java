@@ -65,6 +65,13 @@ class CutoverApiTest {
     }
 
     @Test
+    void aCandidateSha256ThatIsNotLowercaseHexOf64IsRejectedNamingTheField() {
+        expect400(body("candidateSha256", "AB".repeat(32)), "candidateSha256", "64 lowercase hex");
+        expect400(body("candidateSha256", "ab".repeat(31)), "candidateSha256", "64 lowercase hex");
+        expect400(body("candidateSha256", "ab".repeat(31) + "'x"), "candidateSha256", "64 lowercase hex");
+    }
+
+    @Test
     void missingOperatorsAreRejectedNamingOperators() {
         expect400(body("operators", null), "operators", "operators are required");
     }
@@ -182,12 +189,22 @@ class CutoverApiTest {
         given().contentType(ContentType.JSON).body(lease).post("/api/v1/leases").then().statusCode(200).body("sshPort", equalTo(2222));
         given().get("/api/v1/leases/hk-upsert-1").then().statusCode(200).body("sshPort", equalTo(2222));
         given().get("/api/v1/leases").then().statusCode(200).body("id", hasItem("hk-upsert-1"));
+        given().get("/api/v1/leases/hk-upsert-1").then().statusCode(200).body("stage", equalTo("PRODUCTION"));
+        lease.put("stage", "staging");
+        given().contentType(ContentType.JSON).body(lease).post("/api/v1/leases").then().statusCode(200)
+                .body("stage", equalTo("STAGING"));
+        lease.put("stage", "CANARY");
+        given().contentType(ContentType.JSON).body(lease).post("/api/v1/leases").then().statusCode(400)
+                .contentType("application/problem+json").body("field", equalTo("stage"))
+                .body("detail", containsString("expected STAGING or PRODUCTION"));
     }
 
     @Test
     void leasesFromTheConfiguredFileAreRegisteredAtStart() {
         given().get("/api/v1/leases/hk-file-1").then().statusCode(200)
-                .body("sshPort", equalTo(2201)).body("gatewayPort", equalTo(18799)).body("region", equalTo("HK"));
+                .body("sshPort", equalTo(2201)).body("gatewayPort", equalTo(18799)).body("region", equalTo("HK"))
+                .body("stage", equalTo("PRODUCTION"));
+        given().get("/api/v1/leases/hk-file-2").then().statusCode(200).body("stage", equalTo("STAGING"));
     }
 
     @Test

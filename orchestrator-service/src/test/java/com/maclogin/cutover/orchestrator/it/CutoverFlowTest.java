@@ -165,6 +165,69 @@ class CutoverFlowTest {
         given().get("/q/metrics").then().statusCode(200).body(containsString("orchestrator_step_round_trip"));
     }
 
+    /** sha256 of openclaw-2026.9.6.tgz as the fake worker's "npm pack" produces it. */
+    static final String TARBALL = "5a".repeat(32);
+
+    /** A worker that checks INSTALL_CANDIDATE's tarball hash like probe-service does: another hash fails the step. */
+    static void tarballCheckingWorker(String leaseId) {
+        Fixtures.worker().script(leaseId, cmd -> {
+            if (cmd.kind() != StepKind.INSTALL_CANDIDATE) {
+                return FakeWorker.succeed(cmd);
+            }
+            String expected = cmd.parameters().expectedSha256().get("tarball");
+            if (!TARBALL.equals(expected)) {
+                return FakeWorker.result(cmd, StepOutcome.FAILED, "candidate tarball /Users/gw/.openclaw-cutover/"
+                        + cmd.cutoverId() + "/openclaw-2026.9.6.tgz hashes to " + TARBALL + ", expected " + expected
+                        + "; nothing installed", Map.of("candidateTarballSha256", TARBALL));
+            }
+            return FakeWorker.result(cmd, StepOutcome.SUCCEEDED, null, Map.of("candidateTarballSha256", TARBALL,
+                    "candidateEnginesNode", ">=22.12.0"));
+        });
+    }
+
+    static String startWithTarball(String leaseId, String sha256) {
+        Map<String, Object> body = new HashMap<>(Fixtures.cutoverBody(leaseId));
+        body.put("candidateSha256", sha256);
+        return given().contentType(ContentType.JSON).header("X-Operator", "ada").body(body)
+                .post("/api/v1/cutovers").then().statusCode(201).extract().path("id");
+    }
+
+    @Test
+    void aTarballHashMismatchFailsTheCutoverAtInstallBeforeTheFlipAndLiftsTheFreeze() {
+        String leaseId = lease("hk-tgz-bad");
+        tarballCheckingWorker(leaseId);
+        String wrong = "0f".repeat(32);
+        String id = startWithTarball(leaseId, wrong);
+
+        JsonPath c = awaitState(id, "FAILED");
+        assertThat(c.getString("candidateSha256")).isEqualTo(wrong);
+        assertThat(c.getString("reason")).contains("INSTALL_CANDIDATE FAILED").contains("hashes to " + TARBALL)
+                .contains("expected " + wrong);
+        awaitCommand(id, StepKind.UNFREEZE);
+        List<RunStep> cmds = Fixtures.worker().commandsFor(id);
+        assertThat(cmds).extracting(RunStep::kind).containsExactly(StepKind.INVENTORY, StepKind.FREEZE,
+                StepKind.SNAPSHOT, StepKind.INSTALL_CANDIDATE, StepKind.UNFREEZE);
+        assertThat(cmds.get(3).parameters().expectedSha256()).containsExactlyEntriesOf(Map.of("tarball", wrong));
+        assertThat(rollbacks(id)).isEmpty();
+        assertThat(c.getList("audit.detail", String.class))
+                .anyMatch(d -> d.contains("tarball sha256 " + wrong));
+    }
+
+    @Test
+    void aMatchingTarballHashIsSentToInstallCandidateAndTheCutoverGoesGreen() {
+        String leaseId = lease("hk-tgz-ok");
+        tarballCheckingWorker(leaseId);
+        String id = startWithTarball(leaseId, TARBALL);
+
+        JsonPath c = awaitState(id, "GREEN");
+        assertThat(c.getString("candidateSha256")).isEqualTo(TARBALL);
+        assertThat(c.getString("steps.find { it.kind == 'INSTALL_CANDIDATE' }.facts.candidateTarballSha256"))
+                .isEqualTo(TARBALL);
+        RunStep install = Fixtures.worker().commandsFor(id).stream()
+                .filter(r -> r.kind() == StepKind.INSTALL_CANDIDATE).findFirst().orElseThrow();
+        assertThat(install.parameters().expectedSha256()).containsExactlyEntriesOf(Map.of("tarball", TARBALL));
+    }
+
     @Test
     void gateRefusalFailsTheCutoverWithTheReasonAndSendsNoFreeze() {
         String leaseId = lease("hk-gate");
@@ -197,7 +260,12 @@ class CutoverFlowTest {
 
         await().atMost(WAIT).until(() -> !rollbacks(id).isEmpty());
         RollbackRequested rr = rollbacks(id).get(0);
-        assertThat(rr.expectedSha256()).containsEntry("plist", FakeWorker.HASH_PLIST).containsEntry("package", FakeWorker.HASH_PACKAGE);
+        assertThat(rr.expectedSha256()).containsExactlyInAnyOrderEntriesOf(Map.of("plist", FakeWorker.HASH_PLIST,
+                "package", FakeWorker.HASH_PACKAGE, "state", FakeWorker.HASH_STATE));
+        // the VALIDATE in flight carried the same three hashes (a worker-raised breach restores with them)
+        assertThat(Fixtures.worker().commandsFor(id)).filteredOn(cmd -> cmd.kind() == StepKind.VALIDATE).isNotEmpty()
+                .allSatisfy(cmd -> assertThat(cmd.parameters().expectedSha256()).containsEntry("state",
+                        FakeWorker.HASH_STATE));
         assertThat(rr.epoch()).isEqualTo(2);
         assertThat(rr.requestedBy()).isEqualTo("ada");
         assertThat(rr.reason()).isEqualTo("error rate above 5%");

@@ -34,6 +34,7 @@ public final class FakeWorker implements AutoCloseable {
 
     public static final String HASH_PLIST = "1f".repeat(32);
     public static final String HASH_PACKAGE = "2e".repeat(32);
+    public static final String HASH_STATE = "3c".repeat(32);
 
     /** How to answer one command: a result, or null to hold it (never answer). */
     public interface Script {
@@ -120,7 +121,14 @@ public final class FakeWorker implements AutoCloseable {
     }
 
     public static StepResult succeed(RunStep cmd) {
-        return result(cmd, StepOutcome.SUCCEEDED, null, cmd.kind() == StepKind.INVENTORY ? inventoryFacts() : Map.of());
+        Map<String, String> facts = switch (cmd.kind()) {
+            case INVENTORY -> inventoryFacts();
+            case SNAPSHOT -> Map.of("kitPath", "/Users/gw/.openclaw-cutover/" + cmd.cutoverId(),
+                    "stateArchiveSha256", HASH_STATE, "packageArchiveSha256", "4b".repeat(32),
+                    "plistBackupSha256", HASH_PLIST);
+            default -> Map.of();
+        };
+        return result(cmd, StepOutcome.SUCCEEDED, null, facts);
     }
 
     public static StepResult result(RunStep cmd, StepOutcome outcome, String reason, Map<String, String> facts) {

@@ -78,15 +78,26 @@ final class Fixtures {
         }
     }
 
+    /**
+     * A STAGING lease: the staging-first gate is on (the playbook default) and most tests are about other things, so
+     * their leases are staging leases; StagingFirstTest registers PRODUCTION leases itself.
+     */
     static void registerLease(String id) {
         registerLease(id, null);
     }
 
     static void registerLease(String id, String tlsEndpoint) {
+        registerLease(id, tlsEndpoint, "STAGING");
+    }
+
+    static void registerLease(String id, String tlsEndpoint, String stage) {
         Map<String, Object> body = new java.util.HashMap<>(Map.of("id", id, "region", "HK", "host", "10.0.0.7", "sshPort", 22,
                 "sshUser", "openclaw", "hostKey", HOST_KEY, "gatewayPort", 18789));
         if (tlsEndpoint != null) {
             body.put("tlsEndpoint", tlsEndpoint);
+        }
+        if (stage != null) {
+            body.put("stage", stage);
         }
         given().contentType(ContentType.JSON)
                 .body(body)

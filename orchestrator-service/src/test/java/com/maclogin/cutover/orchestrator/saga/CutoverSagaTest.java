@@ -98,7 +98,7 @@ class CutoverSagaTest {
     @Test
     void commandsCarryTypedParametersAndTheUtcDateTag() {
         CutoverSaga.Context ctx = new CutoverSaga.Context("2026.9.6", "2026.9.5", "CHG-1", CutoverSaga.tag(
-                Instant.parse("2026-07-15T23:30:00Z")), Map.of("plist", "p", "package", "q"), 900, 5000, null);
+                Instant.parse("2026-07-15T23:30:00Z")), Map.of("plist", "p", "package", "q"), 900, 5000, null, null);
         assertThat(ctx.tag()).isEqualTo("oc-cutover-20260715");
         var validate = CutoverSaga.step("VALIDATE").command().apply(ctx);
         assertThat(validate.validationSeconds()).isEqualTo(900);
@@ -111,5 +111,16 @@ class CutoverSagaTest {
         assertThat(CutoverSaga.step("COMMUNICATE").local()).isTrue();
         assertThat(CutoverSaga.stateWhileRunning(CutoverSaga.step("VALIDATE"))).isEqualTo(CutoverState.VALIDATING);
         assertThat(CutoverSaga.stateWhileRunning(CutoverSaga.step("RELOAD"))).isEqualTo(CutoverState.RUNNING);
+        assertThat(CutoverSaga.step("INSTALL_CANDIDATE").command().apply(ctx).expectedSha256()).isEmpty();
+    }
+
+    @Test
+    void installCandidateCarriesTheRequestsTarballHashAndNothingElseDoes() {
+        String tarball = "ab".repeat(32);
+        CutoverSaga.Context ctx = new CutoverSaga.Context("2026.9.6", "2026.9.5", "CHG-1", "oc-cutover-20260715",
+                Map.of("plist", "p", "package", "q"), 900, 5000, null, tarball);
+        assertThat(CutoverSaga.step("INSTALL_CANDIDATE").command().apply(ctx).expectedSha256())
+                .containsExactlyEntriesOf(Map.of("tarball", tarball));
+        assertThat(CutoverSaga.step("VALIDATE").command().apply(ctx).expectedSha256()).doesNotContainKey("tarball");
     }
 }
