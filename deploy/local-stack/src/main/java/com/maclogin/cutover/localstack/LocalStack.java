@@ -155,6 +155,11 @@ public final class LocalStack implements AutoCloseable {
         step("registering leases through POST /api/v1/leases", t0);
         Api api = orchestrator();
         for (JsonNode lease : leases) {
+            // simulated leases are a staging fleet: the staging-first gate (PLAYBOOK "staging lease before production
+            // leases") applies to PRODUCTION leases, which only a real fleet registers
+            if (lease instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("stage")) {
+                o.put("stage", "STAGING");
+            }
             Api.Reply r = api.post("/api/v1/leases", lease);
             if (r.status() / 100 != 2) {
                 throw new IOException("lease registration refused: HTTP " + r.status() + " " + r.body());
