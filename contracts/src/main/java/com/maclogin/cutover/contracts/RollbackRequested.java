@@ -9,7 +9,7 @@ import java.util.Map;
  * It carries everything the restore needs, so rollback works while the orchestrator is down.
  *
  * @param requestedBy     the operator, or {@code trigger:<name>} for an automatic rollback
- * @param expectedSha256  hashes recorded by the inventory gate ({@code plist}, {@code package}); the restore is
+ * @param expectedSha256  hashes recorded by the gate and SNAPSHOT ({@code plist}, {@code package}, {@code state}); the restore is
  *                        verified against them
  */
 public record RollbackRequested(

@@ -11,7 +11,9 @@ import java.util.Map;
  * @param previousVersion   version found by the inventory gate
  * @param ticketId          change ticket, written into the freeze marker
  * @param tag               release tag, {@code oc-cutover-YYYYMMDD}
- * @param expectedSha256    hashes recorded by the inventory gate, by artifact name ({@code plist}, {@code package})
+ * @param expectedSha256    hashes by artifact name: {@code plist}, {@code package} (inventory gate), {@code state}
+ *                          (the SNAPSHOT state archive), {@code tarball} (INSTALL_CANDIDATE only: sha256 of
+ *                          {@code openclaw-<version>.tgz} when the request gave one)
  * @param validationSeconds length of the validation window
  * @param probeIntervalMillis interval between probe rounds in the validation window
  * @param probePlan         the probe matrix and trigger rules of a VALIDATE step; {@code null} for a plain
