@@ -91,9 +91,11 @@ class PlaybookEndToEndTest {
     void gatesRefuseWithTheirReasonsAndNothingChangesOnTheLease() throws Exception {
         setFaults("hk-1", "{\"loginNodeMajor\":18}");
         setFaults("jp-2", "{\"diskFreePercent\":5}");
+        setFaults("jp-1", "{\"hostKeyRotated\":true}");
         try {
             JsonNode node = startAndFollow("hk-1", "GATE-NODE", Map.of());
             JsonNode disk = startAndFollow("jp-2", "GATE-DISK", Map.of());
+            JsonNode hostKey = startAndFollow("jp-1", "GATE-HOSTKEY", Map.of());
             Map<String, Object> oneZone = DemoRunner.demoRequest("hk-2", "2026.9.6");
             oneZone.put("ticketId", "GATE-ROSTER");
             oneZone.put("operators", List.of(
@@ -108,7 +110,19 @@ class PlaybookEndToEndTest {
             assertThat(disk.path("state").asText()).isEqualTo("FAILED");
             assertThat(disk.path("reason").asText()).containsIgnoringCase("disk");
             assertThat(roster.toString()).containsIgnoringCase("roster");
-            for (JsonNode refused : List.of(node, disk)) {
+            // a changed host key is never accepted silently: the worker refuses, the cutover stops, and the thread
+            // gets one unmistakable incident per chat service
+            assertThat(hostKey.path("state").asText()).isEqualTo("FAILED");
+            assertThat(hostKey.path("reason").asText()).containsIgnoringCase("host key mismatch");
+            List<String> hostKeyIncidents = List.of();
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (hostKeyIncidents.size() < 2 && System.nanoTime() < until) {
+                hostKeyIncidents = incidentTexts("GATE-HOSTKEY").stream()
+                        .filter(t -> t.contains("SSH host key of lease jp-1 changed")).toList();
+                Thread.sleep(300);
+            }
+            assertThat(hostKeyIncidents).as("one host-key incident on Slack and one on Telegram").hasSize(2);
+            for (JsonNode refused : List.of(node, disk, hostKey)) {
                 List<String> kinds = new ArrayList<>();
                 refused.path("steps").forEach(s -> kinds.add(s.path("kind").asText()));
                 assertThat(kinds).doesNotContain("SNAPSHOT", "INSTALL_CANDIDATE", "FLIP_PLIST");
@@ -117,6 +131,7 @@ class PlaybookEndToEndTest {
         } finally {
             clearFaults("hk-1");
             clearFaults("jp-2");
+            clearFaults("jp-1");
         }
     }
 
