@@ -47,19 +47,51 @@ final class GatewayPackage {
                 + "}\n";
     }
 
+    /** One file of a package, relative to the package root, with its npm mode (0644 or 0755). */
+    record PackageFile(String path, byte[] content, int mode) {
+    }
+
+    /**
+     * The files of the stand-in at {@code version}, sorted by path: exactly what {@code npm install -g} puts under
+     * {@code lib/node_modules/openclaw} and what {@code npm pack} puts under {@code package/}.
+     */
+    static List<PackageFile> files(String version) {
+        return List.of(new PackageFile("dist/index.js", INDEX_JS, 0644),
+                new PackageFile("openclaw.mjs", OPENCLAW_MJS, 0755),
+                new PackageFile("package.json", packageJson(version).getBytes(StandardCharsets.UTF_8), 0644));
+    }
+
     /**
      * Installs the stand-in at {@code version} as {@code <prefix>/lib/node_modules/openclaw} the way npm does: builds
      * it next to the target, swaps it in, links {@code <prefix>/bin/openclaw}. Returns the package root.
      */
     static Path install(Path prefix, String version) throws IOException {
+        return install(prefix, files(version), "openclaw.mjs");
+    }
+
+    /**
+     * Installs {@code files} as {@code <prefix>/lib/node_modules/openclaw} (built next to the target, then swapped
+     * in) and links {@code <prefix>/bin/openclaw} to {@code binTarget} (relative to the package root).
+     */
+    static Path install(Path prefix, List<PackageFile> files, String binTarget) throws IOException {
         Path modules = prefix.resolve("lib/node_modules");
         Files.createDirectories(modules);
         Path target = modules.resolve("openclaw");
         Path staging = modules.resolve(".openclaw-" + UUID.randomUUID().toString().substring(0, 8));
-        Files.createDirectories(staging.resolve("dist"));
-        write(staging.resolve("package.json"), packageJson(version).getBytes(StandardCharsets.UTF_8), "rw-r--r--");
-        write(staging.resolve("openclaw.mjs"), OPENCLAW_MJS, "rwxr-xr-x");
-        write(staging.resolve("dist/index.js"), INDEX_JS, "rw-r--r--");
+        try {
+            Files.createDirectories(staging);
+            for (PackageFile f : files) {
+                Path file = staging.resolve(f.path()).normalize();
+                if (!file.startsWith(staging) || file.equals(staging)) {
+                    throw new IOException("refusing package path " + f.path());
+                }
+                Files.createDirectories(file.getParent());
+                write(file, f.content(), (f.mode() & 0111) != 0 ? "rwxr-xr-x" : "rw-r--r--");
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteTree(staging);
+            throw e;
+        }
         Path old = null;
         if (Files.exists(target)) {
             old = modules.resolve(".openclaw-old-" + UUID.randomUUID().toString().substring(0, 8));
@@ -73,7 +105,7 @@ final class GatewayPackage {
         Files.createDirectories(bin);
         Path link = bin.resolve("openclaw");
         Files.deleteIfExists(link);
-        Files.createSymbolicLink(link, Path.of("../lib/node_modules/openclaw/openclaw.mjs"));
+        Files.createSymbolicLink(link, Path.of("../lib/node_modules/openclaw/" + binTarget));
         return target;
     }
 

@@ -4,8 +4,10 @@ import com.dd.plist.PropertyListParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The macOS commands of one lease that need the simulator: launchctl (launchd emulator), plutil, npm. */
 final class MacCommands {
@@ -130,6 +132,11 @@ final class MacCommands {
                 launchd.record("npm " + String.join(" ", argv), r.exitCode());
                 return r;
             }
+            case "pack" -> {
+                CommandResult r = npmPack(cwd, rest);
+                launchd.record("npm " + String.join(" ", argv), r.exitCode());
+                return r;
+            }
             default -> {
                 return unsupported(cmd);
             }
@@ -160,7 +167,7 @@ final class MacCommands {
                 }
             } else if (a.startsWith("-")) {
                 return CommandResult.fail(1, "npm error unsupported option " + a + " (lease-simulator emulates only "
-                        + "npm install -g [--prefix <dir>] openclaw@<version>)\n");
+                        + "npm install -g [--prefix <dir>] openclaw@<version>|<file>.tgz)\n");
             } else {
                 specs.add(a);
             }
@@ -173,6 +180,12 @@ final class MacCommands {
             return CommandResult.fail(1, "npm error lease-simulator installs exactly one package: openclaw@<version>\n");
         }
         String spec = specs.get(0);
+        if (prefix == null) {
+            prefix = home.home().resolve(".npm-global");
+        }
+        if (isFileSpec(spec)) {
+            return installTarball(cwd, prefix, spec);
+        }
         String name = spec;
         String version = "latest";
         int at = spec.lastIndexOf('@');
@@ -180,6 +193,26 @@ final class MacCommands {
             name = spec.substring(0, at);
             version = spec.substring(at + 1);
         }
+        CommandResult notFound = registryLookup(name, version);
+        if (notFound != null) {
+            return notFound;
+        }
+        if (version.equals("latest") || version.isEmpty()) {
+            version = GatewayPackage.LATEST;
+        }
+        long t0 = System.nanoTime();
+        try {
+            boolean existed = Files.exists(prefix.resolve("lib/node_modules/openclaw/package.json"));
+            GatewayPackage.install(prefix, version);
+            return CommandResult.ok("\n" + (existed ? "changed" : "added") + " 1 package in " + elapsed(t0) + "\n");
+        } catch (Exception e) {
+            return CommandResult.fail(1, "npm error code EACCES\nnpm error syscall mkdir\nnpm error path " + prefix
+                    + "\nnpm error " + e.getMessage() + "\n");
+        }
+    }
+
+    /** null when the simulated registry has {@code name@version}; otherwise npm's E404 or ETARGET failure. */
+    private static CommandResult registryLookup(String name, String version) {
         if (!name.equals("openclaw")) {
             String safe = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9@/._-]", "_");
             return CommandResult.fail(1, "npm error code E404\n"
@@ -190,34 +223,244 @@ final class MacCommands {
                     + "npm error 404 Note that you can also install from a\n"
                     + "npm error 404 tarball, folder, http url, or git url.\n");
         }
-        if (version.equals("latest") || version.isEmpty()) {
-            version = GatewayPackage.LATEST;
-        }
-        if (!GatewayPackage.PUBLISHED.contains(version)) {
+        if (!version.equals("latest") && !version.isEmpty() && !GatewayPackage.PUBLISHED.contains(version)) {
             String safe = version.replaceAll("[^0-9A-Za-z.^~<>=*|-]", "_");
             return CommandResult.fail(1, "npm error code ETARGET\n"
                     + "npm error notarget No matching version found for openclaw@" + safe + ".\n"
                     + "npm error notarget In most cases you or one of your dependencies are requesting\n"
                     + "npm error notarget a package version that doesn't exist.\n");
         }
-        if (prefix == null) {
-            prefix = home.home().resolve(".npm-global");
+        return null;
+    }
+
+    /** npm reads a spec as a local file or folder when it looks like a path (npm-package-arg). */
+    private static boolean isFileSpec(String spec) {
+        return spec.startsWith("file:") || spec.startsWith("/") || spec.startsWith("./") || spec.startsWith("../")
+                || spec.startsWith("~/") || spec.equals(".") || spec.equals("..") || spec.endsWith(".tgz")
+                || spec.endsWith(".tar.gz") || spec.endsWith(".tar");
+    }
+
+    private Path resolveFileSpec(Path cwd, String spec) {
+        String p = spec.startsWith("file:") ? spec.substring("file:".length()) : spec;
+        if (p.startsWith("~/")) {
+            return home.home().resolve(p.substring(2)).normalize();
+        }
+        return cwd.resolve(p).normalize();
+    }
+
+    /** {@code npm install -g --prefix P <file>.tgz}: unpacks the tarball's package into P, as a registry install. */
+    private CommandResult installTarball(Path cwd, Path prefix, String spec) {
+        Path file = resolveFileSpec(cwd, spec);
+        if (Files.isDirectory(file)) {
+            return CommandResult.fail(1, "npm error lease-simulator installs from a registry version or a packed "
+                    + "tarball, not from a folder: " + file + "\n");
+        }
+        if (!Files.isRegularFile(file)) {
+            return CommandResult.fail(1, "npm error code ENOENT\nnpm error syscall open\nnpm error path " + file
+                    + "\nnpm error errno -2\nnpm error enoent ENOENT: no such file or directory, open '" + file + "'\n");
         }
         long t0 = System.nanoTime();
+        NpmTarball.Unpacked pkg;
+        try (var in = Files.newInputStream(file)) {
+            pkg = NpmTarball.read(in);
+        } catch (NpmTarball.BadTarballException e) {
+            return CommandResult.fail(1, "npm error code " + e.code + "\nnpm error " + e.getMessage()
+                    + "\nnpm error Could not install from \"" + file + "\": the tarball is corrupt or not an npm package\n");
+        } catch (java.io.IOException e) {
+            return CommandResult.fail(1, "npm error code EACCES\nnpm error syscall open\nnpm error path " + file
+                    + "\nnpm error " + e.getMessage() + "\n");
+        }
+        if (!pkg.name().equals("openclaw")) {
+            return CommandResult.fail(1, "npm error code EUNSUPPORTED\nnpm error lease-simulator installs only the "
+                    + "openclaw package; " + file + " holds " + sanitize(pkg.name()) + "@" + sanitize(pkg.version()) + "\n");
+        }
+        if (!GatewayPackage.isVersionSyntax(pkg.version())) {
+            return CommandResult.fail(1, "npm error code EBADSEMVER\nnpm error Invalid version: \""
+                    + sanitize(pkg.version()) + "\" in the package.json of " + file + "\n");
+        }
+        String bin = pkg.binTarget();
+        if (bin == null || pkg.files().stream().noneMatch(f -> f.path().equals(bin))) {
+            return CommandResult.fail(1, "npm error code EUNSUPPORTED\nnpm error " + file
+                    + " has no openclaw bin entry (package.json \"bin\": {\"openclaw\": ...} naming a packed file)\n");
+        }
         try {
             boolean existed = Files.exists(prefix.resolve("lib/node_modules/openclaw/package.json"));
-            GatewayPackage.install(prefix, version);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            return CommandResult.ok("\n" + (existed ? "changed" : "added") + " 1 package in "
-                    + (secs < 1 ? Math.max(1, Math.round(secs * 1000)) + "ms" : Math.round(secs) + "s") + "\n");
+            GatewayPackage.install(prefix, pkg.files(), bin);
+            return CommandResult.ok("\n" + (existed ? "changed" : "added") + " 1 package in " + elapsed(t0) + "\n");
         } catch (Exception e) {
             return CommandResult.fail(1, "npm error code EACCES\nnpm error syscall mkdir\nnpm error path " + prefix
                     + "\nnpm error " + e.getMessage() + "\n");
         }
     }
 
+    private static String sanitize(String s) {
+        return s.replaceAll("[^0-9A-Za-z@/._~^<>=*|-]", "_");
+    }
+
+    private static String elapsed(long t0) {
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return secs < 1 ? Math.max(1, Math.round(secs * 1000)) + "ms" : Math.round(secs) + "s";
+    }
+
+    /**
+     * {@code npm pack openclaw[@<v>|@latest]... [--pack-destination <dir>] [--json] [--dry-run]}: writes the
+     * deterministic {@code openclaw-<v>.tgz} (see {@link NpmTarball}) into the cwd or the destination, prints its
+     * file name on stdout and npm's notices on stderr (or npm's JSON array with {@code --json}).
+     */
+    private CommandResult npmPack(Path cwd, List<String> args) {
+        Path dest = cwd;
+        boolean json = false;
+        boolean dryRun = false;
+        List<String> specs = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--pack-destination")) {
+                if (i + 1 >= args.size()) {
+                    return CommandResult.fail(1, "npm error --pack-destination requires a value\n");
+                }
+                dest = cwd.resolve(args.get(++i)).normalize();
+            } else if (a.startsWith("--pack-destination=")) {
+                dest = cwd.resolve(a.substring("--pack-destination=".length())).normalize();
+            } else if (a.equals("--json")) {
+                json = true;
+            } else if (a.equals("--dry-run")) {
+                dryRun = true;
+            } else if (a.equals("--silent") || a.equals("--quiet") || a.equals("--no-progress")
+                    || a.equals("--no-update-notifier") || a.startsWith("--loglevel") || a.equals("--ignore-scripts")
+                    || a.equals("--prefer-offline") || a.equals("--yes") || a.equals("-y")) {
+                if (a.equals("--loglevel")) {
+                    i++;
+                }
+            } else if (a.startsWith("-")) {
+                return CommandResult.fail(1, "npm error unsupported option " + a + " (lease-simulator emulates only "
+                        + "npm pack openclaw@<version> [--pack-destination <dir>] [--json] [--dry-run])\n");
+            } else {
+                specs.add(a);
+            }
+        }
+        if (specs.isEmpty()) {
+            return CommandResult.fail(1, "npm error lease-simulator packs only registry specs: "
+                    + "npm pack openclaw@<version> (not the package in the current directory)\n");
+        }
+        List<String> versions = new ArrayList<>();
+        for (String spec : specs) {
+            if (isFileSpec(spec)) {
+                return CommandResult.fail(1, "npm error lease-simulator packs only registry specs "
+                        + "(openclaw@<version>), not " + spec + "\n");
+            }
+            int at = spec.lastIndexOf('@');
+            String name = at > 0 ? spec.substring(0, at) : spec;
+            String version = at > 0 ? spec.substring(at + 1) : "latest";
+            CommandResult notFound = registryLookup(name, version);
+            if (notFound != null) {
+                return notFound;
+            }
+            versions.add(version.equals("latest") || version.isEmpty() ? GatewayPackage.LATEST : version);
+        }
+        if (!Files.isDirectory(dest)) {
+            return CommandResult.fail(1, "npm error code ENOENT\nnpm error syscall open\nnpm error path " + dest
+                    + "\nnpm error errno -2\nnpm error enoent ENOENT: no such file or directory, open '" + dest + "'\n");
+        }
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        List<Map<String, Object>> reports = new ArrayList<>();
+        for (String version : versions) {
+            byte[] tgz = NpmTarball.packed(version);
+            String fileName = NpmTarball.fileName(version);
+            if (!dryRun) {
+                Path target = dest.resolve(fileName);
+                Path tmp = dest.resolve("." + fileName + "." + java.util.UUID.randomUUID().toString().substring(0, 8));
+                try {
+                    Files.write(tmp, tgz);
+                    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                    Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (Exception e) {
+                    try {
+                        Files.deleteIfExists(tmp);
+                    } catch (java.io.IOException ignored) {
+                        // best effort
+                    }
+                    return CommandResult.fail(1, "npm error code EACCES\nnpm error syscall open\nnpm error path "
+                            + target + "\nnpm error " + e.getMessage() + "\n");
+                }
+            }
+            List<GatewayPackage.PackageFile> files = GatewayPackage.files(version);
+            long unpacked = files.stream().mapToLong(f -> f.content().length).sum();
+            String sha1 = digestHex("SHA-1", tgz);
+            String integrity = "sha512-" + java.util.Base64.getEncoder().encodeToString(digest("SHA-512", tgz));
+            if (json) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("id", "openclaw@" + version);
+                r.put("name", "openclaw");
+                r.put("version", version);
+                r.put("size", tgz.length);
+                r.put("unpackedSize", unpacked);
+                r.put("shasum", sha1);
+                r.put("integrity", integrity);
+                r.put("filename", fileName);
+                r.put("files", files.stream().map(f -> Map.of("path", f.path(), "size", f.content().length,
+                        "mode", f.mode())).toList());
+                r.put("entryCount", files.size());
+                r.put("bundled", List.of());
+                reports.add(r);
+            } else {
+                err.append("npm notice\nnpm notice \uD83D\uDCE6  openclaw@").append(version)
+                        .append("\nnpm notice Tarball Contents\n");
+                for (GatewayPackage.PackageFile f : files) {
+                    err.append("npm notice ").append(size(f.content().length, "")).append(' ').append(f.path()).append('\n');
+                }
+                err.append("npm notice Tarball Details\n")
+                        .append("npm notice name: openclaw\n")
+                        .append("npm notice version: ").append(version).append('\n')
+                        .append("npm notice filename: ").append(fileName).append('\n')
+                        .append("npm notice package size: ").append(size(tgz.length, " ")).append('\n')
+                        .append("npm notice unpacked size: ").append(size(unpacked, " ")).append('\n')
+                        .append("npm notice shasum: ").append(sha1).append('\n')
+                        .append("npm notice integrity: ").append(integrity, 0, 20).append("[...]")
+                        .append(integrity.substring(integrity.length() - 15)).append('\n')
+                        .append("npm notice total files: ").append(files.size()).append('\n')
+                        .append("npm notice\n");
+                out.append(fileName).append('\n');
+            }
+        }
+        if (json) {
+            try {
+                out.append(com.maclogin.cutover.contracts.Json.MAPPER.writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(reports)).append('\n');
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return new CommandResult(out.toString(), err.toString(), 0);
+    }
+
+    /** npm's byte-size style: {@code 412B}, {@code 18.3kB}, {@code 1.2MB} ({@code sep} between number and unit). */
+    private static String size(long bytes, String sep) {
+        if (bytes < 1000) {
+            return bytes + sep + "B";
+        }
+        if (bytes < 1_000_000) {
+            return String.format(Locale.ROOT, "%.1f%skB", bytes / 1000.0, sep);
+        }
+        return String.format(Locale.ROOT, "%.1f%sMB", bytes / 1_000_000.0, sep);
+    }
+
+    private static byte[] digest(String algorithm, byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance(algorithm).digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String digestHex(String algorithm, byte[] data) {
+        return java.util.HexFormat.of().formatHex(digest(algorithm, data));
+    }
+
     private static CommandResult unsupported(String what) {
         return CommandResult.fail(1, "npm error Unknown command: \"" + what + "\" (lease-simulator emulates "
-                + "npm install -g [--prefix <dir>] openclaw@<version>, npm -v, npm prefix -g)\n");
+                + "npm install -g [--prefix <dir>] openclaw@<version>|<file>.tgz, npm pack openclaw@<version>, npm -v, "
+                + "npm prefix -g)\n");
     }
 }
