@@ -48,6 +48,21 @@ public final class ProbeReasons {
     public static final String BREACH = "breach: %s %s";
     public static final String NEVER_READY_IN_WINDOW = "gateway never answered /readyz 200 during the validation window";
     public static final String INVALID_PROBE_PLAN = "probePlan %s";
+    public static final String BACKUP_DISABLED = "probe.snapshot.use-backup=false";
+    public static final String BACKUP_NO_CLI = "no OpenClaw CLI (openclaw.mjs or dist/index.js) in %s";
+    public static final String BACKUP_CREATE_FAILED = "openclaw backup create exited %d";
+    public static final String BACKUP_CREATE_TIMED_OUT = "openclaw backup create did not finish: %s";
+    public static final String BACKUP_NO_ARCHIVE = "openclaw backup create reported no archive under %s";
+    public static final String BACKUP_EXTRACT_FAILED = "backup archive %s could not be unpacked (exit %d)";
+    public static final String BACKUP_NO_STATE_DIR = "backup archive %s has no payload for %s";
+    public static final String BACKUP_REPACK_FAILED = "state archive from the backup payload failed (exit %d)";
+    public static final String CANARY_PORT_IN_USE = "canary port %d is already in use on the lease";
+    public static final String CANARY_NOT_STARTED = "canary %s on port %d did not answer /startupz 200 within %d ms";
+    public static final String CANARY_VERSION_MISMATCH = "canary on port %d serves version %s, expected %s";
+    public static final String CANARY_PROBE_FAILED = "canary on port %d: %s answered %s during the canary window";
+    public static final String CANARY_NOT_STOPPED = "canary pid %s on port %d could not be stopped";
+    public static final String CANARY_PORT_NOT_FREED = "canary port %d is still in use after the canary stopped";
+    public static final String PRODUCTION_DISTURBED = "production gateway on port %d answered %s during the canary window";
 
     private ProbeReasons() {
     }

@@ -32,6 +32,10 @@ public interface ProbeConfig {
 
     Validate validate();
 
+    Snapshot snapshot();
+
+    Canary canary();
+
     Idempotency idempotency();
 
     interface Ssh {
@@ -116,6 +120,53 @@ public interface ProbeConfig {
         /** Failing probe answers kept as step evidence (all of them are published to {@code probe.results}). */
         @WithDefault("20")
         int maxFailureEvidence();
+    }
+
+    interface Snapshot {
+        /**
+         * Take the state snapshot with the gateway's own {@code openclaw backup create --verify} (consistent online
+         * copy of the managed SQLite files); {@code false} goes straight to {@code tar} of the live state directory.
+         */
+        @WithDefault("true")
+        boolean useBackup();
+
+        /** Timeout of {@code openclaw backup create --verify --json} on the lease (observed 3.5 s with the gateway running). */
+        @WithDefault("300S")
+        Duration backupTimeout();
+
+        /** Fallback {@code tar} of the live state directory: attempts while tar exits 1 (a file changed as it was read). */
+        @WithDefault("3")
+        int tarAttempts();
+
+        /** Pause between two fallback {@code tar} attempts. */
+        @WithDefault("2S")
+        Duration tarRetryDelay();
+    }
+
+    interface Canary {
+        /** Lowest port a PARALLEL_RUN canary may bind (playbook: the documented 18000-19999 range). */
+        @WithDefault("18000")
+        int minPort();
+
+        /** Highest port a PARALLEL_RUN canary may bind. */
+        @WithDefault("19999")
+        int maxPort();
+
+        /** Longest canary probe window a command may ask for. */
+        @WithDefault("600")
+        int maxSeconds();
+
+        /** How long the canary may take to answer {@code /startupz} 200 after it was started. */
+        @WithDefault("120S")
+        Duration startTimeout();
+
+        /** Interval between canary probe rounds ({@code /healthz}, {@code /readyz}). */
+        @WithDefault("1S")
+        Duration probeInterval();
+
+        /** After SIGTERM, how long the canary may take to exit before it gets SIGKILL. */
+        @WithDefault("10S")
+        Duration stopTimeout();
     }
 
     interface Idempotency {

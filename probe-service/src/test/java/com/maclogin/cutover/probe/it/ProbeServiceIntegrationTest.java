@@ -227,7 +227,7 @@ class ProbeServiceIntegrationTest {
                 "ticket=CHG-1", "tag=oc-cutover-");
         StepResult snapshot = succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, candidate)));
         assertThat(snapshot.facts()).containsKeys("kitPath", "stateArchiveSha256", "packageArchiveSha256",
-                "plistBackupSha256");
+                "plistBackupSha256").containsEntry("stateSnapshotMethod", "openclaw-backup");
         StepResult install = succeeded(run(step(id, StepKind.INSTALL_CANDIDATE, 1, 1, t, candidate)));
         assertThat(install.facts()).containsKeys("candidatePackageRoot", "candidatePackageSha256")
                 .containsEntry("candidateEnginesNode", ">=18");
@@ -615,6 +615,100 @@ class ProbeServiceIntegrationTest {
         }
     }
 
+    @Test
+    @Order(15)
+    void snapshotTakesTheStateFromAVerifiedOpenclawBackupAndItsArchiveRestoresTheLiveState() throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        LeaseTarget t = target(lease.hostKey());
+        String id = "c-snap-backup";
+        Path state = lease.home().resolve(".openclaw");
+        // tmp/ is skipped by `openclaw backup create` (OPENCLAW.md section 4) but would be in a tar of the live directory
+        Files.createDirectories(state.resolve("tmp"));
+        Files.writeString(state.resolve("tmp/scratch-" + id), "not part of a backup");
+        String config = Files.readString(state.resolve("openclaw.json"));
+        String db = sha256(state.resolve("state/openclaw.sqlite"));
+
+        StepResult snapshot = succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, StepParameters.none())));
+
+        Path kit = lease.home().resolve(".openclaw-cutover/" + id);
+        assertThat(snapshot.facts()).containsEntry("stateSnapshotMethod", "openclaw-backup")
+                .containsEntry("stateArchiveSha256", sha256(kit.resolve("state.tgz")))
+                .doesNotContainKey("stateSnapshotFallbackReason");
+        assertThat(snapshot.evidence()).extracting(e -> e.name()).contains("openclaw backup create",
+                "archive state from backup").doesNotContain("archive state");
+        Path backup = Path.of(snapshot.facts().get("stateBackupArchive"));
+        assertThat(backup.getParent()).isEqualTo(kit.resolve("backup"));
+        assertThat(snapshot.facts()).containsEntry("stateBackupSha256", sha256(backup));
+        assertThat(Files.readString(kit.resolve("manifest.sha256"))).contains("backup/" + backup.getFileName());
+        assertThat(kit.resolve("backup/extract")).doesNotExist();
+
+        Path unpacked = untar(kit.resolve("state.tgz"));
+        assertThat(Files.readString(unpacked.resolve(".openclaw/openclaw.json"))).isEqualTo(config);
+        assertThat(sha256(unpacked.resolve(".openclaw/state/openclaw.sqlite"))).isEqualTo(db);
+        assertThat(unpacked.resolve(".openclaw/tmp/scratch-" + id)).doesNotExist();
+
+        // the kit restores: RESTORE checks the hash, moves the live state aside and unpacks state.tgz
+        Files.writeString(state.resolve("openclaw.json"), config.replace("{", "{\"changedAfterSnapshot\": true, "));
+        StepParameters restore = new StepParameters(null, "2026.9.5", null, null,
+                Map.of("plist", inventory.get("plistSha256"), "package", inventory.get("packageSha256"),
+                        "state", snapshot.facts().get("stateArchiveSha256")), null, null);
+        StepResult restored = succeeded(run(step(id, StepKind.RESTORE, 1, 2, t, restore)));
+        assertThat(restored.facts()).containsEntry("runningVersion", "2026.9.5");
+        assertThat(Files.readString(state.resolve("openclaw.json"))).isEqualTo(config);
+        assertThat(sha256(state.resolve("state/openclaw.sqlite"))).isEqualTo(db);
+        assertThat(lease.runningVersion()).isEqualTo("2026.9.5");
+
+        // a later attempt finds the verified kit (backup archive included) and does not overwrite it
+        StepResult again = succeeded(run(step(id, StepKind.SNAPSHOT, 2, 2, t, StepParameters.none())));
+        assertThat(again.reason()).isEqualTo("already applied");
+        assertThat(again.facts()).containsEntry("stateSnapshotMethod", "openclaw-backup")
+                .containsEntry("stateArchiveSha256", snapshot.facts().get("stateArchiveSha256"));
+    }
+
+    @Test
+    @Order(16)
+    void withoutAUsableBackupCliSnapshotFallsBackToTarAndRetriesAFileChangedExit() throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        LeaseTarget t = target(lease.hostKey());
+        String id = "c-snap-tar";
+        Path cli = lease.home().resolve(".npm-global/lib/node_modules/openclaw/openclaw.mjs");
+        Path hidden = cli.resolveSibling("openclaw.mjs.hidden");
+        Path bin = lease.home().resolve(".sim/bin");
+        Path flag = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "tar-flaky-").resolve("failed-once");
+        // GNU tar's exit 1 ("file changed as we read it") once, then the real tar
+        Files.writeString(bin.resolve("tar"), "#!/bin/bash\n"
+                + "case \" $* \" in *state.tgz*) if [ ! -e '" + flag + "' ]; then touch '" + flag + "'; "
+                + "echo 'tar: .openclaw/state/openclaw.sqlite: file changed as we read it' >&2; exit 1; fi;; esac\n"
+                + "for t in /usr/bin/tar /bin/tar; do [ -x \"$t\" ] && exec \"$t\" \"$@\"; done; exit 127\n");
+        Files.setPosixFilePermissions(bin.resolve("tar"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.move(cli, hidden);
+        StepResult snapshot;
+        try {
+            snapshot = succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, StepParameters.none())));
+        } finally {
+            Files.move(hidden, cli);
+            Files.delete(bin.resolve("tar"));
+        }
+
+        Path kit = lease.home().resolve(".openclaw-cutover/" + id);
+        // dist/index.js is the gateway only in the stand-in: `backup` exits 1 there
+        assertThat(snapshot.facts()).containsEntry("stateSnapshotMethod", "tar")
+                .containsEntry("stateSnapshotFallbackReason", "openclaw backup create exited 1")
+                .containsEntry("stateTarAttempts", "2")
+                .containsEntry("stateArchiveSha256", sha256(kit.resolve("state.tgz")))
+                .doesNotContainKey("stateBackupArchive");
+        assertThat(flag).exists();
+        assertThat(snapshot.evidence()).extracting(e -> e.name()).contains("openclaw backup create", "archive state",
+                "archive state (attempt 2)", "state snapshot method");
+        assertThat(snapshot.evidence()).filteredOn(e -> e.name().equals("archive state"))
+                .extracting(e -> e.exitCode()).containsExactly(1);
+        assertThat(Files.readString(kit.resolve("manifest.sha256"))).doesNotContain("backup/");
+        Path unpacked = untar(kit.resolve("state.tgz"));
+        assertThat(Files.readString(unpacked.resolve(".openclaw/openclaw.json")))
+                .isEqualTo(Files.readString(lease.home().resolve(".openclaw/openclaw.json")));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /**
@@ -698,6 +792,14 @@ class ProbeServiceIntegrationTest {
     private static StepResult succeeded(StepResult r) {
         assertThat(r.outcome()).as(r.kind() + ": " + r.reason() + " " + r.evidence()).isEqualTo(StepOutcome.SUCCEEDED);
         return r;
+    }
+
+    private static Path untar(Path archive) throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "untar-");
+        Process p = new ProcessBuilder("tar", "-C", dir.toString(), "-xzf", archive.toString())
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
+        return dir;
     }
 
     private static Path plistFile(SimulatedLease lease) {
