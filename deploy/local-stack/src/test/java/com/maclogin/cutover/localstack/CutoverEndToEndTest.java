@@ -45,6 +45,8 @@ class CutoverEndToEndTest {
     void cutoverGoesGreenAndTheLeaseServesTheCandidateWithEvidenceAndChatThreads() throws IOException {
         Map<String, Object> body = DemoRunner.demoRequest(GREEN_LEASE, "2026.9.6");
         body.put("ticketId", GREEN_TICKET);
+        // the approved install path with a pinned tarball: the worker packs, hashes, then installs that very file
+        body.put("candidateSha256", com.maclogin.cutover.simulator.SimulatedNpmRegistry.packedTarballSha256("2026.9.6"));
         Api.Reply started = stack.orchestrator().post("/api/v1/cutovers", body);
         assertThat(started.status()).as("start: %s", started.body()).isEqualTo(201);
         String id = started.body().path("id").asText();
@@ -60,6 +62,8 @@ class CutoverEndToEndTest {
         assertThat(inventory.path("facts").path("plistSha256").asText()).matches("[0-9a-f]{64}");
         assertThat(inventory.path("facts").path("gatewayVersion").asText()).isEqualTo("2026.9.5");
         assertThat(step(end, "SNAPSHOT").path("evidence").size()).isPositive();
+        assertThat(step(end, "INSTALL_CANDIDATE").toString()).as("the tarball hash was checked")
+                .contains(com.maclogin.cutover.simulator.SimulatedNpmRegistry.packedTarballSha256("2026.9.6"));
         assertThat(end.path("previousVersion").asText()).isEqualTo("2026.9.5");
 
         JsonNode chat = awaitChat(GREEN_TICKET, 2);
