@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Benchmarks (not tests). Builds, then measures the step round trip over the real broker and writes docs/benchmarks.md.
-#   ./bench.sh [samples]
+# Benchmarks (not tests). Builds, then measures over the real broker and writes docs/benchmarks.md.
+#   ./bench.sh [samples]          step round trip (publish -> worker -> SSH -> result -> committed)
+#   ./bench.sh breach [rounds]    tripped trigger -> lease restored and verified green (4 trigger rows per round)
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts/env.sh
 ./mvnw -B -q -DskipTests package
 CP="deploy/local-stack/target/classes:$(cat deploy/local-stack/target/runtime-classpath.txt)"
+if [ "${1:-}" = "breach" ]; then
+  shift
+  exec "$JAVA" -Xmx512m -cp "$CP" com.maclogin.cutover.localstack.BreachRollbackBenchmark "$@"
+fi
 exec "$JAVA" -Xmx512m -cp "$CP" com.maclogin.cutover.localstack.StepRoundTripBenchmark "$@"
