@@ -134,6 +134,18 @@ public final class StepContext {
         }
     }
 
+    /** Whether something accepts a TCP connection on {@code 127.0.0.1:port} of the lease (what {@code nc -z} checks). */
+    public boolean portOpen(int port) {
+        try {
+            return ssh.tcpConnect(target(), "127.0.0.1", port, bounded(config.validate().tcpConnectTimeout()))
+                    .connected();
+        } catch (HostKeyMismatchException e) {
+            throw hostKeyMismatch();
+        } catch (SshUnavailableException e) {
+            throw sshUnavailable(e);
+        }
+    }
+
     public void checkDeadline() {
         if (!Instant.now().isBefore(deadline)) {
             throw new DeadlineExceededException(ProbeReasons.DEADLINE_EXCEEDED);

@@ -58,6 +58,7 @@ public class StepExecutionService {
         handlers.put(StepKind.FREEZE, new FreezeStep());
         handlers.put(StepKind.SNAPSHOT, new SnapshotStep());
         handlers.put(StepKind.INSTALL_CANDIDATE, new InstallCandidateStep());
+        handlers.put(StepKind.PARALLEL_RUN, new ParallelRunStep(config));
         handlers.put(StepKind.FLIP_PLIST, new FlipPlistStep());
         handlers.put(StepKind.RELOAD, new ReloadStep());
         handlers.put(StepKind.VALIDATE, new ValidateStep(events));

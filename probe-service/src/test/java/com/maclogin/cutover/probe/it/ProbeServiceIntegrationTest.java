@@ -324,9 +324,13 @@ class ProbeServiceIntegrationTest {
         assertThat(hostile.reason()).startsWith("invalid parameter: version");
         assertThat(hostile.evidence()).isEmpty();
 
-        StepResult parallel = run(step("c-bad", StepKind.PARALLEL_RUN, 1, 1, t, StepParameters.none()));
+        StepResult parallel = run(step("c-bad", StepKind.PARALLEL_RUN, 1, 1, t, canary("2026.9.6", t.gatewayPort(), 2)));
         assertThat(parallel.outcome()).isEqualTo(StepOutcome.REFUSED);
-        assertThat(parallel.reason()).isEqualTo("not supported yet");
+        assertThat(parallel.reason()).isEqualTo("invalid parameter: canary port " + t.gatewayPort()
+                + " is the gateway port");
+        assertThat(parallel.evidence()).isEmpty();
+        StepResult outside = run(step("c-bad", StepKind.PARALLEL_RUN, 2, 1, t, canary("2026.9.6", 8080, 2)));
+        assertThat(outside.reason()).isEqualTo("invalid parameter: canary port 8080 is outside 18000-19999");
 
         RunStep late = step("c-bad", StepKind.FREEZE, 1, 1, t, StepParameters.none());
         late = new RunStep(late.messageId(), late.cutoverId(), late.leaseId(), late.timestamp(), 1, 1, late.kind(), 1,
@@ -709,6 +713,123 @@ class ProbeServiceIntegrationTest {
                 .isEqualTo(Files.readString(lease.home().resolve(".openclaw/openclaw.json")));
     }
 
+    @Test
+    @Order(17)
+    void aCanaryOfTheCandidateIsStartedOnItsOwnPortProbedAndStoppedWhileProductionKeepsServingTheOldVersion()
+            throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        LeaseTarget t = target(lease.hostKey());
+        String id = "c-canary";
+        StepParameters candidate = new StepParameters("2026.9.6", "2026.9.5", "CHG-4", null, Map.of(), null, null);
+        succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, candidate)));
+        succeeded(run(step(id, StepKind.INSTALL_CANDIDATE, 1, 1, t, candidate)));
+        Map<String, String> before = succeeded(run(step(id + "-inv", StepKind.INVENTORY, 1, 1, t,
+                StepParameters.none()))).facts();
+        int port = freePort(lease.gatewayPort());
+
+        // what an operator's tunnel would see on both ports while the step runs
+        List<String> production = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> canarySeen = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Thread watcher = new Thread(() -> {
+            while (watching.get()) {
+                production.add(startupVersion(lease.gatewayPort()));
+                String c = startupVersion(port);
+                if (!c.equals("down") && !c.startsWith("no version")) {
+                    canarySeen.add(c);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "canary-watcher");
+        watcher.start();
+        StepResult r;
+        try {
+            r = succeeded(run(step(id, StepKind.PARALLEL_RUN, 1, 1, t, canary("2026.9.6", port, 2))));
+        } finally {
+            watching.set(false);
+            watcher.join(5000);
+        }
+
+        assertThat(r.facts()).containsEntry("canaryPort", Integer.toString(port))
+                .containsEntry("canaryVersion", "2026.9.6").containsEntry("productionVersion", "2026.9.5")
+                .containsEntry("canaryStateSource", "snapshot").containsEntry("canaryStopResult", "terminated")
+                .containsEntry("canaryPortFree", "true");
+        int rounds = Integer.parseInt(r.facts().get("canaryProbeRounds"));
+        assertThat(rounds).isBetween(3, 12);
+        assertThat(r.facts()).containsEntry("canaryHealthzOk", Integer.toString(rounds))
+                .containsEntry("canaryReadyzOk", Integer.toString(rounds))
+                .containsEntry("productionProbeOk", Integer.toString(rounds));
+        assertThat(r.evidence()).extracting(e -> e.name()).contains("canary state", "start canary", "stop canary");
+        assertThat(r.evidence()).filteredOn(e -> e.name().equals("start canary")).first()
+                .satisfies(e -> assertThat(e.command()).contains("OPENCLAW_STATE_DIR='" + lease.home()
+                        + "/.openclaw-cutover/c-canary/canary-state'", "OPENCLAW_SKIP_CHANNELS=1", "nohup ",
+                        "/versions/2026.9.6/lib/node_modules/openclaw/dist/index.js' gateway --port '" + port + "'"));
+        // the canary really served the candidate on its port, production never left the old version
+        assertThat(canarySeen).isNotEmpty().containsOnly("2026.9.6");
+        assertThat(production).isNotEmpty().containsOnly("2026.9.5");
+        // stopped: pid gone, port free, production's launchd job untouched
+        long pid = Long.parseLong(r.facts().get("canaryPid"));
+        assertThat(running(pid)).as("canary pid " + pid + " still running").isFalse();
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(s.getLocalPort()).isEqualTo(port);
+        }
+        Path kit = lease.home().resolve(".openclaw-cutover/" + id);
+        assertThat(kit.resolve("canary.pid")).doesNotExist();
+        assertThat(Files.readString(kit.resolve("canary.log"))).contains("2026.9.6");
+        assertThat(Files.exists(kit.resolve("canary-state/openclaw.json"))).isTrue();
+        Map<String, String> after = succeeded(run(step(id + "-inv", StepKind.INVENTORY, 2, 1, t,
+                StepParameters.none()))).facts();
+        assertThat(after).containsEntry("gatewayVersion", "2026.9.5").containsEntry("launchdState", "running")
+                .containsEntry("gatewayPid", before.get("gatewayPid")).containsEntry("runs", before.get("runs"));
+        assertThat(lease.runningVersion()).isEqualTo("2026.9.5");
+        assertThat(lease.installedVersion()).isEqualTo("2026.9.5");
+    }
+
+    @Test
+    @Order(18)
+    void aCanaryThatFailsReadyzFailsTheStepAndIsStillStoppedWithTheLeaseUnchanged() throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        LeaseTarget t = target(lease.hostKey());
+        String id = "c-canary-bad";
+        StepParameters candidate = new StepParameters("2026.9.6", "2026.9.5", "CHG-5", null, Map.of(), null, null);
+        succeeded(run(step(id, StepKind.INSTALL_CANDIDATE, 1, 1, t, candidate)));
+        String plistBefore = sha256(plistFile(lease));
+        int port = freePort(lease.gatewayPort());
+        Path faults = lease.home().resolve(".sim/gateway-faults.json");
+        String previousFaults = Files.exists(faults) ? Files.readString(faults) : null;
+        // read by a gateway at start: the candidate answers /startupz 200 but /readyz 503 right after
+        Files.writeString(faults, "{\"2026.9.6\": {\"readyFailingAfterMs\": 0}}");
+        StepResult r;
+        try {
+            r = run(step(id, StepKind.PARALLEL_RUN, 1, 1, t, canary("2026.9.6", port, 5)));
+        } finally {
+            if (previousFaults == null) {
+                Files.delete(faults);
+            } else {
+                Files.writeString(faults, previousFaults);
+            }
+        }
+
+        assertThat(r.outcome()).as(r.reason()).isEqualTo(StepOutcome.FAILED);
+        assertThat(r.reason()).isEqualTo("canary on port " + port + ": /readyz answered 503 during the canary window");
+        assertThat(r.facts()).containsEntry("canaryVersion", "2026.9.6").containsEntry("canaryReadyzOk", "0")
+                .containsEntry("canaryStopResult", "terminated").containsEntry("canaryPortFree", "true")
+                .containsEntry("canaryStateSource", "live-copy");
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(s.getLocalPort()).isEqualTo(port);
+        }
+        assertThat(sha256(plistFile(lease))).isEqualTo(plistBefore);
+        assertThat(lease.runningVersion()).isEqualTo("2026.9.5");
+        assertThat(startupVersion(lease.gatewayPort())).isEqualTo("2026.9.5");
+        // the compensation (UNFREEZE) finds no canary left to stop
+        StepResult unfreeze = succeeded(run(step(id, StepKind.UNFREEZE, 1, 1, t, candidate)));
+        assertThat(unfreeze.facts()).doesNotContainKey("canaryStopResult");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /**
@@ -792,6 +913,52 @@ class ProbeServiceIntegrationTest {
     private static StepResult succeeded(StepResult r) {
         assertThat(r.outcome()).as(r.kind() + ": " + r.reason() + " " + r.evidence()).isEqualTo(StepOutcome.SUCCEEDED);
         return r;
+    }
+
+    /** PARALLEL_RUN parameters: the port travels in {@code expectedSha256.canaryPort} until contracts have a field. */
+    private static StepParameters canary(String version, int port, int seconds) {
+        return new StepParameters(version, "2026.9.5", "CHG-4", null, Map.of("canaryPort", Integer.toString(port)),
+                seconds, 500);
+    }
+
+    /** Alive and not a zombie (this machine's pid 1 does not reap orphans, so a stopped canary may linger as one). */
+    private static boolean running(long pid) throws Exception {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        if (!Files.exists(stat)) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+        String s = Files.readString(stat);
+        return !s.substring(s.lastIndexOf(')') + 1).trim().startsWith("Z");
+    }
+
+    /** A free loopback port in the canary range, away from the gateway's. */
+    private static int freePort(int gatewayPort) throws Exception {
+        for (int port = 19990 - (int) (ProcessHandle.current().pid() % 500); port > 18000; port -= 13) {
+            if (Math.abs(port - gatewayPort) < 120) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (java.io.IOException busy) {
+                // next
+            }
+        }
+        throw new IllegalStateException("no free canary port");
+    }
+
+    /** {@code version} of {@code GET /startupz} on a loopback port, {@code down} when nothing answers. */
+    private static String startupVersion(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            s.setSoTimeout(2000);
+            s.getOutputStream().write(("GET /startupz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String response = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"version\":\"([^\"]+)\"").matcher(response);
+            return m.find() ? m.group(1) : "no version: " + response.lines().findFirst().orElse("");
+        } catch (java.io.IOException e) {
+            return "down";
+        }
     }
 
     private static Path untar(Path archive) throws Exception {
