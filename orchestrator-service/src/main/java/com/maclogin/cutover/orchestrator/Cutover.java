@@ -36,6 +36,12 @@ public class Cutover extends PanacheEntityBase {
     @Column(name = "candidate_sha256")
     public String candidateSha256;
     /** An approved skip of the staging-first gate, {@code "<approvedBy>: <reason>"}; null when none. */
+    /** PARALLEL_RUN canary port; null = no canary requested. */
+    @Column(name = "canary_port")
+    public Integer canaryPort;
+    /** PARALLEL_RUN canary window in seconds; null = no canary requested. */
+    @Column(name = "canary_seconds")
+    public Integer canarySeconds;
     @Column(name = "staging_override")
     public String stagingOverride;
     @Column(name = "previous_version")

@@ -50,6 +50,30 @@ public interface OrchestratorConfig {
         boolean stagingFirst();
     }
 
+    Canary canary();
+
+    interface Canary {
+        /** Lowest port a request's {@code canary.port} may name (the worker's {@code probe.canary.min-port} must allow it). */
+        @WithDefault("18000")
+        int minPort();
+
+        /** Highest port a request's {@code canary.port} may name. */
+        @WithDefault("29999")
+        int maxPort();
+
+        /** Canary window when the request gives no {@code canary.seconds}. */
+        @WithDefault("30")
+        int defaultSeconds();
+
+        /** Longest canary window a request may ask for (the worker's {@code probe.canary.max-seconds} must allow it). */
+        @WithDefault("600")
+        int maxSeconds();
+
+        /** Added to the PARALLEL_RUN step timeout on top of the window: canary start and stop. */
+        @WithDefault("PT3M")
+        Duration startStopAllowance();
+    }
+
     Outbox outbox();
 
     Auth auth();

@@ -27,9 +27,11 @@ import java.util.function.Function;
  * transition table; the services only carry its decisions out.
  *
  * <pre>
- * INVENTORY ─gates─> FREEZE ─> SNAPSHOT ─> INSTALL_CANDIDATE ─engines─> FLIP_PLIST ─> RELOAD ─> VALIDATE ─> COMMUNICATE ─> UNFREEZE
- * failure:  FAILED   FAILED+UNFREEZE ................................. │ ROLLING_BACK (RollbackRequested) .......│
+ * INVENTORY ─gates─> FREEZE ─> SNAPSHOT ─> INSTALL_CANDIDATE ─engines─> [PARALLEL_RUN] ─> FLIP_PLIST ─> RELOAD ─> VALIDATE ─> COMMUNICATE ─> UNFREEZE
+ * failure:  FAILED   FAILED+UNFREEZE .................................................. │ ROLLING_BACK (RollbackRequested) .......│
  * </pre>
+ * PARALLEL_RUN (the canary) runs only when the request asked for one; its compensation, UNFREEZE, is fixed before it
+ * is sent and also stops a canary the worker left running (the worker always stops it itself at the end of the step).
  * While PAUSED the step in flight finishes (its failure still compensates) but the next one is not sent (HOLD);
  * resume sends it.
  */
@@ -54,13 +56,37 @@ public final class CutoverSaga {
     /** Values the command builders draw from: the request, the INVENTORY facts and configuration. */
     public record Context(String candidateVersion, String previousVersion, String ticketId, String tag,
             Map<String, String> expectedSha256, int validationSeconds, int probeIntervalMillis, ProbePlan probePlan,
-            String candidateSha256) {
+            String candidateSha256, Integer canaryPort, Integer canarySeconds) {
+
+        /** Context without a canary. */
+        public Context(String candidateVersion, String previousVersion, String ticketId, String tag,
+                Map<String, String> expectedSha256, int validationSeconds, int probeIntervalMillis, ProbePlan probePlan,
+                String candidateSha256) {
+            this(candidateVersion, previousVersion, ticketId, tag, expectedSha256, validationSeconds,
+                    probeIntervalMillis, probePlan, candidateSha256, null, null);
+        }
+
+        public boolean canary() {
+            return canaryPort != null;
+        }
+
+        /**
+         * PARALLEL_RUN's parameters. Contracts have no canary field yet: the port travels in {@code expectedSha256}
+         * under {@link #CANARY_PORT} (the worker reads it from there), the window in {@code validationSeconds}.
+         */
+        public StepParameters canaryParameters() {
+            return new StepParameters(candidateVersion, previousVersion, ticketId, tag,
+                    Map.of(CANARY_PORT, Integer.toString(canaryPort)), canarySeconds, null);
+        }
 
         /** INSTALL_CANDIDATE's {@code expectedSha256}: the tarball hash of the request, when it gave one. */
         public Map<String, String> tarballHash() {
             return candidateSha256 == null ? Map.of() : Map.of(TARBALL, candidateSha256);
         }
     }
+
+    /** Key of PARALLEL_RUN's {@code expectedSha256} that carries the canary port (stop-gap until contracts have a field). */
+    public static final String CANARY_PORT = "canaryPort";
 
     /** Key of INSTALL_CANDIDATE's {@code expectedSha256}: sha256 of the npm tarball {@code openclaw-<v>.tgz}. */
     public static final String TARBALL = "tarball";
@@ -84,6 +110,8 @@ public final class CutoverSaga {
             // with a tarball hash the worker verifies `npm pack` output before installing anything
             remote(StepKind.INSTALL_CANDIDATE, UNFREEZE, CHECK_CANDIDATE,
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), c.tarballHash(), null, null)),
+            // optional canary: only sent when the request asked for one (see next(step, canary))
+            remote(StepKind.PARALLEL_RUN, UNFREEZE, ADVANCE, Context::canaryParameters),
             remote(StepKind.FLIP_PLIST, ROLLBACK, ADVANCE,
                     c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), c.expectedSha256(), null, null)),
             remote(StepKind.RELOAD, ROLLBACK, ADVANCE,
@@ -119,9 +147,18 @@ public final class CutoverSaga {
         return STEPS.get(0);
     }
 
+    /** The step after {@code step} in a cutover without a canary. */
     public static Step next(Step step) {
-        int i = STEPS.indexOf(step);
-        return i + 1 < STEPS.size() ? STEPS.get(i + 1) : null;
+        return next(step, false);
+    }
+
+    /** The step after {@code step}; PARALLEL_RUN is skipped unless the cutover asked for a canary. */
+    public static Step next(Step step, boolean canary) {
+        int i = STEPS.indexOf(step) + 1;
+        while (i < STEPS.size() && !canary && STEPS.get(i).kind() == StepKind.PARALLEL_RUN) {
+            i++;
+        }
+        return i < STEPS.size() ? STEPS.get(i) : null;
     }
 
     static int index(String name) {
@@ -167,8 +204,16 @@ public final class CutoverSaga {
     public record Decision(Action action, Step next) {
     }
 
-    /** The transition table. {@code stepName} is the step whose result arrived (or timed out). */
+    /** The transition table of a cutover without a canary. */
     public static Decision onResult(CutoverState state, String stepName, StepOutcome outcome) {
+        return onResult(state, stepName, outcome, false);
+    }
+
+    /**
+     * The transition table. {@code stepName} is the step whose result arrived (or timed out); {@code canary}: the
+     * cutover asked for the PARALLEL_RUN canary.
+     */
+    public static Decision onResult(CutoverState state, String stepName, StepOutcome outcome, boolean canary) {
         Step step = step(stepName);
         if (step.kind() == StepKind.UNFREEZE) {
             return new Decision(Action.RECORD_ONLY, null);
@@ -178,12 +223,12 @@ public final class CutoverSaga {
         }
         if (outcome == StepOutcome.SUCCEEDED) {
             if (step.onSuccess() == EVALUATE_GATES) {
-                return new Decision(Action.EVALUATE_GATES, next(step));
+                return new Decision(Action.EVALUATE_GATES, next(step, canary));
             }
             if (step.onSuccess() == CHECK_CANDIDATE) {
-                return new Decision(Action.CHECK_CANDIDATE, next(step)); // the engine holds afterwards when PAUSED
+                return new Decision(Action.CHECK_CANDIDATE, next(step, canary)); // the engine holds afterwards when PAUSED
             }
-            Step next = next(step);
+            Step next = next(step, canary);
             if (state == CutoverState.PAUSED) {
                 return new Decision(Action.HOLD, next);
             }

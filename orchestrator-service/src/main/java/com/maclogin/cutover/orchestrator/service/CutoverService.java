@@ -10,6 +10,7 @@ import com.maclogin.cutover.orchestrator.api.ActionRequest;
 import com.maclogin.cutover.orchestrator.api.ApiException;
 import com.maclogin.cutover.orchestrator.api.AuditView;
 import com.maclogin.cutover.orchestrator.api.BlastRadius;
+import com.maclogin.cutover.orchestrator.api.CanaryRequest;
 import com.maclogin.cutover.orchestrator.api.CutoverRequest;
 import com.maclogin.cutover.orchestrator.api.CutoverView;
 import com.maclogin.cutover.orchestrator.api.Operator;
@@ -74,7 +75,8 @@ public class CutoverService {
      * and the Idempotency-Key. The database's partial unique index decides between concurrent requests for a lease.
      */
     public Created create(CutoverRequest request, String idempotencyKey, String operatorHeader, String caller) {
-        ValidationPolicy.Result policy = InputValidator.cutover(request, saga.validationDefaults());
+        ValidationPolicy.Result policy = InputValidator.cutover(request, saga.validationDefaults(),
+                saga.canaryLimits());
         String key = InputValidator.idempotencyKey(idempotencyKey);
         String header = InputValidator.operatorHeader(operatorHeader);
         String hash = sha256(Json.write(request));
@@ -127,6 +129,12 @@ public class CutoverService {
         if (lease == null) {
             throw ApiException.invalid("leaseId", "lease '" + r.leaseId() + "' is not registered");
         }
+        if (r.canary() != null) {
+            String clash = InputValidator.canaryPortVersusGateway(r.canary().port(), lease.gatewayPort);
+            if (clash != null) {
+                throw ApiException.invalid("canary.port", clash);
+            }
+        }
         Optional<Cutover> active = cutovers.findActive(lease.id);
         if (active.isPresent()) {
             throw ApiException.conflict(Reasons.activeCutoverExists(lease.id, active.get().id));
@@ -141,6 +149,10 @@ public class CutoverService {
         c.epoch = 1;
         c.candidateVersion = r.candidateVersion();
         c.candidateSha256 = r.candidateSha256();
+        if (r.canary() != null) {
+            c.canaryPort = r.canary().port();
+            c.canarySeconds = r.canary().seconds() != null ? r.canary().seconds() : saga.canaryLimits().defaultSeconds();
+        }
         c.ticketId = r.ticketId();
         c.operators = Json.write(r.operators().stream()
                 .map(o -> new Operator(o.name(), o.timeZone(), o.isRollbackOwner())).toList());
@@ -154,7 +166,9 @@ public class CutoverService {
         cutovers.persist(c);
         cutovers.flush(); // the partial unique index speaks here, before anything else is written
         audit.record(c.id, c.requestedBy, Reasons.CUTOVER_REQUESTED, "candidate " + c.candidateVersion
-                + (c.candidateSha256 == null ? "" : " (tarball sha256 " + c.candidateSha256 + ")") + ", ticket "
+                + (c.candidateSha256 == null ? "" : " (tarball sha256 " + c.candidateSha256 + ")")
+                + (c.canaryPort == null ? "" : ", canary on port " + c.canaryPort + " for " + c.canarySeconds + " s")
+                + ", ticket "
                 + c.ticketId + ", rollback owner " + c.rollbackOwner + (key == null ? "" : ", Idempotency-Key " + key));
         for (ValidationPolicy.AppliedOverride o : policy.overrides()) {
             audit.record(c.id, o.approvedBy(), Reasons.OVERRIDE, o.field() + ": " + o.from() + " -> " + o.to()
@@ -291,7 +305,8 @@ public class CutoverService {
             auditViews = audit.forCutover(c.id).stream().map(CutoverService::auditView).toList();
         }
         return new CutoverView(c.id, c.leaseId, c.region, c.state, c.currentStep, c.epoch, c.candidateVersion,
-                c.candidateSha256, c.previousVersion, c.ticketId, SagaEngine.operators(c), c.rollbackOwner,
+                c.candidateSha256, c.canaryPort == null ? null : new CanaryRequest(c.canaryPort, c.canarySeconds),
+                c.previousVersion, c.ticketId, SagaEngine.operators(c), c.rollbackOwner,
                 Json.read(c.blastRadius, BlastRadius.class), c.requestedBy, c.createdAt, c.updatedAt, c.startedAt,
                 c.endedAt, c.reason, c.state == CutoverState.PAUSED ? c.resumeStep : null,
                 detail ? SagaEngine.settingsOf(c, saga.validationDefaults()) : null, stepViews, auditViews);

@@ -63,8 +63,48 @@ public final class InputValidator {
         throwIfAny(errors);
     }
 
+    /** Allowed canary ports and window ({@code orchestrator.canary.*}). */
+    public record CanaryLimits(int minPort, int maxPort, int defaultSeconds, int maxSeconds) {
+    }
+
+    /**
+     * OpenClaw derives ports from its base port (browser control base+2, CDP base+11..base+110) and asks for base
+     * ports at least this far apart (OPENCLAW.md section 6), so a canary keeps this distance from the gateway port.
+     */
+    public static final int CANARY_PORT_DISTANCE = 120;
+
+    /** The canary port against the lease's gateway port: null when acceptable, else why not. */
+    public static String canaryPortVersusGateway(int canaryPort, int gatewayPort) {
+        if (canaryPort == gatewayPort) {
+            return "canary.port " + canaryPort + " is the lease's gateway port";
+        }
+        if (Math.abs(canaryPort - gatewayPort) < CANARY_PORT_DISTANCE) {
+            return "canary.port " + canaryPort + " is within " + CANARY_PORT_DISTANCE + " of the lease's gateway port "
+                    + gatewayPort + " (OpenClaw derives ports up to base+110)";
+        }
+        return null;
+    }
+
+    private static void canary(List<FieldError> errors, com.maclogin.cutover.orchestrator.api.CanaryRequest c,
+            CanaryLimits limits) {
+        if (c == null) {
+            return;
+        }
+        if (c.port() == null) {
+            errors.add(new FieldError("canary.port", "canary.port is required when canary is given"));
+        } else if (c.port() < limits.minPort() || c.port() > limits.maxPort()) {
+            errors.add(new FieldError("canary.port", "canary.port " + c.port() + " is outside the allowed range "
+                    + limits.minPort() + "-" + limits.maxPort()));
+        }
+        if (c.seconds() != null && (c.seconds() < 1 || c.seconds() > limits.maxSeconds())) {
+            errors.add(new FieldError("canary.seconds", "canary.seconds " + c.seconds() + " must be 1-"
+                    + limits.maxSeconds()));
+        }
+    }
+
     /** Checks every field and resolves the validation settings (stricter taken, looser only with an override). */
-    public static ValidationPolicy.Result cutover(CutoverRequest r, ValidationPolicy.Defaults defaults) {
+    public static ValidationPolicy.Result cutover(CutoverRequest r, ValidationPolicy.Defaults defaults,
+            CanaryLimits canaryLimits) {
         requireBody(r);
         List<FieldError> errors = new ArrayList<>();
         check(errors, "leaseId", Validation.leaseId(r.leaseId()));
@@ -74,6 +114,7 @@ public final class InputValidator {
                     + "' must be 64 lowercase hex characters: the sha256 of openclaw-<candidateVersion>.tgz"));
         }
         check(errors, "ticketId", Validation.ticketId(r.ticketId()));
+        canary(errors, r.canary(), canaryLimits);
         List<Operator> ops = r.operators();
         if (ops == null || ops.isEmpty()) {
             errors.add(new FieldError("operators", "operators are required: at least two, one of them the rollback owner"));

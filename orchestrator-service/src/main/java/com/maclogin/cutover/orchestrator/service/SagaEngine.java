@@ -99,6 +99,9 @@ public class SagaEngine {
         if (step.kind() == StepKind.VALIDATE) {
             timeout = Duration.ofSeconds(settings(c).windowSeconds()).plus(timeout);
         }
+        if (step.kind() == StepKind.PARALLEL_RUN && c.canarySeconds != null) {
+            timeout = Duration.ofSeconds(c.canarySeconds).plus(config.canary().startStopAllowance()).plus(timeout);
+        }
         Instant deadline = now.plus(timeout);
         RunStep cmd = new RunStep(UUID.randomUUID().toString(), c.id, c.leaseId, now, CutoverMessage.SCHEMA_VERSION,
                 c.epoch, step.kind(), attempt, key, Topics.STEP_RESULTS, lease.target(), step.command().apply(context(c)),
@@ -155,7 +158,7 @@ public class SagaEngine {
                 + (reason == null ? "" : ": " + reason) + evidenceNames(evidence), "step:" + row.idempotencyKey);
         Log.infof("cutover %s lease %s: %s %s", c.id, c.leaseId, row.kind, outcome);
 
-        Decision d = CutoverSaga.onResult(c.state, row.kind, outcome);
+        Decision d = CutoverSaga.onResult(c.state, row.kind, outcome, c.canaryPort != null);
         String failure = Reasons.stepFailed(row.kind, outcome, reason);
         switch (d.action()) {
             case EVALUATE_GATES -> evaluateGates(c, row, facts == null ? Map.of() : facts, d.next());
@@ -453,7 +456,15 @@ public class SagaEngine {
         return new CutoverSaga.Context(c.candidateVersion, c.previousVersion, c.ticketId, CutoverSaga.tag(c.createdAt),
                 expected, settings.windowSeconds(), settings.intervalMillis(),
                 ValidationPolicy.plan(settings, lease.tlsEndpoint, config.validation().tlsMinValidDays(),
-                        decimal(inventory.get("baselineP95Millis")), c.rollbackOwner), c.candidateSha256);
+                        decimal(inventory.get("baselineP95Millis")), c.rollbackOwner), c.candidateSha256,
+                c.canaryPort, c.canarySeconds);
+    }
+
+    /** Allowed canary ports and window of a request ({@code orchestrator.canary.*}). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public com.maclogin.cutover.orchestrator.service.InputValidator.CanaryLimits canaryLimits() {
+        return new InputValidator.CanaryLimits(config.canary().minPort(), config.canary().maxPort(),
+                config.canary().defaultSeconds(), config.canary().maxSeconds());
     }
 
     /** Configuration defaults of the validation window (needs no transaction). */

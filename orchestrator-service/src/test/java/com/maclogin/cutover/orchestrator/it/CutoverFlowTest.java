@@ -111,6 +111,85 @@ class CutoverFlowTest {
         await().atMost(WAIT).until(() -> Fixtures.worker().commandsFor(cutoverId).stream().anyMatch(c -> c.kind() == kind));
     }
 
+    static Map<String, Object> withCanary(String leaseId, Object canary) {
+        Map<String, Object> body = new HashMap<>(Fixtures.cutoverBody(leaseId));
+        body.put("canary", canary);
+        return body;
+    }
+
+    @Test
+    void aRequestedCanaryIsSentBetweenInstallAndFlipWithItsPortAndWindowAndTheCutoverGoesGreen() {
+        String leaseId = lease("hk-canary");
+        String id = given().contentType(ContentType.JSON).body(withCanary(leaseId, Map.of("port", 19500, "seconds", 12)))
+                .post("/api/v1/cutovers").then().statusCode(201).extract().path("id");
+        awaitState(id, "GREEN");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(cutover(id).getString("steps.find { it.kind == 'UNFREEZE' }.outcome"))
+                .isEqualTo("SUCCEEDED"));
+        JsonPath c = cutover(id);
+
+        assertThat(c.getList("steps.kind", String.class)).containsExactly("INVENTORY", "FREEZE", "SNAPSHOT",
+                "INSTALL_CANDIDATE", "PARALLEL_RUN", "FLIP_PLIST", "RELOAD", "VALIDATE", "COMMUNICATE", "UNFREEZE");
+        assertThat(c.getInt("canary.port")).isEqualTo(19500);
+        assertThat(c.getInt("canary.seconds")).isEqualTo(12);
+        List<StepKind> sent = Fixtures.worker().commandsFor(id).stream().map(RunStep::kind).toList();
+        assertThat(sent.indexOf(StepKind.PARALLEL_RUN)).isEqualTo(sent.indexOf(StepKind.INSTALL_CANDIDATE) + 1)
+                .isEqualTo(sent.indexOf(StepKind.FLIP_PLIST) - 1);
+        RunStep canary = Fixtures.worker().commandsFor(id).stream().filter(r -> r.kind() == StepKind.PARALLEL_RUN)
+                .findFirst().orElseThrow();
+        assertThat(canary.parameters().candidateVersion()).isEqualTo("2026.9.6");
+        assertThat(canary.parameters().previousVersion()).isEqualTo("2026.9.5");
+        assertThat(canary.parameters().expectedSha256()).containsExactlyEntriesOf(Map.of("canaryPort", "19500"));
+        assertThat(canary.parameters().validationSeconds()).isEqualTo(12);
+        // the deadline covers the window plus start and stop
+        assertThat(Duration.between(canary.timestamp(), canary.deadline())).isGreaterThan(Duration.ofSeconds(12 + 180));
+        assertThat(c.getList("audit.detail", String.class)).anyMatch(d -> d.contains("canary on port 19500 for 12 s"));
+    }
+
+    @Test
+    void withoutACanaryNoParallelRunIsSent() {
+        String leaseId = lease("hk-nocanary");
+        String id = start(leaseId);
+        awaitState(id, "GREEN");
+        assertThat(Fixtures.worker().commandsFor(id)).extracting(RunStep::kind).doesNotContain(StepKind.PARALLEL_RUN);
+        assertThat(cutover(id).getMap("canary")).isNull();
+    }
+
+    @Test
+    void aFailedCanaryFailsTheCutoverBeforeTheFlipAndLiftsTheFreeze() {
+        String leaseId = lease("hk-canary-bad");
+        Fixtures.worker().script(leaseId, cmd -> cmd.kind() == StepKind.PARALLEL_RUN
+                ? FakeWorker.result(cmd, StepOutcome.FAILED, "canary on port 19500: /readyz answered 503 during the canary window", Map.of())
+                : FakeWorker.succeed(cmd));
+        String id = given().contentType(ContentType.JSON).body(withCanary(leaseId, Map.of("port", 19500)))
+                .post("/api/v1/cutovers").then().statusCode(201).extract().path("id");
+        JsonPath c = awaitState(id, "FAILED");
+        assertThat(c.getString("reason")).contains("PARALLEL_RUN", "/readyz answered 503");
+        assertThat(c.getInt("canary.seconds")).as("default window").isEqualTo(30);
+        awaitCommand(id, StepKind.UNFREEZE);
+        assertThat(Fixtures.worker().commandsFor(id)).extracting(RunStep::kind)
+                .doesNotContain(StepKind.FLIP_PLIST, StepKind.RELOAD, StepKind.VALIDATE);
+        assertThat(rollbacks(id)).isEmpty();
+    }
+
+    @Test
+    void badCanaryPortsAndWindowsAreA400NamingTheField() {
+        String leaseId = lease("hk-canary-400");
+        Object[][] cases = {
+                {Map.of("port", 8080), "canary.port", "outside the allowed range 18000-29999"},
+                {Map.of("port", 18789), "canary.port", "is the lease's gateway port"},
+                {Map.of("port", 18850), "canary.port", "within 120 of the lease's gateway port 18789"},
+                {Map.of("seconds", 10), "canary.port", "canary.port is required"},
+                {Map.of("port", 19500, "seconds", 0), "canary.seconds", "must be 1-600"},
+                {Map.of("port", 19500, "seconds", 601), "canary.seconds", "must be 1-600"},
+        };
+        for (Object[] k : cases) {
+            given().contentType(ContentType.JSON).body(withCanary(leaseId, k[0])).post("/api/v1/cutovers")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("field", equalTo(k[1])).body("detail", containsString((String) k[2]));
+        }
+        given().get("/api/v1/cutovers?lease=" + leaseId).then().statusCode(200).body("size()", equalTo(0));
+    }
+
     @Test
     void happyPathRunsEveryStepToGreenAndAnnouncesStartAndGreen() {
         String leaseId = lease("hk-green");

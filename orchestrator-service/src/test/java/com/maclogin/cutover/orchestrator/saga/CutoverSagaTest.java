@@ -16,7 +16,65 @@ class CutoverSagaTest {
     @Test
     void stepsAreInPlaybookOrder() {
         assertThat(CutoverSaga.STEPS).extracting(CutoverSaga.Step::name).containsExactly("INVENTORY", "FREEZE", "SNAPSHOT",
-                "INSTALL_CANDIDATE", "FLIP_PLIST", "RELOAD", "VALIDATE", "COMMUNICATE", "UNFREEZE");
+                "INSTALL_CANDIDATE", "PARALLEL_RUN", "FLIP_PLIST", "RELOAD", "VALIDATE", "COMMUNICATE", "UNFREEZE");
+    }
+
+    @ParameterizedTest(name = "canary requested: {0}")
+    @CsvSource({
+            "false, INVENTORY FREEZE SNAPSHOT INSTALL_CANDIDATE FLIP_PLIST RELOAD VALIDATE COMMUNICATE UNFREEZE",
+            "true,  INVENTORY FREEZE SNAPSHOT INSTALL_CANDIDATE PARALLEL_RUN FLIP_PLIST RELOAD VALIDATE COMMUNICATE UNFREEZE",
+    })
+    void theCanaryStepIsWalkedOnlyWhenRequestedAfterInstallAndBeforeTheFlip(boolean canary, String expected) {
+        java.util.List<String> walked = new java.util.ArrayList<>();
+        for (CutoverSaga.Step s = CutoverSaga.first(); s != null; s = CutoverSaga.next(s, canary)) {
+            walked.add(s.name());
+        }
+        assertThat(String.join(" ", walked)).isEqualTo(expected);
+        // the default walk (no canary) is the one without PARALLEL_RUN
+        assertThat(CutoverSaga.next(CutoverSaga.step("INSTALL_CANDIDATE")).name()).isEqualTo("FLIP_PLIST");
+    }
+
+    @ParameterizedTest(name = "with a canary: {0} {1} {2} -> {3} {4}")
+    @CsvSource({
+            // state,      step,              outcome,   action,            next
+            "RUNNING,      INSTALL_CANDIDATE, SUCCEEDED, CHECK_CANDIDATE,   PARALLEL_RUN",
+            "PAUSED,       INSTALL_CANDIDATE, SUCCEEDED, CHECK_CANDIDATE,   PARALLEL_RUN",
+            "RUNNING,      INSTALL_CANDIDATE, FAILED,    FAIL_AND_UNFREEZE, UNFREEZE",
+            "RUNNING,      PARALLEL_RUN,      SUCCEEDED, SEND_NEXT,         FLIP_PLIST",
+            "PAUSED,       PARALLEL_RUN,      SUCCEEDED, HOLD,              FLIP_PLIST",
+            // the canary's compensation: FAILED before the flip, UNFREEZE (which also stops a canary left running)
+            "RUNNING,      PARALLEL_RUN,      FAILED,    FAIL_AND_UNFREEZE, UNFREEZE",
+            "RUNNING,      PARALLEL_RUN,      TIMED_OUT, FAIL_AND_UNFREEZE, UNFREEZE",
+            "RUNNING,      PARALLEL_RUN,      REFUSED,   FAIL_AND_UNFREEZE, UNFREEZE",
+            "RUNNING,      FLIP_PLIST,        SUCCEEDED, SEND_NEXT,         RELOAD",
+            "ROLLING_BACK, PARALLEL_RUN,      SUCCEEDED, IGNORE,            ",
+    })
+    void transitionTableWithACanary(CutoverState state, String step, StepOutcome outcome, Action action, String next) {
+        CutoverSaga.Decision d = CutoverSaga.onResult(state, step, outcome, true);
+        assertThat(d.action()).isEqualTo(action);
+        assertThat(d.next() == null ? null : d.next().name()).isEqualTo(next);
+    }
+
+    @Test
+    void theCanaryIsBeforeTheFlipSoItCanBeAbortedAndItsFailureIsNotARollback() {
+        assertThat(CutoverSaga.abortRefusal(CutoverState.RUNNING, "PARALLEL_RUN")).isNull();
+        assertThat(CutoverSaga.flipReached("PARALLEL_RUN")).isFalse();
+        assertThat(CutoverSaga.step("PARALLEL_RUN").compensation()).isEqualTo(CutoverSaga.Compensation.UNFREEZE);
+        assertThat(CutoverSaga.stateWhileRunning(CutoverSaga.step("PARALLEL_RUN"))).isEqualTo(CutoverState.RUNNING);
+    }
+
+    @Test
+    void theCanaryCommandCarriesThePortInExpectedSha256AndTheWindowInValidationSeconds() {
+        CutoverSaga.Context ctx = new CutoverSaga.Context("2026.9.6", "2026.9.5", "CHG-1", "oc-cutover-20260715",
+                Map.of("plist", "p", "package", "q", "state", "s"), 900, 5000, null, null, 19500, 12);
+        assertThat(ctx.canary()).isTrue();
+        var p = CutoverSaga.step("PARALLEL_RUN").command().apply(ctx);
+        assertThat(p.candidateVersion()).isEqualTo("2026.9.6");
+        assertThat(p.previousVersion()).isEqualTo("2026.9.5");
+        assertThat(p.expectedSha256()).containsExactlyEntriesOf(Map.of("canaryPort", "19500"));
+        assertThat(p.validationSeconds()).isEqualTo(12);
+        assertThat(new CutoverSaga.Context("2026.9.6", "2026.9.5", "CHG-1", "t", Map.of(), 900, 5000, null, null)
+                .canary()).isFalse();
     }
 
     @ParameterizedTest(name = "{0} {1} {2} -> {3} {4}")

@@ -144,12 +144,12 @@ public interface ProbeConfig {
     }
 
     interface Canary {
-        /** Lowest port a PARALLEL_RUN canary may bind (playbook: the documented 18000-19999 range). */
+        /** Lowest port a PARALLEL_RUN canary may bind (same default as {@code orchestrator.canary.min-port}). */
         @WithDefault("18000")
         int minPort();
 
-        /** Highest port a PARALLEL_RUN canary may bind. */
-        @WithDefault("19999")
+        /** Highest port a PARALLEL_RUN canary may bind (same default as {@code orchestrator.canary.max-port}). */
+        @WithDefault("29999")
         int maxPort();
 
         /** Longest canary probe window a command may ask for. */

@@ -71,6 +71,10 @@ final class ParallelRunStep implements StepHandler {
         if (c.target() != null && port == c.target().gatewayPort()) {
             return "canary port " + port + " is the gateway port";
         }
+        // OpenClaw derives ports from its base (browser control +2, CDP +11..+110): keep base ports 120 apart
+        if (c.target() != null && Math.abs(port - c.target().gatewayPort()) < 120) {
+            return "canary port " + port + " is within 120 of the gateway port " + c.target().gatewayPort();
+        }
         Integer seconds = p.validationSeconds();
         if (seconds == null || seconds < 1 || seconds > limits.maxSeconds()) {
             return "validationSeconds (canary window) must be 1-" + limits.maxSeconds();

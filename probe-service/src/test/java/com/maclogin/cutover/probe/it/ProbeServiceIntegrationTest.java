@@ -330,7 +330,7 @@ class ProbeServiceIntegrationTest {
                 + " is the gateway port");
         assertThat(parallel.evidence()).isEmpty();
         StepResult outside = run(step("c-bad", StepKind.PARALLEL_RUN, 2, 1, t, canary("2026.9.6", 8080, 2)));
-        assertThat(outside.reason()).isEqualTo("invalid parameter: canary port 8080 is outside 18000-19999");
+        assertThat(outside.reason()).isEqualTo("invalid parameter: canary port 8080 is outside 18000-29999");
 
         RunStep late = step("c-bad", StepKind.FREEZE, 1, 1, t, StepParameters.none());
         late = new RunStep(late.messageId(), late.cutoverId(), late.leaseId(), late.timestamp(), 1, 1, late.kind(), 1,
