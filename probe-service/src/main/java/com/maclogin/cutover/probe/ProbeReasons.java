@@ -12,6 +12,8 @@ public final class ProbeReasons {
     public static final String DEADLINE_EXCEEDED = "step stopped: deadline exceeded";
     public static final String HOST_KEY_MISMATCH = "host key mismatch for %s:%d";
     public static final String STALE_EPOCH = "stale epoch %d < %d";
+    /** A running step stopped because a command of a newer epoch of its cutover arrived (a rollback, a resume). */
+    public static final String SUPERSEDED = "superseded: a command of epoch %d arrived while this epoch-%d step ran; stopped";
     public static final String WRONG_REGION = "command for region %s sent to the %s worker";
     public static final String INVALID_REPLY_TOPIC = "replyTo '%s' is not a reply topic";
     public static final String MISSING_TARGET = "target is required";

@@ -91,6 +91,18 @@ class CutoverEndToEndTest {
         assertThat(stack.gatewayStartupz(index(ROLLBACK_LEASE)).path("version").asText()).isEqualTo("2026.9.5");
         JsonNode rollback = stack.rollbackService().get("/api/v1/rollbacks/" + id).body();
         assertThat(rollback.toString()).contains("ROLLED_BACK");
+        // asked for at the start of the window, the RESTORE did not queue behind the validation window of the old
+        // epoch on the worker: the newer epoch stopped the window (a 15-minute window in production)
+        java.time.Instant requested = java.time.Instant.parse(rollback.path("requestedAt").asText());
+        java.time.Instant restored = null;
+        for (JsonNode e : rollback.path("events")) {
+            if (restored == null && "RESTORE_SUCCEEDED".equals(e.path("action").asText())) {
+                restored = java.time.Instant.parse(e.path("at").asText());
+            }
+        }
+        assertThat(restored).as("RESTORE_SUCCEEDED in %s", rollback.path("events")).isNotNull();
+        assertThat(Duration.between(requested, restored)).as("request -> lease restored")
+                .isLessThan(SharedStack.VALIDATION_WINDOW.minusSeconds(5));
         assertThat(stack.orchestrator().get("/api/v1/cutovers?lease=" + ROLLBACK_LEASE + "&state=ROLLED_BACK").body().toString()).contains(id);
     }
 

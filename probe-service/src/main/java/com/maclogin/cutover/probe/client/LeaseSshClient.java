@@ -345,6 +345,23 @@ public class LeaseSshClient {
         }
     }
 
+    /**
+     * Drops this lease's pooled connection, whatever it is, so the next call opens a new one: a new handshake, and so
+     * a new check of the host key against the pin (an open connection keeps the key it negotiated).
+     */
+    public void reconnect(LeaseTarget target) {
+        if (target == null) {
+            return;
+        }
+        String key = poolKey(target);
+        synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+            SSHClient existing = clients.remove(key);
+            if (existing != null) {
+                closeQuietly(existing);
+            }
+        }
+    }
+
     /** Drops the pooled connection of this lease (if it is still {@code client}) so the next call reconnects. */
     public void invalidate(LeaseTarget target, SSHClient client) {
         String key = poolKey(target);

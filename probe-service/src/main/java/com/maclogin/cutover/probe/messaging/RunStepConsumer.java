@@ -60,6 +60,7 @@ public class RunStepConsumer {
             return message.ack();
         }
         String lane = command.leaseId() == null ? "" : command.leaseId();
+        steps.announce(command);
         lanes.submit(lane, () -> steps.execute(command))
                 .thenCompose(result -> publisher.publish(command.replyTo(), result))
                 .thenCompose(v -> message.ack())

@@ -31,4 +31,11 @@ final class FencingRegistry {
         perLease.put(cutoverId, epoch);
         return OptionalLong.empty();
     }
+
+    /** The highest epoch seen for this (lease, cutover), or -1. */
+    synchronized long highest(String leaseId, String cutoverId) {
+        Map<String, Long> perLease = highest.get(leaseId);
+        Long seen = perLease == null ? null : perLease.get(cutoverId);
+        return seen == null ? -1 : seen;
+    }
 }

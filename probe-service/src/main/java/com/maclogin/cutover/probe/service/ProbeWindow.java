@@ -143,6 +143,7 @@ final class ProbeWindow {
             while (true) {
                 long roundStart = System.nanoTime();
                 ctx.checkDeadline();
+                ctx.checkSuperseded();
                 boolean drillNow = false;
                 if (drill == null && plan.restartDrillAtSecond() != null
                         && roundStart - start >= TimeUnit.SECONDS.toNanos(plan.restartDrillAtSecond())) {

@@ -25,6 +25,9 @@ import java.util.Map;
  */
 public final class StepContext {
 
+    /** How often a pause looks for a newer epoch: a rollback waits at most this long for a window to stop. */
+    static final long PAUSE_SLICE_MILLIS = 100;
+
     private final RunStep command;
     private final Instant deadline;
     private final LeaseSshClient ssh;
@@ -33,6 +36,7 @@ public final class StepContext {
     private final List<Evidence> evidence = new ArrayList<>();
     private String reason;
     private String replayedMessageId;
+    private java.util.function.LongSupplier newestEpoch = () -> -1;
 
     public StepContext(RunStep command, Instant deadline, LeaseSshClient ssh, ProbeConfig config) {
         this.command = command;
@@ -146,6 +150,19 @@ public final class StepContext {
         }
     }
 
+    /** Where the newest epoch announced for this command's cutover on this lease is read from. */
+    void newestEpoch(java.util.function.LongSupplier supplier) {
+        this.newestEpoch = supplier;
+    }
+
+    /** Stops a long step (the validation window) as soon as a command of a newer epoch of its cutover arrived. */
+    public void checkSuperseded() {
+        long newest = newestEpoch.getAsLong();
+        if (newest > command.epoch()) {
+            throw new StepRefusedException(String.format(ProbeReasons.SUPERSEDED, newest, command.epoch()));
+        }
+    }
+
     public void checkDeadline() {
         if (!Instant.now().isBefore(deadline)) {
             throw new DeadlineExceededException(ProbeReasons.DEADLINE_EXCEEDED);
@@ -156,12 +173,16 @@ public final class StepContext {
         return Duration.between(Instant.now(), deadline);
     }
 
-    /** Sleeps, but never past the deadline (then throws). */
+    /** Sleeps, but never past the deadline (then throws) nor past a newer epoch's arrival (then it is refused). */
     public void pause(Duration d) {
         checkDeadline();
-        long millis = Math.min(d.toMillis(), Math.max(0, remaining().toMillis()));
+        checkSuperseded();
+        long until = System.nanoTime() + Math.min(d.toMillis(), Math.max(0, remaining().toMillis())) * 1_000_000L;
         try {
-            Thread.sleep(millis);
+            for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
+                Thread.sleep(Math.max(1, Math.min(PAUSE_SLICE_MILLIS, left / 1_000_000L)));
+                checkSuperseded();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeadlineExceededException("interrupted");

@@ -37,6 +37,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class StepExecutionService {
 
+    /** Steps that never run on a pooled connection: each opens a new one, so the host key is checked again. */
+    static final java.util.Set<StepKind> FRESH_HANDSHAKE = java.util.EnumSet.of(StepKind.INVENTORY, StepKind.RESTORE);
+
     private final LeaseSshClient ssh;
     private final ProbeConfig config;
     private final MeterRegistry metrics;
@@ -81,6 +84,17 @@ public class StepExecutionService {
         return result;
     }
 
+    /**
+     * Called on the consumer thread the moment a command arrives, before it queues behind the lease's running step:
+     * a newer epoch of the same cutover (a rollback, a resume) makes that running step stop at its next pause
+     * ({@link StepContext#checkSuperseded()}), so a RESTORE never waits for an old validation window to run out.
+     */
+    public void announce(RunStep c) {
+        if (c.leaseId() != null && c.cutoverId() != null) {
+            fencing.observe(c.leaseId(), c.cutoverId(), c.epoch());
+        }
+    }
+
     private StepResult decide(RunStep c, long start) {
         Instant now = Instant.now();
         if (c.deadline() != null && !now.isBefore(c.deadline())) {
@@ -114,7 +128,13 @@ public class StepExecutionService {
                     Map.of(), List.of(), start, null);
         }
         Instant deadline = c.deadline() != null ? c.deadline() : now.plus(config.defaultStepTimeout());
+        if (FRESH_HANDSHAKE.contains(c.kind())) {
+            // a pooled connection keeps the host key it negotiated, possibly hours ago: the first step of a cutover
+            // and every RESTORE verify the lease's current host key against the pin on a new handshake
+            ssh.reconnect(c.target());
+        }
         StepContext ctx = new StepContext(c, deadline, ssh, config);
+        ctx.newestEpoch(() -> fencing.highest(c.leaseId(), c.cutoverId()));
         StepResult r = runHandler(c, handler, ctx, start);
         if (c.kind().mutatesLease() && (r.outcome() != StepOutcome.REFUSED || ctx.replayedMessageId() != null)) {
             completed.put(c.leaseId(), c.idempotencyKey(), r);
