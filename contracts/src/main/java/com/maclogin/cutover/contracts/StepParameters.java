@@ -18,6 +18,7 @@ import java.util.Map;
  * @param probeIntervalMillis interval between probe rounds in the validation window
  * @param probePlan         the probe matrix and trigger rules of a VALIDATE step; {@code null} for a plain
  *                          health check over the window
+ * @param canary            the canary of a PARALLEL_RUN step; {@code null} for every other step
  */
 public record StepParameters(
         String candidateVersion,
@@ -27,19 +28,29 @@ public record StepParameters(
         Map<String, String> expectedSha256,
         Integer validationSeconds,
         Integer probeIntervalMillis,
-        ProbePlan probePlan) {
+        ProbePlan probePlan,
+        CanaryPlan canary) {
 
     @JsonCreator
     public StepParameters {
     }
 
+    /** Parameters without a canary. */
+    public StepParameters(String candidateVersion, String previousVersion, String ticketId, String tag,
+            Map<String, String> expectedSha256, Integer validationSeconds, Integer probeIntervalMillis,
+            ProbePlan probePlan) {
+        this(candidateVersion, previousVersion, ticketId, tag, expectedSha256, validationSeconds, probeIntervalMillis,
+                probePlan, null);
+    }
+
     /** Parameters without a probe plan. */
     public StepParameters(String candidateVersion, String previousVersion, String ticketId, String tag,
             Map<String, String> expectedSha256, Integer validationSeconds, Integer probeIntervalMillis) {
-        this(candidateVersion, previousVersion, ticketId, tag, expectedSha256, validationSeconds, probeIntervalMillis, null);
+        this(candidateVersion, previousVersion, ticketId, tag, expectedSha256, validationSeconds, probeIntervalMillis,
+                null, null);
     }
 
     public static StepParameters none() {
-        return new StepParameters(null, null, null, null, Map.of(), null, null, null);
+        return new StepParameters(null, null, null, null, Map.of(), null, null, null, null);
     }
 }

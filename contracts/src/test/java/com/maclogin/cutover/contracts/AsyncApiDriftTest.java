@@ -26,7 +26,7 @@ class AsyncApiDriftTest {
 
     static final List<Class<?>> DOCUMENTED = List.of(RunStep.class, StepResult.class, RollbackRequested.class,
             CutoverEvent.class, LeaseTarget.class, StepParameters.class, Evidence.class, ProbePlan.class, ProbeResult.class,
-            ThresholdBreached.class, TriggerThresholds.class);
+            ThresholdBreached.class, TriggerThresholds.class, CanaryPlan.class);
     static final List<Class<? extends Enum<?>>> ENUMS = List.of(Region.class, StepKind.class, StepOutcome.class,
             CutoverEventType.class, ProbeLayer.class, Verdict.class, TriggerKind.class, TriggerAction.class);
 

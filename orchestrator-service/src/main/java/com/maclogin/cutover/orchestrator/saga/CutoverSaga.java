@@ -11,6 +11,7 @@ import static com.maclogin.cutover.orchestrator.saga.CutoverSaga.OnSuccess.FINIS
 import com.maclogin.cutover.contracts.ProbePlan;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.CanaryPlan;
 import com.maclogin.cutover.contracts.StepParameters;
 import com.maclogin.cutover.orchestrator.CutoverState;
 import com.maclogin.cutover.orchestrator.Reasons;
@@ -70,13 +71,10 @@ public final class CutoverSaga {
             return canaryPort != null;
         }
 
-        /**
-         * PARALLEL_RUN's parameters. Contracts have no canary field yet: the port travels in {@code expectedSha256}
-         * under {@link #CANARY_PORT} (the worker reads it from there), the window in {@code validationSeconds}.
-         */
+        /** PARALLEL_RUN's parameters: the candidate and its {@link CanaryPlan} (port and window). */
         public StepParameters canaryParameters() {
-            return new StepParameters(candidateVersion, previousVersion, ticketId, tag,
-                    Map.of(CANARY_PORT, Integer.toString(canaryPort)), canarySeconds, null);
+            return new StepParameters(candidateVersion, previousVersion, ticketId, tag, Map.of(), null, null, null,
+                    new CanaryPlan(canaryPort, canarySeconds));
         }
 
         /** INSTALL_CANDIDATE's {@code expectedSha256}: the tarball hash of the request, when it gave one. */
@@ -84,9 +82,6 @@ public final class CutoverSaga {
             return candidateSha256 == null ? Map.of() : Map.of(TARBALL, candidateSha256);
         }
     }
-
-    /** Key of PARALLEL_RUN's {@code expectedSha256} that carries the canary port (stop-gap until contracts have a field). */
-    public static final String CANARY_PORT = "canaryPort";
 
     /** Key of INSTALL_CANDIDATE's {@code expectedSha256}: sha256 of the npm tarball {@code openclaw-<v>.tgz}. */
     public static final String TARBALL = "tarball";

@@ -138,8 +138,8 @@ class CutoverFlowTest {
                 .findFirst().orElseThrow();
         assertThat(canary.parameters().candidateVersion()).isEqualTo("2026.9.6");
         assertThat(canary.parameters().previousVersion()).isEqualTo("2026.9.5");
-        assertThat(canary.parameters().expectedSha256()).containsExactlyEntriesOf(Map.of("canaryPort", "19500"));
-        assertThat(canary.parameters().validationSeconds()).isEqualTo(12);
+        assertThat(canary.parameters().canary()).isEqualTo(new com.maclogin.cutover.contracts.CanaryPlan(19500, 12));
+        assertThat(canary.parameters().expectedSha256()).isEmpty();
         // the deadline covers the window plus start and stop
         assertThat(Duration.between(canary.timestamp(), canary.deadline())).isGreaterThan(Duration.ofSeconds(12 + 180));
         assertThat(c.getList("audit.detail", String.class)).anyMatch(d -> d.contains("canary on port 19500 for 12 s"));

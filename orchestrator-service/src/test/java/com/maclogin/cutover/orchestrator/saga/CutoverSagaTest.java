@@ -71,8 +71,8 @@ class CutoverSagaTest {
         var p = CutoverSaga.step("PARALLEL_RUN").command().apply(ctx);
         assertThat(p.candidateVersion()).isEqualTo("2026.9.6");
         assertThat(p.previousVersion()).isEqualTo("2026.9.5");
-        assertThat(p.expectedSha256()).containsExactlyEntriesOf(Map.of("canaryPort", "19500"));
-        assertThat(p.validationSeconds()).isEqualTo(12);
+        assertThat(p.canary()).isEqualTo(new com.maclogin.cutover.contracts.CanaryPlan(19500, 12));
+        assertThat(p.expectedSha256()).isEmpty();
         assertThat(new CutoverSaga.Context("2026.9.6", "2026.9.5", "CHG-1", "t", Map.of(), 900, 5000, null, null)
                 .canary()).isFalse();
     }

@@ -1,5 +1,6 @@
 package com.maclogin.cutover.probe.service;
 
+import com.maclogin.cutover.contracts.CanaryPlan;
 import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.StepParameters;
 import com.maclogin.cutover.contracts.Validation;
@@ -11,7 +12,6 @@ import com.maclogin.cutover.probe.lease.LeasePaths;
 import com.maclogin.cutover.probe.lease.ShellQuote;
 import io.quarkus.logging.Log;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,13 +30,11 @@ import java.util.Optional;
  * <li>always (also after a failure): SIGTERM, SIGKILL after {@code probe.canary.stop-timeout}, and the port must be
  * free again.</li>
  * </ol>
- * The port travels in {@code expectedSha256.canaryPort} (contracts have no canary field yet), the window in
- * {@code validationSeconds}, the interval in {@code probeIntervalMillis}.
+ * The port and the window come from {@code StepParameters.canary} ({@link CanaryPlan}), the probe interval from
+ * {@code probeIntervalMillis} (else {@code probe.canary.probe-interval}).
  */
 final class ParallelRunStep implements StepHandler {
 
-    /** Key of {@code StepParameters.expectedSha256} that carries the canary port until contracts get a field. */
-    static final String CANARY_PORT = "canaryPort";
     static final String CANARY_STATE = "canary-state";
     static final String CANARY_PID = "canary.pid";
     static final String CANARY_LOG = "canary.log";
@@ -63,7 +61,7 @@ final class ParallelRunStep implements StepHandler {
         Integer port = port(p);
         ProbeConfig.Canary limits = config.canary();
         if (port == null) {
-            return "expectedSha256." + CANARY_PORT + " (canary port) is required";
+            return "canary (port and seconds) is required";
         }
         if (port < limits.minPort() || port > limits.maxPort()) {
             return "canary port " + port + " is outside " + limits.minPort() + "-" + limits.maxPort();
@@ -75,9 +73,9 @@ final class ParallelRunStep implements StepHandler {
         if (c.target() != null && Math.abs(port - c.target().gatewayPort()) < 120) {
             return "canary port " + port + " is within 120 of the gateway port " + c.target().gatewayPort();
         }
-        Integer seconds = p.validationSeconds();
-        if (seconds == null || seconds < 1 || seconds > limits.maxSeconds()) {
-            return "validationSeconds (canary window) must be 1-" + limits.maxSeconds();
+        int seconds = p.canary().seconds();
+        if (seconds < 1 || seconds > limits.maxSeconds()) {
+            return "canary.seconds must be 1-" + limits.maxSeconds();
         }
         Integer interval = p.probeIntervalMillis();
         if (interval != null && (interval < 100 || interval > 60_000)) {
@@ -87,12 +85,7 @@ final class ParallelRunStep implements StepHandler {
     }
 
     static Integer port(StepParameters p) {
-        Map<String, String> m = p.expectedSha256();
-        String v = m == null ? null : m.get(CANARY_PORT);
-        if (v == null || !v.matches("[0-9]{1,5}")) {
-            return null;
-        }
-        return Integer.parseInt(v);
+        return p.canary() == null ? null : p.canary().port();
     }
 
     @Override
@@ -100,7 +93,7 @@ final class ParallelRunStep implements StepHandler {
         StepParameters p = ctx.command().parameters();
         String version = p.candidateVersion();
         int port = port(p);
-        int seconds = p.validationSeconds();
+        int seconds = p.canary().seconds();
         Duration interval = p.probeIntervalMillis() != null ? Duration.ofMillis(p.probeIntervalMillis())
                 : config.canary().probeInterval();
         LeaseInventory.Layout l = LeaseInventory.layout(ctx);

@@ -915,10 +915,10 @@ class ProbeServiceIntegrationTest {
         return r;
     }
 
-    /** PARALLEL_RUN parameters: the port travels in {@code expectedSha256.canaryPort} until contracts have a field. */
+    /** PARALLEL_RUN parameters: the candidate, its canary plan, a short probe interval. */
     private static StepParameters canary(String version, int port, int seconds) {
-        return new StepParameters(version, "2026.9.5", "CHG-4", null, Map.of("canaryPort", Integer.toString(port)),
-                seconds, 500);
+        return new StepParameters(version, "2026.9.5", "CHG-4", null, Map.of(), null, 500, null,
+                new com.maclogin.cutover.contracts.CanaryPlan(port, seconds));
     }
 
     /** Alive and not a zombie (this machine's pid 1 does not reap orphans, so a stopped canary may linger as one). */
