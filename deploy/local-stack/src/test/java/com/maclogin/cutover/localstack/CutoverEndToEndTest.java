@@ -32,6 +32,8 @@ class CutoverEndToEndTest {
     static final String GREEN_LEASE = "hk-3";
     static final String ROLLBACK_LEASE = "jp-3";
     static final String GREEN_TICKET = "E2E-GREEN";
+    /** In the canary range (18000-29999), unused by the stacks, and thousands of ports away from every gateway port. */
+    static final int CANARY_PORT = 25_000;
     static LocalStack stack;
     static final PrintStream LOG = System.out;
 
@@ -47,6 +49,8 @@ class CutoverEndToEndTest {
         body.put("ticketId", GREEN_TICKET);
         // the approved install path with a pinned tarball: the worker packs, hashes, then installs that very file
         body.put("candidateSha256", com.maclogin.cutover.simulator.SimulatedNpmRegistry.packedTarballSha256("2026.9.6"));
+        // and the optional canary: the candidate beside production on an alternate port, probed, stopped
+        body.put("canary", Map.of("port", CANARY_PORT, "seconds", 3));
         Api.Reply started = stack.orchestrator().post("/api/v1/cutovers", body);
         assertThat(started.status()).as("start: %s", started.body()).isEqualTo(201);
         String id = started.body().path("id").asText();
@@ -56,8 +60,11 @@ class CutoverEndToEndTest {
         assertThat(stack.gatewayStartupz(index(GREEN_LEASE)).path("version").asText()).isEqualTo("2026.9.6");
         List<String> kinds = new ArrayList<>();
         end.path("steps").forEach(s -> kinds.add(s.path("kind").asText()));
-        assertThat(kinds).containsSubsequence("INVENTORY", "FREEZE", "SNAPSHOT", "INSTALL_CANDIDATE", "FLIP_PLIST", "RELOAD",
-                "VALIDATE");
+        assertThat(kinds).containsSubsequence("INVENTORY", "FREEZE", "SNAPSHOT", "INSTALL_CANDIDATE", "PARALLEL_RUN",
+                "FLIP_PLIST", "RELOAD", "VALIDATE");
+        JsonNode canary = step(end, "PARALLEL_RUN");
+        assertThat(canary.path("outcome").asText()).as("canary: %s", canary.path("reason")).isEqualTo("SUCCEEDED");
+        assertThat(canary.path("facts").path("canaryPortFree").asText()).as("canary stopped").isEqualTo("true");
         JsonNode inventory = step(end, "INVENTORY");
         assertThat(inventory.path("facts").path("plistSha256").asText()).matches("[0-9a-f]{64}");
         assertThat(inventory.path("facts").path("gatewayVersion").asText()).isEqualTo("2026.9.5");
