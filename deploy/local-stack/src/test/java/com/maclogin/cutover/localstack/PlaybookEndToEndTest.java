@@ -59,9 +59,14 @@ class PlaybookEndToEndTest {
             for (Row row : rows) {
                 runs.add(pool.submit((Callable<JsonNode>) () -> runWithFault(row)));
             }
+            // every row to its end first: a failed assertion must not leave the other rows' cutovers running
+            List<JsonNode> ends = new ArrayList<>();
+            for (Future<JsonNode> run : runs) {
+                ends.add(run.get());
+            }
             for (int i = 0; i < rows.size(); i++) {
                 Row row = rows.get(i);
-                JsonNode end = runs.get(i).get();
+                JsonNode end = ends.get(i);
                 String id = end.path("id").asText();
                 assertThat(end.path("state").asText()).as("%s: %s", row.trigger(), end.path("reason")).isEqualTo("ROLLED_BACK");
                 assertThat(stack.gatewayStartupz(stack.config().leaseIds().indexOf(row.lease())).path("version").asText())
@@ -139,6 +144,13 @@ class PlaybookEndToEndTest {
         Map<String, Object> body = DemoRunner.demoRequest(row.lease(), "2026.9.6");
         body.put("ticketId", "TRIG-" + row.trigger().replace("_", ""));
         body.put("thresholds", Map.of("minSamples", 5));
+        // one fault can trip more than one row (a crash-looping gateway also fails the synthetic probes): the other
+        // triggers only observe, so the row under test is the one that rolls back
+        Map<String, String> actions = new java.util.LinkedHashMap<>();
+        for (com.maclogin.cutover.contracts.TriggerKind k : com.maclogin.cutover.contracts.TriggerKind.values()) {
+            actions.put(k.name(), k.name().equals(row.trigger()) ? "ROLLBACK" : "OBSERVE");
+        }
+        body.put("triggerActions", actions);
         Api.Reply r = stack.orchestrator().post("/api/v1/cutovers", body);
         assertThat(r.status()).as("start %s: %s", row.lease(), r.body()).isEqualTo(201);
         String id = r.body().path("id").asText();
