@@ -12,6 +12,8 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.Optional;
 
 /** Applies rollback outcomes (ROLLED_BACK, ROLLBACK_FAILED from rollback-service) as the cutover's terminal state. */
@@ -22,11 +24,20 @@ public class CutoverEventService {
     private final InboxRepository inbox;
     private final CutoverRepository cutovers;
     private final AuditRepository audit;
+    private final SagaEngine saga;
 
-    public CutoverEventService(InboxRepository inbox, CutoverRepository cutovers, AuditRepository audit) {
+    /**
+     * States a rollback outcome may end even though this service has not seen the rollback start: rollback-service
+     * starts a rollback on a worker's breach by itself, so the outcome of a newer epoch is authoritative here.
+     */
+    static final Set<CutoverState> OVERTAKABLE = EnumSet.of(CutoverState.RUNNING, CutoverState.VALIDATING,
+            CutoverState.PAUSED);
+
+    public CutoverEventService(InboxRepository inbox, CutoverRepository cutovers, AuditRepository audit, SagaEngine saga) {
         this.inbox = inbox;
         this.cutovers = cutovers;
         this.audit = audit;
+        this.saga = saga;
     }
 
     public void handle(CutoverEvent e) {
@@ -47,10 +58,22 @@ public class CutoverEventService {
                     + Reasons.staleEpoch(e.epoch(), c.epoch));
             return;
         }
-        if (c.state != CutoverState.ROLLING_BACK) {
+        boolean overtook = c.state != CutoverState.ROLLING_BACK;
+        if (overtook && !(e.epoch() > c.epoch && OVERTAKABLE.contains(c.state))) {
             audit.record(c.id, Reasons.ROLLBACK_SERVICE, Reasons.EVENT_REFUSED, e.type() + " " + e.messageId()
                     + ": cutover is " + c.state + ", not ROLLING_BACK");
             return;
+        }
+        if (overtook) {
+            // rollback-service acted on a worker's breach (epoch breach + 1) that this service has not applied yet:
+            // breaches and outcomes travel on different topics, so the outcome can arrive first, e.g. after a restart
+            // that finds both waiting. The outcome is the newer fact; the breach, when it comes, finds a terminal
+            // cutover and is only audited.
+            audit.record(c.id, Reasons.ROLLBACK_SERVICE, Reasons.STATE, "ROLLING_BACK (epoch " + e.epoch() + ", from "
+                    + c.state + " at epoch " + c.epoch + "): rollback-service's outcome arrived before the breach");
+            saga.supersedeInFlight(c);
+            c.epoch = e.epoch();
+            c.resumeStep = null;
         }
         c.state = e.type() == CutoverEventType.ROLLED_BACK ? CutoverState.ROLLED_BACK : CutoverState.ROLLBACK_FAILED;
         c.endedAt = e.endedAt() != null ? e.endedAt() : Instant.now();

@@ -415,7 +415,7 @@ public class SagaEngine {
         send(c, CutoverSaga.step(StepKind.UNFREEZE.name()), requestedBy);
     }
 
-    private void supersedeInFlight(Cutover c) {
+    void supersedeInFlight(Cutover c) {
         if (c.inFlightKey != null) {
             steps.byKey(c.inFlightKey).ifPresent(s -> {
                 if (s.state == StepState.SENT) {

@@ -222,6 +222,44 @@ class ValidationFlowTest {
     }
 
     @Test
+    void aRolledBackOutcomeThatArrivesBeforeItsBreachEndsTheCutoverAndTheLateBreachIsOnlyAudited() throws Exception {
+        // rollback-service rolls back on the worker's breach alone (epoch breach + 1); after an orchestrator restart the
+        // outcome on cutover.events can be read before the breach on cutover.breaches
+        String leaseId = lease("hk-overtake", null);
+        holdFirstValidate(leaseId);
+        String id = start(Fixtures.cutoverBody(leaseId));
+        RunStep validate = awaitCommand(id, StepKind.VALIDATE, 1);
+        awaitState(id, "VALIDATING");
+        ThresholdBreached b = breach(validate, TriggerKind.CRASH_LOOP, TriggerAction.ROLLBACK);
+
+        // an outcome at the cutover's own epoch did not come from a rollback this cutover has not seen: refused
+        CutoverFlowTest.publishEvent(outcome(validate, validate.epoch(), CutoverEventType.ROLLED_BACK));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(cutover(id).getList("audit.action", String.class))
+                .contains("EVENT_REFUSED"));
+        assertThat(cutover(id).getString("state")).isEqualTo("VALIDATING");
+
+        CutoverFlowTest.publishEvent(outcome(validate, validate.epoch() + 1, CutoverEventType.ROLLED_BACK));
+        JsonPath done = awaitState(id, "ROLLED_BACK");
+        assertThat(done.getLong("epoch")).isEqualTo(validate.epoch() + 1);
+        assertThat(done.getString("endedAt")).isNotNull();
+        assertThat(done.getString("steps.find { it.kind == 'VALIDATE' }.state")).isEqualTo("SUPERSEDED");
+        assertThat(done.getList("audit.detail", String.class)).anyMatch(d -> d.contains("outcome arrived before the breach"));
+
+        Fixtures.worker().publish(Topics.BREACHES, leaseId, b);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(cutover(id).getList("audit", Map.class))
+                .filteredOn(a -> ("breach:" + b.messageId()).equals(a.get("evidenceRef"))).singleElement()
+                .satisfies(a -> assertThat((String) a.get("detail")).contains("not applied: epoch 1 is older than the cutover's epoch 2")));
+        assertThat(cutover(id).getString("state")).isEqualTo("ROLLED_BACK");
+        assertThat(outboxRows(id, "RollbackRequested")).isZero();
+    }
+
+    static CutoverEvent outcome(RunStep cmd, long epoch, CutoverEventType type) {
+        return new CutoverEvent(UUID.randomUUID().toString(), cmd.cutoverId(), cmd.leaseId(), Instant.now(),
+                CutoverMessage.SCHEMA_VERSION, epoch, type, cmd.target().region(), "CHG-4711", "2026.9.5", "2026.9.6",
+                "ada", List.of(), Instant.now(), Instant.now(), "restored 2026.9.5, hashes verified");
+    }
+
+    @Test
     void pauseBreachPausesAnnouncesItAndResumeResendsValidateAtTheNewEpochThenGoesGreen() {
         String leaseId = lease("hk-pause", null);
         holdFirstValidate(leaseId);
