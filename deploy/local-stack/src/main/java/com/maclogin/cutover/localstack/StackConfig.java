@@ -56,8 +56,12 @@ public record StackConfig(
         return ids;
     }
 
+    /**
+     * Every fixed port plus {@code offset}, plus the system property {@code localstack.port-shift} (default 0) so two
+     * checkouts can run their end-to-end tests on one machine at the same time.
+     */
     public StackConfig withPortOffset(int offset) {
-        return new StackConfig(repoRoot, workDir, offset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
+        return new StackConfig(repoRoot, workDir, offset + Integer.getInteger("localstack.port-shift", 0), regions, validationWindow, probeInterval, rollbackVerifyWindow,
                 gatewayStartup, fromVersion, toVersion, leasesPerRegion);
     }
 
