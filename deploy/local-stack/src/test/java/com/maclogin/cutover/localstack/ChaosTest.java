@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * nothing is lost, nothing is applied or posted twice, and nothing is stuck; then kills the orchestrator during a
  * cutover's validation and crash-loops the candidate: rollback-service must roll the lease back on the worker's breach
  * alone, and the restarted orchestrator must catch up to ROLLED_BACK. {@code ./chaos.sh} runs the full form.
- * Runs first, on its own stack, before the classes of the {@link SharedStack}.
+ * Runs on its own stack (own ports and work dir), at the same time as the classes of the {@link SharedStack}
+ * (junit-platform.properties: classes run concurrently).
  */
 @Order(1)
 class ChaosTest {

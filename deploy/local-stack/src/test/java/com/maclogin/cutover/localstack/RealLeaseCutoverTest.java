@@ -46,9 +46,34 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * openssh-server it fails with the install command.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(SharedStack.class)
+@ExtendWith({RealLeaseCutoverTest.Prefetch.class, SharedStack.class})
 @Order(4)
 class RealLeaseCutoverTest {
+
+    /**
+     * Starts the npm downloads of the real-mode cache (~100 s on a fresh machine, network-bound) before the shared
+     * stack's start (CPU-bound) blocks this class, so the two overlap; {@link #prepare()} waits for it.
+     */
+    static final class Prefetch implements org.junit.jupiter.api.extension.BeforeAllCallback {
+        @Override
+        public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) {
+            if (!realSkipped() && cacheReady == null) {
+                cacheReady = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        RealOpenClawCache c = RealOpenClawCache.atDefaultRoot(LOG::println);
+                        long ms = c.prepare(List.of(FROM, TO));
+                        LOG.printf("[measure] real-mode cache ready (node %s, openclaw %s and %s) in %d ms at %s%n",
+                                RealOpenClawCache.NODE_VERSION, FROM, TO, ms, c.root());
+                        return c;
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+        }
+    }
+
+    static volatile java.util.concurrent.CompletableFuture<RealOpenClawCache> cacheReady;
 
     static final PrintStream LOG = System.out;
     static final String FROM = RealOpenClawCache.FROM_VERSION;
@@ -73,10 +98,11 @@ class RealLeaseCutoverTest {
     static void prepare() throws IOException {
         OpenSshLease.unavailableReason().ifPresent(reason -> fail("the real OpenSSH end-to-end test cannot run: " + reason));
         if (!realSkipped()) {
-            cache = RealOpenClawCache.atDefaultRoot(LOG::println);
-            long ms = cache.prepare(List.of(FROM, TO));
-            LOG.printf("[measure] real-mode cache ready (node %s, openclaw %s and %s) in %d ms at %s%n",
-                    RealOpenClawCache.NODE_VERSION, FROM, TO, ms, cache.root());
+            try {
+                cache = cacheReady.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : new IOException(e.getCause());
+            }
         }
         stack = SharedStack.get();
     }
