@@ -39,7 +39,7 @@ public final class NotificationTexts {
             Maintenance window closed.""";
 
     static final String FAILED = """
-            [FAILED] Cutover %s did not start: the inventory gates refused it. Nothing changed on the lease.
+            [FAILED] Cutover %s stopped before the plist flip (gates refused, or a step before the flip failed). The running version was not touched.
             Lease: %s (region %s), version stays %s (candidate %s)
             Reason: %s
             Rollback owner: %s""";

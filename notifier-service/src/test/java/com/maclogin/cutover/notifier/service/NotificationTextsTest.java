@@ -50,6 +50,14 @@ class NotificationTextsTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aFailureBeforeTheFlipDoesNotBlameTheGatesWhenAStepFailed() {
+        String text = NotificationTexts.render(withReason(CutoverEventType.CUTOVER_FAILED,
+                "PARALLEL_RUN FAILED: canary /readyz 503"));
+        assertThat(text).startsWith("[FAILED]").contains("before the plist flip").contains("PARALLEL_RUN FAILED")
+                .doesNotContain("the inventory gates refused it");
+    }
+
+    @org.junit.jupiter.api.Test
     void missingFieldsRenderAsNotAvailableInsteadOfNull() {
         CutoverEvent bare = new CutoverEvent("m", "c", "l", null, 1, 0, CutoverEventType.CUTOVER_FAILED, null, null,
                 null, null, null, null, null, null, null);
