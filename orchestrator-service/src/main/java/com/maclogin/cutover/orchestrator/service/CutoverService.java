@@ -223,42 +223,44 @@ public class CutoverService {
     /** Operator abort: allowed before the plist flip; ABORTED, CUTOVER_ABORTED, UNFREEZE. */
     @Transactional
     public CutoverView abort(String id, ActionRequest request, String operatorHeader, String caller) {
-        InputValidator.action(request);
-        String actor = actor(request, operatorHeader, caller);
-        Cutover c = cutovers.lock(id).orElseThrow(() -> ApiException.notFound("cutover " + id + " not found"));
-        String refusal = CutoverSaga.abortRefusal(c.state, c.currentStep);
-        if (refusal != null) {
-            throw ApiException.conflict("cannot abort cutover " + id + ": " + refusal);
-        }
-        saga.abort(c, actor, request.reason());
-        return view(c, true);
+        return operatorAction("abort", id, request, operatorHeader, caller,
+                c -> CutoverSaga.abortRefusal(c.state, c.currentStep), saga::abort);
     }
 
     /** Operator pause: allowed while RUNNING or VALIDATING; the step in flight finishes, the next one waits. */
     @Transactional
     public CutoverView pause(String id, ActionRequest request, String operatorHeader, String caller) {
-        InputValidator.action(request);
-        String actor = actor(request, operatorHeader, caller);
-        Cutover c = cutovers.lock(id).orElseThrow(() -> ApiException.notFound("cutover " + id + " not found"));
-        String refusal = CutoverSaga.pauseRefusal(c.state);
-        if (refusal != null) {
-            throw ApiException.conflict("cannot pause cutover " + id + ": " + refusal);
-        }
-        saga.pause(c, actor, request.reason());
-        return view(c, true);
+        return operatorAction("pause", id, request, operatorHeader, caller, c -> CutoverSaga.pauseRefusal(c.state),
+                saga::pause);
     }
 
     /** Operator resume of a PAUSED cutover: the held or interrupted step is sent with a new attempt at the current epoch. */
     @Transactional
     public CutoverView resume(String id, ActionRequest request, String operatorHeader, String caller) {
+        return operatorAction("resume", id, request, operatorHeader, caller, c -> CutoverSaga.resumeRefusal(c.state),
+                saga::resume);
+    }
+
+    /** What the saga does for an operator action: (cutover, actor, reason). */
+    @FunctionalInterface
+    interface OperatorAction {
+        void apply(Cutover c, String actor, String reason);
+    }
+
+    /**
+     * One operator action on a locked cutover: the request is validated, the actor resolved, the cutover locked; a
+     * refusal (the state does not allow it) is a 409 naming the verb and the reason.
+     */
+    private CutoverView operatorAction(String verb, String id, ActionRequest request, String operatorHeader,
+            String caller, java.util.function.Function<Cutover, String> refusalOf, OperatorAction action) {
         InputValidator.action(request);
         String actor = actor(request, operatorHeader, caller);
         Cutover c = cutovers.lock(id).orElseThrow(() -> ApiException.notFound("cutover " + id + " not found"));
-        String refusal = CutoverSaga.resumeRefusal(c.state);
+        String refusal = refusalOf.apply(c);
         if (refusal != null) {
-            throw ApiException.conflict("cannot resume cutover " + id + ": " + refusal);
+            throw ApiException.conflict("cannot " + verb + " cutover " + id + ": " + refusal);
         }
-        saga.resume(c, actor, request.reason());
+        action.apply(c, actor, request.reason());
         return view(c, true);
     }
 
