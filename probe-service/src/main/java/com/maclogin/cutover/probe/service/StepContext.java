@@ -97,11 +97,23 @@ public final class StepContext {
     }
 
     public CommandResult run(String name, String script, Duration timeout) {
+        CommandResult r = exec(name, script, timeout);
+        evidence.add(Evidence.of(name, script, r.exitCode(), Redaction.redact(r.combined())));
+        return r;
+    }
+
+    /**
+     * Runs a {@link CommandBatch} script with the per-command timeout; the batch records each of its commands as
+     * evidence itself, so the combined script is not recorded.
+     */
+    CommandResult runUnrecorded(String script) {
+        return exec("command batch", script, config.ssh().commandTimeout());
+    }
+
+    private CommandResult exec(String name, String script, Duration timeout) {
         Duration budget = bounded(timeout);
         try {
-            CommandResult r = ssh.exec(target(), script, budget);
-            evidence.add(Evidence.of(name, script, r.exitCode(), Redaction.redact(r.combined())));
-            return r;
+            return ssh.exec(target(), script, budget);
         } catch (CommandTimeoutException e) {
             evidence.add(Evidence.of(name, script, null, e.getMessage()));
             checkDeadline();
