@@ -75,12 +75,27 @@ public final class LeaseInventory {
 
     /** uid and home in one SSH exec ({@code id -u} and {@code printf %s "$HOME"}, each its own evidence). */
     public static Basics basics(StepContext ctx) {
-        List<CommandResult> r = basicsBatch().run(ctx);
+        List<CommandResult> r = ctx.prefetchedBasics();
+        if (r == null) {
+            r = basicsBatch().run(ctx);
+        }
         return basics(CommandBatch.required(r, 0, "id -u"), CommandBatch.required(r, 1, "home"));
     }
 
     private static CommandBatch basicsBatch() {
         return new CommandBatch().require("id -u", UID_SCRIPT).require("home", HOME_SCRIPT);
+    }
+
+    /**
+     * For a mutating step: {@code id -u}, {@code $HOME} and the lease's ledger in one exec, before the step runs. The
+     * basics' answers are kept in the step's context and judged (as {@link #basics(StepContext)} always does) only
+     * when the step asks for them; element 2 is the ledger read.
+     */
+    static List<CommandResult> basicsAndLedger(StepContext ctx, String ledgerScript) {
+        List<CommandResult> r = new CommandBatch().add("id -u", UID_SCRIPT).add("home", HOME_SCRIPT)
+                .add("read ledger", ledgerScript).run(ctx);
+        ctx.prefetchedBasics(List.of(r.get(0), r.get(1)));
+        return r;
     }
 
     private static Basics basics(CommandResult idResult, CommandResult homeResult) {
@@ -102,6 +117,10 @@ public final class LeaseInventory {
      * {@code $HOME} is reported, i.e. the same file as {@link Basics#plistPath()}.
      */
     public static Layout layout(StepContext ctx) {
+        if (ctx.prefetchedBasics() != null) {
+            Basics basics = basics(ctx);
+            return layout(ctx, basics, basics.plistPath());
+        }
         List<CommandResult> r = basicsBatch().add("cat plist", "cat \"$HOME\"/" + ShellQuote.quote(LeasePaths.PLIST_RELATIVE))
                 .run(ctx);
         Basics basics = basics(CommandBatch.required(r, 0, "id -u"), CommandBatch.required(r, 1, "home"));

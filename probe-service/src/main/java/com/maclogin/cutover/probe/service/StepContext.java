@@ -37,12 +37,22 @@ public final class StepContext {
     private String reason;
     private String replayedMessageId;
     private java.util.function.LongSupplier newestEpoch = () -> -1;
+    private List<CommandResult> prefetchedBasics;
 
     public StepContext(RunStep command, Instant deadline, LeaseSshClient ssh, ProbeConfig config) {
         this.command = command;
         this.deadline = deadline;
         this.ssh = ssh;
         this.config = config;
+    }
+
+    /** The basics batch's answers ({@code id -u}, home) read together with the ledger, or null. */
+    List<CommandResult> prefetchedBasics() {
+        return prefetchedBasics;
+    }
+
+    void prefetchedBasics(List<CommandResult> answers) {
+        this.prefetchedBasics = answers;
     }
 
     public RunStep command() {
