@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * RESTORE (five SSH execs besides the ledger, each a {@link CommandBatch} of the commands below, in the same order)
- * : first the kit's state archive must hash to the SNAPSHOT's {@code state} hash (else FAILED before anything
+ * RESTORE, its commands grouped into {@link CommandBatch}es (four batches, plus the package restore when needed and
+ * the freeze-marker removal; the basics come with the ledger read), every check in the same order relative to the
+ * mutations as when each command was its own exec: first the kit's state archive must hash to the SNAPSHOT's {@code state} hash (else FAILED before anything
  * is touched); bootout; plist back from the kit, hash = inventory {@code plist} hash; package tree hash = inventory
  * {@code package} hash, else untar the kit's package (old tree moved aside) and check again; {@code ~/.openclaw}
  * moved aside and the state archive unpacked; enable + bootstrap; {@code /readyz} 200 and {@code /startupz} version
