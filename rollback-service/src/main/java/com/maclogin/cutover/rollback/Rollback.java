@@ -125,4 +125,15 @@ public class Rollback extends PanacheEntityBase {
 
     @Column(name = "finished_at")
     public Instant finishedAt;
+
+    /**
+     * When the verification's probe matrix was first green on the restored version: the instant of the first round in
+     * which every layer PASSED (worker fact {@code firstGreenAt}); null until a verification reported one.
+     */
+    @Column(name = "matrix_green_at")
+    public Instant matrixGreenAt;
+
+    /** That round's number in the verification window (worker fact {@code firstGreenRound}). */
+    @Column(name = "matrix_green_round")
+    public Integer matrixGreenRound;
 }

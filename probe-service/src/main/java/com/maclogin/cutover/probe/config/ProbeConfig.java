@@ -71,9 +71,22 @@ public interface ProbeConfig {
         @WithDefault("120S")
         Duration readyTimeout();
 
-        /** Interval between {@code /readyz} polls while waiting for readiness. */
+        /** Interval between {@code /readyz} polls while waiting for readiness (after the fast-poll period). */
         @WithDefault("500MS")
         Duration readyPollInterval();
+
+        /**
+         * Interval between {@code /readyz} polls during the first {@link #readyFastPollPeriod()} after
+         * {@code launchctl bootstrap}: a gateway is typically ready within a second or two, and every poll interval
+         * that passes after it became ready is time the lease is back but not yet known to be (a refused poll is one
+         * SSH channel and one refused loopback connect on the lease).
+         */
+        @WithDefault("50MS")
+        Duration readyFastPollInterval();
+
+        /** How long after {@code bootstrap} readiness is polled at {@link #readyFastPollInterval()}. */
+        @WithDefault("5S")
+        Duration readyFastPollPeriod();
 
         /** Number of new gateway log lines scanned for stack traces after a reload. */
         @WithDefault("200")

@@ -60,8 +60,12 @@ final class FreezeStep implements StepHandler {
     }
 
     static String readMarker(StepContext ctx, String marker) {
+        return ctx.run("read freeze marker", readMarkerScript(marker)).stdout();
+    }
+
+    static String readMarkerScript(String marker) {
         String q = ShellQuote.quote(marker);
-        return ctx.run("read freeze marker", "if [ -f " + q + " ]; then cat " + q + "; fi").stdout();
+        return "if [ -f " + q + " ]; then cat " + q + "; fi";
     }
 
     static String markerField(String content, String key) {

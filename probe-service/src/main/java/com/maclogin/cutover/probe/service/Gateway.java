@@ -22,7 +22,11 @@ final class Gateway {
                 r.status(), r.status() > 0 ? r.body() : r.error());
     }
 
-    /** Polls {@code /readyz} until 200; returns the milliseconds it took, or fails the step. */
+    /**
+     * Polls {@code /readyz} until 200 (every {@code probe.reload.ready-fast-poll-interval} for the first
+     * {@code ready-fast-poll-period}, then every {@code ready-poll-interval}); returns the milliseconds it took, or
+     * fails the step.
+     */
     static long waitReady(StepContext ctx, int port) {
         Duration timeout = ctx.config().reload().readyTimeout();
         long start = System.nanoTime();
@@ -37,7 +41,8 @@ final class Gateway {
                 ctx.addEvidence(evidence(last, port));
                 throw new StepFailedException(String.format(ProbeReasons.NEVER_READY, timeout.toMillis()));
             }
-            ctx.pause(ctx.config().reload().readyPollInterval());
+            boolean early = (System.nanoTime() - start) / 1_000_000 < ctx.config().reload().readyFastPollPeriod().toMillis();
+            ctx.pause(early ? ctx.config().reload().readyFastPollInterval() : ctx.config().reload().readyPollInterval());
         }
     }
 
@@ -61,7 +66,7 @@ final class Gateway {
     }
 
     static LaunchctlPrint launchctlPrint(StepContext ctx, LeaseInventory.Basics basics) {
-        CommandResult r = ctx.run("launchctl print", "launchctl print " + ShellQuote.quote(basics.serviceTarget()));
+        CommandResult r = ctx.run("launchctl print", printScript(basics));
         return LaunchctlPrint.parse(r.ok() ? r.stdout() : "");
     }
 
@@ -73,16 +78,34 @@ final class Gateway {
     }
 
     static void bootstrap(StepContext ctx, LeaseInventory.Basics basics) {
-        ctx.require("launchctl enable", "launchctl enable " + ShellQuote.quote(basics.serviceTarget()));
-        CommandResult boot = ctx.run("launchctl bootstrap", "launchctl bootstrap " + ShellQuote.quote(basics.domain())
-                + " " + ShellQuote.quote(basics.plistPath()));
-        if (!boot.ok()) {
-            throw new StepFailedException(String.format(ProbeReasons.BOOTSTRAP_FAILED, boot.exitCode()));
+        ctx.require("launchctl enable", enableScript(basics));
+        checkBootstrap(ctx.run("launchctl bootstrap", bootstrapScript(basics)));
+    }
+
+    static void checkBootstrap(CommandResult boot) {
+        if (boot == null || !boot.ok()) {
+            throw new StepFailedException(String.format(ProbeReasons.BOOTSTRAP_FAILED, boot == null ? -1 : boot.exitCode()));
         }
     }
 
     static void bootout(StepContext ctx, LeaseInventory.Basics basics) {
         // not loaded is fine: exit code recorded as evidence only
-        ctx.run("launchctl bootout", "launchctl bootout " + ShellQuote.quote(basics.serviceTarget()));
+        ctx.run("launchctl bootout", bootoutScript(basics));
+    }
+
+    static String printScript(LeaseInventory.Basics basics) {
+        return "launchctl print " + ShellQuote.quote(basics.serviceTarget());
+    }
+
+    static String enableScript(LeaseInventory.Basics basics) {
+        return "launchctl enable " + ShellQuote.quote(basics.serviceTarget());
+    }
+
+    static String bootstrapScript(LeaseInventory.Basics basics) {
+        return "launchctl bootstrap " + ShellQuote.quote(basics.domain()) + " " + ShellQuote.quote(basics.plistPath());
+    }
+
+    static String bootoutScript(LeaseInventory.Basics basics) {
+        return "launchctl bootout " + ShellQuote.quote(basics.serviceTarget());
     }
 }

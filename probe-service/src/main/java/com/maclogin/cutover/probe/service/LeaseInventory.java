@@ -5,6 +5,7 @@ import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.GatewayPlist;
 import com.maclogin.cutover.probe.lease.LeasePaths;
 import com.maclogin.cutover.probe.lease.ShellQuote;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,13 +70,41 @@ public final class LeaseInventory {
     private LeaseInventory() {
     }
 
+    static final String UID_SCRIPT = "id -u";
+    static final String HOME_SCRIPT = "printf %s \"$HOME\"";
+
+    /** uid and home in one SSH exec ({@code id -u} and {@code printf %s "$HOME"}, each its own evidence). */
     public static Basics basics(StepContext ctx) {
-        String uid = ctx.require("id -u", "id -u").stdout().trim();
+        List<CommandResult> r = ctx.prefetchedBasics();
+        if (r == null) {
+            r = basicsBatch().run(ctx);
+        }
+        return basics(CommandBatch.required(r, 0, "id -u"), CommandBatch.required(r, 1, "home"));
+    }
+
+    private static CommandBatch basicsBatch() {
+        return new CommandBatch().require("id -u", UID_SCRIPT).require("home", HOME_SCRIPT);
+    }
+
+    /**
+     * For a mutating step: {@code id -u}, {@code $HOME} and the lease's ledger in one exec, before the step runs. The
+     * basics' answers are kept in the step's context and judged (as {@link #basics(StepContext)} always does) only
+     * when the step asks for them; element 2 is the ledger read.
+     */
+    static List<CommandResult> basicsAndLedger(StepContext ctx, String ledgerScript) {
+        List<CommandResult> r = new CommandBatch().add("id -u", UID_SCRIPT).add("home", HOME_SCRIPT)
+                .add("read ledger", ledgerScript).run(ctx);
+        ctx.prefetchedBasics(List.of(r.get(0), r.get(1)));
+        return r;
+    }
+
+    private static Basics basics(CommandResult idResult, CommandResult homeResult) {
+        String uid = idResult.stdout().trim();
         String uidProblem = LeasePaths.checkUid(uid);
         if (uidProblem != null) {
             throw new StepFailedException(uidProblem);
         }
-        String home = ctx.require("home", "printf %s \"$HOME\"").stdout().trim();
+        String home = homeResult.stdout().trim();
         String homeProblem = LeasePaths.checkPath("home directory", home);
         if (homeProblem != null) {
             throw new StepFailedException(homeProblem);
@@ -83,9 +112,23 @@ public final class LeaseInventory {
         return new Basics(uid, home);
     }
 
+    /**
+     * Basics and the live plist in one SSH exec: the plist is read as {@code "$HOME"/<plist>} in the same shell whose
+     * {@code $HOME} is reported, i.e. the same file as {@link Basics#plistPath()}.
+     */
     public static Layout layout(StepContext ctx) {
-        Basics basics = basics(ctx);
-        return layout(ctx, basics, basics.plistPath());
+        if (ctx.prefetchedBasics() != null) {
+            Basics basics = basics(ctx);
+            return layout(ctx, basics, basics.plistPath());
+        }
+        List<CommandResult> r = basicsBatch().add("cat plist", "cat \"$HOME\"/" + ShellQuote.quote(LeasePaths.PLIST_RELATIVE))
+                .run(ctx);
+        Basics basics = basics(CommandBatch.required(r, 0, "id -u"), CommandBatch.required(r, 1, "home"));
+        CommandResult cat = r.get(2);
+        if (cat == null || !cat.ok()) {
+            throw new StepFailedException(String.format(ProbeReasons.PLIST_UNREADABLE, basics.plistPath()));
+        }
+        return parseLayout(ctx, basics, basics.plistPath(), cat.stdout());
     }
 
     /** Reads and parses the plist at {@code plistPath} (the live one, or the rollback kit's copy). */
@@ -117,7 +160,7 @@ public final class LeaseInventory {
 
     /** SHA-256 of one file, or empty when it cannot be read. */
     public static Optional<String> fileSha256(StepContext ctx, String name, String path) {
-        CommandResult r = ctx.run(name, "shasum -a 256 " + ShellQuote.quote(path));
+        CommandResult r = ctx.run(name, fileSha256Script(path));
         return r.ok() ? firstHash(r.stdout()) : Optional.empty();
     }
 
@@ -125,6 +168,15 @@ public final class LeaseInventory {
     public static Optional<String> packageTreeSha256(StepContext ctx, String name, String packageRoot) {
         CommandResult r = ctx.run(name, packageTreeHashScript(packageRoot));
         return r.ok() ? firstHash(r.stdout()) : Optional.empty();
+    }
+
+    /** SHA-256 of one file from a batch answer ({@code shasum -a 256 <path>}), or empty when it could not be read. */
+    static Optional<String> sha256Of(CommandResult r) {
+        return r != null && r.ok() ? firstHash(r.stdout()) : Optional.empty();
+    }
+
+    static String fileSha256Script(String path) {
+        return "shasum -a 256 " + ShellQuote.quote(path);
     }
 
     public static String packageTreeHashScript(String packageRoot) {

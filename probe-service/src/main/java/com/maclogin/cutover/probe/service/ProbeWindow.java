@@ -44,7 +44,9 @@ import java.util.concurrent.TimeUnit;
  * a {@link ThresholdBreached} is published (once per trigger and window). ROLLBACK and PAUSE end the step FAILED with
  * reason {@code breach: <TRIGGER> <observed>}; OBSERVE goes on. One restart drill ({@code launchctl kickstart -k}) at
  * {@code restartDrillAtSecond}: the run it stops is not a crash, and until {@code /readyz} is 200 again (bounded by
- * {@code probe.validate.drill-recovery-timeout}) failing probes are INCONCLUSIVE, not failures.
+ * {@code probe.validate.drill-recovery-timeout}) failing probes are INCONCLUSIVE, not failures. The first round in
+ * which every layer PASSED is reported as facts {@code firstGreenRound}, {@code firstGreenAt} (the instant of that
+ * round's last probe) and {@code firstGreenAfterMillis} (since the window started): "matrix green".
  */
 final class ProbeWindow {
 
@@ -139,6 +141,8 @@ final class ProbeWindow {
         long start = System.nanoTime();
         long windowEnd = start + TimeUnit.SECONDS.toNanos(plan.windowSeconds());
         int round = 0;
+        int firstGreenRound = 0;
+        Instant firstGreenAt = null;
         try {
             while (true) {
                 long roundStart = System.nanoTime();
@@ -187,6 +191,15 @@ final class ProbeWindow {
                         }
                         lastEvidence.put(layer, o.evidence());
                     }
+                }
+                if (firstGreenRound == 0 && roundAllPassed(window, round, layers)) {
+                    firstGreenRound = round;
+                    firstGreenAt = window.get(window.size() - 1).timestamp();
+                    ctx.fact("firstGreenRound", firstGreenRound);
+                    ctx.fact("firstGreenAt", firstGreenAt);
+                    ctx.fact("firstGreenAfterMillis", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                    Log.infof("cutover=%s lease=%s epoch=%d matrix green: round %d, every layer PASSED at %s",
+                            c.cutoverId(), c.leaseId(), c.epoch(), round, firstGreenAt);
                 }
                 if (recovering && System.nanoTime() - recoveryDeadline >= 0) {
                     recovering = false;
@@ -312,6 +325,19 @@ final class ProbeWindow {
             ctx.fact("runs", process.observed().get("runs"));
             ctx.fact("lastExitCode", process.observed().get("lastExitCode"));
         }
+    }
+
+    /** Whether every layer of the plan has a result in {@code round} and each of them PASSED. */
+    static boolean roundAllPassed(List<ProbeResult> window, int round, Set<ProbeLayer> layers) {
+        Set<ProbeLayer> passed = EnumSet.noneOf(ProbeLayer.class);
+        for (int i = window.size() - 1; i >= 0 && window.get(i).round() == round; i--) {
+            ProbeResult r = window.get(i);
+            if (r.verdict() != Verdict.PASSED) {
+                return false;
+            }
+            passed.add(r.layer());
+        }
+        return !layers.isEmpty() && passed.containsAll(layers);
     }
 
     /** FAILED over ERROR over PASSED over INCONCLUSIVE: a layer passed when it passed at least once and never failed. */

@@ -9,11 +9,15 @@ import com.maclogin.cutover.probe.lease.LeasePaths;
 import com.maclogin.cutover.probe.lease.ShellQuote;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import com.maclogin.cutover.probe.lease.LaunchctlPrint;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * RESTORE: first the kit's state archive must hash to the SNAPSHOT's {@code state} hash (else FAILED before anything
+ * RESTORE, its commands grouped into {@link CommandBatch}es (four batches, plus the package restore when needed and
+ * the freeze-marker removal; the basics come with the ledger read), every check in the same order relative to the
+ * mutations as when each command was its own exec: first the kit's state archive must hash to the SNAPSHOT's {@code state} hash (else FAILED before anything
  * is touched); bootout; plist back from the kit, hash = inventory {@code plist} hash; package tree hash = inventory
  * {@code package} hash, else untar the kit's package (old tree moved aside) and check again; {@code ~/.openclaw}
  * moved aside and the state archive unpacked; enable + bootstrap; {@code /readyz} 200 and {@code /startupz} version
@@ -52,6 +56,7 @@ final class RestoreStep implements StepHandler {
 
     @Override
     public void run(StepContext ctx) {
+        long t0 = System.nanoTime();
         StepParameters p = ctx.command().parameters();
         String expectedPlist = p.expectedSha256().get("plist");
         String expectedPackage = p.expectedSha256().get("package");
@@ -59,80 +64,120 @@ final class RestoreStep implements StepHandler {
         LeaseInventory.Basics b = LeaseInventory.basics(ctx);
         String kit = b.kit(ctx.command().cutoverId());
         String stamp = STAMP.format(java.time.Instant.now());
+        String stateArchive = kit + "/" + LeasePaths.STATE_ARCHIVE;
+        String kitPlist = kit + "/" + LeasePaths.PLIST_BACKUP;
 
-        CommandResult manifest = ctx.run("rollback kit manifest", "cat "
-                + ShellQuote.quote(kit + "/" + LeasePaths.MANIFEST));
-        if (!manifest.ok()) {
+        // Read-only look, one SSH exec: the kit (its manifest must exist, else nothing else is read), the state
+        // archive's hash, the kit's plist and the live plist's hash. Nothing is touched before the state check below.
+        List<CommandResult> look = new CommandBatch()
+                .require("rollback kit manifest", "cat " + ShellQuote.quote(kit + "/" + LeasePaths.MANIFEST))
+                .add("state archive sha256", LeaseInventory.fileSha256Script(stateArchive))
+                .add("cat plist", "cat " + ShellQuote.quote(kitPlist))
+                .add("plist sha256 before", LeaseInventory.fileSha256Script(b.plistPath()))
+                .run(ctx);
+        if (look.get(0) == null || !look.get(0).ok()) {
             throw new StepFailedException(String.format(ProbeReasons.NO_ROLLBACK_KIT, kit));
         }
         // the state archive is checked before anything is restored: a tampered or truncated archive leaves the lease
         // exactly as it is (still on the candidate) and the rollback fails for a human to look at
-        String stateArchive = kit + "/" + LeasePaths.STATE_ARCHIVE;
-        String stateFound = LeaseInventory.fileSha256(ctx, "state archive sha256", stateArchive).orElse("none");
+        String stateFound = LeaseInventory.sha256Of(look.get(1)).orElse("none");
         ctx.fact("stateArchiveSha256", stateFound);
         if (!stateFound.equals(expectedState)) {
             throw new StepFailedException(String.format(ProbeReasons.STATE_ARCHIVE_HASH_MISMATCH, stateArchive,
                     stateFound, expectedState));
         }
-
-        String kitPlist = kit + "/" + LeasePaths.PLIST_BACKUP;
-        LeaseInventory.Layout kitLayout = LeaseInventory.layout(ctx, b, kitPlist);
+        CommandResult kitPlistCat = look.get(2);
+        if (kitPlistCat == null || !kitPlistCat.ok()) {
+            throw new StepFailedException(String.format(ProbeReasons.PLIST_UNREADABLE, kitPlist));
+        }
+        LeaseInventory.Layout kitLayout = LeaseInventory.parseLayout(ctx, b, kitPlist, kitPlistCat.stdout());
         String pkg = kitLayout.packageRoot();
+        LeaseInventory.sha256Of(look.get(3)).ifPresent(h -> ctx.fact("plistSha256Before", h));
+        ctx.fact("restoreCheckMillis", millisSince(t0));
 
-        LeaseInventory.fileSha256(ctx, "plist sha256 before", b.plistPath())
-                .ifPresent(h -> ctx.fact("plistSha256Before", h));
-        Optional<String> packageBefore = LeaseInventory.packageTreeSha256(ctx, "package sha256 before", pkg);
+        // One exec: the package tree hash before (read-only, still before the first mutation), bootout, the plist
+        // back from the kit (required: a failed copy ends the exec there) and its hash, checked before anything else
+        long files = System.nanoTime();
+        List<CommandResult> swap = new CommandBatch()
+                .add("package sha256 before", LeaseInventory.packageTreeHashScript(pkg))
+                .add("launchctl bootout", Gateway.bootoutScript(b)) // not loaded is fine: evidence only
+                .require("restore plist", "cp -p " + ShellQuote.quote(kitPlist) + " " + ShellQuote.quote(b.plistPath()))
+                .add("plist sha256 after", LeaseInventory.fileSha256Script(b.plistPath()))
+                .run(ctx);
+        Optional<String> packageBefore = LeaseInventory.sha256Of(swap.get(0));
         packageBefore.ifPresent(h -> ctx.fact("packageSha256Before", h));
-
-        Gateway.bootout(ctx, b);
-        ctx.require("restore plist", "cp -p " + ShellQuote.quote(kitPlist) + " " + ShellQuote.quote(b.plistPath()));
-        String plistAfter = LeaseInventory.fileSha256(ctx, "plist sha256 after", b.plistPath()).orElse("none");
+        CommandBatch.required(swap, 2, "restore plist");
+        String plistAfter = LeaseInventory.sha256Of(swap.get(3)).orElse("none");
         ctx.fact("plistSha256After", plistAfter);
         if (!plistAfter.equals(expectedPlist)) {
             throw new StepFailedException(String.format(ProbeReasons.PLIST_HASH_MISMATCH, plistAfter, expectedPlist));
         }
 
         boolean fromArchive = !expectedPackage.equals(packageBefore.orElse(null));
+        String packageAfter;
         if (fromArchive) {
             String qPkg = ShellQuote.quote(pkg);
             String parent = ShellQuote.quote(LeasePaths.parent(pkg));
-            ctx.require("restore package", "if [ -e " + qPkg + " ]; then mv " + qPkg + " "
-                    + ShellQuote.quote(pkg + ".cutover-aside-" + stamp) + "; fi && mkdir -p " + parent
-                    + " && tar -C " + parent + " -xzf " + ShellQuote.quote(kit + "/" + LeasePaths.PACKAGE_ARCHIVE));
+            List<CommandResult> pk = new CommandBatch()
+                    .require("restore package", "if [ -e " + qPkg + " ]; then mv " + qPkg + " "
+                            + ShellQuote.quote(pkg + ".cutover-aside-" + stamp) + "; fi && mkdir -p " + parent
+                            + " && tar -C " + parent + " -xzf " + ShellQuote.quote(kit + "/" + LeasePaths.PACKAGE_ARCHIVE))
+                    .add("package sha256 after", LeaseInventory.packageTreeHashScript(pkg))
+                    .run(ctx);
+            CommandBatch.required(pk, 0, "restore package");
+            ctx.fact("packageRestoredFromArchive", true);
+            packageAfter = LeaseInventory.sha256Of(pk.get(1)).orElse("none");
+        } else {
+            ctx.fact("packageRestoredFromArchive", false);
+            packageAfter = packageBefore.get();
         }
-        ctx.fact("packageRestoredFromArchive", fromArchive);
-        String packageAfter = fromArchive
-                ? LeaseInventory.packageTreeSha256(ctx, "package sha256 after", pkg).orElse("none")
-                : packageBefore.get();
         ctx.fact("packageSha256After", packageAfter);
         if (!packageAfter.equals(expectedPackage)) {
             throw new StepFailedException(String.format(ProbeReasons.PACKAGE_HASH_MISMATCH, packageAfter,
                     expectedPackage));
         }
 
+        // One exec: state aside and unpacked (required), enable (required), bootstrap
         String aside = kit + "/state-aside-" + stamp;
         String qState = ShellQuote.quote(b.stateDir());
-        ctx.require("restore state", "if [ -e " + qState + " ]; then mv " + qState + " " + ShellQuote.quote(aside)
-                + "; fi && tar -C " + ShellQuote.quote(b.home()) + " -xzf "
-                + ShellQuote.quote(kit + "/" + LeasePaths.STATE_ARCHIVE));
+        List<CommandResult> up = new CommandBatch()
+                .require("restore state", "if [ -e " + qState + " ]; then mv " + qState + " " + ShellQuote.quote(aside)
+                        + "; fi && tar -C " + ShellQuote.quote(b.home()) + " -xzf "
+                        + ShellQuote.quote(kit + "/" + LeasePaths.STATE_ARCHIVE))
+                .require("launchctl enable", Gateway.enableScript(b))
+                .add("launchctl bootstrap", Gateway.bootstrapScript(b))
+                .run(ctx);
+        CommandBatch.required(up, 0, "restore state");
         ctx.fact("stateAsidePath", aside);
+        CommandBatch.required(up, 1, "launchctl enable");
+        Gateway.checkBootstrap(up.get(2));
+        ctx.fact("restoreFilesMillis", millisSince(files));
 
-        Gateway.bootstrap(ctx, b);
         ctx.fact("readyAfterMillis", Gateway.waitReady(ctx, kitLayout.gatewayPort()));
+        long verify = System.nanoTime();
         Optional<String> running = Gateway.startupVersion(ctx, kitLayout.gatewayPort());
         running.ifPresent(v -> ctx.fact("runningVersion", v));
         if (!p.previousVersion().equals(running.orElse(null))) {
             throw new StepFailedException(String.format(ProbeReasons.RUNNING_VERSION_MISMATCH,
                     running.orElse("unknown"), p.previousVersion()));
         }
-        Gateway.launchdFacts(ctx, Gateway.launchctlPrint(ctx, b));
         // The lease runs the previous version again: lift this cutover's freeze so the lease is not stranded for
-        // the next cutover (another cutover's marker is left alone).
+        // the next cutover (another cutover's marker is left alone). launchd's view and the marker: one exec.
         String marker = b.frozenMarker();
-        String owner = FreezeStep.markerField(FreezeStep.readMarker(ctx, marker), "cutoverId");
+        List<CommandResult> end = new CommandBatch()
+                .add("launchctl print", Gateway.printScript(b))
+                .add("read freeze marker", FreezeStep.readMarkerScript(marker))
+                .run(ctx);
+        Gateway.launchdFacts(ctx, LaunchctlPrint.parse(end.get(0).ok() ? end.get(0).stdout() : ""));
+        String owner = FreezeStep.markerField(end.get(1).stdout(), "cutoverId");
         if (ctx.command().cutoverId().equals(owner)) {
             ctx.require("lift freeze marker", "rm -f " + ShellQuote.quote(marker));
             ctx.fact("unfrozen", "true");
         }
+        ctx.fact("restoreVerifyMillis", millisSince(verify));
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 }

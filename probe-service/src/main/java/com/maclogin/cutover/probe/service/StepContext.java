@@ -37,12 +37,22 @@ public final class StepContext {
     private String reason;
     private String replayedMessageId;
     private java.util.function.LongSupplier newestEpoch = () -> -1;
+    private List<CommandResult> prefetchedBasics;
 
     public StepContext(RunStep command, Instant deadline, LeaseSshClient ssh, ProbeConfig config) {
         this.command = command;
         this.deadline = deadline;
         this.ssh = ssh;
         this.config = config;
+    }
+
+    /** The basics batch's answers ({@code id -u}, home) read together with the ledger, or null. */
+    List<CommandResult> prefetchedBasics() {
+        return prefetchedBasics;
+    }
+
+    void prefetchedBasics(List<CommandResult> answers) {
+        this.prefetchedBasics = answers;
     }
 
     public RunStep command() {
@@ -97,11 +107,23 @@ public final class StepContext {
     }
 
     public CommandResult run(String name, String script, Duration timeout) {
+        CommandResult r = exec(name, script, timeout);
+        evidence.add(Evidence.of(name, script, r.exitCode(), Redaction.redact(r.combined())));
+        return r;
+    }
+
+    /**
+     * Runs a {@link CommandBatch} script with the per-command timeout; the batch records each of its commands as
+     * evidence itself, so the combined script is not recorded.
+     */
+    CommandResult runUnrecorded(String script) {
+        return exec("command batch", script, config.ssh().commandTimeout());
+    }
+
+    private CommandResult exec(String name, String script, Duration timeout) {
         Duration budget = bounded(timeout);
         try {
-            CommandResult r = ssh.exec(target(), script, budget);
-            evidence.add(Evidence.of(name, script, r.exitCode(), Redaction.redact(r.combined())));
-            return r;
+            return ssh.exec(target(), script, budget);
         } catch (CommandTimeoutException e) {
             evidence.add(Evidence.of(name, script, null, e.getMessage()));
             checkDeadline();

@@ -175,8 +175,9 @@ public class StepExecutionService {
      */
     private Optional<StepResult> checkLedger(StepContext ctx, long start) {
         RunStep c = ctx.command();
-        CommandResult r = ctx.run("read ledger", "cat \"$HOME\"/" + LeasePaths.CUTOVER_DIR + "/" + LeasePaths.LEDGER
-                + " 2>/dev/null || true");
+        // one exec: the ledger and the lease basics the step will ask for (judged only when it does)
+        CommandResult r = LeaseInventory.basicsAndLedger(ctx, "cat \"$HOME\"/" + LeasePaths.CUTOVER_DIR + "/"
+                + LeasePaths.LEDGER + " 2>/dev/null || true").get(2);
         List<LedgerEntry> entries = LedgerEntry.parseAll(r.stdout());
         for (LedgerEntry e : entries) {
             if (e.idempotencyKey().equals(c.idempotencyKey())) {

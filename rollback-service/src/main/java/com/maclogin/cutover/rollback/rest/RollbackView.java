@@ -17,7 +17,8 @@ public record RollbackView(String cutoverId, String leaseId, Region region, long
                            String previousVersion, String candidateVersion, StepKind currentStep, String currentCommandId,
                            String currentIdempotencyKey, Instant commandDeadline, int attempt, int restoreAttempts,
                            Hashes expected, Hashes found, String foundGatewayVersion, String failureReason,
-                           Instant requestedAt, Instant updatedAt, Instant finishedAt, List<Entry> events) {
+                           Instant requestedAt, Instant updatedAt, Instant finishedAt, Instant matrixGreenAt,
+                           Integer matrixGreenRound, List<Entry> events) {
 
     /** {@code state}: the SNAPSHOT's state/config archive. */
     public record Hashes(String plist, String packageTree, String state) {
@@ -35,7 +36,7 @@ public record RollbackView(String cutoverId, String leaseId, Region region, long
                 r.currentIdempotencyKey, r.commandDeadline, r.attempt, r.restoreAttempts,
                 new Hashes(r.expectedPlistSha256, r.expectedPackageSha256, r.expectedStateSha256),
                 new Hashes(r.foundPlistSha256, r.foundPackageSha256, r.foundStateSha256), r.foundGatewayVersion, r.failureReason,
-                r.requestedAt, r.updatedAt, r.finishedAt,
+                r.requestedAt, r.updatedAt, r.finishedAt, r.matrixGreenAt, r.matrixGreenRound,
                 audit == null ? null : audit.stream().map(RollbackView::entry).toList());
     }
 

@@ -23,6 +23,9 @@ public final class RollbackReasons {
     public static final String FACT_PLIST_SHA256 = "plistSha256";
     public static final String FACT_PACKAGE_SHA256 = "packageSha256";
     public static final String FACT_GATEWAY_VERSION = "gatewayVersion";
+    /** VALIDATE with a probe plan: the first round in which every layer PASSED, and when. */
+    public static final String FACT_FIRST_GREEN_AT = "firstGreenAt";
+    public static final String FACT_FIRST_GREEN_ROUND = "firstGreenRound";
 
     /** Keys of {@code expectedSha256} in RollbackRequested and StepParameters. */
     public static final String HASH_PLIST = "plist";
@@ -72,6 +75,12 @@ public final class RollbackReasons {
 
     public static String rolledBack(String previousVersion) {
         return "restored " + previousVersion + ", hashes verified, health green";
+    }
+
+    public static String matrixGreen(int round, java.time.Instant at, java.time.Instant requestedAt) {
+        return "matrix green: every layer PASSED in verification round " + round + " at " + at
+                + (requestedAt == null ? "" : " (" + java.time.Duration.between(requestedAt, at).toMillis()
+                        + " ms after the request)");
     }
 
     public static String invalidRequest(String problem) {

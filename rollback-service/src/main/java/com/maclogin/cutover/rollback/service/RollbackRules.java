@@ -118,6 +118,23 @@ public final class RollbackRules {
         return first(facts, FACT_RUNNING_VERSION, FACT_GATEWAY_VERSION);
     }
 
+    /** The verification's first all-green round as the worker reported it, or null (absent or unreadable). */
+    public record MatrixGreen(java.time.Instant at, int round) {
+    }
+
+    public static MatrixGreen matrixGreen(Map<String, String> facts) {
+        if (facts == null || facts.get(RollbackReasons.FACT_FIRST_GREEN_AT) == null) {
+            return null;
+        }
+        try {
+            java.time.Instant at = java.time.Instant.parse(facts.get(RollbackReasons.FACT_FIRST_GREEN_AT).trim());
+            String round = facts.get(RollbackReasons.FACT_FIRST_GREEN_ROUND);
+            return new MatrixGreen(at, round == null ? 0 : Integer.parseInt(round.trim()));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     private static String first(Map<String, String> facts, String primary, String fallback) {
         if (facts == null) {
             return null;

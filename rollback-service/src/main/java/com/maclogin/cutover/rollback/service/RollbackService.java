@@ -171,6 +171,8 @@ public class RollbackService {
         rb.foundGatewayVersion = null;
         rb.failureReason = null;
         rb.finishedAt = null;
+        rb.matrixGreenAt = null;
+        rb.matrixGreenRound = null;
         rb.requestedAt = req.timestamp() == null ? now : req.timestamp();
         rb.updatedAt = now;
         rb.attempt = rb.attempt + 1; // never reuse an idempotency key, not even across epochs
@@ -306,6 +308,15 @@ public class RollbackService {
             line.foundStateSha256 = v.foundStateSha256();
             line.foundVersion = v.foundVersion();
             audit.persist(line);
+        }
+        if (kind == StepKind.VALIDATE) {
+            RollbackRules.MatrixGreen green = RollbackRules.matrixGreen(facts);
+            if (green != null) {
+                rb.matrixGreenAt = green.at();
+                rb.matrixGreenRound = green.round();
+                record(rb, "MATRIX_GREEN", rb.state, kind, outcome, messageId,
+                        RollbackReasons.matrixGreen(green.round(), green.at(), rb.requestedAt));
+            }
         }
         RollbackRules.Decision d = RollbackRules.onResult(kind, outcome, workerReason, rb.restoreAttempts,
                 config.maxAttempts(), v, rb.previousVersion,

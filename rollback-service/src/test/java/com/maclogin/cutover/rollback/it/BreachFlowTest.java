@@ -112,7 +112,14 @@ class BreachFlowTest {
 
         given().get("/api/v1/rollbacks/{id}", cutover).then().statusCode(200)
                 .body("state", equalTo("ROLLED_BACK")).body("epoch", equalTo(5))
-                .body("requestedBy", equalTo("trigger:CRASH_LOOP")).body("reason", equalTo(CRASH_REASON));
+                .body("requestedBy", equalTo("trigger:CRASH_LOOP")).body("reason", equalTo(CRASH_REASON))
+                .body("matrixGreenAt", equalTo(GREEN_AT.toString())).body("matrixGreenRound", equalTo(2));
+        // the end point "lease restored and matrix green" is recorded before ROLLED_BACK, which waits for the window
+        assertThat(audit(cutover)).extracting(a -> a.action).containsSubsequence("RESTORE_SUCCEEDED", "MATRIX_GREEN",
+                "ROLLED_BACK");
+        assertThat(audit(cutover)).filteredOn(a -> a.action.equals("MATRIX_GREEN")).singleElement()
+                .satisfies(a -> assertThat(a.detail).startsWith(
+                        "matrix green: every layer PASSED in verification round 2 at " + GREEN_AT));
         assertThat(audit(cutover)).filteredOn(a -> a.action.equals("REQUESTED")).singleElement()
                 .satisfies(a -> assertThat(a.detail).contains("numbers {crashes=3, lastExitCode=78, seconds=41}"));
     }
@@ -280,8 +287,12 @@ class BreachFlowTest {
 
     private static void answerHealthy(String cutover) {
         worker.answer(cutover, cmd -> RegionalWorkerDouble.result(cmd, StepOutcome.SUCCEEDED, null,
-                cmd.kind() == StepKind.RESTORE ? restoredFacts() : Map.of("runningVersion", PREVIOUS)));
+                cmd.kind() == StepKind.RESTORE ? restoredFacts() : Map.of("runningVersion", PREVIOUS,
+                        "firstGreenRound", "2", "firstGreenAt", GREEN_AT.toString())));
     }
+
+    /** What the worker double reports as the verification's first all-green round. */
+    private static final Instant GREEN_AT = Instant.parse("2026-11-25T14:30:01.250Z");
 
     private static List<CutoverEvent> awaitTerminalEvent(String cutover) {
         await().atMost(WAIT).until(() -> worker.eventsOf(cutover).stream().anyMatch(e ->

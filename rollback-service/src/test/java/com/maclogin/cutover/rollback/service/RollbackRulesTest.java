@@ -224,4 +224,13 @@ class RollbackRulesTest {
     private static String expandAll(String s) {
         return s.replace("aaaa", PLIST).replace("bbbb", PKG).replace("cccc", OTHER).replace("dddd", STATE);
     }
+
+    @Test
+    void theMatrixGreenFactsAreReadOnlyWhenTheyAreWellFormed() {
+        assertThat(RollbackRules.matrixGreen(Map.of("firstGreenAt", "2026-11-25T14:30:01.250Z", "firstGreenRound", "3")))
+                .isEqualTo(new RollbackRules.MatrixGreen(java.time.Instant.parse("2026-11-25T14:30:01.250Z"), 3));
+        assertThat(RollbackRules.matrixGreen(Map.of("runningVersion", "2026.9.5"))).isNull();
+        assertThat(RollbackRules.matrixGreen(Map.of("firstGreenAt", "yesterday", "firstGreenRound", "3"))).isNull();
+        assertThat(RollbackRules.matrixGreen(null)).isNull();
+    }
 }

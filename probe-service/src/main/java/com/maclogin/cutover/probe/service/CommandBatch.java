@@ -1,0 +1,165 @@
+package com.maclogin.cutover.probe.service;
+
+import com.maclogin.cutover.contracts.Evidence;
+import com.maclogin.cutover.probe.ProbeReasons;
+import com.maclogin.cutover.probe.client.CommandResult;
+import com.maclogin.cutover.probe.lease.Redaction;
+import com.maclogin.cutover.probe.lease.ShellQuote;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Several lease commands in one SSH exec: each command runs in its own subshell, in order, and its stdout, stderr and
+ * exit code come back between marker lines that carry a random nonce (no file content on the lease can forge them).
+ * Each command is recorded as evidence under its own name with its own script, exit code and output, exactly as if it
+ * had run alone. A {@linkplain Part#required() required} command that exits non-zero ends the batch there, so a
+ * mutation after it never runs (the caller then fails the step as before). The scripts are the same shell text a
+ * single exec would run: every value in them is already validated and {@link ShellQuote quoted}.
+ *
+ * <p>When the output cannot be read back (a shell that mangled the markers), the commands that have no answer are
+ * run again one by one, so a batch is never less safe than the single commands.
+ */
+final class CommandBatch {
+
+    /** One command of the batch. */
+    record Part(String name, String script, boolean required) {
+
+        static Part of(String name, String script) {
+            return new Part(name, script, false);
+        }
+
+        static Part required(String name, String script) {
+            return new Part(name, script, true);
+        }
+    }
+
+    private final List<Part> parts = new ArrayList<>();
+
+    CommandBatch add(Part p) {
+        parts.add(p);
+        return this;
+    }
+
+    CommandBatch add(String name, String script) {
+        return add(Part.of(name, script));
+    }
+
+    CommandBatch require(String name, String script) {
+        return add(Part.required(name, script));
+    }
+
+    /**
+     * Runs the batch; element i answers part i, or is null when the part did not run because an earlier required part
+     * failed. Evidence is added per part that ran.
+     */
+    List<CommandResult> run(StepContext ctx) {
+        if (parts.size() == 1) {
+            return List.of(ctx.run(parts.get(0).name(), parts.get(0).script()));
+        }
+        String nonce = "ocb-" + UUID.randomUUID().toString().replace("-", "");
+        CommandResult whole = ctx.runUnrecorded(script(nonce, parts));
+        List<CommandResult> results = parse(nonce, parts, whole);
+        List<CommandResult> out = new ArrayList<>(Collections.nCopies(parts.size(), null));
+        for (int i = 0; i < parts.size(); i++) {
+            Part p = parts.get(i);
+            CommandResult r = results.get(i);
+            if (r == null) {
+                if (stoppedBefore(i, results)) {
+                    break;
+                }
+                // no answer although nothing stopped the batch: run this one (and the rest) alone
+                r = ctx.run(p.name(), p.script());
+            } else {
+                ctx.addEvidence(Evidence.of(p.name(), p.script(), r.exitCode(), Redaction.redact(r.combined())));
+            }
+            out.set(i, r);
+            if (p.required() && !r.ok()) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** Part {@code i}'s answer, which must exist and exit 0, else the step fails as {@link StepContext#require} would. */
+    static CommandResult required(List<CommandResult> results, int i, String name) {
+        CommandResult r = results.get(i);
+        if (r == null || !r.ok()) {
+            throw new StepFailedException(String.format(ProbeReasons.COMMAND_FAILED, name, r == null ? -1 : r.exitCode()));
+        }
+        return r;
+    }
+
+    private boolean stoppedBefore(int i, List<CommandResult> results) {
+        for (int j = 0; j < i; j++) {
+            if (parts.get(j).required() && results.get(j) != null && !results.get(j).ok()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String script(String nonce, List<Part> parts) {
+        StringBuilder b = new StringBuilder("exec 3>&1\n");
+        for (int i = 0; i < parts.size(); i++) {
+            String m = nonce + " " + i + " ";
+            b.append("printf '%s\\n' ").append(ShellQuote.quote(m + "out")).append('\n');
+            // stderr into the substitution, stdout straight to the exec's stdout (fd 3); $? is the subshell's exit code
+            b.append("e=$( ( ").append(parts.get(i).script()).append("\n) 2>&1 1>&3 ); rc=$?\n");
+            b.append("printf '\\n%s\\n' ").append(ShellQuote.quote(m + "err")).append('\n');
+            b.append("printf '%s' \"$e\"\n");
+            b.append("printf '\\n%s%s\\n' ").append(ShellQuote.quote(m + "rc ")).append(" \"$rc\"\n");
+            if (parts.get(i).required()) {
+                b.append("[ \"$rc\" -eq 0 ] || exit 0\n");
+            }
+        }
+        return b.toString();
+    }
+
+    /** Each part's answer, or null where its markers are missing. */
+    static List<CommandResult> parse(String nonce, List<Part> parts, CommandResult whole) {
+        List<CommandResult> out = new ArrayList<>();
+        String text = whole.stdout() == null ? "" : whole.stdout();
+        int from = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            String m = nonce + " " + i + " ";
+            String outMarker = m + "out\n";
+            int o = text.startsWith(outMarker, from) ? from : text.indexOf("\n" + outMarker, from);
+            if (o < 0) {
+                out.add(null);
+                continue;
+            }
+            int outStart = (o == from && text.startsWith(outMarker, from) ? o : o + 1) + outMarker.length();
+            int errAt = text.indexOf("\n" + m + "err\n", outStart - 1);
+            if (errAt < outStart - 1) {
+                out.add(null);
+                continue;
+            }
+            String stdout = errAt < outStart ? "" : text.substring(outStart, errAt);
+            int errStart = errAt + m.length() + 5;
+            int rcAt = text.indexOf("\n" + m + "rc ", errStart - 1);
+            if (rcAt < errStart - 1) {
+                out.add(null);
+                continue;
+            }
+            String stderr = rcAt < errStart ? "" : text.substring(errStart, rcAt);
+            int rcStart = rcAt + 1 + m.length() + 3;
+            int eol = text.indexOf('\n', rcStart);
+            if (eol < 0) {
+                out.add(null);
+                continue;
+            }
+            int rc;
+            try {
+                rc = Integer.parseInt(text.substring(rcStart, eol).trim());
+            } catch (NumberFormatException e) {
+                out.add(null);
+                continue;
+            }
+            out.add(new CommandResult(rc, stdout, stderr, whole.durationMillis()));
+            from = eol + 1;
+        }
+        return out;
+    }
+}
