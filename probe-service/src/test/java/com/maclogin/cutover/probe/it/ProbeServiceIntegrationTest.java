@@ -482,7 +482,7 @@ class ProbeServiceIntegrationTest {
 
             ProbeSession session = new ProbeSession(ssh, hung, lease.gatewayPort(), "gui/501/ai.openclaw.gateway",
                     null, null, 0, 10, new ProbeSession.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1),
-                            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+                            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)), null);
             start = System.nanoTime();
             ProbeOutcome o = new ProcessProbe().probe(session);
             assertThat(o.verdict()).isEqualTo(Verdict.ERROR);
