@@ -147,8 +147,11 @@ class ProbeUserSessionTest {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + sim.controlPort() + "/v1/leases/pu-1")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(r.body()).contains("\"probeUser\":\"openclaw-probe\"")
-                .contains("\"probeAccount\":\"" + (root ? "os-user" : "name-only") + "\"");
+        com.fasterxml.jackson.databind.JsonNode j = com.maclogin.cutover.contracts.Json.MAPPER.readTree(r.body());
+        assertThat(j.path("probeUser").asText()).isEqualTo("openclaw-probe");
+        assertThat(j.path("probeAccount").asText()).isEqualTo(root ? "os-user" : "name-only");
+        assertThat(j.path("probeUid").asInt()).isEqualTo(lease.probeAccount().uid());
+        assertThat(j.path("probeAccountNote").asText()).isEqualTo(lease.probeAccount().note());
         assertThatThrownBy(() -> as("nobody").close()).isInstanceOf(UserAuthException.class);
     }
 

@@ -118,12 +118,12 @@ public final class OpenSshLease implements AutoCloseable {
         for (int attempt = 0; attempt < 5; attempt++) {
             int p = port != 0 ? port : freePort();
             Path config = dir.resolve("sshd_config");
-            String text = config(p, dir, hostKeyFile, authorized, user, home);
+            String sshdConfig = config(p, dir, hostKeyFile, authorized, user, home);
             if (probeLogin != null) {
-                text = text.replace("AllowUsers " + user + "\n", "AllowUsers " + user + " " + probeLogin.name() + "\n")
+                sshdConfig = sshdConfig.replace("AllowUsers " + user + "\n", "AllowUsers " + user + " " + probeLogin.name() + "\n")
                         + probeMatch(probeLogin.name(), probeHome, home);
             }
-            Files.writeString(config, text);
+            Files.writeString(config, sshdConfig);
             Path log = dir.resolve("sshd.log");
             Files.deleteIfExists(log);
             List<String> test = List.of(SSHD.toString(), "-t", "-f", config.toString());
