@@ -47,6 +47,11 @@ public record ProbeUserAccount(String name, int uid, int gid, boolean osUser, St
         return osUser ? "os-user" : "name-only";
     }
 
+    /** {@link #ensure} for this JVM's user: the account another process's simulator reported (e.g. for real sshd). */
+    public static ProbeUserAccount of(String name) throws IOException {
+        return ensure(name, System.getProperty("user.name"));
+    }
+
     /**
      * Finds or (as root) creates the OS account {@code name}. Never silent: a name-only account is logged as a
      * warning with the reason.

@@ -110,8 +110,9 @@ class RealLeaseCutoverTest {
     void cutoverThroughDebiansOpenSshDaemonWithAPinnedHostKeyGoesGreen() throws IOException {
         JsonNode jp = lease(OPENSSH_LEASE);
         String probeKey = Files.readString(stack.config().workDir().resolve("keys/probe-jp.pub")).trim();
+        // the lease's probe account may log in through sshd too (the VALIDATE probe matrix uses it)
         openSsh = OpenSshLease.start(stack.config().workDir().resolve("openssh-" + OPENSSH_LEASE), Path.of(jp.path("home").asText()),
-                List.of(probeKey), 0);
+                List.of(probeKey), 0, com.maclogin.cutover.simulator.ProbeUserAccount.of(jp.path("probeUser").asText()));
         LOG.println("started " + openSsh);
         ObjectNode viaOpenSsh = jp.deepCopy();
         viaOpenSsh.put("sshPort", openSsh.port());
