@@ -131,6 +131,13 @@ class RealLeaseCutoverTest {
         assertThat(RealGatewayMode.startupzVersion(jp.path("gatewayPort").asInt())).isEqualTo(TO);
         String sshdLog = String.join("\n", openSsh.logLines());
         assertThat(sshdLog).as("the worker logged in through OpenSSH").contains("Accepted publickey for " + openSsh.user());
+        // the validation window's probe matrix logged in as the probe account, which sshd switched to itself
+        String probeUser = jp.path("probeUser").asText();
+        assertThat(sshdLog).as("the probe account logged in through OpenSSH").contains("Accepted publickey for " + probeUser);
+        JsonNode validate = step(end, "VALIDATE").path("facts");
+        assertThat(validate.path("probeUser").asText()).isEqualTo(probeUser);
+        assertThat(validate.path("probeAccount").asText()).as("facts %s", validate).isEqualTo("DISTINCT");
+        assertThat(validate.path("probeUid").asText()).isNotEqualTo(validate.path("gatewayUid").asText());
         assertThat(openSsh.isAlive()).isTrue();
     }
 
