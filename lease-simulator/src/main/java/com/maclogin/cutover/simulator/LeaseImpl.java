@@ -28,6 +28,8 @@ final class LeaseImpl implements SimulatedLease, AutoCloseable {
     /** {@link System#nanoTime()} when its set-up began and when /readyz first answered 200 at start. */
     volatile long startNanos;
     volatile long readyNanos;
+    /** The second login of its SSH server (set right after construction). */
+    volatile ProbeUserAccount probeAccount;
 
     LeaseImpl(LeaseSpec spec, LeaseHome home, LaunchdEmulator launchd, MacCommands commands, LeaseSshServer ssh,
               TlsEndpoint tls, LeaseFaults faults, String user) {
@@ -94,6 +96,11 @@ final class LeaseImpl implements SimulatedLease, AutoCloseable {
     @Override
     public String sshUser() {
         return user;
+    }
+
+    @Override
+    public ProbeUserAccount probeAccount() {
+        return probeAccount;
     }
 
     @Override

@@ -104,6 +104,7 @@ public final class LeaseSimulator implements AutoCloseable {
         shutdownHook = new Thread(this::close, "lease-simulator-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         String user = System.getProperty("user.name");
+        ProbeUserAccount probe = config.leases().isEmpty() ? null : ProbeUserAccount.ensure(config.probeUser(), user);
         Set<String> authorized = new HashSet<>(config.authorizedKeys());
 
         // hold every gateway port until its gateway spawns, so that no lease's ephemeral SSH or TLS port lands on it
@@ -116,7 +117,7 @@ public final class LeaseSimulator implements AutoCloseable {
         try {
             List<java.util.concurrent.Future<LeaseImpl>> futures = new ArrayList<>();
             for (LeaseSpec spec : config.leases()) {
-                futures.add(starters.submit(() -> startLease(spec, stateDir, node, user, authorized)));
+                futures.add(starters.submit(() -> startLease(spec, stateDir, node, user, probe, authorized)));
             }
             IOException failure = null;
             for (int i = 0; i < futures.size(); i++) {
@@ -153,8 +154,8 @@ public final class LeaseSimulator implements AutoCloseable {
                 (System.nanoTime() - t0) / 1_000_000, control.port());
     }
 
-    private LeaseImpl startLease(LeaseSpec spec, Path stateDir, String node, String user, Set<String> authorized)
-            throws IOException {
+    private LeaseImpl startLease(LeaseSpec spec, Path stateDir, String node, String user, ProbeUserAccount probe,
+            Set<String> authorized) throws IOException {
         long t0 = System.nanoTime();
         Path leaseDir = stateDir.resolve(spec.id());
         LeaseHome home = new LeaseHome(leaseDir.resolve("home"));
@@ -163,6 +164,8 @@ public final class LeaseSimulator implements AutoCloseable {
             LOG.info("lease {}: created home {} with openclaw {}", spec.id(), home.home(), spec.initialVersion());
         }
         home.writeShims(spec.id(), control.port());
+        Path probeHome = leaseDir.resolve("probe-home");
+        probe.prepare(probeHome, home.home().resolve(".sim/bin"));
         LeaseFaults.resetOnDisk(home);
         LaunchdEmulator launchd = new LaunchdEmulator(spec.id(), home, leaseDir, config.throttleInterval(),
                 config.gatewayStartupDelay(), scheduler);
@@ -173,7 +176,7 @@ public final class LeaseSimulator implements AutoCloseable {
         TlsEndpoint tls;
         try {
             ssh = new LeaseSshServer(spec.id(), spec.sshPort(), leaseDir.resolve("ssh_host_ed25519_key"),
-                    authorized, user, home.home(), pumps);
+                    authorized, user, home.home(), pumps, probe, probeHome);
         } catch (IOException | RuntimeException e) {
             launchd.close();
             throw new IOException("lease " + spec.id() + ": cannot start SSH on 127.0.0.1:" + spec.sshPort()
@@ -200,6 +203,7 @@ public final class LeaseSimulator implements AutoCloseable {
         LOG.info("lease {}: SSH on 127.0.0.1:{}, launchd loaded, set up in {} ms", spec.id(), ssh.port(),
                 (System.nanoTime() - t0) / 1_000_000);
         LeaseImpl lease = new LeaseImpl(spec, home, launchd, commands, ssh, tls, faults, user);
+        lease.probeAccount = probe;
         lease.startNanos = t0;
         // wait for this gateway before taking the next lease: at most STARTERS gateways boot at once, so each lease
         // is up in about its own boot time instead of all of them sharing the CPUs until the last one is ready
@@ -392,6 +396,17 @@ public final class LeaseSimulator implements AutoCloseable {
         setFaults(leaseId, Faults.none());
     }
 
+    /** {@code probeUser}, {@code probeUid}, {@code probeAccount} ({@code os-user} | {@code name-only}), {@code probeAccountNote}. */
+    private static void probeStatus(SimulatedLease l, Map<String, Object> m) {
+        ProbeUserAccount p = l.probeAccount();
+        if (p != null) {
+            m.put("probeUser", p.name());
+            m.put("probeUid", p.uid());
+            m.put("probeAccount", p.mode());
+            m.put("probeAccountNote", p.note());
+        }
+    }
+
     /** The control API's view of a lease: endpoints, launchd state, fault switches (and the running version). */
     Map<String, Object> leaseStatus(LeaseImpl l, boolean withRunningVersion) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -400,6 +415,7 @@ public final class LeaseSimulator implements AutoCloseable {
         m.put("host", l.host());
         m.put("sshPort", l.sshPort());
         m.put("sshUser", l.sshUser());
+        probeStatus(l, m);
         m.put("hostKey", l.hostKey());
         m.put("gatewayPort", l.gatewayPort());
         m.put("tlsPort", l.tlsPort());
@@ -435,7 +451,10 @@ public final class LeaseSimulator implements AutoCloseable {
         return out;
     }
 
-    /** {@code [{"id","region","host","sshPort","sshUser","hostKey","gatewayPort","tlsPort","home"}]} */
+    /**
+     * {@code [{"id","region","host","sshPort","sshUser","probeUser","probeUid","probeAccount","probeAccountNote",
+     * "hostKey","gatewayPort","tlsPort","home"}]}
+     */
     String descriptorJson() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (SimulatedLease l : leases()) {
@@ -445,6 +464,7 @@ public final class LeaseSimulator implements AutoCloseable {
             m.put("host", l.host());
             m.put("sshPort", l.sshPort());
             m.put("sshUser", l.sshUser());
+            probeStatus(l, m);
             m.put("hostKey", l.hostKey());
             m.put("gatewayPort", l.gatewayPort());
             m.put("tlsPort", l.tlsPort());

@@ -58,9 +58,9 @@ public final class LeaseSimulatorMain {
         long t0 = System.nanoTime();
         LeaseSimulator sim = LeaseSimulator.start(config);
         for (SimulatedLease l : sim.leases()) {
-            System.out.printf("lease %s region=%s ssh=%s@%s:%d gateway=127.0.0.1:%d tls=127.0.0.1:%d version=%s faults=%s home=%s%n",
-                    l.id(), l.region(), l.sshUser(), l.host(), l.sshPort(), l.gatewayPort(), l.tlsPort(), l.runningVersion(),
-                    l.faults().active(), l.home());
+            System.out.printf("lease %s region=%s ssh=%s@%s:%d probe=%s(%s) gateway=127.0.0.1:%d tls=127.0.0.1:%d version=%s faults=%s home=%s%n",
+                    l.id(), l.region(), l.sshUser(), l.host(), l.sshPort(), l.probeUser(), l.probeAccount().mode(),
+                    l.gatewayPort(), l.tlsPort(), l.runningVersion(), l.faults().active(), l.home());
         }
         System.out.flush();
         Path tmp = descriptorOut.resolveSibling(descriptorOut.getFileName() + ".tmp");
@@ -95,7 +95,8 @@ public final class LeaseSimulatorMain {
         Duration throttle = root.hasNonNull("throttleIntervalMillis")
                 ? Duration.ofMillis(root.get("throttleIntervalMillis").asLong()) : null;
         return new SimulatorConfig(stateDir, leases, keys, root.path("controlPort").asInt(0),
-                Duration.ofMillis(root.path("gatewayStartupDelayMillis").asLong(800)), throttle);
+                Duration.ofMillis(root.path("gatewayStartupDelayMillis").asLong(800)), throttle,
+                root.hasNonNull("probeUser") ? root.get("probeUser").asText() : null);
     }
 
     private static void usage() {

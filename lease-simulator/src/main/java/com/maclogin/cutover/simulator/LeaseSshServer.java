@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One lease's SSH server on 127.0.0.1: ed25519 host key, public-key auth only, exec through {@code /bin/sh -c} in the
- * lease home, direct-tcpip only to loopback.
+ * lease home, direct-tcpip only to loopback. Two logins with the same authorized keys: the gateway's user and the
+ * lease's probe account, whose commands {@link ProbeUserAccount#wrap} runs as that account.
  */
 final class LeaseSshServer implements AutoCloseable {
 
@@ -60,7 +61,7 @@ final class LeaseSshServer implements AutoCloseable {
     }
 
     LeaseSshServer(String leaseId, int port, Path hostKeyFile, Set<String> authorizedKeys, String user, Path home,
-                   ExecutorService pumps) throws IOException {
+                   ExecutorService pumps, ProbeUserAccount probe, Path probeHome) throws IOException {
         this.leaseId = leaseId;
         this.hostKeyFile = hostKeyFile;
         if (!Files.exists(hostKeyFile)) {
@@ -96,7 +97,7 @@ final class LeaseSshServer implements AutoCloseable {
         sshd.setGSSAuthenticator(null);
         sshd.setHostBasedAuthenticator(null);
         sshd.setPublickeyAuthenticator((username, key, session) ->
-                user.equals(username) && allowed.contains(keyLine(key)));
+                (user.equals(username) || probe.name().equals(username)) && allowed.contains(keyLine(key)));
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
         TcpForwardingFilter loopbackOnly = new TcpForwardingFilter() {
             @Override
@@ -116,7 +117,9 @@ final class LeaseSshServer implements AutoCloseable {
         };
         sshd.setForwardingFilter(ForwardingFilter.asForwardingFilter(AgentForwardingFilter.of(false),
                 X11ForwardingFilter.of(false), loopbackOnly));
-        sshd.setCommandFactory((channel, command) -> new ExecCommand(command, home, user, pumps, commandDelayMillis));
+        sshd.setCommandFactory((channel, command) -> new ExecCommand(
+                probe.name().equals(channel.getSession().getUsername()) ? probe.wrap(command, probeHome) : command,
+                home, user, pumps, commandDelayMillis));
         sshd.start();
         boundAddress = new java.net.InetSocketAddress("127.0.0.1", sshd.getPort());
     }

@@ -18,6 +18,20 @@ public interface SimulatedLease {
     /** The login name to use (the simulator process's user; {@code id -u} in a session prints its uid). */
     String sshUser();
 
+    /**
+     * The lease's probe account: a second login with the same authorized keys, for the probe matrix. It is a real
+     * other OS user only when {@link ProbeUserAccount#osUser()}; otherwise its note says it is a name only.
+     */
+    default ProbeUserAccount probeAccount() {
+        return null;
+    }
+
+    /** The probe account's login name, or null when the lease has none. */
+    default String probeUser() {
+        ProbeUserAccount a = probeAccount();
+        return a == null ? null : a.name();
+    }
+
     /** The host key as {@code ssh-ed25519 AAAA...}, without a comment; pin it. */
     String hostKey();
 

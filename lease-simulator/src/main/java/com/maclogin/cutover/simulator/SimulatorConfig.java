@@ -15,9 +15,17 @@ import java.util.List;
  * @param gatewayStartupDelay how long each gateway stand-in reports {@code starting} after it listens
  * @param throttleInterval    launchd KeepAlive respawn throttle used instead of the plist's ThrottleInterval;
  *                            {@code null} = honour the plist (OpenClaw writes 10 s)
+ * @param probeUser           every lease's probe account, the second login of its SSH server ({@link ProbeUserAccount});
+ *                            {@code null} = {@code -Dlease-simulator.probe-user}, else {@code openclaw-probe}
  */
 public record SimulatorConfig(Path stateDir, List<LeaseSpec> leases, List<String> authorizedKeys, int controlPort,
-                              Duration gatewayStartupDelay, Duration throttleInterval) {
+                              Duration gatewayStartupDelay, Duration throttleInterval, String probeUser) {
+
+    /** With the default probe account ({@link ProbeUserAccount#DEFAULT_NAME}). */
+    public SimulatorConfig(Path stateDir, List<LeaseSpec> leases, List<String> authorizedKeys, int controlPort,
+                           Duration gatewayStartupDelay, Duration throttleInterval) {
+        this(stateDir, leases, authorizedKeys, controlPort, gatewayStartupDelay, throttleInterval, null);
+    }
 
     public SimulatorConfig {
         if (stateDir == null) {
@@ -30,6 +38,12 @@ public record SimulatorConfig(Path stateDir, List<LeaseSpec> leases, List<String
         }
         if (gatewayStartupDelay == null || gatewayStartupDelay.isNegative()) {
             gatewayStartupDelay = Duration.ofMillis(800);
+        }
+        if (probeUser == null) {
+            probeUser = System.getProperty("lease-simulator.probe-user", ProbeUserAccount.DEFAULT_NAME);
+        }
+        if (!ProbeUserAccount.NAME.matcher(probeUser).matches()) {
+            throw new IllegalArgumentException("invalid probeUser: " + probeUser);
         }
     }
 }

@@ -41,7 +41,8 @@ class RealOpenSshLeaseTest {
                 List.of(pub), 0, Duration.ofMillis(300), Duration.ofMillis(300)));
         lease = sim.lease("kr-1");
         long t0 = System.nanoTime();
-        sshd = OpenSshLease.start(dir.resolve("openssh"), lease.home(), List.of(pub + " probe@test"), 0);
+        sshd = OpenSshLease.start(dir.resolve("openssh"), lease.home(), List.of(pub + " probe@test"), 0,
+                lease.probeAccount());
         System.out.printf("[measure] OpenSSH sshd up on :%d in %d ms%n", sshd.port(), (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -89,6 +90,31 @@ class RealOpenSshLeaseTest {
             }
             System.out.printf("[measure] OpenSSH: launchctl print %d ms, `true` exec %.1f ms on one connection%n", printMs,
                     (System.nanoTime() - n0) / 1e6 / 10);
+        }
+    }
+
+    @Test
+    void theProbeAccountLogsInThroughOpenSshAsAnotherUidRunsTheShimsAndCannotWriteTheGatewaysFiles() throws IOException {
+        assertThat(lease.probeAccount().osUser()).as("CI runs as root: " + lease.probeAccount().note()).isTrue();
+        String gatewayUid;
+        try (SshTestClient c = client()) {
+            gatewayUid = c.exec("id -u").stdout().trim();
+        }
+        try (SshTestClient p = new SshTestClient(sshd.host(), sshd.port(), lease.probeUser(), sshd.hostKey(), clientKey)) {
+            SshTestClient.Exec id = p.exec("id -u; id -un; printf '%s\\n' \"$HOME\"; command -v launchctl");
+            assertThat(id.exit()).as(id.stderr()).isZero();
+            String[] lines = id.stdout().split("\n");
+            assertThat(lines[0]).isEqualTo(Integer.toString(lease.probeAccount().uid())).isNotEqualTo(gatewayUid);
+            assertThat(lines[1]).isEqualTo(lease.probeUser());
+            assertThat(lines[2]).endsWith("/probe-home");
+            assertThat(lines[3]).isEqualTo(lease.home().resolve(".sim/bin/launchctl").toString());
+            SshTestClient.Exec print = p.exec("launchctl print gui/" + gatewayUid + "/ai.openclaw.gateway");
+            assertThat(print.exit()).as(print.stderr()).isZero();
+            assertThat(print.stdout()).contains("state = running");
+            SshTestClient.Exec touch = p.exec("touch '" + lease.home().resolve(".openclaw/x") + "'");
+            assertThat(touch.exit()).isNotZero();
+            assertThat(touch.stderr()).contains("Permission denied");
+            assertThat(p.http("GET", lease.gatewayPort(), "/readyz").status()).isEqualTo(200);
         }
     }
 

@@ -24,6 +24,9 @@ public class Lease extends PanacheEntityBase {
     public int sshPort;
     @Column(name = "ssh_user")
     public String sshUser;
+    /** The OS account the validation probe matrix logs in as; never {@link #sshUser} (the gateway's account). */
+    @Column(name = "probe_user")
+    public String probeUser;
     @Column(name = "host_key")
     public String hostKey;
     @Column(name = "gateway_port")
@@ -40,6 +43,6 @@ public class Lease extends PanacheEntityBase {
     public Instant updatedAt;
 
     public LeaseTarget target() {
-        return new LeaseTarget(region, host, sshPort, sshUser, hostKey, gatewayPort);
+        return new LeaseTarget(region, host, sshPort, sshUser, hostKey, gatewayPort, probeUser);
     }
 }

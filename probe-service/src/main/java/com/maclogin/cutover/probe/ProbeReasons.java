@@ -50,6 +50,10 @@ public final class ProbeReasons {
     public static final String BREACH = "breach: %s %s";
     public static final String NEVER_READY_IN_WINDOW = "gateway never answered /readyz 200 during the validation window";
     public static final String INVALID_PROBE_PLAN = "probePlan %s";
+    /** The probe account logged in with the gateway's uid: its probes could change what they observe. */
+    public static final String PROBE_ACCOUNT_IS_GATEWAY = "probe account %s runs as uid %s, the gateway's uid: the probe "
+            + "matrix must not run as the gateway user; window not run";
+    public static final String PROBE_ACCOUNT_BAD_UID = "probe account %s: id -u printed no uid (%s); window not run";
     public static final String BACKUP_DISABLED = "probe.snapshot.use-backup=false";
     public static final String BACKUP_NO_CLI = "no OpenClaw CLI (openclaw.mjs or dist/index.js) in %s";
     public static final String BACKUP_CREATE_FAILED = "openclaw backup create exited %d";

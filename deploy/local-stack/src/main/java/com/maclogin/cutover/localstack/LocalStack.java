@@ -96,6 +96,17 @@ public final class LocalStack implements AutoCloseable {
         chat.awaitPort(cfg.telegramPort(), Duration.ofSeconds(30));
         sim.awaitFile(descriptor, Duration.ofSeconds(60));
         leases = Json.MAPPER.readTree(descriptor.toFile());
+        // the probe matrix logs in as each lease's probe account: a real second OS user when the simulator is root;
+        // otherwise a name only, and the workers must be told to accept the gateway's uid (the facts say SAME_UID)
+        boolean probeNameOnly = false;
+        for (JsonNode lease : leases) {
+            if (!"os-user".equals(lease.path("probeAccount").asText())) {
+                probeNameOnly = true;
+                System.out.println("[local-stack] WARNING lease " + lease.path("id").asText() + ": probe account "
+                        + lease.path("probeAccountNote").asText() + "; probe workers run with "
+                        + "probe.validate.require-distinct-probe-uid=false");
+            }
+        }
 
         step("services: orchestrator, rollback, notifier, probe workers " + cfg.regions(), t0);
         Map<String, String> common = new LinkedHashMap<>();
@@ -136,6 +147,9 @@ public final class LocalStack implements AutoCloseable {
                 probe.put("quarkus.http.port", "" + cfg.probePort(region));
                 probe.put("probe.region", region);
                 probe.put("probe.ssh.private-key-file", regionKeys.get(region).toString());
+                if (probeNameOnly) {
+                    probe.put("probe.validate.require-distinct-probe-uid", "false");
+                }
                 ready.add(pool.submit(() -> startService("probe-service", "probe-service-" + region, probe, Map.of(),
                         cfg.probePort(region))));
             }
@@ -159,6 +173,10 @@ public final class LocalStack implements AutoCloseable {
             // leases") applies to PRODUCTION leases, which only a real fleet registers
             if (lease instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("stage")) {
                 o.put("stage", "STAGING");
+            }
+            // the simulator's probe account (descriptor "probeUser") is the lease's probeUser; the request names it
+            if (!lease.hasNonNull("probeUser")) {
+                throw new IOException("lease " + lease.path("id").asText() + ": the simulator descriptor has no probeUser");
             }
             Api.Reply r = api.post("/api/v1/leases", lease);
             if (r.status() / 100 != 2) {
@@ -231,7 +249,10 @@ public final class LocalStack implements AutoCloseable {
         return cfg;
     }
 
-    /** The leases as the simulator described them: id, region, host, sshPort, sshUser, hostKey, gatewayPort. */
+    /**
+     * The leases as the simulator described them: id, region, host, sshPort, sshUser, probeUser (+ probeUid,
+     * probeAccount), hostKey, gatewayPort; registered as they are (probeUser included).
+     */
     public JsonNode leases() {
         return leases;
     }

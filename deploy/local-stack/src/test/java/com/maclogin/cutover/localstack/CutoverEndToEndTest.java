@@ -72,6 +72,13 @@ class CutoverEndToEndTest {
         assertThat(step(end, "INSTALL_CANDIDATE").toString()).as("the tarball hash was checked")
                 .contains(com.maclogin.cutover.simulator.SimulatedNpmRegistry.packedTarballSha256("2026.9.6"));
         assertThat(end.path("previousVersion").asText()).isEqualTo("2026.9.5");
+        // the validation window's probes ran as the lease's probe account, another uid than the gateway's, while the
+        // steps ran as the gateway's account (INVENTORY's uid)
+        JsonNode validate = step(end, "VALIDATE").path("facts");
+        assertThat(validate.path("probeUser").asText()).isEqualTo("openclaw-probe");
+        assertThat(validate.path("probeAccount").asText()).as("facts %s", validate).isEqualTo("DISTINCT");
+        assertThat(validate.path("gatewayUid").asText()).isEqualTo(inventory.path("facts").path("uid").asText());
+        assertThat(validate.path("probeUid").asText()).isNotEmpty().isNotEqualTo(validate.path("gatewayUid").asText());
 
         JsonNode chat = awaitChat(GREEN_TICKET, 2);
         List<JsonNode> slack = byService(chat, "slack", GREEN_TICKET);

@@ -136,8 +136,9 @@ class RealLeaseCutoverTest {
     void cutoverThroughDebiansOpenSshDaemonWithAPinnedHostKeyGoesGreen() throws IOException {
         JsonNode jp = lease(OPENSSH_LEASE);
         String probeKey = Files.readString(stack.config().workDir().resolve("keys/probe-jp.pub")).trim();
+        // the lease's probe account may log in through sshd too (the VALIDATE probe matrix uses it)
         openSsh = OpenSshLease.start(stack.config().workDir().resolve("openssh-" + OPENSSH_LEASE), Path.of(jp.path("home").asText()),
-                List.of(probeKey), 0);
+                List.of(probeKey), 0, com.maclogin.cutover.simulator.ProbeUserAccount.of(jp.path("probeUser").asText()));
         LOG.println("started " + openSsh);
         ObjectNode viaOpenSsh = jp.deepCopy();
         viaOpenSsh.put("sshPort", openSsh.port());
@@ -156,6 +157,13 @@ class RealLeaseCutoverTest {
         assertThat(RealGatewayMode.startupzVersion(jp.path("gatewayPort").asInt())).isEqualTo(TO);
         String sshdLog = String.join("\n", openSsh.logLines());
         assertThat(sshdLog).as("the worker logged in through OpenSSH").contains("Accepted publickey for " + openSsh.user());
+        // the validation window's probe matrix logged in as the probe account, which sshd switched to itself
+        String probeUser = jp.path("probeUser").asText();
+        assertThat(sshdLog).as("the probe account logged in through OpenSSH").contains("Accepted publickey for " + probeUser);
+        JsonNode validate = step(end, "VALIDATE").path("facts");
+        assertThat(validate.path("probeUser").asText()).isEqualTo(probeUser);
+        assertThat(validate.path("probeAccount").asText()).as("facts %s", validate).isEqualTo("DISTINCT");
+        assertThat(validate.path("probeUid").asText()).isNotEqualTo(validate.path("gatewayUid").asText());
         assertThat(openSsh.isAlive()).isTrue();
     }
 

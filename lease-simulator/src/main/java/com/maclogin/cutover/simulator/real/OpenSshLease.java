@@ -1,5 +1,6 @@
 package com.maclogin.cutover.simulator.real;
 
+import com.maclogin.cutover.simulator.ProbeUserAccount;
 import com.maclogin.cutover.simulator.SshKeys;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -25,6 +26,12 @@ import java.util.Optional;
  * runs the client's command with {@code /bin/sh -c} (a login shell when there is none), as sshd does for a user
  * whose home is the lease home. Local forwarding ({@code direct-tcpip}) is allowed to loopback only, which is how
  * the worker reaches the gateway's health endpoints.
+ *
+ * <p>With a {@link ProbeUserAccount} that is a real OS user, its name may log in too (same authorized keys; sshd
+ * switches to that user itself): {@code Match User} gives it its own {@code HOME} ({@code <dir>/probe-home}) and the
+ * lease's {@code PATH}, so the shims work for it as for the gateway's user. The authorized keys file is then
+ * world-readable and its directory searchable (sshd reads it as the logging-in user). A name-only account (not root)
+ * is not allowed: sshd could not become it.
  *
  * <p>Needs the {@code openssh-server} package ({@code .ci/install-prereqs.sh} installs it) and, as root, the
  * {@code /run/sshd} privilege-separation directory (created here).
@@ -70,6 +77,15 @@ public final class OpenSshLease implements AutoCloseable {
      * @param port           TCP port on 127.0.0.1; 0 = a free one
      */
     public static OpenSshLease start(Path workDir, Path leaseHome, List<String> authorizedKeys, int port) throws IOException {
+        return start(workDir, leaseHome, authorizedKeys, port, null);
+    }
+
+    /**
+     * As {@link #start(Path, Path, List, int)}, and {@code probe} (the lease's probe account, e.g.
+     * {@link com.maclogin.cutover.simulator.SimulatedLease#probeAccount()}) may log in as well when it is an OS user.
+     */
+    public static OpenSshLease start(Path workDir, Path leaseHome, List<String> authorizedKeys, int port,
+            ProbeUserAccount probe) throws IOException {
         Optional<String> missing = unavailableReason();
         if (missing.isPresent()) {
             throw new IOException(missing.get());
@@ -87,6 +103,13 @@ public final class OpenSshLease implements AutoCloseable {
         }
         Path authorized = dir.resolve("authorized_keys");
         Files.writeString(authorized, String.join("\n", authorizedKeys) + "\n");
+        ProbeUserAccount probeLogin = probe != null && probe.osUser() ? probe : null;
+        Path probeHome = dir.resolve("probe-home");
+        if (probeLogin != null) {
+            probeLogin.prepare(probeHome, home.resolve(".sim/bin"));
+            Files.setPosixFilePermissions(authorized, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            probeLogin.searchable(dir);
+        }
         if (isRoot()) {
             Files.createDirectories(Path.of("/run/sshd"));
         }
@@ -95,7 +118,12 @@ public final class OpenSshLease implements AutoCloseable {
         for (int attempt = 0; attempt < 5; attempt++) {
             int p = port != 0 ? port : freePort();
             Path config = dir.resolve("sshd_config");
-            Files.writeString(config, config(p, dir, hostKeyFile, authorized, user, home));
+            String sshdConfig = config(p, dir, hostKeyFile, authorized, user, home);
+            if (probeLogin != null) {
+                sshdConfig = sshdConfig.replace("AllowUsers " + user + "\n", "AllowUsers " + user + " " + probeLogin.name() + "\n")
+                        + probeMatch(probeLogin.name(), probeHome, home);
+            }
+            Files.writeString(config, sshdConfig);
             Path log = dir.resolve("sshd.log");
             Files.deleteIfExists(log);
             List<String> test = List.of(SSHD.toString(), "-t", "-f", config.toString());
@@ -145,8 +173,6 @@ public final class OpenSshLease implements AutoCloseable {
                 + "PermitRootLogin prohibit-password\n"
                 + "AllowUsers " + user + "\n"
                 + "PermitUserEnvironment no\n"
-                + "SetEnv " + setEnv("HOME", home.toString()) + " " + setEnv("PATH", path) + " "
-                + setEnv("TMPDIR", home.resolve(".openclaw/tmp").toString()) + "\n"
                 + "ForceCommand cd \"$HOME\" || exit 1; exec /bin/sh -c \"${SSH_ORIGINAL_COMMAND:-exec \\\"\\$SHELL\\\" -l}\"\n"
                 + "AllowTcpForwarding local\n"
                 + "PermitOpen 127.0.0.1:* localhost:*\n"
@@ -157,7 +183,19 @@ public final class OpenSshLease implements AutoCloseable {
                 + "ClientAliveInterval 30\n"
                 + "MaxSessions 64\n"
                 + "MaxStartups 64:30:128\n"
-                + "LogLevel INFO\n";
+                + "LogLevel INFO\n"
+                + "Match User " + user + "\n"
+                + "  SetEnv " + setEnv("HOME", home.toString()) + " " + setEnv("PATH", path) + " "
+                + setEnv("TMPDIR", home.resolve(".openclaw/tmp").toString()) + "\n";
+    }
+
+    /** The probe account: allowed too, its own HOME, the lease's PATH (shims first). */
+    static String probeMatch(String probeUser, Path probeHome, Path home) {
+        String path = home.resolve(".sim/bin") + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        return "# the lease's probe account (another OS user; sshd switches to it)\n"
+                + "Match User " + probeUser + "\n"
+                + "  SetEnv " + setEnv("HOME", probeHome.toString()) + " " + setEnv("PATH", path) + " "
+                + setEnv("TMPDIR", "/tmp") + "\n";
     }
 
     private static String setEnv(String key, String value) {

@@ -4,6 +4,6 @@ import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.orchestrator.LeaseStage;
 import java.time.Instant;
 
-public record LeaseView(String id, Region region, String host, int sshPort, String sshUser, String hostKey,
-        int gatewayPort, String tlsEndpoint, LeaseStage stage, Instant createdAt, Instant updatedAt) {
+public record LeaseView(String id, Region region, String host, int sshPort, String sshUser, String probeUser,
+        String hostKey, int gatewayPort, String tlsEndpoint, LeaseStage stage, Instant createdAt, Instant updatedAt) {
 }

@@ -49,6 +49,7 @@ public final class InputValidator {
         check(errors, "host", Validation.host(r.host()));
         port(errors, "sshPort", r.sshPort());
         check(errors, "sshUser", Validation.sshUser(r.sshUser()));
+        probeUser(errors, r);
         check(errors, "hostKey", Validation.hostKey(r.hostKey()));
         port(errors, "gatewayPort", r.gatewayPort());
         tlsEndpoint(errors, r.tlsEndpoint());
@@ -61,6 +62,22 @@ public final class InputValidator {
             }
         }
         throwIfAny(errors);
+    }
+
+    /**
+     * The probe account: the same allow-list as {@code sshUser}, and never the gateway's account (the probes must not
+     * be able to change what they observe). Omitted = {@link LeaseRequest#DEFAULT_PROBE_USER}.
+     */
+    private static void probeUser(List<FieldError> errors, LeaseRequest r) {
+        String probeUser = r.probeUserOrDefault();
+        String bad = Validation.probeUser(probeUser);
+        if (bad != null) {
+            errors.add(new FieldError("probeUser", bad));
+        } else if (probeUser.equals(r.sshUser())) {
+            errors.add(new FieldError("probeUser", "probeUser '" + probeUser + "'"
+                    + (r.probeUser() == null ? " (the default)" : "") + " is the sshUser: the probe matrix must log in "
+                    + "as an OS account other than the gateway's"));
+        }
     }
 
     /** Allowed canary ports and window ({@code orchestrator.canary.*}). */

@@ -50,6 +50,7 @@ public class LeaseService {
         lease.host = r.host();
         lease.sshPort = r.sshPort();
         lease.sshUser = r.sshUser();
+        lease.probeUser = r.probeUserOrDefault();
         lease.hostKey = r.hostKey();
         lease.gatewayPort = r.gatewayPort();
         lease.tlsEndpoint = r.tlsEndpoint();
@@ -58,7 +59,8 @@ public class LeaseService {
         if (created) {
             leases.persist(lease);
         }
-        Log.infof("lease %s %s (region %s, %s)", lease.id, created ? "registered" : "updated", lease.region, lease.stage);
+        Log.infof("lease %s %s (region %s, %s, probe user %s)", lease.id, created ? "registered" : "updated", lease.region,
+                lease.stage, lease.probeUser);
         return new Upserted(view(lease), created);
     }
 
@@ -92,6 +94,6 @@ public class LeaseService {
     }
 
     static LeaseView view(Lease l) {
-        return new LeaseView(l.id, l.region, l.host, l.sshPort, l.sshUser, l.hostKey, l.gatewayPort, l.tlsEndpoint, l.stage, l.createdAt, l.updatedAt);
+        return new LeaseView(l.id, l.region, l.host, l.sshPort, l.sshUser, l.probeUser, l.hostKey, l.gatewayPort, l.tlsEndpoint, l.stage, l.createdAt, l.updatedAt);
     }
 }

@@ -203,8 +203,9 @@ class CutoverApiTest {
     void leasesFromTheConfiguredFileAreRegisteredAtStart() {
         given().get("/api/v1/leases/hk-file-1").then().statusCode(200)
                 .body("sshPort", equalTo(2201)).body("gatewayPort", equalTo(18799)).body("region", equalTo("HK"))
-                .body("stage", equalTo("PRODUCTION"));
-        given().get("/api/v1/leases/hk-file-2").then().statusCode(200).body("stage", equalTo("STAGING"));
+                .body("stage", equalTo("PRODUCTION")).body("probeUser", equalTo("openclaw-probe"));
+        given().get("/api/v1/leases/hk-file-2").then().statusCode(200).body("stage", equalTo("STAGING"))
+                .body("probeUser", equalTo("oc-watch"));
     }
 
     @Test

@@ -167,7 +167,8 @@ final class HostileRequests {
     private Req leasePost() {
         Map<String, Object> b = validLease(random.nextInt(1_000_000));
         Map<String, String> h = headers();
-        String field = pick(List.of("id", "region", "host", "sshPort", "sshUser", "hostKey", "gatewayPort", "tlsEndpoint"));
+        String field = pick(List.of("id", "region", "host", "sshPort", "sshUser", "hostKey", "gatewayPort", "tlsEndpoint",
+                "probeUser"));
         int m = random.nextInt(5);
         String what;
         if (m == 0 || m == 1) {
@@ -178,7 +179,7 @@ final class HostileRequests {
             b.put(field, field.endsWith("Port") ? pick(WRONG_NUMBERS.subList(0, 4)) : pick(WRONG_TYPES_FOR_STRINGS));
         } else if (m == 3) {
             what = "missing " + field;
-            b.remove(field.equals("tlsEndpoint") ? "host" : field);
+            b.remove(field.equals("tlsEndpoint") || field.equals("probeUser") ? "host" : field);
         } else {
             what = "bad tlsEndpoint/port";
             if (random.nextBoolean()) {

@@ -346,13 +346,21 @@ public class LeaseSshClient {
     }
 
     /**
-     * Drops this lease's pooled connection, whatever it is, so the next call opens a new one: a new handshake, and so
-     * a new check of the host key against the pin (an open connection keeps the key it negotiated).
+     * Drops this lease's pooled connections (the steps' and the probe account's), whatever they are, so the next call
+     * opens a new one: a new handshake, and so a new check of the host key against the pin (an open connection keeps
+     * the key it negotiated).
      */
     public void reconnect(LeaseTarget target) {
         if (target == null) {
             return;
         }
+        drop(target);
+        if (target.probeUser() != null && !isProbeLogin(target)) {
+            drop(probeLogin(target));
+        }
+    }
+
+    private void drop(LeaseTarget target) {
         String key = poolKey(target);
         synchronized (locks.computeIfAbsent(key, k -> new Object())) {
             SSHClient existing = clients.remove(key);
@@ -370,8 +378,27 @@ public class LeaseSshClient {
         }
     }
 
+    /**
+     * The login of the lease's probe account: the same host, port, pinned host key and worker key as {@code t}, as
+     * {@code t.probeUser()} (so {@code sshUser} = {@code probeUser}). Its pooled connection is never the steps'
+     * (the pool key holds the login name and the login's role).
+     */
+    public static LeaseTarget probeLogin(LeaseTarget t) {
+        if (t.probeUser() == null) {
+            throw new IllegalArgumentException("target has no probeUser");
+        }
+        return new LeaseTarget(t.region(), t.host(), t.sshPort(), t.probeUser(), t.hostKey(), t.gatewayPort(),
+                t.probeUser());
+    }
+
+    /** Whether {@code t} logs in as the probe account ({@link #probeLogin}) rather than as the gateway's account. */
+    public static boolean isProbeLogin(LeaseTarget t) {
+        return t.probeUser() != null && t.probeUser().equals(t.sshUser());
+    }
+
     static String poolKey(LeaseTarget t) {
-        return t.host() + ":" + t.sshPort() + ":" + t.sshUser() + ":" + t.hostKey();
+        return (isProbeLogin(t) ? "probe:" : "steps:") + t.host() + ":" + t.sshPort() + ":" + t.sshUser() + ":"
+                + t.hostKey();
     }
 
     @PreDestroy

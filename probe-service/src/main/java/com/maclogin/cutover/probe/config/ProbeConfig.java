@@ -133,6 +133,14 @@ public interface ProbeConfig {
         /** Failing probe answers kept as step evidence (all of them are published to {@code probe.results}). */
         @WithDefault("20")
         int maxFailureEvidence();
+
+        /**
+         * A window whose probe account ({@code target.probeUser}) logs in with the gateway's uid fails at once
+         * ({@code true}, the playbook). {@code false} (a simulator without root, whose probe account is a name only)
+         * runs it anyway and says so in the facts ({@code probeAccount=SAME_UID}) and evidence.
+         */
+        @WithDefault("true")
+        boolean requireDistinctProbeUid();
     }
 
     interface Snapshot {

@@ -8,11 +8,16 @@ import java.time.Duration;
  * What every probe of one validation window needs. {@code hooksToken} was read on the lease at the start of
  * VALIDATE; it is used for the synthetic webhook only and never appears in an outcome, evidence or log line.
  *
- * @param serviceTarget  {@code gui/<uid>/ai.openclaw.gateway}
+ * @param target         the login the probes use: in a validation window the probe account
+ *                       ({@link LeaseSshClient#probeLogin}), never the gateway's account
+ * @param serviceTarget  {@code gui/<gateway uid>/ai.openclaw.gateway} (the gateway's job, whoever prints it)
  * @param tlsEndpoint    {@code host:port} or {@code null}
+ * @param gatewayHome    the gateway user's home (DISK measures its volume; the probe account's {@code $HOME} is
+ *                       another directory); null = {@code $HOME} of the login
  */
 public record ProbeSession(LeaseSshClient ssh, LeaseTarget target, int gatewayPort, String serviceTarget,
-        String hooksToken, String tlsEndpoint, int tlsMinValidDays, double diskFreeMinPercent, Timeouts timeouts) {
+        String hooksToken, String tlsEndpoint, int tlsMinValidDays, double diskFreeMinPercent, Timeouts timeouts,
+        String gatewayHome) {
 
     /** Each probe's own bound. */
     public record Timeouts(Duration command, Duration tcpConnect, Duration http, Duration integration, Duration tls) {
@@ -21,6 +26,7 @@ public record ProbeSession(LeaseSshClient ssh, LeaseTarget target, int gatewayPo
     @Override
     public String toString() {
         // never print the token
-        return "ProbeSession[" + target.host() + ":" + target.sshPort() + ", port " + gatewayPort + "]";
+        return "ProbeSession[" + target.sshUser() + "@" + target.host() + ":" + target.sshPort() + ", port " + gatewayPort
+                + "]";
     }
 }

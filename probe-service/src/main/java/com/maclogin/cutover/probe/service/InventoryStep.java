@@ -93,7 +93,7 @@ final class InventoryStep implements StepHandler {
         ProbeConfig.Validate vc = ctx.config().validate();
         ProbeSession session = new ProbeSession(ctx.ssh(), ctx.target(), port, b.serviceTarget(), token, null, 0, 0,
                 new ProbeSession.Timeouts(vc.probeTimeout(), vc.tcpConnectTimeout(),
-                        ctx.config().http().requestTimeout(), vc.integrationTimeout(), vc.tlsTimeout()));
+                        ctx.config().http().requestTimeout(), vc.integrationTimeout(), vc.tlsTimeout()), b.home());
         IntegrationProbe probe = new IntegrationProbe();
         List<Long> latencies = new ArrayList<>();
         List<String> details = new ArrayList<>();

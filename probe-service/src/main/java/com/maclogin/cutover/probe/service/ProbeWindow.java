@@ -2,6 +2,7 @@ package com.maclogin.cutover.probe.service;
 
 import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.Evidence;
+import com.maclogin.cutover.contracts.LeaseTarget;
 import com.maclogin.cutover.contracts.ProbeLayer;
 import com.maclogin.cutover.contracts.ProbePlan;
 import com.maclogin.cutover.contracts.ProbeResult;
@@ -120,12 +121,15 @@ final class ProbeWindow {
             layers.remove(ProbeLayer.TLS);
             ctx.addEvidence(Evidence.of("tls", "TLS layer skipped", null, "no tlsEndpoint in the plan"));
         }
+        // the token is read as the gateway's account (the probe account cannot read the gateway's config)
         String token = layers.contains(ProbeLayer.INTEGRATION) ? LeaseSecrets.hooksToken(ctx).orElse(null) : null;
-        ProbeSession session = new ProbeSession(ctx.ssh(), ctx.target(), l.gatewayPort(),
+        // the probes log in as the probe account, checked here to be another uid than the gateway's
+        LeaseTarget probeLogin = ProbeAccount.check(ctx, l.basics());
+        ProbeSession session = new ProbeSession(ctx.ssh(), probeLogin, l.gatewayPort(),
                 l.basics().serviceTarget(), token, plan.tlsEndpoint(),
                 plan.tlsMinValidDays() == null ? 0 : plan.tlsMinValidDays(), t.diskFreeMinPercent(),
                 new ProbeSession.Timeouts(vc.probeTimeout(), vc.tcpConnectTimeout(), ctx.config().http().requestTimeout(),
-                        vc.integrationTimeout(), vc.tlsTimeout()));
+                        vc.integrationTimeout(), vc.tlsTimeout()), l.basics().home());
         ctx.fact("validationSeconds", plan.windowSeconds());
         ctx.fact("probeIntervalMillis", plan.intervalMillis());
 

@@ -349,6 +349,71 @@ class ProbeServiceIntegrationTest {
 
     @Test
     @Order(7)
+    void aValidateWindowProbesAsTheProbeAccountWhoseUidIsNotTheGatewaysWhileTheStepsRunAsTheGatewayUser() {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        assertThat(lease.probeAccount().osUser()).as("runs as root here and in CI: " + lease.probeAccount().note())
+                .isTrue();
+        StepResult inv = run(step("c-probeuser", StepKind.INVENTORY, 1, 1, target(lease.hostKey()), StepParameters.none()));
+        assertThat(inv.outcome()).as(inv.reason()).isEqualTo(StepOutcome.SUCCEEDED);
+        String gatewayUid = inv.facts().get("uid");
+
+        ProbePlan plan = new ProbePlan(List.of(ProbeLayer.PROCESS, ProbeLayer.TCP, ProbeLayer.APPLICATION,
+                ProbeLayer.DISK), 500, 2, null, tightened(), Map.of(), null, null, null, "alice");
+        RunStep v = step("c-probeuser", StepKind.VALIDATE, 1, 1, target(lease.hostKey()), withPlan(plan));
+        StepResult r = run(v);
+
+        assertThat(r.outcome()).as(r.reason()).isEqualTo(StepOutcome.SUCCEEDED);
+        assertThat(r.facts()).containsEntry("probeUser", "openclaw-probe").containsEntry("probeAccount", "DISTINCT")
+                .containsEntry("gatewayUid", gatewayUid)
+                .containsEntry("probeUid", Integer.toString(lease.probeAccount().uid()))
+                .containsEntry("verdict.PROCESS", "PASSED").containsEntry("verdict.DISK", "PASSED");
+        assertThat(r.facts().get("probeUid")).isNotEqualTo(r.facts().get("gatewayUid"));
+        assertThat(r.evidence()).filteredOn(e -> e.name().equals("probe account id -u")).singleElement()
+                .satisfies(e -> assertThat(e.command()).startsWith("openclaw-probe@"));
+        // the process layer printed the gateway's job (its uid, not the probe account's) as the probe account
+        assertThat(r.evidence()).filteredOn(e -> e.name().equals("launchctl print")).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.command()).contains("gui/" + gatewayUid + "/ai.openclaw.gateway"));
+        assertThat(r.evidence()).filteredOn(e -> e.name().equals("df")).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.command()).isEqualTo("df -k '" + lease.home() + "'"));
+    }
+
+    @Test
+    @Order(7)
+    void aProbeAccountWithTheGatewaysUidFailsTheWindowAtOnceAndOneThatCannotLogInIsAnErrorNotAHang() {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        ProbePlan plan = new ProbePlan(List.of(ProbeLayer.PROCESS, ProbeLayer.APPLICATION), 500, 1, null, tightened(),
+                Map.of(), null, null, null, "alice");
+        // the gateway's own account named as the probe account: same uid, the window does not pretend
+        long t0 = System.nanoTime();
+        RunStep same = step("c-probe-same", StepKind.VALIDATE, 1, 1, targetWithProbeUser(lease.sshUser()), withPlan(plan));
+        StepResult r = run(same);
+        assertThat(r.outcome()).isEqualTo(StepOutcome.FAILED);
+        assertThat(r.reason()).isEqualTo("probe account " + lease.sshUser() + " runs as uid " + r.facts().get("gatewayUid")
+                + ", the gateway's uid: the probe matrix must not run as the gateway user; window not run");
+        assertThat(r.facts()).containsEntry("probeAccount", "SAME_UID");
+        assertThat(PROBES).noneMatch(p -> same.messageId().equals(p.commandMessageId()));
+
+        // an account the lease does not know: every probe is an ERROR (like any SSH failure), the window FAILS
+        RunStep unknown = step("c-probe-unknown", StepKind.VALIDATE, 1, 1, targetWithProbeUser("nosuchprobe"),
+                withPlan(plan));
+        StepResult u = run(unknown);
+        assertThat(u.outcome()).isEqualTo(StepOutcome.FAILED);
+        assertThat(u.reason()).isEqualTo("gateway never answered /readyz 200 during the validation window");
+        assertThat(u.facts()).containsEntry("probeAccount", "UNREACHABLE").containsEntry("probeUser", "nosuchprobe")
+                .doesNotContainKey("probeUid");
+        assertThat(u.evidence()).anySatisfy(e -> assertThat(e.output()).contains("authentication as nosuchprobe failed"));
+        List<ProbeResult> errors = Awaitility.await().atMost(Duration.ofSeconds(10)).until(
+                () -> PROBES.stream().filter(p -> unknown.messageId().equals(p.commandMessageId())).toList(),
+                l -> l.size() >= 2);
+        assertThat(errors).allSatisfy(p -> {
+            assertThat(p.verdict()).isEqualTo(Verdict.ERROR);
+            assertThat(p.detail()).startsWith("ssh: authentication failed");
+        });
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("no hang").isLessThan(30_000);
+    }
+
+    @Test
+    @Order(7)
     void validateWithAPlanOnAHealthyLeasePublishesEveryLayerEveryRoundRunsTheDrillAndSucceeds() throws Exception {
         SimulatedLease lease = LeaseSimulatorResource.lease();
         ProbePlan plan = new ProbePlan(List.of(ProbeLayer.values()), 500, 6, 2, tightened(), Map.of(), 50.0,
@@ -482,7 +547,7 @@ class ProbeServiceIntegrationTest {
 
             ProbeSession session = new ProbeSession(ssh, hung, lease.gatewayPort(), "gui/501/ai.openclaw.gateway",
                     null, null, 0, 10, new ProbeSession.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(1),
-                            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+                            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)), null);
             start = System.nanoTime();
             ProbeOutcome o = new ProcessProbe().probe(session);
             assertThat(o.verdict()).isEqualTo(Verdict.ERROR);
@@ -883,7 +948,13 @@ class ProbeServiceIntegrationTest {
     private static LeaseTarget target(String hostKey) {
         SimulatedLease lease = LeaseSimulatorResource.lease();
         return new LeaseTarget(Region.HK, lease.host(), lease.sshPort(), lease.sshUser(), hostKey,
-                lease.gatewayPort());
+                lease.gatewayPort(), lease.probeUser());
+    }
+
+    private static LeaseTarget targetWithProbeUser(String probeUser) {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        return new LeaseTarget(Region.HK, lease.host(), lease.sshPort(), lease.sshUser(), lease.hostKey(),
+                lease.gatewayPort(), probeUser);
     }
 
     private static RunStep step(String cutoverId, StepKind kind, int attempt, long epoch, LeaseTarget target,
