@@ -51,6 +51,7 @@ final class LeaseSshServer implements AutoCloseable {
     private volatile Faults.SshFault fault = Faults.SshFault.NONE;
     private volatile long commandDelayMillis;
     private volatile java.net.SocketAddress boundAddress;
+    private final ShellExecutor shells;
 
     /** Exposes the acceptor so that REFUSE_CONNECTIONS can unbind and rebind the listening socket. */
     static final class LeaseSshd extends SshServer {
@@ -116,7 +117,11 @@ final class LeaseSshServer implements AutoCloseable {
         };
         sshd.setForwardingFilter(ForwardingFilter.asForwardingFilter(AgentForwardingFilter.of(false),
                 X11ForwardingFilter.of(false), loopbackOnly));
-        sshd.setCommandFactory((channel, command) -> new ExecCommand(command, home, user, pumps, commandDelayMillis));
+        shells = new ShellExecutor(leaseId, home, user, hostKeyFile.toAbsolutePath().getParent(), pumps);
+        // exec channels: /bin/sh -c forked by the lease's exec helper (ShellExecutor), or by the JVM without Perl
+        sshd.setCommandFactory((channel, command) -> ShellExecutor.available()
+                ? shells.command(command, commandDelayMillis)
+                : new ExecCommand(command, home, user, pumps, commandDelayMillis));
         sshd.start();
         boundAddress = new java.net.InetSocketAddress("127.0.0.1", sshd.getPort());
     }
@@ -183,9 +188,13 @@ final class LeaseSshServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("cannot stop SSH server", e);
         }
+        shells.close();
     }
 
-    /** An exec request: {@code /bin/sh -c <command>} with the lease's login environment. */
+    /**
+     * An exec request: {@code /bin/sh -c <command>} with the lease's login environment, spawned by the JVM (the path
+     * without Perl, or with {@code -Dlease-simulator.exec=process}; see {@link ShellExecutor}).
+     */
     static final class ExecCommand implements Command {
         private final String command;
         private final Path home;

@@ -21,7 +21,7 @@ import net.schmizz.sshj.connection.channel.direct.Session;
 /**
  * Where one SSH exec of {@code true} on a reused sshj connection spends its time, split at the client's round trips:
  * channel open (startSession), exec request (sshj waits for the reply), stdout EOF, stderr EOF, exit status (join)
- * and close; next to the JVM's own spawn of {@code /bin/sh -c true} (start, stdout EOF, waitFor) and an SSH channel
+ * and close, for both exec paths (the lease's exec helper and the JVM's own spawn, interleaved); next to the JVM's own spawn of {@code /bin/sh -c true} (start, stdout EOF, waitFor) and an SSH channel
  * open + close without any exec. One lease (or N, measuring the middle one); prints percentiles.
  * <pre>
  * java -cp "lease-simulator/target/test-classes:lease-simulator/target/classes:$(cat lease-simulator/target/cp.txt)" \
@@ -89,8 +89,15 @@ public final class SshExecProfile {
                 }
                 print("SSH channel open + close, no exec", new String[] {"open", "close"}, open);
                 String[] steps = {"open", "exec reply", "stdout EOF", "stderr EOF", "exit (join)", "close"};
-                List<List<Double>> ssh = series(steps.length);
-                for (int i = 0; i < commands + 30; i++) {
+                // both exec paths, interleaved in blocks of 10 so that both see the same (noisy) machine
+                String[] modes = {"helper", "process"};
+                List<List<List<Double>>> ssh = new ArrayList<>();
+                for (String m : modes) {
+                    ssh.add(series(steps.length));
+                }
+                for (int i = 0; i < 2 * (commands + 30); i++) {
+                    int mode = (i / 10) % 2;
+                    System.setProperty("lease-simulator.exec", modes[mode]);
                     long t0 = System.nanoTime();
                     Session s = c.startSession();
                     long t1 = System.nanoTime();
@@ -107,11 +114,14 @@ public final class SshExecProfile {
                     if (cmd.getExitStatus() == null) {
                         throw new IllegalStateException("no exit status");
                     }
-                    if (i >= 30) {
-                        add(ssh, t0, t1, t2, t3, t4, t5, t6);
+                    if (i >= 60) {
+                        add(ssh.get(mode), t0, t1, t2, t3, t4, t5, t6);
                     }
                 }
-                print("SSH exec " + command, steps, ssh);
+                System.clearProperty("lease-simulator.exec");
+                for (int m = 0; m < modes.length; m++) {
+                    print("SSH exec " + command + " [" + modes[m] + "]", steps, ssh.get(m));
+                }
             }
             System.out.printf(Locale.ROOT, "load after %.1f%n", SimulatorScaleBenchmark.loadAverage());
         }
