@@ -39,45 +39,127 @@ sub frame {
     $wbuf .= pack('aNN', $type, $id, length $payload) . $payload;
 }
 
-sub start_kid {
-    my ($id, $payload) = @_;
-    my ($cwd, $cmd, @env) = split /\0/, $payload, -1;
+# In a new child: the command's pipes on 0-2 (every other descriptor of this process is close-on-exec, and the
+# other commands' pipes are closed now so that no EOF waits for this child), its own session (so that a kill reaches
+# the whole command), default signal dispositions.
+sub child_stdio {
+    my ($in_r, $out_w, $err_w, @close) = @_;
+    for my $kid (values %kids) {
+        for my $fh (grep { defined } @$kid{qw(in out err)}) {
+            close $fh;
+        }
+    }
+    close $_ for @close;
+    POSIX::dup2(fileno($in_r), 0);
+    POSIX::dup2(fileno($out_w), 1);
+    POSIX::dup2(fileno($err_w), 2);
+    POSIX::setsid();
+    $SIG{PIPE} = 'DEFAULT';
+    $SIG{CHLD} = 'DEFAULT';
+}
+
+# In the child: the login environment, cwd, then `/bin/sh -c <command>`.
+sub run_shell {
+    my ($cwd, $cmd, @env) = split /\0/, shift, -1;
     pop @env if @env && $env[-1] eq '';
-    my ($in_r, $in_w, $out_r, $out_w, $err_r, $err_w);
-    if (!(pipe($in_r, $in_w) && pipe($out_r, $out_w) && pipe($err_r, $err_w))) {
-        frame('F', $id, "pipe: $!");
-        return;
+    %ENV = ();
+    for my $kv (@env) {
+        my ($k, $v) = split /=/, $kv, 2;
+        $ENV{$k} = $v;
     }
+    if (!chdir $cwd) {
+        syswrite STDERR, "sh: cannot change directory to $cwd: $!\n";
+        POSIX::_exit(1);
+    }
+    exec { '/bin/sh' } '/bin/sh', '-c', $cmd;
+    syswrite STDERR, "sh: cannot execute /bin/sh: $!\n";
+    POSIX::_exit(127);
+}
+
+# A spare child forked ahead of time: it waits for its command (length-prefixed on a control pipe) with its pipes
+# already in place, so that a command's start costs an exec but no fork.
+my $spare;
+
+sub make_spare {
+    my ($ctl_r, $ctl_w, $in_r, $in_w, $out_r, $out_w, $err_r, $err_w);
+    return unless pipe($ctl_r, $ctl_w) && pipe($in_r, $in_w) && pipe($out_r, $out_w) && pipe($err_r, $err_w);
     my $pid = fork;
-    if (!defined $pid) {
-        frame('F', $id, "fork: $!");
-        return;
-    }
+    return unless defined $pid;
     if ($pid == 0) {
-        # child: its own session (so that a kill reaches the whole command), pipes on 0-2 (every other descriptor
-        # of this process is close-on-exec), default signal dispositions, the login environment, cwd
-        POSIX::dup2(fileno($in_r), 0);
-        POSIX::dup2(fileno($out_w), 1);
-        POSIX::dup2(fileno($err_w), 2);
-        POSIX::setsid();
-        $SIG{PIPE} = 'DEFAULT';
-        $SIG{CHLD} = 'DEFAULT';
-        %ENV = ();
-        for my $kv (@env) {
-            my ($k, $v) = split /=/, $kv, 2;
-            $ENV{$k} = $v;
-        }
-        if (!chdir $cwd) {
-            syswrite STDERR, "sh: cannot change directory to $cwd: $!\n";
-            POSIX::_exit(1);
-        }
-        exec { '/bin/sh' } '/bin/sh', '-c', $cmd;
-        syswrite STDERR, "sh: cannot execute /bin/sh: $!\n";
-        POSIX::_exit(127);
+        child_stdio($in_r, $out_w, $err_w, $ctl_w, $in_w, $out_r, $err_r);
+        my $head = read_exactly($ctl_r, 4);
+        POSIX::_exit(0) unless defined $head; # the helper is gone, or it dropped this spare
+        my $payload = read_exactly($ctl_r, unpack('N', $head));
+        POSIX::_exit(0) unless defined $payload;
+        close $ctl_r;
+        run_shell($payload);
     }
+    close $ctl_r;
     close $in_r;
     close $out_w;
     close $err_w;
+    $spare = { pid => $pid, ctl => $ctl_w, in => $in_w, out => $out_r, err => $err_r };
+}
+
+sub read_exactly {
+    my ($fh, $len) = @_;
+    my $buf = '';
+    while (length($buf) < $len) {
+        my $n = sysread($fh, $buf, $len - length($buf), length $buf);
+        next if !defined $n && $!{EINTR};
+        return undef if !$n;
+    }
+    return $buf;
+}
+
+sub drop_spare {
+    return unless $spare;
+    kill 'KILL', $spare->{pid} if $spare->{pid} > 0;
+    close $_ for grep { defined } @$spare{qw(ctl in out err)};
+    $spare = undef;
+}
+
+sub start_kid {
+    my ($id, $payload) = @_;
+    my ($pid, $in_w, $out_r, $err_r);
+    if ($spare) {
+        my $s = $spare;
+        $spare = undef;
+        my $msg = pack('N', length $payload) . $payload;
+        my $off = 0;
+        while ($off < length $msg) {
+            my $n = syswrite($s->{ctl}, $msg, length($msg) - $off, $off);
+            next if !defined $n && $!{EINTR};
+            last if !$n;
+            $off += $n;
+        }
+        close $s->{ctl};
+        if ($off == length $msg) {
+            ($pid, $in_w, $out_r, $err_r) = @$s{qw(pid in out err)};
+        } else {
+            $spare = $s;    # it died: fork one below instead
+            drop_spare();
+        }
+    }
+    if (!$pid) {
+        my ($in_r, $out_w, $err_w);
+        if (!(pipe($in_r, $in_w) && pipe($out_r, $out_w) && pipe($err_r, $err_w))) {
+            frame('F', $id, "pipe: $!");
+            return;
+        }
+        $pid = fork;
+        if (!defined $pid) {
+            frame('F', $id, "fork: $!");
+            return;
+        }
+        if ($pid == 0) {
+            child_stdio($in_r, $out_w, $err_w, $in_w, $out_r, $err_r);
+            run_shell($payload);
+        }
+        close $in_r;
+        close $out_w;
+        close $err_w;
+    }
     nonblocking($in_w);
     my $kid = { id => $id, pid => $pid, in => $in_w, out => $out_r, err => $err_r, inbuf => '', ineof => 0,
                 credit => $CREDIT };
@@ -157,6 +239,11 @@ sub write_stdin {
 sub reap {
     while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
         my $st = $?;
+        if ($spare && $pid == $spare->{pid}) {
+            $spare->{pid} = 0;
+            drop_spare();
+            next;
+        }
         my $kid = delete $by_pid{$pid} or next;
         $kid->{status} = ($st & 127) ? 128 + ($st & 127) : ($st >> 8);
     }
@@ -190,14 +277,19 @@ sub shutdown_all {
     POSIX::_exit(0);
 }
 
+my $quiet = 0;    # the last select timed out
 while (1) {
     reap();
     finish();
     flush_out();
+    # a new spare once no command is running (or nothing happened for 20 ms), never while a short command is in
+    # flight: its fork would delay that command's exit status
+    make_spare() if !$spare && (!%kids || $quiet);
     my ($rin, $win) = ('', '');
     vec($rin, 0, 1) = 1;
     vec($win, 1, 1) = 1 if length $wbuf;
-    my $timeout;
+    my $timeout = $spare ? undef : 0.02;
+    my $polling = 0;
     my $now;
     for my $kid (values %kids) {
         if ($kid->{credit} > 0) {
@@ -208,7 +300,8 @@ while (1) {
         if (!$kid->{out} && !$kid->{err} && !defined $kid->{status}) {
             # output closed, not reaped yet: usually exiting right now (its SIGCHLD may have come just before the
             # select below), so poll with a short, growing timeout
-            $timeout = $poll;
+            $polling = 1;
+            $timeout = $poll if !defined $timeout || $poll < $timeout;
         }
         if (defined $kid->{kill_at}) {
             $now //= time;
@@ -222,7 +315,7 @@ while (1) {
             }
         }
     }
-    if (defined $timeout && $timeout == $poll) {
+    if ($polling) {
         $poll = $poll * 2 if $poll < 0.05;
     } else {
         $poll = 0.0005;
@@ -232,6 +325,7 @@ while (1) {
         next if $!{EINTR};
         die "select: $!";
     }
+    $quiet = $n == 0 && !$polling;
     next if $n == 0;
     if (vec($rout, 0, 1)) {
         my $got = sysread(STDIN, $rbuf, 65536, length $rbuf);
