@@ -123,6 +123,14 @@ public final class SshExecProfile {
                     print("SSH exec " + command + " [" + modes[m] + "]", steps, ssh.get(m));
                 }
             }
+            // what the exec path costs in memory: the lease's helper and its spare child
+            ProcessHandle.current().children().filter(p -> p.info().commandLine().orElse("").contains("exec-helper.pl"))
+                    .forEach(h -> {
+                        System.out.printf(Locale.ROOT, "exec helper pid %d RSS %.1f MiB%n", h.pid(),
+                                SimulatorScaleBenchmark.rssKb(h.pid()) / 1024.0);
+                        h.children().forEach(k -> System.out.printf(Locale.ROOT, "  its child pid %d RSS %.1f MiB%n",
+                                k.pid(), SimulatorScaleBenchmark.rssKb(k.pid()) / 1024.0));
+                    });
             System.out.printf(Locale.ROOT, "load after %.1f%n", SimulatorScaleBenchmark.loadAverage());
         }
         System.exit(0);
