@@ -18,6 +18,7 @@ my $CREDIT = 262144;
 my $CHUNK = 32768;
 $SIG{PIPE} = 'IGNORE';
 $SIG{CHLD} = sub { };    # only to interrupt select()
+$SIG{TERM} = sub { shutdown_all() };    # stopping the lease stops its commands too
 binmode STDIN;
 binmode STDOUT;
 nonblocking(\*STDOUT);

@@ -239,6 +239,25 @@ class ShellExecutorTest {
     }
 
     @Test
+    void stoppingTheLeaseStopsItsRunningCommands() throws Exception {
+        mode("helper");
+        Path other = dir.resolve("other");
+        Files.createDirectories(other.resolve("home"));
+        String pub = Files.readString(dir.resolve("client/id_ed25519.pub")).trim();
+        LeaseSshServer second = new LeaseSshServer("t-2", 0, other.resolve("ssh_host_ed25519_key"), Set.of(pub), "bob",
+                other.resolve("home"), pumps);
+        String pid;
+        try (SshTestClient c = new SshTestClient("127.0.0.1", second.port(), "bob", second.hostKey(), clientKey)) {
+            Session s = c.raw().startSession();
+            Session.Command cmd = s.exec("echo $$; sleep 60");
+            pid = readLine(cmd.getInputStream());
+            assertThat(alive(pid)).isTrue();
+            second.close();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !alive(pid));
+    }
+
+    @Test
     void aDeadHelperIsReplacedAtTheNextExec() throws Exception {
         mode("helper");
         assertThat(client.exec("echo one").stdout()).isEqualTo("one\n");
