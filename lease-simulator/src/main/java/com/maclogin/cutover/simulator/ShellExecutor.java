@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * forked by a per-lease helper process ({@code exec-helper.pl}, core Perl) instead of by the JVM.
  *
  * <p>Why: a child of the JVM must close every descriptor the JVM holds before it execs, and with 200 leases the
- * simulator JVM holds thousands (sockets, selectors, pipes), so {@code ProcessBuilder.start()} alone took ~8 ms p50
+ * simulator JVM holds ~1050 (sockets, selectors, pipes), so {@code ProcessBuilder.start()} alone took 5-8 ms p50
  * per command there (0.4 ms with no extra descriptors). The helper is a small process with a handful of descriptors;
  * it forks and execs the shell, and multiplexes the children's stdin, stdout, stderr and exit status over one pipe
  * pair. On the JVM side one reader thread per lease writes the output to the channels through MINA's asynchronous

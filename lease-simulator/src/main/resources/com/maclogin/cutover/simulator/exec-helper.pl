@@ -1,7 +1,7 @@
 # exec helper of one simulated lease (see ShellExecutor.java): forks `/bin/sh -c <command>` for each SSH exec
 # channel and multiplexes the children's stdin, stdout, stderr and exit status over its own stdin/stdout.
 # It exists because a fork/exec from this small process costs a fraction of one from the simulator JVM, whose
-# child must close every one of the JVM's descriptors (thousands with 200 leases) before it can exec.
+# child must close every one of the JVM's descriptors (~1050 with 200 leases) before it can exec.
 # Frames, both directions: type (1 byte), id (uint32 BE), payload length (uint32 BE), payload.
 #   in:  S start (cwd NUL command NUL {KEY=VALUE NUL}), I stdin bytes, E stdin EOF, K kill, A output credit (uint32)
 #   out: O stdout bytes, E stderr bytes, W stdin bytes written (uint32), X exit status (uint32), F cannot start (text)

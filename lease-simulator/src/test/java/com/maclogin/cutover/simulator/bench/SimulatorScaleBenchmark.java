@@ -198,7 +198,7 @@ public final class SimulatorScaleBenchmark {
                 .append("An SSH command is a channel open, the exec request, `/bin/sh -c` forked by the lease's Perl exec helper\n")
                 .append("(which keeps a child forked in advance: an exec, no fork, on the command's path; lease-simulator/README.md)\n")
                 .append("and the EOF/exit-status/close round trip. Before, the JVM forked the shell itself, and a child of the JVM\n")
-                .append("closes every descriptor of the JVM before its exec: thousands at 200 leases, ~8 ms p50 of `ProcessBuilder.start()`\n")
+                .append("closes every descriptor of the JVM before its exec: ~1050 at 200 leases, 5-8 ms p50 of `ProcessBuilder.start()`\n")
                 .append("alone. The `launchctl` shim adds a bash exec and one HTTP round trip to the control API. Both sides set\n")
                 .append("TCP_NODELAY. Target \"SSH command on one reused connection <= 10 ms\": p50 ").append(ms(sshP50))
                 .append(sshP50 <= 10 ? " (met)" : " (not met)").append(", p99 ").append(ms(sshP99))

@@ -56,8 +56,12 @@ public final class SshExecProfile {
         try (LeaseSimulator sim = LeaseSimulator.start(new SimulatorConfig(work.resolve("state"), specs, List.of(pub), 0,
                 Duration.ofMillis(50), null))) {
             SimulatedLease lease = sim.leases().get(n / 2);
-            System.out.printf(Locale.ROOT, "load %.1f, %d leases, %d commands of `%s`%n",
-                    SimulatorScaleBenchmark.loadAverage(), n, commands, command);
+            long fds;
+            try (java.util.stream.Stream<Path> l = Files.list(Path.of("/proc/self/fd"))) {
+                fds = l.count(); // what every child of this JVM closes before its exec
+            }
+            System.out.printf(Locale.ROOT, "load %.1f, %d leases, %d commands of `%s`, %d open descriptors in this JVM%n",
+                    SimulatorScaleBenchmark.loadAverage(), n, commands, command, fds);
             // JVM spawn alone
             String[] names = {"start()", "stdout EOF", "waitFor"};
             List<List<Double>> spawn = series(3);
