@@ -18,6 +18,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
+import org.apache.sshd.common.channel.ChannelListener;
 import org.apache.sshd.common.io.IoInputStream;
 import org.apache.sshd.common.io.IoOutputStream;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
@@ -295,6 +298,20 @@ final class ShellExecutor implements AutoCloseable {
         public void setChannelSession(ChannelSession session) {
             this.channel = session;
             session.setDataReceiver(this); // stdin straight from the MINA thread to the helper: no pipe, no pump
+            // MINA 2.20 resumes only the asynchronous stdout on a window adjust (ChannelSession.handleWindowAdjust),
+            // so a stderr write waiting for window space would wait forever: resume it here too
+            session.addChannelListener(new ChannelListener() {
+                @Override
+                public void channelStateChanged(Channel c, String hint) {
+                    if ("SSH_MSG_CHANNEL_WINDOW_ADJUST".equals(hint) && err instanceof ChannelAsyncOutputStream e) {
+                        try {
+                            e.onWindowExpanded();
+                        } catch (IOException ignored) {
+                            // channel closing
+                        }
+                    }
+                }
+            });
         }
 
         @Override

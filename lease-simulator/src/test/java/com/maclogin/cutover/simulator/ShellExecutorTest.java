@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * against one {@link LeaseSshServer} and a real sshj client; the behaviour the product relies on is also checked on
  * the JVM-spawned fallback ({@code -Dlease-simulator.exec=process}) so that both paths stay equivalent.
  */
+@org.junit.jupiter.api.Timeout(120) // a stalled stream must fail the test, not hang the build
 class ShellExecutorTest {
 
     @TempDir
@@ -186,6 +187,24 @@ class ShellExecutorTest {
             assertThat(e[2_499_999]).isEqualTo((byte) 'y');
             assertThat(cmd.getExitStatus()).isEqualTo(4);
         }
+        // stderr alone, three times the client's window, and a client that pauses: the server's stderr writes run
+        // out of window and must resume on the client's window adjust
+        try (Session s = client.raw().startSession()) {
+            Session.Command cmd = s.exec("head -c 6000000 /dev/zero | tr '\\0' z >&2");
+            Future<byte[]> out = pumps.submit(() -> cmd.getInputStream().readAllBytes());
+            InputStream stderr = cmd.getErrorStream();
+            int first = stderr.read();
+            Thread.sleep(700);
+            byte[] rest = stderr.readAllBytes();
+            byte[] e = new byte[rest.length + 1];
+            e[0] = (byte) first;
+            System.arraycopy(rest, 0, e, 1, rest.length);
+            assertThat(out.get(60, TimeUnit.SECONDS)).isEmpty();
+            cmd.join(30, TimeUnit.SECONDS);
+            assertThat(e.length).isEqualTo(6_000_000);
+            assertThat(e[5_999_999]).isEqualTo((byte) 'z');
+            assertThat(cmd.getExitStatus()).isZero();
+        }
     }
 
     @ParameterizedTest
@@ -210,6 +229,44 @@ class ShellExecutorTest {
             }
             // six 1 s commands at once took less than running them one after the other
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(n - 1));
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void fortyConcurrentExecsWithStdinStdoutAndStderrOnOneConnection() throws Exception {
+        mode("helper");
+        ExecutorService clients = Executors.newFixedThreadPool(40);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                int k = i;
+                all.add(clients.submit(() -> {
+                    try (Session s = client.raw().startSession()) {
+                        Session.Command cmd = s.exec("wc -c; head -c " + (k * 50_000) + " /dev/zero; head -c "
+                                + (k * 1000) + " /dev/zero >&2; exit " + k);
+                        Future<byte[]> err = pumps.submit(() -> cmd.getErrorStream().readAllBytes());
+                        Future<byte[]> out = pumps.submit(() -> cmd.getInputStream().readAllBytes());
+                        try (OutputStream stdin = cmd.getOutputStream()) {
+                            stdin.write(new byte[k * 10_000]);
+                            stdin.flush();
+                        }
+                        byte[] o = out.get(120, TimeUnit.SECONDS);
+                        byte[] e = err.get(120, TimeUnit.SECONDS);
+                        cmd.join(60, TimeUnit.SECONDS);
+                        String count = new String(o, 0, Math.min(o.length, 20), StandardCharsets.US_ASCII).split("\n")[0];
+                        assertThat(count.trim()).isEqualTo(Integer.toString(k * 10_000));
+                        assertThat(o.length).isEqualTo(count.length() + 1 + k * 50_000);
+                        assertThat(e.length).isEqualTo(k * 1000);
+                        assertThat(cmd.getExitStatus()).isEqualTo(k);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get(300, TimeUnit.SECONDS);
+            }
         } finally {
             clients.shutdownNow();
         }
