@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REV=f5f96c3
 if [ "${1:-}" = "--baseline-rev" ]; then REV=$2; shift 2; fi
-./mvnw -q -o -pl lease-simulator test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+# the plugin by its coordinates: the "dependency:" prefix does not resolve offline (-o) without plugin-group metadata
+./mvnw -q -o -pl lease-simulator test-compile org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+  -Dmdep.outputFile=target/cp.txt
 DEPS=$(cat lease-simulator/target/cp.txt)
 BASE=$(mktemp -d /tmp/sim-baseline-XXXX)
 git archive "$REV" lease-simulator | tar -x -C "$BASE"

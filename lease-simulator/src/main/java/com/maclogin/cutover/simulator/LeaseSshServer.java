@@ -52,6 +52,7 @@ final class LeaseSshServer implements AutoCloseable {
     private volatile Faults.SshFault fault = Faults.SshFault.NONE;
     private volatile long commandDelayMillis;
     private volatile java.net.SocketAddress boundAddress;
+    private final ShellExecutor shells;
 
     /** Exposes the acceptor so that REFUSE_CONNECTIONS can unbind and rebind the listening socket. */
     static final class LeaseSshd extends SshServer {
@@ -117,9 +118,15 @@ final class LeaseSshServer implements AutoCloseable {
         };
         sshd.setForwardingFilter(ForwardingFilter.asForwardingFilter(AgentForwardingFilter.of(false),
                 X11ForwardingFilter.of(false), loopbackOnly));
-        sshd.setCommandFactory((channel, command) -> new ExecCommand(
-                probe.name().equals(channel.getSession().getUsername()) ? probe.wrap(command, probeHome) : command,
-                home, user, pumps, commandDelayMillis));
+        shells = new ShellExecutor(leaseId, home, user, hostKeyFile.toAbsolutePath().getParent(), pumps);
+        // exec channels: /bin/sh -c forked by the lease's exec helper (ShellExecutor), or by the JVM without Perl; a
+        // probe-account session's command is first wrapped to run as that account (ProbeUserAccount#wrap)
+        sshd.setCommandFactory((channel, command) -> {
+            String line = probe.name().equals(channel.getSession().getUsername()) ? probe.wrap(command, probeHome) : command;
+            return ShellExecutor.available()
+                    ? shells.command(line, commandDelayMillis)
+                    : new ExecCommand(line, home, user, pumps, commandDelayMillis);
+        });
         sshd.start();
         boundAddress = new java.net.InetSocketAddress("127.0.0.1", sshd.getPort());
     }
@@ -186,9 +193,13 @@ final class LeaseSshServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("cannot stop SSH server", e);
         }
+        shells.close();
     }
 
-    /** An exec request: {@code /bin/sh -c <command>} with the lease's login environment. */
+    /**
+     * An exec request: {@code /bin/sh -c <command>} with the lease's login environment, spawned by the JVM (the path
+     * without Perl, or with {@code -Dlease-simulator.exec=process}; see {@link ShellExecutor}).
+     */
     static final class ExecCommand implements Command {
         private final String command;
         private final Path home;

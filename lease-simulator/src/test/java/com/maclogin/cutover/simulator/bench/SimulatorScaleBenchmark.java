@@ -106,6 +106,9 @@ public final class SimulatorScaleBenchmark {
             specs.add(new LeaseSpec(String.format("l%03d", i), regions[i % regions.length], 0, ports.get(i), "2026.9.5"));
         }
         StringBuilder report = new StringBuilder();
+        double sshP50 = Double.NaN;
+        double sshP99 = Double.NaN;
+        double loadAfter = Double.NaN;
         long t0 = System.nanoTime();
         try (LeaseSimulator sim = LeaseSimulator.start(new SimulatorConfig(work.resolve("state"), specs, List.of(pub), 0,
                 Duration.ofMillis(startupDelayMs), null))) {
@@ -153,7 +156,9 @@ public final class SimulatorScaleBenchmark {
             }
             System.out.printf("SSH `true` p50 %.1f ms p99 %.1f ms; `launchctl print` p50 %.1f ms p99 %.1f ms%n",
                     pct(plain, 50), pct(plain, 99), pct(print, 50), pct(print, 99));
-            double loadAfter = loadAverage();
+            loadAfter = loadAverage();
+            sshP50 = pct(plain, 50);
+            sshP99 = pct(plain, 99);
 
             report.append(SECTION).append("\n\n");
             report.append("Measured ").append(LocalDate.now()).append(" by `com.maclogin.cutover.simulator.bench.SimulatorScaleBenchmark` ")
@@ -190,9 +195,17 @@ public final class SimulatorScaleBenchmark {
                 .append("plus the configured start-up delay. The simulator sets up and boots 2 leases per CPU at a time, so a lease's\n")
                 .append("start is about its own boot while the total is about N × (set-up + boot CPU) / CPUs; both grow with\n")
                 .append("whatever else runs on the machine. Memory is Node's ~44 MiB RSS per gateway; the JVM's share is small.\n")
-                .append("An SSH command is a channel open, a `/bin/sh -c` vfork/exec from the JVM and the exit-status round trip;\n")
-                .append("the `launchctl` shim adds a bash exec and one HTTP round trip to the control API. A fork+exec costs\n")
-                .append("5-12 ms on this VM (more under load), which is most of an SSH `true`. Both sides set TCP_NODELAY.\n")
+                .append("An SSH command is a channel open, the exec request, `/bin/sh -c` forked by the lease's Perl exec helper\n")
+                .append("(which keeps a child forked in advance: an exec, no fork, on the command's path; lease-simulator/README.md)\n")
+                .append("and the EOF/exit-status/close round trip. Before, the JVM forked the shell itself, and a child of the JVM\n")
+                .append("closes every descriptor of the JVM before its exec: ~1050 at 200 leases, 5-8 ms p50 of `ProcessBuilder.start()`\n")
+                .append("alone. The `launchctl` shim adds a bash exec and one HTTP round trip to the control API. Both sides set\n")
+                .append("TCP_NODELAY. Target \"SSH command on one reused connection <= 10 ms\": p50 ").append(ms(sshP50))
+                .append(sshP50 <= 10 ? " (met)" : " (not met)").append(", p99 ").append(ms(sshP99))
+                .append(sshP99 <= 10 ? " (met)" : " (not met: the tail is scheduling delay of the shell's exec and of the")
+                .append(sshP99 <= 10 ? "" : " hand-offs between client, MINA, helper and shell on this shared 2-CPU machine, load "
+                        + String.format(Locale.ROOT, "%.1f", loadAfter) + ")")
+                .append(".\n")
                 .append("Re-run: `lease-simulator/bench-scale.sh [--leases 200]` (builds the baseline commit from git and runs it\n")
                 .append("first, then this code, in one invocation), or this benchmark alone: `./mvnw -q -pl lease-simulator test-compile\n")
                 .append("dependency:build-classpath -Dmdep.outputFile=target/cp.txt`, then `java -cp \"lease-simulator/target/test-classes:")
