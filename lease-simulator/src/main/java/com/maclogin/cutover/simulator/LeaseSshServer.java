@@ -61,6 +61,13 @@ final class LeaseSshServer implements AutoCloseable {
         }
     }
 
+    /** A server whose only login is {@code user} (no probe account; the probe-account name is unused). */
+    LeaseSshServer(String leaseId, int port, Path hostKeyFile, Set<String> authorizedKeys, String user, Path home,
+                   ExecutorService pumps) throws IOException {
+        this(leaseId, port, hostKeyFile, authorizedKeys, user, home, pumps,
+                new ProbeUserAccount(user + "-no-probe", -1, -1, false, "no probe account"), home);
+    }
+
     LeaseSshServer(String leaseId, int port, Path hostKeyFile, Set<String> authorizedKeys, String user, Path home,
                    ExecutorService pumps, ProbeUserAccount probe, Path probeHome) throws IOException {
         this.leaseId = leaseId;
