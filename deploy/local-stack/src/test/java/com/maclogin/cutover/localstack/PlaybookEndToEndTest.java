@@ -51,7 +51,7 @@ class PlaybookEndToEndTest {
         List<Row> rows = List.of(
                 new Row("hk-1", "CRASH_LOOP", "{\"envFile\":\"INVALID\"}"),
                 new Row("hk-2", "ERROR_RATE", "{\"hookErrorPercent\":50}"),
-                new Row("jp-1", "LATENCY", "{\"hookDelayMillis\":1500}"),
+                new Row("jp-1", "LATENCY", "{\"hookDelayMillis\":1500}"), // scaled to the measured baseline
                 new Row("jp-2", "DISK", "{\"diskFreePercent\":6}"));
         ExecutorService pool = Executors.newFixedThreadPool(rows.size());
         try {
@@ -162,9 +162,10 @@ class PlaybookEndToEndTest {
             c = stack.orchestrator().get("/api/v1/cutovers/" + id).body();
             String state = c.path("state").asText();
             if (!injected && "VALIDATING".equals(state)) {
-                setFaults(row.lease(), row.faultJson());
+                String fault = "LATENCY".equals(row.trigger()) ? latencyFault(c) : row.faultJson();
+                setFaults(row.lease(), fault);
                 injected = true;
-                LOG.printf("[%s] %s injected after the flip: %s%n", row.lease(), row.trigger(), row.faultJson());
+                LOG.printf("[%s] %s injected after the flip: %s%n", row.lease(), row.trigger(), fault);
             }
             if (injected && !cleared && state.startsWith("ROLL")) {
                 // the faulty build is gone once the lease is restored: the fault belongs to the candidate
@@ -181,6 +182,24 @@ class PlaybookEndToEndTest {
             clearFaults(row.lease());
         }
         return c;
+    }
+
+    /**
+     * The LATENCY row's hook delay, from the baseline INVENTORY measured on this very cutover: the trigger trips above
+     * 5 x max(baseline, 200 ms floor), and a baseline measured while the machine is busy (other stacks starting) can be
+     * several hundred ms, so a fixed 1.5 s delay may not be a breach at all. 7.5 x max(baseline, floor), at least 1.5 s
+     * and at most 4.5 s (under the 5 s absolute limit, so it is the relative rule that trips).
+     */
+    static String latencyFault(JsonNode cutover) {
+        double baseline = 0;
+        for (JsonNode step : cutover.path("steps")) {
+            if ("INVENTORY".equals(step.path("kind").asText())) {
+                baseline = Math.max(baseline, step.path("facts").path("baselineP95Millis").asDouble(0));
+            }
+        }
+        long delay = Math.min(4500, Math.max(1500, Math.round(7.5 * Math.max(baseline, 200))));
+        LOG.printf("LATENCY row: baseline P95 %.0f ms -> hook delay %d ms%n", baseline, delay);
+        return "{\"hookDelayMillis\":" + delay + "}";
     }
 
     private JsonNode startAndFollow(String lease, String ticket, Map<String, Object> extra) throws IOException {
