@@ -9,4 +9,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts/env.sh
-exec ./mvnw -B verify "$@"
+# -T 2: the four service modules' @QuarkusTest suites (each on its own in-JVM broker and embedded PostgreSQL, random
+# ports) build and test two at a time; the end-to-end module still waits for all of them.
+exec ./mvnw -B -T 2 verify "$@"
