@@ -172,7 +172,25 @@ public final class DemoRunner {
 
     /** Prints the chat messages the local Slack and Telegram servers received. */
     public void printChat() throws IOException {
+        printChat(null, Duration.ZERO);
+    }
+
+    /**
+     * Prints the chat messages once the outcome message ({@code [GREEN]} or {@code [ROLLED BACK]}, by the cutover's
+     * final state) reached both chat services, or after {@code patience}: the notifier posts at most one message per
+     * second per channel and only after the event, so right at GREEN the thread may still hold only the banner.
+     */
+    public void printChat(String finalState, Duration patience) throws IOException {
+        String marker = "GREEN".equals(finalState) ? "[GREEN]" : "ROLLED_BACK".equals(finalState) ? "[ROLLED BACK]" : null;
+        long until = System.nanoTime() + patience.toNanos();
         JsonNode msgs = stack.chatMessages();
+        while (marker != null && outcomePosts(msgs, marker) < 2 && System.nanoTime() < until) {
+            sleep(250);
+            msgs = stack.chatMessages();
+        }
+        if (marker != null && outcomePosts(msgs, marker) < 2) {
+            out.println("(the " + marker + " message has not reached both chat services after " + patience.toSeconds() + " s)");
+        }
         out.println("Chat messages (" + msgs.size() + "):");
         for (JsonNode m : msgs) {
             String thread = m.path("threadTs").asText(m.path("replyTo").asText(""));
@@ -182,6 +200,16 @@ public final class DemoRunner {
                 out.println("      " + line);
             }
         }
+    }
+
+    private static int outcomePosts(JsonNode msgs, String marker) {
+        int n = 0;
+        for (JsonNode m : msgs) {
+            if (m.path("text").asText().startsWith(marker)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static void sleep(long ms) {

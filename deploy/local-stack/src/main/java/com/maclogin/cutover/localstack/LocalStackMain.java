@@ -63,7 +63,7 @@ public final class LocalStackMain {
         System.out.println("Final state: " + end.path("state").asText()
                 + (end.hasNonNull("reason") ? "  (" + end.path("reason").asText() + ")" : ""));
         System.out.println("Gateway on " + lease + " now serves version " + served.path("version").asText("?"));
-        demo.printChat();
+        demo.printChat(end.path("state").asText(), Duration.ofSeconds(20));
         String expected = rollback ? "ROLLED_BACK" : "GREEN";
         String expectedVersion = rollback ? cfg.fromVersion() : cfg.toVersion();
         boolean ok = expected.equals(end.path("state").asText()) && expectedVersion.equals(served.path("version").asText());
