@@ -273,29 +273,9 @@ final class LeaseSshServer implements AutoCloseable {
         private void startNow(ChannelSession channel, Environment env) throws IOException {
             ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).directory(home.toFile());
             Map<String, String> e = pb.environment();
-            Map<String, String> inherited = new LinkedHashMap<>(e);
+            Map<String, String> login = ShellExecutor.loginEnvironment(home, user, new LinkedHashMap<>(e), env, channel);
             e.clear();
-            for (String k : new String[] {"LANG", "LC_ALL", "TZ"}) {
-                if (inherited.containsKey(k)) {
-                    e.put(k, inherited.get(k));
-                }
-            }
-            env.getEnv().forEach((k, v) -> {
-                if (k.equals("LANG") || k.startsWith("LC_")) {
-                    e.put(k, v);
-                }
-            });
-            String basePath = inherited.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
-            e.put("PATH", home.resolve(".sim/bin") + ":" + basePath);
-            e.put("HOME", home.toString());
-            e.put("SHELL", "/bin/bash");
-            e.put("USER", user);
-            e.put("LOGNAME", user);
-            e.put("TMPDIR", System.getProperty("java.io.tmpdir"));
-            if (channel.getSession().getClientAddress() instanceof java.net.InetSocketAddress c
-                    && channel.getSession().getLocalAddress() instanceof java.net.InetSocketAddress l) {
-                e.put("SSH_CLIENT", c.getAddress().getHostAddress() + " " + c.getPort() + " " + l.getPort());
-            }
+            e.putAll(login);
             Process p = pb.start();
             process = p;
             Future<?> r = pumps.submit(() -> pump(p.getErrorStream(), err));

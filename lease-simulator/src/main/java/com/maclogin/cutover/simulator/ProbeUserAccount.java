@@ -173,7 +173,7 @@ public record ProbeUserAccount(String name, int uid, int gid, boolean osUser, St
     private static String run(String... argv) throws IOException {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (waitFor(p) != 0) {
+        if (waitFor(p, java.time.Duration.ofSeconds(30)) != 0) {
             throw new IOException(String.join(" ", argv) + " failed: " + out.trim());
         }
         return out;
@@ -182,13 +182,17 @@ public record ProbeUserAccount(String name, int uid, int gid, boolean osUser, St
     private static String runAllowFail(String... argv) throws IOException {
         Process p = new ProcessBuilder(List.of(argv)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int code = waitFor(p);
+        int code = waitFor(p, java.time.Duration.ofSeconds(30));
         return code == 0 ? out : "exit " + code + ": " + out;
     }
 
-    private static int waitFor(Process p) throws IOException {
+    /**
+     * The exit code of {@code p}, waiting at most {@code d}; a process still running then is killed and reported as
+     * "timed out". Shared with {@code real.OpenSshLease}.
+     */
+    public static int waitFor(Process p, java.time.Duration d) throws IOException {
         try {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            if (!p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new IOException("timed out");
             }

@@ -157,6 +157,39 @@ final class ShellExecutor implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------------- helper
 
     /** One helper process and the thread that reads its frames. */
+    /**
+     * HOME, PATH with the lease's shims first, TMPDIR, SHELL, USER, LOGNAME, SSH_CLIENT and the locale (from the
+     * simulator's environment and the client's LANG/LC_* requests): the same environment a login over OpenSSH gets
+     * on a lease; nothing else of the simulator's environment. Shared by both exec paths.
+     */
+    static Map<String, String> loginEnvironment(Path home, String user, Map<String, String> inherited, Environment env,
+            ChannelSession channel) {
+        Map<String, String> e = new LinkedHashMap<>();
+        for (String k : new String[] {"LANG", "LC_ALL", "TZ"}) {
+            if (inherited.containsKey(k)) {
+                e.put(k, inherited.get(k));
+            }
+        }
+        env.getEnv().forEach((k, v) -> {
+            if (k.equals("LANG") || k.startsWith("LC_")) {
+                e.put(k, v);
+            }
+        });
+        String basePath = inherited.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
+        e.put("PATH", home.resolve(".sim/bin") + ":" + basePath);
+        e.put("HOME", home.toString());
+        e.put("SHELL", "/bin/bash");
+        e.put("USER", user);
+        e.put("LOGNAME", user);
+        e.put("TMPDIR", System.getProperty("java.io.tmpdir"));
+        if (channel.getSession().getClientAddress() instanceof java.net.InetSocketAddress c
+                && channel.getSession().getLocalAddress() instanceof java.net.InetSocketAddress l) {
+            e.put("SSH_CLIENT", c.getAddress().getHostAddress() + " " + c.getPort() + " " + l.getPort());
+        }
+        e.values().removeIf(v -> v.indexOf('\0') >= 0);
+        return e;
+    }
+
     private final class Helper {
         final Process process;
         private final OutputStream toHelper;
@@ -393,33 +426,8 @@ final class ShellExecutor implements AutoCloseable {
             }
         }
 
-        /** HOME, PATH with the shims first, TMPDIR…: the same environment as a login over OpenSSH would get here. */
         private Map<String, String> loginEnvironment(Environment env) {
-            Map<String, String> inherited = System.getenv();
-            Map<String, String> e = new LinkedHashMap<>();
-            for (String k : new String[] {"LANG", "LC_ALL", "TZ"}) {
-                if (inherited.containsKey(k)) {
-                    e.put(k, inherited.get(k));
-                }
-            }
-            env.getEnv().forEach((k, v) -> {
-                if (k.equals("LANG") || k.startsWith("LC_")) {
-                    e.put(k, v);
-                }
-            });
-            String basePath = inherited.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
-            e.put("PATH", home.resolve(".sim/bin") + ":" + basePath);
-            e.put("HOME", home.toString());
-            e.put("SHELL", "/bin/bash");
-            e.put("USER", user);
-            e.put("LOGNAME", user);
-            e.put("TMPDIR", System.getProperty("java.io.tmpdir"));
-            if (channel.getSession().getClientAddress() instanceof java.net.InetSocketAddress c
-                    && channel.getSession().getLocalAddress() instanceof java.net.InetSocketAddress l) {
-                e.put("SSH_CLIENT", c.getAddress().getHostAddress() + " " + c.getPort() + " " + l.getPort());
-            }
-            e.values().removeIf(v -> v.indexOf('\0') >= 0);
-            return e;
+            return ShellExecutor.loginEnvironment(home, user, System.getenv(), env, channel);
         }
 
         // ---- stdin (MINA thread)

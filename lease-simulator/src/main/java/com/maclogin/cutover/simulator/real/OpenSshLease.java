@@ -129,7 +129,7 @@ public final class OpenSshLease implements AutoCloseable {
             List<String> test = List.of(SSHD.toString(), "-t", "-f", config.toString());
             Process t = new ProcessBuilder(test).redirectErrorStream(true).start();
             String testOut = new String(t.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (waitFor(t, Duration.ofSeconds(10)) != 0) {
+            if (com.maclogin.cutover.simulator.ProbeUserAccount.waitFor(t, Duration.ofSeconds(10)) != 0) {
                 throw new IOException("sshd -t rejected " + config + ": " + testOut.trim());
             }
             Process sshd = new ProcessBuilder(SSHD.toString(), "-D", "-f", config.toString(), "-E", log.toString())
@@ -276,18 +276,6 @@ public final class OpenSshLease implements AutoCloseable {
         }
     }
 
-    private static int waitFor(Process p, Duration d) throws IOException {
-        try {
-            if (!p.waitFor(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("timed out");
-            }
-            return p.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
 
     private static void sleep(long ms) {
         try {
