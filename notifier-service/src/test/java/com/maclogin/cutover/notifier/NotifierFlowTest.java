@@ -247,6 +247,30 @@ class NotifierFlowTest {
     }
 
     @Test
+    void aPostDeliveredButNeverAnsweredIsFoundInTheChannelAndNotPostedTwice() throws Exception {
+        // the Slack fake posts the banner and its reply, then never answers either (as when this service dies between
+        // the post and recording it): the retry reads conversations.history / .replies and records what it finds
+        Cutover c = Cutover.fresh();
+        fakes().stallNext(RecordedMessage.SLACK, ChatFakes.Stall.AFTER_POST, 2);
+        send(c.event(CutoverEventType.CUTOVER_STARTED, null));
+        send(c.event(CutoverEventType.CUTOVER_GREEN, null));
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(rows(c)).hasSize(4)
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(NotificationStatus.POSTED)));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .until(() -> received(RecordedMessage.SLACK, c).size() == 2);
+        List<RecordedMessage> slack = delivered(RecordedMessage.SLACK, c);
+        assertThat(slack).hasSize(2);
+        List<NotificationView> slackRows = rows(c).stream().filter(r -> r.channel() == ChatChannel.SLACK).toList();
+        assertThat(slackRows).allSatisfy(r -> assertThat(r.attempts()).isEqualTo(2));
+        assertThat(slackRows).extracting(NotificationView::externalId)
+                .containsExactlyInAnyOrderElementsOf(slack.stream().map(RecordedMessage::ts).toList());
+        // the reply found in the banner's thread is the one recorded as the thread's reply
+        RecordedMessage green = slack.stream().filter(m -> m.text().contains("GREEN")).findFirst().orElseThrow();
+        assertThat(green.threadTs()).isEqualTo(slack.stream().filter(m -> m.text().contains("MAINTENANCE")).findFirst()
+                .orElseThrow().ts());
+    }
+
+    @Test
     void tokensNeverAppearInPostedTextsApiResponsesOrTheServiceLog() throws Exception {
         Cutover c = Cutover.fresh();
         fakes().failNext(RecordedMessage.SLACK, 429, 1);

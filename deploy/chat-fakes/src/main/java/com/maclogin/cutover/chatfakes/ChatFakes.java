@@ -36,7 +36,12 @@ public final class ChatFakes implements AutoCloseable {
         /** The connection is accepted and the request read, but nothing is ever answered. */
         SILENT,
         /** Status 200 and headers are sent, then a few body bytes, then nothing more. */
-        HEADERS
+        HEADERS,
+        /**
+         * Slack only: the message IS posted (recorded with {@code ok=true}, visible in conversations.history), then
+         * the answer never comes: the client cannot know it was delivered, as when the poster dies mid-call.
+         */
+        AFTER_POST
     }
 
     /** The longest a stalled post is held open. */

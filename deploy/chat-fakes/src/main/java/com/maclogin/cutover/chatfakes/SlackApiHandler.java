@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SlackApiHandler implements HttpHandler {
 
     static final String POST_MESSAGE = "/api/chat.postMessage";
+    static final String HISTORY = "/api/conversations.history";
+    static final String REPLIES = "/api/conversations.replies";
 
     private final ChatFakes fakes;
     private final long epochSeconds = Instant.now().getEpochSecond();
@@ -34,6 +36,16 @@ final class SlackApiHandler implements HttpHandler {
                 HttpExchanges.json(exchange, 404, Map.of("ok", false, "error", "not_found"));
                 return;
             }
+            if (HISTORY.equals(path) || REPLIES.equals(path)) {
+                Map<String, String> params = HttpExchanges.params(exchange);
+                String error = authError(exchange, params);
+                if (error != null) {
+                    HttpExchanges.json(exchange, 200, Map.of("ok", false, "error", error));
+                    return;
+                }
+                conversation(exchange, params.get("channel"), HISTORY.equals(path) ? null : params.get("ts"));
+                return;
+            }
             if (!POST_MESSAGE.equals(path)) {
                 HttpExchanges.json(exchange, 200, Map.of("ok", false, "error", "unknown_method"));
                 return;
@@ -45,6 +57,14 @@ final class SlackApiHandler implements HttpHandler {
             Instant now = Instant.now();
 
             ChatFakes.Stall stall = fakes.fault(RecordedMessage.SLACK).takeStall();
+            if (stall == ChatFakes.Stall.AFTER_POST && authError(exchange, params) == null && channel != null
+                    && text != null) {
+                String ts = epochSeconds + "." + String.format(Locale.ROOT, "%06d", sequence.incrementAndGet() * 100);
+                fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, ts, null,
+                        true, 0, null, now));
+                fakes.stall(exchange, ChatFakes.Stall.SILENT);
+                return;
+            }
             if (stall != null) {
                 fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, null, null,
                         false, stall == ChatFakes.Stall.HEADERS ? 200 : 0, "stalled: " + stall, now));
@@ -106,6 +126,41 @@ final class SlackApiHandler implements HttpHandler {
         } catch (RuntimeException e) {
             HttpExchanges.json(exchange, 200, Map.of("ok", false, "error", "invalid_arguments"));
         }
+    }
+
+    /**
+     * {@code conversations.history} (top-level messages of a channel, newest first) or, with {@code thread},
+     * {@code conversations.replies} (the parent and its replies, oldest first), from what was delivered.
+     */
+    private void conversation(HttpExchange exchange, String channel, String thread) throws IOException {
+        com.fasterxml.jackson.databind.node.ArrayNode messages = HttpExchanges.object().arrayNode();
+        java.util.List<RecordedMessage> delivered = new java.util.ArrayList<>();
+        for (RecordedMessage m : fakes.recorded()) {
+            if (RecordedMessage.SLACK.equals(m.service()) && m.ok() && m.ts() != null && channel != null
+                    && channel.equals(m.channelOrChat())
+                    && (thread == null ? m.threadTs() == null : thread.equals(m.ts()) || thread.equals(m.threadTs()))) {
+                delivered.add(m);
+            }
+        }
+        if (thread == null) {
+            java.util.Collections.reverse(delivered);
+        }
+        for (RecordedMessage m : delivered) {
+            ObjectNode message = messages.addObject();
+            message.put("type", "message");
+            message.put("user", "U0CUTOVERBOT");
+            message.put("bot_id", "B0CUTOVERBOT");
+            message.put("text", m.text() == null ? "" : m.text());
+            message.put("ts", m.ts());
+            if (m.threadTs() != null) {
+                message.put("thread_ts", m.threadTs());
+            }
+        }
+        ObjectNode body = HttpExchanges.object();
+        body.put("ok", true);
+        body.set("messages", messages);
+        body.put("has_more", false);
+        HttpExchanges.json(exchange, 200, body);
     }
 
     private String authError(HttpExchange exchange, Map<String, String> params) {

@@ -15,4 +15,14 @@ public interface ChatClient {
      * Posts {@code text} to {@code target}; with {@code parentExternalId} as a reply in that message's thread.
      */
     PostOutcome post(String target, String text, String parentExternalId);
+
+    /**
+     * Whether a message with exactly {@code text} is already in {@code target} (in {@code parentExternalId}'s thread
+     * when given): asked before a retry, because an earlier attempt whose answer was lost (a timeout, or this service
+     * killed mid-call) may have been delivered. The found message's external id, or empty when none was found or the
+     * API cannot say (then the retry posts).
+     */
+    default Optional<String> findPosted(String target, String text, String parentExternalId) {
+        return Optional.empty();
+    }
 }

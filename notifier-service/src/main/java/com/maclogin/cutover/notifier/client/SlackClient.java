@@ -111,6 +111,43 @@ public class SlackClient implements ChatClient {
         }
     }
 
+    /**
+     * {@code conversations.history} of the channel (top-level post) or {@code conversations.replies} of the thread:
+     * the newest 200 messages are searched for exactly this text (Slack stores {@code & < >} escaped). Any error
+     * answers empty: the caller then posts, preferring a possible duplicate to a lost message.
+     */
+    @Override
+    public Optional<String> findPosted(String channel, String text, String parentTs) {
+        if (methods == null || text == null) {
+            return Optional.empty();
+        }
+        try {
+            java.util.List<com.slack.api.model.Message> messages;
+            if (parentTs == null) {
+                var r = methods.conversationsHistory(req -> req.channel(channel).limit(200));
+                messages = r.isOk() ? r.getMessages() : null;
+            } else {
+                var r = methods.conversationsReplies(req -> req.channel(channel).ts(parentTs).limit(200));
+                messages = r.isOk() ? r.getMessages() : null;
+            }
+            if (messages == null) {
+                return Optional.empty();
+            }
+            for (com.slack.api.model.Message m : messages) {
+                if (m.getTs() != null && !m.getTs().equals(parentTs) && text.equals(unescape(m.getText()))) {
+                    return Optional.of(m.getTs());
+                }
+            }
+        } catch (SlackApiException | IOException | RuntimeException e) {
+            Log.warnf("slack history not readable, the retry posts: %s", masker.describe(e));
+        }
+        return Optional.empty();
+    }
+
+    static String unescape(String s) {
+        return s == null ? null : s.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    }
+
     static Duration retryAfter(String header) {
         if (header == null) {
             return null;

@@ -131,6 +131,17 @@ public class DeliveryService {
             return Step.WAIT;
         }
         int attempt = n.attempts + 1;
+        if (n.attempts > 0) {
+            // an earlier attempt may have been delivered although its answer never came (a timeout, or this
+            // service killed between the post and recording it): look before posting again
+            java.util.Optional<String> already = client.findPosted(n.target, n.text, parent);
+            if (already.isPresent()) {
+                record(n.id, new PostOutcome.Posted(already.get()), parent);
+                Log.infof("cutover %s lease %s: %s was already in %s as %s (an earlier attempt's answer was lost); "
+                        + "not posted again", n.cutoverId, n.leaseId, n.eventType, n.channel, already.get());
+                return Step.DONE;
+            }
+        }
         PostOutcome outcome = client.post(n.target, n.text, parent);
         lastPost.put(n.channel, Instant.now());
         if (outcome instanceof PostOutcome.Posted posted) {
