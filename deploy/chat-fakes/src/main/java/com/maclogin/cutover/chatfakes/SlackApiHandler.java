@@ -59,7 +59,7 @@ final class SlackApiHandler implements HttpHandler {
             ChatFakes.Stall stall = fakes.fault(RecordedMessage.SLACK).takeStall();
             if (stall == ChatFakes.Stall.AFTER_POST && authError(exchange, params) == null && channel != null
                     && text != null) {
-                String ts = epochSeconds + "." + String.format(Locale.ROOT, "%06d", sequence.incrementAndGet() * 100);
+                String ts = nextTs();
                 fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, ts, null,
                         true, 0, null, now));
                 fakes.stall(exchange, ChatFakes.Stall.SILENT);
@@ -101,7 +101,7 @@ final class SlackApiHandler implements HttpHandler {
                 return;
             }
 
-            String ts = epochSeconds + "." + String.format(Locale.ROOT, "%06d", sequence.incrementAndGet() * 100);
+            String ts = nextTs();
             String channelId = channelId(channel);
             fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, ts, null,
                     true, 200, null, now));
@@ -161,6 +161,11 @@ final class SlackApiHandler implements HttpHandler {
         body.set("messages", messages);
         body.put("has_more", false);
         HttpExchanges.json(exchange, 200, body);
+    }
+
+    /** The next message ts: Slack's "seconds.micros" shape, unique and increasing. */
+    private String nextTs() {
+        return epochSeconds + "." + String.format(Locale.ROOT, "%06d", sequence.incrementAndGet() * 100);
     }
 
     private String authError(HttpExchange exchange, Map<String, String> params) {

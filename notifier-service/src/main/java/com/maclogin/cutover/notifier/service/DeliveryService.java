@@ -17,6 +17,7 @@ import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -134,7 +135,7 @@ public class DeliveryService {
         if (n.attempts > 0) {
             // an earlier attempt may have been delivered although its answer never came (a timeout, or this
             // service killed between the post and recording it): look before posting again
-            java.util.Optional<String> already = client.findPosted(n.target, n.text, parent);
+            Optional<String> already = client.findPosted(n.target, n.text, parent);
             if (already.isPresent()) {
                 record(n.id, new PostOutcome.Posted(already.get()), parent);
                 Log.infof("cutover %s lease %s: %s was already in %s as %s (an earlier attempt's answer was lost); "
