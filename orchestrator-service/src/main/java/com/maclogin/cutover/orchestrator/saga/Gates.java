@@ -1,5 +1,6 @@
 package com.maclogin.cutover.orchestrator.saga;
 
+import com.maclogin.cutover.contracts.ProbeGrant;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.orchestrator.api.Operator;
 import java.time.LocalDate;
@@ -23,6 +24,8 @@ public final class Gates {
     public static final String OPERATOR_ROSTER = "OPERATOR_ROSTER";
     public static final String DISK = "DISK";
     public static final String PREVIOUS_VERSION = "PREVIOUS_VERSION";
+    /** The probe account reads the gateway's launchd state the way the PROCESS probe will (issue 10). */
+    public static final String PROBE_LAUNCHD_READ = "PROBE_LAUNCHD_READ";
     /** After INSTALL_CANDIDATE: the plist's node satisfies the candidate's {@code engines.node}. */
     public static final String CANDIDATE_ENGINES = "CANDIDATE_ENGINES";
 
@@ -48,7 +51,8 @@ public final class Gates {
                 artifactHashes(in.facts()),
                 operatorRoster(in.operators(), in.referenceDay()),
                 disk(in.facts()),
-                previousVersion(in.facts()));
+                previousVersion(in.facts()),
+                probeLaunchdRead(in.facts()));
     }
 
     public static GateVerdict nodeMajorLock(Map<String, String> facts) {
@@ -160,6 +164,67 @@ public final class Gates {
             return GateVerdict.fail(PREVIOUS_VERSION, "running gateway " + why, used);
         }
         return GateVerdict.pass(PREVIOUS_VERSION, "running gateway version " + facts.get("gatewayVersion"), used);
+    }
+
+    /**
+     * PROBE_LAUNCHD_READ: INVENTORY tried, as the probe account, the PROCESS probe's launchd read (its sudo grant,
+     * {@link ProbeGrant}) and reported {@code probeLaunchdRead}. Passes on {@code OK}, and on {@code NO_PROBE_ACCOUNT}
+     * (a target without a probe account: the probes read as the gateway's account, which may). Anything else (refused,
+     * not logged in, not checked) would make the PROCESS layer and the crash-loop trigger blind for the whole window,
+     * so the lease is refused before anything changes, with the fix: the exact sudoers line.
+     */
+    public static GateVerdict probeLaunchdRead(Map<String, String> facts) {
+        Map<String, String> used = pick(facts, "probeLaunchdRead", "probeLaunchdState", "probeLaunchdDetail",
+                "probeUser", "gatewayUser", "uid");
+        String read = facts.get("probeLaunchdRead");
+        String probe = Validation.printable(facts.getOrDefault("probeUser", "<probe user>"));
+        String target = ProbeGrant.serviceTarget(Validation.printable(facts.getOrDefault("uid", "<uid>")));
+        if ("OK".equals(read)) {
+            return GateVerdict.pass(PROBE_LAUNCHD_READ, "probe account " + probe + " reads " + target + " (state "
+                    + facts.get("probeLaunchdState") + ") through its sudo grant", used);
+        }
+        if ("NO_PROBE_ACCOUNT".equals(read)) {
+            return GateVerdict.pass(PROBE_LAUNCHD_READ, "no probe account: the probes read launchd as the gateway's "
+                    + "account", used);
+        }
+        String line = sudoersLine(facts);
+        used.put("fix", line);
+        String fix = "fix: on the lease, put `" + line + "` into " + sudoersFile(probe) + " (visudo -f), so that "
+                + "`sudo -n -u " + Validation.printable(facts.getOrDefault("gatewayUser", "<gateway user>")) + " "
+                + ProbeGrant.LAUNCHCTL
+                + " print " + target + "` works for " + probe;
+        String why = facts.get("probeLaunchdDetail") == null ? ""
+                : " (" + Validation.printable(facts.get("probeLaunchdDetail")) + ")";
+        if ("UNREACHABLE".equals(read)) {
+            return GateVerdict.fail(PROBE_LAUNCHD_READ, "probe account " + probe + " could not log in to read the "
+                    + "gateway's launchd state" + why + ": the PROCESS probe and the crash-loop trigger would be blind; "
+                    + "authorize the worker's key for " + probe + "; " + fix, used);
+        }
+        if (read == null) {
+            return GateVerdict.fail(PROBE_LAUNCHD_READ, "the probe account's launchd read was not checked (no "
+                    + "probeLaunchdRead fact from INVENTORY); " + fix, used);
+        }
+        return GateVerdict.fail(PROBE_LAUNCHD_READ, "probe account " + probe + " cannot read the gateway's launchd "
+                + "state" + why + ": the PROCESS probe and the crash-loop trigger would be blind; " + fix, used);
+    }
+
+    /** The grant for these facts ({@link ProbeGrant#sudoersLine}), with placeholders where a fact is missing or bad. */
+    static String sudoersLine(Map<String, String> facts) {
+        String probe = facts.get("probeUser");
+        String gateway = facts.get("gatewayUser");
+        String uid = facts.get("uid");
+        try {
+            return ProbeGrant.sudoersLine(probe, gateway, uid);
+        } catch (IllegalArgumentException e) {
+            return (probe == null || Validation.sshUser(probe) != null ? "<probe user>" : probe) + " ALL=("
+                    + (gateway == null || Validation.sshUser(gateway) != null ? "<gateway user>" : gateway)
+                    + ") NOPASSWD: " + ProbeGrant.LAUNCHCTL + " print "
+                    + ProbeGrant.serviceTarget(uid == null || !uid.matches("\\d{1,10}") ? "<uid>" : uid);
+        }
+    }
+
+    private static String sudoersFile(String probe) {
+        return Validation.sshUser(probe) == null ? ProbeGrant.sudoersFile(probe) : ProbeGrant.SUDOERS_DIR + "/<probe user>";
     }
 
     /**
