@@ -140,6 +140,51 @@ class PlaybookEndToEndTest {
         }
     }
 
+    /**
+     * Issue 10 points 2 and 3: a lease whose probe account cannot read the gateway's launchd state (the simulator's
+     * sudoers grant removed, as on a Mac set up without it) is refused at the gates, FAILED with the reason that names
+     * the exact sudoers line, never GREEN; nothing on the lease changed (no freeze, no kit, no launchctl or npm, the
+     * same job and plist).
+     */
+    @Test
+    @Order(3)
+    void aLeaseWhoseProbeAccountCannotReadLaunchdIsRefusedAtTheGatesWithTheFixAndNothingChanges() throws Exception {
+        String lease = "hk-2";
+        JsonNode before = stack.simulator().get("/v1/leases/" + lease).body();
+        java.nio.file.Path home = java.nio.file.Path.of(before.path("home").asText());
+        java.nio.file.Path applied = home.resolve(".sim/applied.log");
+        long appliedBefore = java.nio.file.Files.exists(applied) ? java.nio.file.Files.size(applied) : 0;
+        byte[] plist = java.nio.file.Files.readAllBytes(home.resolve("Library/LaunchAgents/ai.openclaw.gateway.plist"));
+        setFaults(lease, "{\"probeGrantRemoved\":true}");
+        JsonNode end;
+        try {
+            end = startAndFollow(lease, "GATE-PROBE-LAUNCHD", Map.of());
+        } finally {
+            clearFaults(lease);
+        }
+        String grant = "openclaw-probe ALL=(" + before.path("sshUser").asText() + ") NOPASSWD: /bin/launchctl print gui/";
+        assertThat(end.path("state").asText()).as(end.path("reason").asText()).isEqualTo("FAILED");
+        assertThat(end.path("reason").asText()).contains("inventory gates refused", "PROBE_LAUNCHD_READ",
+                "probe account openclaw-probe cannot read the gateway's launchd state (sudo: a password is required",
+                grant, "/ai.openclaw.gateway` into /etc/sudoers.d/openclaw-probe");
+        List<String> kinds = new ArrayList<>();
+        end.path("steps").forEach(st -> kinds.add(st.path("kind").asText()));
+        assertThat(kinds).as("refused before anything changes").contains("INVENTORY").isSubsetOf("INVENTORY", "UNFREEZE");
+        JsonNode after = stack.simulator().get("/v1/leases/" + lease).body();
+        assertThat(after.path("installedVersion").asText()).isEqualTo(before.path("installedVersion").asText());
+        assertThat(after.path("launchd").path("pid").asLong()).as("the same gateway process")
+                .isEqualTo(before.path("launchd").path("pid").asLong());
+        assertThat(after.path("launchd").path("runs").asInt()).isEqualTo(before.path("launchd").path("runs").asInt());
+        assertThat(java.nio.file.Files.readAllBytes(home.resolve("Library/LaunchAgents/ai.openclaw.gateway.plist")))
+                .isEqualTo(plist);
+        assertThat(home.resolve(".openclaw-cutover/FROZEN")).doesNotExist();
+        assertThat(home.resolve(".openclaw-cutover/" + end.path("id").asText())).doesNotExist();
+        String appliedSince = java.nio.file.Files.exists(applied)
+                ? java.nio.file.Files.readString(applied).substring((int) appliedBefore) : "";
+        assertThat(appliedSince).as("no launchctl or npm run on the lease (only the fault switch itself)")
+                .doesNotContain("\tlaunchctl", "\tnpm ");
+    }
+
     private JsonNode runWithFault(Row row) throws IOException, InterruptedException {
         Map<String, Object> body = DemoRunner.demoRequest(row.lease(), "2026.9.6");
         body.put("ticketId", "TRIG-" + row.trigger().replace("_", ""));
