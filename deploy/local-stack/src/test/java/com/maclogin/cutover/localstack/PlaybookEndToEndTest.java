@@ -250,13 +250,19 @@ class PlaybookEndToEndTest {
         // CRASH_LOOP tripped from launchd's numbers, read by the probe account through its grant
         String audit = stack.orchestrator().get("/api/v1/cutovers/" + id + "/audit").body().toString();
         assertThat(audit).contains("BREACH", "CRASH_LOOP", "lastExitCode=78: EX_CONFIG", "runsLast=");
-        JsonNode results = stack.orchestrator().get("/api/v1/cutovers/" + id + "/probe-results?limit=1000").body();
+        JsonNode results = stack.orchestrator().get("/api/v1/cutovers/" + id + "/probe-results?layer=PROCESS&limit=500")
+                .body();
+        assertThat(results.isArray()).as(results.toString()).isTrue();
+        long windowEpoch = Long.MAX_VALUE; // the cutover's own window; the rollback's verification comes at a later epoch
+        for (JsonNode p : results) {
+            windowEpoch = Math.min(windowEpoch, p.path("epoch").asLong());
+        }
         List<JsonNode> process = new ArrayList<>();
-        results.forEach(p -> {
-            if ("PROCESS".equals(p.path("layer").asText()) && p.path("epoch").asLong() == 1) {
+        for (JsonNode p : results) {
+            if ("PROCESS".equals(p.path("layer").asText()) && p.path("epoch").asLong() == windowEpoch) {
                 process.add(p);
             }
-        });
+        }
         assertThat(process).as("PROCESS probes of the cutover's window").isNotEmpty()
                 .anySatisfy(p -> assertThat(p.path("observed").path("lastExitCode").asText()).isEqualTo("78: EX_CONFIG"))
                 .noneSatisfy(p -> assertThat(p.path("detail").asText()).contains("not readable"));
