@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,12 +45,12 @@ public sealed interface StepReport {
      * @param enginesNode       the running package's {@code engines.node} (evidence of NODE_MAJOR_LOCK)
      * @param gatewayPort       the plist's {@code --port} (gate PORT_MAP)
      * @param gatewayPid        launchd's pid of the gateway (gate PORT_MAP)
-     * @param listeningPid      the pid listening on the gateway port (gate PORT_MAP)
+     * @param listeningPids     the pids listening on the gateway port (gate PORT_MAP: exactly the gateway's pid)
      * @param diskFreePercent   free space of the home volume (gate DISK)
      * @param baselineP95Millis integration P95 before the cutover ({@link ProbePlan#baselineP95Millis()})
      */
     record Inventory(String plistSha256, String packageSha256, String gatewayVersion, String loginNodeVersion,
-            String plistNodeVersion, String enginesNode, Integer gatewayPort, Long gatewayPid, Long listeningPid,
+            String plistNodeVersion, String enginesNode, Integer gatewayPort, Long gatewayPid, List<Long> listeningPids,
             Double diskFreePercent, Double baselineP95Millis) implements StepReport {
 
         @Override
@@ -61,7 +63,7 @@ public sealed interface StepReport {
                     text(f, StepFacts.GATEWAY_VERSION), text(f, StepFacts.LOGIN_NODE_VERSION),
                     text(f, StepFacts.PLIST_NODE_VERSION), text(f, StepFacts.ENGINES_NODE),
                     integer(f, StepFacts.GATEWAY_PORT), whole(f, StepFacts.GATEWAY_PID),
-                    whole(f, StepFacts.LISTENING_PID), decimal(f, StepFacts.DISK_FREE_PERCENT),
+                    wholes(f, StepFacts.LISTENING_PID), decimal(f, StepFacts.DISK_FREE_PERCENT),
                     decimal(f, StepFacts.BASELINE_P95_MILLIS));
         }
     }
@@ -228,6 +230,23 @@ public sealed interface StepReport {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** A comma-separated list of whole numbers ({@code lsof} lists every listening pid); null if one is not. */
+    private static List<Long> wholes(Map<String, String> f, String key) {
+        String v = text(f, key);
+        if (v == null) {
+            return null;
+        }
+        List<Long> out = new ArrayList<>();
+        for (String part : v.split(",")) {
+            try {
+                out.add(Long.valueOf(part.trim()));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static Double decimal(Map<String, String> f, String key) {

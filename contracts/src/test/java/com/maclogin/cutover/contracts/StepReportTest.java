@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +34,7 @@ class StepReportTest {
         facts.put("uid", "501"); // evidence only
 
         assertThat(StepReport.fromFacts(StepKind.INVENTORY, facts)).isEqualTo(new StepReport.Inventory(A, B,
-                "2026.9.5", "v22.11.0", "v22.9.0", ">=22", 18789, 4242L, 4242L, 37.0, 12.0));
+                "2026.9.5", "v22.11.0", "v22.9.0", ">=22", 18789, 4242L, List.of(4242L), 37.0, 12.0));
     }
 
     @Test
@@ -43,6 +44,9 @@ class StepReportTest {
         assertThat(r.gatewayPort()).isNull();
         assertThat(r.diskFreePercent()).isEqualTo(12.0);
         assertThat(r.gatewayPid()).isNull();
+        assertThat(StepReport.Inventory.fromFacts(Map.of(StepFacts.LISTENING_PID, "4242, 4343")).listeningPids())
+                .containsExactly(4242L, 4343L);
+        assertThat(StepReport.Inventory.fromFacts(Map.of(StepFacts.LISTENING_PID, "4242,?")).listeningPids()).isNull();
         assertThat(r.plistSha256()).isEqualTo(A);
     }
 
