@@ -18,6 +18,12 @@ public class CutoverRepository implements PanacheRepositoryBase<Cutover, String>
         return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
+    /** The newest cutover created on the same lease after {@code c}, if any. */
+    public Optional<Cutover> laterOnLease(Cutover c) {
+        return find("leaseId = ?1 and createdAt > ?2 and id <> ?3 order by createdAt desc", c.leaseId, c.createdAt, c.id)
+                .firstResultOptional();
+    }
+
     /** The first GREEN cutover to {@code version} on a STAGING lease, if any (the staging-first gate). */
     public Optional<Cutover> firstGreenOnStaging(String version) {
         return find("state = ?1 and candidateVersion = ?2 and leaseId in (select l.id from Lease l where l.stage = ?3) "

@@ -224,9 +224,15 @@ public final class CutoverSaga {
             }
             e.abort(a.actor(), a.reason(), s.epoch() + 1);
         } else if (in instanceof SagaInput.Rollback r) {
-            String refusal = rollbackRefusal(s.state());
+            String refusal = s.state() == CutoverState.GREEN ? afterGreenRefusal(s.afterGreen(), r.at())
+                    : rollbackRefusal(s.state());
             if (refusal != null) {
                 return e.refuse(refusal);
+            }
+            if (s.state() == CutoverState.GREEN) {
+                e.add(new SagaEffect.Reopen());
+                e.audit(r.actor(), Reasons.STATE, "ROLLING_BACK after GREEN (ended " + s.afterGreen().endedAt()
+                        + "): the rollback kit restores the previous package, plist and state");
             }
             e.rollback(r.actor(), r.reason(), s.epoch() + 1);
         } else if (in instanceof SagaInput.RollbackOutcome o) {
@@ -506,6 +512,23 @@ public final class CutoverSaga {
             case ROLLING_BACK -> Reasons.alreadyRollingBack();
             default -> Reasons.notActive(state);
         };
+    }
+
+    /**
+     * Null when a GREEN cutover may still be rolled back at {@code at}: it is the lease's latest cutover and its kit's
+     * retention has not passed; else why not.
+     */
+    public static String afterGreenRefusal(SagaSnapshot.AfterGreen g, Instant at) {
+        if (g == null || g.endedAt() == null) {
+            return Reasons.notActive(CutoverState.GREEN);
+        }
+        if (g.laterCutoverId() != null) {
+            return Reasons.laterCutoverOnLease(g.laterCutoverId());
+        }
+        if (g.retention() != null && at.isAfter(g.endedAt().plus(g.retention()))) {
+            return Reasons.greenRollbackRetentionPassed(g.endedAt(), g.retention());
+        }
+        return null;
     }
 
     /** Null when an operator may pause now (RUNNING or VALIDATING), else why not. */

@@ -23,6 +23,10 @@ public sealed interface SagaEffect {
     record End(Instant at) implements SagaEffect {
     }
 
+    /** The cutover is active again (a rollback after GREEN): it has no end time until the rollback's outcome. */
+    record Reopen() implements SagaEffect {
+    }
+
     /** Fences commands: the cutover's epoch becomes {@code epoch}. */
     record SetEpoch(long epoch) implements SagaEffect {
     }

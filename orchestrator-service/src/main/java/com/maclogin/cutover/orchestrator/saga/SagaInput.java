@@ -55,8 +55,12 @@ public sealed interface SagaInput {
     record Abort(String actor, String reason) implements SagaInput {
     }
 
-    /** Operator rollback (after the inventory gate). */
-    record Rollback(String actor, String reason) implements SagaInput {
+    /** Operator rollback (after the inventory gate, or of the lease's latest GREEN cutover), requested {@code at}. */
+    record Rollback(String actor, String reason, Instant at) implements SagaInput {
+
+        public Rollback(String actor, String reason) {
+            this(actor, reason, Instant.now());
+        }
     }
 
     /** rollback-service's outcome (CutoverEvent ROLLED_BACK or ROLLBACK_FAILED). */

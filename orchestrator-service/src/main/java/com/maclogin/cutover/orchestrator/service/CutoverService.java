@@ -245,6 +245,15 @@ public class CutoverService {
         saga.handle(c, input.apply(actor, request.reason())).ifPresent(refusal -> {
             throw ApiException.conflict("cannot " + verb + " cutover " + id + ": " + refusal);
         });
+        try {
+            cutovers.flush(); // a GREEN cutover rolled back becomes active again: the one-active index speaks here
+        } catch (RuntimeException e) {
+            if (isUniqueViolation(e)) {
+                throw ApiException.conflict("cannot " + verb + " cutover " + id + ": "
+                        + Reasons.activeCutoverExists(c.leaseId, "(another)"));
+            }
+            throw e;
+        }
         return view(c, true);
     }
 

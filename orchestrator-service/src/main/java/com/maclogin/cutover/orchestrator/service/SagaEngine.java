@@ -144,7 +144,7 @@ public class SagaEngine {
     }
 
     private Optional<String> apply(Cutover c, SagaInput in, Arrived arrived) {
-        List<SagaEffect> effects = CutoverSaga.decide(snapshot(c), in);
+        List<SagaEffect> effects = CutoverSaga.decide(snapshot(c, in), in);
         for (SagaEffect e : effects) {
             if (e instanceof SagaEffect.Refuse r) {
                 return Optional.of(r.reason());
@@ -167,6 +167,8 @@ public class SagaEngine {
             c.reason = r.reason();
         } else if (effect instanceof SagaEffect.End end) {
             c.endedAt = end.at() != null ? end.at() : Instant.now();
+        } else if (effect instanceof SagaEffect.Reopen) {
+            c.endedAt = null;
         } else if (effect instanceof SagaEffect.SetEpoch se) {
             c.epoch = se.epoch();
         } else if (effect instanceof SagaEffect.SupersedeInFlight) {
@@ -347,9 +349,14 @@ public class SagaEngine {
         outbox.write(Topics.EVENTS, e);
     }
 
-    private SagaSnapshot snapshot(Cutover c) {
+    private SagaSnapshot snapshot(Cutover c, SagaInput in) {
+        SagaSnapshot.AfterGreen afterGreen = null;
+        if (c.state == CutoverState.GREEN && in instanceof SagaInput.Rollback) {
+            afterGreen = new SagaSnapshot.AfterGreen(c.endedAt, cutovers.laterOnLease(c).map(l -> l.id).orElse(null),
+                    config.greenRollbackRetention());
+        }
         return new SagaSnapshot(c.state, c.currentStep, c.inFlightKey, c.resumeStep, c.epoch, c.canaryPort != null,
-                data(c));
+                data(c), afterGreen);
     }
 
     /** The cutover's saga data; for a cutover started before it was stored, derived once from the stored facts. */

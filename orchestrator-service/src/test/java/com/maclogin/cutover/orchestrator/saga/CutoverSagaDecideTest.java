@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.TriggerAction;
 import com.maclogin.cutover.orchestrator.CutoverState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,8 @@ class CutoverSagaDecideTest {
             return "rollback";
         } else if (e instanceof SagaEffect.SupersedeInFlight) {
             return "supersede";
+        } else if (e instanceof SagaEffect.Reopen) {
+            return "reopen";
         } else if (e instanceof SagaEffect.SetEpoch s) {
             return "epoch:" + s.epoch();
         } else if (e instanceof SagaEffect.SetResumeStep s) {
@@ -227,6 +230,35 @@ class CutoverSagaDecideTest {
             default -> new SagaInput.Rollback("mei", "error rate");
         };
         assertThat(tokens(CutoverSaga.decide(snapshot(state, step, inFlight, held, false), in))).isEqualTo(expand(expected));
+    }
+
+    @ParameterizedTest(name = "rollback {0} h after GREEN, later cutover {1}, kit kept {2} -> {3}")
+    @CsvSource(delimiter = '|', value = {
+            // hours after GREEN | later cutover | retention | effects
+            "1                   |               | P7D       | audit:STATE ROLL_BACK",
+            "167                 |               | P7D       | audit:STATE ROLL_BACK",
+            "169                 |               | P7D       | refuse",
+            "1                   | c2            | P7D       | refuse",
+            "0                   | c2            | P7D       | refuse",
+    })
+    void rollbackAfterGreenWhileTheKitIsKeptAndNoLaterCutoverRan(long hours, String later, String retention,
+            String expected) {
+        Instant green = Instant.parse("2026-12-01T10:00:00Z");
+        SagaSnapshot s = new SagaSnapshot(CutoverState.GREEN, "UNFREEZE", null, null, EPOCH, false, SagaData.EMPTY,
+                new SagaSnapshot.AfterGreen(green, later, Duration.parse(retention)));
+        List<SagaEffect> effects = CutoverSaga.decide(s, new SagaInput.Rollback("mei", "users report errors",
+                green.plus(Duration.ofHours(hours))));
+        String reopened = expand(expected).replace("audit:STATE ", "reopen audit:STATE ");
+        assertThat(tokens(effects)).isEqualTo(reopened);
+    }
+
+    @Test
+    void aGreenRollbackRefusalSaysWhy() {
+        Instant green = Instant.parse("2026-12-01T10:00:00Z");
+        assertThat(CutoverSaga.afterGreenRefusal(new SagaSnapshot.AfterGreen(green, "c2", Duration.ofDays(7)), green))
+                .contains("a later cutover (c2) ran on the lease");
+        assertThat(CutoverSaga.afterGreenRefusal(new SagaSnapshot.AfterGreen(green, null, Duration.ofDays(7)),
+                green.plus(Duration.ofDays(8)))).contains("kept for PT168H").contains("green-rollback-retention");
     }
 
     @ParameterizedTest(name = "{2} at epoch {1} reaches {0} -> {3}")
