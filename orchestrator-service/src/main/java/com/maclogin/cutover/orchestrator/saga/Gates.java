@@ -1,6 +1,7 @@
 package com.maclogin.cutover.orchestrator.saga;
 
 import com.maclogin.cutover.contracts.ProbeGrant;
+import com.maclogin.cutover.contracts.StepFacts;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.orchestrator.api.Operator;
 import java.time.LocalDate;
@@ -174,14 +175,14 @@ public final class Gates {
      * so the lease is refused before anything changes, with the fix: the exact sudoers line.
      */
     public static GateVerdict probeLaunchdRead(Map<String, String> facts) {
-        Map<String, String> used = pick(facts, "probeLaunchdRead", "probeLaunchdState", "probeLaunchdDetail",
-                "probeUser", "gatewayUser", "uid");
-        String read = facts.get("probeLaunchdRead");
-        String probe = Validation.printable(facts.getOrDefault("probeUser", "<probe user>"));
-        String target = ProbeGrant.serviceTarget(Validation.printable(facts.getOrDefault("uid", "<uid>")));
+        Map<String, String> used = pick(facts, StepFacts.PROBE_LAUNCHD_READ, StepFacts.PROBE_LAUNCHD_STATE, StepFacts.PROBE_LAUNCHD_DETAIL,
+                StepFacts.PROBE_USER, StepFacts.GATEWAY_USER, StepFacts.UID);
+        String read = facts.get(StepFacts.PROBE_LAUNCHD_READ);
+        String probe = Validation.printable(facts.getOrDefault(StepFacts.PROBE_USER, "<probe user>"));
+        String target = ProbeGrant.serviceTarget(Validation.printable(facts.getOrDefault(StepFacts.UID, "<uid>")));
         if ("OK".equals(read)) {
             return GateVerdict.pass(PROBE_LAUNCHD_READ, "probe account " + probe + " reads " + target + " (state "
-                    + facts.get("probeLaunchdState") + ") through its sudo grant", used);
+                    + facts.get(StepFacts.PROBE_LAUNCHD_STATE) + ") through its sudo grant", used);
         }
         if ("NO_PROBE_ACCOUNT".equals(read)) {
             return GateVerdict.pass(PROBE_LAUNCHD_READ, "no probe account: the probes read launchd as the gateway's "
@@ -190,11 +191,11 @@ public final class Gates {
         String line = sudoersLine(facts);
         used.put("fix", line);
         String fix = "fix: on the lease, put `" + line + "` into " + sudoersFile(probe) + " (visudo -f), so that "
-                + "`sudo -n -u " + Validation.printable(facts.getOrDefault("gatewayUser", "<gateway user>")) + " "
+                + "`sudo -n -u " + Validation.printable(facts.getOrDefault(StepFacts.GATEWAY_USER, "<gateway user>")) + " "
                 + ProbeGrant.LAUNCHCTL
                 + " print " + target + "` works for " + probe;
-        String why = facts.get("probeLaunchdDetail") == null ? ""
-                : " (" + Validation.printable(facts.get("probeLaunchdDetail")) + ")";
+        String why = facts.get(StepFacts.PROBE_LAUNCHD_DETAIL) == null ? ""
+                : " (" + Validation.printable(facts.get(StepFacts.PROBE_LAUNCHD_DETAIL)) + ")";
         if ("UNREACHABLE".equals(read)) {
             return GateVerdict.fail(PROBE_LAUNCHD_READ, "probe account " + probe + " could not log in to read the "
                     + "gateway's launchd state" + why + ": the PROCESS probe and the crash-loop trigger would be blind; "
@@ -210,9 +211,9 @@ public final class Gates {
 
     /** The grant for these facts ({@link ProbeGrant#sudoersLine}), with placeholders where a fact is missing or bad. */
     static String sudoersLine(Map<String, String> facts) {
-        String probe = facts.get("probeUser");
-        String gateway = facts.get("gatewayUser");
-        String uid = facts.get("uid");
+        String probe = facts.get(StepFacts.PROBE_USER);
+        String gateway = facts.get(StepFacts.GATEWAY_USER);
+        String uid = facts.get(StepFacts.UID);
         try {
             return ProbeGrant.sudoersLine(probe, gateway, uid);
         } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package com.maclogin.cutover.probe.service;
 
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.LeaseTarget;
+import com.maclogin.cutover.contracts.StepFacts;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.client.CommandTimeoutException;
@@ -108,19 +109,19 @@ final class ProbeAccount {
      */
     static void checkLaunchdRead(StepContext ctx, LeaseInventory.Basics gateway) {
         LeaseTarget target = ctx.target();
-        ctx.fact("gatewayUser", target.sshUser());
+        ctx.fact(StepFacts.GATEWAY_USER, target.sshUser());
         if (target.probeUser() == null) {
-            ctx.fact("probeLaunchdRead", "NO_PROBE_ACCOUNT");
+            ctx.fact(StepFacts.PROBE_LAUNCHD_READ, "NO_PROBE_ACCOUNT");
             return;
         }
         LeaseTarget login = LeaseSshClient.probeLogin(target);
-        ctx.fact("probeUser", login.sshUser());
+        ctx.fact(StepFacts.PROBE_USER, login.sshUser());
         String script;
         try {
             script = LaunchdRead.viaGrant(target.sshUser(), gateway.uid());
         } catch (IllegalArgumentException e) {
-            ctx.fact("probeLaunchdRead", "REFUSED");
-            ctx.fact("probeLaunchdDetail", e.getMessage());
+            ctx.fact(StepFacts.PROBE_LAUNCHD_READ, "REFUSED");
+            ctx.fact(StepFacts.PROBE_LAUNCHD_DETAIL, e.getMessage());
             return;
         }
         Duration timeout = bounded(ctx, ctx.config().validate().probeTimeout());
@@ -133,8 +134,8 @@ final class ProbeAccount {
         } catch (SshUnavailableException | CommandTimeoutException e) {
             String why = e instanceof SshUnavailableException u && u.isAuthentication()
                     ? "authentication as " + login.sshUser() + " failed" : e.getMessage();
-            ctx.fact("probeLaunchdRead", "UNREACHABLE");
-            ctx.fact("probeLaunchdDetail", "ssh: " + why);
+            ctx.fact(StepFacts.PROBE_LAUNCHD_READ, "UNREACHABLE");
+            ctx.fact(StepFacts.PROBE_LAUNCHD_DETAIL, "ssh: " + why);
             ctx.addEvidence(Evidence.of("probe account launchd read", login.sshUser() + "@" + target.host() + ": "
                     + script, null, "ssh: " + why));
             return;
@@ -143,12 +144,12 @@ final class ProbeAccount {
                 r.exitCode(), Redaction.redact(r.combined())));
         LaunchctlPrint p = LaunchctlPrint.parse(r.ok() ? r.stdout() : "");
         if (r.ok() && p.state().isPresent()) {
-            ctx.fact("probeLaunchdRead", "OK");
-            ctx.fact("probeLaunchdState", p.state().get());
+            ctx.fact(StepFacts.PROBE_LAUNCHD_READ, "OK");
+            ctx.fact(StepFacts.PROBE_LAUNCHD_STATE, p.state().get());
             return;
         }
-        ctx.fact("probeLaunchdRead", "REFUSED");
-        ctx.fact("probeLaunchdDetail", r.ok() ? "printed no job state" : LaunchdRead.why(r));
+        ctx.fact(StepFacts.PROBE_LAUNCHD_READ, "REFUSED");
+        ctx.fact(StepFacts.PROBE_LAUNCHD_DETAIL, r.ok() ? "printed no job state" : LaunchdRead.why(r));
         Log.warnf("cutover=%s lease=%s probe account %s cannot read the gateway's launchd state: %s",
                 ctx.command().cutoverId(), ctx.command().leaseId(), login.sshUser(), LaunchdRead.why(r));
     }

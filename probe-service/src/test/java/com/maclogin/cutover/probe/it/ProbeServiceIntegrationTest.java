@@ -422,7 +422,7 @@ class ProbeServiceIntegrationTest {
     @Order(7)
     void theProbeAccountsLaunchdReadIsCheckedAtInventoryAndWithoutItsGrantTheWindowIsBlindNotGreen() throws Exception {
         SimulatedLease lease = LeaseSimulatorResource.lease();
-        StepResult ok = run(step("c-grant", StepKind.INVENTORY, 1, 1, target(lease.hostKey()), StepParameters.none()));
+        StepResult ok = run(step("c-grant", StepKind.INVENTORY, 1, 1, target(lease.hostKey()), NONE));
         assertThat(ok.outcome()).as(ok.reason()).isEqualTo(StepOutcome.SUCCEEDED);
         String uid = ok.facts().get("uid");
         String read = "'sudo' '-n' '-u' '" + lease.sshUser() + "' '/bin/launchctl' 'print' 'gui/" + uid
@@ -434,8 +434,7 @@ class ProbeServiceIntegrationTest {
 
         LeaseSimulatorResource.simulator().setFaults(lease.id(), Faults.none().withProbeGrantRemoved(true));
         try {
-            StepResult refused = run(step("c-grant", StepKind.INVENTORY, 2, 1, target(lease.hostKey()),
-                    StepParameters.none()));
+            StepResult refused = run(step("c-grant", StepKind.INVENTORY, 2, 1, target(lease.hostKey()), NONE));
             assertThat(refused.outcome()).as("INVENTORY reports; the orchestrator's gate refuses")
                     .isEqualTo(StepOutcome.SUCCEEDED);
             assertThat(refused.facts()).containsEntry("probeLaunchdRead", "REFUSED")
