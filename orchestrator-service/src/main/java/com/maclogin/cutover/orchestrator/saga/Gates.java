@@ -3,6 +3,8 @@ package com.maclogin.cutover.orchestrator.saga;
 import com.maclogin.cutover.contracts.ProbeGrant;
 import com.maclogin.cutover.contracts.StepFacts;
 import com.maclogin.cutover.contracts.Validation;
+import com.maclogin.cutover.orchestrator.LeaseStage;
+import com.maclogin.cutover.orchestrator.Reasons;
 import com.maclogin.cutover.orchestrator.api.Operator;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -299,9 +301,9 @@ public final class Gates {
      * to the candidate version ({@code greenOnStaging}: its cutover id, else null), or with an approved override
      * ({@code override}: "approver: reason", else null). STAGING leases, and a disabled gate, pass.
      */
-    public static GateVerdict stagingFirst(boolean enabled, com.maclogin.cutover.orchestrator.LeaseStage stage,
+    public static GateVerdict stagingFirst(boolean enabled, LeaseStage stage,
             String version, String greenOnStaging, String override) {
-        Map<String, String> ev = new java.util.LinkedHashMap<>();
+        Map<String, String> ev = new LinkedHashMap<>();
         ev.put("leaseStage", String.valueOf(stage));
         ev.put("candidateVersion", version);
         ev.put("enabled", String.valueOf(enabled));
@@ -314,7 +316,7 @@ public final class Gates {
         if (!enabled) {
             return GateVerdict.pass(STAGING_FIRST, "gate disabled (orchestrator.gates.staging-first=false)", ev);
         }
-        if (stage == com.maclogin.cutover.orchestrator.LeaseStage.STAGING) {
+        if (stage == LeaseStage.STAGING) {
             return GateVerdict.pass(STAGING_FIRST, "staging lease", ev);
         }
         if (greenOnStaging != null) {
@@ -323,8 +325,8 @@ public final class Gates {
         }
         if (override != null) {
             return GateVerdict.pass(STAGING_FIRST, "overridden by " + override + " ("
-                    + com.maclogin.cutover.orchestrator.Reasons.stagingFirst(version) + ")", ev);
+                    + Reasons.stagingFirst(version) + ")", ev);
         }
-        return GateVerdict.fail(STAGING_FIRST, com.maclogin.cutover.orchestrator.Reasons.stagingFirst(version), ev);
+        return GateVerdict.fail(STAGING_FIRST, Reasons.stagingFirst(version), ev);
     }
 }
