@@ -1,40 +1,46 @@
 package com.maclogin.cutover.orchestrator.repository;
 
-import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.messaging.DispatchHook;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
+import jakarta.persistence.EntityManager;
 
+/**
+ * What the orchestrator records when the outbox relay (messaging-support) got the broker's acknowledgement for one of
+ * its messages; runs inside the relay's transaction, so it commits together with the row's "sent" mark.
+ */
 @ApplicationScoped
-public class OutboxRepository implements PanacheRepositoryBase<OutboxMessage, Long> {
+public class OutboxRepository implements DispatchHook {
+
+    private static final String RUN_STEP = RunStep.class.getSimpleName();
+
+    private final EntityManager em;
+
+    public OutboxRepository(EntityManager em) {
+        this.em = em;
+    }
+
+    @Override
+    public void onDispatched(String messageType, String messageId) {
+        if (RUN_STEP.equals(messageType)) {
+            onDispatched(messageId);
+        }
+    }
 
     /**
-     * The oldest unsent rows, locked; rows another relay instance holds are skipped. Run inside the relay's
-     * transaction.
+     * A step command left: its step row is marked dispatched, and a PENDING cutover whose INVENTORY left becomes
+     * GATING.
+     * <p>
+     * INTEGRATOR: the {@code update cutover set state = 'GATING'} below is the one cutover state change outside the
+     * saga; route it through the saga (a "dispatched" input) and keep only the {@code dispatched_at} update here.
      */
-    @SuppressWarnings("unchecked")
-    public List<OutboxMessage> lockUnsent(int limit) {
-        return getEntityManager()
-                .createNativeQuery("select * from outbox where sent_at is null order by id limit ?1 for update skip locked",
-                        OutboxMessage.class)
-                .setParameter(1, limit)
-                .getResultList();
-    }
-
-    /** Only one relay publishes at a time across instances, so one lease's messages leave in id order. */
-    public boolean tryRelayLock() {
-        Object r = getEntityManager().createNativeQuery("select pg_try_advisory_xact_lock(7320511)").getSingleResult();
-        return Boolean.TRUE.equals(r);
-    }
-
-    /** Marks the step rows of sent commands as dispatched, and a PENDING cutover whose INVENTORY left as GATING. */
-    public void markDispatched(String commandMessageId) {
-        getEntityManager().createNativeQuery(
-                        "update cutover c set state = 'GATING', updated_at = now() where c.state = 'PENDING' and exists ("
-                                + "select 1 from cutover_step s where s.cutover_id = c.id and s.command_message_id = ?1 "
-                                + "and s.kind = 'INVENTORY')")
+    public void onDispatched(String commandMessageId) {
+        em.createNativeQuery("update cutover c set state = 'GATING', updated_at = now() where c.state = 'PENDING' and exists ("
+                        + "select 1 from cutover_step s where s.cutover_id = c.id and s.command_message_id = ?1 "
+                        + "and s.kind = 'INVENTORY')")
                 .setParameter(1, commandMessageId).executeUpdate();
         // cutover row first, then the step row: the same lock order as the result consumer (no deadlock)
-        getEntityManager().createNativeQuery(
+        em.createNativeQuery(
                         "update cutover_step set dispatched_at = now() where command_message_id = ?1 and dispatched_at is null")
                 .setParameter(1, commandMessageId).executeUpdate();
     }
