@@ -53,7 +53,7 @@ public class TransactionalConsumer {
         boolean[] handled = new boolean[1];
         Redelivery.untilCommitted(what, giveUpAfter, () -> handled[0] = transactions.inNewTransaction(c -> {
             if (!inbox.firstDelivery(message.messageId(), topic, message.cutoverId())) {
-                LOG.debugf("%s on %s already processed", what, topic);
+                LOG.infof("%s on %s already processed", what, topic);
                 return false;
             }
             handler.handle(message);

@@ -1,35 +1,28 @@
 package com.maclogin.cutover.rollback.messaging;
 
-import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.ThresholdBreached;
+import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.messaging.TransactionalConsumer;
 import com.maclogin.cutover.rollback.service.RollbackService;
-import com.maclogin.cutover.contracts.Redelivery;
-import io.quarkus.logging.Log;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** {@code cutover.breaches} → {@link RollbackService#onBreach}, one transaction per message, retried until it commits ({@link Redelivery}). */
+/** {@code cutover.breaches} → {@link RollbackService#onBreach}, through the {@link TransactionalConsumer}. */
 @ApplicationScoped
 public class BreachConsumer {
 
+    private final TransactionalConsumer consumer;
     private final RollbackService service;
 
-    public BreachConsumer(RollbackService service) {
+    public BreachConsumer(TransactionalConsumer consumer, RollbackService service) {
+        this.consumer = consumer;
         this.service = service;
     }
 
     @Incoming("breaches")
     @Blocking
     public void consume(String payload) {
-        ThresholdBreached breach;
-        try {
-            breach = Json.read(payload, ThresholdBreached.class);
-        } catch (IllegalArgumentException e) {
-            Log.warnf("unreadable ThresholdBreached dropped: %s", e.getMessage());
-            return;
-        }
-        Redelivery.untilCommitted(Redelivery.describe(breach), () -> QuarkusTransaction.requiringNew().run(() -> service.onBreach(breach)));
+        consumer.consume(Topics.BREACHES, payload, ThresholdBreached.class, service::onBreach);
     }
 }

@@ -1,35 +1,28 @@
 package com.maclogin.cutover.rollback.messaging;
 
-import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.StepResult;
+import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.messaging.TransactionalConsumer;
 import com.maclogin.cutover.rollback.service.RollbackService;
-import com.maclogin.cutover.contracts.Redelivery;
-import io.quarkus.logging.Log;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** {@code rollback.step-results} → {@link RollbackService#onStepResult}, one transaction per message, retried until it commits ({@link Redelivery}). */
+/** {@code rollback.step-results} → {@link RollbackService#onStepResult}, through the {@link TransactionalConsumer}. */
 @ApplicationScoped
 public class StepResultConsumer {
 
+    private final TransactionalConsumer consumer;
     private final RollbackService service;
 
-    public StepResultConsumer(RollbackService service) {
+    public StepResultConsumer(TransactionalConsumer consumer, RollbackService service) {
+        this.consumer = consumer;
         this.service = service;
     }
 
     @Incoming("step-results")
     @Blocking
     public void consume(String payload) {
-        StepResult result;
-        try {
-            result = Json.read(payload, StepResult.class);
-        } catch (IllegalArgumentException e) {
-            Log.warnf("unreadable StepResult dropped: %s", e.getMessage());
-            return;
-        }
-        Redelivery.untilCommitted(Redelivery.describe(result), () -> QuarkusTransaction.requiringNew().run(() -> service.onStepResult(result)));
+        consumer.consume(Topics.ROLLBACK_STEP_RESULTS, payload, StepResult.class, service::onStepResult);
     }
 }
