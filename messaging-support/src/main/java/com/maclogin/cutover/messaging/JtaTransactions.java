@@ -11,15 +11,7 @@ import javax.sql.DataSource;
  * connection handed to the work comes from the service's datasource inside the transaction, so it is the one
  * Hibernate uses for the same transaction: an outbox or inbox row and the business change commit together.
  */
-public final class JtaTransactions implements Transactions {
-
-    private final TransactionManager tm;
-    private final DataSource dataSource;
-
-    public JtaTransactions(TransactionManager tm, DataSource dataSource) {
-        this.tm = tm;
-        this.dataSource = dataSource;
-    }
+public record JtaTransactions(TransactionManager tm, DataSource dataSource) implements Transactions {
 
     @Override
     public <T> T inNewTransaction(Work<T> work) throws Exception {

@@ -37,18 +37,18 @@ public final class OutboxRelay implements AutoCloseable {
     private final OutboxStore store;
     private final Transactions transactions;
     private final Producer<String, String> producer;
+    private final DrainLoop loop;
     private final Settings settings;
     private final DispatchHook hook;
-    private final DrainLoop loop;
 
     public OutboxRelay(String name, OutboxStore store, Transactions transactions, Producer<String, String> producer,
             Settings settings, DispatchHook hook) {
         this.store = store;
         this.transactions = transactions;
         this.producer = producer;
+        this.loop = new DrainLoop(name, settings.pollInterval(), this::drain);
         this.settings = settings;
         this.hook = hook;
-        this.loop = new DrainLoop(name, settings.pollInterval(), this::drain);
     }
 
     /** Starts the periodic sweep; the first pass runs at once. */

@@ -12,20 +12,8 @@ import javax.sql.DataSource;
  * Writes messages into the outbox inside the caller's transaction, so they exist exactly when the change that caused
  * them commits. After that commit the relay is woken; rows whose wake-up is lost are found by its sweep.
  */
-public class OutboxWriter {
-
-    private final OutboxStore store;
-    private final DataSource dataSource;
-    private final TransactionSynchronizationRegistry registry;
-    private final Runnable afterCommit;
-
-    public OutboxWriter(OutboxStore store, DataSource dataSource, TransactionSynchronizationRegistry registry,
-            Runnable afterCommit) {
-        this.store = store;
-        this.dataSource = dataSource;
-        this.registry = registry;
-        this.afterCommit = afterCommit;
-    }
+public record OutboxWriter(OutboxStore store, DataSource dataSource, TransactionSynchronizationRegistry registry,
+        Runnable afterCommit) {
 
     /** Stores {@code message} for {@code topic} (key = its lease id); must run inside the caller's transaction. */
     public void enqueue(String topic, CutoverMessage message) {
@@ -39,8 +27,8 @@ public class OutboxWriter {
             throw new IllegalStateException("outbox insert of " + message.getClass().getSimpleName() + " "
                     + message.messageId() + " failed", e);
         }
-        if (registry.getResource(this) == null) {
-            registry.putResource(this, Boolean.TRUE);
+        if (registry.getResource(afterCommit) == null) { // once per transaction
+            registry.putResource(afterCommit, Boolean.TRUE);
             registry.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {

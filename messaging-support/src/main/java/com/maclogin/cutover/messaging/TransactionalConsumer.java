@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
  * one call:
  * <pre>{@code consumer.consume(Topics.STEP_RESULTS, payload, StepResult.class, service::handle);}</pre>
  */
-public class TransactionalConsumer {
+public record TransactionalConsumer(Inbox inbox, Transactions transactions, Duration giveUpAfter) {
 
     /** Handles one message inside the consumer's transaction; throwing rolls it back and it is tried again. */
     @FunctionalInterface
@@ -21,16 +21,6 @@ public class TransactionalConsumer {
     }
 
     private static final Logger LOG = Logger.getLogger(TransactionalConsumer.class);
-
-    private final Inbox inbox;
-    private final Transactions transactions;
-    private final Duration giveUpAfter;
-
-    public TransactionalConsumer(Inbox inbox, Transactions transactions, Duration giveUpAfter) {
-        this.inbox = inbox;
-        this.transactions = transactions;
-        this.giveUpAfter = giveUpAfter;
-    }
 
     /**
      * Handles the record's payload from {@code topic}; true when the handler ran and committed, false when the record
