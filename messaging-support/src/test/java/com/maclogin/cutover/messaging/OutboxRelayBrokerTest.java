@@ -71,7 +71,8 @@ class OutboxRelayBrokerTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        tx.close();
         KAFKA.stop();
         POSTGRES.stop();
     }
