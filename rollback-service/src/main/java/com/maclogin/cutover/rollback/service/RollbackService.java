@@ -8,8 +8,10 @@ import com.maclogin.cutover.contracts.CutoverEventType;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
@@ -197,13 +199,13 @@ public class RollbackService {
     private void sendValidate(Rollback rb, Instant now) {
         RunStep cmd = RollbackMessages.validate(rb, now, config.verify().window(), config.verify().probeInterval(),
                 config.verify().deadlineMargin());
+        StepCommand.Validate window = cmd.command(StepCommand.Validate.class);
         setOutstanding(rb, cmd);
         outbox.enqueue(Topics.stepCommands(rb.region), cmd);
         record(rb, "VALIDATE_SENT", rb.state, StepKind.VALIDATE, null, cmd.messageId(),
-                "window " + cmd.parameters().validationSeconds() + " s, probe every "
-                        + cmd.parameters().probeIntervalMillis() + " ms");
+                "window " + window.validationSeconds() + " s, probe every " + window.probeIntervalMillis() + " ms");
         Log.infof("cutover %s lease %s: VALIDATE sent (epoch %d, window %d s)", rb.cutoverId, rb.leaseId, rb.epoch,
-                cmd.parameters().validationSeconds());
+                window.validationSeconds());
     }
 
     private static void setOutstanding(Rollback rb, RunStep cmd) {
@@ -239,7 +241,7 @@ public class RollbackService {
                     mismatch);
             return;
         }
-        handle(rb, res.kind(), res.outcome(), res.reason(), res.facts(), res.messageId(), Instant.now());
+        handle(rb, res.kind(), res.outcome(), res.reason(), StepReport.of(res), res.messageId(), Instant.now());
     }
 
     /** Watchdog entry: the outstanding command of this cutover is overdue; handle it as TIMED_OUT. */
@@ -255,20 +257,20 @@ public class RollbackService {
         }
         Log.warnf("cutover %s lease %s: %s %s passed its deadline %s", rb.cutoverId, rb.leaseId, rb.currentStep,
                 rb.currentIdempotencyKey, rb.commandDeadline);
-        handle(rb, rb.currentStep, StepOutcome.TIMED_OUT, RollbackReasons.DEADLINE_PASSED, Map.of(), null, Instant.now());
+        handle(rb, rb.currentStep, StepOutcome.TIMED_OUT, RollbackReasons.DEADLINE_PASSED, null, null, Instant.now());
     }
 
-    private void handle(Rollback rb, StepKind kind, StepOutcome outcome, String workerReason, Map<String, String> facts,
+    private void handle(Rollback rb, StepKind kind, StepOutcome outcome, String workerReason, StepReport report,
                         String messageId, Instant now) {
         RollbackRules.Verification v = null;
-        if (kind == StepKind.RESTORE && outcome != StepOutcome.SUCCEEDED && facts != null && !facts.isEmpty()) {
+        if (kind == StepKind.RESTORE && outcome != StepOutcome.SUCCEEDED && report != null) {
             // a failed restore may still say what it found (the worker checks the hashes too): keep the numbers
-            rb.foundPlistSha256 = RollbackRules.foundPlist(facts);
-            rb.foundPackageSha256 = RollbackRules.foundPackage(facts);
-            rb.foundStateSha256 = RollbackRules.foundState(facts);
-            rb.foundGatewayVersion = RollbackRules.foundVersion(facts);
+            rb.foundPlistSha256 = RollbackRules.foundPlist(report);
+            rb.foundPackageSha256 = RollbackRules.foundPackage(report);
+            rb.foundStateSha256 = RollbackRules.foundState(report);
+            rb.foundGatewayVersion = RollbackRules.foundVersion(report);
             String tampered = outcome == StepOutcome.FAILED
-                    ? RollbackRules.stateArchiveMismatch(rb.expectedStateSha256, facts) : null;
+                    ? RollbackRules.stateArchiveMismatch(rb.expectedStateSha256, report) : null;
             if (tampered != null) {
                 // the kit's state archive is not the snapshot: no retry can fix that, the lease needs a human
                 rb.updatedAt = now;
@@ -278,7 +280,7 @@ public class RollbackService {
         }
         if (kind == StepKind.RESTORE && outcome == StepOutcome.SUCCEEDED) {
             v = RollbackRules.verifyRestore(rb.expectedPlistSha256, rb.expectedPackageSha256, rb.expectedStateSha256,
-                    rb.previousVersion, facts);
+                    rb.previousVersion, report);
             rb.foundPlistSha256 = v.foundPlistSha256();
             rb.foundPackageSha256 = v.foundPackageSha256();
             rb.foundStateSha256 = v.foundStateSha256();
@@ -293,7 +295,7 @@ public class RollbackService {
             audit.persist(line);
         }
         if (kind == StepKind.VALIDATE) {
-            RollbackRules.MatrixGreen green = RollbackRules.matrixGreen(facts);
+            RollbackRules.MatrixGreen green = RollbackRules.matrixGreen(report);
             if (green != null) {
                 rb.matrixGreenAt = green.at();
                 rb.matrixGreenRound = green.round();
@@ -303,7 +305,7 @@ public class RollbackService {
         }
         RollbackRules.Decision d = RollbackRules.onResult(kind, outcome, workerReason, rb.restoreAttempts,
                 config.maxAttempts(), v, rb.previousVersion,
-                kind == StepKind.VALIDATE ? RollbackRules.foundVersion(facts) : null);
+                kind == StepKind.VALIDATE ? RollbackRules.foundVersion(report) : null);
         rb.updatedAt = now;
         switch (d.action()) {
             case SEND_VALIDATE -> {
