@@ -16,11 +16,11 @@ import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.contracts.TriggerAction;
+import com.maclogin.cutover.messaging.OutboxWriter;
 import com.maclogin.cutover.rollback.Rollback;
 import com.maclogin.cutover.rollback.RollbackAudit;
 import com.maclogin.cutover.rollback.RollbackState;
 import com.maclogin.cutover.rollback.config.RollbackConfig;
-import com.maclogin.cutover.rollback.repository.InboxRepository;
 import com.maclogin.cutover.rollback.repository.RollbackAuditRepository;
 import com.maclogin.cutover.rollback.repository.RollbackRepository;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,16 +41,14 @@ public class RollbackService {
 
     private final RollbackRepository rollbacks;
     private final RollbackAuditRepository audit;
-    private final InboxRepository inbox;
     private final OutboxWriter outbox;
     private final RollbackConfig config;
     private final MeterRegistry metrics;
 
-    public RollbackService(RollbackRepository rollbacks, RollbackAuditRepository audit, InboxRepository inbox,
-                           OutboxWriter outbox, RollbackConfig config, MeterRegistry metrics) {
+    public RollbackService(RollbackRepository rollbacks, RollbackAuditRepository audit, OutboxWriter outbox,
+                           RollbackConfig config, MeterRegistry metrics) {
         this.rollbacks = rollbacks;
         this.audit = audit;
-        this.inbox = inbox;
         this.outbox = outbox;
         this.config = config;
         this.metrics = metrics;
@@ -63,11 +61,6 @@ public class RollbackService {
         if (req.messageId() == null || req.cutoverId() == null || req.leaseId() == null) {
             Log.warnf("RollbackRequested without messageId, cutoverId or leaseId dropped (cutover %s, lease %s)",
                     req.cutoverId(), req.leaseId());
-            return;
-        }
-        if (!inbox.firstDelivery(req.messageId(), Topics.ROLLBACK_REQUESTS)) {
-            Log.infof("cutover %s lease %s: RollbackRequested %s already processed", req.cutoverId(), req.leaseId(),
-                    req.messageId());
             return;
         }
         request(req, rollbacks.lockByCutoverId(req.cutoverId()), null);
@@ -85,11 +78,6 @@ public class RollbackService {
                 || b.action() == null) {
             Log.warnf("ThresholdBreached without messageId, cutoverId, leaseId, trigger or action dropped "
                     + "(cutover %s, lease %s)", b.cutoverId(), b.leaseId());
-            return;
-        }
-        if (!inbox.firstDelivery(b.messageId(), Topics.BREACHES)) {
-            Log.infof("cutover %s lease %s: ThresholdBreached %s already processed", b.cutoverId(), b.leaseId(),
-                    b.messageId());
             return;
         }
         Optional<Rollback> existing = rollbacks.lockByCutoverId(b.cutoverId());
@@ -233,11 +221,6 @@ public class RollbackService {
     public void onStepResult(StepResult res) {
         if (res.messageId() == null || res.cutoverId() == null) {
             Log.warnf("StepResult without messageId or cutoverId dropped (lease %s)", res.leaseId());
-            return;
-        }
-        if (!inbox.firstDelivery(res.messageId(), Topics.ROLLBACK_STEP_RESULTS)) {
-            Log.infof("cutover %s lease %s: StepResult %s already processed", res.cutoverId(), res.leaseId(),
-                    res.messageId());
             return;
         }
         Optional<Rollback> found = rollbacks.lockByCutoverId(res.cutoverId());
