@@ -1,6 +1,7 @@
 package com.maclogin.cutover.simulator;
 
 import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.ShellQuote;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -205,7 +206,7 @@ final class LeaseFaults implements AutoCloseable {
                 + "  -v|--version) echo v" + major + ".9.0; exit 0 ;;\n"
                 + "  -p|-e|--eval|--print) case \"${2:-}\" in *process.versions.node*|*process.version*) echo " + major + ".9.0; exit 0 ;; esac ;;\n"
                 + "esac\n"
-                + "exec " + Shell.quote(realNode) + " \"$@\"\n";
+                + "exec " + ShellQuote.quote(realNode) + " \"$@\"\n";
     }
 
     private static void atomicWrite(Path file, String content) throws IOException {

@@ -1,5 +1,6 @@
 package com.maclogin.cutover.simulator;
 
+import com.maclogin.cutover.contracts.ShellQuote;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -132,7 +133,7 @@ final class LeaseHome {
         env.put("OPENCLAW_SERVICE_MARKER", "openclaw");
         env.put("OPENCLAW_SERVICE_KIND", "gateway");
         StringBuilder s = new StringBuilder(ENV_HEADER).append('\n');
-        env.forEach((k, v) -> s.append("export ").append(k).append('=').append(Shell.quote(v)).append('\n'));
+        env.forEach((k, v) -> s.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
         Path envFile = dir.resolve(LaunchAgentPlist.LABEL + ".env");
         Files.writeString(envFile, s.toString());
         Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
@@ -179,7 +180,7 @@ final class LeaseHome {
                 + "esac\n";
         writeExecutable(bin.resolve("sw_vers"), swVers);
         // the lease home is written in: a probe session's $HOME is the probe account's own
-        writeExecutable(bin.resolve("df"), DF_SHIM.replace("@LEASE_HOME@", ProbeUserAccount.quote(home.toString())));
+        writeExecutable(bin.resolve("df"), DF_SHIM.replace("@LEASE_HOME@", ShellQuote.quote(home.toString())));
         writeExecutable(bin.resolve("openclaw"), OPENCLAW_SHIM);
         writeBashProfile();
     }

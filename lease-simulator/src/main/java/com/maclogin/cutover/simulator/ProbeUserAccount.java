@@ -1,5 +1,7 @@
 package com.maclogin.cutover.simulator;
 
+import static com.maclogin.cutover.contracts.ShellQuote.quote;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -201,9 +203,5 @@ public record ProbeUserAccount(String name, int uid, int gid, boolean osUser, St
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-    }
-
-    static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 }

@@ -1,5 +1,7 @@
 package com.maclogin.cutover.simulator.real;
 
+import static com.maclogin.cutover.contracts.ShellQuote.quote;
+
 import com.dd.plist.NSArray;
 import com.dd.plist.NSDictionary;
 import com.dd.plist.NSObject;
@@ -323,12 +325,7 @@ public final class RealGatewayMode {
         writeAtomically(file, s.toString(), "rw-------");
     }
 
-    /** POSIX single quoting. */
-    static String quote(String v) {
-        return "'" + v.replace("'", "'\\''") + "'";
-    }
-
-    /** Reverses {@link #quote} (and accepts a bare word). */
+    /** Reverses {@link ShellQuote#quote} (and accepts a bare word). */
     static String unquote(String v) {
         StringBuilder out = new StringBuilder();
         int i = 0;

@@ -4,7 +4,7 @@ import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.lease.LeasePaths;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -3,7 +3,7 @@ package com.maclogin.cutover.probe.service;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.LeasePaths;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.Json;

@@ -15,7 +15,7 @@ import com.maclogin.cutover.probe.client.LeaseSshClient;
 import com.maclogin.cutover.probe.config.ProbeConfig;
 import com.maclogin.cutover.probe.lease.LeasePaths;
 import com.maclogin.cutover.probe.lease.LedgerEntry;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
