@@ -88,7 +88,7 @@ public class Rollback extends PanacheEntityBase {
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
-    public RollbackState state;
+    public RollbackStatus state;
 
     @Enumerated(EnumType.STRING)
     @Column(name = "current_step")

@@ -42,11 +42,11 @@ public class RollbackAudit extends PanacheEntityBase {
 
     @Enumerated(EnumType.STRING)
     @Column(name = "from_state")
-    public RollbackState fromState;
+    public RollbackStatus fromState;
 
     @Enumerated(EnumType.STRING)
     @Column(name = "to_state")
-    public RollbackState toState;
+    public RollbackStatus toState;
 
     @Enumerated(EnumType.STRING)
     @Column(name = "step_kind")

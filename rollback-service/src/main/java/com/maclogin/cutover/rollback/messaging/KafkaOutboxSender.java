@@ -2,6 +2,7 @@ package com.maclogin.cutover.rollback.messaging;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,7 +59,7 @@ public class KafkaOutboxSender {
     void close() {
         KafkaProducer<String, String> p = producer;
         if (p != null) {
-            p.close(java.time.Duration.ofSeconds(2));
+            p.close(Duration.ofSeconds(2));
         }
     }
 }

@@ -13,7 +13,7 @@ import java.time.Instant;
 @ApplicationScoped
 public class OutboxWriter {
 
-    /** Fired in the business transaction; observed after a successful commit by {@link OutboxRelay}. */
+    /** Fired in the business transaction; observed after a successful commit by the relay ({@code messaging/OutboxRelay}). */
     public record OutboxWritten(long outboxId) {
     }
 

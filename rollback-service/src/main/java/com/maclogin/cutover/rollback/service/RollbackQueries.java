@@ -1,9 +1,8 @@
 package com.maclogin.cutover.rollback.service;
 
-import com.maclogin.cutover.rollback.RollbackState;
+import com.maclogin.cutover.rollback.RollbackStatus;
 import com.maclogin.cutover.rollback.repository.RollbackAuditRepository;
 import com.maclogin.cutover.rollback.repository.RollbackRepository;
-import com.maclogin.cutover.rollback.rest.RollbackView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.List;
@@ -27,7 +26,7 @@ public class RollbackQueries {
     }
 
     @Transactional
-    public List<RollbackView> byState(RollbackState state) {
+    public List<RollbackView> byState(RollbackStatus state) {
         return rollbacks.listByState(state).stream().map(r -> RollbackView.of(r, null)).toList();
     }
 }

@@ -1,4 +1,4 @@
-package com.maclogin.cutover.rollback.service;
+package com.maclogin.cutover.rollback.saga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,10 +7,10 @@ import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
-import com.maclogin.cutover.rollback.RollbackState;
-import com.maclogin.cutover.rollback.service.RollbackRules.Action;
-import com.maclogin.cutover.rollback.service.RollbackRules.RequestDecision;
-import com.maclogin.cutover.rollback.service.RollbackRules.Verification;
+import com.maclogin.cutover.rollback.RollbackStatus;
+import com.maclogin.cutover.rollback.saga.RollbackRules.Action;
+import com.maclogin.cutover.rollback.saga.RollbackRules.RequestDecision;
+import com.maclogin.cutover.rollback.saga.RollbackRules.Verification;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -137,7 +137,7 @@ class RollbackRulesTest {
             "VALIDATE, REFUSED,   1, true,  ROLLBACK_FAILED, ROLLBACK_FAILED",
             "FREEZE,   SUCCEEDED, 1, true,  ROLLBACK_FAILED, ROLLBACK_FAILED"})
     void transitions(StepKind kind, StepOutcome outcome, int attempts, boolean verified, Action action,
-                     RollbackState next) {
+                     RollbackStatus next) {
         Verification v = new Verification(verified, verified ? null : "plist hash mismatch", PLIST, PKG, STATE, null);
         RollbackRules.Decision d = RollbackRules.onResult(kind, outcome, "worker says no", attempts, 2, v, "2026.7.1",
                 null);

@@ -1,8 +1,7 @@
-package com.maclogin.cutover.rollback.service;
+package com.maclogin.cutover.rollback.messaging;
 
 import com.maclogin.cutover.rollback.OutboxMessage;
 import com.maclogin.cutover.rollback.config.RollbackConfig;
-import com.maclogin.cutover.rollback.messaging.KafkaOutboxSender;
 import com.maclogin.cutover.rollback.repository.OutboxRepository;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
-package com.maclogin.cutover.rollback.service;
+package com.maclogin.cutover.rollback.messaging;
 
+import com.maclogin.cutover.rollback.service.OutboxWriter;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -9,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -46,7 +48,7 @@ public class OutboxRelay {
         if (queued.compareAndSet(false, true)) {
             try {
                 relayThread.execute(this::drain);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 queued.set(false); // shutting down
             }
         }

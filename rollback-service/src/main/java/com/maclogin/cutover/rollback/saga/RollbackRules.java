@@ -1,21 +1,22 @@
-package com.maclogin.cutover.rollback.service;
+package com.maclogin.cutover.rollback.saga;
 
-import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_GATEWAY_VERSION;
-import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_PACKAGE_SHA256;
-import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_PACKAGE_SHA256_AFTER;
-import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_PLIST_SHA256;
-import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_PLIST_SHA256_AFTER;
-import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_RUNNING_VERSION;
-import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PACKAGE;
-import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PLIST;
-import static com.maclogin.cutover.rollback.service.RollbackReasons.FACT_STATE_ARCHIVE_SHA256;
-import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_STATE;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_GATEWAY_VERSION;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_PACKAGE_SHA256;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_PACKAGE_SHA256_AFTER;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_PLIST_SHA256;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_PLIST_SHA256_AFTER;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_RUNNING_VERSION;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_PACKAGE;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_PLIST;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_STATE_ARCHIVE_SHA256;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_STATE;
 
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.Validation;
-import com.maclogin.cutover.rollback.RollbackState;
+import com.maclogin.cutover.rollback.RollbackStatus;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ public final class RollbackRules {
     }
 
     /** The verification's first all-green round as the worker reported it, or null (absent or unreadable). */
-    public record MatrixGreen(java.time.Instant at, int round) {
+    public record MatrixGreen(Instant at, int round) {
     }
 
     public static MatrixGreen matrixGreen(Map<String, String> facts) {
@@ -127,7 +128,7 @@ public final class RollbackRules {
             return null;
         }
         try {
-            java.time.Instant at = java.time.Instant.parse(facts.get(RollbackReasons.FACT_FIRST_GREEN_AT).trim());
+            Instant at = Instant.parse(facts.get(RollbackReasons.FACT_FIRST_GREEN_AT).trim());
             String round = facts.get(RollbackReasons.FACT_FIRST_GREEN_ROUND);
             return new MatrixGreen(at, round == null ? 0 : Integer.parseInt(round.trim()));
         } catch (RuntimeException e) {
@@ -166,7 +167,7 @@ public final class RollbackRules {
         ROLLBACK_FAILED
     }
 
-    public record Decision(Action action, RollbackState nextState, String reason) {
+    public record Decision(Action action, RollbackStatus nextState, String reason) {
     }
 
     /**
@@ -183,11 +184,11 @@ public final class RollbackRules {
         if (kind == StepKind.RESTORE) {
             if (outcome == StepOutcome.SUCCEEDED) {
                 return verification != null && verification.verified()
-                        ? new Decision(Action.SEND_VALIDATE, RollbackState.VALIDATING, null)
+                        ? new Decision(Action.SEND_VALIDATE, RollbackStatus.VALIDATING, null)
                         : fail(verification == null ? RollbackReasons.factMissing(FACT_PLIST_SHA256) : verification.reason());
             }
             return restoreAttempts < maxAttempts
-                    ? new Decision(Action.RETRY_RESTORE, RollbackState.RESTORING, RollbackReasons.attemptsExhausted(outcome, restoreAttempts, workerReason))
+                    ? new Decision(Action.RETRY_RESTORE, RollbackStatus.RESTORING, RollbackReasons.attemptsExhausted(outcome, restoreAttempts, workerReason))
                     : fail(RollbackReasons.attemptsExhausted(outcome, restoreAttempts, workerReason));
         }
         if (kind == StepKind.VALIDATE) {
@@ -197,13 +198,13 @@ public final class RollbackRules {
             if (validatedVersion != null && !validatedVersion.equals(previousVersion)) {
                 return fail(RollbackReasons.validatedWrongVersion(previousVersion, validatedVersion));
             }
-            return new Decision(Action.ROLLED_BACK, RollbackState.ROLLED_BACK, RollbackReasons.rolledBack(previousVersion));
+            return new Decision(Action.ROLLED_BACK, RollbackStatus.ROLLED_BACK, RollbackReasons.rolledBack(previousVersion));
         }
         return fail(RollbackReasons.UNEXPECTED_KIND + ": " + kind);
     }
 
     private static Decision fail(String reason) {
-        return new Decision(Action.ROLLBACK_FAILED, RollbackState.ROLLBACK_FAILED, reason);
+        return new Decision(Action.ROLLBACK_FAILED, RollbackStatus.ROLLBACK_FAILED, reason);
     }
 
     /** Why a result does not answer the outstanding command (older epoch, other idempotency key), or null if it does. */
