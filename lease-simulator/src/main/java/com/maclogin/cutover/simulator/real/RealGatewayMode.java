@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -405,7 +406,7 @@ public final class RealGatewayMode {
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             try {
-                if (!p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!p.waitFor(90, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new IOException(cmd + " " + args + " timed out");
                 }

@@ -7,6 +7,7 @@ import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.LeasePaths;
 import com.maclogin.cutover.contracts.ShellQuote;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import com.maclogin.cutover.probe.lease.LaunchctlPrint;
@@ -63,7 +64,7 @@ final class RestoreStep implements StepHandler {
         String expectedState = p.expectedSha256().get("state");
         LeaseInventory.Basics b = LeaseInventory.basics(ctx);
         String kit = b.kit(ctx.command().cutoverId());
-        String stamp = STAMP.format(java.time.Instant.now());
+        String stamp = STAMP.format(Instant.now());
         String stateArchive = kit + "/" + LeasePaths.STATE_ARCHIVE;
         String kitPlist = kit + "/" + LeasePaths.PLIST_BACKUP;
 

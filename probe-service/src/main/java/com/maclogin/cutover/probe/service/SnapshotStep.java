@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.Json;
 import io.quarkus.logging.Log;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -216,7 +217,7 @@ final class SnapshotStep implements StepHandler {
                 return null;
             }
             return path;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
     }
