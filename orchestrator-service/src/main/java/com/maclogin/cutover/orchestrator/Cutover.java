@@ -35,13 +35,13 @@ public class Cutover extends PanacheEntityBase {
     /** sha256 of the npm tarball {@code openclaw-<candidateVersion>.tgz}; null when the request gave none. */
     @Column(name = "candidate_sha256")
     public String candidateSha256;
-    /** An approved skip of the staging-first gate, {@code "<approvedBy>: <reason>"}; null when none. */
     /** PARALLEL_RUN canary port; null = no canary requested. */
     @Column(name = "canary_port")
     public Integer canaryPort;
     /** PARALLEL_RUN canary window in seconds; null = no canary requested. */
     @Column(name = "canary_seconds")
     public Integer canarySeconds;
+    /** An approved skip of the staging-first gate, {@code "<approvedBy>: <reason>"}; null when none. */
     @Column(name = "staging_override")
     public String stagingOverride;
     @Column(name = "previous_version")
@@ -72,6 +72,10 @@ public class Cutover extends PanacheEntityBase {
     @Column(name = "validation_plan", columnDefinition = "jsonb")
     @ColumnTransformer(write = "?::jsonb")
     public String validationPlan;
+    /** The saga data of earlier steps ({@code SagaData} as JSON); null for a cutover started before it existed. */
+    @Column(name = "saga_data", columnDefinition = "jsonb")
+    @ColumnTransformer(write = "?::jsonb")
+    public String sagaData;
     /** While PAUSED with no step in flight: the saga step resume sends (the interrupted one or the next). */
     @Column(name = "resume_step")
     public String resumeStep;

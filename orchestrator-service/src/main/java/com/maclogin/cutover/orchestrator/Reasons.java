@@ -85,6 +85,15 @@ public final class Reasons {
         return "the cutover is " + state + ", not active";
     }
 
+    public static String laterCutoverOnLease(String laterCutoverId) {
+        return "a later cutover (" + laterCutoverId + ") ran on the lease; roll that one back instead";
+    }
+
+    public static String greenRollbackRetentionPassed(Object endedAt, Object retention) {
+        return "the cutover went GREEN at " + endedAt + " and its rollback kit is kept for " + retention
+                + " (orchestrator.green-rollback-retention); that time has passed";
+    }
+
     public static String alreadyRollingBack() {
         return "a rollback is already in progress";
     }

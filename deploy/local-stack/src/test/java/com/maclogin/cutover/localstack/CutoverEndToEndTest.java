@@ -35,6 +35,8 @@ class CutoverEndToEndTest {
     /** In the canary range (18000-29999), unused by the stacks, and thousands of ports away from every gateway port. */
     static final int CANARY_PORT = 25_000;
     static LocalStack stack;
+    /** The GREEN cutover of order 1, rolled back after GREEN by order 5. */
+    static String greenCutoverId;
     static final PrintStream LOG = System.out;
 
     @BeforeAll
@@ -57,6 +59,7 @@ class CutoverEndToEndTest {
         JsonNode end = new DemoRunner(stack, LOG).follow(id, Duration.ofMinutes(3));
 
         assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("GREEN");
+        greenCutoverId = id;
         assertThat(stack.gatewayStartupz(index(GREEN_LEASE)).path("version").asText()).isEqualTo("2026.9.6");
         List<String> kinds = new ArrayList<>();
         end.path("steps").forEach(s -> kinds.add(s.path("kind").asText()));
@@ -145,6 +148,37 @@ class CutoverEndToEndTest {
         for (String secret : secrets) {
             assertThat(everything.indexOf(secret)).as("a secret leaked").isEqualTo(-1);
         }
+    }
+
+    @Test
+    @Order(5)
+    void theGreenCutoverRollsBackAfterGreenToTheOldVersionAndItsSnapshotState() throws IOException {
+        assertThat(greenCutoverId).as("order 1 went GREEN").isNotNull();
+        // what the candidate did to the state after GREEN: the snapshot taken before the flip does not hold it
+        Path home = Path.of(lease(GREEN_LEASE).path("home").asText());
+        Path written = home.resolve(".openclaw").resolve("written-after-green.json");
+        Files.writeString(written, "{\"by\":\"2026.9.6\"}");
+
+        Api.Reply asked = stack.orchestrator().post("/api/v1/cutovers/" + greenCutoverId + "/rollback",
+                Map.of("reason", "users report errors since the upgrade"));
+        assertThat(asked.status()).as("rollback after GREEN: %s", asked.body()).isEqualTo(202);
+        assertThat(asked.body().path("state").asText()).isEqualTo("ROLLING_BACK");
+        JsonNode end = new DemoRunner(stack, LOG).follow(greenCutoverId, Duration.ofMinutes(3));
+
+        assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("ROLLED_BACK");
+        assertThat(stack.gatewayStartupz(index(GREEN_LEASE)).path("version").asText()).isEqualTo("2026.9.5");
+        assertThat(written).as("the state directory is the SNAPSHOT's again").doesNotExist();
+        JsonNode rollback = stack.rollbackService().get("/api/v1/rollbacks/" + greenCutoverId).body();
+        assertThat(rollback.toString()).contains("ROLLED_BACK");
+    }
+
+    private static JsonNode lease(String id) {
+        for (JsonNode l : stack.leases()) {
+            if (id.equals(l.path("id").asText())) {
+                return l;
+            }
+        }
+        throw new AssertionError("no lease " + id + " in " + stack.leases());
     }
 
     private static JsonNode step(JsonNode cutover, String kind) {

@@ -3,7 +3,7 @@ package com.maclogin.cutover.orchestrator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.orchestrator.CutoverState;
-import com.maclogin.cutover.orchestrator.saga.ValidationPolicy;
+import com.maclogin.cutover.orchestrator.ValidationSettings;
 import java.time.Instant;
 import java.util.List;
 
@@ -16,6 +16,6 @@ import java.util.List;
 public record CutoverView(String id, String leaseId, Region region, CutoverState state, String currentStep, long epoch,
         String candidateVersion, String candidateSha256, CanaryRequest canary, String previousVersion, String ticketId, List<Operator> operators,
         String rollbackOwner, BlastRadius blastRadius, String requestedBy, Instant createdAt, Instant updatedAt,
-        Instant startedAt, Instant endedAt, String reason, String resumeStep, ValidationPolicy.Settings validation,
+        Instant startedAt, Instant endedAt, String reason, String resumeStep, ValidationSettings validation,
         List<StepView> steps, List<AuditView> audit) {
 }

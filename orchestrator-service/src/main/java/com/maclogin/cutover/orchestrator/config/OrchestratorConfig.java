@@ -37,6 +37,13 @@ public interface OrchestratorConfig {
     @WithDefault("false")
     boolean emitRollbackStarted();
 
+    /**
+     * How long after GREEN the lease's latest cutover can still be rolled back through the API (its rollback kit with
+     * the old package, plist and state stays on the lease); after that, or once a later cutover ran on the lease, 409.
+     */
+    @WithDefault("P7D")
+    Duration greenRollbackRetention();
+
     ValidationWindow validation();
 
     Gates gates();

@@ -3,6 +3,7 @@ package com.maclogin.cutover.orchestrator.messaging;
 import com.maclogin.cutover.orchestrator.config.OrchestratorConfig;
 import com.maclogin.cutover.orchestrator.repository.OutboxMessage;
 import com.maclogin.cutover.orchestrator.repository.OutboxRepository;
+import com.maclogin.cutover.orchestrator.service.DispatchService;
 import com.maclogin.cutover.orchestrator.service.OutboxWritten;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -37,6 +38,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class OutboxRelay {
 
     private final OutboxRepository outbox;
+    private final DispatchService dispatch;
     private final OrchestratorConfig config;
     private final String bootstrapServers;
     private final AtomicBoolean queued = new AtomicBoolean();
@@ -44,9 +46,10 @@ public class OutboxRelay {
     private ExecutorService worker;
     private KafkaProducer<String, String> producer;
 
-    public OutboxRelay(OutboxRepository outbox, OrchestratorConfig config,
+    public OutboxRelay(OutboxRepository outbox, DispatchService dispatch, OrchestratorConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.outbox = outbox;
+        this.dispatch = dispatch;
         this.config = config;
         this.bootstrapServers = bootstrapServers;
     }
@@ -146,7 +149,7 @@ public class OutboxRelay {
             }
             m.sentAt = Instant.now();
             if ("RunStep".equals(m.type)) {
-                outbox.markDispatched(m.messageId);
+                dispatch.dispatched(m.messageId);
             }
             sent++;
         }

@@ -2,6 +2,7 @@ package com.maclogin.cutover.orchestrator.repository;
 
 import com.maclogin.cutover.orchestrator.Cutover;
 import com.maclogin.cutover.orchestrator.CutoverState;
+import com.maclogin.cutover.orchestrator.LeaseStage;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,10 +18,16 @@ public class CutoverRepository implements PanacheRepositoryBase<Cutover, String>
         return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
+    /** The newest cutover created on the same lease after {@code c}, if any. */
+    public Optional<Cutover> laterOnLease(Cutover c) {
+        return find("leaseId = ?1 and createdAt > ?2 and id <> ?3 order by createdAt desc", c.leaseId, c.createdAt, c.id)
+                .firstResultOptional();
+    }
+
     /** The first GREEN cutover to {@code version} on a STAGING lease, if any (the staging-first gate). */
     public Optional<Cutover> firstGreenOnStaging(String version) {
         return find("state = ?1 and candidateVersion = ?2 and leaseId in (select l.id from Lease l where l.stage = ?3) "
-                + "order by endedAt", CutoverState.GREEN, version, com.maclogin.cutover.orchestrator.LeaseStage.STAGING)
+                + "order by endedAt", CutoverState.GREEN, version, LeaseStage.STAGING)
                 .firstResultOptional();
     }
 

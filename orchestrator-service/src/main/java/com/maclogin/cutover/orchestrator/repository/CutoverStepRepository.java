@@ -1,5 +1,6 @@
 package com.maclogin.cutover.orchestrator.repository;
 
+import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.orchestrator.CutoverStep;
 import com.maclogin.cutover.orchestrator.StepState;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
@@ -25,12 +26,17 @@ public class CutoverStepRepository implements PanacheRepositoryBase<CutoverStep,
 
     /** The last successful step of a kind (e.g. the INVENTORY whose facts feed later steps). */
     public Optional<CutoverStep> lastSucceeded(String cutoverId, String kind) {
-        return find("cutoverId = ?1 and kind = ?2 and outcome = com.maclogin.cutover.contracts.StepOutcome.SUCCEEDED order by id desc",
-                cutoverId, kind).firstResultOptional();
+        return find("cutoverId = ?1 and kind = ?2 and outcome = ?3 order by id desc", cutoverId, kind,
+                StepOutcome.SUCCEEDED).firstResultOptional();
     }
 
     /** Commands still waiting whose deadline (plus grace) has passed. */
     public List<CutoverStep> overdue(Instant before, int limit) {
         return find("state = ?1 and deadline < ?2 order by deadline", StepState.SENT, before).page(0, limit).list();
+    }
+
+    /** The step row of a command, by the command's message id. */
+    public Optional<CutoverStep> byCommandMessageId(String commandMessageId) {
+        return find("commandMessageId", commandMessageId).firstResultOptional();
     }
 }

@@ -26,14 +26,8 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxMessage, Lo
         return Boolean.TRUE.equals(r);
     }
 
-    /** Marks the step rows of sent commands as dispatched, and a PENDING cutover whose INVENTORY left as GATING. */
+    /** Marks the step row of a sent command as dispatched. */
     public void markDispatched(String commandMessageId) {
-        getEntityManager().createNativeQuery(
-                        "update cutover c set state = 'GATING', updated_at = now() where c.state = 'PENDING' and exists ("
-                                + "select 1 from cutover_step s where s.cutover_id = c.id and s.command_message_id = ?1 "
-                                + "and s.kind = 'INVENTORY')")
-                .setParameter(1, commandMessageId).executeUpdate();
-        // cutover row first, then the step row: the same lock order as the result consumer (no deadlock)
         getEntityManager().createNativeQuery(
                         "update cutover_step set dispatched_at = now() where command_message_id = ?1 and dispatched_at is null")
                 .setParameter(1, commandMessageId).executeUpdate();

@@ -6,6 +6,7 @@ import com.maclogin.cutover.contracts.TriggerAction;
 import com.maclogin.cutover.contracts.TriggerKind;
 import com.maclogin.cutover.contracts.TriggerThresholds;
 import com.maclogin.cutover.contracts.Validation;
+import com.maclogin.cutover.orchestrator.ValidationSettings;
 import com.maclogin.cutover.orchestrator.api.FieldError;
 import com.maclogin.cutover.orchestrator.api.OverrideRequest;
 import com.maclogin.cutover.orchestrator.api.ThresholdsRequest;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -56,28 +58,24 @@ public final class ValidationPolicy {
     }
 
     /** The settings of one cutover's validation window, stored with the cutover. */
-    public record Settings(int windowSeconds, int intervalMillis, Integer restartDrillAtSecond,
-            TriggerThresholds thresholds, Map<TriggerKind, TriggerAction> actions) {
-    }
-
     /** A loosening taken because an override approved it: for the audit trail. */
     public record AppliedOverride(String field, String from, String to, String reason, String approvedBy) {
     }
 
-    /** Settings and applied overrides, or the refusals (then settings is null). */
-    public record Result(Settings settings, List<AppliedOverride> overrides, List<FieldError> errors) {
+    /** ValidationSettings and applied overrides, or the refusals (then settings is null). */
+    public record Result(ValidationSettings settings, List<AppliedOverride> overrides, List<FieldError> errors) {
         public boolean ok() {
             return errors.isEmpty();
         }
 
         /** The approved skip of the staging-first gate, if the request carries one. */
-        public java.util.Optional<AppliedOverride> stagingOverride() {
+        public Optional<AppliedOverride> stagingOverride() {
             return overrides.stream().filter(o -> STAGING_FIRST.equals(o.field())).findFirst();
         }
     }
 
     /** The settings with no request parts: configuration defaults, playbook thresholds, ROLLBACK for every trigger. */
-    public static Settings defaults(Defaults d) {
+    public static ValidationSettings defaults(Defaults d) {
         return resolve(d, null, null, null, null).settings();
     }
 
@@ -168,7 +166,7 @@ public final class ValidationPolicy {
         Integer drillAt = drill ? drillSecond(d.restartDrillAtSecond(), window) : null;
         TriggerThresholds thresholds = new TriggerThresholds(crashCount, crashWindow, errorRate, minSamples, latency,
                 p.latencyFloorMillis(), p.integrationP95MaxMillis(), diskMin);
-        return new Result(new Settings(window, interval, drillAt, thresholds, Map.copyOf(resolvedActions)),
+        return new Result(new ValidationSettings(window, interval, drillAt, thresholds, Map.copyOf(resolvedActions)),
                 List.copyOf(r.applied), List.of());
     }
 
@@ -181,7 +179,7 @@ public final class ValidationPolicy {
     }
 
     /** The VALIDATE command's probe matrix: every layer, TLS only with an endpoint. */
-    public static ProbePlan plan(Settings s, String tlsEndpoint, int tlsMinValidDays, Double baselineP95Millis,
+    public static ProbePlan plan(ValidationSettings s, String tlsEndpoint, int tlsMinValidDays, Double baselineP95Millis,
             String rollbackOwner) {
         List<ProbeLayer> layers = new ArrayList<>();
         for (ProbeLayer l : ProbeLayer.values()) {

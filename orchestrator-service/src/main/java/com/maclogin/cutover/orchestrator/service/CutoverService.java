@@ -1,11 +1,15 @@
 package com.maclogin.cutover.orchestrator.service;
 
 import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.ProbeLayer;
+import com.maclogin.cutover.orchestrator.AuditEvent;
 import com.maclogin.cutover.orchestrator.Cutover;
 import com.maclogin.cutover.orchestrator.CutoverState;
 import com.maclogin.cutover.orchestrator.CutoverStep;
 import com.maclogin.cutover.orchestrator.Lease;
+import com.maclogin.cutover.orchestrator.ProbeResultRecord;
 import com.maclogin.cutover.orchestrator.Reasons;
+import com.maclogin.cutover.orchestrator.ValidationSettings;
 import com.maclogin.cutover.orchestrator.api.ActionRequest;
 import com.maclogin.cutover.orchestrator.api.ApiException;
 import com.maclogin.cutover.orchestrator.api.AuditView;
@@ -14,6 +18,7 @@ import com.maclogin.cutover.orchestrator.api.CanaryRequest;
 import com.maclogin.cutover.orchestrator.api.CutoverRequest;
 import com.maclogin.cutover.orchestrator.api.CutoverView;
 import com.maclogin.cutover.orchestrator.api.Operator;
+import com.maclogin.cutover.orchestrator.api.ProbeResultView;
 import com.maclogin.cutover.orchestrator.api.StepView;
 import com.maclogin.cutover.orchestrator.repository.AuditRepository;
 import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
@@ -21,10 +26,8 @@ import com.maclogin.cutover.orchestrator.repository.CutoverStepRepository;
 import com.maclogin.cutover.orchestrator.repository.IdempotencyRecord;
 import com.maclogin.cutover.orchestrator.repository.IdempotencyRepository;
 import com.maclogin.cutover.orchestrator.repository.LeaseRepository;
-import com.maclogin.cutover.orchestrator.ProbeResultRecord;
-import com.maclogin.cutover.orchestrator.api.ProbeResultView;
 import com.maclogin.cutover.orchestrator.repository.ProbeResultRepository;
-import com.maclogin.cutover.orchestrator.saga.CutoverSaga;
+import com.maclogin.cutover.orchestrator.saga.SagaInput;
 import com.maclogin.cutover.orchestrator.saga.ValidationPolicy;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -38,7 +41,10 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import org.hibernate.exception.ConstraintViolationException;
 
 /** Starting, reading, rolling back and aborting cutovers. */
 @ApplicationScoped
@@ -145,8 +151,6 @@ public class CutoverService {
         c.id = UUID.randomUUID().toString();
         c.leaseId = lease.id;
         c.region = lease.region;
-        c.state = CutoverState.PENDING;
-        c.epoch = 1;
         c.candidateVersion = r.candidateVersion();
         c.candidateSha256 = r.candidateSha256();
         if (r.canary() != null) {
@@ -163,8 +167,7 @@ public class CutoverService {
         c.updatedAt = now;
         c.validationPlan = Json.write(policy.settings());
         c.stagingOverride = policy.stagingOverride().map(o -> o.approvedBy() + ": " + o.reason()).orElse(null);
-        cutovers.persist(c);
-        cutovers.flush(); // the partial unique index speaks here, before anything else is written
+        saga.create(c); // stored PENDING: the partial unique index speaks here, before anything else is written
         audit.record(c.id, c.requestedBy, Reasons.CUTOVER_REQUESTED, "candidate " + c.candidateVersion
                 + (c.candidateSha256 == null ? "" : " (tarball sha256 " + c.candidateSha256 + ")")
                 + (c.canaryPort == null ? "" : ", canary on port " + c.canaryPort + " for " + c.canarySeconds + " s")
@@ -174,12 +177,12 @@ public class CutoverService {
             audit.record(c.id, o.approvedBy(), Reasons.OVERRIDE, o.field() + ": " + o.from() + " -> " + o.to()
                     + " approved by " + o.approvedBy() + ", requested by " + c.requestedBy + ": " + o.reason());
         }
-        ValidationPolicy.Settings vs = policy.settings();
+        ValidationSettings vs = policy.settings();
         audit.record(c.id, c.requestedBy, Reasons.VALIDATION_PLAN, "window " + vs.windowSeconds() + " s, interval "
                 + vs.intervalMillis() + " ms, restart drill " + (vs.restartDrillAtSecond() == null ? "none"
                 : "at " + vs.restartDrillAtSecond() + " s") + ", thresholds " + vs.thresholds() + ", actions "
-                + new java.util.TreeMap<>(vs.actions()));
-        saga.send(c, CutoverSaga.first(), c.requestedBy);
+                + new TreeMap<>(vs.actions()));
+        saga.handle(c, new SagaInput.Begin(c.requestedBy));
         if (key != null) {
             IdempotencyRecord rec = new IdempotencyRecord();
             rec.key = key;
@@ -206,61 +209,51 @@ public class CutoverService {
         return cutovers.search(leaseId, s, n).stream().map(c -> view(c, false)).toList();
     }
 
-    /** Operator rollback: allowed while RUNNING or VALIDATING; ROLLING_BACK, epoch + 1, RollbackRequested. */
+    /** Operator rollback: allowed while RUNNING, VALIDATING or PAUSED; ROLLING_BACK, epoch + 1, RollbackRequested. */
     @Transactional
     public CutoverView rollback(String id, ActionRequest request, String operatorHeader, String caller) {
-        InputValidator.action(request);
-        String actor = actor(request, operatorHeader, caller);
-        Cutover c = cutovers.lock(id).orElseThrow(() -> ApiException.notFound("cutover " + id + " not found"));
-        String refusal = CutoverSaga.rollbackRefusal(c.state);
-        if (refusal != null) {
-            throw ApiException.conflict("cannot roll back cutover " + id + ": " + refusal);
-        }
-        saga.requestRollback(c, actor, request.reason());
-        return view(c, true);
+        return operatorAction("roll back", id, request, operatorHeader, caller, SagaInput.Rollback::new);
     }
 
     /** Operator abort: allowed before the plist flip; ABORTED, CUTOVER_ABORTED, UNFREEZE. */
     @Transactional
     public CutoverView abort(String id, ActionRequest request, String operatorHeader, String caller) {
-        return operatorAction("abort", id, request, operatorHeader, caller,
-                c -> CutoverSaga.abortRefusal(c.state, c.currentStep), saga::abort);
+        return operatorAction("abort", id, request, operatorHeader, caller, SagaInput.Abort::new);
     }
 
     /** Operator pause: allowed while RUNNING or VALIDATING; the step in flight finishes, the next one waits. */
     @Transactional
     public CutoverView pause(String id, ActionRequest request, String operatorHeader, String caller) {
-        return operatorAction("pause", id, request, operatorHeader, caller, c -> CutoverSaga.pauseRefusal(c.state),
-                saga::pause);
+        return operatorAction("pause", id, request, operatorHeader, caller, SagaInput.Pause::new);
     }
 
     /** Operator resume of a PAUSED cutover: the held or interrupted step is sent with a new attempt at the current epoch. */
     @Transactional
     public CutoverView resume(String id, ActionRequest request, String operatorHeader, String caller) {
-        return operatorAction("resume", id, request, operatorHeader, caller, c -> CutoverSaga.resumeRefusal(c.state),
-                saga::resume);
-    }
-
-    /** What the saga does for an operator action: (cutover, actor, reason). */
-    @FunctionalInterface
-    interface OperatorAction {
-        void apply(Cutover c, String actor, String reason);
+        return operatorAction("resume", id, request, operatorHeader, caller, SagaInput.Resume::new);
     }
 
     /**
-     * One operator action on a locked cutover: the request is validated, the actor resolved, the cutover locked; a
-     * refusal (the state does not allow it) is a 409 naming the verb and the reason.
+     * One operator action on a locked cutover: the request is validated, the actor resolved, the cutover locked and
+     * the saga asked; its refusal (the state does not allow it) is a 409 naming the verb and the reason.
      */
     private CutoverView operatorAction(String verb, String id, ActionRequest request, String operatorHeader,
-            String caller, java.util.function.Function<Cutover, String> refusalOf, OperatorAction action) {
+            String caller, BiFunction<String, String, SagaInput> input) {
         InputValidator.action(request);
         String actor = actor(request, operatorHeader, caller);
         Cutover c = cutovers.lock(id).orElseThrow(() -> ApiException.notFound("cutover " + id + " not found"));
-        String refusal = refusalOf.apply(c);
-        if (refusal != null) {
+        saga.handle(c, input.apply(actor, request.reason())).ifPresent(refusal -> {
             throw ApiException.conflict("cannot " + verb + " cutover " + id + ": " + refusal);
+        });
+        try {
+            cutovers.flush(); // a GREEN cutover rolled back becomes active again: the one-active index speaks here
+        } catch (RuntimeException e) {
+            if (isUniqueViolation(e)) {
+                throw ApiException.conflict("cannot " + verb + " cutover " + id + ": "
+                        + Reasons.activeCutoverExists(c.leaseId, "(another)"));
+            }
+            throw e;
         }
-        action.apply(c, actor, request.reason());
         return view(c, true);
     }
 
@@ -273,18 +266,18 @@ public class CutoverService {
     /** Stored probe results of a cutover, newest first, optionally of one layer. */
     @Transactional
     public Optional<List<ProbeResultView>> probeResults(String id, String layer, Integer limit) {
-        com.maclogin.cutover.contracts.ProbeLayer l = InputValidator.layerFilter(layer);
+        ProbeLayer l = InputValidator.layerFilter(layer);
         int n = InputValidator.limit(limit);
         return cutovers.findByIdOptional(id).map(c -> probes.forCutover(c.id, l, n).stream().map(CutoverService::probeView).toList());
     }
 
-    static AuditView auditView(com.maclogin.cutover.orchestrator.AuditEvent a) {
+    static AuditView auditView(AuditEvent a) {
         return new AuditView(a.at, a.actor, a.action, a.detail, a.evidenceRef);
     }
 
     static ProbeResultView probeView(ProbeResultRecord p) {
         return new ProbeResultView(p.messageId, p.epoch, p.commandMessageId, p.round, p.layer, p.verdict, p.latencyMillis,
-                p.detail, SagaEngine.readMap(p.observed), p.probedAt, p.receivedAt);
+                p.detail, StoredJson.map(p.observed), p.probedAt, p.receivedAt);
     }
 
     private static String actor(ActionRequest r, String header, String caller) {
@@ -308,16 +301,16 @@ public class CutoverService {
         }
         return new CutoverView(c.id, c.leaseId, c.region, c.state, c.currentStep, c.epoch, c.candidateVersion,
                 c.candidateSha256, c.canaryPort == null ? null : new CanaryRequest(c.canaryPort, c.canarySeconds),
-                c.previousVersion, c.ticketId, SagaEngine.operators(c), c.rollbackOwner,
+                c.previousVersion, c.ticketId, StoredJson.operators(c), c.rollbackOwner,
                 Json.read(c.blastRadius, BlastRadius.class), c.requestedBy, c.createdAt, c.updatedAt, c.startedAt,
                 c.endedAt, c.reason, c.state == CutoverState.PAUSED ? c.resumeStep : null,
-                detail ? SagaEngine.settingsOf(c, saga.validationDefaults()) : null, stepViews, auditViews);
+                detail ? StoredJson.settings(c, saga.validationDefaults()) : null, stepViews, auditViews);
     }
 
     static StepView stepView(CutoverStep s) {
         return new StepView(s.kind, s.attempt, s.idempotencyKey, s.epoch, s.state.name(), s.outcome, s.reason,
-                s.createdAt, s.deadline, s.endedAt, s.durationMillis, s.workerId, SagaEngine.readFacts(s),
-                SagaEngine.readEvidence(s));
+                s.createdAt, s.deadline, s.endedAt, s.durationMillis, s.workerId, StoredJson.facts(s),
+                StoredJson.evidence(s));
     }
 
     static boolean isUniqueViolation(Throwable e) {
@@ -325,7 +318,7 @@ public class CutoverService {
             if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
                 return true;
             }
-            if (t instanceof org.hibernate.exception.ConstraintViolationException cv
+            if (t instanceof ConstraintViolationException cv
                     && (cv.getConstraintName() == null || cv.getConstraintName().contains(ONE_ACTIVE_INDEX)
                     || cv.getConstraintName().contains("idempotency"))) {
                 return true;

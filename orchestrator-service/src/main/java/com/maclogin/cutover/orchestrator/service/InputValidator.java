@@ -1,11 +1,14 @@
 package com.maclogin.cutover.orchestrator.service;
 
+import com.maclogin.cutover.contracts.ProbeLayer;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.orchestrator.CutoverState;
+import com.maclogin.cutover.orchestrator.LeaseStage;
 import com.maclogin.cutover.orchestrator.api.ActionRequest;
 import com.maclogin.cutover.orchestrator.api.ApiException;
 import com.maclogin.cutover.orchestrator.api.BlastRadius;
+import com.maclogin.cutover.orchestrator.api.CanaryRequest;
 import com.maclogin.cutover.orchestrator.api.CutoverRequest;
 import com.maclogin.cutover.orchestrator.api.FieldError;
 import com.maclogin.cutover.orchestrator.api.LeaseRequest;
@@ -13,7 +16,9 @@ import com.maclogin.cutover.orchestrator.api.Operator;
 import com.maclogin.cutover.orchestrator.saga.ValidationPolicy;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -21,7 +26,7 @@ import java.util.regex.Pattern;
 public final class InputValidator {
 
     /** sha256 as {@code shasum -a 256} prints it. */
-    private static final java.util.regex.Pattern SHA256_LOWER = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern SHA256_LOWER = Pattern.compile("[0-9a-f]{64}");
 
     public static final int MAX_OPERATORS = 20;
     public static final int MAX_LABELS = 50;
@@ -55,7 +60,7 @@ public final class InputValidator {
         tlsEndpoint(errors, r.tlsEndpoint());
         if (r.stage() != null) {
             try {
-                com.maclogin.cutover.orchestrator.LeaseStage.parse(r.stage());
+                LeaseStage.parse(r.stage());
             } catch (IllegalArgumentException e) {
                 errors.add(new FieldError("stage", "unknown stage '" + Validation.printable(r.stage())
                         + "', expected STAGING or PRODUCTION"));
@@ -102,7 +107,7 @@ public final class InputValidator {
         return null;
     }
 
-    private static void canary(List<FieldError> errors, com.maclogin.cutover.orchestrator.api.CanaryRequest c,
+    private static void canary(List<FieldError> errors, CanaryRequest c,
             CanaryLimits limits) {
         if (c == null) {
             return;
@@ -201,15 +206,15 @@ public final class InputValidator {
     }
 
     /** The {@code layer} filter of probe results; null when absent. */
-    public static com.maclogin.cutover.contracts.ProbeLayer layerFilter(String layer) {
+    public static ProbeLayer layerFilter(String layer) {
         if (layer == null || layer.isBlank()) {
             return null;
         }
         try {
-            return com.maclogin.cutover.contracts.ProbeLayer.valueOf(layer.trim().toUpperCase(java.util.Locale.ROOT));
+            return ProbeLayer.valueOf(layer.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("layer", "unknown layer '" + Validation.printable(layer) + "', expected one of "
-                    + java.util.Arrays.toString(com.maclogin.cutover.contracts.ProbeLayer.values()));
+                    + Arrays.toString(ProbeLayer.values()));
         }
     }
 
@@ -258,7 +263,7 @@ public final class InputValidator {
             return null;
         }
         try {
-            return CutoverState.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
+            return CutoverState.valueOf(state.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("state", "unknown state '" + Validation.printable(state) + "', expected one of "
                     + CutoverState.allowedValues());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.orchestrator.Lease;
+import com.maclogin.cutover.orchestrator.LeaseStage;
 import com.maclogin.cutover.orchestrator.api.LeaseRequest;
 import com.maclogin.cutover.orchestrator.api.LeaseView;
 import com.maclogin.cutover.orchestrator.config.OrchestratorConfig;
@@ -54,7 +55,7 @@ public class LeaseService {
         lease.hostKey = r.hostKey();
         lease.gatewayPort = r.gatewayPort();
         lease.tlsEndpoint = r.tlsEndpoint();
-        lease.stage = com.maclogin.cutover.orchestrator.LeaseStage.parse(r.stage());
+        lease.stage = LeaseStage.parse(r.stage());
         lease.updatedAt = now;
         if (created) {
             leases.persist(lease);

@@ -3,36 +3,25 @@ package com.maclogin.cutover.orchestrator.service;
 import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.orchestrator.Cutover;
-import com.maclogin.cutover.orchestrator.CutoverStep;
-import com.maclogin.cutover.orchestrator.Reasons;
-import com.maclogin.cutover.orchestrator.StepState;
-import com.maclogin.cutover.orchestrator.repository.AuditRepository;
 import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
-import com.maclogin.cutover.orchestrator.repository.CutoverStepRepository;
 import com.maclogin.cutover.orchestrator.repository.InboxRepository;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.util.Objects;
 import java.util.Optional;
 
-/** Applies a StepResult from cutover.step-results: inbox, fencing (epoch, step in flight), then the saga. */
+/** Applies a StepResult from cutover.step-results: checks it is complete and new (inbox), then the saga fences and applies it. */
 @ApplicationScoped
 @Transactional(Transactional.TxType.MANDATORY)
 public class StepResultService {
 
     private final InboxRepository inbox;
     private final CutoverRepository cutovers;
-    private final CutoverStepRepository steps;
-    private final AuditRepository audit;
     private final SagaEngine saga;
 
-    public StepResultService(InboxRepository inbox, CutoverRepository cutovers, CutoverStepRepository steps,
-            AuditRepository audit, SagaEngine saga) {
+    public StepResultService(InboxRepository inbox, CutoverRepository cutovers, SagaEngine saga) {
         this.inbox = inbox;
         this.cutovers = cutovers;
-        this.steps = steps;
-        this.audit = audit;
         this.saga = saga;
     }
 
@@ -57,23 +46,7 @@ public class StepResultService {
         }
         Cutover c = found.get();
         String actor = "worker:" + (r.workerId() == null ? "unknown" : r.workerId());
-        if (r.epoch() < c.epoch) {
-            audit.record(c.id, actor, Reasons.RESULT_REFUSED, r.kind() + " result " + r.messageId() + ": "
-                    + Reasons.staleEpoch(r.epoch(), c.epoch));
-            Log.infof("cutover %s lease %s: refused stale %s result (epoch %d < %d)", c.id, c.leaseId, r.kind(), r.epoch(), c.epoch);
-            return;
-        }
-        if (!Objects.equals(r.idempotencyKey(), c.inFlightKey)) {
-            audit.record(c.id, actor, Reasons.RESULT_IGNORED, r.kind() + " result " + r.messageId() + ": "
-                    + Reasons.notInFlight(r.idempotencyKey(), c.inFlightKey));
-            Log.infof("cutover %s lease %s: ignored result for %s (in flight: %s)", c.id, c.leaseId, r.idempotencyKey(), c.inFlightKey);
-            return;
-        }
-        CutoverStep row = steps.byKey(r.idempotencyKey()).orElse(null);
-        if (row == null || row.state != StepState.SENT || r.outcome() == null) {
-            audit.record(c.id, actor, Reasons.RESULT_IGNORED, r.kind() + " result " + r.messageId() + ": no open step or no outcome");
-            return;
-        }
-        saga.applyResult(c, row, r.outcome(), r.reason(), r.facts(), r.evidence(), r.durationMillis(), r.workerId(), actor);
+        saga.applyResult(c, r.messageId(), String.valueOf(r.kind()), r.idempotencyKey(), r.epoch(), r.outcome(),
+                r.reason(), r.facts(), r.evidence(), r.durationMillis(), r.workerId(), actor);
     }
 }

@@ -10,8 +10,10 @@ import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
 import com.maclogin.cutover.orchestrator.repository.CutoverStepRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,7 @@ public class TimeoutService {
 
     private volatile boolean stopped;
 
-    void shutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent ev) {
+    void shutdown(@Observes ShutdownEvent ev) {
         stopped = true;
     }
 
@@ -80,8 +82,8 @@ public class TimeoutService {
             return false;
         }
         Log.warnf("cutover %s lease %s: %s timed out (deadline %s)", c.id, c.leaseId, row.kind, row.deadline);
-        saga.applyResult(c, row, StepOutcome.TIMED_OUT, Reasons.deadlinePassed(row.deadline), Map.of(), List.of(),
-                null, null, Reasons.ORCHESTRATOR);
+        saga.applyResult(c, null, row.kind, row.idempotencyKey, row.epoch, StepOutcome.TIMED_OUT,
+                Reasons.deadlinePassed(row.deadline), Map.of(), List.of(), null, null, Reasons.ORCHESTRATOR);
         return true;
     }
 }

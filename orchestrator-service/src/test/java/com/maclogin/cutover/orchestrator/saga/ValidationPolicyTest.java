@@ -1,5 +1,6 @@
 package com.maclogin.cutover.orchestrator.saga;
 
+import com.maclogin.cutover.orchestrator.ValidationSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.maclogin.cutover.contracts.ProbeLayer;
@@ -37,7 +38,7 @@ class ValidationPolicyTest {
 
     @Test
     void withoutRequestPartsThePlaybookAndTheConfigurationApply() {
-        ValidationPolicy.Settings s = ValidationPolicy.defaults(PLAYBOOK);
+        ValidationSettings s = ValidationPolicy.defaults(PLAYBOOK);
         assertThat(s.windowSeconds()).isEqualTo(900);
         assertThat(s.intervalMillis()).isEqualTo(5000);
         assertThat(s.restartDrillAtSecond()).isEqualTo(300);
@@ -154,7 +155,7 @@ class ValidationPolicyTest {
 
     @Test
     void thePlanHasEveryLayerAndTlsOnlyWithAnEndpoint() {
-        ValidationPolicy.Settings s = ValidationPolicy.defaults(PLAYBOOK);
+        ValidationSettings s = ValidationPolicy.defaults(PLAYBOOK);
         ProbePlan plain = ValidationPolicy.plan(s, null, 14, 180.0, "ada");
         assertThat(plain.layers()).containsExactly(ProbeLayer.PROCESS, ProbeLayer.TCP, ProbeLayer.APPLICATION,
                 ProbeLayer.INTEGRATION, ProbeLayer.DISK);

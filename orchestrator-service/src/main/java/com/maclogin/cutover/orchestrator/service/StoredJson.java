@@ -1,0 +1,62 @@
+package com.maclogin.cutover.orchestrator.service;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.maclogin.cutover.contracts.Evidence;
+import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.orchestrator.Cutover;
+import com.maclogin.cutover.orchestrator.CutoverStep;
+import com.maclogin.cutover.orchestrator.ValidationSettings;
+import com.maclogin.cutover.orchestrator.api.Operator;
+import com.maclogin.cutover.orchestrator.saga.ValidationPolicy;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the JSON columns of cutovers and steps back into values (unreadable facts or evidence read as empty). */
+final class StoredJson {
+
+    private static final TypeReference<Map<String, String>> FACTS = new TypeReference<>() {
+    };
+    private static final TypeReference<List<Evidence>> EVIDENCE = new TypeReference<>() {
+    };
+    private static final TypeReference<List<Operator>> OPERATORS = new TypeReference<>() {
+    };
+
+    private StoredJson() {
+    }
+
+    static List<Operator> operators(Cutover c) {
+        try {
+            return Json.MAPPER.readValue(c.operators, OPERATORS);
+        } catch (Exception e) {
+            throw new IllegalStateException("stored operators of cutover " + c.id + " unreadable", e);
+        }
+    }
+
+    /** The cutover's stored validation settings, or the configuration defaults for a cutover without any. */
+    static ValidationSettings settings(Cutover c, ValidationPolicy.Defaults defaults) {
+        if (c.validationPlan != null) {
+            return Json.read(c.validationPlan, ValidationSettings.class);
+        }
+        return ValidationPolicy.defaults(defaults);
+    }
+
+    static Map<String, String> facts(CutoverStep s) {
+        return map(s.facts);
+    }
+
+    static Map<String, String> map(String json) {
+        try {
+            return Json.MAPPER.readValue(json, FACTS);
+        } catch (Exception e) {
+            return Map.of();
+        }
+    }
+
+    static List<Evidence> evidence(CutoverStep s) {
+        try {
+            return Json.MAPPER.readValue(s.evidence, EVIDENCE);
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+}
