@@ -88,7 +88,7 @@ public class Rollback extends PanacheEntityBase {
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
-    public RollbackStatus state;
+    public RollbackState state;
 
     @Enumerated(EnumType.STRING)
     @Column(name = "current_step")

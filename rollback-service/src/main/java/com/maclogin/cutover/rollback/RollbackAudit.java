@@ -42,11 +42,11 @@ public class RollbackAudit extends PanacheEntityBase {
 
     @Enumerated(EnumType.STRING)
     @Column(name = "from_state")
-    public RollbackStatus fromState;
+    public RollbackState fromState;
 
     @Enumerated(EnumType.STRING)
     @Column(name = "to_state")
-    public RollbackStatus toState;
+    public RollbackState toState;
 
     @Enumerated(EnumType.STRING)
     @Column(name = "step_kind")

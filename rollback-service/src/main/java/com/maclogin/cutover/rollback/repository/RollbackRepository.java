@@ -1,7 +1,7 @@
 package com.maclogin.cutover.rollback.repository;
 
 import com.maclogin.cutover.rollback.Rollback;
-import com.maclogin.cutover.rollback.RollbackStatus;
+import com.maclogin.cutover.rollback.RollbackState;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -33,7 +33,7 @@ public class RollbackRepository implements PanacheRepository<Rollback> {
         return find("cutoverId", cutoverId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 
-    public List<Rollback> listByState(RollbackStatus state) {
+    public List<Rollback> listByState(RollbackState state) {
         return state == null
                 ? listAll(Sort.by("id").descending())
                 : list("state", Sort.by("id").descending(), state);
@@ -42,7 +42,7 @@ public class RollbackRepository implements PanacheRepository<Rollback> {
     /** Cutover ids whose outstanding command is past {@code cutoff}. */
     public List<String> overdueCutoverIds(Instant cutoff) {
         return find("state in ?1 and commandDeadline < ?2",
-                List.of(RollbackStatus.RESTORING, RollbackStatus.VALIDATING), cutoff)
+                List.of(RollbackState.RESTORING, RollbackState.VALIDATING), cutoff)
                 .project(CutoverIdOnly.class).list().stream().map(CutoverIdOnly::cutoverId).toList();
     }
 

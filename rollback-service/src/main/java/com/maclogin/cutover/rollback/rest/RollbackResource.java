@@ -1,6 +1,6 @@
 package com.maclogin.cutover.rollback.rest;
 
-import com.maclogin.cutover.rollback.RollbackStatus;
+import com.maclogin.cutover.rollback.RollbackState;
 import com.maclogin.cutover.rollback.service.RollbackQueries;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -41,13 +41,13 @@ public class RollbackResource {
 
     @GET
     public Response list(@QueryParam("state") String state) {
-        RollbackStatus filter = null;
+        RollbackState filter = null;
         if (state != null && !state.isBlank()) {
             try {
-                filter = RollbackStatus.valueOf(state.trim().toUpperCase(Locale.ROOT));
+                filter = RollbackState.valueOf(state.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 return Problem.response(Response.Status.BAD_REQUEST, "unknown state, expected one of "
-                        + Arrays.toString(RollbackStatus.values()), "/api/v1/rollbacks");
+                        + Arrays.toString(RollbackState.values()), "/api/v1/rollbacks");
             }
         }
         return Response.ok(queries.byState(filter), MediaType.APPLICATION_JSON_TYPE).build();

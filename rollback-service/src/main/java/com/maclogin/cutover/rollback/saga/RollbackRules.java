@@ -15,7 +15,7 @@ import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.Validation;
-import com.maclogin.cutover.rollback.RollbackStatus;
+import com.maclogin.cutover.rollback.RollbackState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,7 +167,7 @@ public final class RollbackRules {
         ROLLBACK_FAILED
     }
 
-    public record Decision(Action action, RollbackStatus nextState, String reason) {
+    public record Decision(Action action, RollbackState nextState, String reason) {
     }
 
     /**
@@ -184,11 +184,11 @@ public final class RollbackRules {
         if (kind == StepKind.RESTORE) {
             if (outcome == StepOutcome.SUCCEEDED) {
                 return verification != null && verification.verified()
-                        ? new Decision(Action.SEND_VALIDATE, RollbackStatus.VALIDATING, null)
+                        ? new Decision(Action.SEND_VALIDATE, RollbackState.VALIDATING, null)
                         : fail(verification == null ? RollbackReasons.factMissing(FACT_PLIST_SHA256) : verification.reason());
             }
             return restoreAttempts < maxAttempts
-                    ? new Decision(Action.RETRY_RESTORE, RollbackStatus.RESTORING, RollbackReasons.attemptsExhausted(outcome, restoreAttempts, workerReason))
+                    ? new Decision(Action.RETRY_RESTORE, RollbackState.RESTORING, RollbackReasons.attemptsExhausted(outcome, restoreAttempts, workerReason))
                     : fail(RollbackReasons.attemptsExhausted(outcome, restoreAttempts, workerReason));
         }
         if (kind == StepKind.VALIDATE) {
@@ -198,13 +198,13 @@ public final class RollbackRules {
             if (validatedVersion != null && !validatedVersion.equals(previousVersion)) {
                 return fail(RollbackReasons.validatedWrongVersion(previousVersion, validatedVersion));
             }
-            return new Decision(Action.ROLLED_BACK, RollbackStatus.ROLLED_BACK, RollbackReasons.rolledBack(previousVersion));
+            return new Decision(Action.ROLLED_BACK, RollbackState.ROLLED_BACK, RollbackReasons.rolledBack(previousVersion));
         }
         return fail(RollbackReasons.UNEXPECTED_KIND + ": " + kind);
     }
 
     private static Decision fail(String reason) {
-        return new Decision(Action.ROLLBACK_FAILED, RollbackStatus.ROLLBACK_FAILED, reason);
+        return new Decision(Action.ROLLBACK_FAILED, RollbackState.ROLLBACK_FAILED, reason);
     }
 
     /** Why a result does not answer the outstanding command (older epoch, other idempotency key), or null if it does. */

@@ -7,8 +7,8 @@ import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.TriggerAction;
-import com.maclogin.cutover.rollback.RollbackStatus;
-import com.maclogin.cutover.rollback.saga.RollbackState.Found;
+import com.maclogin.cutover.rollback.RollbackState;
+import com.maclogin.cutover.rollback.saga.RollbackSnapshot.Found;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,71 +34,6 @@ import java.util.Objects;
  */
 public final class RollbackSaga {
 
-    /** Everything that can move a rollback. Each carries the time the engine took it at. */
-    public sealed interface RollbackInput {
-
-        Instant at();
-
-        /** {@code cutover.rollbacks}: the orchestrator asks for a rollback (operator, or a step failed after the flip). */
-        record RequestReceived(RollbackRequested request, Instant at) implements RollbackInput {
-        }
-
-        /** {@code cutover.breaches}: a regional worker's trigger tripped. */
-        record BreachReceived(ThresholdBreached breach, Instant at) implements RollbackInput {
-        }
-
-        /** {@code rollback.step-results}: the worker answered a command. */
-        record StepFinished(StepResult result, Instant at) implements RollbackInput {
-        }
-
-        /** The watchdog: the outstanding command may be past its deadline + grace ({@code cutoff}). */
-        record DeadlinePassed(String cutoverId, Instant cutoff, Instant at) implements RollbackInput {
-        }
-    }
-
-    /** What the engine does, in list order; each one sees the row as the effects before it left it. */
-    public sealed interface RollbackEffect {
-
-        /** Write the rollback row from this state (insert it when the cutover has none). */
-        record SetState(RollbackState next) implements RollbackEffect {
-        }
-
-        /**
-         * Send RESTORE or VALIDATE for the row as it stands: build the command from it, record it as the outstanding
-         * command (step, id, idempotency key, deadline), write it to the outbox, audit {@code <KIND>_SENT}.
-         */
-        record SendStep(StepKind kind) implements RollbackEffect {
-        }
-
-        /** Write a CutoverEvent about the row as it stands to the outbox ({@code cutover.events}). */
-        record PublishEvent(CutoverEventType type, String reason) implements RollbackEffect {
-        }
-
-        /** One audit line about the row as it stands (its state, epoch, attempt and hashes). */
-        record Audit(String action, RollbackStatus from, StepKind kind, StepOutcome outcome, String messageId,
-                     String detail) implements RollbackEffect {
-        }
-
-        /**
-         * One audit line about a message at its own epoch and attempt, which did not move the rollback; the row, if
-         * the cutover has one, is its context (state, hashes).
-         */
-        record AuditMessage(String cutoverId, String leaseId, long epoch, Integer attempt, String action,
-                            StepKind kind, StepOutcome outcome, String messageId, String detail)
-                implements RollbackEffect {
-        }
-
-        /** Increment a counter. {@code tags}: name, value, name, value, ... */
-        record Count(String meter, List<String> tags) implements RollbackEffect {
-        }
-
-        /** One log line (it names the cutover and the lease). */
-        record LogLine(Level level, String message) implements RollbackEffect {
-
-            public enum Level { INFO, WARN, ERROR }
-        }
-    }
-
     private final int maxAttempts;
 
     /** @param maxAttempts RESTORE attempts per epoch before the rollback fails ({@code rollback.max-attempts}) */
@@ -109,10 +44,10 @@ public final class RollbackSaga {
     /**
      * The transition table.
      *
-     * @param state the cutover's rollback, or null when none is recorded
+     * @param snapshot the cutover's rollback, or null when none is recorded
      */
-    public List<RollbackEffect> decide(RollbackState state, RollbackInput input) {
-        Plan plan = new Plan(state);
+    public List<RollbackEffect> decide(RollbackSnapshot snapshot, RollbackInput input) {
+        Plan plan = new Plan(snapshot);
         if (input instanceof RollbackInput.RequestReceived r) {
             request(plan, r.request(), null, r.at());
         } else if (input instanceof RollbackInput.BreachReceived b) {
@@ -131,21 +66,21 @@ public final class RollbackSaga {
 
     /** A rollback request (operator or breach); {@code detail} is added to its audit line. */
     private void request(Plan plan, RollbackRequested req, String detail, Instant at) {
-        RollbackState existing = plan.state;
+        RollbackSnapshot existing = plan.snapshot;
         String suffix = detail == null ? "" : " (" + req.requestedBy() + ": " + req.reason() + "; " + detail + ")";
         switch (RollbackRules.onRequest(existing == null ? null : existing.epoch(), req.epoch())) {
-            case DUPLICATE -> plan.audit("REQUEST_IGNORED", existing.status(), null, null, req.messageId(),
+            case DUPLICATE -> plan.audit("REQUEST_IGNORED", existing.state(), null, null, req.messageId(),
                     RollbackReasons.DUPLICATE_REQUEST + suffix);
-            case STALE -> plan.audit("REQUEST_IGNORED", existing.status(), null, null, req.messageId(),
+            case STALE -> plan.audit("REQUEST_IGNORED", existing.state(), null, null, req.messageId(),
                     RollbackReasons.STALE_REQUEST + " (" + req.epoch() + ")" + suffix);
             case START, SUPERSEDE -> start(plan, req, detail, at);
         }
     }
 
     private void start(Plan plan, RollbackRequested req, String detail, Instant at) {
-        RollbackState previous = plan.state;
-        plan.set(RollbackState.started(previous, req, at));
-        plan.audit(previous == null ? "REQUESTED" : "SUPERSEDED", previous == null ? null : previous.status(), null,
+        RollbackSnapshot previous = plan.snapshot;
+        plan.set(RollbackSnapshot.started(previous, req, at));
+        plan.audit(previous == null ? "REQUESTED" : "SUPERSEDED", previous == null ? null : previous.state(), null,
                 null, req.messageId(),
                 (previous == null ? "" : "epoch " + previous.epoch() + " superseded by " + req.epoch() + "; ")
                         + "requested by " + req.requestedBy() + ": " + req.reason()
@@ -166,21 +101,21 @@ public final class RollbackSaga {
      * epoch {@code breach.epoch + 1}; PAUSE and OBSERVE are recorded only.
      */
     private void breach(Plan plan, ThresholdBreached b, Instant at) {
-        RollbackState existing = plan.state;
+        RollbackSnapshot existing = plan.snapshot;
         String numbers = RollbackReasons.numbers(b.numbers());
         String trigger = b.trigger().name();
         if (existing != null && existing.epoch() == b.epoch()) {
-            if (existing.status() == RollbackStatus.VALIDATING) {
+            if (existing.state() == RollbackState.VALIDATING) {
                 plan.count("rollback.breaches", "trigger", trigger, "decision", "verification_failed");
                 fail(plan, RollbackReasons.verificationBreached(existing.previousVersion(), b), StepKind.VALIDATE, null,
                         b.messageId(), at, numbers);
             } else {
                 plan.count("rollback.breaches", "trigger", trigger, "decision", "ignored");
-                plan.audit("BREACH_IGNORED", existing.status(), null, null, b.messageId(),
+                plan.audit("BREACH_IGNORED", existing.state(), null, null, b.messageId(),
                         (existing.terminal() ? RollbackReasons.BREACH_AFTER_FINISH : RollbackReasons.BREACH_DURING_RESTORE)
                                 + ": " + RollbackReasons.breach(b) + "; " + numbers);
                 plan.log(RollbackEffect.LogLine.Level.INFO, existing, "breach " + b.trigger() + " at epoch "
-                        + b.epoch() + " ignored (rollback " + existing.status() + ")");
+                        + b.epoch() + " ignored (rollback " + existing.state() + ")");
             }
             return;
         }
@@ -199,7 +134,7 @@ public final class RollbackSaga {
     // ---------------------------------------------------------------- results and deadlines
 
     private void stepFinished(Plan plan, StepResult res, Instant at) {
-        RollbackState rb = plan.state;
+        RollbackSnapshot rb = plan.snapshot;
         if (rb == null) {
             plan.auditMessage(res.cutoverId(), res.leaseId(), res.epoch(), res.attempt(), "RESULT_IGNORED", res.kind(),
                     res.outcome(), res.messageId(), RollbackReasons.NO_ROLLBACK);
@@ -211,7 +146,7 @@ public final class RollbackSaga {
                 : RollbackRules.mismatch(rb.epoch(), rb.outstanding().idempotencyKey(), res.epoch(),
                         res.idempotencyKey());
         if (mismatch != null) {
-            plan.audit("RESULT_IGNORED", rb.status(), res.kind(), res.outcome(), res.messageId(), mismatch);
+            plan.audit("RESULT_IGNORED", rb.state(), res.kind(), res.outcome(), res.messageId(), mismatch);
             plan.log(RollbackEffect.LogLine.Level.INFO, rb, res.kind() + " " + res.outcome() + " ignored: " + mismatch);
             return;
         }
@@ -220,7 +155,7 @@ public final class RollbackSaga {
 
     /** The outstanding command of this cutover is overdue (not answered meanwhile): handled as TIMED_OUT. */
     private void deadlinePassed(Plan plan, Instant cutoff, Instant at) {
-        RollbackState rb = plan.state;
+        RollbackSnapshot rb = plan.snapshot;
         if (rb == null || rb.terminal() || rb.outstanding().deadline() == null
                 || !rb.outstanding().deadline().isBefore(cutoff)) {
             return; // answered meanwhile
@@ -237,11 +172,11 @@ public final class RollbackSaga {
         RollbackRules.Verification v = null;
         if (kind == StepKind.RESTORE && outcome != StepOutcome.SUCCEEDED && facts != null && !facts.isEmpty()) {
             // a failed restore may still say what it found (the worker checks the hashes too): keep the numbers
-            plan.set(plan.state.withFound(new Found(new RollbackState.Hashes(RollbackRules.foundPlist(facts),
+            plan.set(plan.snapshot.withFound(new Found(new RollbackSnapshot.Hashes(RollbackRules.foundPlist(facts),
                     RollbackRules.foundPackage(facts), RollbackRules.foundState(facts)),
                     RollbackRules.foundVersion(facts))));
             String tampered = outcome == StepOutcome.FAILED
-                    ? RollbackRules.stateArchiveMismatch(plan.state.request().expected().state(), facts) : null;
+                    ? RollbackRules.stateArchiveMismatch(plan.snapshot.request().expected().state(), facts) : null;
             if (tampered != null) {
                 // the kit's state archive is not the snapshot: no retry can fix that, the lease needs a human
                 fail(plan, tampered, kind, outcome, messageId, at, workerReason);
@@ -249,12 +184,12 @@ public final class RollbackSaga {
             }
         }
         if (kind == StepKind.RESTORE && outcome == StepOutcome.SUCCEEDED) {
-            RollbackState.Hashes expected = plan.state.request().expected();
+            RollbackSnapshot.Hashes expected = plan.snapshot.request().expected();
             v = RollbackRules.verifyRestore(expected.plist(), expected.packageTree(), expected.state(),
-                    plan.state.previousVersion(), facts);
-            plan.set(plan.state.withFound(new Found(new RollbackState.Hashes(v.foundPlistSha256(),
+                    plan.snapshot.previousVersion(), facts);
+            plan.set(plan.snapshot.withFound(new Found(new RollbackSnapshot.Hashes(v.foundPlistSha256(),
                     v.foundPackageSha256(), v.foundStateSha256()), v.foundVersion())));
-            plan.audit(v.verified() ? "RESTORE_VERIFIED" : "RESTORE_VERIFICATION_FAILED", plan.state.status(), kind,
+            plan.audit(v.verified() ? "RESTORE_VERIFIED" : "RESTORE_VERIFICATION_FAILED", plan.snapshot.state(), kind,
                     outcome, messageId, v.verified()
                             ? "plist, package and state hashes and version match the gate and the snapshot"
                             : v.reason());
@@ -262,34 +197,34 @@ public final class RollbackSaga {
         if (kind == StepKind.VALIDATE) {
             RollbackRules.MatrixGreen green = RollbackRules.matrixGreen(facts);
             if (green != null) {
-                plan.set(plan.state.withMatrixGreen(green.at(), green.round()));
-                plan.audit("MATRIX_GREEN", plan.state.status(), kind, outcome, messageId,
-                        RollbackReasons.matrixGreen(green.round(), green.at(), plan.state.request().requestedAt()));
+                plan.set(plan.snapshot.withMatrixGreen(green.at(), green.round()));
+                plan.audit("MATRIX_GREEN", plan.snapshot.state(), kind, outcome, messageId,
+                        RollbackReasons.matrixGreen(green.round(), green.at(), plan.snapshot.request().requestedAt()));
             }
         }
-        RollbackRules.Decision d = RollbackRules.onResult(kind, outcome, workerReason, plan.state.restoreAttempts(),
-                maxAttempts, v, plan.state.previousVersion(),
+        RollbackRules.Decision d = RollbackRules.onResult(kind, outcome, workerReason, plan.snapshot.restoreAttempts(),
+                maxAttempts, v, plan.snapshot.previousVersion(),
                 kind == StepKind.VALIDATE ? RollbackRules.foundVersion(facts) : null);
-        plan.set(plan.state.updated(at));
-        RollbackStatus from = plan.state.status();
+        plan.set(plan.snapshot.updated(at));
+        RollbackState from = plan.snapshot.state();
         switch (d.action()) {
             case SEND_VALIDATE -> {
-                plan.set(plan.state.validating());
+                plan.set(plan.snapshot.validating());
                 plan.audit("RESTORE_SUCCEEDED", from, kind, outcome, messageId, null);
                 plan.send(StepKind.VALIDATE);
             }
             case RETRY_RESTORE -> {
                 plan.audit("RESTORE_RETRY", from, kind, outcome, messageId, d.reason());
-                plan.log(RollbackEffect.LogLine.Level.WARN, plan.state, d.reason() + ", retrying");
-                plan.set(plan.state.retried());
+                plan.log(RollbackEffect.LogLine.Level.WARN, plan.snapshot, d.reason() + ", retrying");
+                plan.set(plan.snapshot.retried());
                 plan.send(StepKind.RESTORE);
             }
             case ROLLED_BACK -> {
-                plan.set(plan.state.rolledBack(at));
+                plan.set(plan.snapshot.rolledBack(at));
                 plan.audit("ROLLED_BACK", from, kind, outcome, messageId, d.reason());
                 plan.publish(CutoverEventType.ROLLED_BACK, d.reason());
                 plan.count("rollback.outcomes", "outcome", "rolled_back");
-                plan.log(RollbackEffect.LogLine.Level.INFO, plan.state, "rolled back (" + d.reason() + ")");
+                plan.log(RollbackEffect.LogLine.Level.INFO, plan.snapshot, "rolled back (" + d.reason() + ")");
             }
             case ROLLBACK_FAILED -> fail(plan, d.reason(), kind, outcome, messageId, at, null);
         }
@@ -297,13 +232,13 @@ public final class RollbackSaga {
 
     private static void fail(Plan plan, String reason, StepKind kind, StepOutcome outcome, String messageId,
                              Instant at, String auditDetail) {
-        RollbackStatus from = plan.state.status();
-        plan.set(plan.state.failed(reason, at));
+        RollbackState from = plan.snapshot.state();
+        plan.set(plan.snapshot.failed(reason, at));
         plan.audit("ROLLBACK_FAILED", from, kind, outcome, messageId,
                 auditDetail == null ? reason : reason + "; " + auditDetail);
         plan.publish(CutoverEventType.ROLLBACK_FAILED, reason);
         plan.count("rollback.outcomes", "outcome", "failed");
-        plan.log(RollbackEffect.LogLine.Level.ERROR, plan.state, "rollback failed: " + reason);
+        plan.log(RollbackEffect.LogLine.Level.ERROR, plan.snapshot, "rollback failed: " + reason);
     }
 
     /**
@@ -314,23 +249,23 @@ public final class RollbackSaga {
     private static final class Plan {
 
         private final List<RollbackEffect> effects = new ArrayList<>();
-        private RollbackState state;
-        private RollbackState written;
+        private RollbackSnapshot snapshot;
+        private RollbackSnapshot written;
         private boolean sent;
 
-        Plan(RollbackState state) {
-            this.state = state;
-            this.written = state;
+        Plan(RollbackSnapshot snapshot) {
+            this.snapshot = snapshot;
+            this.written = snapshot;
         }
 
-        void set(RollbackState next) {
+        void set(RollbackSnapshot next) {
             if (sent) {
                 throw new IllegalStateException("rollback state changed after a command was sent");
             }
-            state = next;
+            snapshot = next;
         }
 
-        void audit(String action, RollbackStatus from, StepKind kind, StepOutcome outcome, String messageId,
+        void audit(String action, RollbackState from, StepKind kind, StepOutcome outcome, String messageId,
                    String detail) {
             flush();
             effects.add(new RollbackEffect.Audit(action, from, kind, outcome, messageId, detail));
@@ -358,7 +293,7 @@ public final class RollbackSaga {
             effects.add(new RollbackEffect.Count(meter, List.of(tags)));
         }
 
-        void log(RollbackEffect.LogLine.Level level, RollbackState about, String message) {
+        void log(RollbackEffect.LogLine.Level level, RollbackSnapshot about, String message) {
             log(level, "cutover " + about.cutoverId() + " lease " + about.leaseId() + ": " + message);
         }
 
@@ -372,9 +307,9 @@ public final class RollbackSaga {
         }
 
         private void flush() {
-            if (!Objects.equals(state, written)) {
-                effects.add(new RollbackEffect.SetState(state));
-                written = state;
+            if (!Objects.equals(snapshot, written)) {
+                effects.add(new RollbackEffect.SetState(snapshot));
+                written = snapshot;
             }
         }
     }

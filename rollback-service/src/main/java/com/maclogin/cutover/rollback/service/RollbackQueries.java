@@ -1,6 +1,6 @@
 package com.maclogin.cutover.rollback.service;
 
-import com.maclogin.cutover.rollback.RollbackStatus;
+import com.maclogin.cutover.rollback.RollbackState;
 import com.maclogin.cutover.rollback.repository.RollbackAuditRepository;
 import com.maclogin.cutover.rollback.repository.RollbackRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +26,7 @@ public class RollbackQueries {
     }
 
     @Transactional
-    public List<RollbackView> byState(RollbackStatus state) {
+    public List<RollbackView> byState(RollbackState state) {
         return rollbacks.listByState(state).stream().map(r -> RollbackView.of(r, null)).toList();
     }
 }

@@ -11,16 +11,16 @@ import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.rollback.Rollback;
 import com.maclogin.cutover.rollback.RollbackAudit;
-import com.maclogin.cutover.rollback.RollbackStatus;
+import com.maclogin.cutover.rollback.RollbackState;
 import com.maclogin.cutover.rollback.config.RollbackConfig;
 import com.maclogin.cutover.rollback.repository.InboxRepository;
 import com.maclogin.cutover.rollback.repository.RollbackAuditRepository;
 import com.maclogin.cutover.rollback.repository.RollbackRepository;
 import com.maclogin.cutover.rollback.saga.RollbackMessages;
 import com.maclogin.cutover.rollback.saga.RollbackSaga;
-import com.maclogin.cutover.rollback.saga.RollbackSaga.RollbackEffect;
-import com.maclogin.cutover.rollback.saga.RollbackSaga.RollbackInput;
-import com.maclogin.cutover.rollback.saga.RollbackState;
+import com.maclogin.cutover.rollback.saga.RollbackEffect;
+import com.maclogin.cutover.rollback.saga.RollbackInput;
+import com.maclogin.cutover.rollback.saga.RollbackSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -114,12 +114,12 @@ public class RollbackService {
 
     private void run(String cutoverId, RollbackInput input) {
         Optional<Rollback> found = rollbacks.lockByCutoverId(cutoverId);
-        RollbackState state = found.map(RollbackService::state).orElse(null);
+        RollbackSnapshot snapshot = found.map(RollbackService::snapshot).orElse(null);
         Rollback rb = found.orElse(null);
-        for (RollbackEffect effect : saga.decide(state, input)) {
+        for (RollbackEffect effect : saga.decide(snapshot, input)) {
             if (effect instanceof RollbackEffect.SetState s) {
-                rb = write(rb, state, s.next(), input.at());
-                state = s.next();
+                rb = write(rb, snapshot, s.next(), input.at());
+                snapshot = s.next();
             } else if (effect instanceof RollbackEffect.SendStep s) {
                 send(rb, s.kind(), input.at());
             } else if (effect instanceof RollbackEffect.PublishEvent e) {
@@ -141,23 +141,23 @@ public class RollbackService {
     }
 
     /** The row as the saga sees it. */
-    private static RollbackState state(Rollback rb) {
-        return new RollbackState(rb.cutoverId, rb.leaseId, rb.epoch, rb.state,
-                new RollbackState.Request(rb.requestMessageId, rb.requestedBy, rb.reason, rb.ticketId,
+    private static RollbackSnapshot snapshot(Rollback rb) {
+        return new RollbackSnapshot(rb.cutoverId, rb.leaseId, rb.epoch, rb.state,
+                new RollbackSnapshot.Request(rb.requestMessageId, rb.requestedBy, rb.reason, rb.ticketId,
                         rb.rollbackOwner, RollbackMessages.target(rb), rb.previousVersion, rb.candidateVersion,
-                        new RollbackState.Hashes(rb.expectedPlistSha256, rb.expectedPackageSha256,
+                        new RollbackSnapshot.Hashes(rb.expectedPlistSha256, rb.expectedPackageSha256,
                                 rb.expectedStateSha256),
                         rb.requestedAt),
-                new RollbackState.Found(new RollbackState.Hashes(rb.foundPlistSha256, rb.foundPackageSha256,
+                new RollbackSnapshot.Found(new RollbackSnapshot.Hashes(rb.foundPlistSha256, rb.foundPackageSha256,
                         rb.foundStateSha256), rb.foundGatewayVersion),
-                new RollbackState.Outstanding(rb.currentStep, rb.currentCommandId, rb.currentIdempotencyKey,
+                new RollbackSnapshot.Outstanding(rb.currentStep, rb.currentCommandId, rb.currentIdempotencyKey,
                         rb.commandDeadline),
                 rb.attempt, rb.restoreAttempts, rb.failureReason, rb.updatedAt, rb.finishedAt, rb.matrixGreenAt,
                 rb.matrixGreenRound);
     }
 
     /** Writes {@code next} onto the row (a new row when there is none); {@code previous} is what the row held. */
-    private Rollback write(Rollback rb, RollbackState previous, RollbackState next, Instant now) {
+    private Rollback write(Rollback rb, RollbackSnapshot previous, RollbackSnapshot next, Instant now) {
         Rollback row = rb;
         if (row == null) {
             row = new Rollback();
@@ -166,8 +166,8 @@ public class RollbackService {
         row.cutoverId = next.cutoverId();
         row.leaseId = next.leaseId();
         row.epoch = next.epoch();
-        row.state = next.status();
-        RollbackState.Request req = next.request();
+        row.state = next.state();
+        RollbackSnapshot.Request req = next.request();
         if (previous == null || !Objects.equals(previous.request(), req)) {
             row.requestMessageId = req.messageId();
             row.requestedBy = req.requestedBy();
@@ -258,14 +258,14 @@ public class RollbackService {
 
     // ---------------------------------------------------------------- audit
 
-    private void record(Rollback rb, String action, RollbackStatus from, StepKind kind,
+    private void record(Rollback rb, String action, RollbackState from, StepKind kind,
                         StepOutcome outcome, String messageId, String detail) {
         audit.persist(auditLine(rb, rb.cutoverId, rb.leaseId, rb.epoch, action, from, rb.state, kind, rb.attempt,
                 outcome, messageId, detail));
     }
 
     private static RollbackAudit auditLine(Rollback rb, String cutoverId, String leaseId, Long epoch, String action,
-                                           RollbackStatus from, RollbackStatus to, StepKind kind, Integer attempt,
+                                           RollbackState from, RollbackState to, StepKind kind, Integer attempt,
                                            StepOutcome outcome, String messageId,
                                            String detail) {
         RollbackAudit a = new RollbackAudit();

@@ -5,14 +5,14 @@ import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.rollback.Rollback;
 import com.maclogin.cutover.rollback.RollbackAudit;
-import com.maclogin.cutover.rollback.RollbackStatus;
+import com.maclogin.cutover.rollback.RollbackState;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
 /** What operators see of a rollback. The lease's host key and address are not shown. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RollbackView(String cutoverId, String leaseId, Region region, long epoch, RollbackStatus state,
+public record RollbackView(String cutoverId, String leaseId, Region region, long epoch, RollbackState state,
                            String requestedBy, String reason, String ticketId, String rollbackOwner,
                            String previousVersion, String candidateVersion, StepKind currentStep, String currentCommandId,
                            String currentIdempotencyKey, Instant commandDeadline, int attempt, int restoreAttempts,
@@ -25,7 +25,7 @@ public record RollbackView(String cutoverId, String leaseId, Region region, long
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(Instant at, String action, RollbackStatus fromState, RollbackStatus toState, StepKind stepKind,
+    public record Entry(Instant at, String action, RollbackState fromState, RollbackState toState, StepKind stepKind,
                         Integer attempt, StepOutcome outcome, Long epoch, Hashes expected, Hashes found,
                         String expectedVersion, String foundVersion, String detail) {
     }

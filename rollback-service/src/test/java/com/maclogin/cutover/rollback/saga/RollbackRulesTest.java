@@ -7,7 +7,7 @@ import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
-import com.maclogin.cutover.rollback.RollbackStatus;
+import com.maclogin.cutover.rollback.RollbackState;
 import com.maclogin.cutover.rollback.saga.RollbackRules.Action;
 import com.maclogin.cutover.rollback.saga.RollbackRules.RequestDecision;
 import com.maclogin.cutover.rollback.saga.RollbackRules.Verification;
@@ -137,7 +137,7 @@ class RollbackRulesTest {
             "VALIDATE, REFUSED,   1, true,  ROLLBACK_FAILED, ROLLBACK_FAILED",
             "FREEZE,   SUCCEEDED, 1, true,  ROLLBACK_FAILED, ROLLBACK_FAILED"})
     void transitions(StepKind kind, StepOutcome outcome, int attempts, boolean verified, Action action,
-                     RollbackStatus next) {
+                     RollbackState next) {
         Verification v = new Verification(verified, verified ? null : "plist hash mismatch", PLIST, PKG, STATE, null);
         RollbackRules.Decision d = RollbackRules.onResult(kind, outcome, "worker says no", attempts, 2, v, "2026.7.1",
                 null);

@@ -13,19 +13,19 @@ import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.TriggerAction;
 import com.maclogin.cutover.contracts.TriggerKind;
-import com.maclogin.cutover.rollback.RollbackStatus;
-import com.maclogin.cutover.rollback.saga.RollbackSaga.RollbackEffect;
-import com.maclogin.cutover.rollback.saga.RollbackSaga.RollbackEffect.Audit;
-import com.maclogin.cutover.rollback.saga.RollbackSaga.RollbackEffect.AuditMessage;
-import com.maclogin.cutover.rollback.saga.RollbackSaga.RollbackEffect.Count;
-import com.maclogin.cutover.rollback.saga.RollbackSaga.RollbackEffect.LogLine;
-import com.maclogin.cutover.rollback.saga.RollbackSaga.RollbackEffect.PublishEvent;
-import com.maclogin.cutover.rollback.saga.RollbackSaga.RollbackEffect.SendStep;
-import com.maclogin.cutover.rollback.saga.RollbackSaga.RollbackEffect.SetState;
-import com.maclogin.cutover.rollback.saga.RollbackSaga.RollbackInput;
-import com.maclogin.cutover.rollback.saga.RollbackState.Found;
-import com.maclogin.cutover.rollback.saga.RollbackState.Hashes;
-import com.maclogin.cutover.rollback.saga.RollbackState.Outstanding;
+import com.maclogin.cutover.rollback.RollbackState;
+import com.maclogin.cutover.rollback.saga.RollbackEffect;
+import com.maclogin.cutover.rollback.saga.RollbackEffect.Audit;
+import com.maclogin.cutover.rollback.saga.RollbackEffect.AuditMessage;
+import com.maclogin.cutover.rollback.saga.RollbackEffect.Count;
+import com.maclogin.cutover.rollback.saga.RollbackEffect.LogLine;
+import com.maclogin.cutover.rollback.saga.RollbackEffect.PublishEvent;
+import com.maclogin.cutover.rollback.saga.RollbackEffect.SendStep;
+import com.maclogin.cutover.rollback.saga.RollbackEffect.SetState;
+import com.maclogin.cutover.rollback.saga.RollbackInput;
+import com.maclogin.cutover.rollback.saga.RollbackSnapshot.Found;
+import com.maclogin.cutover.rollback.saga.RollbackSnapshot.Hashes;
+import com.maclogin.cutover.rollback.saga.RollbackSnapshot.Outstanding;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (in order; {@code audit}, {@code event}, {@code send}; {@code nothing}), and the status the rollback ends in ({@code unchanged}: no
  * write). Plain JUnit: no database, broker or clock.
  */
-class RollbackSagaTest {
+class RollbackSagaDecideTest {
 
     static final String CO = "co-1";
     static final String LEASE = "lease-1";
@@ -139,7 +139,7 @@ class RollbackSagaTest {
     })
     void stepFinished(String proves, String recorded, int tries, StepKind kind, StepOutcome outcome, String facts,
                       String answers, String effects, String ends) {
-        RollbackState state = recorded(recorded, tries);
+        RollbackSnapshot state = recorded(recorded, tries);
         List<RollbackEffect> out = SAGA.decide(state, new RollbackInput.StepFinished(
                 result(state, kind, outcome, facts(facts), answers), NOW));
         assertThat(summary(out)).isEqualTo(effects);
@@ -161,7 +161,7 @@ class RollbackSagaTest {
             "a cutover without a rollback is left alone                                    | none              | 1     | none           | nothing                                      | unchanged",
     })
     void deadlinePassed(String proves, String recorded, int tries, String deadline, String effects, String ends) {
-        RollbackState state = recorded(recorded, tries);
+        RollbackSnapshot state = recorded(recorded, tries);
         if (state != null) {
             Instant d = switch (deadline) {
                 case "before-cutoff" -> NOW.minusSeconds(1);
@@ -183,7 +183,7 @@ class RollbackSagaTest {
     void aRollbackBreachBecomesARequestAtTheNextEpochByTheTriggerWithTheNumbersInItsAuditLine() {
         List<RollbackEffect> out = SAGA.decide(null, new RollbackInput.BreachReceived(breach(4, TriggerAction.ROLLBACK),
                 NOW));
-        RollbackState started = firstState(out);
+        RollbackSnapshot started = firstState(out);
         assertThat(started.epoch()).isEqualTo(5);
         assertThat(started.request().requestedBy()).isEqualTo("trigger:CRASH_LOOP");
         assertThat(started.request().messageId()).isEqualTo("b-4");
@@ -196,10 +196,10 @@ class RollbackSagaTest {
 
     @Test
     void aStartedRollbackCopiesTheRequestTakesANewAttemptNumberAndRestoresFromTheFirstAttempt() {
-        RollbackState old = withFailure(recorded("ROLLBACK_FAILED@2", 2), "earlier failure");
+        RollbackSnapshot old = withFailure(recorded("ROLLBACK_FAILED@2", 2), "earlier failure");
         List<RollbackEffect> out = SAGA.decide(old, new RollbackInput.RequestReceived(request(3, true), NOW));
-        RollbackState s = firstState(out);
-        assertThat(s.status()).isEqualTo(RollbackStatus.RESTORING);
+        RollbackSnapshot s = firstState(out);
+        assertThat(s.state()).isEqualTo(RollbackState.RESTORING);
         assertThat(s.epoch()).isEqualTo(3);
         assertThat(s.attempt()).as("never reuse an idempotency key, not even across epochs").isEqualTo(3);
         assertThat(s.restoreAttempts()).isEqualTo(1);
@@ -210,7 +210,7 @@ class RollbackSagaTest {
         assertThat(s.request().requestedAt()).isEqualTo(T0);
         assertThat(s.request().region()).isEqualTo(Region.HK);
         assertThat(s.updatedAt()).isEqualTo(NOW);
-        assertThat(of(out, Audit.class).get(0)).isEqualTo(new Audit("SUPERSEDED", RollbackStatus.ROLLBACK_FAILED, null,
+        assertThat(of(out, Audit.class).get(0)).isEqualTo(new Audit("SUPERSEDED", RollbackState.ROLLBACK_FAILED, null,
                 null, "req-3", "epoch 2 superseded by 3; requested by alice: operator rollback"));
         assertThat(of(out, PublishEvent.class)).containsExactly(
                 new PublishEvent(CutoverEventType.ROLLBACK_STARTED, "operator rollback"));
@@ -218,39 +218,39 @@ class RollbackSagaTest {
 
     @Test
     void aRetryTakesANewAttemptNumberAndCountsTheRestoreAttemptBeforeTheCommandIsSent() {
-        RollbackState s = recorded("RESTORING@2", 1);
+        RollbackSnapshot s = recorded("RESTORING@2", 1);
         List<RollbackEffect> out = SAGA.decide(s, new RollbackInput.StepFinished(
                 result(s, StepKind.RESTORE, StepOutcome.FAILED, Map.of(), "outstanding"), NOW));
         assertThat(out).extracting(e -> e.getClass().getSimpleName())
                 .containsExactly("SetState", "Audit", "LogLine", "SetState", "SendStep");
         Audit retry = of(out, Audit.class).get(0);
         assertThat(retry.detail()).isEqualTo("RESTORE FAILED after 1 attempt(s): worker says no");
-        RollbackState sent = lastState(out);
+        RollbackSnapshot sent = lastState(out);
         assertThat(sent.attempt()).isEqualTo(2);
         assertThat(sent.restoreAttempts()).isEqualTo(2);
     }
 
     @Test
     void theRowIsWrittenBeforeEachEffectThatReadsItSoTheVerifiedAuditLineCarriesTheFoundHashes() {
-        RollbackState s = recorded("RESTORING@2", 1);
+        RollbackSnapshot s = recorded("RESTORING@2", 1);
         List<RollbackEffect> out = SAGA.decide(s, new RollbackInput.StepFinished(
                 result(s, StepKind.RESTORE, StepOutcome.SUCCEEDED, facts("verified"), "outstanding"), NOW));
         assertThat(out).extracting(e -> e.getClass().getSimpleName())
                 .containsExactly("SetState", "Audit", "SetState", "Audit", "SendStep");
-        RollbackState beforeVerifiedLine = ((SetState) out.get(0)).next();
-        assertThat(beforeVerifiedLine.status()).isEqualTo(RollbackStatus.RESTORING);
+        RollbackSnapshot beforeVerifiedLine = ((SetState) out.get(0)).next();
+        assertThat(beforeVerifiedLine.state()).isEqualTo(RollbackState.RESTORING);
         assertThat(beforeVerifiedLine.found()).isEqualTo(new Found(new Hashes(PLIST, PKG, STATE), PREVIOUS));
-        assertThat(((Audit) out.get(3))).isEqualTo(new Audit("RESTORE_SUCCEEDED", RollbackStatus.RESTORING,
+        assertThat(((Audit) out.get(3))).isEqualTo(new Audit("RESTORE_SUCCEEDED", RollbackState.RESTORING,
                 StepKind.RESTORE, StepOutcome.SUCCEEDED, "res-1", null));
-        assertThat(lastState(out).status()).isEqualTo(RollbackStatus.VALIDATING);
+        assertThat(lastState(out).state()).isEqualTo(RollbackState.VALIDATING);
     }
 
     @Test
     void aFailedRestoreKeepsWhatTheWorkerFoundAndATamperedKitNamesTheStateArchiveMismatch() {
-        RollbackState s = recorded("RESTORING@2", 1);
+        RollbackSnapshot s = recorded("RESTORING@2", 1);
         List<RollbackEffect> out = SAGA.decide(s, new RollbackInput.StepFinished(
                 result(s, StepKind.RESTORE, StepOutcome.FAILED, facts("tampered"), "outstanding"), NOW));
-        RollbackState failed = lastState(out);
+        RollbackSnapshot failed = lastState(out);
         assertThat(failed.found().hashes().state()).isEqualTo(OTHER);
         assertThat(failed.failureReason()).isEqualTo("state hash mismatch after restore: expected " + STATE
                 + ", found " + OTHER);
@@ -261,11 +261,11 @@ class RollbackSagaTest {
 
     @Test
     void finishingSetsFinishedAtAndClearsTheDeadlineButKeepsTheLastCommandForTheRecord() {
-        RollbackState s = recorded("VALIDATING@2", 1);
+        RollbackSnapshot s = recorded("VALIDATING@2", 1);
         List<RollbackEffect> out = SAGA.decide(s, new RollbackInput.StepFinished(
                 result(s, StepKind.VALIDATE, StepOutcome.SUCCEEDED, facts("green"), "outstanding"), NOW));
-        RollbackState done = lastState(out);
-        assertThat(done.status()).isEqualTo(RollbackStatus.ROLLED_BACK);
+        RollbackSnapshot done = lastState(out);
+        assertThat(done.state()).isEqualTo(RollbackState.ROLLED_BACK);
         assertThat(done.finishedAt()).isEqualTo(NOW);
         assertThat(done.outstanding()).isEqualTo(new Outstanding(StepKind.VALIDATE, "cmd-1",
                 RunStep.idempotencyKey(CO, StepKind.VALIDATE, 1), null));
@@ -288,7 +288,7 @@ class RollbackSagaTest {
                 + " (threshold 3 crashes within 300 s)";
         assertThat(of(out, PublishEvent.class)).containsExactly(
                 new PublishEvent(CutoverEventType.ROLLBACK_FAILED, reason));
-        assertThat(of(out, Audit.class)).containsExactly(new Audit("ROLLBACK_FAILED", RollbackStatus.VALIDATING,
+        assertThat(of(out, Audit.class)).containsExactly(new Audit("ROLLBACK_FAILED", RollbackState.VALIDATING,
                 StepKind.VALIDATE, null, "b-5", reason + "; numbers {crashes=3, seconds=41}"));
         assertThat(of(out, Count.class)).extracting(Count::tags).containsExactly(
                 List.of("trigger", "CRASH_LOOP", "decision", "verification_failed"), List.of("outcome", "failed"));
@@ -310,7 +310,7 @@ class RollbackSagaTest {
 
     @Test
     void theSameStateAndInputAlwaysGiveTheSameEffects() {
-        RollbackState s = recorded("RESTORING@2", 1);
+        RollbackSnapshot s = recorded("RESTORING@2", 1);
         RollbackInput in = new RollbackInput.StepFinished(
                 result(s, StepKind.RESTORE, StepOutcome.SUCCEEDED, facts("verified"), "outstanding"), NOW);
         assertThat(SAGA.decide(s, in)).isEqualTo(SAGA.decide(s, in));
@@ -319,33 +319,33 @@ class RollbackSagaTest {
     // ================================================================ fixtures
 
     /** {@code none}, or {@code STATUS@epoch}: a rollback waiting for its first RESTORE (or VALIDATE) attempt. */
-    static RollbackState recorded(String spec) {
+    static RollbackSnapshot recorded(String spec) {
         return recorded(spec, 1);
     }
 
     /** As {@link #recorded(String)}, after {@code tries} RESTORE attempts; the outstanding key is the last one's. */
-    static RollbackState recorded(String spec, int tries) {
+    static RollbackSnapshot recorded(String spec, int tries) {
         if (spec.equals("none")) {
             return null;
         }
-        RollbackStatus status = RollbackStatus.valueOf(spec.substring(0, spec.indexOf('@')));
+        RollbackState status = RollbackState.valueOf(spec.substring(0, spec.indexOf('@')));
         long epoch = Long.parseLong(spec.substring(spec.indexOf('@') + 1));
-        StepKind step = status == RollbackStatus.RESTORING ? StepKind.RESTORE : StepKind.VALIDATE;
-        RollbackState started = RollbackState.started(null, request(epoch, true), T0);
+        StepKind step = status == RollbackState.RESTORING ? StepKind.RESTORE : StepKind.VALIDATE;
+        RollbackSnapshot started = RollbackSnapshot.started(null, request(epoch, true), T0);
         Outstanding outstanding = new Outstanding(step, "cmd-1", RunStep.idempotencyKey(CO, step, tries),
                 status.terminal() ? null : DEADLINE);
-        return new RollbackState(CO, LEASE, epoch, status, started.request(), Found.NONE, outstanding, tries, tries,
+        return new RollbackSnapshot(CO, LEASE, epoch, status, started.request(), Found.NONE, outstanding, tries, tries,
                 null, T0, status.terminal() ? T0 : null, null, null);
     }
 
-    static RollbackState withOutstanding(RollbackState s, Outstanding o) {
-        return new RollbackState(s.cutoverId(), s.leaseId(), s.epoch(), s.status(), s.request(), s.found(), o,
+    static RollbackSnapshot withOutstanding(RollbackSnapshot s, Outstanding o) {
+        return new RollbackSnapshot(s.cutoverId(), s.leaseId(), s.epoch(), s.state(), s.request(), s.found(), o,
                 s.attempt(), s.restoreAttempts(), s.failureReason(), s.updatedAt(), s.finishedAt(), s.matrixGreenAt(),
                 s.matrixGreenRound());
     }
 
-    static RollbackState withFailure(RollbackState s, String reason) {
-        return new RollbackState(s.cutoverId(), s.leaseId(), s.epoch(), s.status(), s.request(),
+    static RollbackSnapshot withFailure(RollbackSnapshot s, String reason) {
+        return new RollbackSnapshot(s.cutoverId(), s.leaseId(), s.epoch(), s.state(), s.request(),
                 new Found(new Hashes(OTHER, PKG, STATE), CANDIDATE), s.outstanding(), s.attempt(),
                 s.restoreAttempts(), reason, s.updatedAt(), s.finishedAt(), T0, 1);
     }
@@ -366,9 +366,9 @@ class RollbackSagaTest {
      * A result answering the rollback's outstanding command ({@code outstanding}), or one of an older epoch or for an
      * earlier attempt's key; {@code s} null: a result for a cutover without a rollback.
      */
-    static StepResult result(RollbackState s, StepKind kind, StepOutcome outcome, Map<String, String> facts,
+    static StepResult result(RollbackSnapshot s, StepKind kind, StepOutcome outcome, Map<String, String> facts,
                              String answers) {
-        RollbackState to = s == null ? recorded("RESTORING@2") : s; // none recorded: as if it were
+        RollbackSnapshot to = s == null ? recorded("RESTORING@2") : s; // none recorded: as if it were
         long epoch = answers.equals("older-epoch") ? to.epoch() - 1 : to.epoch();
         String key = answers.equals("other-key") ? RunStep.idempotencyKey(CO, kind, to.attempt() - 1)
                 : to.outstanding().idempotencyKey();
@@ -421,14 +421,14 @@ class RollbackSagaTest {
     /** The status of the last state written, or {@code unchanged}. */
     static String ends(List<RollbackEffect> effects) {
         List<SetState> writes = of(effects, SetState.class);
-        return writes.isEmpty() ? "unchanged" : writes.get(writes.size() - 1).next().status().name();
+        return writes.isEmpty() ? "unchanged" : writes.get(writes.size() - 1).next().state().name();
     }
 
-    static RollbackState firstState(List<RollbackEffect> effects) {
+    static RollbackSnapshot firstState(List<RollbackEffect> effects) {
         return of(effects, SetState.class).get(0).next();
     }
 
-    static RollbackState lastState(List<RollbackEffect> effects) {
+    static RollbackSnapshot lastState(List<RollbackEffect> effects) {
         List<SetState> writes = of(effects, SetState.class);
         return writes.get(writes.size() - 1).next();
     }

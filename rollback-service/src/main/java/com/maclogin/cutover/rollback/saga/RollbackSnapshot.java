@@ -8,23 +8,23 @@ import com.maclogin.cutover.contracts.LeaseTarget;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.StepKind;
-import com.maclogin.cutover.rollback.RollbackStatus;
+import com.maclogin.cutover.rollback.RollbackState;
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * One cutover's rollback as the saga sees it: what to restore (copied from the request that started the epoch),
  * what the worker found, the command waited for, and where the rollback stands. {@link RollbackSaga#decide} reads
- * one and answers with the next ({@link RollbackSaga.RollbackEffect.SetState}); the engine maps it onto the
+ * one and answers with the next ({@link RollbackEffect.SetState}); the engine maps it onto the
  * {@code rollback} row and back. A value: every change makes a new one.
  *
  * @param attempt         attempt number of the outstanding command's idempotency key; grows across epochs
  * @param restoreAttempts RESTORE attempts made in the current epoch
  */
-public record RollbackState(String cutoverId, String leaseId, long epoch, RollbackStatus status, Request request,
-                            Found found, Outstanding outstanding, int attempt, int restoreAttempts,
-                            String failureReason, Instant updatedAt, Instant finishedAt, Instant matrixGreenAt,
-                            Integer matrixGreenRound) {
+public record RollbackSnapshot(String cutoverId, String leaseId, long epoch, RollbackState state, Request request,
+                               Found found, Outstanding outstanding, int attempt, int restoreAttempts,
+                               String failureReason, Instant updatedAt, Instant finishedAt, Instant matrixGreenAt,
+                               Integer matrixGreenRound) {
 
     /** What to restore and why: the RollbackRequested (or the breach standing for one) that started this epoch. */
     public record Request(String messageId, String requestedBy, String reason, String ticketId, String rollbackOwner,
@@ -67,11 +67,11 @@ public record RollbackState(String cutoverId, String leaseId, long epoch, Rollba
      *
      * @param previous the rollback this request supersedes, or null when it starts the first one
      */
-    public static RollbackState started(RollbackState previous, RollbackRequested req, Instant at) {
+    public static RollbackSnapshot started(RollbackSnapshot previous, RollbackRequested req, Instant at) {
         Request request = new Request(req.messageId(), req.requestedBy(), req.reason(), req.ticketId(),
                 req.rollbackOwner(), req.target(), req.previousVersion(), req.candidateVersion(),
                 Hashes.of(req.expectedSha256()), req.timestamp() == null ? at : req.timestamp());
-        return new RollbackState(req.cutoverId(), req.leaseId(), req.epoch(), RollbackStatus.RESTORING, request,
+        return new RollbackSnapshot(req.cutoverId(), req.leaseId(), req.epoch(), RollbackState.RESTORING, request,
                 Found.NONE, previous == null ? Outstanding.NONE : previous.outstanding(),
                 (previous == null ? 0 : previous.attempt()) + 1, 1, null, at, null, null, null);
     }
@@ -81,44 +81,44 @@ public record RollbackState(String cutoverId, String leaseId, long epoch, Rollba
     }
 
     public boolean terminal() {
-        return status.terminal();
+        return state.terminal();
     }
 
-    public RollbackState withFound(Found f) {
-        return new RollbackState(cutoverId, leaseId, epoch, status, request, f, outstanding, attempt, restoreAttempts,
+    public RollbackSnapshot withFound(Found f) {
+        return new RollbackSnapshot(cutoverId, leaseId, epoch, state, request, f, outstanding, attempt, restoreAttempts,
                 failureReason, updatedAt, finishedAt, matrixGreenAt, matrixGreenRound);
     }
 
-    public RollbackState withMatrixGreen(Instant at, Integer round) {
-        return new RollbackState(cutoverId, leaseId, epoch, status, request, found, outstanding, attempt,
+    public RollbackSnapshot withMatrixGreen(Instant at, Integer round) {
+        return new RollbackSnapshot(cutoverId, leaseId, epoch, state, request, found, outstanding, attempt,
                 restoreAttempts, failureReason, updatedAt, finishedAt, at, round);
     }
 
-    public RollbackState updated(Instant at) {
-        return new RollbackState(cutoverId, leaseId, epoch, status, request, found, outstanding, attempt,
+    public RollbackSnapshot updated(Instant at) {
+        return new RollbackSnapshot(cutoverId, leaseId, epoch, state, request, found, outstanding, attempt,
                 restoreAttempts, failureReason, at, finishedAt, matrixGreenAt, matrixGreenRound);
     }
 
     /** Restore verified: the health window runs next. */
-    public RollbackState validating() {
-        return new RollbackState(cutoverId, leaseId, epoch, RollbackStatus.VALIDATING, request, found, outstanding,
+    public RollbackSnapshot validating() {
+        return new RollbackSnapshot(cutoverId, leaseId, epoch, RollbackState.VALIDATING, request, found, outstanding,
                 attempt, restoreAttempts, failureReason, updatedAt, finishedAt, matrixGreenAt, matrixGreenRound);
     }
 
     /** RESTORE is sent again: a new attempt number (a new idempotency key) and one more attempt in this epoch. */
-    public RollbackState retried() {
-        return new RollbackState(cutoverId, leaseId, epoch, status, request, found, outstanding, attempt + 1,
+    public RollbackSnapshot retried() {
+        return new RollbackSnapshot(cutoverId, leaseId, epoch, state, request, found, outstanding, attempt + 1,
                 restoreAttempts + 1, failureReason, updatedAt, finishedAt, matrixGreenAt, matrixGreenRound);
     }
 
-    public RollbackState rolledBack(Instant at) {
-        return new RollbackState(cutoverId, leaseId, epoch, RollbackStatus.ROLLED_BACK, request, found,
+    public RollbackSnapshot rolledBack(Instant at) {
+        return new RollbackSnapshot(cutoverId, leaseId, epoch, RollbackState.ROLLED_BACK, request, found,
                 withoutDeadline(), attempt, restoreAttempts, failureReason, updatedAt, at, matrixGreenAt,
                 matrixGreenRound);
     }
 
-    public RollbackState failed(String reason, Instant at) {
-        return new RollbackState(cutoverId, leaseId, epoch, RollbackStatus.ROLLBACK_FAILED, request, found,
+    public RollbackSnapshot failed(String reason, Instant at) {
+        return new RollbackSnapshot(cutoverId, leaseId, epoch, RollbackState.ROLLBACK_FAILED, request, found,
                 withoutDeadline(), attempt, restoreAttempts, reason, at, at, matrixGreenAt, matrixGreenRound);
     }
 

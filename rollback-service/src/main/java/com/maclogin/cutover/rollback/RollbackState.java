@@ -1,7 +1,7 @@
 package com.maclogin.cutover.rollback;
 
 /** Life of one rollback. {@code ROLLED_BACK} and {@code ROLLBACK_FAILED} are terminal until a higher epoch supersedes. */
-public enum RollbackStatus {
+public enum RollbackState {
     /** RESTORE sent (or being retried); waiting for the worker. */
     RESTORING,
     /** Restore verified by hash; VALIDATE sent, waiting for the health window. */
