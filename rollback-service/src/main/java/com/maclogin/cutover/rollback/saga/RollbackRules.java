@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The rollback's decisions as pure functions: no database, no Kafka, no clock. Tested as tables. */
+/** The pure checks {@link RollbackSaga} is built from: no database, no Kafka, no clock. Tested as tables. */
 public final class RollbackRules {
 
     private RollbackRules() {
