@@ -25,6 +25,7 @@ public final class Reasons {
     public static final String PAUSE_REQUESTED = "PAUSE_REQUESTED";
     public static final String RESUME_REQUESTED = "RESUME_REQUESTED";
     public static final String HELD = "HELD";
+    public static final String FREEZE_LIFT_REQUESTED = "FREEZE_LIFT_REQUESTED";
 
     // actors
     public static final String ORCHESTRATOR = "orchestrator";
@@ -92,6 +93,10 @@ public final class Reasons {
     public static String greenRollbackRetentionPassed(Object endedAt, Object retention) {
         return "the cutover went GREEN at " + endedAt + " and its rollback kit is kept for " + retention
                 + " (orchestrator.green-rollback-retention); that time has passed";
+    }
+
+    public static String freezeLiftWhileActive(Object state) {
+        return "the cutover is " + state + "; an active cutover lifts its own freeze when it ends (abort or roll it back)";
     }
 
     public static String alreadyRollingBack() {

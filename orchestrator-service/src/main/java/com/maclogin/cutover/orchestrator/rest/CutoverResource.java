@@ -99,6 +99,16 @@ public class CutoverResource {
         return cutovers.resume(id(id), request, operator, caller.name());
     }
 
+    /**
+     * An ended cutover's freeze marker is still on the lease (its UNFREEZE failed, or its rollback failed and the lease
+     * was fixed by hand): sends UNFREEZE again, audited with the operator and reason. 409 while the cutover is active.
+     */
+    @POST
+    @Path("/{id}/unfreeze")
+    public Response unfreeze(@PathParam("id") String id, ActionRequest request, @HeaderParam(OPERATOR_HEADER) String operator) {
+        return Response.accepted(cutovers.liftFreeze(id(id), request, operator, caller.name())).build();
+    }
+
     private static String id(String id) {
         return InputValidator.pathId("id", id);
     }

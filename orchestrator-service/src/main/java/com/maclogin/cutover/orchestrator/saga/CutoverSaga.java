@@ -235,6 +235,13 @@ public final class CutoverSaga {
                         + "): the rollback kit restores the previous package, plist and state");
             }
             e.rollback(r.actor(), r.reason(), s.epoch() + 1);
+        } else if (in instanceof SagaInput.LiftFreeze l) {
+            if (s.state().isActive()) {
+                return e.refuse(Reasons.freezeLiftWhileActive(s.state()));
+            }
+            e.audit(l.actor(), Reasons.FREEZE_LIFT_REQUESTED, l.reason() + " (cutover " + s.state() + ", epoch "
+                    + s.epoch() + ")");
+            e.send(StepKind.UNFREEZE.name(), l.actor());
         } else if (in instanceof SagaInput.RollbackOutcome o) {
             rollbackOutcome(e, o);
         }

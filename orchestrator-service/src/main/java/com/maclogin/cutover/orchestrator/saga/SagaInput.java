@@ -63,6 +63,10 @@ public sealed interface SagaInput {
         }
     }
 
+    /** Operator: lift the freeze marker an ended cutover left on its lease (a failed UNFREEZE, a failed rollback). */
+    record LiftFreeze(String actor, String reason) implements SagaInput {
+    }
+
     /** rollback-service's outcome (CutoverEvent ROLLED_BACK or ROLLBACK_FAILED). */
     record RollbackOutcome(String messageId, long epoch, boolean rolledBack, String reason, Instant endedAt)
             implements SagaInput {

@@ -233,6 +233,12 @@ public class CutoverService {
         return operatorAction("resume", id, request, operatorHeader, caller, SagaInput.Resume::new);
     }
 
+    /** Operator: UNFREEZE again for an ended cutover whose freeze marker is still on the lease (stale freeze). */
+    @Transactional
+    public CutoverView liftFreeze(String id, ActionRequest request, String operatorHeader, String caller) {
+        return operatorAction("lift the freeze of", id, request, operatorHeader, caller, SagaInput.LiftFreeze::new);
+    }
+
     /**
      * One operator action on a locked cutover: the request is validated, the actor resolved, the cutover locked and
      * the saga asked; its refusal (the state does not allow it) is a 409 naming the verb and the reason.

@@ -221,12 +221,20 @@ class CutoverSagaDecideTest {
             "rollback | ROLLING_BACK| VALIDATE       | false     |            | refuse",
             "rollback | GREEN     | UNFREEZE         | true      |            | refuse",
             "rollback | ABORTED   | UNFREEZE         | true      |            | refuse",
+            // a stale freeze: UNFREEZE again for an ended cutover, audited; an active cutover lifts its own
+            "unfreeze | ROLLBACK_FAILED| VALIDATE   | false     |            | audit:FREEZE_LIFT_REQUESTED send:UNFREEZE",
+            "unfreeze | GREEN     | UNFREEZE         | false     |            | audit:FREEZE_LIFT_REQUESTED send:UNFREEZE",
+            "unfreeze | FAILED    | UNFREEZE         | false     |            | audit:FREEZE_LIFT_REQUESTED send:UNFREEZE",
+            "unfreeze | VALIDATING| VALIDATE         | true      |            | refuse",
+            "unfreeze | PAUSED    | FREEZE           | false     |            | refuse",
+            "unfreeze | ROLLING_BACK| RELOAD         | false     |            | refuse",
     })
     void operator(String input, CutoverState state, String step, boolean inFlight, String held, String expected) {
         SagaInput in = switch (input) {
             case "pause" -> new SagaInput.Pause("mei", "look");
             case "resume" -> new SagaInput.Resume("mei", "go on");
             case "abort" -> new SagaInput.Abort("mei", "stop");
+            case "unfreeze" -> new SagaInput.LiftFreeze("mei", "marker left by a failed UNFREEZE");
             default -> new SagaInput.Rollback("mei", "error rate");
         };
         assertThat(tokens(CutoverSaga.decide(snapshot(state, step, inFlight, held, false), in))).isEqualTo(expand(expected));
