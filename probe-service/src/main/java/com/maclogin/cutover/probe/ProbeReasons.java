@@ -18,6 +18,8 @@ public final class ProbeReasons {
     public static final String INVALID_REPLY_TOPIC = "replyTo '%s' is not a reply topic";
     public static final String MISSING_TARGET = "target is required";
     public static final String INVALID_PARAMETER = "invalid parameter: %s";
+    /** A RunStep whose typed command is of another kind than the step (reported as an invalid parameter). */
+    public static final String COMMAND_KIND_MISMATCH = "command of kind %s in a %s step";
     public static final String SSH_UNAVAILABLE = "ssh to %s:%d failed: %s";
     public static final String SSH_AUTH_FAILED = "ssh authentication as %s to %s:%d failed";
     public static final String COMMAND_FAILED = "%s failed with exit code %d";

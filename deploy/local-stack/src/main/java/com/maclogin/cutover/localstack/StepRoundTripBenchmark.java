@@ -1,13 +1,12 @@
 package com.maclogin.cutover.localstack;
 
-import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.LeaseTarget;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
-import com.maclogin.cutover.contracts.StepParameters;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.simulator.LeaseSimulator;
@@ -24,7 +23,6 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,6 +103,15 @@ public final class StepRoundTripBenchmark {
         }
     }
 
+    /** The benchmarked steps need nothing beyond the envelope: INVENTORY reads, UNFREEZE finds no marker. */
+    static StepCommand command(StepKind kind) {
+        return switch (kind) {
+            case INVENTORY -> new StepCommand.Inventory();
+            case UNFREEZE -> new StepCommand.Unfreeze();
+            default -> throw new IllegalArgumentException("not benchmarked: " + kind);
+        };
+    }
+
     static Figures run(StackConfig cfg, Connection db, LeaseTarget target, StepKind kind, int samples) throws Exception {
         Histogram total = new Histogram(3_600_000_000L, 3);
         Histogram worker = new Histogram(3_600_000_000L, 3);
@@ -135,12 +142,9 @@ public final class StepRoundTripBenchmark {
             consumer.poll(Duration.ZERO);
             for (int i = 0; i < samples + warmup; i++) {
                 String cutoverId = "bench-" + kind + "-" + i + "-" + UUID.randomUUID().toString().substring(0, 8);
-                RunStep step = new RunStep(UUID.randomUUID().toString(), cutoverId, "hk-bench", Instant.now(),
-                        CutoverMessage.SCHEMA_VERSION, 1, kind, 1, RunStep.idempotencyKey(cutoverId, kind, 1),
-                        Topics.STEP_RESULTS, target,
-                        new StepParameters(null, null, "BENCH-1", "oc-cutover-" + LocalDate.now().toString().replace("-", ""),
-                                Map.of(), null, null),
-                        Instant.now().plusSeconds(60));
+                RunStep step = RunStep.builder().cutoverId(cutoverId).leaseId("hk-bench").epoch(1)
+                        .replyTo(Topics.STEP_RESULTS).target(target).command(command(kind))
+                        .deadline(Instant.now().plusSeconds(60)).build();
                 long t0 = System.nanoTime();
                 producer.send(new ProducerRecord<>(Topics.stepCommands(Region.HK), "hk-bench", Json.write(step)));
                 StepResult result = null;

@@ -11,9 +11,9 @@ import static com.maclogin.cutover.orchestrator.saga.CutoverSaga.OnSuccess.FINIS
 import com.maclogin.cutover.contracts.CanaryPlan;
 import com.maclogin.cutover.contracts.CutoverEventType;
 import com.maclogin.cutover.contracts.ProbePlan;
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
-import com.maclogin.cutover.contracts.StepParameters;
 import com.maclogin.cutover.contracts.TriggerAction;
 import com.maclogin.cutover.orchestrator.CutoverState;
 import com.maclogin.cutover.orchestrator.Reasons;
@@ -29,8 +29,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The cutover saga, in one place: the steps in order, each with the command it sends (typed parameters, never shell
- * text), its compensation when it fails or times out, and what its success leads to. {@link #onResult} is the whole
+ * The cutover saga, in one place: the steps in order, each with the command it sends (a typed {@link StepCommand},
+ * never shell text), its compensation when it fails or times out, and what its success leads to. {@link #onResult} is the whole
  * transition table; the services only carry its decisions out.
  *
  * <pre>
@@ -77,24 +77,15 @@ public final class CutoverSaga {
             return canaryPort != null;
         }
 
-        /** PARALLEL_RUN's parameters: the candidate and its {@link CanaryPlan} (port and window). */
-        public StepParameters canaryParameters() {
-            return new StepParameters(candidateVersion, previousVersion, ticketId, tag, Map.of(), null, null, null,
-                    new CanaryPlan(canaryPort, canarySeconds));
-        }
-
-        /** INSTALL_CANDIDATE's {@code expectedSha256}: the tarball hash of the request, when it gave one. */
-        public Map<String, String> tarballHash() {
-            return candidateSha256 == null ? Map.of() : Map.of(TARBALL, candidateSha256);
+        /** PARALLEL_RUN's command: the candidate and its {@link CanaryPlan} (port and window). */
+        public StepCommand.ParallelRun canaryCommand() {
+            return new StepCommand.ParallelRun(candidateVersion, new CanaryPlan(canaryPort, canarySeconds), null);
         }
     }
 
-    /** Key of INSTALL_CANDIDATE's {@code expectedSha256}: sha256 of the npm tarball {@code openclaw-<v>.tgz}. */
-    public static final String TARBALL = "tarball";
-
     /** One step: its name, the worker command kind ({@code null} for a local step) and its handling. */
     public record Step(String name, StepKind kind, Compensation compensation, OnSuccess onSuccess,
-            Function<Context, StepParameters> command) {
+            Function<Context, StepCommand> command) {
 
         public boolean local() {
             return kind == null;
@@ -102,28 +93,22 @@ public final class CutoverSaga {
     }
 
     public static final List<Step> STEPS = List.of(
-            remote(StepKind.INVENTORY, NONE, EVALUATE_GATES,
-                    c -> new StepParameters(c.candidateVersion(), null, c.ticketId(), c.tag(), Map.of(), null, null)),
-            remote(StepKind.FREEZE, UNFREEZE, ADVANCE,
-                    c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), Map.of(), null, null)),
-            remote(StepKind.SNAPSHOT, UNFREEZE, ADVANCE,
-                    c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), c.expectedSha256(), null, null)),
+            remote(StepKind.INVENTORY, NONE, EVALUATE_GATES, c -> new StepCommand.Inventory()),
+            remote(StepKind.FREEZE, UNFREEZE, ADVANCE, c -> new StepCommand.Freeze(c.ticketId(), c.tag())),
+            remote(StepKind.SNAPSHOT, UNFREEZE, ADVANCE, c -> new StepCommand.Snapshot()),
             // with a tarball hash the worker verifies `npm pack` output before installing anything
             remote(StepKind.INSTALL_CANDIDATE, UNFREEZE, CHECK_CANDIDATE,
-                    c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), c.tarballHash(), null, null)),
+                    c -> new StepCommand.InstallCandidate(c.candidateVersion(), c.candidateSha256())),
             // optional canary: only sent when the request asked for one (see next(step, canary))
-            remote(StepKind.PARALLEL_RUN, UNFREEZE, ADVANCE, Context::canaryParameters),
-            remote(StepKind.FLIP_PLIST, ROLLBACK, ADVANCE,
-                    c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), c.expectedSha256(), null, null)),
-            remote(StepKind.RELOAD, ROLLBACK, ADVANCE,
-                    c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), Map.of(), null, null)),
+            remote(StepKind.PARALLEL_RUN, UNFREEZE, ADVANCE, Context::canaryCommand),
+            remote(StepKind.FLIP_PLIST, ROLLBACK, ADVANCE, c -> new StepCommand.FlipPlist(c.candidateVersion())),
+            remote(StepKind.RELOAD, ROLLBACK, ADVANCE, c -> new StepCommand.Reload(c.candidateVersion())),
             // VALIDATE carries the gate hashes: a breach the worker raises must hold everything the restore needs
             remote(StepKind.VALIDATE, ROLLBACK, ADVANCE,
-                    c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(),
+                    c -> new StepCommand.Validate(c.candidateVersion(), c.previousVersion(), c.ticketId(),
                             c.expectedSha256(), c.validationSeconds(), c.probeIntervalMillis(), c.probePlan())),
             new Step(COMMUNICATE, null, NONE, ADVANCE, c -> null),
-            remote(StepKind.UNFREEZE, NONE, FINISH,
-                    c -> new StepParameters(c.candidateVersion(), c.previousVersion(), c.ticketId(), c.tag(), Map.of(), null, null)));
+            remote(StepKind.UNFREEZE, NONE, FINISH, c -> new StepCommand.Unfreeze()));
 
     private static final DateTimeFormatter TAG_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
@@ -131,7 +116,7 @@ public final class CutoverSaga {
     }
 
     private static Step remote(StepKind kind, Compensation compensation, OnSuccess onSuccess,
-            Function<Context, StepParameters> command) {
+            Function<Context, StepCommand> command) {
         return new Step(kind.name(), kind, compensation, onSuccess, command);
     }
 

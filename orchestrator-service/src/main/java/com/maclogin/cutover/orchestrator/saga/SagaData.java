@@ -1,6 +1,6 @@
 package com.maclogin.cutover.orchestrator.saga;
 
-import java.util.Map;
+import com.maclogin.cutover.contracts.StepReport;
 
 /**
  * What later steps and the rollback need from earlier steps' results, kept typed on the cutover instead of re-read
@@ -12,24 +12,26 @@ public record SagaData(String previousVersion, String plistSha256, String packag
 
     public static final SagaData EMPTY = new SagaData(null, null, null, null, null, null);
 
-    /** What INVENTORY's facts add: the running version, the gate hashes, the pinned node, the latency baseline. */
-    public static SagaData fromInventory(Map<String, String> facts) {
-        return new SagaData(facts.get(StepFacts.GATEWAY_VERSION), facts.get(StepFacts.PLIST_SHA256),
-                facts.get(StepFacts.PACKAGE_SHA256), facts.get(StepFacts.PLIST_NODE_VERSION),
-                decimal(facts.get(StepFacts.BASELINE_P95_MILLIS)), null);
+    /** What INVENTORY's report adds: the running version, the gate hashes, the pinned node, the latency baseline. */
+    public static SagaData of(StepReport.Inventory r) {
+        return new SagaData(r.gatewayVersion(), r.plistSha256(), r.packageSha256(), r.plistNodeVersion(),
+                r.baselineP95Millis(), null);
     }
 
-    /** What SNAPSHOT's facts add: the state/config archive's hash. */
-    public static SagaData fromSnapshot(Map<String, String> facts) {
-        return new SagaData(null, null, null, null, null, facts.get(StepFacts.STATE_ARCHIVE_SHA256));
+    /** What SNAPSHOT's report adds: the state/config archive's hash. */
+    public static SagaData of(StepReport.Snapshot r) {
+        return new SagaData(null, null, null, null, null, r.stateArchiveSha256());
     }
 
-    private static Double decimal(String s) {
-        try {
-            return s == null || s.isBlank() ? null : Double.valueOf(s.trim());
-        } catch (NumberFormatException e) {
-            return null;
+    /** What a step's report adds to the saga data; null for a report of a step that adds nothing. */
+    public static SagaData of(StepReport report) {
+        if (report instanceof StepReport.Inventory i) {
+            return of(i);
         }
+        if (report instanceof StepReport.Snapshot s) {
+            return of(s);
+        }
+        return null;
     }
 
     /** {@code other}'s known values over this one's. */

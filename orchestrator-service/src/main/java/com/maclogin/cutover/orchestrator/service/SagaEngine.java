@@ -1,5 +1,6 @@
 package com.maclogin.cutover.orchestrator.service;
 
+import com.maclogin.cutover.contracts.ArtifactHashes;
 import com.maclogin.cutover.contracts.CutoverEvent;
 import com.maclogin.cutover.contracts.CutoverEventType;
 import com.maclogin.cutover.contracts.CutoverMessage;
@@ -8,7 +9,9 @@ import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.StepKind;
+import com.maclogin.cutover.contracts.StepFacts;
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.orchestrator.Cutover;
@@ -31,7 +34,6 @@ import com.maclogin.cutover.orchestrator.saga.SagaData;
 import com.maclogin.cutover.orchestrator.saga.SagaEffect;
 import com.maclogin.cutover.orchestrator.saga.SagaInput;
 import com.maclogin.cutover.orchestrator.saga.SagaSnapshot;
-import com.maclogin.cutover.orchestrator.saga.StepFacts;
 import com.maclogin.cutover.orchestrator.saga.ValidationPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -60,12 +62,6 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 @Transactional(Transactional.TxType.MANDATORY)
 public class SagaEngine {
-
-    /** Keys of {@code expectedSha256} (RunStep parameters, RollbackRequested). */
-    public static final String HASH_PLIST = "plist";
-    public static final String HASH_PACKAGE = "package";
-    /** The SNAPSHOT's state/config archive ({@code state.tgz}). */
-    public static final String HASH_STATE = "state";
 
     private final CutoverStepRepository steps;
     private final CutoverRepository cutovers;
@@ -111,21 +107,21 @@ public class SagaEngine {
      * step in flight), stores it on its step row and moves on.
      */
     public void applyResult(Cutover c, String messageId, String step, String idempotencyKey, long epoch,
-            StepOutcome outcome, String reason, Map<String, String> facts, List<Evidence> evidence, Long durationMillis,
-            String workerId, String actor) {
+            StepOutcome outcome, String reason, StepReport report, Map<String, String> facts, List<Evidence> evidence,
+            Long durationMillis, String workerId, String actor) {
         CutoverStep row = idempotencyKey == null ? null : steps.byKey(idempotencyKey).orElse(null);
         boolean open = row != null && row.state == StepState.SENT && outcome != null;
         Map<String, String> f = facts == null ? Map.of() : facts;
         List<GateVerdict> gates = List.of();
         SagaData data = null;
-        if (open && outcome == StepOutcome.SUCCEEDED && StepKind.INVENTORY.name().equals(row.kind)) {
-            data = SagaData.fromInventory(f);
-            gates = inventoryGates(c, f);
-        } else if (open && outcome == StepOutcome.SUCCEEDED && StepKind.INSTALL_CANDIDATE.name().equals(row.kind)) {
-            gates = List.of(Gates.candidateEngines(
-                    Collections.singletonMap(StepFacts.PLIST_NODE_VERSION, data(c).plistNodeVersion()), f));
-        } else if (open && outcome == StepOutcome.SUCCEEDED && StepKind.SNAPSHOT.name().equals(row.kind)) {
-            data = SagaData.fromSnapshot(f);
+        if (open && outcome == StepOutcome.SUCCEEDED) {
+            data = SagaData.of(report);
+            if (StepKind.INVENTORY.name().equals(row.kind)) {
+                gates = inventoryGates(c, f);
+            } else if (StepKind.INSTALL_CANDIDATE.name().equals(row.kind)) {
+                gates = List.of(Gates.candidateEngines(
+                        Collections.singletonMap(StepFacts.PLIST_NODE_VERSION, data(c).plistNodeVersion()), f));
+            }
         }
         SagaInput in = new SagaInput.StepFinished(open ? row.kind : step, messageId, idempotencyKey, epoch, open,
                 outcome, reason, gates, data, actor);
@@ -313,9 +309,9 @@ public class SagaEngine {
     private void requestRollback(Cutover c, String requestedBy, String reason) {
         SagaData data = data(c);
         Map<String, String> expected = new LinkedHashMap<>();
-        expected.put(HASH_PLIST, data.plistSha256());
-        expected.put(HASH_PACKAGE, data.packageSha256());
-        expected.put(HASH_STATE, data.stateArchiveSha256());
+        expected.put(ArtifactHashes.PLIST, data.plistSha256());
+        expected.put(ArtifactHashes.PACKAGE, data.packageSha256());
+        expected.put(ArtifactHashes.STATE, data.stateArchiveSha256());
         Lease lease = leases.findById(c.leaseId);
         RollbackRequested rr = new RollbackRequested(UUID.randomUUID().toString(), c.id, c.leaseId, Instant.now(),
                 CutoverMessage.SCHEMA_VERSION, c.epoch, requestedBy, reason, lease.target(), c.ticketId,
@@ -368,22 +364,24 @@ public class SagaEngine {
             return SagaData.EMPTY;
         }
         return SagaData.EMPTY
-                .merge(steps.lastSucceeded(c.id, StepKind.INVENTORY.name()).map(s -> SagaData.fromInventory(StoredJson.facts(s))).orElse(null))
-                .merge(steps.lastSucceeded(c.id, StepKind.SNAPSHOT.name()).map(s -> SagaData.fromSnapshot(StoredJson.facts(s))).orElse(null));
+                .merge(steps.lastSucceeded(c.id, StepKind.INVENTORY.name())
+                        .map(s -> SagaData.of(StepReport.Inventory.fromFacts(StoredJson.facts(s)))).orElse(null))
+                .merge(steps.lastSucceeded(c.id, StepKind.SNAPSHOT.name())
+                        .map(s -> SagaData.of(StepReport.Snapshot.fromFacts(StoredJson.facts(s)))).orElse(null));
     }
 
     CutoverSaga.Context context(Cutover c) {
         SagaData data = data(c);
         Map<String, String> expected = new LinkedHashMap<>();
         if (data.plistSha256() != null) {
-            expected.put(HASH_PLIST, data.plistSha256());
+            expected.put(ArtifactHashes.PLIST, data.plistSha256());
         }
         if (data.packageSha256() != null) {
-            expected.put(HASH_PACKAGE, data.packageSha256());
+            expected.put(ArtifactHashes.PACKAGE, data.packageSha256());
         }
         // after SNAPSHOT: the state/config archive's hash, so a breach raised by VALIDATE carries it to the restore
         if (data.stateArchiveSha256() != null) {
-            expected.put(HASH_STATE, data.stateArchiveSha256());
+            expected.put(ArtifactHashes.STATE, data.stateArchiveSha256());
         }
         ValidationSettings settings = settings(c);
         Lease lease = leases.findById(c.leaseId);

@@ -1,6 +1,7 @@
 package com.maclogin.cutover.orchestrator.service;
 
 import com.maclogin.cutover.contracts.CutoverMessage;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.orchestrator.Cutover;
 import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
@@ -47,6 +48,6 @@ public class StepResultService {
         Cutover c = found.get();
         String actor = "worker:" + (r.workerId() == null ? "unknown" : r.workerId());
         saga.applyResult(c, r.messageId(), String.valueOf(r.kind()), r.idempotencyKey(), r.epoch(), r.outcome(),
-                r.reason(), r.facts(), r.evidence(), r.durationMillis(), r.workerId(), actor);
+                r.reason(), StepReport.of(r), r.facts(), r.evidence(), r.durationMillis(), r.workerId(), actor);
     }
 }

@@ -83,7 +83,7 @@ public class TimeoutService {
         }
         Log.warnf("cutover %s lease %s: %s timed out (deadline %s)", c.id, c.leaseId, row.kind, row.deadline);
         saga.applyResult(c, null, row.kind, row.idempotencyKey, row.epoch, StepOutcome.TIMED_OUT,
-                Reasons.deadlinePassed(row.deadline), Map.of(), List.of(), null, null, Reasons.ORCHESTRATOR);
+                Reasons.deadlinePassed(row.deadline), null, Map.of(), List.of(), null, null, Reasons.ORCHESTRATOR);
         return true;
     }
 }

@@ -12,6 +12,7 @@ import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.Topics;
@@ -136,10 +137,8 @@ class CutoverFlowTest {
                 .isEqualTo(sent.indexOf(StepKind.FLIP_PLIST) - 1);
         RunStep canary = Fixtures.worker().commandsFor(id).stream().filter(r -> r.kind() == StepKind.PARALLEL_RUN)
                 .findFirst().orElseThrow();
-        assertThat(canary.parameters().candidateVersion()).isEqualTo("2026.9.6");
-        assertThat(canary.parameters().previousVersion()).isEqualTo("2026.9.5");
-        assertThat(canary.parameters().canary()).isEqualTo(new com.maclogin.cutover.contracts.CanaryPlan(19500, 12));
-        assertThat(canary.parameters().expectedSha256()).isEmpty();
+        assertThat(canary.command()).isEqualTo(new StepCommand.ParallelRun("2026.9.6",
+                new com.maclogin.cutover.contracts.CanaryPlan(19500, 12), null));
         // the deadline covers the window plus start and stop
         assertThat(Duration.between(canary.timestamp(), canary.deadline())).isGreaterThan(Duration.ofSeconds(12 + 180));
         assertThat(c.getList("audit.detail", String.class)).anyMatch(d -> d.contains("canary on port 19500 for 12 s"));
@@ -214,16 +213,16 @@ class CutoverFlowTest {
 
         List<RunStep> cmds = Fixtures.worker().commandsFor(id);
         RunStep freeze = cmds.stream().filter(r -> r.kind() == StepKind.FREEZE).findFirst().orElseThrow();
-        assertThat(freeze.parameters().tag()).isEqualTo("oc-cutover-"
+        assertThat(freeze.command(StepCommand.Freeze.class).tag()).isEqualTo("oc-cutover-"
                 + DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC).format(Instant.parse(c.getString("createdAt"))));
-        assertThat(freeze.parameters().ticketId()).isEqualTo("CHG-4711");
+        assertThat(freeze.command(StepCommand.Freeze.class).ticketId()).isEqualTo("CHG-4711");
         assertThat(freeze.target().hostKey()).isEqualTo(Fixtures.HOST_KEY);
         assertThat(freeze.idempotencyKey()).isEqualTo(id + ":FREEZE:1");
         assertThat(freeze.replyTo()).isEqualTo(Topics.STEP_RESULTS);
         RunStep validate = cmds.stream().filter(r -> r.kind() == StepKind.VALIDATE).findFirst().orElseThrow();
-        assertThat(validate.parameters().validationSeconds()).isEqualTo(2);
-        assertThat(validate.parameters().probeIntervalMillis()).isEqualTo(500);
-        assertThat(validate.parameters().previousVersion()).isEqualTo("2026.9.5");
+        assertThat(validate.command(StepCommand.Validate.class).validationSeconds()).isEqualTo(2);
+        assertThat(validate.command(StepCommand.Validate.class).probeIntervalMillis()).isEqualTo(500);
+        assertThat(validate.command(StepCommand.Validate.class).previousVersion()).isEqualTo("2026.9.5");
         assertThat(Duration.between(validate.timestamp(), validate.deadline())).isEqualTo(Duration.ofSeconds(32));
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(events(id)).extracting(CutoverEvent::type)
@@ -253,7 +252,7 @@ class CutoverFlowTest {
             if (cmd.kind() != StepKind.INSTALL_CANDIDATE) {
                 return FakeWorker.succeed(cmd);
             }
-            String expected = cmd.parameters().expectedSha256().get("tarball");
+            String expected = cmd.command(StepCommand.InstallCandidate.class).tarballSha256();
             if (!TARBALL.equals(expected)) {
                 return FakeWorker.result(cmd, StepOutcome.FAILED, "candidate tarball /Users/gw/.openclaw-cutover/"
                         + cmd.cutoverId() + "/openclaw-2026.9.6.tgz hashes to " + TARBALL + ", expected " + expected
@@ -286,7 +285,7 @@ class CutoverFlowTest {
         List<RunStep> cmds = Fixtures.worker().commandsFor(id);
         assertThat(cmds).extracting(RunStep::kind).containsExactly(StepKind.INVENTORY, StepKind.FREEZE,
                 StepKind.SNAPSHOT, StepKind.INSTALL_CANDIDATE, StepKind.UNFREEZE);
-        assertThat(cmds.get(3).parameters().expectedSha256()).containsExactlyEntriesOf(Map.of("tarball", wrong));
+        assertThat(cmds.get(3).command()).isEqualTo(new StepCommand.InstallCandidate("2026.9.6", wrong));
         assertThat(rollbacks(id)).isEmpty();
         assertThat(c.getList("audit.detail", String.class))
                 .anyMatch(d -> d.contains("tarball sha256 " + wrong));
@@ -304,7 +303,7 @@ class CutoverFlowTest {
                 .isEqualTo(TARBALL);
         RunStep install = Fixtures.worker().commandsFor(id).stream()
                 .filter(r -> r.kind() == StepKind.INSTALL_CANDIDATE).findFirst().orElseThrow();
-        assertThat(install.parameters().expectedSha256()).containsExactlyEntriesOf(Map.of("tarball", TARBALL));
+        assertThat(install.command()).isEqualTo(new StepCommand.InstallCandidate("2026.9.6", TARBALL));
     }
 
     @Test
@@ -343,8 +342,8 @@ class CutoverFlowTest {
                 "package", FakeWorker.HASH_PACKAGE, "state", FakeWorker.HASH_STATE));
         // the VALIDATE in flight carried the same three hashes (a worker-raised breach restores with them)
         assertThat(Fixtures.worker().commandsFor(id)).filteredOn(cmd -> cmd.kind() == StepKind.VALIDATE).isNotEmpty()
-                .allSatisfy(cmd -> assertThat(cmd.parameters().expectedSha256()).containsEntry("state",
-                        FakeWorker.HASH_STATE));
+                .allSatisfy(cmd -> assertThat(cmd.command(StepCommand.Validate.class).expectedSha256())
+                        .containsEntry("state", FakeWorker.HASH_STATE));
         assertThat(rr.epoch()).isEqualTo(2);
         assertThat(rr.requestedBy()).isEqualTo("ada");
         assertThat(rr.reason()).isEqualTo("error rate above 5%");

@@ -1,15 +1,14 @@
 package com.maclogin.cutover.orchestrator.it;
 
-import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.Topics;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,10 +131,10 @@ public final class FakeWorker implements AutoCloseable {
     }
 
     public static StepResult result(RunStep cmd, StepOutcome outcome, String reason, Map<String, String> facts) {
-        return new StepResult(UUID.randomUUID().toString(), cmd.cutoverId(), cmd.leaseId(), Instant.now(),
-                CutoverMessage.SCHEMA_VERSION, cmd.epoch(), cmd.kind(), cmd.attempt(), cmd.idempotencyKey(),
-                cmd.messageId(), outcome, reason, facts,
-                List.of(Evidence.of(cmd.kind().name().toLowerCase(), "fake " + cmd.kind(), 0, "ok")), 3, "fake-worker-hk");
+        return StepResult.answering(cmd).outcome(outcome).reason(reason).facts(facts)
+                .report(StepReport.fromFacts(cmd.kind(), facts))
+                .evidence(List.of(Evidence.of(cmd.kind().name().toLowerCase(), "fake " + cmd.kind(), 0, "ok")))
+                .durationMillis(3).workerId("fake-worker-hk").build();
     }
 
     @Override

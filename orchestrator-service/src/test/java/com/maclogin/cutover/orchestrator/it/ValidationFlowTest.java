@@ -13,6 +13,7 @@ import com.maclogin.cutover.contracts.ProbeLayer;
 import com.maclogin.cutover.contracts.ProbePlan;
 import com.maclogin.cutover.contracts.ProbeResult;
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.ThresholdBreached;
@@ -133,7 +134,7 @@ class ValidationFlowTest {
                 Map.of("field", "validation.probeIntervalSeconds", "value", "1", "reason", "simulator", "approvedBy", "grace")));
         String id = start(body);
         RunStep validate = awaitCommand(id, StepKind.VALIDATE, 1);
-        ProbePlan plan = validate.parameters().probePlan();
+        ProbePlan plan = validate.command(StepCommand.Validate.class).probePlan();
         assertThat(plan).isNotNull();
         assertThat(plan.layers()).containsExactly(ProbeLayer.PROCESS, ProbeLayer.TCP, ProbeLayer.APPLICATION,
                 ProbeLayer.INTEGRATION, ProbeLayer.TLS, ProbeLayer.DISK);
@@ -150,7 +151,7 @@ class ValidationFlowTest {
                 .containsEntry(TriggerKind.DISK, TriggerAction.OBSERVE).containsEntry(TriggerKind.CRASH_LOOP, TriggerAction.ROLLBACK);
         assertThat(plan.baselineP95Millis()).isEqualTo(180.0);
         assertThat(plan.rollbackOwner()).isEqualTo("ada");
-        assertThat(validate.parameters().validationSeconds()).isEqualTo(3);
+        assertThat(validate.command(StepCommand.Validate.class).validationSeconds()).isEqualTo(3);
         assertThat(Duration.between(validate.timestamp(), validate.deadline())).isEqualTo(Duration.ofSeconds(33));
 
         List<Map<String, Object>> audit = given().get("/api/v1/cutovers/" + id + "/audit").then().statusCode(200)

@@ -3,6 +3,7 @@ package com.maclogin.cutover.orchestrator.saga;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.TriggerAction;
 import com.maclogin.cutover.orchestrator.CutoverState;
 import java.time.Duration;
@@ -332,10 +333,12 @@ class CutoverSagaDecideTest {
 
     @Test
     void sagaDataMergesKnownValuesOverOlderOnes() {
-        SagaData inventory = SagaData.fromInventory(Map.of("gatewayVersion", "2026.9.5", "plistSha256", "p",
-                "packageSha256", "q", "plistNodeVersion", "v24.1.0", "baselineP95Millis", "12.5"));
-        SagaData both = inventory.merge(SagaData.fromSnapshot(Map.of("stateArchiveSha256", "s")));
+        SagaData inventory = SagaData.of(StepReport.Inventory.fromFacts(Map.of("gatewayVersion", "2026.9.5",
+                "plistSha256", "p", "packageSha256", "q", "plistNodeVersion", "v24.1.0", "baselineP95Millis", "12.5")));
+        SagaData both = inventory.merge(SagaData.of(StepReport.Snapshot.fromFacts(Map.of("stateArchiveSha256", "s"))));
         assertThat(both).isEqualTo(new SagaData("2026.9.5", "p", "q", "v24.1.0", 12.5, "s"));
-        assertThat(SagaData.fromInventory(Map.of("baselineP95Millis", "n/a")).baselineP95Millis()).isNull();
+        assertThat(SagaData.of(StepReport.Inventory.fromFacts(Map.of("baselineP95Millis", "n/a"))).baselineP95Millis())
+                .isNull();
+        assertThat(SagaData.of((StepReport) null)).isNull();
     }
 }

@@ -2,6 +2,7 @@ package com.maclogin.cutover.orchestrator.saga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.orchestrator.CutoverState;
 import java.time.Instant;
 import java.util.Map;
@@ -41,15 +42,12 @@ class CutoverSagaTest {
     }
 
     @Test
-    void theCanaryCommandCarriesThePortInExpectedSha256AndTheWindowInValidationSeconds() {
+    void theCanaryCommandCarriesTheCandidateAndItsPortAndWindowAndNothingElse() {
         CutoverSaga.Context ctx = new CutoverSaga.Context("2026.9.6", "2026.9.5", "CHG-1", "oc-cutover-20260715",
                 Map.of("plist", "p", "package", "q", "state", "s"), 900, 5000, null, null, 19500, 12);
         assertThat(ctx.canary()).isTrue();
-        var p = CutoverSaga.step("PARALLEL_RUN").command().apply(ctx);
-        assertThat(p.candidateVersion()).isEqualTo("2026.9.6");
-        assertThat(p.previousVersion()).isEqualTo("2026.9.5");
-        assertThat(p.canary()).isEqualTo(new com.maclogin.cutover.contracts.CanaryPlan(19500, 12));
-        assertThat(p.expectedSha256()).isEmpty();
+        assertThat(CutoverSaga.step("PARALLEL_RUN").command().apply(ctx)).isEqualTo(new StepCommand.ParallelRun(
+                "2026.9.6", new com.maclogin.cutover.contracts.CanaryPlan(19500, 12), null));
         assertThat(new CutoverSaga.Context("2026.9.6", "2026.9.5", "CHG-1", "t", Map.of(), 900, 5000, null, null)
                 .canary()).isFalse();
     }
@@ -98,18 +96,31 @@ class CutoverSagaTest {
         CutoverSaga.Context ctx = new CutoverSaga.Context("2026.9.6", "2026.9.5", "CHG-1", CutoverSaga.tag(
                 Instant.parse("2026-07-15T23:30:00Z")), Map.of("plist", "p", "package", "q"), 900, 5000, null, null);
         assertThat(ctx.tag()).isEqualTo("oc-cutover-20260715");
-        var validate = CutoverSaga.step("VALIDATE").command().apply(ctx);
-        assertThat(validate.validationSeconds()).isEqualTo(900);
-        assertThat(validate.probeIntervalMillis()).isEqualTo(5000);
-        var freeze = CutoverSaga.step("FREEZE").command().apply(ctx);
-        assertThat(freeze.tag()).isEqualTo("oc-cutover-20260715");
-        assertThat(freeze.ticketId()).isEqualTo("CHG-1");
-        assertThat(CutoverSaga.step("INSTALL_CANDIDATE").command().apply(ctx).candidateVersion()).isEqualTo("2026.9.6");
-        assertThat(CutoverSaga.step("FLIP_PLIST").command().apply(ctx).previousVersion()).isEqualTo("2026.9.5");
+        assertThat(CutoverSaga.step("VALIDATE").command().apply(ctx)).isEqualTo(new StepCommand.Validate("2026.9.6",
+                "2026.9.5", "CHG-1", Map.of("plist", "p", "package", "q"), 900, 5000, null));
+        assertThat(CutoverSaga.step("FREEZE").command().apply(ctx))
+                .isEqualTo(new StepCommand.Freeze("CHG-1", "oc-cutover-20260715"));
+        assertThat(CutoverSaga.step("INSTALL_CANDIDATE").command().apply(ctx))
+                .isEqualTo(new StepCommand.InstallCandidate("2026.9.6", null));
+        assertThat(CutoverSaga.step("FLIP_PLIST").command().apply(ctx)).isEqualTo(new StepCommand.FlipPlist("2026.9.6"));
+        assertThat(CutoverSaga.step("RELOAD").command().apply(ctx)).isEqualTo(new StepCommand.Reload("2026.9.6"));
+        assertThat(CutoverSaga.step("INVENTORY").command().apply(ctx)).isEqualTo(new StepCommand.Inventory());
+        assertThat(CutoverSaga.step("SNAPSHOT").command().apply(ctx)).isEqualTo(new StepCommand.Snapshot());
+        assertThat(CutoverSaga.step("UNFREEZE").command().apply(ctx)).isEqualTo(new StepCommand.Unfreeze());
         assertThat(CutoverSaga.step("COMMUNICATE").local()).isTrue();
         assertThat(CutoverSaga.stateWhileRunning(CutoverSaga.step("VALIDATE"))).isEqualTo(CutoverState.VALIDATING);
         assertThat(CutoverSaga.stateWhileRunning(CutoverSaga.step("RELOAD"))).isEqualTo(CutoverState.RUNNING);
-        assertThat(CutoverSaga.step("INSTALL_CANDIDATE").command().apply(ctx).expectedSha256()).isEmpty();
+    }
+
+    @Test
+    void everyRemoteStepsCommandIsOfItsOwnKind() {
+        CutoverSaga.Context ctx = new CutoverSaga.Context("2026.9.6", "2026.9.5", "CHG-1", "oc-cutover-20260715",
+                Map.of("plist", "p", "package", "q"), 900, 5000, null, "ab".repeat(32), 19500, 12);
+        for (CutoverSaga.Step step : CutoverSaga.STEPS) {
+            if (!step.local()) {
+                assertThat(step.command().apply(ctx).kind()).as(step.name()).isEqualTo(step.kind());
+            }
+        }
     }
 
     @Test
@@ -117,8 +128,9 @@ class CutoverSagaTest {
         String tarball = "ab".repeat(32);
         CutoverSaga.Context ctx = new CutoverSaga.Context("2026.9.6", "2026.9.5", "CHG-1", "oc-cutover-20260715",
                 Map.of("plist", "p", "package", "q"), 900, 5000, null, tarball);
-        assertThat(CutoverSaga.step("INSTALL_CANDIDATE").command().apply(ctx).expectedSha256())
-                .containsExactlyEntriesOf(Map.of("tarball", tarball));
-        assertThat(CutoverSaga.step("VALIDATE").command().apply(ctx).expectedSha256()).doesNotContainKey("tarball");
+        assertThat(CutoverSaga.step("INSTALL_CANDIDATE").command().apply(ctx))
+                .isEqualTo(new StepCommand.InstallCandidate("2026.9.6", tarball));
+        assertThat(((StepCommand.Validate) CutoverSaga.step("VALIDATE").command().apply(ctx)).expectedSha256())
+                .doesNotContainValue(tarball);
     }
 }

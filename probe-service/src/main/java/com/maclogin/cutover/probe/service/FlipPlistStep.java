@@ -1,6 +1,7 @@
 package com.maclogin.cutover.probe.service;
 
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
@@ -15,12 +16,13 @@ final class FlipPlistStep implements StepHandler {
 
     @Override
     public String validate(RunStep c) {
-        return Validation.version(c.parameters() == null ? null : c.parameters().candidateVersion());
+        StepCommand.FlipPlist p = c.command(StepCommand.FlipPlist.class);
+        return Validation.version(p == null ? null : p.candidateVersion());
     }
 
     @Override
     public void run(StepContext ctx) {
-        String version = ctx.command().parameters().candidateVersion();
+        String version = ctx.command().command(StepCommand.FlipPlist.class).candidateVersion();
         LeaseInventory.Layout l = LeaseInventory.layout(ctx);
         LeaseInventory.Basics b = l.basics();
         String root = b.candidatePackageRoot(version);

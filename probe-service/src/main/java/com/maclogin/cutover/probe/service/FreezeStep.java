@@ -1,6 +1,7 @@
 package com.maclogin.cutover.probe.service;
 
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.lease.LeasePaths;
@@ -18,14 +19,15 @@ final class FreezeStep implements StepHandler {
 
     @Override
     public String validate(RunStep c) {
-        if (c.parameters() != null && c.parameters().ticketId() != null) {
-            String p = Validation.ticketId(c.parameters().ticketId());
+        StepCommand.Freeze f = c.command(StepCommand.Freeze.class);
+        if (f != null && f.ticketId() != null) {
+            String p = Validation.ticketId(f.ticketId());
             if (p != null) {
                 return p;
             }
         }
-        if (c.parameters() != null && c.parameters().tag() != null) {
-            return LeasePaths.checkTag(c.parameters().tag());
+        if (f != null && f.tag() != null) {
+            return LeasePaths.checkTag(f.tag());
         }
         return null;
     }
@@ -46,9 +48,9 @@ final class FreezeStep implements StepHandler {
             ctx.reason(ProbeReasons.ALREADY_APPLIED);
             return;
         }
-        String tag = c.parameters() != null && c.parameters().tag() != null ? c.parameters().tag()
-                : "oc-cutover-" + TAG_DATE.format(Instant.now());
-        String ticket = c.parameters() != null && c.parameters().ticketId() != null ? c.parameters().ticketId() : "";
+        StepCommand.Freeze f = c.command(StepCommand.Freeze.class);
+        String tag = f != null && f.tag() != null ? f.tag() : "oc-cutover-" + TAG_DATE.format(Instant.now());
+        String ticket = f != null && f.ticketId() != null ? f.ticketId() : "";
         String content = "cutoverId=" + c.cutoverId() + "\nticket=" + ticket + "\ntag=" + tag + "\nepoch="
                 + c.epoch() + "\nfrozenAt=" + Instant.now() + "\n";
         String tmp = marker + ".tmp";

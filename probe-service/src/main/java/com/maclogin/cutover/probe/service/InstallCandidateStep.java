@@ -1,58 +1,52 @@
 package com.maclogin.cutover.probe.service;
 
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepCommand;
+import com.maclogin.cutover.contracts.StepFacts;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.LeasePaths;
 import com.maclogin.cutover.probe.lease.PackageJson;
 import com.maclogin.cutover.contracts.ShellQuote;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * INSTALL_CANDIDATE: side by side, never over the running package:
  * {@code npm install -g --prefix "$HOME/.openclaw-cutover/versions/<v>" 'openclaw@<v>'} (the pinned node's directory
  * appended to PATH as a fallback), then the installed {@code package.json} must say {@code <v>}.
- * <p>With a {@code tarball} hash in {@code expectedSha256}: first {@code npm pack 'openclaw@<v>'} into the cutover's
+ * <p>With a {@code tarballSha256}: first {@code npm pack 'openclaw@<v>'} into the cutover's
  * kit directory, {@code shasum -a 256} of {@code openclaw-<v>.tgz} must equal it (else FAILED, nothing installed), and
  * the install is from that verified tarball.
  */
 final class InstallCandidateStep implements StepHandler {
 
-    /** Key of {@code expectedSha256}: sha256 of the npm tarball {@code openclaw-<v>.tgz}. */
-    static final String TARBALL = "tarball";
-
     @Override
     public String validate(RunStep c) {
-        String version = Validation.version(c.parameters() == null ? null : c.parameters().candidateVersion());
+        StepCommand.InstallCandidate p = c.command(StepCommand.InstallCandidate.class);
+        String version = Validation.version(p == null ? null : p.candidateVersion());
         if (version != null) {
             return version;
         }
-        String tarball = expectedTarball(c);
-        if (tarball != null) {
-            String bad = Validation.sha256(tarball);
-            return bad == null ? null : "expectedSha256." + TARBALL + ": " + bad;
+        if (p.tarballSha256() != null) {
+            String bad = Validation.sha256(p.tarballSha256());
+            return bad == null ? null : "tarballSha256: " + bad;
         }
         return null;
     }
 
-    private static String expectedTarball(RunStep c) {
-        Map<String, String> expected = c.parameters() == null ? null : c.parameters().expectedSha256();
-        return expected == null ? null : expected.get(TARBALL);
-    }
-
     @Override
     public void run(StepContext ctx) {
-        String version = ctx.command().parameters().candidateVersion();
+        StepCommand.InstallCandidate p = ctx.command().command(StepCommand.InstallCandidate.class);
+        String version = p.candidateVersion();
         LeaseInventory.Layout l = LeaseInventory.layout(ctx);
         LeaseInventory.Basics b = l.basics();
         String root = b.candidatePackageRoot(version);
-        ctx.fact("candidatePackageRoot", root);
+        ctx.fact(StepFacts.CANDIDATE_PACKAGE_ROOT, root);
         // the lease's own npm first; the pinned node's directory only as a fallback for bare SSH PATHs
         String npm = "PATH=\"$PATH\":" + ShellQuote.quote(LeasePaths.parent(l.nodePath())) + " npm ";
 
-        String expectedTarball = expectedTarball(ctx.command());
+        String expectedTarball = p.tarballSha256();
         String installSpec = "openclaw@" + version;
         if (expectedTarball != null) {
             installSpec = verifiedTarball(ctx, b, npm, version, expectedTarball);
@@ -75,10 +69,10 @@ final class InstallCandidateStep implements StepHandler {
                         installed.map(PackageJson::version).orElse("nothing"), version));
             }
         }
-        ctx.fact("candidateEnginesNode", installed.get().enginesNode());
+        ctx.fact(StepFacts.CANDIDATE_ENGINES_NODE, installed.get().enginesNode());
         String hash = LeaseInventory.packageTreeSha256(ctx, "candidate package tree sha256", root)
                 .orElseThrow(() -> new StepFailedException("cannot hash the candidate package at " + root));
-        ctx.fact("candidatePackageSha256", hash);
+        ctx.fact(StepFacts.CANDIDATE_PACKAGE_SHA256, hash);
     }
 
     /**
@@ -97,7 +91,7 @@ final class InstallCandidateStep implements StepHandler {
         }
         String found = LeaseInventory.fileSha256(ctx, "tarball sha256", tarball).orElse("none");
         ctx.fact("candidateTarball", tarball);
-        ctx.fact("candidateTarballSha256", found);
+        ctx.fact(StepFacts.CANDIDATE_TARBALL_SHA256, found);
         if (!found.equals(expected)) {
             throw new StepFailedException(String.format(ProbeReasons.TARBALL_HASH_MISMATCH, tarball, found, expected));
         }

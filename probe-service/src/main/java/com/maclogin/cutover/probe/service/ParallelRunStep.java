@@ -2,7 +2,7 @@ package com.maclogin.cutover.probe.service;
 
 import com.maclogin.cutover.contracts.CanaryPlan;
 import com.maclogin.cutover.contracts.RunStep;
-import com.maclogin.cutover.contracts.StepParameters;
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
@@ -30,7 +30,7 @@ import java.util.Optional;
  * <li>always (also after a failure): SIGTERM, SIGKILL after {@code probe.canary.stop-timeout}, and the port must be
  * free again.</li>
  * </ol>
- * The port and the window come from {@code StepParameters.canary} ({@link CanaryPlan}), the probe interval from
+ * The port and the window come from {@code StepCommand.ParallelRun.canary} ({@link CanaryPlan}), the probe interval from
  * {@code probeIntervalMillis} (else {@code probe.canary.probe-interval}).
  */
 final class ParallelRunStep implements StepHandler {
@@ -50,9 +50,9 @@ final class ParallelRunStep implements StepHandler {
 
     @Override
     public String validate(RunStep c) {
-        StepParameters p = c.parameters();
+        StepCommand.ParallelRun p = c.command(StepCommand.ParallelRun.class);
         if (p == null) {
-            return "parameters are required";
+            return "command is required";
         }
         String version = Validation.version(p.candidateVersion());
         if (version != null) {
@@ -84,13 +84,13 @@ final class ParallelRunStep implements StepHandler {
         return null;
     }
 
-    static Integer port(StepParameters p) {
+    static Integer port(StepCommand.ParallelRun p) {
         return p.canary() == null ? null : p.canary().port();
     }
 
     @Override
     public void run(StepContext ctx) {
-        StepParameters p = ctx.command().parameters();
+        StepCommand.ParallelRun p = ctx.command().command(StepCommand.ParallelRun.class);
         String version = p.candidateVersion();
         int port = port(p);
         int seconds = p.canary().seconds();

@@ -7,7 +7,7 @@ import com.maclogin.cutover.contracts.ProbeLayer;
 import com.maclogin.cutover.contracts.ProbePlan;
 import com.maclogin.cutover.contracts.ProbeResult;
 import com.maclogin.cutover.contracts.RunStep;
-import com.maclogin.cutover.contracts.StepParameters;
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.TriggerAction;
 import com.maclogin.cutover.contracts.TriggerKind;
@@ -259,7 +259,7 @@ final class ProbeWindow {
     private void breach(StepContext ctx, ProbePlan plan, TriggerEvaluation e, Map<ProbeLayer, ProbeResult> last,
             int round) {
         RunStep c = ctx.command();
-        StepParameters p = c.parameters();
+        StepCommand.Validate p = c.command(StepCommand.Validate.class);
         TriggerAction action = plan.actions() != null && plan.actions().get(e.trigger()) != null
                 ? plan.actions().get(e.trigger()) : TriggerAction.ROLLBACK;
         ProbeResult observing = last.get(switch (e.trigger()) {
@@ -269,11 +269,12 @@ final class ProbeWindow {
         });
         Map<String, String> numbers = new LinkedHashMap<>(e.numbers());
         numbers.put("round", Integer.toString(round));
-        ThresholdBreached b = new ThresholdBreached(UUID.randomUUID().toString(), c.cutoverId(), c.leaseId(),
-                Instant.now(), CutoverMessage.SCHEMA_VERSION, c.epoch(), e.trigger(), action, e.observed(),
-                e.threshold(), numbers, observing != null ? observing.timestamp() : Instant.now(), c.target(),
-                p.ticketId(), p.previousVersion(), p.candidateVersion(), plan.rollbackOwner(),
-                p.expectedSha256() == null ? Map.of() : p.expectedSha256());
+        ThresholdBreached b = ThresholdBreached.builder().cutoverId(c.cutoverId()).leaseId(c.leaseId())
+                .epoch(c.epoch()).trigger(e.trigger()).action(action).observed(e.observed()).threshold(e.threshold())
+                .numbers(numbers).observedAt(observing != null ? observing.timestamp() : Instant.now())
+                .target(c.target()).ticketId(p.ticketId()).previousVersion(p.previousVersion())
+                .candidateVersion(p.candidateVersion()).rollbackOwner(plan.rollbackOwner())
+                .expectedSha256(p.expectedSha256() == null ? Map.of() : p.expectedSha256()).build();
         Log.warnf("cutover=%s lease=%s breach %s (%s): %s; threshold %s", c.cutoverId(), c.leaseId(), e.trigger(),
                 action, e.observed(), e.threshold());
         String published = "published";

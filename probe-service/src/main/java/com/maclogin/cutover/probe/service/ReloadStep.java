@@ -1,6 +1,8 @@
 package com.maclogin.cutover.probe.service;
 
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepCommand;
+import com.maclogin.cutover.contracts.StepFacts;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
@@ -17,7 +19,8 @@ final class ReloadStep implements StepHandler {
 
     @Override
     public String validate(RunStep c) {
-        String v = c.parameters() == null ? null : c.parameters().candidateVersion();
+        StepCommand.Reload p = c.command(StepCommand.Reload.class);
+        String v = p == null ? null : p.candidateVersion();
         return v == null ? null : Validation.version(v);
     }
 
@@ -48,8 +51,9 @@ final class ReloadStep implements StepHandler {
             }
         }
         Optional<String> running = Gateway.startupVersion(ctx, l.gatewayPort());
-        running.ifPresent(v -> ctx.fact("runningVersion", v));
-        String expected = ctx.command().parameters() == null ? null : ctx.command().parameters().candidateVersion();
+        running.ifPresent(v -> ctx.fact(StepFacts.RUNNING_VERSION, v));
+        StepCommand.Reload p = ctx.command().command(StepCommand.Reload.class);
+        String expected = p == null ? null : p.candidateVersion();
         if (expected != null && !expected.equals(running.orElse(null))) {
             throw new StepFailedException(String.format(ProbeReasons.RUNNING_VERSION_MISMATCH,
                     running.orElse("unknown"), expected));

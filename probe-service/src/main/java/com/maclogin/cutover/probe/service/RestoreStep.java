@@ -1,7 +1,9 @@
 package com.maclogin.cutover.probe.service;
 
 import com.maclogin.cutover.contracts.RunStep;
-import com.maclogin.cutover.contracts.StepParameters;
+import com.maclogin.cutover.contracts.ArtifactHashes;
+import com.maclogin.cutover.contracts.StepCommand;
+import com.maclogin.cutover.contracts.StepFacts;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
@@ -31,23 +33,23 @@ final class RestoreStep implements StepHandler {
 
     @Override
     public String validate(RunStep c) {
-        StepParameters p = c.parameters();
+        StepCommand.Restore p = c.command(StepCommand.Restore.class);
         if (p == null) {
-            return "parameters are required";
+            return "command is required";
         }
         Map<String, String> expected = p.expectedSha256();
         if (expected == null) {
             return "expectedSha256 is required";
         }
-        String plist = Validation.sha256(expected.get("plist"));
+        String plist = Validation.sha256(expected.get(ArtifactHashes.PLIST));
         if (plist != null) {
             return "expectedSha256.plist: " + plist;
         }
-        String pkg = Validation.sha256(expected.get("package"));
+        String pkg = Validation.sha256(expected.get(ArtifactHashes.PACKAGE));
         if (pkg != null) {
             return "expectedSha256.package: " + pkg;
         }
-        String state = Validation.sha256(expected.get("state"));
+        String state = Validation.sha256(expected.get(ArtifactHashes.STATE));
         if (state != null) {
             return "expectedSha256.state: " + state;
         }
@@ -58,10 +60,10 @@ final class RestoreStep implements StepHandler {
     @Override
     public void run(StepContext ctx) {
         long t0 = System.nanoTime();
-        StepParameters p = ctx.command().parameters();
-        String expectedPlist = p.expectedSha256().get("plist");
-        String expectedPackage = p.expectedSha256().get("package");
-        String expectedState = p.expectedSha256().get("state");
+        StepCommand.Restore p = ctx.command().command(StepCommand.Restore.class);
+        String expectedPlist = p.expectedSha256().get(ArtifactHashes.PLIST);
+        String expectedPackage = p.expectedSha256().get(ArtifactHashes.PACKAGE);
+        String expectedState = p.expectedSha256().get(ArtifactHashes.STATE);
         LeaseInventory.Basics b = LeaseInventory.basics(ctx);
         String kit = b.kit(ctx.command().cutoverId());
         String stamp = STAMP.format(Instant.now());
@@ -82,7 +84,7 @@ final class RestoreStep implements StepHandler {
         // the state archive is checked before anything is restored: a tampered or truncated archive leaves the lease
         // exactly as it is (still on the candidate) and the rollback fails for a human to look at
         String stateFound = LeaseInventory.sha256Of(look.get(1)).orElse("none");
-        ctx.fact("stateArchiveSha256", stateFound);
+        ctx.fact(StepFacts.STATE_ARCHIVE_SHA256, stateFound);
         if (!stateFound.equals(expectedState)) {
             throw new StepFailedException(String.format(ProbeReasons.STATE_ARCHIVE_HASH_MISMATCH, stateArchive,
                     stateFound, expectedState));
@@ -93,7 +95,7 @@ final class RestoreStep implements StepHandler {
         }
         LeaseInventory.Layout kitLayout = LeaseInventory.parseLayout(ctx, b, kitPlist, kitPlistCat.stdout());
         String pkg = kitLayout.packageRoot();
-        LeaseInventory.sha256Of(look.get(3)).ifPresent(h -> ctx.fact("plistSha256Before", h));
+        LeaseInventory.sha256Of(look.get(3)).ifPresent(h -> ctx.fact(StepFacts.PLIST_SHA256_BEFORE, h));
         ctx.fact("restoreCheckMillis", millisSince(t0));
 
         // One exec: the package tree hash before (read-only, still before the first mutation), bootout, the plist
@@ -106,10 +108,10 @@ final class RestoreStep implements StepHandler {
                 .add("plist sha256 after", LeaseInventory.fileSha256Script(b.plistPath()))
                 .run(ctx);
         Optional<String> packageBefore = LeaseInventory.sha256Of(swap.get(0));
-        packageBefore.ifPresent(h -> ctx.fact("packageSha256Before", h));
+        packageBefore.ifPresent(h -> ctx.fact(StepFacts.PACKAGE_SHA256_BEFORE, h));
         CommandBatch.required(swap, 2, "restore plist");
         String plistAfter = LeaseInventory.sha256Of(swap.get(3)).orElse("none");
-        ctx.fact("plistSha256After", plistAfter);
+        ctx.fact(StepFacts.PLIST_SHA256_AFTER, plistAfter);
         if (!plistAfter.equals(expectedPlist)) {
             throw new StepFailedException(String.format(ProbeReasons.PLIST_HASH_MISMATCH, plistAfter, expectedPlist));
         }
@@ -126,13 +128,13 @@ final class RestoreStep implements StepHandler {
                     .add("package sha256 after", LeaseInventory.packageTreeHashScript(pkg))
                     .run(ctx);
             CommandBatch.required(pk, 0, "restore package");
-            ctx.fact("packageRestoredFromArchive", true);
+            ctx.fact(StepFacts.PACKAGE_RESTORED_FROM_ARCHIVE, true);
             packageAfter = LeaseInventory.sha256Of(pk.get(1)).orElse("none");
         } else {
-            ctx.fact("packageRestoredFromArchive", false);
+            ctx.fact(StepFacts.PACKAGE_RESTORED_FROM_ARCHIVE, false);
             packageAfter = packageBefore.get();
         }
-        ctx.fact("packageSha256After", packageAfter);
+        ctx.fact(StepFacts.PACKAGE_SHA256_AFTER, packageAfter);
         if (!packageAfter.equals(expectedPackage)) {
             throw new StepFailedException(String.format(ProbeReasons.PACKAGE_HASH_MISMATCH, packageAfter,
                     expectedPackage));
@@ -157,7 +159,7 @@ final class RestoreStep implements StepHandler {
         ctx.fact("readyAfterMillis", Gateway.waitReady(ctx, kitLayout.gatewayPort()));
         long verify = System.nanoTime();
         Optional<String> running = Gateway.startupVersion(ctx, kitLayout.gatewayPort());
-        running.ifPresent(v -> ctx.fact("runningVersion", v));
+        running.ifPresent(v -> ctx.fact(StepFacts.RUNNING_VERSION, v));
         if (!p.previousVersion().equals(running.orElse(null))) {
             throw new StepFailedException(String.format(ProbeReasons.RUNNING_VERSION_MISMATCH,
                     running.orElse("unknown"), p.previousVersion()));
@@ -173,7 +175,7 @@ final class RestoreStep implements StepHandler {
         String owner = FreezeStep.markerField(end.get(1).stdout(), "cutoverId");
         if (ctx.command().cutoverId().equals(owner)) {
             ctx.require("lift freeze marker", "rm -f " + ShellQuote.quote(marker));
-            ctx.fact("unfrozen", "true");
+            ctx.fact(StepFacts.UNFROZEN, "true");
         }
         ctx.fact("restoreVerifyMillis", millisSince(verify));
     }

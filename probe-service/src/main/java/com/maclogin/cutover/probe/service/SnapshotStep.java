@@ -7,6 +7,7 @@ import com.maclogin.cutover.contracts.ShellQuote;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.StepFacts;
 import io.quarkus.logging.Log;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -73,9 +74,9 @@ final class SnapshotStep implements StepHandler {
         if (plist == null || pkg == null || state == null) {
             return false;
         }
-        ctx.fact("plistBackupSha256", plist);
-        ctx.fact("packageArchiveSha256", pkg);
-        ctx.fact("stateArchiveSha256", state);
+        ctx.fact(StepFacts.PLIST_BACKUP_SHA256, plist);
+        ctx.fact(StepFacts.PACKAGE_ARCHIVE_SHA256, pkg);
+        ctx.fact(StepFacts.STATE_ARCHIVE_SHA256, state);
         String backup = manifestBackupArchive(manifest);
         ctx.fact("stateSnapshotMethod", backup != null ? METHOD_BACKUP : METHOD_TAR);
         if (backup != null) {

@@ -1,12 +1,12 @@
 package com.maclogin.cutover.probe.service;
 
-import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.LeaseTarget;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.probe.ProbeReasons;
@@ -124,7 +124,8 @@ public class StepExecutionService {
         if (handler == null) {
             return result(c, StepOutcome.REFUSED, ProbeReasons.NOT_SUPPORTED_YET, Map.of(), List.of(), start, null);
         }
-        String badParameter = handler.validate(c);
+        String badParameter = c.command() != null && c.command().kind() != c.kind()
+                ? String.format(ProbeReasons.COMMAND_KIND_MISMATCH, c.command().kind(), c.kind()) : handler.validate(c);
         if (badParameter != null) {
             return result(c, StepOutcome.REFUSED, String.format(ProbeReasons.INVALID_PARAMETER, badParameter),
                     Map.of(), List.of(), start, null);
@@ -256,12 +257,16 @@ public class StepExecutionService {
         return p == null ? null : String.format(ProbeReasons.INVALID_PARAMETER, p);
     }
 
+    /**
+     * The answer to {@code c}. The typed report is filled from the facts, so a result answered from the lease's
+     * ledger (which keeps the facts) carries the same report as the original.
+     */
     private StepResult result(RunStep c, StepOutcome outcome, String reason, Map<String, String> facts,
             List<Evidence> evidence, long start, String messageId) {
-        return new StepResult(messageId != null ? messageId : UUID.randomUUID().toString(), c.cutoverId(),
-                c.leaseId(), Instant.now(), CutoverMessage.SCHEMA_VERSION, c.epoch(), c.kind(), c.attempt(),
-                c.idempotencyKey(), c.messageId(), outcome, reason, new LinkedHashMap<>(facts),
-                new ArrayList<>(evidence), System.currentTimeMillis() - start, workerId);
+        return StepResult.answering(c).messageId(messageId != null ? messageId : UUID.randomUUID().toString())
+                .outcome(outcome).reason(reason).facts(new LinkedHashMap<>(facts))
+                .report(StepReport.fromFacts(c.kind(), facts)).evidence(new ArrayList<>(evidence))
+                .durationMillis(System.currentTimeMillis() - start).workerId(workerId).build();
     }
 
     private static String hostName() {

@@ -2,7 +2,8 @@ package com.maclogin.cutover.probe.service;
 
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.RunStep;
-import com.maclogin.cutover.contracts.StepParameters;
+import com.maclogin.cutover.contracts.StepCommand;
+import com.maclogin.cutover.contracts.StepFacts;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.HttpProbeResponse;
 import com.maclogin.cutover.probe.lease.LaunchctlPrint;
@@ -29,7 +30,7 @@ final class ValidateStep implements StepHandler {
 
     @Override
     public String validate(RunStep c) {
-        StepParameters p = c.parameters();
+        StepCommand.Validate p = c.command(StepCommand.Validate.class);
         if (p != null && p.probePlan() != null) {
             String bad = ProbeWindow.validate(p.probePlan());
             return bad == null ? null : String.format(ProbeReasons.INVALID_PROBE_PLAN, bad);
@@ -47,7 +48,7 @@ final class ValidateStep implements StepHandler {
 
     @Override
     public void run(StepContext ctx) {
-        StepParameters p = ctx.command().parameters();
+        StepCommand.Validate p = ctx.command().command(StepCommand.Validate.class);
         if (p != null && p.probePlan() != null) {
             window.run(ctx, p.probePlan());
             return;
@@ -105,7 +106,7 @@ final class ValidateStep implements StepHandler {
             }
         } finally {
             ctx.fact("probeRounds", rounds);
-            ctx.fact("runningVersion", runningVersion);
+            ctx.fact(StepFacts.RUNNING_VERSION, runningVersion);
             ctx.fact("probeLatencyP95Millis", p95(latencies));
             if (launchd != null) {
                 Gateway.launchdFacts(ctx, launchd);

@@ -41,7 +41,8 @@ import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
-import com.maclogin.cutover.contracts.StepParameters;
+import com.maclogin.cutover.contracts.StepCommand;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.simulator.SimulatedLease;
@@ -60,6 +61,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -194,7 +196,7 @@ class ProbeServiceIntegrationTest {
     @Order(1)
     void inventoryReportsEveryFactOfTheContract() {
         SimulatedLease lease = LeaseSimulatorResource.lease();
-        StepResult r = run(step("c-inv", StepKind.INVENTORY, 1, 1, target(lease.hostKey()), StepParameters.none()));
+        StepResult r = run(step("c-inv", StepKind.INVENTORY, 1, 1, target(lease.hostKey()), NONE));
 
         assertThat(r.outcome()).as(r.reason()).isEqualTo(StepOutcome.SUCCEEDED);
         assertThat(r.facts()).containsKeys("uid", "home", "plistPath", "nodePath", "loginNodeVersion",
@@ -211,6 +213,19 @@ class ProbeServiceIntegrationTest {
         assertThat(r.reason()).isNull();
         assertThat(Long.parseLong(r.facts().get("baselineP95Millis"))).isBetween(0L, 5000L);
         assertThat(r.evidence()).extracting(e -> e.name()).contains("hooks token", "integration baseline");
+        // the values the gates read, typed, beside the facts
+        StepReport.Inventory report = r.report(StepReport.Inventory.class);
+        assertThat(report).isEqualTo(StepReport.Inventory.fromFacts(r.facts()));
+        assertThat(report.gatewayVersion()).isEqualTo("2026.9.5");
+        assertThat(report.gatewayPort()).isEqualTo(lease.gatewayPort());
+        assertThat(report.plistSha256()).isEqualTo(sha256(plistFile(lease)));
+        assertThat(report.packageSha256()).isEqualTo(r.facts().get("packageSha256"));
+        assertThat(report.gatewayPid()).isNotNull();
+        assertThat(report.listeningPids()).containsExactly(report.gatewayPid());
+        assertThat(report.loginNodeVersion()).isNotBlank();
+        assertThat(report.plistNodeVersion()).isNotBlank();
+        assertThat(report.diskFreePercent()).isNotNull();
+        assertThat(report.baselineP95Millis()).isNotNull();
         inventory = r.facts();
     }
 
@@ -220,7 +235,7 @@ class ProbeServiceIntegrationTest {
         SimulatedLease lease = LeaseSimulatorResource.lease();
         LeaseTarget t = target(lease.hostKey());
         String id = "c-full";
-        StepParameters candidate = new StepParameters("2026.9.6", "2026.9.5", "CHG-1", null, Map.of(), null, null);
+        Function<StepKind, StepCommand> candidate = cutover("2026.9.6", "CHG-1");
 
         succeeded(run(step(id, StepKind.FREEZE, 1, 1, t, candidate)));
         assertThat(Files.readString(lease.home().resolve(".openclaw-cutover/FROZEN"))).contains("cutoverId=c-full",
@@ -228,9 +243,12 @@ class ProbeServiceIntegrationTest {
         StepResult snapshot = succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, candidate)));
         assertThat(snapshot.facts()).containsKeys("kitPath", "stateArchiveSha256", "packageArchiveSha256",
                 "plistBackupSha256").containsEntry("stateSnapshotMethod", "openclaw-backup");
+        assertThat(snapshot.report()).isEqualTo(new StepReport.Snapshot(snapshot.facts().get("stateArchiveSha256"),
+                snapshot.facts().get("packageArchiveSha256"), snapshot.facts().get("plistBackupSha256")));
         StepResult install = succeeded(run(step(id, StepKind.INSTALL_CANDIDATE, 1, 1, t, candidate)));
         assertThat(install.facts()).containsKeys("candidatePackageRoot", "candidatePackageSha256")
                 .containsEntry("candidateEnginesNode", ">=18");
+        assertThat(install.report(StepReport.InstallCandidate.class).candidateEnginesNode()).isEqualTo(">=18");
 
         RunStep flip = step(id, StepKind.FLIP_PLIST, 1, 1, t, candidate);
         StepResult flipped = succeeded(run(flip));
@@ -263,22 +281,30 @@ class ProbeServiceIntegrationTest {
         assertThat(reload.facts()).containsEntry("runningVersion", "2026.9.6");
         assertThat(lease.runningVersion()).isEqualTo("2026.9.6");
         StepResult validate = succeeded(run(step(id, StepKind.VALIDATE, 1, 1, t,
-                new StepParameters(null, null, null, null, Map.of(), 3, 500))));
+                new StepCommand.Validate(null, null, null, Map.of(), 3, 500, null))));
         assertThat(Integer.parseInt(validate.facts().get("probeRounds"))).isBetween(4, 8);
         assertThat(validate.facts()).containsEntry("runningVersion", "2026.9.6");
 
         // rollback: a higher epoch, hashes from the inventory gate
-        StepParameters restore = new StepParameters(null, "2026.9.5", null, null,
+        StepCommand restore = new StepCommand.Restore("2026.9.5",
                 Map.of("plist", inventory.get("plistSha256"), "package", inventory.get("packageSha256"),
-                        "state", snapshot.facts().get("stateArchiveSha256")), 3, 500);
+                        "state", snapshot.facts().get("stateArchiveSha256")));
         StepResult restored = succeeded(run(step(id, StepKind.RESTORE, 1, 2, t, restore)));
         assertThat(restored.facts()).containsEntry("stateArchiveSha256", snapshot.facts().get("stateArchiveSha256"))
                 .containsEntry("plistSha256After", inventory.get("plistSha256"))
                 .containsEntry("packageSha256After", inventory.get("packageSha256"))
                 .containsEntry("runningVersion", "2026.9.5")
                 .containsKeys("plistSha256Before", "packageSha256Before");
-        StepResult revalidated = succeeded(run(step(id, StepKind.VALIDATE, 1, 2, t, restore)));
+        StepReport.Restore restoreReport = restored.report(StepReport.Restore.class);
+        assertThat(restoreReport.stateArchiveSha256()).isEqualTo(snapshot.facts().get("stateArchiveSha256"));
+        assertThat(restoreReport.plistSha256After()).isEqualTo(inventory.get("plistSha256"));
+        assertThat(restoreReport.packageSha256After()).isEqualTo(inventory.get("packageSha256"));
+        assertThat(restoreReport.runningVersion()).isEqualTo("2026.9.5");
+        assertThat(restoreReport.unfrozen()).isTrue();
+        StepResult revalidated = succeeded(run(step(id, StepKind.VALIDATE, 1, 2, t,
+                new StepCommand.Validate(null, "2026.9.5", null, Map.of(), 3, 500, null))));
         assertThat(revalidated.facts()).containsEntry("runningVersion", "2026.9.5");
+        assertThat(revalidated.report(StepReport.Validate.class).runningVersion()).isEqualTo("2026.9.5");
 
         assertThat(lease.runningVersion()).isEqualTo("2026.9.5");
         assertThat(lease.installedVersion()).isEqualTo("2026.9.5");
@@ -297,7 +323,7 @@ class ProbeServiceIntegrationTest {
     void aWrongPinnedHostKeyIsRefusedAndNeverAccepted() {
         SimulatedLease lease = LeaseSimulatorResource.lease();
         StepResult r = run(step("c-key", StepKind.INVENTORY, 1, 1,
-                target(LeaseSimulatorResource.impostorHostKey()), StepParameters.none()));
+                target(LeaseSimulatorResource.impostorHostKey()), NONE));
         assertThat(r.outcome()).isEqualTo(StepOutcome.REFUSED);
         assertThat(r.reason()).isEqualTo("host key mismatch for 127.0.0.1:" + lease.sshPort());
         assertThat(r.facts()).isEmpty();
@@ -307,9 +333,9 @@ class ProbeServiceIntegrationTest {
     @Order(4)
     void aCommandWithAnOlderEpochThanOneAlreadySeenIsRefused() {
         LeaseTarget t = target(LeaseSimulatorResource.lease().hostKey());
-        assertThat(run(step("c-epoch", StepKind.INVENTORY, 1, 5, t, StepParameters.none())).outcome())
+        assertThat(run(step("c-epoch", StepKind.INVENTORY, 1, 5, t, NONE)).outcome())
                 .isEqualTo(StepOutcome.SUCCEEDED);
-        StepResult stale = run(step("c-epoch", StepKind.INVENTORY, 2, 4, t, StepParameters.none()));
+        StepResult stale = run(step("c-epoch", StepKind.INVENTORY, 2, 4, t, NONE));
         assertThat(stale.outcome()).isEqualTo(StepOutcome.REFUSED);
         assertThat(stale.reason()).isEqualTo("stale epoch 4 < 5");
     }
@@ -319,7 +345,7 @@ class ProbeServiceIntegrationTest {
     void hostileParametersUnsupportedStepsAndPastDeadlinesAreAnsweredNotRun() {
         LeaseTarget t = target(LeaseSimulatorResource.lease().hostKey());
         StepResult hostile = run(step("c-bad", StepKind.INSTALL_CANDIDATE, 1, 1, t,
-                new StepParameters("2026.9.6'; touch /tmp/pwned; '", null, null, null, Map.of(), null, null)));
+                new StepCommand.InstallCandidate("2026.9.6'; touch /tmp/pwned; '", null)));
         assertThat(hostile.outcome()).isEqualTo(StepOutcome.REFUSED);
         assertThat(hostile.reason()).startsWith("invalid parameter: version");
         assertThat(hostile.evidence()).isEmpty();
@@ -332,9 +358,16 @@ class ProbeServiceIntegrationTest {
         StepResult outside = run(step("c-bad", StepKind.PARALLEL_RUN, 2, 1, t, canary("2026.9.6", 8080, 2)));
         assertThat(outside.reason()).isEqualTo("invalid parameter: canary port 8080 is outside 18000-29999");
 
-        RunStep late = step("c-bad", StepKind.FREEZE, 1, 1, t, StepParameters.none());
-        late = new RunStep(late.messageId(), late.cutoverId(), late.leaseId(), late.timestamp(), 1, 1, late.kind(), 1,
-                late.idempotencyKey(), late.replyTo(), t, late.parameters(), Instant.now().minusSeconds(1));
+        StepResult wrongKind = run(step("c-bad", StepKind.RELOAD, 1, 1, t, new StepCommand.FlipPlist("2026.9.6")));
+        assertThat(wrongKind.outcome()).isEqualTo(StepOutcome.REFUSED);
+        assertThat(wrongKind.reason()).isEqualTo("invalid parameter: command of kind FLIP_PLIST in a RELOAD step");
+        assertThat(wrongKind.evidence()).isEmpty();
+        StepResult noCommand = run(step("c-bad", StepKind.RESTORE, 1, 1, t, (StepCommand) null));
+        assertThat(noCommand.outcome()).isEqualTo(StepOutcome.REFUSED);
+        assertThat(noCommand.reason()).isEqualTo("invalid parameter: command is required");
+
+        RunStep late = step("c-bad", StepKind.FREEZE, 1, 1, t, NONE);
+        late = late.toBuilder().deadline(Instant.now().minusSeconds(1)).build();
         StepResult timedOut = run(late);
         assertThat(timedOut.outcome()).isEqualTo(StepOutcome.TIMED_OUT);
         assertThat(LeaseSimulatorResource.lease().home().resolve(".openclaw-cutover/FROZEN")).doesNotExist();
@@ -353,7 +386,7 @@ class ProbeServiceIntegrationTest {
         SimulatedLease lease = LeaseSimulatorResource.lease();
         assertThat(lease.probeAccount().osUser()).as("runs as root here and in CI: " + lease.probeAccount().note())
                 .isTrue();
-        StepResult inv = run(step("c-probeuser", StepKind.INVENTORY, 1, 1, target(lease.hostKey()), StepParameters.none()));
+        StepResult inv = run(step("c-probeuser", StepKind.INVENTORY, 1, 1, target(lease.hostKey()), NONE));
         assertThat(inv.outcome()).as(inv.reason()).isEqualTo(StepOutcome.SUCCEEDED);
         String gatewayUid = inv.facts().get("uid");
 
@@ -472,7 +505,7 @@ class ProbeServiceIntegrationTest {
             // the drill's kickstart -k loads the faulty start; from then on every run crashes 300 ms after ready
             ProbePlan plan = new ProbePlan(List.of(ProbeLayer.PROCESS, ProbeLayer.APPLICATION), 500, 40, 1,
                     tightened(), Map.of(TriggerKind.CRASH_LOOP, TriggerAction.ROLLBACK), 50.0, null, null, "alice");
-            StepParameters params = new StepParameters("2026.9.6", "2026.9.5", "CHG-9", null,
+            StepCommand params = new StepCommand.Validate("2026.9.6", "2026.9.5", "CHG-9",
                     Map.of("plist", "a".repeat(64)), null, null, plan);
             RunStep v = step("c-crash", StepKind.VALIDATE, 1, 3, target(lease.hostKey()), params);
             StepResult r = run(v);
@@ -538,7 +571,7 @@ class ProbeServiceIntegrationTest {
             long connectMillis = config.ssh().connectTimeout().toMillis();
 
             long start = System.nanoTime();
-            StepResult r = run(step("c-hung", StepKind.INVENTORY, 1, 1, hung, StepParameters.none()));
+            StepResult r = run(step("c-hung", StepKind.INVENTORY, 1, 1, hung, NONE));
             long stepMillis = (System.nanoTime() - start) / 1_000_000;
             assertThat(r.outcome()).isEqualTo(StepOutcome.TIMED_OUT);
             assertThat(r.reason()).isEqualTo("ssh to 127.0.0.1:" + silent.getLocalPort() + " timed out: no SSH "
@@ -578,7 +611,7 @@ class ProbeServiceIntegrationTest {
         SimulatedLease lease = LeaseSimulatorResource.lease();
         LeaseTarget t = target(lease.hostKey());
         String id = "c-tamper";
-        StepParameters candidate = new StepParameters("2026.9.6", "2026.9.5", "CHG-2", null, Map.of(), null, null);
+        Function<StepKind, StepCommand> candidate = cutover("2026.9.6", "CHG-2");
         succeeded(run(step(id, StepKind.FREEZE, 1, 1, t, candidate)));
         StepResult snapshot = succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, candidate)));
         String snapshotHash = snapshot.facts().get("stateArchiveSha256");
@@ -591,18 +624,21 @@ class ProbeServiceIntegrationTest {
         Instant plistModified = Files.getLastModifiedTime(plistFile(lease)).toInstant();
         Path stateConfig = lease.home().resolve(".openclaw/openclaw.json");
         String stateBefore = Files.readString(stateConfig);
-        long runsBefore = Long.parseLong(run(step(id + "-inv", StepKind.INVENTORY, 1, 1, t, StepParameters.none()))
+        long runsBefore = Long.parseLong(run(step(id + "-inv", StepKind.INVENTORY, 1, 1, t, NONE))
                 .facts().get("runs"));
 
-        StepParameters restore = new StepParameters(null, "2026.9.5", null, null,
+        StepCommand restore = new StepCommand.Restore("2026.9.5",
                 Map.of("plist", inventory.get("plistSha256"), "package", inventory.get("packageSha256"),
-                        "state", snapshotHash), null, null);
+                        "state", snapshotHash));
         StepResult r = run(step(id, StepKind.RESTORE, 1, 2, t, restore));
 
         assertThat(r.outcome()).isEqualTo(StepOutcome.FAILED);
         assertThat(r.reason()).isEqualTo("state archive " + archive + " hashes to " + tampered
                 + ", not the snapshot hash " + snapshotHash + "; nothing restored");
         assertThat(r.facts()).containsEntry("stateArchiveSha256", tampered);
+        // a failed restore still reports, typed, what it found
+        assertThat(r.report(StepReport.Restore.class).stateArchiveSha256()).isEqualTo(tampered);
+        assertThat(r.report(StepReport.Restore.class).plistSha256After()).isNull();
         assertThat(r.evidence()).extracting(e -> e.name()).contains("state archive sha256")
                 .doesNotContain("launchctl bootout", "restore plist", "restore package", "restore state");
         // nothing restored: same plist, same state, no state moved aside, the gateway never stopped
@@ -611,7 +647,7 @@ class ProbeServiceIntegrationTest {
         try (var kit = Files.list(archive.getParent())) {
             assertThat(kit.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("state-aside-"));
         }
-        StepResult after = run(step(id + "-inv", StepKind.INVENTORY, 2, 1, t, StepParameters.none()));
+        StepResult after = run(step(id + "-inv", StepKind.INVENTORY, 2, 1, t, NONE));
         assertThat(after.facts()).containsEntry("launchdState", "running").containsEntry("runs", Long.toString(runsBefore));
         assertThat(lease.runningVersion()).isEqualTo("2026.9.5");
 
@@ -622,9 +658,8 @@ class ProbeServiceIntegrationTest {
     @Order(12)
     void aRestoreWithoutTheStateHashIsRefusedUnrun() {
         LeaseTarget t = target(LeaseSimulatorResource.lease().hostKey());
-        StepResult r = run(step("c-nostate", StepKind.RESTORE, 1, 1, t, new StepParameters(null, "2026.9.5", null,
-                null, Map.of("plist", inventory.get("plistSha256"), "package", inventory.get("packageSha256")),
-                null, null)));
+        StepResult r = run(step("c-nostate", StepKind.RESTORE, 1, 1, t, new StepCommand.Restore("2026.9.5",
+                Map.of("plist", inventory.get("plistSha256"), "package", inventory.get("packageSha256")))));
         assertThat(r.outcome()).isEqualTo(StepOutcome.REFUSED);
         assertThat(r.reason()).startsWith("invalid parameter: expectedSha256.state");
         assertThat(r.evidence()).isEmpty();
@@ -640,7 +675,7 @@ class ProbeServiceIntegrationTest {
             String found = sha256(tgz);
             String expected = "ab".repeat(32);
             StepResult r = run(step("c-tgz-bad", StepKind.INSTALL_CANDIDATE, 1, 1, target(lease.hostKey()),
-                    new StepParameters("2026.9.3", "2026.9.5", "CHG-3", null, Map.of("tarball", expected), null, null)));
+                    new StepCommand.InstallCandidate("2026.9.3", expected)));
 
             String kitTarball = lease.home().resolve(".openclaw-cutover/c-tgz-bad/openclaw-2026.9.3.tgz").toString();
             assertThat(r.outcome()).isEqualTo(StepOutcome.FAILED);
@@ -666,7 +701,7 @@ class ProbeServiceIntegrationTest {
         try {
             String expected = sha256(fixtures.resolve("openclaw-2026.9.3.tgz"));
             StepResult r = succeeded(run(step("c-tgz-ok", StepKind.INSTALL_CANDIDATE, 1, 1, target(lease.hostKey()),
-                    new StepParameters("2026.9.3", "2026.9.5", "CHG-3", null, Map.of("tarball", expected), null, null))));
+                    new StepCommand.InstallCandidate("2026.9.3", expected))));
 
             String kitTarball = lease.home().resolve(".openclaw-cutover/c-tgz-ok/openclaw-2026.9.3.tgz").toString();
             assertThat(r.facts()).containsEntry("candidateTarballSha256", expected)
@@ -697,7 +732,7 @@ class ProbeServiceIntegrationTest {
         String config = Files.readString(state.resolve("openclaw.json"));
         String db = sha256(state.resolve("state/openclaw.sqlite"));
 
-        StepResult snapshot = succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, StepParameters.none())));
+        StepResult snapshot = succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, NONE)));
 
         Path kit = lease.home().resolve(".openclaw-cutover/" + id);
         assertThat(snapshot.facts()).containsEntry("stateSnapshotMethod", "openclaw-backup")
@@ -718,9 +753,9 @@ class ProbeServiceIntegrationTest {
 
         // the kit restores: RESTORE checks the hash, moves the live state aside and unpacks state.tgz
         Files.writeString(state.resolve("openclaw.json"), config.replace("{", "{\"changedAfterSnapshot\": true, "));
-        StepParameters restore = new StepParameters(null, "2026.9.5", null, null,
+        StepCommand restore = new StepCommand.Restore("2026.9.5",
                 Map.of("plist", inventory.get("plistSha256"), "package", inventory.get("packageSha256"),
-                        "state", snapshot.facts().get("stateArchiveSha256")), null, null);
+                        "state", snapshot.facts().get("stateArchiveSha256")));
         StepResult restored = succeeded(run(step(id, StepKind.RESTORE, 1, 2, t, restore)));
         assertThat(restored.facts()).containsEntry("runningVersion", "2026.9.5");
         assertThat(Files.readString(state.resolve("openclaw.json"))).isEqualTo(config);
@@ -728,7 +763,7 @@ class ProbeServiceIntegrationTest {
         assertThat(lease.runningVersion()).isEqualTo("2026.9.5");
 
         // a later attempt finds the verified kit (backup archive included) and does not overwrite it
-        StepResult again = succeeded(run(step(id, StepKind.SNAPSHOT, 2, 2, t, StepParameters.none())));
+        StepResult again = succeeded(run(step(id, StepKind.SNAPSHOT, 2, 2, t, NONE)));
         assertThat(again.reason()).isEqualTo("already applied");
         assertThat(again.facts()).containsEntry("stateSnapshotMethod", "openclaw-backup")
                 .containsEntry("stateArchiveSha256", snapshot.facts().get("stateArchiveSha256"));
@@ -754,7 +789,7 @@ class ProbeServiceIntegrationTest {
         Files.move(cli, hidden);
         StepResult snapshot;
         try {
-            snapshot = succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, StepParameters.none())));
+            snapshot = succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, NONE)));
         } finally {
             Files.move(hidden, cli);
             Files.delete(bin.resolve("tar"));
@@ -785,11 +820,11 @@ class ProbeServiceIntegrationTest {
         SimulatedLease lease = LeaseSimulatorResource.lease();
         LeaseTarget t = target(lease.hostKey());
         String id = "c-canary";
-        StepParameters candidate = new StepParameters("2026.9.6", "2026.9.5", "CHG-4", null, Map.of(), null, null);
+        Function<StepKind, StepCommand> candidate = cutover("2026.9.6", "CHG-4");
         succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, candidate)));
         succeeded(run(step(id, StepKind.INSTALL_CANDIDATE, 1, 1, t, candidate)));
         Map<String, String> before = succeeded(run(step(id + "-inv", StepKind.INVENTORY, 1, 1, t,
-                StepParameters.none()))).facts();
+                NONE))).facts();
         int port = freePort(lease.gatewayPort());
 
         // what an operator's tunnel would see on both ports while the step runs
@@ -847,7 +882,7 @@ class ProbeServiceIntegrationTest {
         assertThat(Files.readString(kit.resolve("canary.log"))).contains("2026.9.6");
         assertThat(Files.exists(kit.resolve("canary-state/openclaw.json"))).isTrue();
         Map<String, String> after = succeeded(run(step(id + "-inv", StepKind.INVENTORY, 2, 1, t,
-                StepParameters.none()))).facts();
+                NONE))).facts();
         assertThat(after).containsEntry("gatewayVersion", "2026.9.5").containsEntry("launchdState", "running")
                 .containsEntry("gatewayPid", before.get("gatewayPid")).containsEntry("runs", before.get("runs"));
         assertThat(lease.runningVersion()).isEqualTo("2026.9.5");
@@ -860,7 +895,7 @@ class ProbeServiceIntegrationTest {
         SimulatedLease lease = LeaseSimulatorResource.lease();
         LeaseTarget t = target(lease.hostKey());
         String id = "c-canary-bad";
-        StepParameters candidate = new StepParameters("2026.9.6", "2026.9.5", "CHG-5", null, Map.of(), null, null);
+        Function<StepKind, StepCommand> candidate = cutover("2026.9.6", "CHG-5");
         succeeded(run(step(id, StepKind.INSTALL_CANDIDATE, 1, 1, t, candidate)));
         String plistBefore = sha256(plistFile(lease));
         int port = freePort(lease.gatewayPort());
@@ -941,8 +976,25 @@ class ProbeServiceIntegrationTest {
                 p.latencyMultiplier(), p.latencyFloorMillis(), p.integrationP95MaxMillis(), 1.0);
     }
 
-    private static StepParameters withPlan(ProbePlan plan) {
-        return new StepParameters(null, "2026.9.5", "CHG-1", null, Map.of(), null, null, plan);
+    private static StepCommand withPlan(ProbePlan plan) {
+        return new StepCommand.Validate(null, "2026.9.5", "CHG-1", Map.of(), null, null, plan);
+    }
+
+    /** Commands that need nothing but the kind (INVENTORY, SNAPSHOT, UNFREEZE). */
+    private static final Function<StepKind, StepCommand> NONE = kind -> cutover(null, null).apply(kind);
+
+    /** The commands of a cutover to {@code version} under {@code ticket}, by kind (as the orchestrator sends them). */
+    private static Function<StepKind, StepCommand> cutover(String version, String ticket) {
+        return kind -> switch (kind) {
+            case INVENTORY -> new StepCommand.Inventory();
+            case FREEZE -> new StepCommand.Freeze(ticket, null);
+            case SNAPSHOT -> new StepCommand.Snapshot();
+            case INSTALL_CANDIDATE -> new StepCommand.InstallCandidate(version, null);
+            case FLIP_PLIST -> new StepCommand.FlipPlist(version);
+            case RELOAD -> new StepCommand.Reload(version);
+            case UNFREEZE -> new StepCommand.Unfreeze();
+            default -> throw new IllegalArgumentException(kind + " needs its own command");
+        };
     }
 
     private static LeaseTarget target(String hostKey) {
@@ -958,10 +1010,15 @@ class ProbeServiceIntegrationTest {
     }
 
     private static RunStep step(String cutoverId, StepKind kind, int attempt, long epoch, LeaseTarget target,
-            StepParameters parameters) {
-        return new RunStep(UUID.randomUUID().toString(), cutoverId, "hk-1", Instant.now(), 1, epoch, kind, attempt,
-                RunStep.idempotencyKey(cutoverId, kind, attempt), Topics.STEP_RESULTS, target, parameters,
-                Instant.now().plusSeconds(60));
+            StepCommand command) {
+        return RunStep.builder().cutoverId(cutoverId).leaseId("hk-1").epoch(epoch).kind(kind).attempt(attempt)
+                .replyTo(Topics.STEP_RESULTS).target(target).command(command).deadline(Instant.now().plusSeconds(60))
+                .build();
+    }
+
+    private static RunStep step(String cutoverId, StepKind kind, int attempt, long epoch, LeaseTarget target,
+            Function<StepKind, StepCommand> commands) {
+        return step(cutoverId, kind, attempt, epoch, target, commands.apply(kind));
     }
 
     private static StepResult run(RunStep command) {
@@ -986,10 +1043,9 @@ class ProbeServiceIntegrationTest {
         return r;
     }
 
-    /** PARALLEL_RUN parameters: the candidate, its canary plan, a short probe interval. */
-    private static StepParameters canary(String version, int port, int seconds) {
-        return new StepParameters(version, "2026.9.5", "CHG-4", null, Map.of(), null, 500, null,
-                new com.maclogin.cutover.contracts.CanaryPlan(port, seconds));
+    /** PARALLEL_RUN's command: the candidate, its canary plan, a short probe interval. */
+    private static StepCommand canary(String version, int port, int seconds) {
+        return new StepCommand.ParallelRun(version, new com.maclogin.cutover.contracts.CanaryPlan(port, seconds), 500);
     }
 
     /** Alive and not a zombie (this machine's pid 1 does not reap orphans, so a stopped canary may linger as one). */

@@ -6,15 +6,13 @@ import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_STATE;
 
 import com.maclogin.cutover.contracts.CutoverEvent;
 import com.maclogin.cutover.contracts.CutoverEventType;
-import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.LeaseTarget;
 import com.maclogin.cutover.contracts.ProbeLayer;
 import com.maclogin.cutover.contracts.ProbePlan;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.RunStep;
-import com.maclogin.cutover.contracts.StepKind;
-import com.maclogin.cutover.contracts.StepParameters;
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.contracts.TriggerAction;
@@ -26,7 +24,6 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** Builds the messages rollback-service sends, from the rollback row alone (it works while the orchestrator is down). */
 public final class RollbackMessages {
@@ -50,42 +47,44 @@ public final class RollbackMessages {
         for (TriggerKind k : TriggerKind.values()) {
             actions.put(k, TriggerAction.OBSERVE);
         }
-        return new ProbePlan(VERIFY_LAYERS, intervalMillis, windowSeconds, null, TriggerThresholds.playbook(),
-                actions, null, null, null, rb.rollbackOwner);
+        return ProbePlan.builder().layers(VERIFY_LAYERS).intervalMillis(intervalMillis).windowSeconds(windowSeconds)
+                .thresholds(TriggerThresholds.playbook()).actions(actions).rollbackOwner(rb.rollbackOwner).build();
     }
 
     /** A breach with action ROLLBACK, as the RollbackRequested it stands for: epoch {@code breach.epoch + 1}. */
     public static RollbackRequested requestFromBreach(ThresholdBreached b) {
-        return new RollbackRequested(b.messageId(), b.cutoverId(), b.leaseId(), b.timestamp(), b.schemaVersion(),
-                b.epoch() + 1, RollbackReasons.requestedByTrigger(b.trigger()), RollbackReasons.breach(b), b.target(),
-                b.ticketId(), b.previousVersion(), b.candidateVersion(), b.rollbackOwner(), b.expectedSha256());
+        return RollbackRequested.builder().messageId(b.messageId()).cutoverId(b.cutoverId()).leaseId(b.leaseId())
+                .timestamp(b.timestamp()).schemaVersion(b.schemaVersion()).epoch(b.epoch() + 1)
+                .requestedBy(RollbackReasons.requestedByTrigger(b.trigger())).reason(RollbackReasons.breach(b))
+                .target(b.target()).ticketId(b.ticketId()).previousVersion(b.previousVersion())
+                .candidateVersion(b.candidateVersion()).rollbackOwner(b.rollbackOwner())
+                .expectedSha256(b.expectedSha256()).build();
     }
 
     public static RunStep restore(Rollback rb, Instant now, Duration timeout) {
-        StepParameters p = new StepParameters(rb.candidateVersion, rb.previousVersion, rb.ticketId, null,
-                expectedHashes(rb), null, null);
-        return command(rb, StepKind.RESTORE, p, now, now.plus(timeout));
+        return command(rb, new StepCommand.Restore(rb.previousVersion, expectedHashes(rb)), now, now.plus(timeout));
     }
 
     public static RunStep validate(Rollback rb, Instant now, Duration window, Duration probeInterval, Duration margin) {
         int seconds = (int) Math.max(1, window.toSeconds());
         int intervalMillis = (int) Math.max(1, probeInterval.toMillis());
-        StepParameters p = new StepParameters(null, rb.previousVersion, rb.ticketId, null, Map.of(), seconds,
+        StepCommand.Validate p = new StepCommand.Validate(null, rb.previousVersion, rb.ticketId, Map.of(), seconds,
                 intervalMillis, verificationPlan(rb, seconds, intervalMillis));
-        return command(rb, StepKind.VALIDATE, p, now, now.plusSeconds(seconds).plus(margin));
+        return command(rb, p, now, now.plusSeconds(seconds).plus(margin));
     }
 
-    private static RunStep command(Rollback rb, StepKind kind, StepParameters p, Instant now, Instant deadline) {
-        return new RunStep(UUID.randomUUID().toString(), rb.cutoverId, rb.leaseId, now, CutoverMessage.SCHEMA_VERSION,
-                rb.epoch, kind, rb.attempt, RunStep.idempotencyKey(rb.cutoverId, kind, rb.attempt),
-                Topics.ROLLBACK_STEP_RESULTS, target(rb), p, deadline);
+    private static RunStep command(Rollback rb, StepCommand command, Instant now, Instant deadline) {
+        return RunStep.builder().timestamp(now).cutoverId(rb.cutoverId).leaseId(rb.leaseId).epoch(rb.epoch)
+                .attempt(rb.attempt).replyTo(Topics.ROLLBACK_STEP_RESULTS).target(target(rb)).command(command)
+                .deadline(deadline).build();
     }
 
     public static CutoverEvent event(Rollback rb, CutoverEventType type, String reason, Instant now) {
         boolean terminal = type == CutoverEventType.ROLLED_BACK || type == CutoverEventType.ROLLBACK_FAILED;
-        return new CutoverEvent(UUID.randomUUID().toString(), rb.cutoverId, rb.leaseId, now,
-                CutoverMessage.SCHEMA_VERSION, rb.epoch, type, rb.region, rb.ticketId, rb.previousVersion,
-                rb.candidateVersion, rb.rollbackOwner, List.of(), rb.requestedAt, terminal ? now : null, reason);
+        return CutoverEvent.builder().timestamp(now).cutoverId(rb.cutoverId).leaseId(rb.leaseId).epoch(rb.epoch)
+                .type(type).region(rb.region).ticketId(rb.ticketId).previousVersion(rb.previousVersion)
+                .candidateVersion(rb.candidateVersion).rollbackOwner(rb.rollbackOwner).channels(List.of())
+                .startedAt(rb.requestedAt).endedAt(terminal ? now : null).reason(reason).build();
     }
 
     public static Map<String, String> expectedHashes(Rollback rb) {

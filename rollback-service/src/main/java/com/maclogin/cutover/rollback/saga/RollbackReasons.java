@@ -1,5 +1,6 @@
 package com.maclogin.cutover.rollback.saga;
 
+import com.maclogin.cutover.contracts.ArtifactHashes;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.ThresholdBreached;
@@ -12,28 +13,11 @@ import java.util.TreeMap;
 /** Every sentence rollback-service writes to logs, stored status, audit and events, in one place. */
 public final class RollbackReasons {
 
-    /**
-     * Fact names read from RESTORE and VALIDATE {@code StepResult}s, as probe-service's RestoreStep / ValidateStep
-     * report them: the hashes after the restore, and the version {@code /startupz} reports.
-     */
-    public static final String FACT_PLIST_SHA256_AFTER = "plistSha256After";
-    public static final String FACT_PACKAGE_SHA256_AFTER = "packageSha256After";
-    public static final String FACT_RUNNING_VERSION = "runningVersion";
-    /** sha256 of the kit's state archive as RESTORE found it (checked before anything is restored). */
-    public static final String FACT_STATE_ARCHIVE_SHA256 = "stateArchiveSha256";
-    /** Inventory-style names, read when the names above are absent. */
-    public static final String FACT_PLIST_SHA256 = "plistSha256";
-    public static final String FACT_PACKAGE_SHA256 = "packageSha256";
-    public static final String FACT_GATEWAY_VERSION = "gatewayVersion";
-    /** VALIDATE with a probe plan: the first round in which every layer PASSED, and when. */
-    public static final String FACT_FIRST_GREEN_AT = "firstGreenAt";
-    public static final String FACT_FIRST_GREEN_ROUND = "firstGreenRound";
-
-    /** Keys of {@code expectedSha256} in RollbackRequested and StepParameters. */
-    public static final String HASH_PLIST = "plist";
-    public static final String HASH_PACKAGE = "package";
+    /** Keys of {@code expectedSha256} in RollbackRequested and the RESTORE command ({@link ArtifactHashes}). */
+    public static final String HASH_PLIST = ArtifactHashes.PLIST;
+    public static final String HASH_PACKAGE = ArtifactHashes.PACKAGE;
     /** The SNAPSHOT's state/config archive ({@code state.tgz}). */
-    public static final String HASH_STATE = "state";
+    public static final String HASH_STATE = ArtifactHashes.STATE;
 
     public static final String DUPLICATE_REQUEST = "duplicate rollback request for the same epoch ignored";
     public static final String STALE_REQUEST = "rollback request with an older epoch ignored";

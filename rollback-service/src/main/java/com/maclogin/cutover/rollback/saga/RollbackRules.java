@@ -1,19 +1,14 @@
 package com.maclogin.cutover.rollback.saga;
 
-import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_GATEWAY_VERSION;
-import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_PACKAGE_SHA256;
-import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_PACKAGE_SHA256_AFTER;
-import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_PLIST_SHA256;
-import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_PLIST_SHA256_AFTER;
-import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_RUNNING_VERSION;
 import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_PACKAGE;
 import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_PLIST;
-import static com.maclogin.cutover.rollback.saga.RollbackReasons.FACT_STATE_ARCHIVE_SHA256;
 import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_STATE;
 
 import com.maclogin.cutover.contracts.RollbackRequested;
+import com.maclogin.cutover.contracts.StepFacts;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.rollback.RollbackState;
 import java.time.Instant;
@@ -66,20 +61,20 @@ public final class RollbackRules {
     }
 
     /**
-     * Checks the facts of a successful RESTORE: the plist and package hashes must be reported and equal the inventory
+     * Checks the report of a successful RESTORE: the plist and package hashes must be reported and equal the inventory
      * gate's, the state archive's hash must be reported and equal the SNAPSHOT's, and the running version, when
      * reported, must be the previous version. Every mismatch is named in the reason.
      */
     public static Verification verifyRestore(String expectedPlist, String expectedPackage, String expectedState,
-                                             String previousVersion, Map<String, String> facts) {
-        String plist = foundPlist(facts);
-        String pkg = foundPackage(facts);
-        String state = foundState(facts);
-        String version = foundVersion(facts);
+                                             String previousVersion, StepReport report) {
+        String plist = foundPlist(report);
+        String pkg = foundPackage(report);
+        String state = foundState(report);
+        String version = foundVersion(report);
         List<String> problems = new ArrayList<>();
-        checkHash(problems, HASH_PLIST, FACT_PLIST_SHA256_AFTER, expectedPlist, plist);
-        checkHash(problems, HASH_PACKAGE, FACT_PACKAGE_SHA256_AFTER, expectedPackage, pkg);
-        checkHash(problems, HASH_STATE, FACT_STATE_ARCHIVE_SHA256, expectedState, state);
+        checkHash(problems, HASH_PLIST, StepFacts.PLIST_SHA256_AFTER, expectedPlist, plist);
+        checkHash(problems, HASH_PACKAGE, StepFacts.PACKAGE_SHA256_AFTER, expectedPackage, pkg);
+        checkHash(problems, HASH_STATE, StepFacts.STATE_ARCHIVE_SHA256, expectedState, state);
         if (version != null && !version.equals(previousVersion)) {
             problems.add(RollbackReasons.versionMismatch(previousVersion, version));
         }
@@ -87,64 +82,50 @@ public final class RollbackRules {
                 plist, pkg, state, version);
     }
 
-    /** State archive hash as the worker found it before restoring: {@code stateArchiveSha256}. */
-    public static String foundState(Map<String, String> facts) {
-        return first(facts, FACT_STATE_ARCHIVE_SHA256, FACT_STATE_ARCHIVE_SHA256);
+    /** State archive hash as the worker found it before restoring (RESTORE report). */
+    public static String foundState(StepReport report) {
+        return report instanceof StepReport.Restore r ? r.stateArchiveSha256() : null;
     }
 
     /**
      * A failed RESTORE whose reported state archive hash differs from the expected one: the archive on the lease is
      * not the snapshot (retrying cannot help), so the rollback fails at once. Null when that is not the case.
      */
-    public static String stateArchiveMismatch(String expectedState, Map<String, String> facts) {
-        String found = foundState(facts);
+    public static String stateArchiveMismatch(String expectedState, StepReport report) {
+        String found = foundState(report);
         if (found == null || expectedState == null || found.equalsIgnoreCase(expectedState)) {
             return null;
         }
         return RollbackReasons.hashMismatch(HASH_STATE, expectedState, found);
     }
 
-    /** Plist hash after the restore: {@code plistSha256After}, else {@code plistSha256}. */
-    public static String foundPlist(Map<String, String> facts) {
-        return first(facts, FACT_PLIST_SHA256_AFTER, FACT_PLIST_SHA256);
+    /** Plist hash after the restore (RESTORE report). */
+    public static String foundPlist(StepReport report) {
+        return report instanceof StepReport.Restore r ? r.plistSha256After() : null;
     }
 
-    /** Package tree hash after the restore: {@code packageSha256After}, else {@code packageSha256}. */
-    public static String foundPackage(Map<String, String> facts) {
-        return first(facts, FACT_PACKAGE_SHA256_AFTER, FACT_PACKAGE_SHA256);
+    /** Package tree hash after the restore (RESTORE report). */
+    public static String foundPackage(StepReport report) {
+        return report instanceof StepReport.Restore r ? r.packageSha256After() : null;
     }
 
-    /** Running version: {@code runningVersion} (from {@code /startupz}), else {@code gatewayVersion}. */
-    public static String foundVersion(Map<String, String> facts) {
-        return first(facts, FACT_RUNNING_VERSION, FACT_GATEWAY_VERSION);
+    /** Running version from {@code /startupz} (RESTORE or VALIDATE report). */
+    public static String foundVersion(StepReport report) {
+        if (report instanceof StepReport.Restore r) {
+            return r.runningVersion();
+        }
+        return report instanceof StepReport.Validate v ? v.runningVersion() : null;
     }
 
     /** The verification's first all-green round as the worker reported it, or null (absent or unreadable). */
     public record MatrixGreen(Instant at, int round) {
     }
 
-    public static MatrixGreen matrixGreen(Map<String, String> facts) {
-        if (facts == null || facts.get(RollbackReasons.FACT_FIRST_GREEN_AT) == null) {
+    public static MatrixGreen matrixGreen(StepReport report) {
+        if (!(report instanceof StepReport.Validate v) || v.firstGreenAt() == null) {
             return null;
         }
-        try {
-            Instant at = Instant.parse(facts.get(RollbackReasons.FACT_FIRST_GREEN_AT).trim());
-            String round = facts.get(RollbackReasons.FACT_FIRST_GREEN_ROUND);
-            return new MatrixGreen(at, round == null ? 0 : Integer.parseInt(round.trim()));
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static String first(Map<String, String> facts, String primary, String fallback) {
-        if (facts == null) {
-            return null;
-        }
-        String v = facts.get(primary);
-        if (v == null || v.isBlank()) {
-            v = facts.get(fallback);
-        }
-        return v == null || v.isBlank() ? null : v.trim();
+        return new MatrixGreen(v.firstGreenAt(), v.firstGreenRound() == null ? 0 : v.firstGreenRound());
     }
 
     private static void checkHash(List<String> problems, String artifact, String fact, String expected, String found) {
@@ -185,7 +166,7 @@ public final class RollbackRules {
             if (outcome == StepOutcome.SUCCEEDED) {
                 return verification != null && verification.verified()
                         ? new Decision(Action.SEND_VALIDATE, RollbackState.VALIDATING, null)
-                        : fail(verification == null ? RollbackReasons.factMissing(FACT_PLIST_SHA256) : verification.reason());
+                        : fail(verification == null ? RollbackReasons.factMissing(StepFacts.PLIST_SHA256) : verification.reason());
             }
             return restoreAttempts < maxAttempts
                     ? new Decision(Action.RETRY_RESTORE, RollbackState.RESTORING, RollbackReasons.attemptsExhausted(outcome, restoreAttempts, workerReason))

@@ -4,6 +4,7 @@ import com.maclogin.cutover.contracts.CutoverEventType;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.TriggerAction;
@@ -12,7 +13,6 @@ import com.maclogin.cutover.rollback.saga.RollbackSnapshot.Found;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -150,7 +150,7 @@ public final class RollbackSaga {
             plan.log(RollbackEffect.LogLine.Level.INFO, rb, res.kind() + " " + res.outcome() + " ignored: " + mismatch);
             return;
         }
-        handle(plan, res.kind(), res.outcome(), res.reason(), res.facts(), res.messageId(), at);
+        handle(plan, res.kind(), res.outcome(), res.reason(), StepReport.of(res), res.messageId(), at);
     }
 
     /** The outstanding command of this cutover is overdue (not answered meanwhile): handled as TIMED_OUT. */
@@ -162,21 +162,20 @@ public final class RollbackSaga {
         }
         plan.log(RollbackEffect.LogLine.Level.WARN, rb, rb.outstanding().step() + " "
                 + rb.outstanding().idempotencyKey() + " passed its deadline " + rb.outstanding().deadline());
-        handle(plan, rb.outstanding().step(), StepOutcome.TIMED_OUT, RollbackReasons.DEADLINE_PASSED, Map.of(), null,
-                at);
+        handle(plan, rb.outstanding().step(), StepOutcome.TIMED_OUT, RollbackReasons.DEADLINE_PASSED, null, null, at);
     }
 
     /** A result (or a timeout) that answers the outstanding command. */
-    private void handle(Plan plan, StepKind kind, StepOutcome outcome, String workerReason, Map<String, String> facts,
+    private void handle(Plan plan, StepKind kind, StepOutcome outcome, String workerReason, StepReport report,
                         String messageId, Instant at) {
         RollbackRules.Verification v = null;
-        if (kind == StepKind.RESTORE && outcome != StepOutcome.SUCCEEDED && facts != null && !facts.isEmpty()) {
+        if (kind == StepKind.RESTORE && outcome != StepOutcome.SUCCEEDED && report != null) {
             // a failed restore may still say what it found (the worker checks the hashes too): keep the numbers
-            plan.set(plan.snapshot.withFound(new Found(new RollbackSnapshot.Hashes(RollbackRules.foundPlist(facts),
-                    RollbackRules.foundPackage(facts), RollbackRules.foundState(facts)),
-                    RollbackRules.foundVersion(facts))));
+            plan.set(plan.snapshot.withFound(new Found(new RollbackSnapshot.Hashes(RollbackRules.foundPlist(report),
+                    RollbackRules.foundPackage(report), RollbackRules.foundState(report)),
+                    RollbackRules.foundVersion(report))));
             String tampered = outcome == StepOutcome.FAILED
-                    ? RollbackRules.stateArchiveMismatch(plan.snapshot.request().expected().state(), facts) : null;
+                    ? RollbackRules.stateArchiveMismatch(plan.snapshot.request().expected().state(), report) : null;
             if (tampered != null) {
                 // the kit's state archive is not the snapshot: no retry can fix that, the lease needs a human
                 fail(plan, tampered, kind, outcome, messageId, at, workerReason);
@@ -186,7 +185,7 @@ public final class RollbackSaga {
         if (kind == StepKind.RESTORE && outcome == StepOutcome.SUCCEEDED) {
             RollbackSnapshot.Hashes expected = plan.snapshot.request().expected();
             v = RollbackRules.verifyRestore(expected.plist(), expected.packageTree(), expected.state(),
-                    plan.snapshot.previousVersion(), facts);
+                    plan.snapshot.previousVersion(), report);
             plan.set(plan.snapshot.withFound(new Found(new RollbackSnapshot.Hashes(v.foundPlistSha256(),
                     v.foundPackageSha256(), v.foundStateSha256()), v.foundVersion())));
             plan.audit(v.verified() ? "RESTORE_VERIFIED" : "RESTORE_VERIFICATION_FAILED", plan.snapshot.state(), kind,
@@ -195,7 +194,7 @@ public final class RollbackSaga {
                             : v.reason());
         }
         if (kind == StepKind.VALIDATE) {
-            RollbackRules.MatrixGreen green = RollbackRules.matrixGreen(facts);
+            RollbackRules.MatrixGreen green = RollbackRules.matrixGreen(report);
             if (green != null) {
                 plan.set(plan.snapshot.withMatrixGreen(green.at(), green.round()));
                 plan.audit("MATRIX_GREEN", plan.snapshot.state(), kind, outcome, messageId,
@@ -204,7 +203,7 @@ public final class RollbackSaga {
         }
         RollbackRules.Decision d = RollbackRules.onResult(kind, outcome, workerReason, plan.snapshot.restoreAttempts(),
                 maxAttempts, v, plan.snapshot.previousVersion(),
-                kind == StepKind.VALIDATE ? RollbackRules.foundVersion(facts) : null);
+                kind == StepKind.VALIDATE ? RollbackRules.foundVersion(report) : null);
         plan.set(plan.snapshot.updated(at));
         RollbackState from = plan.snapshot.state();
         switch (d.action()) {

@@ -4,8 +4,10 @@ import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.LeaseTarget;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
@@ -232,13 +234,13 @@ public class RollbackService {
     private void sendValidate(Rollback rb, Instant now) {
         RunStep cmd = RollbackMessages.validate(rb, now, config.verify().window(), config.verify().probeInterval(),
                 config.verify().deadlineMargin());
+        StepCommand.Validate window = cmd.command(StepCommand.Validate.class);
         setOutstanding(rb, cmd);
         outbox.enqueue(Topics.stepCommands(rb.region), cmd);
         record(rb, "VALIDATE_SENT", rb.state, StepKind.VALIDATE, null, cmd.messageId(),
-                "window " + cmd.parameters().validationSeconds() + " s, probe every "
-                        + cmd.parameters().probeIntervalMillis() + " ms");
+                "window " + window.validationSeconds() + " s, probe every " + window.probeIntervalMillis() + " ms");
         Log.infof("cutover %s lease %s: VALIDATE sent (epoch %d, window %d s)", rb.cutoverId, rb.leaseId, rb.epoch,
-                cmd.parameters().validationSeconds());
+                window.validationSeconds());
     }
 
     private static void setOutstanding(Rollback rb, RunStep cmd) {

@@ -14,6 +14,7 @@ import com.maclogin.cutover.contracts.ProbePlan;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.ThresholdBreached;
@@ -96,9 +97,9 @@ class BreachFlowTest {
         List<RunStep> cmds = worker.commandsOf(cutover);
         assertThat(cmds).extracting(RunStep::kind).containsExactly(StepKind.RESTORE, StepKind.VALIDATE);
         assertThat(cmds).extracting(RunStep::epoch).containsOnly(5L);
-        assertThat(cmds.get(0).parameters().expectedSha256())
+        assertThat(cmds.get(0).command(StepCommand.Restore.class).expectedSha256())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("plist", PLIST, "package", PKG, "state", STATE));
-        ProbePlan plan = cmds.get(1).parameters().probePlan();
+        ProbePlan plan = cmds.get(1).command(StepCommand.Validate.class).probePlan();
         assertThat(plan).isNotNull();
         assertThat(plan.layers()).containsExactly(ProbeLayer.PROCESS, ProbeLayer.TCP, ProbeLayer.APPLICATION,
                 ProbeLayer.INTEGRATION, ProbeLayer.DISK);

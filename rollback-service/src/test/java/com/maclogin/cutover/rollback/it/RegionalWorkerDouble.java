@@ -5,10 +5,10 @@ import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.Topics;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -132,11 +132,18 @@ final class RegionalWorkerDouble implements AutoCloseable {
         return events.stream().filter(e -> e.cutoverId().equals(cutoverId)).toList();
     }
 
+    /** An answer as probe-service gives it: the facts, and the typed report filled from them. */
     static StepResult result(RunStep cmd, StepOutcome outcome, String reason, Map<String, String> facts) {
-        return new StepResult(UUID.randomUUID().toString(), cmd.cutoverId(), cmd.leaseId(), Instant.now(),
-                CutoverMessage.SCHEMA_VERSION, cmd.epoch(), cmd.kind(), cmd.attempt(), cmd.idempotencyKey(),
-                cmd.messageId(), outcome, reason, facts == null ? Map.of() : facts, new ArrayList<>(), 12,
-                "worker-double-hk");
+        Map<String, String> f = facts == null ? Map.of() : facts;
+        return StepResult.answering(cmd).outcome(outcome).reason(reason).facts(f)
+                .report(StepReport.fromFacts(cmd.kind(), f)).evidence(new ArrayList<>()).durationMillis(12)
+                .workerId("worker-double-hk").build();
+    }
+
+    /** An answer carrying only the typed report, no facts. */
+    static StepResult reported(RunStep cmd, StepOutcome outcome, StepReport report) {
+        return StepResult.answering(cmd).outcome(outcome).report(report).durationMillis(12)
+                .workerId("worker-double-hk").build();
     }
 
     @Override

@@ -12,6 +12,8 @@ import com.maclogin.cutover.contracts.LeaseTarget;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepCommand;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.StepResult;
@@ -101,15 +103,14 @@ class RollbackFlowTest {
         assertThat(restore.replyTo()).isEqualTo(Topics.ROLLBACK_STEP_RESULTS);
         assertThat(restore.leaseId()).isEqualTo("lease-happy");
         assertThat(restore.target().host()).isEqualTo("127.0.0.1");
-        assertThat(restore.parameters().expectedSha256()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("plist", PLIST, "package", PKG, "state", STATE));
-        assertThat(restore.parameters().previousVersion()).isEqualTo(PREVIOUS);
-        assertThat(restore.parameters().candidateVersion()).isEqualTo(CANDIDATE);
+        // exactly what the restore needs: the version to come back and the hash chain
+        assertThat(restore.command()).isEqualTo(new StepCommand.Restore(PREVIOUS,
+                Map.of("plist", PLIST, "package", PKG, "state", STATE)));
         assertThat(restore.deadline()).isAfter(restore.timestamp());
         RunStep validate = cmds.get(1);
         assertThat(validate.epoch()).isEqualTo(4);
-        assertThat(validate.parameters().validationSeconds()).isEqualTo(1);
-        assertThat(validate.parameters().probeIntervalMillis()).isEqualTo(200);
+        assertThat(validate.command(StepCommand.Validate.class).validationSeconds()).isEqualTo(1);
+        assertThat(validate.command(StepCommand.Validate.class).probeIntervalMillis()).isEqualTo(200);
         assertThat(validate.deadline()).isAfter(validate.timestamp().plusSeconds(1));
 
         given().get("/api/v1/rollbacks/{id}", cutover).then().statusCode(200)
@@ -159,6 +160,26 @@ class RollbackFlowTest {
                 .body("state", equalTo("ROLLBACK_FAILED"))
                 .body("expected.state", equalTo(STATE)).body("found.state", equalTo(WRONG))
                 .body("events.action", hasItem("RESTORE_VERIFICATION_FAILED"));
+    }
+
+    @Test
+    void aWorkerAnsweringWithTypedReportsOnlyIsVerifiedAndTimedByThoseReports() {
+        String cutover = newCutover();
+        Instant green = Instant.parse("2026-11-25T14:30:01.250Z");
+        worker.answer(cutover, cmd -> RegionalWorkerDouble.reported(cmd, StepOutcome.SUCCEEDED,
+                cmd.kind() == StepKind.RESTORE
+                        ? new StepReport.Restore(STATE, WRONG, PLIST, WRONG, PKG, true, PREVIOUS, true)
+                        : new StepReport.Validate(PREVIOUS, 3, green, 900L)));
+
+        worker.send(Topics.ROLLBACK_REQUESTS, request(cutover, "lease-typed", 3, UUID.randomUUID().toString()));
+
+        assertThat(awaitTerminalEvent(cutover)).extracting(CutoverEvent::type)
+                .containsExactly(CutoverEventType.ROLLBACK_STARTED, CutoverEventType.ROLLED_BACK);
+        given().get("/api/v1/rollbacks/{id}", cutover).then().statusCode(200)
+                .body("state", equalTo("ROLLED_BACK"))
+                .body("found.plist", equalTo(PLIST)).body("found.packageTree", equalTo(PKG))
+                .body("found.state", equalTo(STATE)).body("foundGatewayVersion", equalTo(PREVIOUS))
+                .body("matrixGreenAt", equalTo(green.toString())).body("matrixGreenRound", equalTo(3));
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.maclogin.cutover.contracts.ProbePlan;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.TriggerAction;
 import com.maclogin.cutover.contracts.TriggerKind;
@@ -75,9 +76,12 @@ class BreachMessagesTest {
         Instant now = Instant.parse("2026-03-01T02:12:00Z");
         RunStep v = RollbackMessages.validate(rb, now, Duration.ofMinutes(2), Duration.ofSeconds(5),
                 Duration.ofMinutes(1));
-        assertThat(v.parameters().validationSeconds()).isEqualTo(120);
-        assertThat(v.parameters().probeIntervalMillis()).isEqualTo(5000);
-        ProbePlan plan = v.parameters().probePlan();
+        StepCommand.Validate command = v.command(StepCommand.Validate.class);
+        assertThat(command.validationSeconds()).isEqualTo(120);
+        assertThat(command.probeIntervalMillis()).isEqualTo(5000);
+        assertThat(command.previousVersion()).isEqualTo("2026.7.1");
+        assertThat(command.ticketId()).isEqualTo("CHG-7");
+        ProbePlan plan = command.probePlan();
         assertThat(plan.layers()).containsExactly(ProbeLayer.PROCESS, ProbeLayer.TCP, ProbeLayer.APPLICATION,
                 ProbeLayer.INTEGRATION, ProbeLayer.DISK);
         assertThat(plan.intervalMillis()).isEqualTo(5000);

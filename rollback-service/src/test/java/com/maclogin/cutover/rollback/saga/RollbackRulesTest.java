@@ -7,6 +7,7 @@ import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.rollback.RollbackState;
 import com.maclogin.cutover.rollback.saga.RollbackRules.Action;
 import com.maclogin.cutover.rollback.saga.RollbackRules.RequestDecision;
@@ -57,7 +58,7 @@ class RollbackRulesTest {
         put(facts, "stateArchiveSha256", expand(state));
         put(facts, "runningVersion", version);
 
-        Verification v = RollbackRules.verifyRestore(PLIST, PKG, STATE, "2026.7.1", facts);
+        Verification v = RollbackRules.verifyRestore(PLIST, PKG, STATE, "2026.7.1", restore(facts));
 
         assertThat(v.verified()).isEqualTo(verified);
         if (reasonPart == null) {
@@ -78,14 +79,14 @@ class RollbackRulesTest {
     void aFailedRestoreReportingAnotherStateArchiveHashIsATamperedKit(String expected, String found, String reason) {
         Map<String, String> facts = new HashMap<>();
         put(facts, "stateArchiveSha256", expand(found));
-        String r = RollbackRules.stateArchiveMismatch(expand(expected), facts);
+        String r = RollbackRules.stateArchiveMismatch(expand(expected), restore(facts));
         assertThat(r).isEqualTo(reason == null ? null : expandAll(reason));
     }
 
     @Test
     void bothMismatchingHashesAreNamedInOneReason() {
         Verification v = RollbackRules.verifyRestore(PLIST, PKG, STATE, "2026.7.1",
-                Map.of("plistSha256After", OTHER, "packageSha256After", OTHER, "stateArchiveSha256", STATE));
+                new StepReport.Restore(STATE, null, OTHER, null, OTHER, null, null, null));
         assertThat(v.verified()).isFalse();
         assertThat(v.reason()).contains("expected " + PLIST + ", found " + OTHER)
                 .contains("expected " + PKG + ", found " + OTHER);
@@ -94,8 +95,8 @@ class RollbackRulesTest {
     @Test
     void inventoryStyleFactNamesAreReadWhenTheAfterNamesAreAbsent() {
         Verification v = RollbackRules.verifyRestore(PLIST, PKG, STATE, "2026.7.1",
-                Map.of("plistSha256", PLIST, "packageSha256", PKG, "stateArchiveSha256", STATE,
-                        "gatewayVersion", "2026.9.6"));
+                restore(Map.of("plistSha256", PLIST, "packageSha256", PKG, "stateArchiveSha256", STATE,
+                        "gatewayVersion", "2026.9.6")));
         assertThat(v.verified()).isFalse();
         assertThat(v.foundPlistSha256()).isEqualTo(PLIST);
         assertThat(v.foundVersion()).isEqualTo("2026.9.6");
@@ -104,10 +105,10 @@ class RollbackRulesTest {
 
     @Test
     void afterHashesWinOverBeforeAndInventoryStyleNames() {
-        Verification v = RollbackRules.verifyRestore(PLIST, PKG, STATE, "2026.7.1", Map.of(
+        Verification v = RollbackRules.verifyRestore(PLIST, PKG, STATE, "2026.7.1", restore(Map.of(
                 "plistSha256Before", OTHER, "plistSha256After", PLIST, "plistSha256", OTHER,
                 "packageSha256Before", OTHER, "packageSha256After", PKG, "stateArchiveSha256", STATE,
-                "runningVersion", "2026.7.1"));
+                "runningVersion", "2026.7.1")));
         assertThat(v.verified()).isTrue();
     }
 
@@ -227,10 +228,42 @@ class RollbackRulesTest {
 
     @Test
     void theMatrixGreenFactsAreReadOnlyWhenTheyAreWellFormed() {
-        assertThat(RollbackRules.matrixGreen(Map.of("firstGreenAt", "2026-11-25T14:30:01.250Z", "firstGreenRound", "3")))
+        assertThat(RollbackRules.matrixGreen(validate(Map.of("firstGreenAt", "2026-11-25T14:30:01.250Z",
+                "firstGreenRound", "3"))))
                 .isEqualTo(new RollbackRules.MatrixGreen(java.time.Instant.parse("2026-11-25T14:30:01.250Z"), 3));
-        assertThat(RollbackRules.matrixGreen(Map.of("runningVersion", "2026.9.5"))).isNull();
-        assertThat(RollbackRules.matrixGreen(Map.of("firstGreenAt", "yesterday", "firstGreenRound", "3"))).isNull();
+        assertThat(RollbackRules.matrixGreen(validate(Map.of("firstGreenAt", "2026-11-25T14:30:01.250Z"))))
+                .isEqualTo(new RollbackRules.MatrixGreen(java.time.Instant.parse("2026-11-25T14:30:01.250Z"), 0));
+        assertThat(RollbackRules.matrixGreen(validate(Map.of("runningVersion", "2026.9.5")))).isNull();
+        assertThat(RollbackRules.matrixGreen(validate(Map.of("firstGreenAt", "yesterday", "firstGreenRound", "3"))))
+                .isNull();
+        assertThat(RollbackRules.matrixGreen(validate(Map.of("firstGreenAt", "2026-11-25T14:30:01.250Z",
+                "firstGreenRound", "third")))).isNull();
         assertThat(RollbackRules.matrixGreen(null)).isNull();
+        // a RESTORE report never says when a verification went green
+        assertThat(RollbackRules.matrixGreen(restore(Map.of("runningVersion", "2026.9.5")))).isNull();
+    }
+
+    @Test
+    void theFoundValuesAreReadFromTheReportOfTheirStepOnly() {
+        StepReport.Restore restored = new StepReport.Restore(STATE, OTHER, PLIST, OTHER, PKG, false, "2026.7.1", true);
+        assertThat(RollbackRules.foundPlist(restored)).isEqualTo(PLIST);
+        assertThat(RollbackRules.foundPackage(restored)).isEqualTo(PKG);
+        assertThat(RollbackRules.foundState(restored)).isEqualTo(STATE);
+        assertThat(RollbackRules.foundVersion(restored)).isEqualTo("2026.7.1");
+        StepReport.Validate validated = new StepReport.Validate("2026.7.1", null, null, null);
+        assertThat(RollbackRules.foundVersion(validated)).isEqualTo("2026.7.1");
+        assertThat(RollbackRules.foundPlist(validated)).isNull();
+        assertThat(RollbackRules.foundState(null)).isNull();
+        assertThat(RollbackRules.verifyRestore(PLIST, PKG, STATE, "2026.7.1", null).reason())
+                .contains("worker reported no plistSha256After");
+    }
+
+    /** The RESTORE report a worker fills from these facts. */
+    private static StepReport restore(Map<String, String> facts) {
+        return StepReport.fromFacts(StepKind.RESTORE, facts);
+    }
+
+    private static StepReport validate(Map<String, String> facts) {
+        return StepReport.fromFacts(StepKind.VALIDATE, facts);
     }
 }

@@ -9,6 +9,7 @@ import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.TriggerAction;
@@ -364,7 +365,8 @@ class RollbackSagaDecideTest {
 
     /**
      * A result answering the rollback's outstanding command ({@code outstanding}), or one of an older epoch or for an
-     * earlier attempt's key; {@code s} null: a result for a cutover without a rollback.
+     * earlier attempt's key; {@code s} null: a result for a cutover without a rollback. It carries the facts and the
+     * typed report made from them, as the worker sends both.
      */
     static StepResult result(RollbackSnapshot s, StepKind kind, StepOutcome outcome, Map<String, String> facts,
                              String answers) {
@@ -372,8 +374,10 @@ class RollbackSagaDecideTest {
         long epoch = answers.equals("older-epoch") ? to.epoch() - 1 : to.epoch();
         String key = answers.equals("other-key") ? RunStep.idempotencyKey(CO, kind, to.attempt() - 1)
                 : to.outstanding().idempotencyKey();
-        return new StepResult("res-1", CO, LEASE, NOW, 1, epoch, kind, to.attempt(), key, "cmd-1", outcome,
-                "worker says no", facts, List.of(), 10, "worker-hk");
+        return StepResult.builder().messageId("res-1").cutoverId(CO).leaseId(LEASE).timestamp(NOW).epoch(epoch)
+                .kind(kind).attempt(to.attempt()).idempotencyKey(key).commandMessageId("cmd-1").outcome(outcome)
+                .reason("worker says no").facts(facts).report(StepReport.fromFacts(kind, facts)).durationMillis(10)
+                .workerId("worker-hk").build();
     }
 
     static Map<String, String> facts(String name) {
