@@ -11,7 +11,7 @@ import com.maclogin.cutover.contracts.CutoverEventType;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.Topics;
-import com.maclogin.cutover.notifier.rest.NotificationView;
+import com.maclogin.cutover.notifier.service.NotificationView;
 import com.maclogin.cutover.testing.EmbeddedPostgresResource;
 import com.maclogin.cutover.testing.KafkaKraftResource;
 import io.quarkus.test.common.TestResourceScope;

@@ -5,7 +5,6 @@ import com.maclogin.cutover.notifier.Notification;
 import com.maclogin.cutover.notifier.NotificationStatus;
 import com.maclogin.cutover.notifier.client.ChatClient;
 import com.maclogin.cutover.notifier.repository.NotificationRepository;
-import com.maclogin.cutover.notifier.rest.NotificationView;
 import io.quarkus.arc.All;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,10 +1,12 @@
-package com.maclogin.cutover.rollback.service;
+package com.maclogin.cutover.rollback.saga;
 
 import com.maclogin.cutover.contracts.ArtifactHashes;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.TriggerKind;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -61,9 +63,9 @@ public final class RollbackReasons {
         return "restored " + previousVersion + ", hashes verified, health green";
     }
 
-    public static String matrixGreen(int round, java.time.Instant at, java.time.Instant requestedAt) {
+    public static String matrixGreen(int round, Instant at, Instant requestedAt) {
         return "matrix green: every layer PASSED in verification round " + round + " at " + at
-                + (requestedAt == null ? "" : " (" + java.time.Duration.between(requestedAt, at).toMillis()
+                + (requestedAt == null ? "" : " (" + Duration.between(requestedAt, at).toMillis()
                         + " ms after the request)");
     }
 

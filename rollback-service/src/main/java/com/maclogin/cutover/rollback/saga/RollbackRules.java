@@ -1,8 +1,8 @@
-package com.maclogin.cutover.rollback.service;
+package com.maclogin.cutover.rollback.saga;
 
-import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PACKAGE;
-import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PLIST;
-import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_STATE;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_PACKAGE;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_PLIST;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_STATE;
 
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.StepFacts;
@@ -11,11 +11,12 @@ import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.rollback.RollbackState;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The rollback's decisions as pure functions: no database, no Kafka, no clock. Tested as tables. */
+/** The pure checks {@link RollbackSaga} is built from: no database, no Kafka, no clock. Tested as tables. */
 public final class RollbackRules {
 
     private RollbackRules() {
@@ -117,7 +118,7 @@ public final class RollbackRules {
     }
 
     /** The verification's first all-green round as the worker reported it, or null (absent or unreadable). */
-    public record MatrixGreen(java.time.Instant at, int round) {
+    public record MatrixGreen(Instant at, int round) {
     }
 
     public static MatrixGreen matrixGreen(StepReport report) {

@@ -1,4 +1,4 @@
-package com.maclogin.cutover.notifier.rest;
+package com.maclogin.cutover.notifier.service;
 
 import com.maclogin.cutover.notifier.ChatChannel;
 import com.maclogin.cutover.notifier.Notification;

@@ -1,4 +1,4 @@
-package com.maclogin.cutover.rollback.service;
+package com.maclogin.cutover.rollback.saga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

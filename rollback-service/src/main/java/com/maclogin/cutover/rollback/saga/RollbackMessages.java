@@ -1,8 +1,8 @@
-package com.maclogin.cutover.rollback.service;
+package com.maclogin.cutover.rollback.saga;
 
-import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PACKAGE;
-import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_PLIST;
-import static com.maclogin.cutover.rollback.service.RollbackReasons.HASH_STATE;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_PACKAGE;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_PLIST;
+import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_STATE;
 
 import com.maclogin.cutover.contracts.CutoverEvent;
 import com.maclogin.cutover.contracts.CutoverEventType;

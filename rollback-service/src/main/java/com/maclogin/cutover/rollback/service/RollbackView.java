@@ -1,4 +1,4 @@
-package com.maclogin.cutover.rollback.rest;
+package com.maclogin.cutover.rollback.service;
 
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.StepKind;

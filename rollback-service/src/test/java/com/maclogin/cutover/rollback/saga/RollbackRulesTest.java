@@ -1,4 +1,4 @@
-package com.maclogin.cutover.rollback.service;
+package com.maclogin.cutover.rollback.saga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,9 +9,9 @@ import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.rollback.RollbackState;
-import com.maclogin.cutover.rollback.service.RollbackRules.Action;
-import com.maclogin.cutover.rollback.service.RollbackRules.RequestDecision;
-import com.maclogin.cutover.rollback.service.RollbackRules.Verification;
+import com.maclogin.cutover.rollback.saga.RollbackRules.Action;
+import com.maclogin.cutover.rollback.saga.RollbackRules.RequestDecision;
+import com.maclogin.cutover.rollback.saga.RollbackRules.Verification;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;

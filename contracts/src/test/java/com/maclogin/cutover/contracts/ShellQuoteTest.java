@@ -1,4 +1,4 @@
-package com.maclogin.cutover.probe.lease;
+package com.maclogin.cutover.contracts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,11 +6,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ShellQuoteTest {
+
+    @ParameterizedTest(name = "[{index}] <{0}> is written <{1}>")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            // value                  | quoted form
+            "\"\"                     | ''",
+            "plain                    | 'plain'",
+            "with space               | 'with space'",
+            "it's                     | 'it'\\''s'",
+            "'                        | ''\\'''",
+            "''                       | ''\\'''\\'''",
+            "$(id)                    | '$(id)'",
+            "`id`                     | '`id`'",
+            "a\\b                     | 'a\\b'",
+            "2026.9.6'$(touch /tmp/x)' | '2026.9.6'\\''$(touch /tmp/x)'\\'''",
+    })
+    void everyValueIsWrappedInSingleQuotesAndASingleQuoteIsClosedEscapedAndReopened(String value, String quoted) {
+        assertThat(ShellQuote.quote(value)).isEqualTo(quoted);
+    }
 
     static List<String> hostile() {
         return List.of(
@@ -48,14 +67,11 @@ class ShellQuoteTest {
     }
 
     @Test
-    void nulIsRejectedBecauseNoShellCanCarryIt() {
-        assertThatThrownBy(() -> ShellQuote.quote("a\0b")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ShellQuote.quote(null)).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void singleQuoteIsClosedEscapedAndReopened() {
-        assertThat(ShellQuote.quote("it's")).isEqualTo("'it'\\''s'");
+    void nulAndNullAreRejectedBecauseNoShellCanCarryThem() {
+        assertThatThrownBy(() -> ShellQuote.quote("a\0b")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("value contains NUL");
+        assertThatThrownBy(() -> ShellQuote.quote(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot quote null");
     }
 
     private static String sh(String script) throws Exception {
