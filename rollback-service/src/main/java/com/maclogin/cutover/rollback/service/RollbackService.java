@@ -11,11 +11,11 @@ import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.messaging.OutboxWriter;
 import com.maclogin.cutover.rollback.Rollback;
 import com.maclogin.cutover.rollback.RollbackAudit;
 import com.maclogin.cutover.rollback.RollbackState;
 import com.maclogin.cutover.rollback.config.RollbackConfig;
-import com.maclogin.cutover.rollback.repository.InboxRepository;
 import com.maclogin.cutover.rollback.repository.RollbackAuditRepository;
 import com.maclogin.cutover.rollback.repository.RollbackRepository;
 import com.maclogin.cutover.rollback.saga.RollbackMessages;
@@ -41,17 +41,15 @@ public class RollbackService {
 
     private final RollbackRepository rollbacks;
     private final RollbackAuditRepository audit;
-    private final InboxRepository inbox;
     private final OutboxWriter outbox;
     private final RollbackConfig config;
     private final MeterRegistry metrics;
     private final RollbackSaga saga;
 
-    public RollbackService(RollbackRepository rollbacks, RollbackAuditRepository audit, InboxRepository inbox,
-                           OutboxWriter outbox, RollbackConfig config, MeterRegistry metrics) {
+    public RollbackService(RollbackRepository rollbacks, RollbackAuditRepository audit, OutboxWriter outbox,
+                           RollbackConfig config, MeterRegistry metrics) {
         this.rollbacks = rollbacks;
         this.audit = audit;
-        this.inbox = inbox;
         this.outbox = outbox;
         this.config = config;
         this.metrics = metrics;
@@ -67,11 +65,6 @@ public class RollbackService {
                     req.cutoverId(), req.leaseId());
             return;
         }
-        if (!inbox.firstDelivery(req.messageId(), Topics.ROLLBACK_REQUESTS)) {
-            Log.infof("cutover %s lease %s: RollbackRequested %s already processed", req.cutoverId(), req.leaseId(),
-                    req.messageId());
-            return;
-        }
         run(req.cutoverId(), new RollbackInput.RequestReceived(req, Instant.now()));
     }
 
@@ -84,11 +77,6 @@ public class RollbackService {
                     + "(cutover %s, lease %s)", b.cutoverId(), b.leaseId());
             return;
         }
-        if (!inbox.firstDelivery(b.messageId(), Topics.BREACHES)) {
-            Log.infof("cutover %s lease %s: ThresholdBreached %s already processed", b.cutoverId(), b.leaseId(),
-                    b.messageId());
-            return;
-        }
         run(b.cutoverId(), new RollbackInput.BreachReceived(b, Instant.now()));
     }
 
@@ -96,11 +84,6 @@ public class RollbackService {
     public void onStepResult(StepResult res) {
         if (res.messageId() == null || res.cutoverId() == null) {
             Log.warnf("StepResult without messageId or cutoverId dropped (lease %s)", res.leaseId());
-            return;
-        }
-        if (!inbox.firstDelivery(res.messageId(), Topics.ROLLBACK_STEP_RESULTS)) {
-            Log.infof("cutover %s lease %s: StepResult %s already processed", res.cutoverId(), res.leaseId(),
-                    res.messageId());
             return;
         }
         run(res.cutoverId(), new RollbackInput.StepFinished(res, Instant.now()));

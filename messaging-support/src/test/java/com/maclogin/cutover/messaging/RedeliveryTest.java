@@ -1,8 +1,9 @@
-package com.maclogin.cutover.contracts;
+package com.maclogin.cutover.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class RedeliveryTest {
     @Test
     void aCheckedExceptionIsWrappedNotSwallowed() {
         assertThatThrownBy(() -> Redelivery.untilCommitted("checked", Duration.ZERO, () -> {
-            throw new java.io.IOException("disk");
+            throw new IOException("disk");
         })).isInstanceOf(IllegalStateException.class).hasRootCauseMessage("disk");
     }
 

@@ -1,5 +1,6 @@
-package com.maclogin.cutover.contracts;
+package com.maclogin.cutover.messaging;
 
+import com.maclogin.cutover.contracts.CutoverMessage;
 import java.time.Duration;
 
 /**
