@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -175,7 +176,7 @@ public final class LeaseSimulator implements AutoCloseable {
         LaunchdEmulator launchd = new LaunchdEmulator(spec.id(), home, leaseDir, config.throttleInterval(),
                 config.gatewayStartupDelay(), scheduler);
         // the probe account's sudoers grant (ProbeGrant), set up by default; PROBE_GRANT_REMOVED takes it away
-        Map<String, Integer> users = new java.util.HashMap<>();
+        Map<String, Integer> users = new HashMap<>();
         users.put(user, LaunchdEmulator.UID);
         users.put(probe.name(), probe.uid());
         SudoEmulator sudo = new SudoEmulator(spec.id(), leaseDir.resolve("sudoers.d").resolve(probe.name()),

@@ -2,6 +2,7 @@ package com.maclogin.cutover.probe.matrix;
 
 import com.maclogin.cutover.contracts.LeaseTarget;
 import com.maclogin.cutover.probe.client.LeaseSshClient;
+import com.maclogin.cutover.probe.lease.LaunchdRead;
 import java.time.Duration;
 
 /**
@@ -27,7 +28,7 @@ public record ProbeSession(LeaseSshClient ssh, LeaseTarget target, int gatewayPo
             String hooksToken, String tlsEndpoint, int tlsMinValidDays, double diskFreeMinPercent, Timeouts timeouts,
             String gatewayHome) {
         this(ssh, target, gatewayPort, serviceTarget, hooksToken, tlsEndpoint, tlsMinValidDays, diskFreeMinPercent,
-                timeouts, gatewayHome, com.maclogin.cutover.probe.lease.LaunchdRead.own(serviceTarget));
+                timeouts, gatewayHome, LaunchdRead.own(serviceTarget));
     }
 
     /** Each probe's own bound. */

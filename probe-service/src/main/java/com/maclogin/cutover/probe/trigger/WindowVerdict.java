@@ -8,6 +8,7 @@ import com.maclogin.cutover.contracts.TriggerThresholds;
 import com.maclogin.cutover.contracts.Verdict;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -140,7 +141,7 @@ public final class WindowVerdict {
     }
 
     private static String countOf(List<ProbeResult> results) {
-        Map<Verdict, Long> counts = new java.util.EnumMap<>(Verdict.class);
+        Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
         for (ProbeResult r : results) {
             counts.merge(r.verdict(), 1L, Long::sum);
         }
