@@ -46,7 +46,8 @@ public class RollbackService {
     private final MeterRegistry metrics;
     private final RollbackSaga saga;
 
-    public RollbackService(RollbackRepository rollbacks, RollbackAuditRepository audit, OutboxWriter outbox, RollbackConfig config, MeterRegistry metrics) {
+    public RollbackService(RollbackRepository rollbacks, RollbackAuditRepository audit, OutboxWriter outbox,
+                           RollbackConfig config, MeterRegistry metrics) {
         this.rollbacks = rollbacks;
         this.audit = audit;
         this.outbox = outbox;
