@@ -1,0 +1,55 @@
+package com.maclogin.cutover.probe.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DrillRecoveryTest {
+
+    private static final Instant KICK = Instant.parse("2026-09-30T10:00:00Z");
+
+    private static Instant at(long millis) {
+        return KICK.plusMillis(millis);
+    }
+
+    @Test
+    void theRecoveryRunsFromTheKickstartUntilReadyPlusTheSettlePeriodTable() {
+        DrillRecovery r = new DrillRecovery(KICK, Duration.ofSeconds(60), Duration.ofSeconds(10));
+        record Row(String name, long millis, boolean covered) {
+        }
+        List<Row> beforeReady = List.of(new Row("a probe before the kickstart", -1, false),
+                new Row("the kickstart itself", 0, true), new Row("while starting, however long", 59_000, true));
+        for (Row row : beforeReady) {
+            assertThat(r.covers(at(row.millis()))).as(row.name()).isEqualTo(row.covered());
+        }
+        assertThat(r.waitingForReady()).isTrue();
+        assertThat(r.recoveredMillis()).isEmpty();
+
+        r.ready(at(1_500));
+        r.ready(at(4_000)); // only the first /readyz 200 counts
+        assertThat(r.waitingForReady()).isFalse();
+        assertThat(r.recoveredMillis()).hasValue(1_500L);
+        List<Row> afterReady = List.of(new Row("the ready probe", 1_500, true),
+                new Row("slow first answers within the settle period", 11_499, true),
+                new Row("settled", 11_500, false), new Row("later", 30_000, false));
+        for (Row row : afterReady) {
+            assertThat(r.covers(at(row.millis()))).as(row.name()).isEqualTo(row.covered());
+        }
+    }
+
+    @Test
+    void theDrillsOwnLimitIsOverdueOnlyWhileNotReady() {
+        DrillRecovery r = new DrillRecovery(KICK, Duration.ofSeconds(20), Duration.ofSeconds(10));
+        assertThat(r.overdue(at(20_000))).as("at the limit").isFalse();
+        assertThat(r.overdue(at(20_001))).as("past the limit, never ready").isTrue();
+        r.ready(at(19_000));
+        assertThat(r.overdue(at(60_000))).as("ready in time").isFalse();
+
+        DrillRecovery early = new DrillRecovery(KICK, Duration.ofSeconds(20), Duration.ofSeconds(10));
+        early.ready(at(-5));
+        assertThat(early.waitingForReady()).as("a ready answer from before the kickstart is the old run's").isTrue();
+    }
+}
