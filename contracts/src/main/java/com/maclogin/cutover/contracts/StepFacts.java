@@ -30,6 +30,21 @@ public final class StepFacts {
     public static final String DISK_FREE_PERCENT = "diskFreePercent";
     /** Integration P95 measured before the cutover, milliseconds. */
     public static final String BASELINE_P95_MILLIS = "baselineP95Millis";
+    /** The gateway account's uid ({@code id -u}). */
+    public static final String UID = "uid";
+    /** The gateway's login ({@code LeaseTarget.sshUser}), the run-as user of the probe account's grant. */
+    public static final String GATEWAY_USER = "gatewayUser";
+    /** The probe account's login. */
+    public static final String PROBE_USER = "probeUser";
+    /**
+     * The probe account's launchd read through its grant ({@link ProbeGrant}): {@code OK}, {@code REFUSED},
+     * {@code UNREACHABLE} or {@code NO_PROBE_ACCOUNT} (gate PROBE_LAUNCHD_READ).
+     */
+    public static final String PROBE_LAUNCHD_READ = "probeLaunchdRead";
+    /** With {@code OK}: the job's state as the probe account read it. */
+    public static final String PROBE_LAUNCHD_STATE = "probeLaunchdState";
+    /** With {@code REFUSED} / {@code UNREACHABLE}: what answered (e.g. {@code sudo: a password is required (exit 1)}). */
+    public static final String PROBE_LAUNCHD_DETAIL = "probeLaunchdDetail";
 
     // SNAPSHOT (StepReport.Snapshot); RESTORE reports the state archive's hash as it found it under the same name
     /** sha256 of the kit's {@code state.tgz}. */

@@ -28,5 +28,10 @@ public enum FaultSwitch {
     /** {@link Faults#hostKeyRotated()}: the SSH server presents another host key; the pinned key no longer matches. */
     HOST_KEY_CHANGED,
     /** {@link Faults#loginNodeMajor()}: the login shell's {@code node -v} reports another major than the plist's node. */
-    LOGIN_NODE_MAJOR
+    LOGIN_NODE_MAJOR,
+    /**
+     * {@link Faults#probeGrantRemoved()}: the probe account's sudoers grant for {@code launchctl print} of the
+     * gateway's job is gone; its launchd read is refused as on a Mac without the grant.
+     */
+    PROBE_GRANT_REMOVED
 }

@@ -27,12 +27,14 @@ final class LeaseFaults implements AutoCloseable {
     private final TlsEndpoint tls;
     private final String node;
     private final int gatewayPort;
+    private final SudoEmulator sudo;
     private Faults current;
     private Process squatter;
 
     LeaseFaults(String leaseId, LeaseHome home, LaunchdEmulator launchd, LeaseSshServer ssh, TlsEndpoint tls,
-                String node, int gatewayPort) {
+                String node, int gatewayPort, SudoEmulator sudo) {
         this.leaseId = leaseId;
+        this.sudo = sudo;
         this.home = home;
         this.launchd = launchd;
         this.ssh = ssh;
@@ -110,6 +112,9 @@ final class LeaseFaults implements AutoCloseable {
                 atomicWrite(f, loginNodeShim(next.loginNodeMajor(), node));
                 Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
+        }
+        if (next.probeGrantRemoved() != prev.probeGrantRemoved() && sudo != null) {
+            sudo.writeGrant(!next.probeGrantRemoved());
         }
         current = next;
         if (next.envFile() != prev.envFile()) {

@@ -163,7 +163,7 @@ final class LeaseHome {
     void writeShims(String leaseId, int controlPort) throws IOException {
         Path bin = simDir().resolve("bin");
         Files.createDirectories(bin);
-        for (String cmd : List.of("launchctl", "plutil", "npm")) {
+        for (String cmd : List.of("launchctl", "plutil", "npm", "sudo")) {
             writeExecutable(bin.resolve(cmd), shim(leaseId, controlPort, cmd));
         }
         String swVers = "#!/bin/sh\n"
@@ -187,7 +187,7 @@ final class LeaseHome {
     /** Login shells get the shims first on PATH, and the LOGIN_NODE_MAJOR fault's node before everything. */
     private void writeBashProfile() throws IOException {
         Files.writeString(home.resolve(".bash_profile"),
-                "# lease-simulator: macOS commands (launchctl, plutil, sw_vers, npm, df, openclaw) are shims in ~/.sim/bin\n"
+                "# lease-simulator: macOS commands (launchctl, sudo, plutil, sw_vers, npm, df, openclaw) are shims in ~/.sim/bin\n"
                         + "export PATH=\"$HOME/.sim/bin:$PATH\"\n"
                         + "# fault LOGIN_NODE_MAJOR: another node earlier on the login PATH (like a stale nvm/Homebrew node)\n"
                         + "if [ -x \"$HOME/.sim/login-bin/node\" ]; then export PATH=\"$HOME/.sim/login-bin:$PATH\"; fi\n");
@@ -273,8 +273,10 @@ final class LeaseHome {
                 + "  echo \"" + cmd + ": lease-simulator control API on " + hostPort + " is unreachable\" >&2\n"
                 + "  exit 70\n"
                 + "fi 2>/dev/null\n"
+                + "_sim_user=${USER:-}; _sim_user=${_sim_user//[^A-Za-z0-9._-]/}\n"
                 + "printf 'POST /v1/leases/" + leaseId + "/exec/" + cmd + " HTTP/1.0\\r\\nHost: " + hostPort
-                + "\\r\\nContent-Type: application/octet-stream\\r\\nContent-Length: %d\\r\\n\\r\\n' \"$_sim_len\" >&3\n"
+                + "\\r\\n" + ControlServer.CALLER_UID + ": %s\\r\\n" + ControlServer.CALLER_USER + ": %s"
+                + "\\r\\nContent-Type: application/octet-stream\\r\\nContent-Length: %d\\r\\n\\r\\n' \"$EUID\" \"$_sim_user\" \"$_sim_len\" >&3\n"
                 + "printf '%s\\0' \"$_sim_cwd\" \"$@\" >&3\n"
                 + "IFS= read -r _sim_status <&3\n"
                 + "case \"$_sim_status\" in\n"

@@ -169,7 +169,14 @@ public final class LeaseSimulator implements AutoCloseable {
         LeaseFaults.resetOnDisk(home);
         LaunchdEmulator launchd = new LaunchdEmulator(spec.id(), home, leaseDir, config.throttleInterval(),
                 config.gatewayStartupDelay(), scheduler);
-        MacCommands commands = new MacCommands(home, launchd);
+        // the probe account's sudoers grant (ProbeGrant), set up by default; PROBE_GRANT_REMOVED takes it away
+        Map<String, Integer> users = new java.util.HashMap<>();
+        users.put(user, LaunchdEmulator.UID);
+        users.put(probe.name(), probe.uid());
+        SudoEmulator sudo = new SudoEmulator(spec.id(), leaseDir.resolve("sudoers.d").resolve(probe.name()),
+                SudoEmulator.grantLine(probe.name(), user, LaunchdEmulator.UID), launchd, users);
+        sudo.writeGrant(true);
+        MacCommands commands = new MacCommands(home, launchd, sudo);
         // commands must answer before the gateway can call launchctl (park)
         commandsById.put(spec.id(), commands);
         LeaseSshServer ssh;
@@ -199,7 +206,7 @@ public final class LeaseSimulator implements AutoCloseable {
             launchd.close();
             throw e;
         }
-        LeaseFaults faults = new LeaseFaults(spec.id(), home, launchd, ssh, tls, node, spec.gatewayPort());
+        LeaseFaults faults = new LeaseFaults(spec.id(), home, launchd, ssh, tls, node, spec.gatewayPort(), sudo);
         LOG.info("lease {}: SSH on 127.0.0.1:{}, launchd loaded, set up in {} ms", spec.id(), ssh.port(),
                 (System.nanoTime() - t0) / 1_000_000);
         LeaseImpl lease = new LeaseImpl(spec, home, launchd, commands, ssh, tls, faults, user);

@@ -9,23 +9,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The macOS commands of one lease that need the simulator: launchctl (launchd emulator), plutil, npm. */
+/** The macOS commands of one lease that need the simulator: launchctl (launchd emulator), sudo, plutil, npm. */
 final class MacCommands {
 
     static final String NPM_VERSION = "10.9.2";
 
     private final LeaseHome home;
     private final LaunchdEmulator launchd;
+    private final SudoEmulator sudo;
 
-    MacCommands(LeaseHome home, LaunchdEmulator launchd) {
+    MacCommands(LeaseHome home, LaunchdEmulator launchd, SudoEmulator sudo) {
         this.home = home;
         this.launchd = launchd;
+        this.sudo = sudo;
     }
 
-    /** Runs {@code command argv...} as if in {@code cwd}. */
+    /** Runs {@code command argv...} as if in {@code cwd}, by the lease's own account. */
     CommandResult run(String command, Path cwd, List<String> argv) {
+        return run(command, cwd, argv, Caller.owner());
+    }
+
+    /** Runs {@code command argv...} as if in {@code cwd}, by {@code caller} (launchctl and sudo decide by it). */
+    CommandResult run(String command, Path cwd, List<String> argv, Caller caller) {
         return switch (command) {
-            case "launchctl" -> launchd.launchctl(cwd, argv);
+            case "launchctl" -> launchd.launchctl(cwd, argv, caller);
+            case "sudo" -> sudo == null ? CommandResult.fail(127, "sh: sudo: command not found\n")
+                    : sudo.run(cwd, argv, caller);
             case "plutil" -> plutil(cwd, argv);
             case "npm" -> npm(cwd, argv);
             default -> CommandResult.fail(127, "sh: " + command + ": command not found\n");

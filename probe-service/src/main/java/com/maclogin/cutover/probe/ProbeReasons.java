@@ -58,7 +58,8 @@ public final class ProbeReasons {
     public static final String SSH_TIMED_OUT = "ssh to %s:%d timed out: %s";
     public static final String COMMAND_TIMED_OUT = "%s did not finish within %d ms";
     public static final String BREACH = "breach: %s %s";
-    public static final String NEVER_READY_IN_WINDOW = "gateway never answered /readyz 200 during the validation window";
+    /** The window saw no breach but could not see everything: {@code WindowVerdict}'s blind spots, each named. */
+    public static final String BLIND_WINDOW = "blind validation window, not GREEN: %s";
     /** The restart drill's own limit ({@code probe.validate.drill-recovery-timeout}) passed before {@code /readyz} 200. */
     public static final String DRILL_NOT_RECOVERED = "restart drill: the gateway did not answer /readyz 200 within %d ms "
             + "of launchctl kickstart -k";

@@ -23,7 +23,7 @@ final class InventoryStep implements StepHandler {
     static final List<String> FACTS = List.of("uid", "home", "plistPath", "nodePath", "loginNodeVersion",
             "plistNodeVersion", "packageRoot", "gatewayVersion", "enginesNode", "gatewayPort", "gatewayPid",
             "listeningPid", "launchdState", "lastExitCode", "runs", "plistSha256", "packageSha256",
-            "diskFreePercent");
+            "diskFreePercent", "probeLaunchdRead");
 
     @Override
     public void run(StepContext ctx) {
@@ -53,6 +53,8 @@ final class InventoryStep implements StepHandler {
             });
         }
         Gateway.launchdFacts(ctx, Gateway.launchctlPrint(ctx, b));
+        // the probe account must read the same state the way the PROCESS probe will (ProbeGrant), or the gates refuse
+        ProbeAccount.checkLaunchdRead(ctx, b);
         CommandResult lsof = ctx.run("lsof", "lsof -nP -iTCP -sTCP:LISTEN");
         LsofListeners.pidListeningOn(LsofListeners.parse(lsof.stdout()), l.gatewayPort())
                 .ifPresent(pid -> ctx.fact("listeningPid", pid));
