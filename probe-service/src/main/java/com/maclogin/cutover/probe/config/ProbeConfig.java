@@ -132,7 +132,8 @@ public interface ProbeConfig {
         /**
          * After the restart drill, once {@code /readyz} is 200 again, the probes of this further period still belong
          * to the drill's recovery (a freshly started gateway answers its first requests slowly): they are published
-         * with {@code drillRecovery=true} and do not feed the LATENCY and ERROR_RATE triggers.
+         * with {@code drillRecovery=true} and do not feed the LATENCY and ERROR_RATE triggers. A synthetic probe that
+         * answers as fast as normal ends it early.
          */
         @WithDefault("10S")
         Duration drillSettle();

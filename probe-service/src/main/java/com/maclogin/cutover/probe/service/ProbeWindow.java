@@ -168,7 +168,9 @@ final class ProbeWindow {
                 if (drill == null && plan.restartDrillAtSecond() != null
                         && roundStart - start >= TimeUnit.SECONDS.toNanos(plan.restartDrillAtSecond())) {
                     drill = drill(ctx, l.basics(), (roundStart - start) / 1_000_000_000L);
-                    recovery = new DrillRecovery(drill.at(), vc.drillRecoveryTimeout(), vc.drillSettle());
+                    recovery = new DrillRecovery(drill.at(), vc.drillRecoveryTimeout(), vc.drillSettle(),
+                            DrillRecovery.normalLatencyMillis(plan.baselineP95Millis(), t,
+                                    TriggerRules.p95(TriggerRules.judgedLatencies(window))));
                     drillNow = true;
                 }
                 round++;
@@ -177,6 +179,10 @@ final class ProbeWindow {
                     Instant at = Instant.now();
                     if (o.hostKeyMismatch()) {
                         throw ctx.hostKeyRefused();
+                    }
+                    if (recovery != null && layer == ProbeLayer.INTEGRATION) {
+                        // a normal answer after /readyz 200 ends the settle period early (it is not part of it)
+                        recovery.synthetic(at, o.verdict() == Verdict.PASSED, o.latencyMillis());
                     }
                     boolean inRecovery = recovery != null && recovery.covers(at);
                     if (inRecovery && (o.verdict() == Verdict.FAILED || o.verdict() == Verdict.ERROR)) {

@@ -198,6 +198,30 @@ public final class TriggerRules {
         return new TriggerEvaluation(TriggerKind.LATENCY, v, observed, threshold, numbers);
     }
 
+    /**
+     * The highest P95 LATENCY accepts: {@code integrationP95MaxMillis}, and with a baseline at most
+     * {@code latencyMultiplier x max(baseline, latencyFloorMillis)}.
+     */
+    public static double acceptedLatencyMillis(Double baselineP95Millis, TriggerThresholds t) {
+        double limit = t.integrationP95MaxMillis();
+        if (baselineP95Millis != null) {
+            limit = Math.min(limit, t.latencyMultiplier() * Math.max(baselineP95Millis, t.latencyFloorMillis()));
+        }
+        return limit;
+    }
+
+    /** The latencies of the INTEGRATION probes LATENCY judges (PASSED or FAILED, outside the drill's recovery). */
+    public static List<Long> judgedLatencies(List<ProbeResult> window) {
+        List<Long> out = new ArrayList<>();
+        for (ProbeResult r : layer(window, ProbeLayer.INTEGRATION)) {
+            if (!DrillRecovery.marked(r) && (r.verdict() == Verdict.PASSED || r.verdict() == Verdict.FAILED)
+                    && r.latencyMillis() != null) {
+                out.add(r.latencyMillis());
+            }
+        }
+        return out;
+    }
+
     /** DISK: the latest DISK probe's {@code diskFreePercent} below {@code diskFreeMinPercent}. */
     public static TriggerEvaluation disk(List<ProbeResult> window, TriggerThresholds t) {
         String threshold = "free space below " + fmt(t.diskFreeMinPercent()) + "%";

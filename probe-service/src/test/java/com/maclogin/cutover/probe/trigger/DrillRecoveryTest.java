@@ -41,6 +41,41 @@ class DrillRecoveryTest {
     }
 
     @Test
+    void theSettlePeriodEndsAtTheFirstNormalSyntheticAnswerTable() {
+        record Row(String name, long millis, boolean passed, Long latency, long probeAt, boolean covered) {
+        }
+        for (Row row : List.of(
+                new Row("slow first answer: still recovering", 2_000, true, 2_000L, 2_001, true),
+                new Row("a failed answer does not settle it", 2_000, false, 30L, 2_001, true),
+                new Row("an answer within the normal latency settles it; that probe is the first one after it", 2_000,
+                        true, 900L, 2_000, false),
+                new Row("exactly the normal latency settles it", 2_000, true, 1_000L, 2_500, false),
+                new Row("an answer before /readyz 200 does not settle it", 1_000, true, 30L, 1_200, true))) {
+            DrillRecovery r = new DrillRecovery(KICK, Duration.ofSeconds(60), Duration.ofSeconds(10), 1_000);
+            r.synthetic(at(1_000), true, 20L); // before ready: ignored
+            r.ready(at(1_500));
+            r.synthetic(at(row.millis()), row.passed(), row.latency());
+            assertThat(r.covers(at(row.probeAt()))).as(row.name()).isEqualTo(row.covered());
+        }
+        DrillRecovery timeOnly = new DrillRecovery(KICK, Duration.ofSeconds(60), Duration.ofSeconds(10));
+        timeOnly.ready(at(1_500));
+        timeOnly.synthetic(at(2_000), true, 1L);
+        assertThat(timeOnly.covers(at(11_000))).as("without a normal latency only time ends it").isTrue();
+    }
+
+    @Test
+    void theNormalLatencyIsWhatLatencyAcceptsOrTheSlowerP95BeforeTheDrillTable() {
+        com.maclogin.cutover.contracts.TriggerThresholds p = com.maclogin.cutover.contracts.TriggerThresholds.playbook();
+        assertThat(DrillRecovery.normalLatencyMillis(50.0, p, 40L)).as("5 x max(50, floor 200)").isEqualTo(1_000);
+        assertThat(DrillRecovery.normalLatencyMillis(2_000.0, p, null)).as("capped by the 5 s absolute limit")
+                .isEqualTo(5_000);
+        assertThat(DrillRecovery.normalLatencyMillis(null, p, null)).as("no baseline: the absolute limit")
+                .isEqualTo(5_000);
+        assertThat(DrillRecovery.normalLatencyMillis(50.0, p, 4_500L))
+                .as("a candidate already slow before the restart is not excused by it").isEqualTo(4_500);
+    }
+
+    @Test
     void theDrillsOwnLimitIsOverdueOnlyWhileNotReady() {
         DrillRecovery r = new DrillRecovery(KICK, Duration.ofSeconds(20), Duration.ofSeconds(10));
         assertThat(r.overdue(at(20_000))).as("at the limit").isFalse();
