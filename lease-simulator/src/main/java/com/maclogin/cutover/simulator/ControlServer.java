@@ -13,8 +13,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -165,10 +167,10 @@ final class ControlServer implements AutoCloseable {
             }
             FaultSwitch s;
             try {
-                s = FaultSwitch.valueOf(parts[5].toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+                s = FaultSwitch.valueOf(parts[5].toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 respond(ex, 404, "text/plain", "unknown fault switch " + parts[5] + "; known: "
-                        + java.util.Arrays.toString(FaultSwitch.values()) + "\n");
+                        + Arrays.toString(FaultSwitch.values()) + "\n");
                 return;
             }
             sim.clearFault(id, s);

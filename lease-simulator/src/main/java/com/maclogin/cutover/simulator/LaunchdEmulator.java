@@ -1,5 +1,6 @@
 package com.maclogin.cutover.simulator;
 
+import com.sun.security.auth.module.UnixSystem;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -758,7 +760,7 @@ final class LaunchdEmulator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             p.destroyForcibly();
         }
     }
@@ -968,7 +970,7 @@ final class LaunchdEmulator implements AutoCloseable {
 
     private static int currentUid() {
         try {
-            return (int) new com.sun.security.auth.module.UnixSystem().getUid();
+            return (int) new UnixSystem().getUid();
         } catch (Throwable t) {
             return 501;
         }

@@ -1,10 +1,13 @@
 package com.maclogin.cutover.simulator;
 
+import com.maclogin.cutover.contracts.ShellQuote;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -132,7 +135,7 @@ final class LeaseHome {
         env.put("OPENCLAW_SERVICE_MARKER", "openclaw");
         env.put("OPENCLAW_SERVICE_KIND", "gateway");
         StringBuilder s = new StringBuilder(ENV_HEADER).append('\n');
-        env.forEach((k, v) -> s.append("export ").append(k).append('=').append(Shell.quote(v)).append('\n'));
+        env.forEach((k, v) -> s.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
         Path envFile = dir.resolve(LaunchAgentPlist.LABEL + ".env");
         Files.writeString(envFile, s.toString());
         Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
@@ -179,7 +182,7 @@ final class LeaseHome {
                 + "esac\n";
         writeExecutable(bin.resolve("sw_vers"), swVers);
         // the lease home is written in: a probe session's $HOME is the probe account's own
-        writeExecutable(bin.resolve("df"), DF_SHIM.replace("@LEASE_HOME@", ProbeUserAccount.quote(home.toString())));
+        writeExecutable(bin.resolve("df"), DF_SHIM.replace("@LEASE_HOME@", ShellQuote.quote(home.toString())));
         writeExecutable(bin.resolve("openclaw"), OPENCLAW_SHIM);
         writeBashProfile();
     }
@@ -293,13 +296,13 @@ final class LeaseHome {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** OpenClaw's heap sizing: 50% of RAM, capped at max(8192 MiB, 25% of RAM). */
     static int maxOldSpaceMb() {
         long total = 16L << 30;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             total = os.getTotalMemorySize();
         }
         long mb = total >> 20;

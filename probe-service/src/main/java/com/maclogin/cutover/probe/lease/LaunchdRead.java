@@ -1,6 +1,7 @@
 package com.maclogin.cutover.probe.lease;
 
 import com.maclogin.cutover.contracts.ProbeGrant;
+import com.maclogin.cutover.contracts.ShellQuote;
 import com.maclogin.cutover.probe.client.CommandResult;
 import java.util.stream.Collectors;
 

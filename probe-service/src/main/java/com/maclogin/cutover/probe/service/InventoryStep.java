@@ -5,7 +5,7 @@ import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.DiskFree;
 import com.maclogin.cutover.probe.lease.LsofListeners;
 import com.maclogin.cutover.probe.lease.PackageJson;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.Verdict;
 import com.maclogin.cutover.probe.config.ProbeConfig;

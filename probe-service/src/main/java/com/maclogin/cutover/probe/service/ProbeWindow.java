@@ -19,7 +19,7 @@ import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.config.ProbeConfig;
 import com.maclogin.cutover.probe.lease.LaunchctlPrint;
 import com.maclogin.cutover.probe.lease.LaunchdRead;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import com.maclogin.cutover.probe.matrix.ProbeMatrix;
 import com.maclogin.cutover.probe.matrix.ProbeOutcome;
 import com.maclogin.cutover.probe.matrix.ProbeSession;
