@@ -9,6 +9,7 @@ import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.Region;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -319,6 +320,53 @@ class LeaseSimulatorTest {
             assertThat(c.exec("launchctl kickstart -k " + target).exit()).isZero();
             await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
                     assertThat(c.http("GET", hk.gatewayPort(), "/readyz").status()).isEqualTo(200));
+        }
+    }
+
+    @Test
+    void slowFirstWakesMakeOnlyTheFirstWakesAfterARestartSlow() throws Exception {
+        String token = Json.MAPPER.readTree(hk.home().resolve(".openclaw/openclaw.json").toFile()).path("hooks")
+                .path("token").asText();
+        try (SshTestClient c = SshTestClient.to(hk, clientKey)) {
+            awaitRunning(c);
+            sim.setGatewayFaults("hk-1", "{\"*\":{\"slowFirstWakes\":2,\"slowFirstWakeMs\":700}}");
+            try {
+                assertThat(c.exec("launchctl kickstart -k " + target).exit()).isZero();
+                await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+                        assertThat(c.http("GET", hk.gatewayPort(), "/readyz").status()).isEqualTo(200));
+                long[] millis = new long[4];
+                for (int i = 0; i < millis.length; i++) {
+                    long t0 = System.nanoTime();
+                    SshTestClient.HttpResult r = wake(c, token, "slow-" + i);
+                    millis[i] = (System.nanoTime() - t0) / 1_000_000;
+                    assertThat(r.status()).as(r.body()).isEqualTo(200);
+                }
+                assertThat(millis[0]).isGreaterThanOrEqualTo(700);
+                assertThat(millis[1]).isGreaterThanOrEqualTo(700);
+                assertThat(millis[2]).isLessThan(700);
+                assertThat(millis[3]).isLessThan(700);
+            } finally {
+                sim.setGatewayFaults("hk-1", "{}");
+            }
+            assertThat(c.exec("launchctl kickstart -k " + target).exit()).isZero();
+            awaitRunning(c);
+        }
+    }
+
+    private static SshTestClient.HttpResult wake(SshTestClient c, String token, String text) throws IOException {
+        try (net.schmizz.sshj.connection.channel.direct.DirectConnection dc = c.raw().newDirectConnection("127.0.0.1",
+                hk.gatewayPort())) {
+            byte[] body = ("{\"text\":\"" + text + "\",\"mode\":\"now\"}").getBytes(StandardCharsets.UTF_8);
+            String head = "POST /hooks/wake HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer "
+                    + token + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+            java.io.OutputStream out = dc.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            String raw = new String(dc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int split = raw.indexOf("\r\n\r\n");
+            return new SshTestClient.HttpResult(Integer.parseInt(raw.split(" ", 3)[1]), raw.substring(0, split),
+                    raw.substring(split + 4));
         }
     }
 
