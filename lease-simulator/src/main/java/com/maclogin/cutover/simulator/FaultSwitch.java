@@ -28,5 +28,11 @@ public enum FaultSwitch {
     /** {@link Faults#hostKeyRotated()}: the SSH server presents another host key; the pinned key no longer matches. */
     HOST_KEY_CHANGED,
     /** {@link Faults#loginNodeMajor()}: the login shell's {@code node -v} reports another major than the plist's node. */
-    LOGIN_NODE_MAJOR
+    LOGIN_NODE_MAJOR,
+    /**
+     * {@link Faults#cliVersion()}: the lease user's login shell finds another {@code openclaw} (that version) before
+     * the npm global prefix's, so the CLI and the service differ (INVENTORY's {@code cliVersion} vs
+     * {@code gatewayVersion}).
+     */
+    CLI_DRIFT
 }

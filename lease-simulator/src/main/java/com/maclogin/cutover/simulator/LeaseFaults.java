@@ -71,6 +71,7 @@ final class LeaseFaults implements AutoCloseable {
         }
         Files.deleteIfExists(faultDir.resolve("disk-free-percent"));
         Files.deleteIfExists(home.simDir().resolve("login-bin/node"));
+        GatewayPackage.deleteTree(home.cliDriftPrefix());
         Files.deleteIfExists(home.simDir().resolve("runtime-faults.json"));
     }
 
@@ -109,6 +110,14 @@ final class LeaseFaults implements AutoCloseable {
                 Files.createDirectories(f.getParent());
                 atomicWrite(f, loginNodeShim(next.loginNodeMajor(), node));
                 Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        }
+        if (!java.util.Objects.equals(next.cliVersion(), prev.cliVersion())) {
+            // another openclaw (a real stand-in package, npm's layout: bin/openclaw -> ../lib/node_modules/...) that the
+            // login PATH finds before the npm global prefix's (~/.bash_profile)
+            GatewayPackage.deleteTree(home.cliDriftPrefix());
+            if (next.cliVersion() != null) {
+                GatewayPackage.install(home.cliDriftPrefix(), next.cliVersion());
             }
         }
         current = next;
