@@ -25,7 +25,7 @@ final class LeaseCli {
 
     /** The first version-looking word of {@code openclaw --version} output ({@code 2026.9.6}, {@code OpenClaw 2026.9.6 (eb377ac)}). */
     private static final Pattern VERSION_WORD = Pattern.compile("(?<![0-9.])(" + Validation.VERSION.pattern()
-            + ")(?![0-9A-Za-z])");
+            + ")(?![0-9A-Za-z]|\\.[0-9A-Za-z])");
 
     /**
      * One login shell: where it finds {@code openclaw}, whether its directory is writable, and its link target. Prints
