@@ -116,6 +116,9 @@ public final class FakeWorker implements AutoCloseable {
         f.put("packageSha256", HASH_PACKAGE);
         f.put("diskFreePercent", "42");
         f.put("baselineP95Millis", "180");
+        f.put("cliPath", "/Users/openclaw/.npm-global/bin/openclaw");
+        f.put("cliVersion", "2026.9.5");
+        f.put("cliWritable", "true");
         return f;
     }
 
