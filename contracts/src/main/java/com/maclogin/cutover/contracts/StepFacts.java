@@ -30,6 +30,21 @@ public final class StepFacts {
     public static final String DISK_FREE_PERCENT = "diskFreePercent";
     /** Integration P95 measured before the cutover, milliseconds. */
     public static final String BASELINE_P95_MILLIS = "baselineP95Millis";
+    /** The gateway account's uid ({@code id -u}). */
+    public static final String UID = "uid";
+    /** The gateway's login ({@code LeaseTarget.sshUser}), the run-as user of the probe account's grant. */
+    public static final String GATEWAY_USER = "gatewayUser";
+    /** The probe account's login. */
+    public static final String PROBE_USER = "probeUser";
+    /**
+     * The probe account's launchd read through its grant ({@link ProbeGrant}): {@code OK}, {@code REFUSED},
+     * {@code UNREACHABLE} or {@code NO_PROBE_ACCOUNT} (gate PROBE_LAUNCHD_READ).
+     */
+    public static final String PROBE_LAUNCHD_READ = "probeLaunchdRead";
+    /** With {@code OK}: the job's state as the probe account read it. */
+    public static final String PROBE_LAUNCHD_STATE = "probeLaunchdState";
+    /** With {@code REFUSED} / {@code UNREACHABLE}: what answered (e.g. {@code sudo: a password is required (exit 1)}). */
+    public static final String PROBE_LAUNCHD_DETAIL = "probeLaunchdDetail";
     /** Where the lease user's login shell finds {@code openclaw} ({@code command -v openclaw}); absent when it finds none. */
     public static final String CLI_PATH = "cliPath";
     /** The version that {@code openclaw --version} in the lease user's login shell reports (gate CLI_MATCHES_SERVICE). */

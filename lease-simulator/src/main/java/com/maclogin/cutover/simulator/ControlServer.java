@@ -13,8 +13,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Loopback control API (shims, tests, operators).
  * <ul>
- *   <li>{@code POST /v1/leases/{id}/exec/{command}}: body = NUL-terminated cwd then argv; answer = a shell script that
- *       replays stdout, stderr and the exit code (the shim {@code eval}s it).</li>
+ *   <li>{@code POST /v1/leases/{id}/exec/{command}}: body = NUL-terminated cwd then argv, headers
+ *       {@code X-Sim-Caller-Uid}/{@code X-Sim-Caller-User} = who runs it (absent: the lease's own account); answer =
+ *       a shell script that replays stdout, stderr and the exit code (the shim {@code eval}s it).</li>
  *   <li>{@code GET /v1/leases}: every lease with its endpoints, launchd state and fault switches.</li>
  *   <li>{@code GET /v1/leases/{id}}: the same for one lease, plus the running version.</li>
  *   <li>{@code GET|PUT|PATCH|DELETE /v1/leases/{id}/fault-switches}: read, replace, merge or clear the lease's
@@ -39,6 +42,9 @@ import org.slf4j.LoggerFactory;
 final class ControlServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
+    /** Headers of a shim's exec request: the calling shell's {@code $EUID} and {@code $USER} ({@link Caller}). */
+    static final String CALLER_UID = "X-Sim-Caller-Uid";
+    static final String CALLER_USER = "X-Sim-Caller-User";
     private static final ObjectReader STRICT_FAULTS = Json.MAPPER.readerFor(Faults.class)
             .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -130,7 +136,9 @@ final class ControlServer implements AutoCloseable {
             return;
         }
         Path cwd = Path.of(fields.get(0).isEmpty() ? "/" : fields.get(0));
-        CommandResult result = mac.run(parts[5], cwd, fields.subList(1, fields.size()));
+        Caller caller = Caller.fromHeaders(ex.getRequestHeaders().getFirst(CALLER_UID),
+                ex.getRequestHeaders().getFirst(CALLER_USER));
+        CommandResult result = mac.run(parts[5], cwd, fields.subList(1, fields.size()), caller);
         respond(ex, 200, "text/x-shellscript", Shell.replay(result));
     }
 
@@ -142,10 +150,10 @@ final class ControlServer implements AutoCloseable {
             }
             FaultSwitch s;
             try {
-                s = FaultSwitch.valueOf(parts[5].toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+                s = FaultSwitch.valueOf(parts[5].toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 respond(ex, 404, "text/plain", "unknown fault switch " + parts[5] + "; known: "
-                        + java.util.Arrays.toString(FaultSwitch.values()) + "\n");
+                        + Arrays.toString(FaultSwitch.values()) + "\n");
                 return;
             }
             sim.clearFault(id, s);

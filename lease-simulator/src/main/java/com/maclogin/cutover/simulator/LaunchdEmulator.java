@@ -1,5 +1,6 @@
 package com.maclogin.cutover.simulator;
 
+import com.sun.security.auth.module.UnixSystem;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -108,12 +110,29 @@ final class LaunchdEmulator implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ launchctl
 
+    /** {@code launchctl argv...} run by the lease's own account. */
     CommandResult launchctl(Path cwd, List<String> argv) {
+        return launchctl(cwd, argv, Caller.owner());
+    }
+
+    /**
+     * {@code launchctl argv...} run by {@code caller}. As on macOS, the {@code gui/<uid>} domain belongs to its user:
+     * a caller that is neither root nor that user is refused whatever it asks of the domain or its services
+     * ({@link #refused}); {@code list} shows such a caller its own domain, which holds no jobs here.
+     */
+    CommandResult launchctl(Path cwd, List<String> argv, Caller caller) {
         if (argv.isEmpty()) {
             return CommandResult.fail(64, usage());
         }
         String sub = argv.get(0);
         List<String> args = argv.subList(1, argv.size());
+        CommandResult refused = caller.owns(UID) ? null : refused(sub, args);
+        if (refused != null) {
+            event("refused launchctl " + String.join(" ", argv) + " from uid " + caller.uid() + " ("
+                    + caller.name() + "): " + refused.stderr().trim());
+            return sub.equals("print") || sub.equals("print-disabled") || sub.equals("list") ? refused
+                    : mutating(argv, refused);
+        }
         try {
             return switch (sub) {
                 case "bootstrap" -> mutating(argv, bootstrapCommand(cwd, args));
@@ -135,6 +154,48 @@ final class LaunchdEmulator implements AutoCloseable {
             LOG.warn("lease {}: launchctl {} failed", leaseId, argv, e);
             return CommandResult.fail(1, "launchctl: internal simulator error: " + e.getMessage() + "\n");
         }
+    }
+
+    /**
+     * What macOS answers a non-root user who addresses another user's {@code gui/<uid>} domain, or null when the
+     * command does not address this domain (it then fails or succeeds as it would for anyone). launchctl prints
+     * {@code <what> failed: <errno>: <strerror>} with the errno as exit code; launchd refuses with EPERM (1). Texts
+     * from launchctl's own formats (ProcursusTeam/launchctl {@code print.c}, {@code kickstart.c}, {@code bootstrap.c},
+     * {@code enable.c}, which reproduce Apple's strings) and transcripts of real Macs:
+     * {@code Could not kickstart service "org.nixos.nix-daemon": 1: Operation not permitted}, exit status 1
+     * (DeterminateSystems/nix-installer#1344; kcrawford/dockutil#162 on macOS 14.4);
+     * {@code Boot-out failed: 1: Operation not permitted} (Alkenso/sLaunchctl#1);
+     * {@code Could not print domain: 1: Operation not permitted}, exit 1 (the same text is what public launchd
+     * clients test their "permission, not absence" handling against).
+     */
+    private static CommandResult refused(String sub, List<String> args) {
+        String target = switch (sub) {
+            case "print", "print-disabled", "bootstrap", "bootout", "enable", "disable" -> args.isEmpty() ? null : args.get(0);
+            case "kickstart" -> args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+            case "load", "unload" -> "";
+            case "list" -> "";
+            default -> null;
+        };
+        if (target == null || !(target.isEmpty() || target.equals(domain()) || target.startsWith(domain() + "/"))) {
+            return null;
+        }
+        String label = target.startsWith(domain() + "/") ? target.substring(domain().length() + 1) : "";
+        return switch (sub) {
+            case "print", "print-disabled" -> CommandResult.fail(1, "Could not print domain: 1: Operation not permitted\n");
+            case "kickstart" -> CommandResult.fail(1, "Could not kickstart service \"" + label
+                    + "\": 1: Operation not permitted\n");
+            case "bootout" -> CommandResult.fail(1, "Boot-out failed: 1: Operation not permitted\n");
+            case "bootstrap" -> CommandResult.fail(1, "Bootstrap failed: 1: Operation not permitted\n");
+            case "enable", "disable" -> CommandResult.fail(1, "Could not " + sub + " service: 1: Operation not permitted\n");
+            // legacy load/unload address the caller's own domain, which does not exist for it here
+            case "load", "unload" -> new CommandResult("", (sub.equals("load") ? "Load" : "Unload")
+                    + " failed: 5: Input/output error\nTry running `launchctl " + (sub.equals("load") ? "bootstrap" : "bootout")
+                    + "` as root for richer errors.\n", 0);
+            // the caller's own (empty) domain
+            case "list" -> args.isEmpty() ? CommandResult.ok("PID\tStatus\tLabel\n")
+                    : CommandResult.fail(113, "Could not find service \"" + args.get(0) + "\" in domain for port\n");
+            default -> null;
+        };
     }
 
     private CommandResult mutating(List<String> argv, CommandResult result) {
@@ -699,7 +760,7 @@ final class LaunchdEmulator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             p.destroyForcibly();
         }
     }
@@ -909,7 +970,7 @@ final class LaunchdEmulator implements AutoCloseable {
 
     private static int currentUid() {
         try {
-            return (int) new com.sun.security.auth.module.UnixSystem().getUid();
+            return (int) new UnixSystem().getUid();
         } catch (Throwable t) {
             return 501;
         }

@@ -1,6 +1,7 @@
 package com.maclogin.cutover.simulator;
 
 import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.ShellQuote;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -12,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +29,14 @@ final class LeaseFaults implements AutoCloseable {
     private final TlsEndpoint tls;
     private final String node;
     private final int gatewayPort;
+    private final SudoEmulator sudo;
     private Faults current;
     private Process squatter;
 
     LeaseFaults(String leaseId, LeaseHome home, LaunchdEmulator launchd, LeaseSshServer ssh, TlsEndpoint tls,
-                String node, int gatewayPort) {
+                String node, int gatewayPort, SudoEmulator sudo) {
         this.leaseId = leaseId;
+        this.sudo = sudo;
         this.home = home;
         this.launchd = launchd;
         this.ssh = ssh;
@@ -91,10 +95,10 @@ final class LeaseFaults implements AutoCloseable {
         if (next.hostKeyRotated() != prev.hostKeyRotated()) {
             ssh.setHostKeyRotated(next.hostKeyRotated());
         }
-        if (!java.util.Objects.equals(next.tlsExpiresInDays(), prev.tlsExpiresInDays())) {
+        if (!Objects.equals(next.tlsExpiresInDays(), prev.tlsExpiresInDays())) {
             tls.setNotAfterDays(next.tlsExpiresInDays() == null ? Faults.DEFAULT_TLS_DAYS : next.tlsExpiresInDays());
         }
-        if (!java.util.Objects.equals(next.diskFreePercent(), prev.diskFreePercent())) {
+        if (!Objects.equals(next.diskFreePercent(), prev.diskFreePercent())) {
             Path f = faultDir().resolve("disk-free-percent");
             if (next.diskFreePercent() == null) {
                 Files.deleteIfExists(f);
@@ -102,7 +106,7 @@ final class LeaseFaults implements AutoCloseable {
                 atomicWrite(f, next.diskFreePercent() + "\n");
             }
         }
-        if (!java.util.Objects.equals(next.loginNodeMajor(), prev.loginNodeMajor())) {
+        if (!Objects.equals(next.loginNodeMajor(), prev.loginNodeMajor())) {
             Path f = home.simDir().resolve("login-bin/node");
             if (next.loginNodeMajor() == null) {
                 Files.deleteIfExists(f);
@@ -111,6 +115,9 @@ final class LeaseFaults implements AutoCloseable {
                 atomicWrite(f, loginNodeShim(next.loginNodeMajor(), node));
                 Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
+        }
+        if (next.probeGrantRemoved() != prev.probeGrantRemoved() && sudo != null) {
+            sudo.writeGrant(!next.probeGrantRemoved());
         }
         if (!java.util.Objects.equals(next.cliVersion(), prev.cliVersion())) {
             // another openclaw (a real stand-in package, npm's layout: bin/openclaw -> ../lib/node_modules/...) that the
@@ -214,7 +221,7 @@ final class LeaseFaults implements AutoCloseable {
                 + "  -v|--version) echo v" + major + ".9.0; exit 0 ;;\n"
                 + "  -p|-e|--eval|--print) case \"${2:-}\" in *process.versions.node*|*process.version*) echo " + major + ".9.0; exit 0 ;; esac ;;\n"
                 + "esac\n"
-                + "exec " + Shell.quote(realNode) + " \"$@\"\n";
+                + "exec " + ShellQuote.quote(realNode) + " \"$@\"\n";
     }
 
     private static void atomicWrite(Path file, String content) throws IOException {

@@ -1,10 +1,13 @@
 package com.maclogin.cutover.simulator;
 
+import com.maclogin.cutover.contracts.ShellQuote;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -131,7 +134,7 @@ final class LeaseHome {
         env.put("OPENCLAW_SERVICE_MARKER", "openclaw");
         env.put("OPENCLAW_SERVICE_KIND", "gateway");
         StringBuilder s = new StringBuilder(ENV_HEADER).append('\n');
-        env.forEach((k, v) -> s.append("export ").append(k).append('=').append(Shell.quote(v)).append('\n'));
+        env.forEach((k, v) -> s.append("export ").append(k).append('=').append(ShellQuote.quote(v)).append('\n'));
         Path envFile = dir.resolve(LaunchAgentPlist.LABEL + ".env");
         Files.writeString(envFile, s.toString());
         Files.setPosixFilePermissions(envFile, PosixFilePermissions.fromString("rw-------"));
@@ -162,7 +165,7 @@ final class LeaseHome {
     void writeShims(String leaseId, int controlPort) throws IOException {
         Path bin = simDir().resolve("bin");
         Files.createDirectories(bin);
-        for (String cmd : List.of("launchctl", "plutil", "npm")) {
+        for (String cmd : List.of("launchctl", "plutil", "npm", "sudo")) {
             writeExecutable(bin.resolve(cmd), shim(leaseId, controlPort, cmd));
         }
         String swVers = "#!/bin/sh\n"
@@ -178,7 +181,7 @@ final class LeaseHome {
                 + "esac\n";
         writeExecutable(bin.resolve("sw_vers"), swVers);
         // the lease home is written in: a probe session's $HOME is the probe account's own
-        writeExecutable(bin.resolve("df"), DF_SHIM.replace("@LEASE_HOME@", ProbeUserAccount.quote(home.toString())));
+        writeExecutable(bin.resolve("df"), DF_SHIM.replace("@LEASE_HOME@", ShellQuote.quote(home.toString())));
         // `openclaw` is no shim (an earlier simulator had one that followed the plist): as on a Mac, the login shell
         // finds the CLI through npm's global prefix bin, see writeBashProfile
         Files.deleteIfExists(bin.resolve("openclaw"));
@@ -204,7 +207,7 @@ final class LeaseHome {
      */
     private void writeBashProfile() throws IOException {
         Files.writeString(home.resolve(".bash_profile"),
-                "# lease-simulator: macOS commands (launchctl, plutil, sw_vers, npm, df) are shims in ~/.sim/bin\n"
+                "# lease-simulator: macOS commands (launchctl, sudo, plutil, sw_vers, npm, df) are shims in ~/.sim/bin\n"
                         + "export PATH=\"$HOME/.sim/bin:$PATH\"\n"
                         + "# npm's global prefix (npm config get prefix): its bin holds the openclaw CLI, a symlink to the package\n"
                         + "export PATH=\"$HOME/" + NPM_PREFIX + "/bin:$PATH\"\n"
@@ -280,8 +283,10 @@ final class LeaseHome {
                 + "  echo \"" + cmd + ": lease-simulator control API on " + hostPort + " is unreachable\" >&2\n"
                 + "  exit 70\n"
                 + "fi 2>/dev/null\n"
+                + "_sim_user=${USER:-}; _sim_user=${_sim_user//[^A-Za-z0-9._-]/}\n"
                 + "printf 'POST /v1/leases/" + leaseId + "/exec/" + cmd + " HTTP/1.0\\r\\nHost: " + hostPort
-                + "\\r\\nContent-Type: application/octet-stream\\r\\nContent-Length: %d\\r\\n\\r\\n' \"$_sim_len\" >&3\n"
+                + "\\r\\n" + ControlServer.CALLER_UID + ": %s\\r\\n" + ControlServer.CALLER_USER + ": %s"
+                + "\\r\\nContent-Type: application/octet-stream\\r\\nContent-Length: %d\\r\\n\\r\\n' \"$EUID\" \"$_sim_user\" \"$_sim_len\" >&3\n"
                 + "printf '%s\\0' \"$_sim_cwd\" \"$@\" >&3\n"
                 + "IFS= read -r _sim_status <&3\n"
                 + "case \"$_sim_status\" in\n"
@@ -298,13 +303,13 @@ final class LeaseHome {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** OpenClaw's heap sizing: 50% of RAM, capped at max(8192 MiB, 25% of RAM). */
     static int maxOldSpaceMb() {
         long total = 16L << 30;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             total = os.getTotalMemorySize();
         }
         long mb = total >> 20;

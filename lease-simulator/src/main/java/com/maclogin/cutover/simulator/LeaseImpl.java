@@ -4,12 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.Region;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 /** A started lease: home layout, launchd emulator, command surface, SSH server. */
@@ -148,7 +154,7 @@ final class LeaseImpl implements SimulatedLease, AutoCloseable {
         }
     }
 
-    void writeFaults(String faultsJson) throws java.io.IOException {
+    void writeFaults(String faultsJson) throws IOException {
         JsonNode parsed = Json.MAPPER.readTree(faultsJson);
         if (parsed == null || !parsed.isObject()) {
             throw new IllegalArgumentException("faults must be a JSON object keyed by version or \"*\"");
@@ -156,7 +162,7 @@ final class LeaseImpl implements SimulatedLease, AutoCloseable {
         Path file = home.simDir().resolve("gateway-faults.json");
         Path tmp = home.simDir().resolve("gateway-faults.json.tmp");
         Files.writeString(tmp, Json.MAPPER.writeValueAsString(parsed));
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         launchd.record("sim faults " + Json.MAPPER.writeValueAsString(parsed), 0);
     }
 
@@ -166,14 +172,14 @@ final class LeaseImpl implements SimulatedLease, AutoCloseable {
      * poll (executor hand-offs, selector wake-ups), which the booting gateways then waited for.
      */
     int readyzStatus() {
-        try (java.net.Socket s = new java.net.Socket()) {
+        try (Socket s = new Socket()) {
             s.setTcpNoDelay(true);
             s.setSoTimeout(2000);
-            s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), spec.gatewayPort()), 2000);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), spec.gatewayPort()), 2000);
             s.getOutputStream().write(("GET /readyz HTTP/1.0\r\nHost: 127.0.0.1:" + spec.gatewayPort()
-                    + "\r\nCache-Control: no-store\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    + "\r\nCache-Control: no-store\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             // status line: "HTTP/1.1 200 OK"
-            java.io.InputStream in = s.getInputStream();
+            InputStream in = s.getInputStream();
             StringBuilder line = new StringBuilder(32);
             for (int c = in.read(); c >= 0 && c != '\n' && line.length() < 64; c = in.read()) {
                 line.append((char) c);

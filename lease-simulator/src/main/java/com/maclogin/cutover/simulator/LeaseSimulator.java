@@ -3,6 +3,8 @@ package com.maclogin.cutover.simulator;
 import com.maclogin.cutover.contracts.Json;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,10 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +50,7 @@ public final class LeaseSimulator implements AutoCloseable {
     private final SimulatorConfig config;
     private final Map<String, LeaseImpl> leases = new LinkedHashMap<>();
     private final Map<String, MacCommands> commandsById = new ConcurrentHashMap<>();
-    private final Map<Integer, java.net.ServerSocket> reservedPorts = new ConcurrentHashMap<>();
+    private final Map<Integer, ServerSocket> reservedPorts = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final ExecutorService pumps;
     private ControlServer control;
@@ -115,7 +120,7 @@ public final class LeaseSimulator implements AutoCloseable {
         ExecutorService starters = Executors.newFixedThreadPool(Math.max(1, Math.min(STARTERS, config.leases().size())),
                 r -> daemon(r, "sim-lease-start"));
         try {
-            List<java.util.concurrent.Future<LeaseImpl>> futures = new ArrayList<>();
+            List<Future<LeaseImpl>> futures = new ArrayList<>();
             for (LeaseSpec spec : config.leases()) {
                 futures.add(starters.submit(() -> startLease(spec, stateDir, node, user, probe, authorized)));
             }
@@ -127,7 +132,7 @@ public final class LeaseSimulator implements AutoCloseable {
                         leases.put(lease.id(), lease);
                     }
                     commandsById.put(lease.id(), lease.commands());
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     Throwable cause = e.getCause();
                     if (failure == null) {
                         failure = cause instanceof IOException io ? io
@@ -169,7 +174,14 @@ public final class LeaseSimulator implements AutoCloseable {
         LeaseFaults.resetOnDisk(home);
         LaunchdEmulator launchd = new LaunchdEmulator(spec.id(), home, leaseDir, config.throttleInterval(),
                 config.gatewayStartupDelay(), scheduler);
-        MacCommands commands = new MacCommands(home, launchd);
+        // the probe account's sudoers grant (ProbeGrant), set up by default; PROBE_GRANT_REMOVED takes it away
+        Map<String, Integer> users = new java.util.HashMap<>();
+        users.put(user, LaunchdEmulator.UID);
+        users.put(probe.name(), probe.uid());
+        SudoEmulator sudo = new SudoEmulator(spec.id(), leaseDir.resolve("sudoers.d").resolve(probe.name()),
+                SudoEmulator.grantLine(probe.name(), user, LaunchdEmulator.UID), launchd, users);
+        sudo.writeGrant(true);
+        MacCommands commands = new MacCommands(home, launchd, sudo);
         // commands must answer before the gateway can call launchctl (park)
         commandsById.put(spec.id(), commands);
         LeaseSshServer ssh;
@@ -199,7 +211,7 @@ public final class LeaseSimulator implements AutoCloseable {
             launchd.close();
             throw e;
         }
-        LeaseFaults faults = new LeaseFaults(spec.id(), home, launchd, ssh, tls, node, spec.gatewayPort());
+        LeaseFaults faults = new LeaseFaults(spec.id(), home, launchd, ssh, tls, node, spec.gatewayPort(), sudo);
         LOG.info("lease {}: SSH on 127.0.0.1:{}, launchd loaded, set up in {} ms", spec.id(), ssh.port(),
                 (System.nanoTime() - t0) / 1_000_000);
         LeaseImpl lease = new LeaseImpl(spec, home, launchd, commands, ssh, tls, faults, user);
@@ -267,8 +279,8 @@ public final class LeaseSimulator implements AutoCloseable {
 
     private void reserveGatewayPort(int port) {
         try {
-            java.net.ServerSocket s = new java.net.ServerSocket();
-            s.bind(new java.net.InetSocketAddress("127.0.0.1", port), 1);
+            ServerSocket s = new ServerSocket();
+            s.bind(new InetSocketAddress("127.0.0.1", port), 1);
             reservedPorts.put(port, s);
         } catch (IOException e) {
             // taken by someone else: the gateway will find out (EADDRINUSE), as it would on a Mac
@@ -277,7 +289,7 @@ public final class LeaseSimulator implements AutoCloseable {
     }
 
     private void releaseGatewayPort(int port) {
-        java.net.ServerSocket s = reservedPorts.remove(port);
+        ServerSocket s = reservedPorts.remove(port);
         if (s != null) {
             try {
                 s.close();
@@ -377,7 +389,7 @@ public final class LeaseSimulator implements AutoCloseable {
     }
 
     /** Applies {@code change} to the lease's current switches; returns the switches now set. */
-    public Faults updateFaults(String leaseId, java.util.function.UnaryOperator<Faults> change) throws IOException {
+    public Faults updateFaults(String leaseId, UnaryOperator<Faults> change) throws IOException {
         LeaseImpl lease = require(leaseId);
         synchronized (lease.faultControl()) {
             Faults next = change.apply(lease.faultControl().current());

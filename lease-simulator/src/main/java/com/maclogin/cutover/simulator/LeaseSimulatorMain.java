@@ -1,5 +1,6 @@
 package com.maclogin.cutover.simulator;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.Region;
@@ -82,7 +83,7 @@ public final class LeaseSimulatorMain {
             Faults faults = null;
             if (l.hasNonNull("faults")) {
                 faults = Json.MAPPER.readerFor(Faults.class)
-                        .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                         .readValue(l.get("faults"));
             }
             leases.add(new LeaseSpec(l.path("id").asText(), Region.parse(l.path("region").asText()),

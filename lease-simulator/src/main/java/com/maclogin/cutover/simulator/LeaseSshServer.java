@@ -3,6 +3,8 @@ package com.maclogin.cutover.simulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -10,19 +12,23 @@ import java.security.PublicKey;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.io.IoAcceptor;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
@@ -51,12 +57,12 @@ final class LeaseSshServer implements AutoCloseable {
     private volatile String hostKey;
     private volatile Faults.SshFault fault = Faults.SshFault.NONE;
     private volatile long commandDelayMillis;
-    private volatile java.net.SocketAddress boundAddress;
+    private volatile SocketAddress boundAddress;
     private final ShellExecutor shells;
 
     /** Exposes the acceptor so that REFUSE_CONNECTIONS can unbind and rebind the listening socket. */
     static final class LeaseSshd extends SshServer {
-        org.apache.sshd.common.io.IoAcceptor ioAcceptor() {
+        IoAcceptor ioAcceptor() {
             return acceptor;
         }
     }
@@ -80,14 +86,14 @@ final class LeaseSshServer implements AutoCloseable {
         this.currentKey = originalKey;
         this.hostKey = originalLine;
         Set<String> allowed = authorizedKeys.stream().map(SshKeys::normalizePublicLine)
-                .filter(java.util.Objects::nonNull).collect(Collectors.toUnmodifiableSet());
+                .filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet());
 
-        sshd = (LeaseSshd) org.apache.sshd.server.ServerBuilder.builder().factory(LeaseSshd::new).build();
+        sshd = (LeaseSshd) ServerBuilder.builder().factory(LeaseSshd::new).build();
         sshd.setHost("127.0.0.1");
         sshd.setPort(port);
         sshd.setKeyPairProvider(new KeyPairProvider() {
             @Override
-            public Iterable<KeyPair> loadKeys(org.apache.sshd.common.session.SessionContext session) {
+            public Iterable<KeyPair> loadKeys(SessionContext session) {
                 return List.of(currentKey);
             }
         });
@@ -109,12 +115,12 @@ final class LeaseSshServer implements AutoCloseable {
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
         TcpForwardingFilter loopbackOnly = new TcpForwardingFilter() {
             @Override
-            public boolean canListen(SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
+            public boolean canListen(SshdSocketAddress address, Session session) {
                 return false;
             }
 
             @Override
-            public boolean canConnect(Type type, SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
+            public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
                 String host = address.getHostName();
                 boolean ok = type == Type.Direct && ("127.0.0.1".equals(host) || "localhost".equalsIgnoreCase(host));
                 if (!ok) {
@@ -135,7 +141,7 @@ final class LeaseSshServer implements AutoCloseable {
                     : new ExecCommand(line, home, user, pumps, commandDelayMillis);
         });
         sshd.start();
-        boundAddress = new java.net.InetSocketAddress("127.0.0.1", sshd.getPort());
+        boundAddress = new InetSocketAddress("127.0.0.1", sshd.getPort());
     }
 
     private static KeyPair loadKeyPair(Path file) throws IOException {
@@ -186,7 +192,7 @@ final class LeaseSshServer implements AutoCloseable {
     }
 
     int port() {
-        return ((java.net.InetSocketAddress) boundAddress).getPort();
+        return ((InetSocketAddress) boundAddress).getPort();
     }
 
     String hostKey() {

@@ -1,31 +1,50 @@
 package com.maclogin.cutover.simulator;
 
 import com.dd.plist.PropertyListParser;
+import com.maclogin.cutover.contracts.Json;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
+import org.xml.sax.SAXParseException;
 
-/** The macOS commands of one lease that need the simulator: launchctl (launchd emulator), plutil, npm. */
+/** The macOS commands of one lease that need the simulator: launchctl (launchd emulator), sudo, plutil, npm. */
 final class MacCommands {
 
     static final String NPM_VERSION = "10.9.2";
 
     private final LeaseHome home;
     private final LaunchdEmulator launchd;
+    private final SudoEmulator sudo;
 
-    MacCommands(LeaseHome home, LaunchdEmulator launchd) {
+    MacCommands(LeaseHome home, LaunchdEmulator launchd, SudoEmulator sudo) {
         this.home = home;
         this.launchd = launchd;
+        this.sudo = sudo;
     }
 
-    /** Runs {@code command argv...} as if in {@code cwd}. */
+    /** Runs {@code command argv...} as if in {@code cwd}, by the lease's own account. */
     CommandResult run(String command, Path cwd, List<String> argv) {
+        return run(command, cwd, argv, Caller.owner());
+    }
+
+    /** Runs {@code command argv...} as if in {@code cwd}, by {@code caller} (launchctl and sudo decide by it). */
+    CommandResult run(String command, Path cwd, List<String> argv, Caller caller) {
         return switch (command) {
-            case "launchctl" -> launchd.launchctl(cwd, argv);
+            case "launchctl" -> launchd.launchctl(cwd, argv, caller);
+            case "sudo" -> sudo == null ? CommandResult.fail(127, "sh: sudo: command not found\n")
+                    : sudo.run(cwd, argv, caller);
             case "plutil" -> plutil(cwd, argv);
             case "npm" -> npm(cwd, argv);
             default -> CommandResult.fail(127, "sh: " + command + ": command not found\n");
@@ -93,7 +112,7 @@ final class MacCommands {
     }
 
     private static String describe(Exception e) {
-        if (e instanceof org.xml.sax.SAXParseException sax) {
+        if (e instanceof SAXParseException sax) {
             return "Encountered unexpected XML (" + sax.getMessage() + ") on line " + sax.getLineNumber();
         }
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -266,7 +285,7 @@ final class MacCommands {
         } catch (NpmTarball.BadTarballException e) {
             return CommandResult.fail(1, "npm error code " + e.code + "\nnpm error " + e.getMessage()
                     + "\nnpm error Could not install from \"" + file + "\": the tarball is corrupt or not an npm package\n");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return CommandResult.fail(1, "npm error code EACCES\nnpm error syscall open\nnpm error path " + file
                     + "\nnpm error " + e.getMessage() + "\n");
         }
@@ -369,16 +388,16 @@ final class MacCommands {
             String fileName = NpmTarball.fileName(version);
             if (!dryRun) {
                 Path target = dest.resolve(fileName);
-                Path tmp = dest.resolve("." + fileName + "." + java.util.UUID.randomUUID().toString().substring(0, 8));
+                Path tmp = dest.resolve("." + fileName + "." + UUID.randomUUID().toString().substring(0, 8));
                 try {
                     Files.write(tmp, tgz);
-                    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-                    Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
                 } catch (Exception e) {
                     try {
                         Files.deleteIfExists(tmp);
-                    } catch (java.io.IOException ignored) {
+                    } catch (IOException ignored) {
                         // best effort
                     }
                     return CommandResult.fail(1, "npm error code EACCES\nnpm error syscall open\nnpm error path "
@@ -388,7 +407,7 @@ final class MacCommands {
             List<GatewayPackage.PackageFile> files = GatewayPackage.files(version);
             long unpacked = files.stream().mapToLong(f -> f.content().length).sum();
             String sha1 = digestHex("SHA-1", tgz);
-            String integrity = "sha512-" + java.util.Base64.getEncoder().encodeToString(digest("SHA-512", tgz));
+            String integrity = "sha512-" + Base64.getEncoder().encodeToString(digest("SHA-512", tgz));
             if (json) {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("id", "openclaw@" + version);
@@ -426,7 +445,7 @@ final class MacCommands {
         }
         if (json) {
             try {
-                out.append(com.maclogin.cutover.contracts.Json.MAPPER.writerWithDefaultPrettyPrinter()
+                out.append(Json.MAPPER.writerWithDefaultPrettyPrinter()
                         .writeValueAsString(reports)).append('\n');
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -448,14 +467,14 @@ final class MacCommands {
 
     private static byte[] digest(String algorithm, byte[] data) {
         try {
-            return java.security.MessageDigest.getInstance(algorithm).digest(data);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance(algorithm).digest(data);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static String digestHex(String algorithm, byte[] data) {
-        return java.util.HexFormat.of().formatHex(digest(algorithm, data));
+        return HexFormat.of().formatHex(digest(algorithm, data));
     }
 
     private static CommandResult unsupported(String what) {

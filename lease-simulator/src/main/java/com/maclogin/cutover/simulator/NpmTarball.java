@@ -6,8 +6,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +66,7 @@ final class NpmTarball {
             System.arraycopy("ustar\0".getBytes(StandardCharsets.US_ASCII), 0, header, 257, 6);
             header[263] = '0';
             header[264] = '0';
-            java.util.Arrays.fill(header, 148, 156, (byte) ' ');
+            Arrays.fill(header, 148, 156, (byte) ' ');
             long sum = 0;
             for (byte b : header) {
                 sum += b & 0xff;
@@ -199,7 +201,7 @@ final class NpmTarball {
                 int mode = (int) parseOctal(header, 100, 8);
                 files.add(new GatewayPackage.PackageFile(path, data, (mode & 0111) != 0 ? 0755 : 0644));
             }
-            in.transferTo(java.io.OutputStream.nullOutputStream()); // reach the trailer: CRC-32 and size are checked
+            in.transferTo(OutputStream.nullOutputStream()); // reach the trailer: CRC-32 and size are checked
         } catch (ZipException e) {
             throw new BadTarballException("Z_DATA_ERROR", "zlib: " + (e.getMessage() == null ? "invalid data"
                     : e.getMessage().replace("Not in GZIP format", "incorrect header check")));

@@ -1,10 +1,13 @@
 package com.maclogin.cutover.simulator;
 
+import static com.maclogin.cutover.contracts.ShellQuote.quote;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -173,7 +176,7 @@ public record ProbeUserAccount(String name, int uid, int gid, boolean osUser, St
     private static String run(String... argv) throws IOException {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (waitFor(p, java.time.Duration.ofSeconds(30)) != 0) {
+        if (waitFor(p, Duration.ofSeconds(30)) != 0) {
             throw new IOException(String.join(" ", argv) + " failed: " + out.trim());
         }
         return out;
@@ -182,7 +185,7 @@ public record ProbeUserAccount(String name, int uid, int gid, boolean osUser, St
     private static String runAllowFail(String... argv) throws IOException {
         Process p = new ProcessBuilder(List.of(argv)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int code = waitFor(p, java.time.Duration.ofSeconds(30));
+        int code = waitFor(p, Duration.ofSeconds(30));
         return code == 0 ? out : "exit " + code + ": " + out;
     }
 
@@ -190,7 +193,7 @@ public record ProbeUserAccount(String name, int uid, int gid, boolean osUser, St
      * The exit code of {@code p}, waiting at most {@code d}; a process still running then is killed and reported as
      * "timed out". Shared with {@code real.OpenSshLease}.
      */
-    public static int waitFor(Process p, java.time.Duration d) throws IOException {
+    public static int waitFor(Process p, Duration d) throws IOException {
         try {
             if (!p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
@@ -201,9 +204,5 @@ public record ProbeUserAccount(String name, int uid, int gid, boolean osUser, St
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-    }
-
-    static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 }

@@ -1,14 +1,11 @@
 package com.maclogin.cutover.simulator;
 
-/** POSIX shell quoting. */
+import static com.maclogin.cutover.contracts.ShellQuote.quote;
+
+/** Shell scripts the control API answers with (quoting: {@link com.maclogin.cutover.contracts.ShellQuote}). */
 final class Shell {
 
     private Shell() {
-    }
-
-    /** {@code 'value'} with embedded single quotes as {@code '\''}. */
-    static String quote(String value) {
-        return "'" + value.replace("'", "'\\''") + "'";
     }
 
     /** A script that reproduces a command result when {@code eval}ed by a shim: stdout, stderr, exit code. */

@@ -1,17 +1,21 @@
 package com.maclogin.cutover.simulator;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,8 +135,8 @@ final class ShellExecutor implements AutoCloseable {
             if (!Files.exists(script) || !Files.readString(script).equals(SCRIPT)) {
                 Path tmp = stateDir.resolve("exec-helper.pl.tmp");
                 Files.writeString(tmp, SCRIPT);
-                Files.move(tmp, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, script, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
             }
             ProcessBuilder pb = new ProcessBuilder(PERL, script.toString()).directory(home.toFile())
                     .redirectError(ProcessBuilder.Redirect.appendTo(stateDir.resolve("exec-helper.log").toFile()));
@@ -182,8 +186,8 @@ final class ShellExecutor implements AutoCloseable {
         e.put("USER", user);
         e.put("LOGNAME", user);
         e.put("TMPDIR", System.getProperty("java.io.tmpdir"));
-        if (channel.getSession().getClientAddress() instanceof java.net.InetSocketAddress c
-                && channel.getSession().getLocalAddress() instanceof java.net.InetSocketAddress l) {
+        if (channel.getSession().getClientAddress() instanceof InetSocketAddress c
+                && channel.getSession().getLocalAddress() instanceof InetSocketAddress l) {
             e.put("SSH_CLIENT", c.getAddress().getHostAddress() + " " + c.getPort() + " " + l.getPort());
         }
         e.values().removeIf(v -> v.indexOf('\0') >= 0);
@@ -213,7 +217,7 @@ final class ShellExecutor implements AutoCloseable {
         }
 
         private void readLoop() {
-            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(process.getInputStream(), 65536));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 65536));
             try {
                 while (true) {
                     int type = in.read();
@@ -439,7 +443,7 @@ final class ShellExecutor implements AutoCloseable {
                     return len; // nobody reads it any more
                 }
                 if (!started) {
-                    stdinBeforeStart.add(java.util.Arrays.copyOfRange(buf, start, start + len));
+                    stdinBeforeStart.add(Arrays.copyOfRange(buf, start, start + len));
                     return 0;
                 }
                 if (!send(helper, 'I', id, buf, start, len)) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -75,8 +76,8 @@ public final class SshKeys {
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, pem.toString(), StandardCharsets.US_ASCII);
-        Files.move(tmp, privateKeyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, privateKeyFile, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
         String line = KEY_TYPE + " " + Base64.getEncoder().encodeToString(publicBlob);
         Path pubFile = privateKeyFile.resolveSibling(privateKeyFile.getFileName() + ".pub");
         Files.writeString(pubFile, line + " " + comment + "\n", StandardCharsets.US_ASCII);

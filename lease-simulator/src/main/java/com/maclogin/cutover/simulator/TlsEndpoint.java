@@ -1,5 +1,6 @@
 package com.maclogin.cutover.simulator;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -114,7 +116,7 @@ final class TlsEndpoint implements AutoCloseable {
                     notBefore, notAfter);
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-            ks.setKeyEntry("lease", kp.getPrivate(), PASSWORD, new java.security.cert.Certificate[] {cert});
+            ks.setKeyEntry("lease", kp.getPrivate(), PASSWORD, new Certificate[] {cert});
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, PASSWORD);
             SSLContext ctx = SSLContext.getInstance("TLS");
@@ -154,7 +156,7 @@ final class TlsEndpoint implements AutoCloseable {
         v.add(new DERBitString(signer.sign()));
         byte[] der = new DERSequence(v).getEncoded("DER");
         return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(der));
+                .generateCertificate(new ByteArrayInputStream(der));
     }
 
     private void acceptLoop() {

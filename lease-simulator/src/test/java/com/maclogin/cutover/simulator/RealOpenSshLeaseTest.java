@@ -108,8 +108,13 @@ class RealOpenSshLeaseTest {
             assertThat(lines[1]).isEqualTo(lease.probeUser());
             assertThat(lines[2]).endsWith("/probe-home");
             assertThat(lines[3]).isEqualTo(lease.home().resolve(".sim/bin/launchctl").toString());
-            SshTestClient.Exec print = p.exec("launchctl print gui/" + gatewayUid + "/ai.openclaw.gateway");
-            assertThat(print.exit()).as(print.stderr()).isZero();
+            SshTestClient.Exec refused = p.exec("launchctl print gui/" + gatewayUid + "/ai.openclaw.gateway");
+            assertThat(refused.exit()).as("another user's gui domain, as on macOS").isEqualTo(1);
+            assertThat(refused.stderr()).as("sshd may say first that the account has no home")
+                    .endsWith("Could not print domain: 1: Operation not permitted\n");
+            SshTestClient.Exec print = p.exec("sudo -n -u " + lease.sshUser() + " /bin/launchctl print gui/" + gatewayUid
+                    + "/ai.openclaw.gateway");
+            assertThat(print.exit()).as("through its sudoers grant: " + print.stderr()).isZero();
             assertThat(print.stdout()).contains("state = running");
             SshTestClient.Exec touch = p.exec("touch '" + lease.home().resolve(".openclaw/x") + "'");
             assertThat(touch.exit()).isNotZero();

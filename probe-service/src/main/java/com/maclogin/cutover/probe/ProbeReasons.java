@@ -50,7 +50,8 @@ public final class ProbeReasons {
     public static final String SSH_TIMED_OUT = "ssh to %s:%d timed out: %s";
     public static final String COMMAND_TIMED_OUT = "%s did not finish within %d ms";
     public static final String BREACH = "breach: %s %s";
-    public static final String NEVER_READY_IN_WINDOW = "gateway never answered /readyz 200 during the validation window";
+    /** The window saw no breach but could not see everything: {@code WindowVerdict}'s blind spots, each named. */
+    public static final String BLIND_WINDOW = "blind validation window, not GREEN: %s";
     public static final String INVALID_PROBE_PLAN = "probePlan %s";
     /** The probe account logged in with the gateway's uid: its probes could change what they observe. */
     public static final String PROBE_ACCOUNT_IS_GATEWAY = "probe account %s runs as uid %s, the gateway's uid: the probe "

@@ -140,6 +140,141 @@ class PlaybookEndToEndTest {
         }
     }
 
+    /**
+     * Issue 10 points 2 and 3: a lease whose probe account cannot read the gateway's launchd state (the simulator's
+     * sudoers grant removed, as on a Mac set up without it) is refused at the gates, FAILED with the reason that names
+     * the exact sudoers line, never GREEN; nothing on the lease changed (no freeze, no kit, no launchctl or npm, the
+     * same job and plist).
+     */
+    @Test
+    @Order(3)
+    void aLeaseWhoseProbeAccountCannotReadLaunchdIsRefusedAtTheGatesWithTheFixAndNothingChanges() throws Exception {
+        String lease = "hk-2";
+        JsonNode before = stack.simulator().get("/v1/leases/" + lease).body();
+        java.nio.file.Path home = java.nio.file.Path.of(before.path("home").asText());
+        java.nio.file.Path applied = home.resolve(".sim/applied.log");
+        long appliedBefore = java.nio.file.Files.exists(applied) ? java.nio.file.Files.size(applied) : 0;
+        byte[] plist = java.nio.file.Files.readAllBytes(home.resolve("Library/LaunchAgents/ai.openclaw.gateway.plist"));
+        setFaults(lease, "{\"probeGrantRemoved\":true}");
+        JsonNode end;
+        try {
+            end = startAndFollow(lease, "GATE-PROBE-LAUNCHD", Map.of());
+        } finally {
+            clearFaults(lease);
+        }
+        String grant = "openclaw-probe ALL=(" + before.path("sshUser").asText() + ") NOPASSWD: /bin/launchctl print gui/";
+        assertThat(end.path("state").asText()).as(end.path("reason").asText()).isEqualTo("FAILED");
+        assertThat(end.path("reason").asText()).contains("inventory gates refused", "PROBE_LAUNCHD_READ",
+                "probe account openclaw-probe cannot read the gateway's launchd state (sudo: a password is required",
+                grant, "/ai.openclaw.gateway` into /etc/sudoers.d/openclaw-probe");
+        List<String> kinds = new ArrayList<>();
+        end.path("steps").forEach(st -> kinds.add(st.path("kind").asText()));
+        assertThat(kinds).as("refused before anything changes").contains("INVENTORY").isSubsetOf("INVENTORY", "UNFREEZE");
+        JsonNode after = stack.simulator().get("/v1/leases/" + lease).body();
+        assertThat(after.path("installedVersion").asText()).isEqualTo(before.path("installedVersion").asText());
+        assertThat(after.path("launchd").path("pid").asLong()).as("the same gateway process")
+                .isEqualTo(before.path("launchd").path("pid").asLong());
+        assertThat(after.path("launchd").path("runs").asInt()).isEqualTo(before.path("launchd").path("runs").asInt());
+        assertThat(java.nio.file.Files.readAllBytes(home.resolve("Library/LaunchAgents/ai.openclaw.gateway.plist")))
+                .isEqualTo(plist);
+        assertThat(home.resolve(".openclaw-cutover/FROZEN")).doesNotExist();
+        assertThat(home.resolve(".openclaw-cutover/" + end.path("id").asText())).doesNotExist();
+        String appliedSince = java.nio.file.Files.exists(applied)
+                ? java.nio.file.Files.readString(applied).substring((int) appliedBefore) : "";
+        assertThat(appliedSince).as("no launchctl or npm run on the lease (only the fault switch itself)")
+                .doesNotContain("\tlaunchctl", "\tnpm ");
+    }
+
+    /**
+     * Issue 10 point 4: the candidate's service env file is corrupted after the flip (the wrapper exits 78 on every
+     * start, launchd respawns every ThrottleInterval). The probe account reads launchd as on a real Mac (its sudo
+     * grant; plain {@code launchctl print} of the gateway's domain is refused to it) and CRASH_LOOP trips from
+     * launchd's run count and last exit code; the rollback restores package, plist and state. How the test shows
+     * that {@code ~/.openclaw/service-env/} came back: the fault switch stays ON through the whole rollback (the
+     * simulator only puts the env file back when the switch is cleared), so the env file equal to its pre-cutover
+     * bytes and the old version serving can only come from the rollback's state restore.
+     */
+    @Test
+    @Order(4)
+    void aCrashLoopingCandidateTripsCrashLoopFromLaunchdAsTheProbeAccountAndTheRollbackRestoresServiceEnv()
+            throws Exception {
+        String lease = "jp-1";
+        JsonNode info = stack.simulator().get("/v1/leases/" + lease).body();
+        java.nio.file.Path home = java.nio.file.Path.of(info.path("home").asText());
+        java.nio.file.Path env = home.resolve(".openclaw/service-env/ai.openclaw.gateway.env");
+        byte[] envBefore = java.nio.file.Files.readAllBytes(env);
+        Map<String, Object> body = DemoRunner.demoRequest(lease, "2026.9.6");
+        body.put("ticketId", "CRASH-ENV");
+        Map<String, String> actions = new java.util.LinkedHashMap<>();
+        for (com.maclogin.cutover.contracts.TriggerKind k : com.maclogin.cutover.contracts.TriggerKind.values()) {
+            actions.put(k.name(), k == com.maclogin.cutover.contracts.TriggerKind.CRASH_LOOP ? "ROLLBACK" : "OBSERVE");
+        }
+        body.put("triggerActions", actions);
+        Api.Reply r = stack.orchestrator().post("/api/v1/cutovers", body);
+        assertThat(r.status()).as("start: %s", r.body()).isEqualTo(201);
+        String id = r.body().path("id").asText();
+        JsonNode c;
+        boolean injected = false;
+        try {
+            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            while (true) {
+                c = stack.orchestrator().get("/api/v1/cutovers/" + id).body();
+                String state = c.path("state").asText();
+                if (!injected && "VALIDATING".equals(state)) {
+                    setFaults(lease, "{\"envFile\":\"INVALID\"}");
+                    injected = true;
+                    LOG.printf("[%s] service env file corrupted after the flip%n", lease);
+                }
+                if (DemoRunner.TERMINAL.contains(state) || System.nanoTime() > deadline) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertThat(injected).as("reached VALIDATING").isTrue();
+            assertThat(c.path("state").asText()).as(c.path("reason").asText()).isEqualTo("ROLLED_BACK");
+            // the switch is still on: the simulator did not put the env file back, the rollback did
+            assertThat(stack.simulator().get("/v1/leases/" + lease).body().path("activeFaults").toString())
+                    .contains("CRASH_LOOP");
+            assertThat(java.nio.file.Files.readAllBytes(env)).as("service-env restored from the snapshot")
+                    .isEqualTo(envBefore);
+            assertThat(stack.gatewayStartupz(stack.config().leaseIds().indexOf(lease)).path("version").asText())
+                    .isEqualTo("2026.9.5");
+            JsonNode rb = stack.rollbackService().get("/api/v1/rollbacks/" + id).body();
+            for (String k : List.of("plist", "packageTree", "state")) {
+                assertThat(rb.path("found").path(k).asText()).as("%s hash restored", k)
+                        .isEqualTo(rb.path("expected").path(k).asText()).matches("[0-9a-f]{64}");
+            }
+        } finally {
+            clearFaults(lease);
+        }
+        // CRASH_LOOP tripped from launchd's numbers, read by the probe account through its grant
+        String audit = stack.orchestrator().get("/api/v1/cutovers/" + id + "/audit").body().toString();
+        assertThat(audit).contains("BREACH", "CRASH_LOOP", "lastExitCode=78: EX_CONFIG", "runsLast=");
+        JsonNode results = stack.orchestrator().get("/api/v1/cutovers/" + id + "/probe-results?layer=PROCESS&limit=500")
+                .body();
+        assertThat(results.isArray()).as(results.toString()).isTrue();
+        long windowEpoch = Long.MAX_VALUE; // the cutover's own window; the rollback's verification comes at a later epoch
+        for (JsonNode p : results) {
+            windowEpoch = Math.min(windowEpoch, p.path("epoch").asLong());
+        }
+        List<JsonNode> process = new ArrayList<>();
+        for (JsonNode p : results) {
+            if ("PROCESS".equals(p.path("layer").asText()) && p.path("epoch").asLong() == windowEpoch) {
+                process.add(p);
+            }
+        }
+        assertThat(process).as("PROCESS probes of the cutover's window").isNotEmpty()
+                .anySatisfy(p -> assertThat(p.path("observed").path("lastExitCode").asText()).isEqualTo("78: EX_CONFIG"))
+                .noneSatisfy(p -> assertThat(p.path("detail").asText()).contains("not readable"));
+        java.util.Set<Long> runs = new java.util.TreeSet<>();
+        process.forEach(p -> {
+            if (p.path("observed").has("runs")) {
+                runs.add(p.path("observed").path("runs").asLong());
+            }
+        });
+        assertThat(runs).as("launchd's run count grew with the respawns").hasSizeGreaterThanOrEqualTo(3);
+    }
+
     private JsonNode runWithFault(Row row) throws IOException, InterruptedException {
         Map<String, Object> body = DemoRunner.demoRequest(row.lease(), "2026.9.6");
         body.put("ticketId", "TRIG-" + row.trigger().replace("_", ""));

@@ -8,10 +8,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's real OpenSSH daemon ({@code /usr/sbin/sshd}) in front of an existing lease home, so a probe worker can be
@@ -107,7 +109,7 @@ public final class OpenSshLease implements AutoCloseable {
         Path probeHome = dir.resolve("probe-home");
         if (probeLogin != null) {
             probeLogin.prepare(probeHome, home.resolve(".sim/bin"));
-            Files.setPosixFilePermissions(authorized, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(authorized, PosixFilePermissions.fromString("rw-r--r--"));
             probeLogin.searchable(dir);
         }
         if (isRoot()) {
@@ -129,7 +131,7 @@ public final class OpenSshLease implements AutoCloseable {
             List<String> test = List.of(SSHD.toString(), "-t", "-f", config.toString());
             Process t = new ProcessBuilder(test).redirectErrorStream(true).start();
             String testOut = new String(t.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (com.maclogin.cutover.simulator.ProbeUserAccount.waitFor(t, Duration.ofSeconds(10)) != 0) {
+            if (ProbeUserAccount.waitFor(t, Duration.ofSeconds(10)) != 0) {
                 throw new IOException("sshd -t rejected " + config + ": " + testOut.trim());
             }
             Process sshd = new ProcessBuilder(SSHD.toString(), "-D", "-f", config.toString(), "-E", log.toString())
@@ -246,7 +248,7 @@ public final class OpenSshLease implements AutoCloseable {
         if (process.isAlive()) {
             process.destroy();
             try {
-                if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                 }
             } catch (InterruptedException e) {

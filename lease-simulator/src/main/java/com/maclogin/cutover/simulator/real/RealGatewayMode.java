@@ -1,5 +1,7 @@
 package com.maclogin.cutover.simulator.real;
 
+import static com.maclogin.cutover.contracts.ShellQuote.quote;
+
 import com.dd.plist.NSArray;
 import com.dd.plist.NSDictionary;
 import com.dd.plist.NSObject;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -323,12 +326,7 @@ public final class RealGatewayMode {
         writeAtomically(file, s.toString(), "rw-------");
     }
 
-    /** POSIX single quoting. */
-    static String quote(String v) {
-        return "'" + v.replace("'", "'\\''") + "'";
-    }
-
-    /** Reverses {@link #quote} (and accepts a bare word). */
+    /** Reverses {@link ShellQuote#quote} (and accepts a bare word). */
     static String unquote(String v) {
         StringBuilder out = new StringBuilder();
         int i = 0;
@@ -408,7 +406,7 @@ public final class RealGatewayMode {
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             try {
-                if (!p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!p.waitFor(90, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new IOException(cmd + " " + args + " timed out");
                 }

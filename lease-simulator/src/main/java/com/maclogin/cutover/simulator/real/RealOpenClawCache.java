@@ -6,7 +6,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -206,7 +208,7 @@ public final class RealOpenClawCache {
             if (Files.exists(prefix)) {
                 deleteTree(prefix);
             }
-            Files.move(tmp, prefix, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, prefix, StandardCopyOption.ATOMIC_MOVE);
             log.accept(String.format("real-mode cache: %s installed in %.1f s", spec, (System.nanoTime() - t0) / 1e9));
         } finally {
             if (Files.exists(tmp)) {
@@ -265,7 +267,7 @@ public final class RealOpenClawCache {
     }
 
     static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> walk = Files.walk(dir)) {

@@ -7,12 +7,14 @@ import com.slack.api.SlackConfig;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
+import com.slack.api.model.Message;
 import com.slack.api.util.http.SlackHttpClient;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import okhttp3.OkHttpClient;
@@ -122,7 +124,7 @@ public class SlackClient implements ChatClient {
             return Optional.empty();
         }
         try {
-            java.util.List<com.slack.api.model.Message> messages;
+            List<Message> messages;
             if (parentTs == null) {
                 var r = methods.conversationsHistory(req -> req.channel(channel).limit(200));
                 messages = r.isOk() ? r.getMessages() : null;
@@ -133,7 +135,7 @@ public class SlackClient implements ChatClient {
             if (messages == null) {
                 return Optional.empty();
             }
-            for (com.slack.api.model.Message m : messages) {
+            for (Message m : messages) {
                 if (m.getTs() != null && !m.getTs().equals(parentTs) && text.equals(unescape(m.getText()))) {
                     return Optional.of(m.getTs());
                 }

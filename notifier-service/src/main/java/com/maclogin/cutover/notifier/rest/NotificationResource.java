@@ -1,6 +1,7 @@
 package com.maclogin.cutover.notifier.rest;
 
 import com.maclogin.cutover.notifier.service.NotificationService;
+import com.maclogin.cutover.notifier.service.NotificationView;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

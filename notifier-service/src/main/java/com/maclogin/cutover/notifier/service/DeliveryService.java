@@ -1,5 +1,6 @@
 package com.maclogin.cutover.notifier.service;
 
+import com.maclogin.cutover.messaging.DrainLoop;
 import com.maclogin.cutover.notifier.ChatChannel;
 import com.maclogin.cutover.notifier.Notification;
 import com.maclogin.cutover.notifier.client.ChatClient;
@@ -8,9 +9,10 @@ import com.maclogin.cutover.notifier.client.SecretMasker;
 import com.maclogin.cutover.notifier.config.NotifierConfig;
 import io.quarkus.arc.All;
 import io.quarkus.logging.Log;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -19,10 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Posts PENDING notifications, one at a time on a single delivery thread, in event order per cutover and channel.
@@ -41,12 +39,8 @@ public class DeliveryService {
     private final NotifierConfig.Delivery config;
     private final Duration claimLease;
     private final SecretMasker masker;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "notifier-delivery");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicBoolean queued = new AtomicBoolean();
+    /** The delivery thread: a pass when woken, and every {@code notifier.delivery.poll-interval} (the retrier). */
+    private final DrainLoop loop;
     private final Map<ChatChannel, Instant> lastPost = new EnumMap<>(ChatChannel.class);
     /** Posts whose external id could not be stored yet (database hiccup): stored before anything else is posted. */
     private final Map<Long, PostOutcome.Posted> unrecorded = new ConcurrentHashMap<>();
@@ -61,34 +55,20 @@ public class DeliveryService {
                 ? config.slack().timeout() : config.telegram().timeout();
         this.claimLease = longest.multipliedBy(2).plusSeconds(5);
         this.masker = masker;
+        this.loop = new DrainLoop("notifier-delivery", this.config.pollInterval(), this::drain);
     }
 
-    /** The retrier: looks for due rows every {@code notifier.delivery.poll-interval}. */
-    @Scheduled(every = "${notifier.delivery.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void poll() {
-        wake();
+    void start(@Observes StartupEvent event) {
+        loop.start();
     }
 
     /** Asks the delivery thread for a pass; passes never overlap. */
     public void wake() {
-        if (queued.compareAndSet(false, true)) {
-            try {
-                worker.execute(() -> {
-                    queued.set(false);
-                    drain();
-                });
-            } catch (RuntimeException e) {
-                queued.set(false); // shutting down
-            }
-        }
+        loop.wake();
     }
 
     private void wakeAfter(Duration delay) {
-        try {
-            worker.schedule(this::wake, Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) {
-            // shutting down
-        }
+        loop.wakeAfter(delay);
     }
 
     void drain() {
@@ -205,6 +185,6 @@ public class DeliveryService {
 
     @PreDestroy
     void stop() {
-        worker.shutdownNow();
+        loop.close();
     }
 }

@@ -5,11 +5,9 @@ import com.maclogin.cutover.notifier.Notification;
 import com.maclogin.cutover.notifier.NotificationStatus;
 import com.maclogin.cutover.notifier.client.ChatClient;
 import com.maclogin.cutover.notifier.repository.NotificationRepository;
-import com.maclogin.cutover.notifier.rest.NotificationView;
 import io.quarkus.arc.All;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
@@ -18,39 +16,29 @@ import java.util.List;
 @ApplicationScoped
 public class NotificationService {
 
-    /** Inbox insert: a second delivery of the same message id inserts nothing. */
-    private static final String INBOX_INSERT = "insert into notifier.processed_event (message_id, cutover_id, processed_at)"
-            + " values (?1, ?2, ?3) on conflict (message_id) do nothing";
-
     /** {@code notification.event_type} of the host-key incident (at most one per cutover and channel, V2 index). */
     public static final String HOST_KEY_INCIDENT_TYPE = "HOST_KEY_CHANGED";
     /** Appended to the event's message id for the incident's rows ({@code (event_message_id, channel)} is unique). */
     static final String HOST_KEY_INCIDENT_SUFFIX = "#host-key-incident";
 
-    private final EntityManager em;
     private final NotificationRepository repository;
     private final List<ChatClient> clients;
 
-    public NotificationService(EntityManager em, NotificationRepository repository, @All List<ChatClient> clients) {
-        this.em = em;
+    public NotificationService(NotificationRepository repository, @All List<ChatClient> clients) {
         this.repository = repository;
         this.clients = clients;
     }
 
     /**
-     * Stores the event's notifications in one transaction. Returns how many rows were created: 0 for a redelivered
-     * event, an event without a message, or when every channel is disabled.
+     * Stores the event's notifications in the consumer's transaction, after its inbox check (messaging-support's
+     * {@code TransactionalConsumer}). Returns how many rows were created: 0 for an event without a message or a lease,
+     * or when every channel is disabled.
      */
     @Transactional
     public int accept(CutoverEvent event) {
-        int fresh = em.createNativeQuery(INBOX_INSERT)
-                .setParameter(1, event.messageId())
-                .setParameter(2, event.cutoverId())
-                .setParameter(3, Instant.now())
-                .executeUpdate();
-        if (fresh == 0) {
-            Log.infof("cutover %s lease %s: event %s (%s) already processed, nothing posted again",
-                    event.cutoverId(), event.leaseId(), event.messageId(), event.type());
+        if (event.leaseId() == null || event.type() == null) {
+            Log.errorf("skipping cutover event %s of cutover %s lease %s: leaseId and type are required",
+                    event.messageId(), event.cutoverId(), event.leaseId());
             return 0;
         }
         String text = NotificationTexts.render(event);

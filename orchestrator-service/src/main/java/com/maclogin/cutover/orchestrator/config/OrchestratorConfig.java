@@ -81,8 +81,6 @@ public interface OrchestratorConfig {
         Duration startStopAllowance();
     }
 
-    Outbox outbox();
-
     Auth auth();
 
     interface Auth {
@@ -115,20 +113,6 @@ public interface OrchestratorConfig {
         /** With a TLS endpoint on the lease: the certificate must stay valid at least this many days. */
         @WithDefault("14")
         int tlsMinValidDays();
-    }
-
-    interface Outbox {
-        /** Period of the sweep that publishes anything left unsent (Quarkus scheduler syntax, e.g. {@code 1s}). */
-        @WithDefault("1s")
-        String sweepInterval();
-
-        /** Rows published per relay transaction. */
-        @WithDefault("100")
-        int batchSize();
-
-        /** How long to wait for the broker's acknowledgement of a batch. */
-        @WithDefault("PT10S")
-        Duration sendTimeout();
     }
 
     default Duration timeoutFor(String kind) {

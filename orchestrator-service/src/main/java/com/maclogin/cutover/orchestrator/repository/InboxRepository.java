@@ -1,25 +1,24 @@
 package com.maclogin.cutover.orchestrator.repository;
 
+import com.maclogin.cutover.messaging.Inbox;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import java.time.Instant;
 
-/** Message ids already processed by a consumer that writes. */
+/**
+ * Message ids already processed by a consumer that writes (messaging-support's {@link Inbox} on table {@code inbox}).
+ * The consumers record them before the services run ({@code TransactionalConsumer}); asked again in the same
+ * transaction, the inbox answers true again, so the services' own checks still pass.
+ */
 @ApplicationScoped
 public class InboxRepository {
 
-    private final EntityManager em;
+    private final Inbox inbox;
 
-    public InboxRepository(EntityManager em) {
-        this.em = em;
+    public InboxRepository(Inbox inbox) {
+        this.inbox = inbox;
     }
 
     /** Records the message id; false when it was processed before (a redelivery). Must run in the consumer's transaction. */
     public boolean firstDelivery(String messageId) {
-        int n = em.createNativeQuery("insert into inbox(message_id, processed_at) values (?1, ?2) on conflict do nothing")
-                .setParameter(1, messageId)
-                .setParameter(2, Instant.now())
-                .executeUpdate();
-        return n == 1;
+        return inbox.firstDelivery(messageId, null, null);
     }
 }

@@ -1,7 +1,10 @@
 package com.maclogin.cutover.orchestrator.saga;
 
+import com.maclogin.cutover.contracts.ProbeGrant;
 import com.maclogin.cutover.contracts.StepFacts;
 import com.maclogin.cutover.contracts.Validation;
+import com.maclogin.cutover.orchestrator.LeaseStage;
+import com.maclogin.cutover.orchestrator.Reasons;
 import com.maclogin.cutover.orchestrator.api.Operator;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -24,6 +27,8 @@ public final class Gates {
     public static final String OPERATOR_ROSTER = "OPERATOR_ROSTER";
     public static final String DISK = "DISK";
     public static final String PREVIOUS_VERSION = "PREVIOUS_VERSION";
+    /** The probe account reads the gateway's launchd state the way the PROCESS probe will (issue 10). */
+    public static final String PROBE_LAUNCHD_READ = "PROBE_LAUNCHD_READ";
     /** After INSTALL_CANDIDATE: the plist's node satisfies the candidate's {@code engines.node}. */
     public static final String CANDIDATE_ENGINES = "CANDIDATE_ENGINES";
 
@@ -49,7 +54,8 @@ public final class Gates {
                 artifactHashes(in.facts()),
                 operatorRoster(in.operators(), in.referenceDay()),
                 disk(in.facts()),
-                previousVersion(in.facts()));
+                previousVersion(in.facts()),
+                probeLaunchdRead(in.facts()));
     }
 
     public static GateVerdict nodeMajorLock(Map<String, String> facts) {
@@ -164,6 +170,67 @@ public final class Gates {
     }
 
     /**
+     * PROBE_LAUNCHD_READ: INVENTORY tried, as the probe account, the PROCESS probe's launchd read (its sudo grant,
+     * {@link ProbeGrant}) and reported {@code probeLaunchdRead}. Passes on {@code OK}, and on {@code NO_PROBE_ACCOUNT}
+     * (a target without a probe account: the probes read as the gateway's account, which may). Anything else (refused,
+     * not logged in, not checked) would make the PROCESS layer and the crash-loop trigger blind for the whole window,
+     * so the lease is refused before anything changes, with the fix: the exact sudoers line.
+     */
+    public static GateVerdict probeLaunchdRead(Map<String, String> facts) {
+        Map<String, String> used = pick(facts, StepFacts.PROBE_LAUNCHD_READ, StepFacts.PROBE_LAUNCHD_STATE, StepFacts.PROBE_LAUNCHD_DETAIL,
+                StepFacts.PROBE_USER, StepFacts.GATEWAY_USER, StepFacts.UID);
+        String read = facts.get(StepFacts.PROBE_LAUNCHD_READ);
+        String probe = Validation.printable(facts.getOrDefault(StepFacts.PROBE_USER, "<probe user>"));
+        String target = ProbeGrant.serviceTarget(Validation.printable(facts.getOrDefault(StepFacts.UID, "<uid>")));
+        if ("OK".equals(read)) {
+            return GateVerdict.pass(PROBE_LAUNCHD_READ, "probe account " + probe + " reads " + target + " (state "
+                    + facts.get(StepFacts.PROBE_LAUNCHD_STATE) + ") through its sudo grant", used);
+        }
+        if ("NO_PROBE_ACCOUNT".equals(read)) {
+            return GateVerdict.pass(PROBE_LAUNCHD_READ, "no probe account: the probes read launchd as the gateway's "
+                    + "account", used);
+        }
+        String line = sudoersLine(facts);
+        used.put("fix", line);
+        String fix = "fix: on the lease, put `" + line + "` into " + sudoersFile(probe) + " (visudo -f), so that "
+                + "`sudo -n -u " + Validation.printable(facts.getOrDefault(StepFacts.GATEWAY_USER, "<gateway user>")) + " "
+                + ProbeGrant.LAUNCHCTL
+                + " print " + target + "` works for " + probe;
+        String why = facts.get(StepFacts.PROBE_LAUNCHD_DETAIL) == null ? ""
+                : " (" + Validation.printable(facts.get(StepFacts.PROBE_LAUNCHD_DETAIL)) + ")";
+        if ("UNREACHABLE".equals(read)) {
+            return GateVerdict.fail(PROBE_LAUNCHD_READ, "probe account " + probe + " could not log in to read the "
+                    + "gateway's launchd state" + why + ": the PROCESS probe and the crash-loop trigger would be blind; "
+                    + "authorize the worker's key for " + probe + "; " + fix, used);
+        }
+        if (read == null) {
+            return GateVerdict.fail(PROBE_LAUNCHD_READ, "the probe account's launchd read was not checked (no "
+                    + "probeLaunchdRead fact from INVENTORY); " + fix, used);
+        }
+        return GateVerdict.fail(PROBE_LAUNCHD_READ, "probe account " + probe + " cannot read the gateway's launchd "
+                + "state" + why + ": the PROCESS probe and the crash-loop trigger would be blind; " + fix, used);
+    }
+
+    /** The grant for these facts ({@link ProbeGrant#sudoersLine}), with placeholders where a fact is missing or bad. */
+    static String sudoersLine(Map<String, String> facts) {
+        String probe = facts.get(StepFacts.PROBE_USER);
+        String gateway = facts.get(StepFacts.GATEWAY_USER);
+        String uid = facts.get(StepFacts.UID);
+        try {
+            return ProbeGrant.sudoersLine(probe, gateway, uid);
+        } catch (IllegalArgumentException e) {
+            return (probe == null || Validation.sshUser(probe) != null ? "<probe user>" : probe) + " ALL=("
+                    + (gateway == null || Validation.sshUser(gateway) != null ? "<gateway user>" : gateway)
+                    + ") NOPASSWD: " + ProbeGrant.LAUNCHCTL + " print "
+                    + ProbeGrant.serviceTarget(uid == null || !uid.matches("\\d{1,10}") ? "<uid>" : uid);
+        }
+    }
+
+    private static String sudoersFile(String probe) {
+        return Validation.sshUser(probe) == null ? ProbeGrant.sudoersFile(probe) : ProbeGrant.SUDOERS_DIR + "/<probe user>";
+    }
+
+    /**
      * The candidate engines.node gate: the node the plist pins (INVENTORY {@code plistNodeVersion}) must satisfy the
      * range the installed candidate declares (INSTALL_CANDIDATE {@code candidateEnginesNode}). A candidate that
      * declares no range accepts any node, as npm does.
@@ -233,9 +300,9 @@ public final class Gates {
      * to the candidate version ({@code greenOnStaging}: its cutover id, else null), or with an approved override
      * ({@code override}: "approver: reason", else null). STAGING leases, and a disabled gate, pass.
      */
-    public static GateVerdict stagingFirst(boolean enabled, com.maclogin.cutover.orchestrator.LeaseStage stage,
+    public static GateVerdict stagingFirst(boolean enabled, LeaseStage stage,
             String version, String greenOnStaging, String override) {
-        Map<String, String> ev = new java.util.LinkedHashMap<>();
+        Map<String, String> ev = new LinkedHashMap<>();
         ev.put("leaseStage", String.valueOf(stage));
         ev.put("candidateVersion", version);
         ev.put("enabled", String.valueOf(enabled));
@@ -248,7 +315,7 @@ public final class Gates {
         if (!enabled) {
             return GateVerdict.pass(STAGING_FIRST, "gate disabled (orchestrator.gates.staging-first=false)", ev);
         }
-        if (stage == com.maclogin.cutover.orchestrator.LeaseStage.STAGING) {
+        if (stage == LeaseStage.STAGING) {
             return GateVerdict.pass(STAGING_FIRST, "staging lease", ev);
         }
         if (greenOnStaging != null) {
@@ -257,9 +324,9 @@ public final class Gates {
         }
         if (override != null) {
             return GateVerdict.pass(STAGING_FIRST, "overridden by " + override + " ("
-                    + com.maclogin.cutover.orchestrator.Reasons.stagingFirst(version) + ")", ev);
+                    + Reasons.stagingFirst(version) + ")", ev);
         }
-        return GateVerdict.fail(STAGING_FIRST, com.maclogin.cutover.orchestrator.Reasons.stagingFirst(version), ev);
+        return GateVerdict.fail(STAGING_FIRST, Reasons.stagingFirst(version), ev);
     }
 
     /** The lease user's {@code openclaw} (as the login shell finds it) runs the version the service runs (issue 10). */

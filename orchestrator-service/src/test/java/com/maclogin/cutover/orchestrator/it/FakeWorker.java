@@ -116,6 +116,10 @@ public final class FakeWorker implements AutoCloseable {
         f.put("packageSha256", HASH_PACKAGE);
         f.put("diskFreePercent", "42");
         f.put("baselineP95Millis", "180");
+        f.put("gatewayUser", "openclaw");
+        f.put("probeUser", "openclaw-probe");
+        f.put("probeLaunchdRead", "OK");
+        f.put("probeLaunchdState", "running");
         f.put("cliPath", "/Users/openclaw/.npm-global/bin/openclaw");
         f.put("cliVersion", "2026.9.5");
         f.put("cliWritable", "true");

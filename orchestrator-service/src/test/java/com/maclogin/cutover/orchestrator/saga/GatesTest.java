@@ -32,6 +32,11 @@ class GatesTest {
         f.put("packageSha256", H2);
         f.put("diskFreePercent", "42");
         f.put("gatewayVersion", "2026.9.5");
+        f.put("uid", "501");
+        f.put("gatewayUser", "openclaw");
+        f.put("probeUser", "openclaw-probe");
+        f.put("probeLaunchdRead", "OK");
+        f.put("probeLaunchdState", "running");
         return f;
     }
 
@@ -70,7 +75,41 @@ class GatesTest {
                 Arguments.of(Gates.DISK, with("diskFreePercent", "9.9"), 18789, false, "at least 10.0%"),
                 Arguments.of(Gates.DISK, with("diskFreePercent", null), 18789, false, "unreadable"),
                 Arguments.of(Gates.PREVIOUS_VERSION, healthy(), 18789, true, "2026.9.5"),
-                Arguments.of(Gates.PREVIOUS_VERSION, with("gatewayVersion", "2026.9.5;reboot"), 18789, false, "not valid"));
+                Arguments.of(Gates.PREVIOUS_VERSION, with("gatewayVersion", "2026.9.5;reboot"), 18789, false, "not valid"),
+                Arguments.of(Gates.PROBE_LAUNCHD_READ, healthy(), 18789, true,
+                        "probe account openclaw-probe reads gui/501/ai.openclaw.gateway (state running)"),
+                Arguments.of(Gates.PROBE_LAUNCHD_READ, with("probeLaunchdRead", "NO_PROBE_ACCOUNT"), 18789, true,
+                        "no probe account"),
+                Arguments.of(Gates.PROBE_LAUNCHD_READ, refused("sudo: a password is required (exit 1)"), 18789, false,
+                        "probe account openclaw-probe cannot read the gateway's launchd state (sudo: a password is "
+                                + "required (exit 1)): the PROCESS probe and the crash-loop trigger would be blind; fix: "
+                                + "on the lease, put `" + GRANT + "` into /etc/sudoers.d/openclaw-probe (visudo -f)"),
+                Arguments.of(Gates.PROBE_LAUNCHD_READ,
+                        refused("Could not print domain: 1: Operation not permitted (exit 1)"), 18789, false,
+                        "(Could not print domain: 1: Operation not permitted (exit 1))"),
+                Arguments.of(Gates.PROBE_LAUNCHD_READ, unreachable(), 18789, false,
+                        "could not log in to read the gateway's launchd state (ssh: authentication as openclaw-probe "
+                                + "failed): the PROCESS probe and the crash-loop trigger would be blind; authorize the "
+                                + "worker's key for openclaw-probe; fix: on the lease, put `" + GRANT + "`"),
+                Arguments.of(Gates.PROBE_LAUNCHD_READ, with("probeLaunchdRead", null), 18789, false,
+                        "not checked (no probeLaunchdRead fact from INVENTORY); fix: on the lease, put `" + GRANT + "`"),
+                Arguments.of(Gates.PROBE_LAUNCHD_READ, with("probeLaunchdRead", "SOMETHING_ELSE"), 18789, false,
+                        "cannot read the gateway's launchd state"));
+    }
+
+    static final String GRANT = "openclaw-probe ALL=(openclaw) NOPASSWD: /bin/launchctl print gui/501/ai.openclaw.gateway";
+
+    static Map<String, String> refused(String detail) {
+        Map<String, String> f = with("probeLaunchdRead", "REFUSED");
+        f.remove("probeLaunchdState");
+        f.put("probeLaunchdDetail", detail);
+        return f;
+    }
+
+    static Map<String, String> unreachable() {
+        Map<String, String> f = refused("ssh: authentication as openclaw-probe failed");
+        f.put("probeLaunchdRead", "UNREACHABLE");
+        return f;
     }
 
     @ParameterizedTest(name = "{0} {3}: {4}")
@@ -166,6 +205,21 @@ class GatesTest {
     }
 
     @org.junit.jupiter.api.Test
+    void theProbeLaunchdGateNamesTheExactSudoersLineAndTheCommandItMustAllow() {
+        GateVerdict v = Gates.probeLaunchdRead(refused("sudo: a password is required (exit 1)"));
+        assertThat(v.passed()).isFalse();
+        assertThat(v.evidence()).containsEntry("fix", GRANT).containsEntry("probeLaunchdRead", "REFUSED");
+        assertThat(v.reason()).endsWith("so that `sudo -n -u openclaw /bin/launchctl print gui/501/ai.openclaw.gateway` "
+                + "works for openclaw-probe");
+        // facts that cannot go into a sudoers line are never echoed into one
+        Map<String, String> bad = refused("x");
+        bad.put("probeUser", "evil user; rm -rf /");
+        bad.put("uid", "501 ALL");
+        assertThat(Gates.sudoersLine(bad)).isEqualTo(
+                "<probe user> ALL=(openclaw) NOPASSWD: /bin/launchctl print gui/<uid>/ai.openclaw.gateway");
+    }
+
+    @org.junit.jupiter.api.Test
     void nodeGateRecordsThatCandidateEnginesAreNotCheckedYet() {
         GateVerdict v = Gates.nodeMajorLock(healthy());
         assertThat(v.evidence()).containsEntry("enginesNode", ">=22").containsKey("candidateEngines");
@@ -175,7 +229,7 @@ class GatesTest {
     @org.junit.jupiter.api.Test
     void allGatesPassOnAHealthyInventory() {
         assertThat(Gates.evaluate(new Gates.Input(healthy(), 18789, ROSTER, WEDNESDAY)))
-                .hasSize(6).allMatch(GateVerdict::passed);
+                .hasSize(7).allMatch(GateVerdict::passed);
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "plist {0}, candidate engines ''{1}'' -> {2}")

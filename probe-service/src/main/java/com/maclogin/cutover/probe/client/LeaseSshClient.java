@@ -2,7 +2,7 @@ package com.maclogin.cutover.probe.client;
 
 import com.maclogin.cutover.contracts.LeaseTarget;
 import com.maclogin.cutover.probe.config.ProbeConfig;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.DisconnectReason;
+import net.schmizz.sshj.connection.ConnectionException;
+import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.transport.TransportException;
@@ -102,7 +105,7 @@ public class LeaseSshClient {
             Integer exit = cmd.getExitStatus();
             return new CommandResult(exit == null ? -1 : exit, new String(stdout, StandardCharsets.UTF_8),
                     new String(stderr, StandardCharsets.UTF_8), (System.nanoTime() - start) / 1_000_000);
-        } catch (TimeoutException | net.schmizz.sshj.connection.ConnectionException e) {
+        } catch (TimeoutException | ConnectionException e) {
             closeQuietly(cmd);
             out.cancel(true);
             err.cancel(true);
@@ -171,8 +174,8 @@ public class LeaseSshClient {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             boolean sshBroken = cause instanceof TransportException
-                    || cause instanceof net.schmizz.sshj.connection.ConnectionException
-                    && !(cause instanceof net.schmizz.sshj.connection.channel.OpenFailException);
+                    || cause instanceof ConnectionException
+                    && !(cause instanceof OpenFailException);
             if (sshBroken) {
                 invalidate(target, client);
             }
@@ -180,7 +183,7 @@ public class LeaseSshClient {
                 throw new SshUnavailableException("connection lost during the request: " + cause.getMessage(), false,
                         cause);
             }
-            String why = cause instanceof net.schmizz.sshj.connection.channel.OpenFailException
+            String why = cause instanceof OpenFailException
                     ? "connection refused" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
             return new HttpProbeResponse(path, 0, null, why, millisSince(start));
         }
@@ -214,7 +217,7 @@ public class LeaseSshClient {
             return new TcpConnectResult(false, millisSince(start), "interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof net.schmizz.sshj.connection.channel.OpenFailException) {
+            if (cause instanceof OpenFailException) {
                 return new TcpConnectResult(false, millisSince(start), "connection refused");
             }
             invalidate(target, client);
@@ -229,10 +232,10 @@ public class LeaseSshClient {
      *
      * @throws IOException when the endpoint is unreachable or the handshake fails
      */
-    public java.security.cert.X509Certificate[] tlsCertificates(LeaseTarget target, String host, int port,
+    public X509Certificate[] tlsCertificates(LeaseTarget target, String host, int port,
             Duration timeout) throws HostKeyMismatchException, SshUnavailableException, IOException {
         SSHClient client = connection(target);
-        Future<java.security.cert.X509Certificate[]> call = io.submit(() -> {
+        Future<X509Certificate[]> call = io.submit(() -> {
             try (DirectConnection dc = client.newDirectConnection(host, port)) {
                 return TlsOverChannel.peerCertificates(dc.getInputStream(), dc.getOutputStream(), host, port,
                         timeout, io);
@@ -249,7 +252,7 @@ public class LeaseSshClient {
             throw new IOException("interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof net.schmizz.sshj.connection.channel.OpenFailException) {
+            if (cause instanceof OpenFailException) {
                 throw new IOException("connection refused");
             }
             if (cause instanceof TransportException) {

@@ -2,7 +2,9 @@ package com.maclogin.cutover.probe.client;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 
 /** Minimal HTTP/1.1 for health probes: one GET with {@code Connection: close}, response read to EOF. */
 public final class RawHttp {
@@ -15,14 +17,14 @@ public final class RawHttp {
 
     /** Deliberately no X-Forwarded-For: the gateway answers 403 to forwarded loopback requests. */
     public static byte[] get(String path, int port) {
-        return request("GET", path, port, java.util.Map.of(), null);
+        return request("GET", path, port, Map.of(), null);
     }
 
     /**
      * One request with {@code Connection: close}. Header values must not contain line breaks (checked); a body is
      * sent as {@code application/json} with its {@code Content-Length}.
      */
-    public static byte[] request(String method, String path, int port, java.util.Map<String, String> headers,
+    public static byte[] request(String method, String path, int port, Map<String, String> headers,
             byte[] body) {
         StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1:").append(port).append("\r\n")
@@ -43,7 +45,7 @@ public final class RawHttp {
         if (body == null) {
             return head;
         }
-        byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+        byte[] all = Arrays.copyOf(head, head.length + body.length);
         System.arraycopy(body, 0, all, head.length, body.length);
         return all;
     }
@@ -64,7 +66,7 @@ public final class RawHttp {
                 chunked = true;
             }
         }
-        byte[] bodyBytes = java.util.Arrays.copyOfRange(raw, headerEnd + 4, raw.length);
+        byte[] bodyBytes = Arrays.copyOfRange(raw, headerEnd + 4, raw.length);
         if (chunked) {
             bodyBytes = dechunk(bodyBytes);
         }

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -44,7 +45,7 @@ final class TlsOverChannel {
                     s.setSoTimeout((int) Math.max(1, timeout.toMillis()));
                     if (!Character.isDigit(host.charAt(0))) {
                         SSLParameters params = s.getSSLParameters();
-                        params.setServerNames(java.util.List.of(new SNIHostName(host)));
+                        params.setServerNames(List.of(new SNIHostName(host)));
                         s.setSSLParameters(params);
                     }
                     s.startHandshake();

@@ -1,5 +1,6 @@
 package com.maclogin.cutover.probe.lease;
 
+import com.maclogin.cutover.contracts.Validation;
 import java.util.regex.Pattern;
 
 /**
@@ -98,7 +99,7 @@ public final class LeasePaths {
     }
 
     private static String printable(String v) {
-        return com.maclogin.cutover.contracts.Validation.printable(v);
+        return Validation.printable(v);
     }
 
     public static String parent(String path) {

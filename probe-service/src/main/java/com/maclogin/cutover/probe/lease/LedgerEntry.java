@@ -3,6 +3,7 @@ package com.maclogin.cutover.probe.lease;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.StepKind;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -52,7 +53,7 @@ public record LedgerEntry(String idempotencyKey, long epoch, StepKind kind, Stri
                 Object reason = body.get("reason");
                 out.add(new LedgerEntry(f[1], Long.parseLong(f[2]), StepKind.valueOf(f[3]), f[4],
                         reason == null ? null : reason.toString(), facts));
-            } catch (RuntimeException | java.io.IOException e) {
+            } catch (RuntimeException | IOException e) {
                 // torn or foreign line: ignore
             }
         }

@@ -5,12 +5,17 @@ import com.maclogin.cutover.contracts.ProbeLayer;
 import com.maclogin.cutover.contracts.Verdict;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.LaunchctlPrint;
+import com.maclogin.cutover.probe.lease.LaunchdRead;
 import com.maclogin.cutover.probe.lease.Redaction;
-import com.maclogin.cutover.probe.lease.ShellQuote;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** PROCESS: {@code launchctl print gui/<uid>/ai.openclaw.gateway}: state running, last exit code 0, run count. */
+/**
+ * PROCESS: {@code launchctl print gui/<uid>/ai.openclaw.gateway} (as the probe account through its sudo grant,
+ * {@link ProbeSession#launchdRead()}): state running, last exit code 0, run count. A read that launchd answers with
+ * "not loaded" is a FAILED gateway; a read that is refused (another user's domain, no sudo rule) measured nothing:
+ * ERROR, with the refusal as detail, never "not loaded".
+ */
 public final class ProcessProbe implements Probe {
 
     @Override
@@ -20,14 +25,19 @@ public final class ProcessProbe implements Probe {
 
     @Override
     public ProbeOutcome probe(ProbeSession s) {
-        String script = "launchctl print " + ShellQuote.quote(s.serviceTarget());
+        String script = s.launchdRead();
         try {
             CommandResult r = s.ssh().exec(s.target(), script, s.timeouts().command());
             Evidence e = Evidence.of("launchctl print", script, r.exitCode(), Redaction.redact(r.combined()));
-            if (!r.ok()) {
+            if (!r.ok() && LaunchdRead.notLoaded(r)) {
                 return ProbeOutcome.of(layer(), Verdict.FAILED, r.durationMillis(),
                         "service not loaded (launchctl print exit " + r.exitCode() + ")",
                         Map.of("state", "not loaded"), e);
+            }
+            if (!r.ok()) {
+                return ProbeOutcome.of(layer(), Verdict.ERROR, null,
+                        "launchd state not readable by " + s.target().sshUser() + ": " + LaunchdRead.why(r),
+                        Map.of(), e);
             }
             return judge(LaunchctlPrint.parse(r.stdout()), r.durationMillis(), e);
         } catch (Exception ex) {

@@ -6,14 +6,11 @@ import com.maclogin.cutover.contracts.ProbeResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.probe.service.ValidationEvents;
 import io.quarkus.logging.Log;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 /** Publishes ProbeResults to {@code probe.results} and ThresholdBreached to {@code cutover.breaches}, key = lease id. */
 @ApplicationScoped
@@ -43,23 +40,6 @@ public class ProbeEventPublisher implements ValidationEvents {
     }
 
     private static CompletableFuture<Void> send(Emitter<String> emitter, CutoverMessage m) {
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(m.leaseId()).build();
-        Message<String> message = Message.of(Json.write(m), Metadata.of(metadata),
-                () -> {
-                    sent.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                },
-                e -> {
-                    sent.completeExceptionally(e);
-                    return CompletableFuture.completedFuture(null);
-                });
-        try {
-            emitter.send(message);
-        } catch (RuntimeException e) {
-            sent.completeExceptionally(e);
-        }
-        return sent;
+        return AckedSend.send(emitter, null, m.leaseId(), Json.write(m));
     }
 }

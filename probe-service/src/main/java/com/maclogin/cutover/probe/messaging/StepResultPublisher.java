@@ -3,14 +3,11 @@ package com.maclogin.cutover.probe.messaging;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.Topics;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 /** Publishes a StepResult (JSON, key = lease id) to the command's reply topic; completes when Kafka acknowledged. */
 @ApplicationScoped
@@ -26,19 +23,6 @@ public class StepResultPublisher {
         if (!Topics.isReplyTopic(replyTo)) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("not a reply topic: " + replyTo));
         }
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(replyTo).withKey(result.leaseId()).build();
-        Message<String> message = Message.of(Json.write(result), Metadata.of(metadata),
-                () -> {
-                    sent.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                },
-                e -> {
-                    sent.completeExceptionally(e);
-                    return CompletableFuture.completedFuture(null);
-                });
-        emitter.send(message);
-        return sent;
+        return AckedSend.send(emitter, replyTo, result.leaseId(), Json.write(result));
     }
 }

@@ -4,7 +4,7 @@ import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.Redaction;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -7,7 +7,7 @@ import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.client.HttpProbeResponse;
 import com.maclogin.cutover.probe.lease.LaunchctlPrint;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import java.time.Duration;
 import java.util.Optional;
 

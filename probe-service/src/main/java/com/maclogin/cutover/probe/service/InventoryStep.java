@@ -5,7 +5,7 @@ import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.DiskFree;
 import com.maclogin.cutover.probe.lease.LsofListeners;
 import com.maclogin.cutover.probe.lease.PackageJson;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.Verdict;
 import com.maclogin.cutover.probe.config.ProbeConfig;
@@ -26,7 +26,7 @@ final class InventoryStep implements StepHandler {
     static final List<String> FACTS = List.of("uid", "home", "plistPath", "nodePath", "loginNodeVersion",
             "plistNodeVersion", "packageRoot", "gatewayVersion", "enginesNode", "gatewayPort", "gatewayPid",
             "listeningPid", "launchdState", "lastExitCode", "runs", "plistSha256", "packageSha256",
-            "diskFreePercent");
+            "diskFreePercent", "probeLaunchdRead");
 
     @Override
     public void run(StepContext ctx) {
@@ -56,6 +56,8 @@ final class InventoryStep implements StepHandler {
             });
         }
         Gateway.launchdFacts(ctx, Gateway.launchctlPrint(ctx, b));
+        // the probe account must read the same state the way the PROCESS probe will (ProbeGrant), or the gates refuse
+        ProbeAccount.checkLaunchdRead(ctx, b);
         CommandResult lsof = ctx.run("lsof", "lsof -nP -iTCP -sTCP:LISTEN");
         LsofListeners.pidListeningOn(LsofListeners.parse(lsof.stdout()), l.gatewayPort())
                 .ifPresent(pid -> ctx.fact("listeningPid", pid));

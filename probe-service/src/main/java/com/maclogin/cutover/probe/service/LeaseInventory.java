@@ -4,7 +4,7 @@ import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.GatewayPlist;
 import com.maclogin.cutover.probe.lease.LeasePaths;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;

@@ -5,7 +5,7 @@ import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.GatewayPlist;
 import com.maclogin.cutover.probe.lease.LeasePaths;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -9,7 +9,7 @@ import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.client.HttpProbeResponse;
 import com.maclogin.cutover.probe.config.ProbeConfig;
 import com.maclogin.cutover.probe.lease.LeasePaths;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.Optional;

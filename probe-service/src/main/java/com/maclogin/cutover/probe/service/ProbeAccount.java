@@ -2,13 +2,17 @@ package com.maclogin.cutover.probe.service;
 
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.LeaseTarget;
+import com.maclogin.cutover.contracts.StepFacts;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.client.CommandTimeoutException;
 import com.maclogin.cutover.probe.client.HostKeyMismatchException;
 import com.maclogin.cutover.probe.client.LeaseSshClient;
 import com.maclogin.cutover.probe.client.SshUnavailableException;
+import com.maclogin.cutover.probe.lease.LaunchctlPrint;
+import com.maclogin.cutover.probe.lease.LaunchdRead;
 import com.maclogin.cutover.probe.lease.LeasePaths;
+import com.maclogin.cutover.probe.lease.Redaction;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 
@@ -88,6 +92,66 @@ final class ProbeAccount {
                 + "(probe.validate.require-distinct-probe-uid=false)", ctx.command().cutoverId(), ctx.command().leaseId(),
                 login.sshUser(), uid);
         return login;
+    }
+
+    /**
+     * INVENTORY: whether the probe account can read the gateway's launchd state the way the PROCESS probe will
+     * ({@link LaunchdRead#viaGrant}), over its own connection; changes nothing. Facts {@code probeUser},
+     * {@code gatewayUser}, {@code probeLaunchdRead} =
+     * <ul>
+     *   <li>{@code OK}: the read printed the job (fact {@code probeLaunchdState});</li>
+     *   <li>{@code REFUSED}: it ran and was refused (no sudo rule, another user's domain) or printed no job
+     *       state; {@code probeLaunchdDetail} says what answered;</li>
+     *   <li>{@code UNREACHABLE}: the probe account could not log in or the command did not finish;</li>
+     *   <li>{@code NO_PROBE_ACCOUNT}: the target names none (the probes would run as the gateway's account).</li>
+     * </ul>
+     * The orchestrator's gate refuses the lease unless it is {@code OK}, naming the grant as the fix.
+     */
+    static void checkLaunchdRead(StepContext ctx, LeaseInventory.Basics gateway) {
+        LeaseTarget target = ctx.target();
+        ctx.fact(StepFacts.GATEWAY_USER, target.sshUser());
+        if (target.probeUser() == null) {
+            ctx.fact(StepFacts.PROBE_LAUNCHD_READ, "NO_PROBE_ACCOUNT");
+            return;
+        }
+        LeaseTarget login = LeaseSshClient.probeLogin(target);
+        ctx.fact(StepFacts.PROBE_USER, login.sshUser());
+        String script;
+        try {
+            script = LaunchdRead.viaGrant(target.sshUser(), gateway.uid());
+        } catch (IllegalArgumentException e) {
+            ctx.fact(StepFacts.PROBE_LAUNCHD_READ, "REFUSED");
+            ctx.fact(StepFacts.PROBE_LAUNCHD_DETAIL, e.getMessage());
+            return;
+        }
+        Duration timeout = bounded(ctx, ctx.config().validate().probeTimeout());
+        CommandResult r;
+        try {
+            r = ctx.ssh().exec(login, script, timeout);
+        } catch (HostKeyMismatchException e) {
+            throw new StepRefusedException(String.format(ProbeReasons.HOST_KEY_MISMATCH, target.host(),
+                    target.sshPort()));
+        } catch (SshUnavailableException | CommandTimeoutException e) {
+            String why = e instanceof SshUnavailableException u && u.isAuthentication()
+                    ? "authentication as " + login.sshUser() + " failed" : e.getMessage();
+            ctx.fact(StepFacts.PROBE_LAUNCHD_READ, "UNREACHABLE");
+            ctx.fact(StepFacts.PROBE_LAUNCHD_DETAIL, "ssh: " + why);
+            ctx.addEvidence(Evidence.of("probe account launchd read", login.sshUser() + "@" + target.host() + ": "
+                    + script, null, "ssh: " + why));
+            return;
+        }
+        ctx.addEvidence(Evidence.of("probe account launchd read", login.sshUser() + "@" + target.host() + ": " + script,
+                r.exitCode(), Redaction.redact(r.combined())));
+        LaunchctlPrint p = LaunchctlPrint.parse(r.ok() ? r.stdout() : "");
+        if (r.ok() && p.state().isPresent()) {
+            ctx.fact(StepFacts.PROBE_LAUNCHD_READ, "OK");
+            ctx.fact(StepFacts.PROBE_LAUNCHD_STATE, p.state().get());
+            return;
+        }
+        ctx.fact(StepFacts.PROBE_LAUNCHD_READ, "REFUSED");
+        ctx.fact(StepFacts.PROBE_LAUNCHD_DETAIL, r.ok() ? "printed no job state" : LaunchdRead.why(r));
+        Log.warnf("cutover=%s lease=%s probe account %s cannot read the gateway's launchd state: %s",
+                ctx.command().cutoverId(), ctx.command().leaseId(), login.sshUser(), LaunchdRead.why(r));
     }
 
     private static Duration bounded(StepContext ctx, Duration timeout) {

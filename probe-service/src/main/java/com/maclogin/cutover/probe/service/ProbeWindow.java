@@ -18,13 +18,15 @@ import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.config.ProbeConfig;
 import com.maclogin.cutover.probe.lease.LaunchctlPrint;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.probe.lease.LaunchdRead;
+import com.maclogin.cutover.contracts.ShellQuote;
 import com.maclogin.cutover.probe.matrix.ProbeMatrix;
 import com.maclogin.cutover.probe.matrix.ProbeOutcome;
 import com.maclogin.cutover.probe.matrix.ProbeSession;
 import com.maclogin.cutover.probe.trigger.RestartDrill;
 import com.maclogin.cutover.probe.trigger.TriggerEvaluation;
 import com.maclogin.cutover.probe.trigger.TriggerRules;
+import com.maclogin.cutover.probe.trigger.WindowVerdict;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +49,10 @@ import java.util.concurrent.TimeUnit;
  * {@code restartDrillAtSecond}: the run it stops is not a crash, and until {@code /readyz} is 200 again (bounded by
  * {@code probe.validate.drill-recovery-timeout}) failing probes are INCONCLUSIVE, not failures. The first round in
  * which every layer PASSED is reported as facts {@code firstGreenRound}, {@code firstGreenAt} (the instant of that
- * round's last probe) and {@code firstGreenAfterMillis} (since the window started): "matrix green".
+ * round's last probe) and {@code firstGreenAfterMillis} (since the window started): "matrix green". A window that
+ * ends without a breach still fails when it was blind ({@link WindowVerdict}): a probed layer that never PASSED, or a
+ * trigger INCONCLUSIVE for lack of data, names itself in the reason (PAUSE instead when the plan's action for that
+ * trigger is PAUSE).
  */
 final class ProbeWindow {
 
@@ -125,11 +130,14 @@ final class ProbeWindow {
         String token = layers.contains(ProbeLayer.INTEGRATION) ? LeaseSecrets.hooksToken(ctx).orElse(null) : null;
         // the probes log in as the probe account, checked here to be another uid than the gateway's
         LeaseTarget probeLogin = ProbeAccount.check(ctx, l.basics());
+        // as the probe account, PROCESS reads launchd through its sudo grant (another user's gui domain is refused)
+        String launchdRead = probeLogin == ctx.target() ? LaunchdRead.own(l.basics().serviceTarget())
+                : LaunchdRead.viaGrant(ctx.target().sshUser(), l.basics().uid());
         ProbeSession session = new ProbeSession(ctx.ssh(), probeLogin, l.gatewayPort(),
                 l.basics().serviceTarget(), token, plan.tlsEndpoint(),
                 plan.tlsMinValidDays() == null ? 0 : plan.tlsMinValidDays(), t.diskFreeMinPercent(),
                 new ProbeSession.Timeouts(vc.probeTimeout(), vc.tcpConnectTimeout(), ctx.config().http().requestTimeout(),
-                        vc.integrationTimeout(), vc.tlsTimeout()), l.basics().home());
+                        vc.integrationTimeout(), vc.tlsTimeout()), l.basics().home(), launchdRead);
         ctx.fact("validationSeconds", plan.windowSeconds());
         ctx.fact("probeIntervalMillis", plan.intervalMillis());
 
@@ -228,9 +236,25 @@ final class ProbeWindow {
                 lastEvidence.values().forEach(ctx::addEvidence);
             }
         }
-        if (layers.contains(ProbeLayer.APPLICATION)
-                && window.stream().noneMatch(r -> r.layer() == ProbeLayer.APPLICATION && r.verdict() == Verdict.PASSED)) {
-            throw new StepFailedException(ProbeReasons.NEVER_READY_IN_WINDOW);
+        // a blind layer never ends GREEN: a probed layer that never PASSED, or a trigger that saw no data
+        WindowVerdict.Result verdict = WindowVerdict.evaluate(layers, window, round, evaluations, t, plan.actions());
+        ctx.fact("windowVerdict", verdict.kind());
+        if (verdict.kind() != WindowVerdict.Kind.PASS) {
+            ctx.fact("blind", String.join(",", verdict.blind().stream()
+                    .map(b -> b.trigger() == null ? b.layer().name() : b.trigger().name()).toList()));
+            ctx.addEvidence(Evidence.of("blind spots", "end of window: every probed layer PASSED at least once and "
+                    + "every trigger had data", 1, verdict.reason()));
+            Log.warnf("cutover=%s lease=%s epoch=%d blind validation window (%s): %s", c.cutoverId(), c.leaseId(),
+                    c.epoch(), verdict.kind(), verdict.reason());
+            if (verdict.kind() == WindowVerdict.Kind.PAUSE) {
+                TriggerEvaluation e = evaluations.stream().filter(x -> x.trigger() == verdict.pauseTrigger())
+                        .findFirst().orElseThrow();
+                // the plan says PAUSE for this trigger: the orchestrator pauses on the breach, as for a tripped rule
+                breach(ctx, plan, new TriggerEvaluation(e.trigger(), Verdict.INCONCLUSIVE,
+                        String.format(ProbeReasons.BLIND_WINDOW, verdict.reason()), e.threshold(), e.numbers()),
+                        last, round);
+            }
+            throw new StepFailedException(String.format(ProbeReasons.BLIND_WINDOW, verdict.reason()));
         }
         Gateway.startupVersion(ctx, l.gatewayPort()).ifPresent(v -> ctx.fact("runningVersion", v));
     }

@@ -8,7 +8,8 @@ import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.LeasePaths;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import com.maclogin.cutover.probe.lease.LaunchctlPrint;
@@ -65,7 +66,7 @@ final class RestoreStep implements StepHandler {
         String expectedState = p.expectedSha256().get(ArtifactHashes.STATE);
         LeaseInventory.Basics b = LeaseInventory.basics(ctx);
         String kit = b.kit(ctx.command().cutoverId());
-        String stamp = STAMP.format(java.time.Instant.now());
+        String stamp = STAMP.format(Instant.now());
         String stateArchive = kit + "/" + LeasePaths.STATE_ARCHIVE;
         String kitPlist = kit + "/" + LeasePaths.PLIST_BACKUP;
 

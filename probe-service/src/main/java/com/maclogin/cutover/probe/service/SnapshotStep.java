@@ -3,12 +3,13 @@ package com.maclogin.cutover.probe.service;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.LeasePaths;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.StepFacts;
 import io.quarkus.logging.Log;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,7 +218,7 @@ final class SnapshotStep implements StepHandler {
                 return null;
             }
             return path;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
     }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * One step run on one lease: the command, its deadline, the SSH client, and what the step collects (facts,
@@ -36,7 +37,7 @@ public final class StepContext {
     private final List<Evidence> evidence = new ArrayList<>();
     private String reason;
     private String replayedMessageId;
-    private java.util.function.LongSupplier newestEpoch = () -> -1;
+    private LongSupplier newestEpoch = () -> -1;
     private List<CommandResult> prefetchedBasics;
 
     public StepContext(RunStep command, Instant deadline, LeaseSshClient ssh, ProbeConfig config) {
@@ -173,7 +174,7 @@ public final class StepContext {
     }
 
     /** Where the newest epoch announced for this command's cutover on this lease is read from. */
-    void newestEpoch(java.util.function.LongSupplier supplier) {
+    void newestEpoch(LongSupplier supplier) {
         this.newestEpoch = supplier;
     }
 

@@ -15,7 +15,7 @@ import com.maclogin.cutover.probe.client.LeaseSshClient;
 import com.maclogin.cutover.probe.config.ProbeConfig;
 import com.maclogin.cutover.probe.lease.LeasePaths;
 import com.maclogin.cutover.probe.lease.LedgerEntry;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,11 +23,13 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -38,7 +40,7 @@ import java.util.UUID;
 public class StepExecutionService {
 
     /** Steps that never run on a pooled connection: each opens a new one, so the host key is checked again. */
-    static final java.util.Set<StepKind> FRESH_HANDSHAKE = java.util.EnumSet.of(StepKind.INVENTORY, StepKind.RESTORE);
+    static final Set<StepKind> FRESH_HANDSHAKE = EnumSet.of(StepKind.INVENTORY, StepKind.RESTORE);
 
     private final LeaseSshClient ssh;
     private final ProbeConfig config;

@@ -2,7 +2,7 @@ package com.maclogin.cutover.probe.service;
 
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 
 /**
  * UNFREEZE: removes the freeze marker if it names this cutover; leaves another cutover's marker alone. It is also the

@@ -45,6 +45,8 @@ import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.simulator.FaultSwitch;
+import com.maclogin.cutover.simulator.Faults;
 import com.maclogin.cutover.simulator.SimulatedLease;
 import com.maclogin.cutover.testing.KafkaKraftResource;
 import io.quarkus.test.common.WithTestResource;
@@ -437,6 +439,60 @@ class ProbeServiceIntegrationTest {
                 .allSatisfy(e -> assertThat(e.command()).isEqualTo("df -k '" + lease.home() + "'"));
     }
 
+    /**
+     * Issue 10 points 2 and 3: INVENTORY tries the probe account's launchd read exactly as the PROCESS probe runs it
+     * (its sudo grant) and reports it; without the grant (fault switch PROBE_GRANT_REMOVED) the read is REFUSED with
+     * sudo's answer, and a window run anyway is blind: PROCESS an ERROR every round (never "not loaded"), VALIDATE
+     * FAILED naming the layer and the crash trigger, never GREEN.
+     */
+    @Test
+    @Order(7)
+    void theProbeAccountsLaunchdReadIsCheckedAtInventoryAndWithoutItsGrantTheWindowIsBlindNotGreen() throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        StepResult ok = run(step("c-grant", StepKind.INVENTORY, 1, 1, target(lease.hostKey()), NONE));
+        assertThat(ok.outcome()).as(ok.reason()).isEqualTo(StepOutcome.SUCCEEDED);
+        String uid = ok.facts().get("uid");
+        String read = "'sudo' '-n' '-u' '" + lease.sshUser() + "' '/bin/launchctl' 'print' 'gui/" + uid
+                + "/ai.openclaw.gateway'";
+        assertThat(ok.facts()).containsEntry("probeLaunchdRead", "OK").containsEntry("probeLaunchdState", "running")
+                .containsEntry("probeUser", "openclaw-probe").containsEntry("gatewayUser", lease.sshUser());
+        assertThat(ok.evidence()).filteredOn(e -> e.name().equals("probe account launchd read")).singleElement()
+                .satisfies(e -> assertThat(e.command()).isEqualTo("openclaw-probe@" + lease.host() + ": " + read));
+
+        LeaseSimulatorResource.simulator().setFaults(lease.id(), Faults.none().withProbeGrantRemoved(true));
+        try {
+            StepResult refused = run(step("c-grant", StepKind.INVENTORY, 2, 1, target(lease.hostKey()), NONE));
+            assertThat(refused.outcome()).as("INVENTORY reports; the orchestrator's gate refuses")
+                    .isEqualTo(StepOutcome.SUCCEEDED);
+            assertThat(refused.facts()).containsEntry("probeLaunchdRead", "REFUSED")
+                    .containsEntry("probeLaunchdDetail", "sudo: a password is required (exit 1)")
+                    .doesNotContainKey("probeLaunchdState");
+            assertThat(refused.facts()).as("the gateway's own read still works").containsEntry("launchdState", "running");
+
+            ProbePlan plan = new ProbePlan(List.of(ProbeLayer.PROCESS, ProbeLayer.APPLICATION), 500, 2, null,
+                    tightened(), Map.of(), null, null, null, "alice");
+            RunStep v = step("c-grant", StepKind.VALIDATE, 1, 1, target(lease.hostKey()), withPlan(plan));
+            StepResult r = run(v);
+            assertThat(r.outcome()).isEqualTo(StepOutcome.FAILED);
+            assertThat(r.reason()).startsWith("blind validation window, not GREEN: layer PROCESS never PASSED (")
+                    .contains("sudo: a password is required",
+                            "trigger CRASH_LOOP INCONCLUSIVE for lack of data (no launchd run counter read)")
+                    .doesNotContain("APPLICATION never PASSED");
+            assertThat(r.facts()).containsEntry("windowVerdict", "FAIL").containsEntry("blind", "PROCESS,CRASH_LOOP")
+                    .containsEntry("verdict.PROCESS", "ERROR").containsEntry("trigger.CRASH_LOOP", "INCONCLUSIVE");
+            List<ProbeResult> process = Awaitility.await().atMost(Duration.ofSeconds(10)).until(
+                    () -> PROBES.stream().filter(p -> v.messageId().equals(p.commandMessageId())
+                            && p.layer() == ProbeLayer.PROCESS).toList(), l -> l.size() >= 2);
+            assertThat(process).allSatisfy(p -> {
+                assertThat(p.verdict()).isEqualTo(Verdict.ERROR);
+                assertThat(p.detail()).isEqualTo("launchd state not readable by openclaw-probe: "
+                        + "sudo: a password is required (exit 1)").doesNotContain("not loaded");
+            });
+        } finally {
+            LeaseSimulatorResource.simulator().clearFault(lease.id(), FaultSwitch.PROBE_GRANT_REMOVED);
+        }
+    }
+
     @Test
     @Order(7)
     void aProbeAccountWithTheGatewaysUidFailsTheWindowAtOnceAndOneThatCannotLogInIsAnErrorNotAHang() {
@@ -458,7 +514,8 @@ class ProbeServiceIntegrationTest {
                 withPlan(plan));
         StepResult u = run(unknown);
         assertThat(u.outcome()).isEqualTo(StepOutcome.FAILED);
-        assertThat(u.reason()).isEqualTo("gateway never answered /readyz 200 during the validation window");
+        assertThat(u.reason()).startsWith("blind validation window, not GREEN: layer PROCESS never PASSED")
+                .contains("layer APPLICATION never PASSED", "ssh: authentication failed");
         assertThat(u.facts()).containsEntry("probeAccount", "UNREACHABLE").containsEntry("probeUser", "nosuchprobe")
                 .doesNotContainKey("probeUid");
         assertThat(u.evidence()).anySatisfy(e -> assertThat(e.output()).contains("authentication as nosuchprobe failed"));

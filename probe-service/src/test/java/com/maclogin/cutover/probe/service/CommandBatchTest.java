@@ -7,7 +7,7 @@ import com.maclogin.cutover.contracts.ProbeLayer;
 import com.maclogin.cutover.contracts.ProbeResult;
 import com.maclogin.cutover.contracts.Verdict;
 import com.maclogin.cutover.probe.client.CommandResult;
-import com.maclogin.cutover.probe.lease.ShellQuote;
+import com.maclogin.cutover.contracts.ShellQuote;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

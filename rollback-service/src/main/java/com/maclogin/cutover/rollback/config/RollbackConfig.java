@@ -19,9 +19,6 @@ public interface RollbackConfig {
     /** Verification of the restored gateway (the VALIDATE step). */
     Verify verify();
 
-    /** Transactional outbox relay. */
-    Outbox outbox();
-
     /** Deadline watchdog for commands the worker never answered. */
     Watchdog watchdog();
 
@@ -37,20 +34,6 @@ public interface RollbackConfig {
         /** Added to the window to get the VALIDATE command's deadline (transport and start-up slack). */
         @WithDefault("PT1M")
         Duration deadlineMargin();
-    }
-
-    interface Outbox {
-        /** Interval of the periodic sweep that publishes rows left unsent (e.g. after a crash or a broker outage). */
-        @WithDefault("1s")
-        Duration sweepInterval();
-
-        /** Rows published per relay transaction. */
-        @WithDefault("100")
-        int batchSize();
-
-        /** How long the relay waits for the broker's acknowledgement of one batch. */
-        @WithDefault("PT10S")
-        Duration sendTimeout();
     }
 
     interface Watchdog {

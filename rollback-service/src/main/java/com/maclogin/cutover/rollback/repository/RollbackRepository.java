@@ -4,6 +4,7 @@ import com.maclogin.cutover.rollback.Rollback;
 import com.maclogin.cutover.rollback.RollbackState;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.quarkus.panache.common.Sort;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
@@ -45,7 +46,7 @@ public class RollbackRepository implements PanacheRepository<Rollback> {
                 .project(CutoverIdOnly.class).list().stream().map(CutoverIdOnly::cutoverId).toList();
     }
 
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record CutoverIdOnly(String cutoverId) {
     }
 }

@@ -1,41 +1,46 @@
 package com.maclogin.cutover.rollback.service;
 
+import com.maclogin.cutover.messaging.DrainLoop;
 import com.maclogin.cutover.rollback.config.RollbackConfig;
 import com.maclogin.cutover.rollback.repository.RollbackRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
-import jakarta.enterprise.event.Observes;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 
-/** Turns a command the worker never answered (deadline + grace passed) into a TIMED_OUT handling. */
+/**
+ * Turns a command the worker never answered (deadline + grace passed) into a TIMED_OUT handling, every
+ * {@code rollback.watchdog.interval} on its own thread (messaging-support's {@link DrainLoop}, stopped at shutdown).
+ */
 @ApplicationScoped
 public class DeadlineWatchdog {
 
     private final RollbackRepository rollbacks;
     private final RollbackService service;
     private final RollbackConfig config;
+    /** The watchdog's own thread. */
+    private final DrainLoop loop;
 
     public DeadlineWatchdog(RollbackRepository rollbacks, RollbackService service, RollbackConfig config) {
         this.rollbacks = rollbacks;
         this.service = service;
         this.config = config;
+        this.loop = new DrainLoop("rollback-deadline-watchdog", config.watchdog().interval(), this::tick);
     }
 
-    private volatile boolean stopping;
-
-    void onShutdown(@Observes ShutdownEvent event) {
-        stopping = true;
+    void start(@Observes StartupEvent event) {
+        loop.start();
     }
 
-    @Scheduled(every = "${rollback.watchdog.interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void stop(@Observes ShutdownEvent event) {
+        loop.close();
+    }
+
     void tick() {
-        if (stopping) {
-            return;
-        }
         Instant cutoff = Instant.now().minus(config.watchdog().grace());
         for (String cutoverId : overdue(cutoff)) {
             try {

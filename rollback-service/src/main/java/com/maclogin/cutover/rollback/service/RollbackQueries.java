@@ -3,7 +3,6 @@ package com.maclogin.cutover.rollback.service;
 import com.maclogin.cutover.rollback.RollbackState;
 import com.maclogin.cutover.rollback.repository.RollbackAuditRepository;
 import com.maclogin.cutover.rollback.repository.RollbackRepository;
-import com.maclogin.cutover.rollback.rest.RollbackView;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.List;

@@ -1,0 +1,57 @@
+package com.maclogin.cutover.messaging;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Where a service keeps its outbox and inbox, and how its relay runs; prefix {@code messaging}. The Kafka client
+ * settings themselves (bootstrap servers, security protocol, SASL, TLS) are the service's {@code kafka.*} keys, shared
+ * with its channels ({@link KafkaClientProperties}).
+ */
+@ConfigMapping(prefix = "messaging")
+public interface MessagingConfig {
+
+    /** The transactional outbox and its relay. */
+    Outbox outbox();
+
+    /** The inbox of processed message ids that makes a redelivery harmless. */
+    Inbox inbox();
+
+    interface Outbox {
+        /** Table of the outbox rows (schema-qualified unless the connection's schema is the service's); unset = no outbox. */
+        Optional<String> table();
+
+        /** {@code client.id} of the relay's producer. */
+        @WithDefault("${quarkus.application.name}-outbox")
+        String clientId();
+
+        /** How often the relay looks for unsent rows besides right after each commit that wrote some. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Rows published per relay transaction. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** How long the relay waits for the broker's acknowledgements of one batch (also the producer's delivery timeout). */
+        @WithDefault("PT10S")
+        Duration sendTimeout();
+    }
+
+    interface Inbox {
+        /** Table of processed message ids (primary key {@code message_id}); unset = no inbox. */
+        Optional<String> table();
+
+        /** Column that records when the message was processed. */
+        @WithDefault("processed_at")
+        String processedAtColumn();
+
+        /** Column that records the topic the message came from, where the table has one. */
+        Optional<String> topicColumn();
+
+        /** Column that records the message's cutover id, where the table has one. */
+        Optional<String> cutoverIdColumn();
+    }
+}

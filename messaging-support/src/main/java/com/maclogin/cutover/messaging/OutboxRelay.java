@@ -1,0 +1,142 @@
+package com.maclogin.cutover.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes an outbox table to Kafka: right after each commit that wrote rows ({@link #trigger()}) and every
+ * {@code pollInterval} for anything left unsent (a failed send, rows of an instance that died). One pass is one
+ * transaction: take the table's relay lock (one relay at a time across instances), lock the oldest unsent rows
+ * ({@code for update skip locked}), send them in id order, wait up to {@code sendTimeout} for the acknowledgements,
+ * then for each acknowledged row in order run the service's {@link DispatchHook} and mark it sent. The first row
+ * not acknowledged gets its attempt and error recorded and ends the pass, so no later row of its lease is marked
+ * sent before it: delivery is at least once (consumers keep an inbox) and in order per lease.
+ */
+public final class OutboxRelay implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    /** How the relay runs: rows per transaction, wait for the acknowledgements of one batch, sweep period. */
+    public record Settings(int batchSize, Duration sendTimeout, Duration pollInterval) {
+    }
+
+    /** Outcome of one pass: rows marked sent, and whether another pass should follow at once. */
+    public record Batch(int sent, boolean more) {
+    }
+
+    private final OutboxStore store;
+    private final Transactions transactions;
+    private final Producer<String, String> producer;
+    private final DrainLoop loop;
+    private final Settings settings;
+    private final DispatchHook hook;
+
+    public OutboxRelay(String name, OutboxStore store, Transactions transactions, Producer<String, String> producer,
+            Settings settings, DispatchHook hook) {
+        this.store = store;
+        this.transactions = transactions;
+        this.producer = producer;
+        this.loop = new DrainLoop(name, settings.pollInterval(), this::drain);
+        this.settings = settings;
+        this.hook = hook;
+    }
+
+    /** Starts the periodic sweep; the first pass runs at once. */
+    public void start() {
+        loop.start();
+    }
+
+    /** Asks for a pass without waiting for the sweep. */
+    public void trigger() {
+        loop.wake();
+    }
+
+    private void drain() {
+        try {
+            Batch batch;
+            do {
+                batch = publishBatch();
+            } while (batch.more());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warnf("outbox %s: publishing failed, the sweep retries: %s", store.table(), e.toString());
+        }
+    }
+
+    /** One pass in its own transaction. */
+    public Batch publishBatch() throws Exception {
+        return transactions.inNewTransaction(c -> {
+            if (!store.tryRelayLock(c)) {
+                return new Batch(0, false); // another relay is publishing this table; its order is the table's order
+            }
+            List<OutboxRow> rows = store.lockUnsent(c, settings.batchSize());
+            if (rows.isEmpty()) {
+                return new Batch(0, false);
+            }
+            long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
+            List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
+            for (OutboxRow row : rows) {
+                acks.add(send(row));
+                if (System.nanoTime() - deadline > 0) {
+                    break; // the broker is unreachable (every send waits for metadata): the rest waits for a later pass
+                }
+            }
+            List<Long> sent = new ArrayList<>(acks.size());
+            for (int i = 0; i < acks.size(); i++) {
+                OutboxRow row = rows.get(i);
+                String error = awaitAck(acks.get(i), deadline);
+                if (error != null) {
+                    store.markSent(c, sent);
+                    store.recordFailure(c, row.id(), error);
+                    LOG.warnf("outbox %s: row %d (%s %s to %s, lease %s) not acknowledged, stopping here: %s",
+                            store.table(), row.id(), row.type(), row.messageId(), row.topic(), row.key(), error);
+                    return new Batch(sent.size(), false);
+                }
+                hook.onDispatched(row.type(), row.messageId());
+                sent.add(row.id());
+            }
+            store.markSent(c, sent);
+            LOG.debugf("outbox %s: %d of %d sent", store.table(), sent.size(), rows.size());
+            return new Batch(sent.size(), sent.size() == settings.batchSize());
+        });
+    }
+
+    private Future<RecordMetadata> send(OutboxRow row) {
+        try {
+            return producer.send(new ProducerRecord<>(row.topic(), row.key(), row.payload()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Null when acknowledged, else what went wrong. */
+    private String awaitAck(Future<RecordMetadata> ack, long deadline) throws InterruptedException {
+        try {
+            ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return null;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        } catch (TimeoutException e) {
+            return "no acknowledgement within " + settings.sendTimeout();
+        }
+    }
+
+    /** Stops the sweep and closes the producer; rows not yet published stay for the next start or another instance. */
+    @Override
+    public void close() {
+        loop.close();
+        producer.close(Duration.ofSeconds(2));
+    }
+}

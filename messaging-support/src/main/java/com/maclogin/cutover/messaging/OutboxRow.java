@@ -1,0 +1,5 @@
+package com.maclogin.cutover.messaging;
+
+/** One unsent outbox row as the relay reads it: published to {@code topic} with {@code key} (the lease id). */
+public record OutboxRow(long id, String messageId, String topic, String key, String type, String payload) {
+}

@@ -1,0 +1,277 @@
+package com.maclogin.cutover.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.maclogin.cutover.contracts.CutoverMessage;
+import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.testing.EmbeddedPostgresResource;
+import com.maclogin.cutover.testing.KafkaKraftResource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The relay against a real Kafka broker (in-JVM KRaft) and a real PostgreSQL (embedded), from test-support, without
+ * Quarkus: relays are plain objects here, so two of them can share one outbox table like two service instances.
+ */
+class OutboxRelayBrokerTest {
+
+    /** A message of the product's shape; {@code seq} is its place in its lease's order. */
+    record Numbered(String messageId, String cutoverId, String leaseId, Instant timestamp, int schemaVersion, int seq,
+            String filler) implements CutoverMessage {
+    }
+
+    static final EmbeddedPostgresResource POSTGRES = new EmbeddedPostgresResource();
+    static final KafkaKraftResource KAFKA = new KafkaKraftResource();
+    static final AtomicInteger TABLES = new AtomicInteger();
+
+    static PGSimpleDataSource db;
+    static String bootstrap;
+    static JdbcTransactions tx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Map<String, String> pg = POSTGRES.start();
+        db = new PGSimpleDataSource();
+        db.setUrl(pg.get("quarkus.datasource.jdbc.url"));
+        db.setUser(pg.get("quarkus.datasource.username"));
+        db.setPassword(pg.get("quarkus.datasource.password"));
+        bootstrap = KAFKA.start().get("kafka.bootstrap.servers");
+        tx = new JdbcTransactions(db);
+        sql("create schema relay_test");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        tx.close();
+        KAFKA.stop();
+        POSTGRES.stop();
+    }
+
+    @Test
+    void twoRelaysOnOneOutboxDeliverEveryMessageOfFiveLeasesAtLeastOnceAndInOrderPerLease() throws Exception {
+        OutboxStore store = newOutbox();
+        String topic = newTopic(3);
+        int leases = 5;
+        int perLease = 200;
+        Map<String, AtomicInteger> dispatchedBy = Map.of("relay-a", new AtomicInteger(), "relay-b", new AtomicInteger());
+        List<OutboxRelay> relays = List.of(relay("relay-a", store, 20, dispatchedBy.get("relay-a")),
+                relay("relay-b", store, 20, dispatchedBy.get("relay-b")));
+        relays.forEach(OutboxRelay::start);
+        ExecutorService writers = Executors.newFixedThreadPool(leases);
+        try {
+            // one writer per lease, like one cutover's transactions: each message commits on its own, then wakes a relay
+            List<Future<?>> written = new ArrayList<>();
+            for (int l = 0; l < leases; l++) {
+                String lease = "lease-" + l;
+                written.add(writers.submit(() -> {
+                    for (int seq = 0; seq < perLease; seq++) {
+                        Numbered m = message(lease, seq, "");
+                        tx.inNewTransaction(c -> {
+                            store.insert(c, topic, m);
+                            return null;
+                        });
+                        relays.get(ThreadLocalRandom.current().nextInt(relays.size())).trigger();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : written) {
+                f.get();
+            }
+
+            Map<String, List<Integer>> seqsByLease = new HashMap<>();
+            Map<String, Set<Integer>> partitionsByLease = new HashMap<>();
+            Set<String> distinct = ConcurrentHashMap.newKeySet();
+            try (KafkaConsumer<String, String> consumer = consumer(topic)) {
+                await().atMost(Duration.ofSeconds(90)).until(() -> {
+                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                        Numbered m = Json.read(r.value(), Numbered.class);
+                        assertThat(r.key()).isEqualTo(m.leaseId());
+                        seqsByLease.computeIfAbsent(m.leaseId(), k -> new ArrayList<>()).add(m.seq());
+                        partitionsByLease.computeIfAbsent(m.leaseId(), k -> ConcurrentHashMap.newKeySet()).add(r.partition());
+                        distinct.add(m.messageId());
+                    }
+                    return distinct.size() == leases * perLease;
+                });
+            }
+
+            List<Integer> expected = IntStream.range(0, perLease).boxed().toList();
+            assertThat(seqsByLease).hasSize(leases);
+            seqsByLease.forEach((lease, seqs) -> {
+                // at least once: a repeat may follow a retried send, but never ahead of an earlier message of the lease
+                assertThat(seqs.stream().distinct().toList()).as("first arrivals of %s", lease).isEqualTo(expected);
+                assertThat(isInOrderAllowingRepeats(seqs)).as("order of %s in the topic: %s", lease, seqs).isTrue();
+                assertThat(partitionsByLease.get(lease)).as("partitions of %s", lease).hasSize(1);
+            });
+            assertThat(count("select count(*) from " + store.table() + " where sent_at is null")).isZero();
+            // every row was acknowledged and marked sent by exactly one of the two relays
+            assertThat(dispatchedBy.get("relay-a").get() + dispatchedBy.get("relay-b").get()).isEqualTo(leases * perLease);
+        } finally {
+            writers.shutdownNow();
+            relays.forEach(OutboxRelay::close);
+        }
+    }
+
+    @Test
+    void whileOneRelayHoldsTheOutboxLockAnotherRelayPublishesNothing() throws Exception {
+        OutboxStore store = newOutbox();
+        String topic = newTopic(1);
+        for (int seq = 0; seq < 3; seq++) {
+            Numbered m = message("lease-lock", seq, "");
+            tx.inNewTransaction(c -> {
+                store.insert(c, topic, m);
+                return null;
+            });
+        }
+        try (OutboxRelay relay = relay("relay-b", store, 100, new AtomicInteger());
+                Connection holder = db.getConnection()) {
+            holder.setAutoCommit(false);
+            assertThat(store.tryRelayLock(holder)).as("relay A's transaction takes the lock").isTrue();
+
+            assertThat(relay.publishBatch()).isEqualTo(new OutboxRelay.Batch(0, false));
+            assertThat(count("select count(*) from " + store.table() + " where sent_at is null")).isEqualTo(3);
+
+            holder.commit(); // relay A's transaction ends, and its lock with it
+            assertThat(relay.publishBatch()).isEqualTo(new OutboxRelay.Batch(3, false));
+            assertThat(count("select count(*) from " + store.table() + " where sent_at is null")).isZero();
+        }
+    }
+
+    @Test
+    void aRowTheBrokerRefusesGetsItsAttemptsAndLastErrorAndNoLaterRowIsMarkedSent() throws Exception {
+        OutboxStore store = newOutbox();
+        String topic = newTopic(1);
+        List<Numbered> rows = List.of(message("lease-big", 0, ""), message("lease-big", 1, "x".repeat(1_200_000)),
+                message("lease-big", 2, ""));
+        for (Numbered m : rows) {
+            tx.inNewTransaction(c -> {
+                store.insert(c, topic, m);
+                return null;
+            });
+        }
+        try (OutboxRelay relay = relay("relay-a", store, 100, new AtomicInteger())) {
+            assertThat(relay.publishBatch()).isEqualTo(new OutboxRelay.Batch(1, false));
+            assertThat(relay.publishBatch()).isEqualTo(new OutboxRelay.Batch(0, false));
+        }
+
+        Map<Integer, List<Object>> state = new LinkedHashMap<>();
+        tx.inNewTransaction(c -> {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                    "select id, sent_at is not null, publish_attempts, last_error from " + store.table() + " order by id")) {
+                int i = 0;
+                while (r.next()) {
+                    state.put(i++, List.of(r.getBoolean(2), r.getInt(3), String.valueOf(r.getString(4))));
+                }
+            }
+            return null;
+        });
+        assertThat(state.get(0)).containsExactly(true, 1, "null");
+        assertThat(state.get(1).subList(0, 2)).containsExactly(false, 2);
+        assertThat((String) state.get(1).get(2)).startsWith("RecordTooLargeException");
+        assertThat(state.get(2)).containsExactly(false, 0, "null");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static boolean isInOrderAllowingRepeats(List<Integer> seqs) {
+        int highest = -1;
+        for (int seq : seqs) {
+            if (seq > highest + 1) {
+                return false; // something of this lease overtook an earlier message that had not arrived yet
+            }
+            highest = Math.max(highest, seq);
+        }
+        return true;
+    }
+
+    static OutboxRelay relay(String name, OutboxStore store, int batchSize, AtomicInteger dispatched) {
+        Properties p = KafkaClientProperties.outboxProducer(Map.of("bootstrap.servers", bootstrap), name,
+                Duration.ofSeconds(10));
+        return new OutboxRelay(name, store, tx, new KafkaProducer<>(p),
+                new OutboxRelay.Settings(batchSize, Duration.ofSeconds(10), Duration.ofMillis(50)),
+                (type, messageId) -> dispatched.incrementAndGet());
+    }
+
+    static Numbered message(String lease, int seq, String filler) {
+        return new Numbered(lease + "-" + seq + "-" + System.nanoTime(), "co-" + lease, lease, Instant.now(), 1, seq,
+                filler);
+    }
+
+    static OutboxStore newOutbox() throws Exception {
+        String table = "relay_test.outbox_" + TABLES.incrementAndGet();
+        sql("create table " + table + " (id bigint generated by default as identity primary key,"
+                + " message_id varchar(255) not null unique, topic varchar(255) not null,"
+                + " message_key varchar(255) not null, type varchar(255) not null, payload text not null,"
+                + " created_at timestamptz not null, sent_at timestamptz,"
+                + " publish_attempts integer not null default 0, last_error text)");
+        return new OutboxStore(table);
+    }
+
+    static String newTopic(int partitions) throws Exception {
+        String topic = "relay-test-" + TABLES.get() + "-" + System.nanoTime();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        }
+        return topic;
+    }
+
+    static KafkaConsumer<String, String> consumer(String topic) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    static void sql(String statement) throws Exception {
+        tx.inNewTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute(statement);
+            }
+            return null;
+        });
+    }
+
+    static long count(String query) throws Exception {
+        return tx.inNewTransaction(c -> {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
+    }
+}

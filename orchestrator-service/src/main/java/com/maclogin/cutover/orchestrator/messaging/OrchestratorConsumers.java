@@ -1,0 +1,64 @@
+package com.maclogin.cutover.orchestrator.messaging;
+
+import com.maclogin.cutover.contracts.CutoverEvent;
+import com.maclogin.cutover.contracts.ProbeResult;
+import com.maclogin.cutover.contracts.StepResult;
+import com.maclogin.cutover.contracts.ThresholdBreached;
+import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.messaging.TransactionalConsumer;
+import com.maclogin.cutover.orchestrator.service.CutoverEventService;
+import com.maclogin.cutover.orchestrator.service.StepResultService;
+import com.maclogin.cutover.orchestrator.service.ValidationEventService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Every topic the orchestrator consumes (group orchestrator-service), each to its service through the
+ * {@link TransactionalConsumer}: parsed, deduplicated by the inbox, handled in one transaction, retried until it
+ * commits.
+ */
+@ApplicationScoped
+public class OrchestratorConsumers {
+
+    private final TransactionalConsumer consumer;
+    private final StepResultService stepResults;
+    private final CutoverEventService events;
+    private final ValidationEventService validation;
+
+    public OrchestratorConsumers(TransactionalConsumer consumer, StepResultService stepResults,
+            CutoverEventService events, ValidationEventService validation) {
+        this.consumer = consumer;
+        this.stepResults = stepResults;
+        this.events = events;
+        this.validation = validation;
+    }
+
+    /** cutover.step-results: the saga moves on. */
+    @Incoming("step-results")
+    @Blocking
+    public void stepResult(String payload) {
+        consumer.consume(Topics.STEP_RESULTS, payload, StepResult.class, stepResults::handle);
+    }
+
+    /** cutover.events: rollback outcomes become terminal states. */
+    @Incoming("events")
+    @Blocking
+    public void event(String payload) {
+        consumer.consume(Topics.EVENTS, payload, CutoverEvent.class, events::handle);
+    }
+
+    /** probe.results: every probe of a validation window is stored. */
+    @Incoming("probe-results")
+    @Blocking
+    public void probeResult(String payload) {
+        consumer.consume(Topics.PROBE_RESULTS, payload, ProbeResult.class, validation::probeResult);
+    }
+
+    /** cutover.breaches: recorded, and the action (rollback, pause, observe) applied. */
+    @Incoming("breaches")
+    @Blocking
+    public void breach(String payload) {
+        consumer.consume(Topics.BREACHES, payload, ThresholdBreached.class, validation::breach);
+    }
+}
