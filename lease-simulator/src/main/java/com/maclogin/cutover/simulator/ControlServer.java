@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/leases/{id}}: the same for one lease, plus the running version.</li>
  *   <li>{@code GET|PUT|PATCH|DELETE /v1/leases/{id}/fault-switches}: read, replace, merge or clear the lease's
  *       {@link Faults}; {@code DELETE /v1/leases/{id}/fault-switches/{SWITCH}} clears one {@link FaultSwitch}.</li>
+ *   <li>{@code POST /v1/leases/{id}/ssh-drop?next=N}: one-shot, closes the open SSH sessions and the next N new
+ *       ones ({@link LeaseSimulator#dropSshConnections}); {@code POST /v1/leases/{id}/ssh-refuse?millis=T}: one-shot,
+ *       refuses SSH connects for T ms ({@link LeaseSimulator#refuseSshConnections}). Both answer 204.</li>
  *   <li>{@code PUT /v1/leases/{id}/faults}: test-only gateway start-up faults, see
  *       {@link LeaseSimulator#setGatewayFaults(String, String)}.</li>
  *   <li>{@code GET /healthz}: 200 {@code ok}.</li>
@@ -108,6 +111,20 @@ final class ControlServer implements AutoCloseable {
         }
         if (parts.length >= 5 && parts[4].equals("fault-switches")) {
             handleFaultSwitches(ex, id, method, parts);
+            return;
+        }
+        if (parts.length == 5 && (parts[4].equals("ssh-drop") || parts[4].equals("ssh-refuse"))) {
+            if (!"POST".equals(method)) {
+                respond(ex, 405, "text/plain", "POST only\n");
+                return;
+            }
+            String query = ex.getRequestURI().getQuery();
+            if (parts[4].equals("ssh-drop")) {
+                sim.dropSshConnections(id, (int) queryLong(query, "next", 0));
+            } else {
+                sim.refuseSshConnections(id, java.time.Duration.ofMillis(queryLong(query, "millis", -1)));
+            }
+            respond(ex, 204, "text/plain", "");
             return;
         }
         if (parts.length == 5 && parts[4].equals("faults") && "PUT".equals(method)) {
@@ -196,6 +213,26 @@ final class ControlServer implements AutoCloseable {
         out.put("active", now.active());
         out.put("faults", now);
         respond(ex, 200, "application/json", Json.MAPPER.writeValueAsString(out) + "\n");
+    }
+
+    /** {@code name}'s value in a query string ({@code a=1&b=2}), or {@code absent}; not a number: 400. */
+    static long queryLong(String query, String name, long absent) {
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                    try {
+                        return Long.parseLong(pair.substring(eq + 1));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(name + " must be a number: " + pair.substring(eq + 1));
+                    }
+                }
+            }
+        }
+        if (absent < 0) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return absent;
     }
 
     static List<String> splitNul(String s) {

@@ -67,6 +67,10 @@ final class LeaseImpl implements SimulatedLease, AutoCloseable {
         return tls;
     }
 
+    LeaseSshServer sshServer() {
+        return ssh;
+    }
+
     LaunchdEmulator launchd() {
         return launchd;
     }

@@ -347,7 +347,9 @@ public final class LeaseSimulator implements AutoCloseable {
     /**
      * Test-only fault injection for a lease's gateway stand-in: writes {@code ~/.sim/gateway-faults.json}, read by
      * every gateway start. Shape: {@code {"<version>" or "*": {"exitOnStartCode":1, "startupDelayMs":20000,
-     * "readyFailingAfterMs":2000, "crashAfterMs":5000, "logStackTraceOnReady":true}}}; {@code "{}"} clears it.
+     * "readyFailingAfterMs":2000, "crashAfterMs":5000, "logStackTraceOnReady":true, "slowFirstWakes":3,
+     * "slowFirstWakeMs":2000}}}; {@code "{}"} clears it. {@code slowFirstWakes}: the first N {@code POST /hooks/wake}
+     * the started gateway answers (after it is ready) each take {@code slowFirstWakeMs} longer.
      * Takes effect at the next gateway start (bootstrap, kickstart -k, KeepAlive respawn).
      */
     public void setGatewayFaults(String leaseId, String faultsJson) throws IOException {
@@ -407,6 +409,23 @@ public final class LeaseSimulator implements AutoCloseable {
     /** Turns every switch off ({@link Faults#none()}). */
     public void clearFaults(String leaseId) throws IOException {
         setFaults(leaseId, Faults.none());
+    }
+
+    /**
+     * One-shot SSH event (not a switch; {@link #faults} does not show it): closes every open SSH session of the lease
+     * now and each of the next {@code nextConnections} new ones right after it is created, so a client's pooled
+     * connection dies and its next {@code nextConnections} connects fail during the key exchange; later ones work.
+     */
+    public void dropSshConnections(String leaseId, int nextConnections) {
+        require(leaseId).sshServer().dropConnections(nextConnections);
+    }
+
+    /**
+     * One-shot SSH event: closes every open SSH session of the lease and refuses TCP connects to its SSH port
+     * ({@code ECONNREFUSED}) for {@code duration}; then the port listens again by itself.
+     */
+    public void refuseSshConnections(String leaseId, Duration duration) throws IOException {
+        require(leaseId).sshServer().refuseConnectionsFor(duration);
     }
 
     /** {@code probeUser}, {@code probeUid}, {@code probeAccount} ({@code os-user} | {@code name-only}), {@code probeAccountNote}. */

@@ -59,6 +59,11 @@ final class LeaseSshServer implements AutoCloseable {
     private volatile long commandDelayMillis;
     private volatile SocketAddress boundAddress;
     private final ShellExecutor shells;
+    /** One-shot SSH events: new sessions still to be closed at once, and a timed refusal in progress. */
+    private final java.util.concurrent.atomic.AtomicInteger dropNext = new java.util.concurrent.atomic.AtomicInteger();
+    private boolean timedRefusal;
+    private long refusalGeneration;
+    private java.util.concurrent.ScheduledExecutorService timer;
 
     /** Exposes the acceptor so that REFUSE_CONNECTIONS can unbind and rebind the listening socket. */
     static final class LeaseSshd extends SshServer {
@@ -102,6 +107,10 @@ final class LeaseSshServer implements AutoCloseable {
             public void sessionCreated(Session session) {
                 if (fault == Faults.SshFault.CLOSE_SESSIONS) {
                     LOG.info("lease {}: fault SSH_DROP closes a new session", leaseId);
+                    session.close(true);
+                } else if (dropNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    LOG.info("lease {}: SSH event drop-next closes a new session ({} more to drop)", leaseId,
+                            dropNext.get());
                     session.close(true);
                 }
             }
@@ -172,16 +181,77 @@ final class LeaseSshServer implements AutoCloseable {
     /** SSH_DROP and SSH_SLOW. */
     synchronized void setFault(Faults.SshFault mode, long delayMillis) throws IOException {
         commandDelayMillis = delayMillis;
-        Faults.SshFault previous = fault;
+        boolean wasRefusing = refusing();
         fault = mode;
         if (mode == Faults.SshFault.CLOSE_SESSIONS) {
             sshd.getActiveSessions().forEach(s -> s.close(true));
         }
-        if (mode == Faults.SshFault.REFUSE_CONNECTIONS && previous != mode) {
+        if (mode == Faults.SshFault.REFUSE_CONNECTIONS) {
             sshd.getActiveSessions().forEach(s -> s.close(true));
+        }
+        listen(wasRefusing, refusing());
+    }
+
+    /**
+     * One-shot SSH event: closes every open session now (the client's pooled connection dies, as when a Mac's network
+     * drops) and each of the next {@code nextConnections} new sessions right after it is created (their connects fail
+     * during the key exchange); later sessions work.
+     */
+    synchronized void dropConnections(int nextConnections) {
+        if (nextConnections < 0) {
+            throw new IllegalArgumentException("nextConnections must be >= 0: " + nextConnections);
+        }
+        dropNext.set(nextConnections);
+        sshd.getActiveSessions().forEach(s -> s.close(true));
+        LOG.info("lease {}: SSH event drop: open sessions closed, the next {} new ones will be", leaseId, nextConnections);
+    }
+
+    /**
+     * One-shot SSH event: closes every open session and refuses TCP connections (the listening socket is unbound) for
+     * {@code duration}, then listens again on the same port (unless SSH_DROP REFUSE_CONNECTIONS is on by then).
+     */
+    synchronized void refuseConnectionsFor(java.time.Duration duration) throws IOException {
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("duration must be positive: " + duration);
+        }
+        boolean wasRefusing = refusing();
+        timedRefusal = true;
+        long generation = ++refusalGeneration;
+        sshd.getActiveSessions().forEach(s -> s.close(true));
+        listen(wasRefusing, true);
+        if (timer == null) {
+            timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sim-ssh-refusal-" + leaseId);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        timer.schedule(() -> endTimedRefusal(generation), duration.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        LOG.info("lease {}: SSH event refuse: connections refused for {} ms", leaseId, duration.toMillis());
+    }
+
+    private synchronized void endTimedRefusal(long generation) {
+        if (generation != refusalGeneration || !timedRefusal) {
+            return;
+        }
+        timedRefusal = false;
+        try {
+            listen(true, refusing());
+        } catch (IOException e) {
+            LOG.warn("lease {}: cannot listen again on {}", leaseId, boundAddress, e);
+        }
+    }
+
+    private boolean refusing() {
+        return fault == Faults.SshFault.REFUSE_CONNECTIONS || timedRefusal;
+    }
+
+    private void listen(boolean wasRefusing, boolean refusingNow) throws IOException {
+        if (refusingNow && !wasRefusing) {
             sshd.ioAcceptor().unbind(boundAddress);
-            LOG.info("lease {}: fault SSH_DROP unbound {} (connections refused)", leaseId, boundAddress);
-        } else if (previous == Faults.SshFault.REFUSE_CONNECTIONS && mode != previous) {
+            LOG.info("lease {}: SSH unbound {} (connections refused)", leaseId, boundAddress);
+        } else if (wasRefusing && !refusingNow) {
             sshd.ioAcceptor().bind(boundAddress);
             LOG.info("lease {}: SSH listening again on {}", leaseId, boundAddress);
         }
@@ -201,6 +271,11 @@ final class LeaseSshServer implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+        }
         try {
             sshd.stop(true);
         } catch (IOException e) {

@@ -294,6 +294,32 @@ class FaultSwitchTest {
         }
     }
 
+    @Test
+    void cliDriftPutsAnotherOpenclawFirstOnTheLoginPathWhileTheServiceKeepsItsVersion() throws Exception {
+        try (SshTestClient c = SshTestClient.to(web, clientKey)) {
+            // healthy: the login shell finds npm's global prefix CLI, the package the plist runs
+            String npmCli = web.home() + "/.npm-global/bin/openclaw";
+            assertThat(c.exec("\"$SHELL\" -lc 'command -v openclaw'").stdout()).isEqualTo(npmCli + "\n");
+            assertThat(c.exec("\"$SHELL\" -lc 'openclaw --version'").stdout()).isEqualTo("2026.9.5\n");
+
+            sim.setFaults("http-1", Faults.none().withCliVersion("2026.9.3"));
+            assertThat(sim.faults("http-1").active()).containsExactly(FaultSwitch.CLI_DRIFT);
+            String drift = web.home() + "/.sim/cli-drift/bin/openclaw";
+            assertThat(c.exec("\"$SHELL\" -lc 'command -v openclaw'").stdout()).isEqualTo(drift + "\n");
+            assertThat(c.exec("\"$SHELL\" -lc 'openclaw --version'").stdout()).isEqualTo("2026.9.3\n");
+            assertThat(c.exec("readlink '" + drift + "'").stdout()).as("npm's bin layout")
+                    .isEqualTo("../lib/node_modules/openclaw/openclaw.mjs\n");
+            assertThat(web.installedVersion()).as("the service's package is untouched").isEqualTo("2026.9.5");
+            assertThat(c.exec("'" + npmCli + "' --version").stdout()).isEqualTo("2026.9.5\n");
+            assertThatThrownBy(() -> Faults.none().withCliVersion("9.6; rm -rf /"))
+                    .isInstanceOf(IllegalArgumentException.class);
+
+            sim.clearFault("http-1", FaultSwitch.CLI_DRIFT);
+            assertThat(c.exec("\"$SHELL\" -lc 'openclaw --version'").stdout()).isEqualTo("2026.9.5\n");
+            assertThat(web.home().resolve(".sim/cli-drift")).doesNotExist();
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ SSH
 
     @Test
@@ -319,6 +345,70 @@ class FaultSwitchTest {
         try (SshTestClient c = SshTestClient.to(sshLease, clientKey)) {
             assertThat(c.exec("true").exit()).isZero();
         }
+    }
+
+    @Test
+    void sshDropEventClosesTheOpenSessionAndExactlyTheNextTwoConnectsThenConnectsWorkAgain() throws Exception {
+        SshTestClient open = SshTestClient.to(sshLease, clientKey);
+        try {
+            sim.dropSshConnections("ssh-1", 2);
+            assertThatThrownBy(() -> open.exec("true")).isInstanceOfAny(IOException.class, IllegalStateException.class);
+            assertThatThrownBy(() -> SshTestClient.to(sshLease, clientKey).close()).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> SshTestClient.to(sshLease, clientKey).close()).isInstanceOf(IOException.class);
+            try (SshTestClient c = SshTestClient.to(sshLease, clientKey)) {
+                assertThat(c.exec("true").exit()).isZero();
+            }
+            // an event, not a switch
+            assertThat(sshLease.faults()).isEqualTo(Faults.none());
+        } finally {
+            try {
+                open.close();
+            } catch (IOException ignored) {
+                // already dropped
+            }
+        }
+        HttpResponse<String> viaApi = send("POST", "/v1/leases/ssh-1/ssh-drop?next=1", null);
+        assertThat(viaApi.statusCode()).isEqualTo(204);
+        assertThatThrownBy(() -> SshTestClient.to(sshLease, clientKey).close()).isInstanceOf(IOException.class);
+        try (SshTestClient c = SshTestClient.to(sshLease, clientKey)) {
+            assertThat(c.exec("true").exit()).isZero();
+        }
+    }
+
+    @Test
+    void sshRefuseEventRefusesConnectsForItsDurationThenListensAgainByItself() throws Exception {
+        long start = System.nanoTime();
+        sim.refuseSshConnections("ssh-1", Duration.ofMillis(1500));
+        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", sshLease.sshPort()).close())
+                .isInstanceOf(java.net.ConnectException.class);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .untilAsserted(() -> {
+                    try (SshTestClient c = SshTestClient.to(sshLease, clientKey)) {
+                        assertThat(c.exec("true").exit()).isZero();
+                    }
+                });
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(1400);
+
+        // the REFUSE_CONNECTIONS switch turned on meanwhile keeps the port closed when the timed refusal ends
+        sim.refuseSshConnections("ssh-1", Duration.ofMillis(300));
+        sim.setFaults("ssh-1", Faults.none().withSsh(Faults.SshFault.REFUSE_CONNECTIONS));
+        Thread.sleep(600);
+        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", sshLease.sshPort()).close())
+                .isInstanceOf(java.net.ConnectException.class);
+        sim.clearFault("ssh-1", FaultSwitch.SSH_DROP);
+        try (SshTestClient c = SshTestClient.to(sshLease, clientKey)) {
+            assertThat(c.exec("true").exit()).isZero();
+        }
+
+        assertThat(send("POST", "/v1/leases/ssh-1/ssh-refuse?millis=200", null).statusCode()).isEqualTo(204);
+        assertThat(send("POST", "/v1/leases/ssh-1/ssh-refuse", null).statusCode()).isEqualTo(400);
+        assertThat(send("GET", "/v1/leases/ssh-1/ssh-drop", null).statusCode()).isEqualTo(405);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .untilAsserted(() -> {
+                    try (SshTestClient c = SshTestClient.to(sshLease, clientKey)) {
+                        assertThat(c.exec("true").exit()).isZero();
+                    }
+                });
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.Region;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LeaseSimulatorTest {
 
     private static final String PLIST = "$HOME/Library/LaunchAgents/ai.openclaw.gateway.plist";
+    /** The lease user's CLI, where a Mac's npm puts it (npm's global prefix bin, not on a non-login SSH PATH). */
+    private static final String CLI = "\"$HOME/.npm-global/bin/openclaw\"";
 
     @TempDir
     static Path dir;
@@ -228,8 +231,15 @@ class LeaseSimulatorTest {
             SshTestClient.Exec flipped = c.exec(flip);
             assertThat(flipped.exit()).as(flipped.stderr()).isZero();
             assertThat(lease.installedVersion()).isEqualTo("2026.9.6");
-            assertThat(c.exec("openclaw --version").stdout()).as("the CLI of the package the plist runs").isEqualTo("2026.9.6\n");
-            assertThat(c.exec("\"$HOME/.npm-global/bin/openclaw\" --version").stdout()).isEqualTo("2026.9.5\n");
+            // the login shell finds the CLI through npm's global prefix bin, as on a Mac: flipping only the plist leaves
+            // it on the old version (the drift the product's FLIP_PLIST prevents by switching that link too)
+            assertThat(c.exec("\"$SHELL\" -lc 'command -v openclaw'").stdout())
+                    .isEqualTo(lease.home() + "/.npm-global/bin/openclaw\n");
+            assertThat(c.exec("\"$SHELL\" -lc 'openclaw --version'").stdout()).as("the npm global prefix's CLI")
+                    .isEqualTo("2026.9.5\n");
+            assertThat(c.exec("readlink \"$HOME/.npm-global/bin/openclaw\"").stdout())
+                    .isEqualTo("../lib/node_modules/openclaw/openclaw.mjs\n");
+            assertThat(c.exec("command -v openclaw").exit()).as("no openclaw shim on the non-login PATH").isNotZero();
             assertThat(lease.runningVersion()).as("launchd still runs the cached definition").isEqualTo("2026.9.5");
 
             assertThat(c.exec("launchctl bootout " + target).exit()).isZero();
@@ -323,6 +333,53 @@ class LeaseSimulatorTest {
     }
 
     @Test
+    void slowFirstWakesMakeOnlyTheFirstWakesAfterARestartSlow() throws Exception {
+        String token = Json.MAPPER.readTree(hk.home().resolve(".openclaw/openclaw.json").toFile()).path("hooks")
+                .path("token").asText();
+        try (SshTestClient c = SshTestClient.to(hk, clientKey)) {
+            awaitRunning(c);
+            sim.setGatewayFaults("hk-1", "{\"*\":{\"slowFirstWakes\":2,\"slowFirstWakeMs\":700}}");
+            try {
+                assertThat(c.exec("launchctl kickstart -k " + target).exit()).isZero();
+                await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+                        assertThat(c.http("GET", hk.gatewayPort(), "/readyz").status()).isEqualTo(200));
+                long[] millis = new long[4];
+                for (int i = 0; i < millis.length; i++) {
+                    long t0 = System.nanoTime();
+                    SshTestClient.HttpResult r = wake(c, token, "slow-" + i);
+                    millis[i] = (System.nanoTime() - t0) / 1_000_000;
+                    assertThat(r.status()).as(r.body()).isEqualTo(200);
+                }
+                assertThat(millis[0]).isGreaterThanOrEqualTo(700);
+                assertThat(millis[1]).isGreaterThanOrEqualTo(700);
+                assertThat(millis[2]).isLessThan(700);
+                assertThat(millis[3]).isLessThan(700);
+            } finally {
+                sim.setGatewayFaults("hk-1", "{}");
+            }
+            assertThat(c.exec("launchctl kickstart -k " + target).exit()).isZero();
+            awaitRunning(c);
+        }
+    }
+
+    private static SshTestClient.HttpResult wake(SshTestClient c, String token, String text) throws IOException {
+        try (net.schmizz.sshj.connection.channel.direct.DirectConnection dc = c.raw().newDirectConnection("127.0.0.1",
+                hk.gatewayPort())) {
+            byte[] body = ("{\"text\":\"" + text + "\",\"mode\":\"now\"}").getBytes(StandardCharsets.UTF_8);
+            String head = "POST /hooks/wake HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer "
+                    + token + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+            java.io.OutputStream out = dc.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            String raw = new String(dc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int split = raw.indexOf("\r\n\r\n");
+            return new SshTestClient.HttpResult(Integer.parseInt(raw.split(" ", 3)[1]), raw.substring(0, split),
+                    raw.substring(split + 4));
+        }
+    }
+
+    @Test
     void kickstartKRestartsTheCachedDefinition() throws Exception {
         try (SshTestClient c = SshTestClient.to(hk, clientKey)) {
             String before = awaitRunning(c);
@@ -345,7 +402,7 @@ class LeaseSimulatorTest {
     @Test
     void openclawBackupCreateVerifyRestoreFollowTheDocumentedSemantics() throws Exception {
         try (SshTestClient c = SshTestClient.to(hk, clientKey)) {
-            SshTestClient.Exec created = c.exec("mkdir -p /tmp/sim-bk-$PPID && openclaw backup create --output \"$HOME/.openclaw-cutover/bk\" --verify --json");
+            SshTestClient.Exec created = c.exec("mkdir -p /tmp/sim-bk-$PPID && " + CLI + " backup create --output \"$HOME/.openclaw-cutover/bk\" --verify --json");
             assertThat(created.exit()).as(created.stderr()).isZero();
             JsonNode create = Json.MAPPER.readTree(created.stdout());
             assertThat(create.get("ok").asBoolean()).isTrue();
@@ -361,26 +418,26 @@ class LeaseSimulatorTest {
                     root + "/payload/posix" + hk.home() + "/.openclaw/state/openclaw.sqlite")
                     .doesNotContain("/.openclaw/tmp/", "node_modules");
 
-            JsonNode verify = Json.MAPPER.readTree(c.exec("openclaw backup verify '" + archive + "' --json").stdout());
+            JsonNode verify = Json.MAPPER.readTree(c.exec(CLI + " backup verify '" + archive + "' --json").stdout());
             assertThat(verify.get("ok").asBoolean()).isTrue();
             assertThat(verify.get("archiveRoot").asText()).isEqualTo(root);
             assertThat(verify.get("assetCount").asInt()).isPositive();
             assertThat(verify.get("entryCount").asInt()).isGreaterThan(verify.get("assetCount").asInt());
             assertThat(verify.has("symlinkCount")).isTrue();
 
-            SshTestClient.Exec inPlace = c.exec("openclaw backup restore '" + archive + "' --target \"$HOME/.openclaw\" --json");
+            SshTestClient.Exec inPlace = c.exec(CLI + " backup restore '" + archive + "' --target \"$HOME/.openclaw\" --json");
             assertThat(inPlace.exit()).isEqualTo(1);
             assertThat(inPlace.stderr()).contains("refusing to restore in place");
             SshTestClient.Exec notEmpty = c.exec("mkdir -p /tmp/sim-restore-$$ && touch /tmp/sim-restore-$$/x && "
-                    + "openclaw backup restore '" + archive + "' --target /tmp/sim-restore-$$ --json; rc=$?; rm -rf /tmp/sim-restore-$$; exit $rc");
+                    + CLI + " backup restore '" + archive + "' --target /tmp/sim-restore-$$ --json; rc=$?; rm -rf /tmp/sim-restore-$$; exit $rc");
             assertThat(notEmpty.exit()).isEqualTo(1);
             assertThat(notEmpty.stderr()).contains("must be empty");
-            SshTestClient.Exec restored = c.exec("openclaw backup restore '" + archive + "' --target \"$HOME/.openclaw-cutover/restore\" --json");
+            SshTestClient.Exec restored = c.exec(CLI + " backup restore '" + archive + "' --target \"$HOME/.openclaw-cutover/restore\" --json");
             assertThat(restored.exit()).as(restored.stderr()).isZero();
             assertThat(c.exec("cmp \"$HOME/.openclaw-cutover/restore/" + root + "/payload/posix" + hk.home()
                     + "/.openclaw/openclaw.json\" \"$HOME/.openclaw/openclaw.json\"").exit()).isZero();
 
-            SshTestClient.Exec corrupt = c.exec("printf 'not a tarball' > /tmp/sim-bad-$$.tar.gz; openclaw backup verify /tmp/sim-bad-$$.tar.gz --json; rc=$?; rm -f /tmp/sim-bad-$$.tar.gz; exit $rc");
+            SshTestClient.Exec corrupt = c.exec("printf 'not a tarball' > /tmp/sim-bad-$$.tar.gz; " + CLI + " backup verify /tmp/sim-bad-$$.tar.gz --json; rc=$?; rm -f /tmp/sim-bad-$$.tar.gz; exit $rc");
             assertThat(corrupt.exit()).isEqualTo(1);
             assertThat(Json.MAPPER.readTree(corrupt.stdout()).get("ok").asBoolean()).isFalse();
         }

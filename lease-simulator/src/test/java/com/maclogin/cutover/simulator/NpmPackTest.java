@@ -79,7 +79,7 @@ class NpmPackTest {
             // npm's layout: package/…, sorted, owner 0/0, npm's fixed mtime; what a registry install puts on disk
             SshTestClient.Exec listing = b.exec("tar tvzf out/openclaw-2026.9.6.tgz");
             assertThat(listing.stdout().lines().toList()).satisfiesExactly(
-                    l -> assertThat(l).matches("-rw-r--r-- 0/0 +18329 1985-10-26 08:15 package/dist/index\\.js"),
+                    l -> assertThat(l).matches("-rw-r--r-- 0/0 +18996 1985-10-26 08:15 package/dist/index\\.js"),
                     l -> assertThat(l).matches("-rwxr-xr-x 0/0 +\\d+ 1985-10-26 08:15 package/openclaw\\.mjs"),
                     l -> assertThat(l).matches("-rw-r--r-- 0/0 +\\d+ 1985-10-26 08:15 package/package\\.json"));
             String tarTree = b.exec("rm -rf x && mkdir x && tar xzf out/openclaw-2026.9.6.tgz -C x && cd x/package" + TREE_SHA).stdout();
@@ -129,7 +129,8 @@ class NpmPackTest {
                     + "/dist/index.js#' " + PLIST + " > " + PLIST + ".candidate && plutil -lint " + PLIST + ".candidate && mv "
                     + PLIST + ".candidate " + PLIST;
             assertThat(c.exec(flip).exit()).isZero();
-            assertThat(c.exec("openclaw --version").stdout()).isEqualTo("2026.9.6\n");
+            assertThat(c.exec("\"$SHELL\" -lc 'openclaw --version'").stdout()).as("the login shell's CLI is npm's, not the plist's")
+                    .isEqualTo("2026.9.5\n");
             String target = "gui/" + LaunchdEmulator.UID + "/ai.openclaw.gateway";
             assertThat(c.exec("launchctl bootout " + target + " && launchctl bootstrap gui/$(id -u) " + PLIST).exit()).isZero();
             await().atMost(Duration.ofSeconds(15)).until(() -> "2026.9.6".equals(lease.runningVersion()));

@@ -11,6 +11,12 @@ public final class ProbeReasons {
     public static final String DEADLINE_PASSED = "deadline passed before the step started";
     public static final String DEADLINE_EXCEEDED = "step stopped: deadline exceeded";
     public static final String HOST_KEY_MISMATCH = "host key mismatch for %s:%d";
+    /**
+     * The lease presented another host key than the pinned one after a connection of the same cutover (or of the same
+     * step) had verified the pin: the key changed between two connections. Never retried, never "connection lost".
+     */
+    public static final String HOST_KEY_CHANGED = "host key changed for %s:%d: the lease no longer presents the pinned "
+            + "key an earlier connection of this cutover verified; not retried";
     public static final String STALE_EPOCH = "stale epoch %d < %d";
     /** A running step stopped because a command of a newer epoch of its cutover arrived (a rollback, a resume). */
     public static final String SUPERSEDED = "superseded: a command of epoch %d arrived while this epoch-%d step ran; stopped";
@@ -21,6 +27,8 @@ public final class ProbeReasons {
     /** A RunStep whose typed command is of another kind than the step (reported as an invalid parameter). */
     public static final String COMMAND_KIND_MISMATCH = "command of kind %s in a %s step";
     public static final String SSH_UNAVAILABLE = "ssh to %s:%d failed: %s";
+    /** Appended to a transient SSH failure that was still there after the retries the step allows. */
+    public static final String TRANSIENT_GAVE_UP = "%s (still failing after %d transient retries)";
     public static final String SSH_AUTH_FAILED = "ssh authentication as %s to %s:%d failed";
     public static final String COMMAND_FAILED = "%s failed with exit code %d";
     public static final String INTERNAL_ERROR = "worker error: %s";
@@ -52,6 +60,9 @@ public final class ProbeReasons {
     public static final String BREACH = "breach: %s %s";
     /** The window saw no breach but could not see everything: {@code WindowVerdict}'s blind spots, each named. */
     public static final String BLIND_WINDOW = "blind validation window, not GREEN: %s";
+    /** The restart drill's own limit ({@code probe.validate.drill-recovery-timeout}) passed before {@code /readyz} 200. */
+    public static final String DRILL_NOT_RECOVERED = "restart drill: the gateway did not answer /readyz 200 within %d ms "
+            + "of launchctl kickstart -k";
     public static final String INVALID_PROBE_PLAN = "probePlan %s";
     /** The probe account logged in with the gateway's uid: its probes could change what they observe. */
     public static final String PROBE_ACCOUNT_IS_GATEWAY = "probe account %s runs as uid %s, the gateway's uid: the probe "
@@ -72,6 +83,16 @@ public final class ProbeReasons {
     public static final String CANARY_NOT_STOPPED = "canary pid %s on port %d could not be stopped";
     public static final String CANARY_PORT_NOT_FREED = "canary port %d is still in use after the canary stopped";
     public static final String PRODUCTION_DISTURBED = "production gateway on port %d answered %s during the canary window";
+
+    /** FLIP_PLIST / RESTORE: the lease user's CLI, as the login shell resolves it. */
+    public static final String CLI_NOT_FOUND = "the login shell finds no openclaw: no CLI to switch";
+    public static final String CLI_NOT_WRITABLE = "the directory of %s is not writable for the lease user: the CLI was "
+            + "not switched";
+    public static final String CLI_SWITCH_FAILED = "switching the CLI %s to %s failed (exit %d)";
+    public static final String CLI_NOT_SWITCHED = "after the switch the login shell's openclaw (%s) reports version %s, "
+            + "expected %s";
+    public static final String CLI_NOT_RESTORED = "the CLI %s was not put back as the rollback kit recorded it (%s)";
+    public static final String CLI_NO_RECORD = "the rollback kit records no CLI switch; the CLI is left as it is";
 
     private ProbeReasons() {
     }

@@ -53,6 +53,10 @@ function runtimeFaults() {
 }
 let migrationFaultLogged = false;
 let wakeCount = 0;
+// start-up fault slowFirstWakes/slowFirstWakeMs: the first N wakes this process answers after it is ready are slow
+// (a freshly started gateway warming its caches); later ones are not
+let slowWakesLeft = Number.isInteger(FAULTS.slowFirstWakes) && FAULTS.slowFirstWakes > 0 ? FAULTS.slowFirstWakes : 0;
+const SLOW_WAKE_MS = Number.isInteger(FAULTS.slowFirstWakeMs) && FAULTS.slowFirstWakeMs > 0 ? FAULTS.slowFirstWakeMs : 0;
 const STARTUP_DELAY_MS = Number.isInteger(FAULTS.startupDelayMs) ? FAULTS.startupDelayMs
   : Math.max(0, parseInt(process.env.OPENCLAW_SIM_STARTUP_DELAY_MS || '800', 10) || 0);
 
@@ -304,7 +308,12 @@ function handleHooks(req, res, url) {
     if (pct > 0 && Math.floor((n + 1) * pct / 100) > Math.floor(n * pct / 100)) {
       return send(req, res, 503, { error: { type: 'unavailable', code: 'gateway_unavailable', message: 'wake queue rejected the event' } });
     }
-    const hookDelay = Number.isInteger(rf.hookDelayMillis) ? rf.hookDelayMillis : 0;
+    let hookDelay = Number.isInteger(rf.hookDelayMillis) ? rf.hookDelayMillis : 0;
+    if (slowWakesLeft > 0 && SLOW_WAKE_MS > 0) {
+      slowWakesLeft--;
+      hookDelay += SLOW_WAKE_MS;
+      log(`[hooks] slow first wake after start: +${SLOW_WAKE_MS}ms (lease-simulator fault slowFirstWakes, ${slowWakesLeft} left)`);
+    }
     const failure = rf.hookFailure || 'NONE';
     if (failure === 'HANG') {
       // an outbound call that never returns: no answer; the socket is dropped after 10 minutes

@@ -75,13 +75,15 @@ public final class NotificationTexts {
             + Arrays.stream(TriggerKind.values()).map(Enum::name).collect(Collectors.joining("|")) + ")\\b");
 
     /**
-     * The worker's refusal when the lease's SSH host key is not the pinned one. The text is probe-service's
-     * ({@code ProbeReasons.HOST_KEY_MISMATCH = "host key mismatch for %s:%d"}, raised by {@code StepContext}); the
-     * orchestrator and rollback-service pass it on inside their own reason ({@code step INVENTORY REFUSED: ...},
-     * {@code RESTORE refused by the worker: ...}), so it is matched anywhere in the reason, ignoring case. Group 1 is
-     * the host, group 2 the SSH port. Defined here only: the notifier does not depend on probe-service.
+     * The worker's refusal when the lease's SSH host key is not the pinned one. The texts are probe-service's
+     * ({@code ProbeReasons.HOST_KEY_MISMATCH = "host key mismatch for %s:%d"}, and {@code ProbeReasons.HOST_KEY_CHANGED
+     * = "host key changed for %s:%d: ..."} when a connection of the same cutover had verified the pin, raised by
+     * {@code StepContext}); the orchestrator and rollback-service pass it on inside their own reason
+     * ({@code step SNAPSHOT REFUSED: ...}, {@code RESTORE refused by the worker: ...}), so it is matched anywhere in the
+     * reason, ignoring case. Group 1 is the host, group 2 the SSH port. Defined here only: the notifier does not depend
+     * on probe-service.
      */
-    static final Pattern HOST_KEY_MISMATCH = Pattern.compile("host key mismatch for (\\S+):(\\d{1,5})\\b",
+    static final Pattern HOST_KEY_MISMATCH = Pattern.compile("host key (?:mismatch|changed) for (\\S+):(\\d{1,5})\\b",
             Pattern.CASE_INSENSITIVE);
 
     /**

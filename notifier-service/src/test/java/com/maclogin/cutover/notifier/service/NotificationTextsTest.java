@@ -113,6 +113,28 @@ class NotificationTextsTest {
             "ROLLBACK_FAILED  | RESTORE refused by the worker: Host Key Mismatch for 127.0.0.1:2201 | ROLLBACK_FAILED; the lease is left frozen"})
     void hostKeyRefusalGivesTheDedicatedIncidentWithStateTicketOwnerAndRepinAdvice(CutoverEventType type, String reason,
                                                                                  String state) {
+        hostKeyIncident(type, reason, state, "host key mismatch for 127.0.0.1:2201");
+    }
+
+    // ---- the key changed between two connections of one cutover: probe-service's "host key changed for %s:%d: ..."
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            // orchestrator: SNAPSHOT after FREEZE saw another key (before the flip)
+            "CUTOVER_FAILED   | step SNAPSHOT REFUSED: host key changed for 127.0.0.1:2201: the lease no longer presents the pinned key an earlier connection of this cutover verified; not retried | FAILED before the plist flip",
+            // orchestrator: VALIDATE after the flip
+            "ROLLBACK_STARTED | step VALIDATE REFUSED: host key changed for 127.0.0.1:2201: the lease no longer presents the pinned key an earlier connection of this cutover verified; not retried | ROLLING_BACK after the plist flip",
+            // rollback-service
+            "ROLLBACK_FAILED  | RESTORE refused by the worker: host key changed for 127.0.0.1:2201: the lease no longer presents the pinned key an earlier connection of this cutover verified; not retried | ROLLBACK_FAILED; the lease is left frozen"})
+    void hostKeyChangedWithinTheCutoverGivesTheSameDedicatedIncidentSayingChanged(CutoverEventType type, String reason,
+                                                                                String state) {
+        hostKeyIncident(type, reason, state, "host key changed for 127.0.0.1:2201");
+        // the generic message keeps the whole reason; never "connection lost"
+        assertThat(NotificationTexts.render(withReason(type, reason))).contains(reason)
+                .doesNotContainIgnoringCase("connection lost");
+    }
+
+    private static void hostKeyIncident(CutoverEventType type, String reason, String state, String worker) {
         String text = NotificationTexts.hostKeyIncident(withReason(type, reason));
         assertThat(text).isNotNull();
         assertThat(text.lines().findFirst()).hasValue("[INCIDENT] SSH host key of lease lease-jp-7 changed — the worker "
@@ -123,7 +145,7 @@ class NotificationTextsTest {
                 "Verify the new key out of band before re-pinning it (POST /api/v1/leases with the lease's new hostKey).",
                 "Rollback owner: bob (America/New_York)");
         assertThat(NotificationTexts.cutoverState(type)).startsWith(state);
-        assertThat(text).containsIgnoringCase("Worker: host key mismatch for 127.0.0.1:2201").doesNotContain("null");
+        assertThat(text).containsIgnoringCase("Worker: " + worker).doesNotContain("null");
     }
 
     @org.junit.jupiter.api.Test

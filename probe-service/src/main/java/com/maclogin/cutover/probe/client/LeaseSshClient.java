@@ -72,7 +72,7 @@ public class LeaseSshClient {
             } catch (IOException e) {
                 invalidate(target, client);
                 if (attempt >= 2) {
-                    throw new SshUnavailableException("cannot open a session: " + e.getMessage(), false, e);
+                    throw SshUnavailableException.transientFault("cannot open a session: " + e.getMessage(), e);
                 }
                 continue;
             }
@@ -94,7 +94,7 @@ public class LeaseSshClient {
             cmd.getOutputStream().close();
         } catch (IOException e) {
             invalidate(target, client);
-            throw new SshUnavailableException("cannot start the command: " + e.getMessage(), false, e);
+            throw SshUnavailableException.transientFault("cannot start the command: " + e.getMessage(), e);
         }
         Future<byte[]> out = io.submit(() -> readCapped(cmd.getInputStream()));
         Future<byte[]> err = io.submit(() -> readCapped(cmd.getErrorStream()));
@@ -109,12 +109,18 @@ public class LeaseSshClient {
             closeQuietly(cmd);
             out.cancel(true);
             err.cancel(true);
+            if (!client.isConnected()) {
+                // the transport died under the command (sshj's join reports that as a ConnectionException too)
+                invalidate(target, client);
+                throw SshUnavailableException.transientFault("connection lost during the command: " + e.getMessage(),
+                        e);
+            }
             throw new CommandTimeoutException("command did not finish within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             closeQuietly(cmd);
             invalidate(target, client);
-            throw new SshUnavailableException("connection lost during the command: " + e.getCause().getMessage(),
-                    false, e.getCause());
+            throw SshUnavailableException.transientFault("connection lost during the command: "
+                    + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             closeQuietly(cmd);
             Thread.currentThread().interrupt();
@@ -180,8 +186,8 @@ public class LeaseSshClient {
                 invalidate(target, client);
             }
             if (sshBroken && throwOnSsh) {
-                throw new SshUnavailableException("connection lost during the request: " + cause.getMessage(), false,
-                        cause);
+                throw SshUnavailableException.transientFault("connection lost during the request: "
+                        + cause.getMessage(), cause);
             }
             String why = cause instanceof OpenFailException
                     ? "connection refused" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
@@ -221,7 +227,7 @@ public class LeaseSshClient {
                 return new TcpConnectResult(false, millisSince(start), "connection refused");
             }
             invalidate(target, client);
-            throw new SshUnavailableException("connection lost during the connect: " + cause.getMessage(), false,
+            throw SshUnavailableException.transientFault("connection lost during the connect: " + cause.getMessage(),
                     cause);
         }
     }
@@ -257,7 +263,7 @@ public class LeaseSshClient {
             }
             if (cause instanceof TransportException) {
                 invalidate(target, client);
-                throw new SshUnavailableException("connection lost: " + cause.getMessage(), false, cause);
+                throw SshUnavailableException.transientFault("connection lost: " + cause.getMessage(), cause);
             }
             throw new IOException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
         }
@@ -325,26 +331,42 @@ public class LeaseSshClient {
             if (e.getDisconnectReason() == DisconnectReason.HOST_KEY_NOT_VERIFIABLE) {
                 throw new HostKeyMismatchException(target.host(), target.sshPort());
             }
-            throw new SshUnavailableException(e.getMessage(), false, e);
+            // closed or reset during the key exchange
+            throw SshUnavailableException.transientFault(e.getMessage(), e);
+        } catch (java.net.UnknownHostException e) {
+            closeQuietly(client);
+            throw new SshUnavailableException(e.getClass().getSimpleName() + ": " + e.getMessage(), false, e);
         } catch (IOException e) {
             closeQuietly(client);
+            // refused, reset, unreachable
+            throw SshUnavailableException.transientFault(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+        KeyProvider keys;
+        try {
+            keys = client.loadKeys(config.ssh().privateKeyFile());
+        } catch (IOException e) {
+            closeQuietly(client);
+            // the message of a key-loading failure names the file, never its content
             throw new SshUnavailableException(e.getClass().getSimpleName() + ": " + e.getMessage(), false, e);
         }
         try {
             client.getSocket().setTcpNoDelay(true);
             client.getConnection().getKeepAlive()
                     .setKeepAliveInterval((int) Math.max(1, config.ssh().keepAliveInterval().toSeconds()));
-            KeyProvider keys = client.loadKeys(config.ssh().privateKeyFile());
             client.authPublickey(target.sshUser(), keys);
             Log.debugf("ssh connected to %s@%s:%d", target.sshUser(), target.host(), target.sshPort());
             return client;
         } catch (UserAuthException e) {
+            boolean dropped = !client.isConnected();
             closeQuietly(client);
+            if (dropped) {
+                throw SshUnavailableException.transientFault("connection closed during authentication: "
+                        + e.getMessage(), e);
+            }
             throw new SshUnavailableException("authentication failed", true, e);
         } catch (IOException e) {
             closeQuietly(client);
-            // the message of a key-loading failure names the file, never its content
-            throw new SshUnavailableException(e.getClass().getSimpleName() + ": " + e.getMessage(), false, e);
+            throw SshUnavailableException.transientFault(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 

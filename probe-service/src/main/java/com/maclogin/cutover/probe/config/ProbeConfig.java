@@ -38,6 +38,8 @@ public interface ProbeConfig {
 
     Idempotency idempotency();
 
+    Retry retry();
+
     interface Ssh {
         /** OpenSSH-format private key used for every lease of this region; never logged, never sent. */
         @WithDefault("${user.home}/.ssh/id_ed25519")
@@ -118,9 +120,23 @@ public interface ProbeConfig {
         @WithDefault("5S")
         Duration tlsTimeout();
 
-        /** After the restart drill, probes are not failures until {@code /readyz} is 200 again, at most this long. */
+        /**
+         * The restart drill's own limit: from {@code launchctl kickstart -k} until {@code /readyz} answers 200 again.
+         * A gateway that is not ready again within it fails VALIDATE with a reason naming the drill
+         * ({@code ProbeReasons.DRILL_NOT_RECOVERED}); the window does not end before the drill has recovered or
+         * this limit has passed.
+         */
         @WithDefault("60S")
         Duration drillRecoveryTimeout();
+
+        /**
+         * After the restart drill, once {@code /readyz} is 200 again, the probes of this further period still belong
+         * to the drill's recovery (a freshly started gateway answers its first requests slowly): they are published
+         * with {@code drillRecovery=true} and do not feed the LATENCY and ERROR_RATE triggers. A synthetic probe that
+         * answers as fast as normal ends it early.
+         */
+        @WithDefault("10S")
+        Duration drillSettle();
 
         /** How long the worker waits for Kafka to accept a ThresholdBreached before ending VALIDATE anyway. */
         @WithDefault("10S")
@@ -188,6 +204,31 @@ public interface ProbeConfig {
         /** After SIGTERM, how long the canary may take to exit before it gets SIGKILL. */
         @WithDefault("10S")
         Duration stopTimeout();
+    }
+
+    /**
+     * Transient SSH faults (a refused connect, a connection dropped during the key exchange, the login or a command):
+     * retried with exponential backoff and jitter within the step's deadline; see {@code service.TransientRetry}.
+     */
+    interface Retry {
+        /**
+         * Tries of one command (read-only steps) or of one whole step (mutating steps, through the ledger check), the
+         * first included. Clean-up steps (UNFREEZE, RESTORE) are not bounded by it: they retry until their deadline.
+         */
+        @WithDefault("5")
+        int maxAttempts();
+
+        /** Backoff before the first retry; doubled for every further retry. */
+        @WithDefault("500MS")
+        Duration initialBackoff();
+
+        /** Longest backoff between two tries. */
+        @WithDefault("10S")
+        Duration maxBackoff();
+
+        /** Jitter: each backoff is shortened by a random share of up to this fraction (0 = none, 1 = full jitter). */
+        @WithDefault("0.5")
+        double jitter();
     }
 
     interface Idempotency {

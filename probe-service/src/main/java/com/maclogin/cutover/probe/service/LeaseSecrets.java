@@ -20,7 +20,7 @@ final class LeaseSecrets {
         Optional<String> token = Optional.empty();
         Integer exit = null;
         try {
-            CommandResult r = ctx.ssh().exec(ctx.target(), HooksToken.READ_SCRIPT, bounded(ctx,
+            CommandResult r = ctx.execReading(ctx.target(), "hooks token", HooksToken.READ_SCRIPT, bounded(ctx,
                     ctx.config().validate().probeTimeout()));
             exit = r.exitCode();
             if (r.ok()) {

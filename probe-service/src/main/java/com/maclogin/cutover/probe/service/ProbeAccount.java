@@ -54,10 +54,9 @@ final class ProbeAccount {
         Duration timeout = bounded(ctx, ctx.config().validate().probeTimeout());
         CommandResult r;
         try {
-            r = ctx.ssh().exec(login, script, timeout);
+            r = ctx.execReading(login, "probe account id -u", script, timeout);
         } catch (HostKeyMismatchException e) {
-            throw new StepRefusedException(String.format(ProbeReasons.HOST_KEY_MISMATCH, target.host(),
-                    target.sshPort()));
+            throw ctx.hostKeyRefused();
         } catch (SshUnavailableException | CommandTimeoutException e) {
             String why = e instanceof SshUnavailableException u && u.isAuthentication()
                     ? "authentication as " + login.sshUser() + " failed" : e.getMessage();

@@ -23,6 +23,7 @@ import com.maclogin.cutover.probe.lease.LaunchdRead;
 import com.maclogin.cutover.probe.matrix.ProbeMatrix;
 import com.maclogin.cutover.probe.matrix.ProbeOutcome;
 import com.maclogin.cutover.probe.matrix.ProbeSession;
+import com.maclogin.cutover.probe.trigger.DrillRecovery;
 import com.maclogin.cutover.probe.trigger.RestartDrill;
 import com.maclogin.cutover.probe.trigger.TriggerEvaluation;
 import com.maclogin.cutover.probe.trigger.TriggerRules;
@@ -46,8 +47,11 @@ import java.util.concurrent.TimeUnit;
  * each {@link ProbeResult} is published; the trigger rules run right after each round and the first time one trips
  * a {@link ThresholdBreached} is published (once per trigger and window). ROLLBACK and PAUSE end the step FAILED with
  * reason {@code breach: <TRIGGER> <observed>}; OBSERVE goes on. One restart drill ({@code launchctl kickstart -k}) at
- * {@code restartDrillAtSecond}: the run it stops is not a crash, and until {@code /readyz} is 200 again (bounded by
- * {@code probe.validate.drill-recovery-timeout}) failing probes are INCONCLUSIVE, not failures. The first round in
+ * {@code restartDrillAtSecond}: the run it stops is not a crash, and its recovery ({@link DrillRecovery}: until
+ * {@code /readyz} is 200 again plus {@code probe.validate.drill-settle}) is reported with {@code drillRecovery=true}
+ * on every probe, failing probes as INCONCLUSIVE, and does not feed ERROR_RATE and LATENCY. The drill's own limit is
+ * {@code probe.validate.drill-recovery-timeout} (kickstart until {@code /readyz} 200): past it the step FAILS with
+ * {@link ProbeReasons#DRILL_NOT_RECOVERED}; the window does not end while the drill still waits for readiness. The first round in
  * which every layer PASSED is reported as facts {@code firstGreenRound}, {@code firstGreenAt} (the instant of that
  * round's last probe) and {@code firstGreenAfterMillis} (since the window started): "matrix green". A window that
  * ends without a breach still fails when it was blind ({@link WindowVerdict}): a probed layer that never PASSED, or a
@@ -148,8 +152,8 @@ final class ProbeWindow {
         List<TriggerEvaluation> evaluations = List.of();
         int failureEvidence = 0;
         RestartDrill drill = null;
-        boolean recovering = false;
-        long recoveryDeadline = 0;
+        DrillRecovery recovery = null;
+        int recoveryProbes = 0;
         long start = System.nanoTime();
         long windowEnd = start + TimeUnit.SECONDS.toNanos(plan.windowSeconds());
         int round = 0;
@@ -164,8 +168,9 @@ final class ProbeWindow {
                 if (drill == null && plan.restartDrillAtSecond() != null
                         && roundStart - start >= TimeUnit.SECONDS.toNanos(plan.restartDrillAtSecond())) {
                     drill = drill(ctx, l.basics(), (roundStart - start) / 1_000_000_000L);
-                    recovering = true;
-                    recoveryDeadline = System.nanoTime() + vc.drillRecoveryTimeout().toNanos();
+                    recovery = new DrillRecovery(drill.at(), vc.drillRecoveryTimeout(), vc.drillSettle(),
+                            DrillRecovery.normalLatencyMillis(plan.baselineP95Millis(), t,
+                                    TriggerRules.p95(TriggerRules.judgedLatencies(window))));
                     drillNow = true;
                 }
                 round++;
@@ -173,20 +178,27 @@ final class ProbeWindow {
                     ProbeOutcome o = matrix.probe(layer).probe(session);
                     Instant at = Instant.now();
                     if (o.hostKeyMismatch()) {
-                        throw new StepRefusedException(String.format(ProbeReasons.HOST_KEY_MISMATCH,
-                                ctx.target().host(), ctx.target().sshPort()));
+                        throw ctx.hostKeyRefused();
                     }
-                    if (recovering && (o.verdict() == Verdict.FAILED || o.verdict() == Verdict.ERROR)) {
+                    if (recovery != null && layer == ProbeLayer.INTEGRATION) {
+                        // a normal answer after /readyz 200 ends the settle period early (it is not part of it)
+                        recovery.synthetic(at, o.verdict() == Verdict.PASSED, o.latencyMillis());
+                    }
+                    boolean inRecovery = recovery != null && recovery.covers(at);
+                    if (inRecovery && (o.verdict() == Verdict.FAILED || o.verdict() == Verdict.ERROR)) {
                         o = o.withVerdict(Verdict.INCONCLUSIVE, "restart drill recovery: " + o.detail());
                     }
-                    if (recovering && layer == ProbeLayer.APPLICATION && o.verdict() == Verdict.PASSED) {
-                        recovering = false;
-                        long ms = Duration.between(drill.at(), at).toMillis();
-                        ctx.fact("restartDrillRecoveredMillis", ms);
+                    if (recovery != null && recovery.waitingForReady() && layer == ProbeLayer.APPLICATION
+                            && o.verdict() == Verdict.PASSED) {
+                        recovered(ctx, recovery, at);
                     }
                     Map<String, String> observed = new LinkedHashMap<>(o.observed());
                     if (drillNow && layer == ProbeLayer.PROCESS) {
                         observed.put("restartDrill", "kickstart -k");
+                    }
+                    if (inRecovery) {
+                        observed.put(DrillRecovery.MARKER, "true");
+                        recoveryProbes++;
                     }
                     ProbeResult r = new ProbeResult(UUID.randomUUID().toString(), c.cutoverId(), c.leaseId(), at,
                             CutoverMessage.SCHEMA_VERSION, c.epoch(), c.messageId(), round, layer, o.verdict(),
@@ -213,10 +225,16 @@ final class ProbeWindow {
                     Log.infof("cutover=%s lease=%s epoch=%d matrix green: round %d, every layer PASSED at %s",
                             c.cutoverId(), c.leaseId(), c.epoch(), round, firstGreenAt);
                 }
-                if (recovering && System.nanoTime() - recoveryDeadline >= 0) {
-                    recovering = false;
+                if (recovery != null && recovery.waitingForReady() && !layers.contains(ProbeLayer.APPLICATION)
+                        && ctx.http(l.gatewayPort(), "/readyz").ok()) {
+                    // no APPLICATION layer in the plan: the worker asks /readyz itself (not a published probe)
+                    recovered(ctx, recovery, Instant.now());
+                }
+                if (recovery != null && recovery.overdue(Instant.now())) {
                     ctx.addEvidence(Evidence.of("restart drill recovery", "wait for /readyz 200 after the drill", 1,
                             "not ready within " + vc.drillRecoveryTimeout().toMillis() + " ms"));
+                    throw new StepFailedException(String.format(ProbeReasons.DRILL_NOT_RECOVERED,
+                            vc.drillRecoveryTimeout().toMillis()));
                 }
                 evaluations = TriggerRules.evaluate(window, drill, plan.baselineP95Millis(), t);
                 for (TriggerEvaluation e : evaluations) {
@@ -225,12 +243,15 @@ final class ProbeWindow {
                     }
                 }
                 long next = roundStart + TimeUnit.MILLISECONDS.toNanos(plan.intervalMillis());
-                if (next >= windowEnd) {
+                if (next >= windowEnd && (recovery == null || !recovery.waitingForReady())) {
                     break;
                 }
                 ctx.pause(Duration.ofNanos(Math.max(0, next - System.nanoTime())));
             }
         } finally {
+            if (recovery != null) {
+                ctx.fact("drillRecoveryProbes", recoveryProbes);
+            }
             facts(ctx, round, window, last, evaluations, breached);
             if (round > 1) {
                 lastEvidence.values().forEach(ctx::addEvidence);
@@ -259,6 +280,14 @@ final class ProbeWindow {
         Gateway.startupVersion(ctx, l.gatewayPort()).ifPresent(v -> ctx.fact("runningVersion", v));
     }
 
+    /** {@code /readyz} is 200 again after the drill: the settle period starts. */
+    private static void recovered(StepContext ctx, DrillRecovery recovery, Instant at) {
+        recovery.ready(at);
+        recovery.recoveredMillis().ifPresent(ms -> ctx.fact("restartDrillRecoveredMillis", ms));
+        Log.infof("cutover=%s lease=%s restart drill recovered: /readyz 200 %s ms after the kickstart",
+                ctx.command().cutoverId(), ctx.command().leaseId(), recovery.recoveredMillis().orElse(null));
+    }
+
     private RestartDrill drill(StepContext ctx, LeaseInventory.Basics basics, long atSecond) {
         String target = ShellQuote.quote(basics.serviceTarget());
         CommandResult before = ctx.run("restart drill: launchctl print", "launchctl print " + target);
@@ -272,7 +301,8 @@ final class ProbeWindow {
             }
         }
         Instant at = Instant.now();
-        CommandResult kick = ctx.run("restart drill", "launchctl kickstart -k " + target);
+        // never repeated on a transient SSH fault: a second kickstart would be a second restart
+        CommandResult kick = ctx.runOnce("restart drill", "launchctl kickstart -k " + target);
         ctx.fact("restartDrillAtSecond", atSecond);
         ctx.fact("restartDrillExitCode", kick.exitCode());
         Log.infof("cutover=%s lease=%s restart drill at %d s (exit %d, stopped run %s)", ctx.command().cutoverId(),

@@ -38,13 +38,22 @@ public final class StepContext {
     private String reason;
     private String replayedMessageId;
     private LongSupplier newestEpoch = () -> -1;
+    private java.util.function.BooleanSupplier pinVerifiedEarlier = () -> false;
     private List<CommandResult> prefetchedBasics;
+    private final TransientRetry retry;
+    private boolean connected;
 
+    /** A context without transient-fault retries (tests of single parts). */
     public StepContext(RunStep command, Instant deadline, LeaseSshClient ssh, ProbeConfig config) {
+        this(command, deadline, ssh, config, null);
+    }
+
+    StepContext(RunStep command, Instant deadline, LeaseSshClient ssh, ProbeConfig config, TransientRetry retry) {
         this.command = command;
         this.deadline = deadline;
         this.ssh = ssh;
         this.config = config;
+        this.retry = retry;
     }
 
     /** The basics batch's answers ({@code id -u}, home) read together with the ledger, or null. */
@@ -108,7 +117,17 @@ public final class StepContext {
     }
 
     public CommandResult run(String name, String script, Duration timeout) {
-        CommandResult r = exec(name, script, timeout);
+        CommandResult r = exec(name, script, timeout, true);
+        evidence.add(Evidence.of(name, script, r.exitCode(), Redaction.redact(r.combined())));
+        return r;
+    }
+
+    /**
+     * Runs a command that must not run twice even in a read-only step (VALIDATE's restart drill): a transient SSH fault
+     * is not retried at the command (in a step retried as a whole, the step still is).
+     */
+    public CommandResult runOnce(String name, String script) {
+        CommandResult r = exec(name, script, config.ssh().commandTimeout(), false);
         evidence.add(Evidence.of(name, script, r.exitCode(), Redaction.redact(r.combined())));
         return r;
     }
@@ -118,23 +137,74 @@ public final class StepContext {
      * evidence itself, so the combined script is not recorded.
      */
     CommandResult runUnrecorded(String script) {
-        return exec("command batch", script, config.ssh().commandTimeout());
+        return exec("command batch", script, config.ssh().commandTimeout(), true);
     }
 
-    private CommandResult exec(String name, String script, Duration timeout) {
-        Duration budget = bounded(timeout);
-        try {
-            return ssh.exec(target(), script, budget);
-        } catch (CommandTimeoutException e) {
-            evidence.add(Evidence.of(name, script, null, e.getMessage()));
-            checkDeadline();
-            throw new DeadlineExceededException(String.format(ProbeReasons.COMMAND_TIMED_OUT, name,
-                    budget.toMillis()));
-        } catch (HostKeyMismatchException e) {
-            throw hostKeyMismatch();
-        } catch (SshUnavailableException e) {
-            throw sshUnavailable(e);
+    private CommandResult exec(String name, String script, Duration timeout, boolean repeatable) {
+        for (int tries = 1; ; tries++) {
+            Duration budget = bounded(timeout);
+            try {
+                CommandResult r = ssh.exec(target(), script, budget);
+                connected = true;
+                return r;
+            } catch (CommandTimeoutException e) {
+                evidence.add(Evidence.of(name, script, null, e.getMessage()));
+                checkDeadline();
+                throw new DeadlineExceededException(String.format(ProbeReasons.COMMAND_TIMED_OUT, name,
+                        budget.toMillis()));
+            } catch (HostKeyMismatchException e) {
+                throw hostKeyRefused();
+            } catch (SshUnavailableException e) {
+                retryOrThrow(name, e, tries, repeatable);
+            }
         }
+    }
+
+    /**
+     * A command on another login of this lease (the probe account) that only reads: a transient fault is retried as
+     * for the step's own commands in a read-only step, then the SSH trouble is the caller's to judge.
+     */
+    CommandResult execReading(LeaseTarget login, String name, String script, Duration timeout)
+            throws HostKeyMismatchException, SshUnavailableException, CommandTimeoutException {
+        for (int tries = 1; ; tries++) {
+            try {
+                CommandResult r = ssh.exec(login, script, bounded(timeout));
+                connected = true;
+                return r;
+            } catch (SshUnavailableException e) {
+                if (!e.isTransient() || retry == null || retry.scope() != TransientRetry.Scope.COMMAND
+                        || !retry.retry(this, tries, name, e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * A transient fault is retried here (read-only step, {@code repeatable} command), or ends the try of a step that
+     * is retried as a whole ({@link TransientStepFault}); anything else, or no retry left, fails as before.
+     */
+    private void retryOrThrow(String name, SshUnavailableException e, int tries, boolean repeatable) {
+        RuntimeException failure = sshUnavailable(e);
+        if (!e.isTransient() || retry == null) {
+            throw failure;
+        }
+        if (retry.scope() == TransientRetry.Scope.STEP) {
+            throw new TransientStepFault(name, e, failure);
+        }
+        if (retry.scope() == TransientRetry.Scope.COMMAND && repeatable && retry.retry(this, tries, name, e)) {
+            return;
+        }
+        throw gaveUp(failure);
+    }
+
+    /** The failure a transient fault ends with when no retry is left (the retries it survived are named). */
+    RuntimeException gaveUp(RuntimeException failure) {
+        if (retry == null || retry.retries() == 0 || !(failure instanceof StepFailedException)) {
+            return failure;
+        }
+        return new StepFailedException(String.format(ProbeReasons.TRANSIENT_GAVE_UP, failure.getMessage(),
+                retry.retries()));
     }
 
     /** Runs a command that must exit 0, else the step fails. */
@@ -152,24 +222,32 @@ public final class StepContext {
 
     /** One health request to the gateway on the lease, bounded by the HTTP timeout and the deadline. */
     public HttpProbeResponse http(int port, String path) {
-        try {
-            return ssh.httpGet(target(), port, path, bounded(config.http().requestTimeout()));
-        } catch (HostKeyMismatchException e) {
-            throw hostKeyMismatch();
-        } catch (SshUnavailableException e) {
-            throw sshUnavailable(e);
+        for (int tries = 1; ; tries++) {
+            try {
+                HttpProbeResponse r = ssh.httpGet(target(), port, path, bounded(config.http().requestTimeout()));
+                connected = true;
+                return r;
+            } catch (HostKeyMismatchException e) {
+                throw hostKeyRefused();
+            } catch (SshUnavailableException e) {
+                retryOrThrow("GET " + path, e, tries, true);
+            }
         }
     }
 
     /** Whether something accepts a TCP connection on {@code 127.0.0.1:port} of the lease (what {@code nc -z} checks). */
     public boolean portOpen(int port) {
-        try {
-            return ssh.tcpConnect(target(), "127.0.0.1", port, bounded(config.validate().tcpConnectTimeout()))
-                    .connected();
-        } catch (HostKeyMismatchException e) {
-            throw hostKeyMismatch();
-        } catch (SshUnavailableException e) {
-            throw sshUnavailable(e);
+        for (int tries = 1; ; tries++) {
+            try {
+                boolean open = ssh.tcpConnect(target(), "127.0.0.1", port,
+                        bounded(config.validate().tcpConnectTimeout())).connected();
+                connected = true;
+                return open;
+            } catch (HostKeyMismatchException e) {
+                throw hostKeyRefused();
+            } catch (SshUnavailableException e) {
+                retryOrThrow("connect 127.0.0.1:" + port, e, tries, true);
+            }
         }
     }
 
@@ -219,9 +297,25 @@ public final class StepContext {
         return left.compareTo(timeout) < 0 ? left : timeout;
     }
 
-    private StepRefusedException hostKeyMismatch() {
-        return new StepRefusedException(String.format(ProbeReasons.HOST_KEY_MISMATCH, target().host(),
-                target().sshPort()));
+    /** Where the worker says whether a connection of this cutover already verified the pinned key on this lease. */
+    void pinVerifiedEarlier(java.util.function.BooleanSupplier supplier) {
+        this.pinVerifiedEarlier = supplier;
+    }
+
+    /** Whether an SSH call of this step reached the lease (so the pinned host key was verified). */
+    boolean connected() {
+        return connected;
+    }
+
+    /**
+     * The refusal for a host key other than the pinned one: {@link ProbeReasons#HOST_KEY_CHANGED} when this step or an
+     * earlier step of the cutover already connected with the pinned key (it changed between two connections), else
+     * {@link ProbeReasons#HOST_KEY_MISMATCH} (the pin is wrong, or the key changed before this cutover). Never retried.
+     */
+    public StepRefusedException hostKeyRefused() {
+        boolean changed = connected || pinVerifiedEarlier.getAsBoolean();
+        return new StepRefusedException(String.format(changed ? ProbeReasons.HOST_KEY_CHANGED
+                : ProbeReasons.HOST_KEY_MISMATCH, target().host(), target().sshPort()));
     }
 
     /** The SSH client, for the probe matrix (which maps SSH trouble to ERROR itself). */

@@ -49,6 +49,7 @@ public class StepExecutionService {
     private final String workerId;
     private final FencingRegistry fencing = new FencingRegistry();
     private final CompletedSteps completed;
+    private final VerifiedPins verifiedPins;
     private final Map<StepKind, StepHandler> handlers = new EnumMap<>(StepKind.class);
 
     public StepExecutionService(LeaseSshClient ssh, ProbeConfig config, MeterRegistry metrics,
@@ -59,6 +60,7 @@ public class StepExecutionService {
         this.region = Region.parse(config.region());
         this.workerId = config.workerId().orElseGet(() -> "probe-" + region.suffix() + "-" + hostName());
         this.completed = new CompletedSteps(config.idempotency().maxEntries());
+        this.verifiedPins = new VerifiedPins(config.idempotency().maxEntries());
         handlers.put(StepKind.INVENTORY, new InventoryStep());
         handlers.put(StepKind.FREEZE, new FreezeStep());
         handlers.put(StepKind.SNAPSHOT, new SnapshotStep());
@@ -136,13 +138,51 @@ public class StepExecutionService {
             // and every RESTORE verify the lease's current host key against the pin on a new handshake
             ssh.reconnect(c.target());
         }
-        StepContext ctx = new StepContext(c, deadline, ssh, config);
-        ctx.newestEpoch(() -> fencing.highest(c.leaseId(), c.cutoverId()));
-        StepResult r = runHandler(c, handler, ctx, start);
-        if (c.kind().mutatesLease() && (r.outcome() != StepOutcome.REFUSED || ctx.replayedMessageId() != null)) {
-            completed.put(c.leaseId(), c.idempotencyKey(), r);
+        TransientRetry retry = new TransientRetry(c, config.retry());
+        List<Evidence> earlierTries = List.of();
+        for (int tries = 1; ; tries++) {
+            StepContext ctx = new StepContext(c, deadline, ssh, config, retry);
+            ctx.newestEpoch(() -> fencing.highest(c.leaseId(), c.cutoverId()));
+            ctx.pinVerifiedEarlier(() -> verifiedPins.verified(c.leaseId(), c.cutoverId(), c.target().hostKey()));
+            // what the earlier tries of this step ran on the lease stays evidence of this one
+            earlierTries.forEach(ctx::addEvidence);
+            if (retry.retries() > 0) {
+                ctx.fact(TransientRetry.FACT, retry.retries());
+            }
+            StepResult r;
+            try {
+                r = runHandler(c, handler, ctx, start);
+            } catch (TransientStepFault f) {
+                RuntimeException end;
+                try {
+                    if (retry.retry(ctx, tries, f.what(), f.fault())) {
+                        earlierTries = List.copyOf(ctx.evidence());
+                        continue;
+                    }
+                    end = ctx.gaveUp(f.failure());
+                } catch (StepRefusedException superseded) {
+                    end = superseded;
+                } catch (DeadlineExceededException late) {
+                    end = ctx.gaveUp(f.failure());
+                }
+                r = ended(c, ctx, end, start);
+            } finally {
+                if (ctx.connected()) {
+                    verifiedPins.record(c.leaseId(), c.cutoverId(), c.target().hostKey());
+                }
+            }
+            if (c.kind().mutatesLease() && (r.outcome() != StepOutcome.REFUSED || ctx.replayedMessageId() != null)) {
+                completed.put(c.leaseId(), c.idempotencyKey(), r);
+            }
+            return r;
         }
-        return r;
+    }
+
+    /** The answer for a step that ended with {@code e} (a step exception) instead of returning. */
+    private StepResult ended(RunStep c, StepContext ctx, RuntimeException e, long start) {
+        StepOutcome outcome = e instanceof StepRefusedException ? StepOutcome.REFUSED
+                : e instanceof DeadlineExceededException ? StepOutcome.TIMED_OUT : StepOutcome.FAILED;
+        return result(c, outcome, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
     }
 
     private StepResult runHandler(RunStep c, StepHandler handler, StepContext ctx, long start) {
@@ -165,6 +205,8 @@ public class StepExecutionService {
             return result(c, StepOutcome.REFUSED, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
         } catch (DeadlineExceededException e) {
             return result(c, StepOutcome.TIMED_OUT, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
+        } catch (TransientStepFault e) {
+            throw e; // decide() runs the step again or ends it
         } catch (RuntimeException e) {
             Log.errorf(e, "cutover=%s lease=%s step=%s failed unexpectedly", c.cutoverId(), c.leaseId(), c.kind());
             return result(c, StepOutcome.FAILED, String.format(ProbeReasons.INTERNAL_ERROR,
@@ -188,7 +230,12 @@ public class StepExecutionService {
                 Log.infof("cutover=%s lease=%s step=%s key=%s found in the lease ledger: not applied again",
                         c.cutoverId(), c.leaseId(), c.kind(), c.idempotencyKey());
                 metrics.counter("probe.steps.replayed", "kind", c.kind().name()).increment();
-                return Optional.of(result(c, StepOutcome.SUCCEEDED, e.reason(), e.facts(), ctx.evidence(), start,
+                Map<String, String> facts = new LinkedHashMap<>(e.facts());
+                if (ctx.facts().containsKey(TransientRetry.FACT)) {
+                    // found after a transient fault of this delivery: the step had applied before the connection broke
+                    facts.put(TransientRetry.FACT, ctx.facts().get(TransientRetry.FACT));
+                }
+                return Optional.of(result(c, StepOutcome.SUCCEEDED, e.reason(), facts, ctx.evidence(), start,
                         e.resultMessageId()));
             }
         }

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * The rollback triggers as pure functions over a validation window's {@link ProbeResult}s (the same records the
  * worker publishes to {@code probe.results}). They read the probes' {@code observed} numbers:
  * PROCESS {@code state, runs, lastExitCode}; INTEGRATION verdict and {@code latencyMillis}; DISK
- * {@code diskFreePercent}. No clock, no I/O.
+ * {@code diskFreePercent}. No clock, no I/O. Probes of the restart drill's recovery ({@link DrillRecovery#marked}) are
+ * reported but are not samples of ERROR_RATE and LATENCY: the product restarted the gateway on purpose.
  */
 public final class TriggerRules {
 
@@ -111,15 +112,19 @@ public final class TriggerRules {
 
     /**
      * ERROR_RATE: failed INTEGRATION probes over all INTEGRATION probes that measured something (PASSED or FAILED;
-     * ERROR and INCONCLUSIVE are not samples). Fewer than {@code minSamples}: INCONCLUSIVE.
+     * ERROR and INCONCLUSIVE are not samples, nor are probes of the drill's recovery). Fewer than {@code minSamples}:
+     * INCONCLUSIVE.
      */
     public static TriggerEvaluation errorRate(List<ProbeResult> window, TriggerThresholds t) {
         String threshold = "more than " + fmt(t.errorRatePercent()) + "% of synthetic probes failing (at least "
                 + t.minSamples() + " samples)";
         int total = 0;
         int failed = 0;
+        int drill = 0;
         for (ProbeResult r : layer(window, ProbeLayer.INTEGRATION)) {
-            if (r.verdict() == Verdict.PASSED || r.verdict() == Verdict.FAILED) {
+            if (DrillRecovery.marked(r)) {
+                drill++;
+            } else if (r.verdict() == Verdict.PASSED || r.verdict() == Verdict.FAILED) {
                 total++;
                 if (r.verdict() == Verdict.FAILED) {
                     failed++;
@@ -133,6 +138,7 @@ public final class TriggerRules {
         numbers.put("errorRatePercent", fmt(percent));
         numbers.put("errorRatePercentMax", fmt(t.errorRatePercent()));
         numbers.put("minSamples", Integer.toString(t.minSamples()));
+        numbers.put("drillRecoveryExcluded", Integer.toString(drill));
         String observed = failed + " of " + total + " synthetic probes failed (" + fmt(percent) + "%)";
         Verdict v;
         if (total < t.minSamples()) {
@@ -145,14 +151,17 @@ public final class TriggerRules {
 
     /**
      * LATENCY: nearest-rank P95 of the INTEGRATION latencies (PASSED and FAILED probes; a timeout counts with its
-     * elapsed time). Needs {@code minSamples}. FAILED when P95 exceeds {@code integrationP95MaxMillis}, or
+     * elapsed time; not the probes of the drill's recovery). Needs {@code minSamples}. FAILED when P95 exceeds {@code integrationP95MaxMillis}, or
      * {@code latencyMultiplier x max(baseline, latencyFloorMillis)}; without a baseline only the absolute limit
      * applies and the verdict is otherwise INCONCLUSIVE.
      */
     public static TriggerEvaluation latency(List<ProbeResult> window, Double baselineP95Millis, TriggerThresholds t) {
         List<Long> latencies = new ArrayList<>();
+        int drill = 0;
         for (ProbeResult r : layer(window, ProbeLayer.INTEGRATION)) {
-            if ((r.verdict() == Verdict.PASSED || r.verdict() == Verdict.FAILED) && r.latencyMillis() != null) {
+            if (DrillRecovery.marked(r)) {
+                drill++;
+            } else if ((r.verdict() == Verdict.PASSED || r.verdict() == Verdict.FAILED) && r.latencyMillis() != null) {
                 latencies.add(r.latencyMillis());
             }
         }
@@ -174,6 +183,7 @@ public final class TriggerRules {
         }
         numbers.put("integrationP95MaxMillis", fmt(t.integrationP95MaxMillis()));
         numbers.put("minSamples", Integer.toString(t.minSamples()));
+        numbers.put("drillRecoveryExcluded", Integer.toString(drill));
         String observed = p95 == null ? "no integration latency measured"
                 : "integration P95 " + p95 + " ms over " + latencies.size() + " samples"
                         + (baselineP95Millis != null ? " (baseline " + fmt(baselineP95Millis) + " ms)" : "");
@@ -186,6 +196,30 @@ public final class TriggerRules {
             v = limit == null ? Verdict.INCONCLUSIVE : Verdict.PASSED;
         }
         return new TriggerEvaluation(TriggerKind.LATENCY, v, observed, threshold, numbers);
+    }
+
+    /**
+     * The highest P95 LATENCY accepts: {@code integrationP95MaxMillis}, and with a baseline at most
+     * {@code latencyMultiplier x max(baseline, latencyFloorMillis)}.
+     */
+    public static double acceptedLatencyMillis(Double baselineP95Millis, TriggerThresholds t) {
+        double limit = t.integrationP95MaxMillis();
+        if (baselineP95Millis != null) {
+            limit = Math.min(limit, t.latencyMultiplier() * Math.max(baselineP95Millis, t.latencyFloorMillis()));
+        }
+        return limit;
+    }
+
+    /** The latencies of the INTEGRATION probes LATENCY judges (PASSED or FAILED, outside the drill's recovery). */
+    public static List<Long> judgedLatencies(List<ProbeResult> window) {
+        List<Long> out = new ArrayList<>();
+        for (ProbeResult r : layer(window, ProbeLayer.INTEGRATION)) {
+            if (!DrillRecovery.marked(r) && (r.verdict() == Verdict.PASSED || r.verdict() == Verdict.FAILED)
+                    && r.latencyMillis() != null) {
+                out.add(r.latencyMillis());
+            }
+        }
+        return out;
     }
 
     /** DISK: the latest DISK probe's {@code diskFreePercent} below {@code diskFreeMinPercent}. */

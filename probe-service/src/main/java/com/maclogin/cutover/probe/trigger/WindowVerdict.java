@@ -24,9 +24,9 @@ import java.util.Set;
  *   <li>a <b>trigger</b> still INCONCLUSIVE at the end of the window for lack of data (its rules are cumulative, so
  *       that is INCONCLUSIVE for the whole window): CRASH_LOOP never read launchd's run counter, DISK never read the
  *       free space, ERROR_RATE or LATENCY had fewer usable INTEGRATION samples than {@link #samplesNeeded} (ERROR and
- *       INCONCLUSIVE probes measure nothing). Not blind: a LATENCY rule that had its samples and stayed below the
- *       absolute limit but is INCONCLUSIVE only because no baseline was measured (it did judge them, it found no
- *       failure).</li>
+ *       INCONCLUSIVE probes measure nothing, and the restart drill's recovery is not theirs to judge). Not blind: a
+ *       LATENCY rule that had its samples and stayed below the absolute limit but is INCONCLUSIVE only because no
+ *       baseline was measured (it did judge them, it found no failure).</li>
  * </ul>
  * Exempt: what the plan leaves out (a layer not probed, and the triggers that read only such a layer).
  *
@@ -133,7 +133,9 @@ public final class WindowVerdict {
     private static int measured(List<ProbeResult> window, ProbeLayer layer) {
         int n = 0;
         for (ProbeResult r : window) {
-            if (r.layer() == layer && (r.verdict() == Verdict.PASSED || r.verdict() == Verdict.FAILED)) {
+            // the restart drill's recovery is reported but not judged by ERROR_RATE and LATENCY: not their data either
+            if (r.layer() == layer && (r.verdict() == Verdict.PASSED || r.verdict() == Verdict.FAILED)
+                    && !DrillRecovery.marked(r)) {
                 n++;
             }
         }

@@ -160,6 +160,105 @@ class TriggerRulesTest {
         assertThat(TriggerRules.p95(List.of(7L))).isEqualTo(7L);
     }
 
+    // ------------------------------------------------------------------ the restart drill's recovery
+
+    /** {@code n} INTEGRATION results of the drill's recovery ({@code drillRecovery=true}), after {@code window}. */
+    private static List<ProbeResult> withDrillRecovery(List<ProbeResult> window, int n, Verdict v, long latency) {
+        List<ProbeResult> out = new ArrayList<>(window);
+        int round = window.size();
+        for (int i = 0; i < n; i++) {
+            round++;
+            out.add(result(round, ProbeLayer.INTEGRATION, v, latency, round, Map.of(DrillRecovery.MARKER, "true")));
+        }
+        return out;
+    }
+
+    @Test
+    void drillRecoverySamplesDoNotFeedLatencyTable() {
+        record Case(String name, List<ProbeResult> window, Double baseline, Verdict expected, String samples,
+                String excluded) {
+        }
+        for (Case c : List.of(
+                new Case("slow first answers of the freshly started gateway: excluded, the healthy rest passes",
+                        withDrillRecovery(integration(20, 0, 0, 40), 4, Verdict.PASSED, 6000), 50.0, Verdict.PASSED,
+                        "20", "4"),
+                new Case("the same answers without the marker trip LATENCY (what the exclusion prevents)",
+                        unmarked(withDrillRecovery(integration(20, 0, 0, 40), 4, Verdict.PASSED, 6000)), 50.0,
+                        Verdict.FAILED, "24", "0"),
+                new Case("only recovery samples: too few samples, never a breach",
+                        withDrillRecovery(List.of(), 30, Verdict.PASSED, 9000), 50.0, Verdict.INCONCLUSIVE, "0",
+                        "30"),
+                new Case("a slow candidate outside the recovery still trips",
+                        withDrillRecovery(integration(20, 0, 0, 1500), 3, Verdict.PASSED, 40), 50.0, Verdict.FAILED,
+                        "20", "3"),
+                new Case("an unmarked drill (value other than true) is a sample",
+                        markedWith(integration(20, 0, 0, 40), 4, 6000, "false"), 50.0, Verdict.FAILED, "24", "0"))) {
+            TriggerEvaluation e = TriggerRules.latency(c.window(), c.baseline(), PLAYBOOK);
+            assertThat(e.verdict()).as(c.name()).isEqualTo(c.expected());
+            assertThat(e.numbers()).as(c.name()).containsEntry("samples", c.samples())
+                    .containsEntry("drillRecoveryExcluded", c.excluded());
+        }
+    }
+
+    @Test
+    void drillRecoverySamplesDoNotFeedErrorRateTable() {
+        record Case(String name, List<ProbeResult> window, Verdict expected, String samples, String percent) {
+        }
+        for (Case c : List.of(
+                new Case("503s while the gateway restarts (even if not rewritten to INCONCLUSIVE): excluded",
+                        withDrillRecovery(integration(20, 0, 0, 10), 5, Verdict.FAILED, 10), Verdict.PASSED, "20", "0"),
+                new Case("the same failures without the marker trip ERROR_RATE",
+                        unmarked(withDrillRecovery(integration(20, 0, 0, 10), 5, Verdict.FAILED, 10)), Verdict.FAILED,
+                        "25", "20"),
+                new Case("passing recovery probes are not samples either", withDrillRecovery(integration(18, 1, 0, 10),
+                        10, Verdict.PASSED, 10), Verdict.INCONCLUSIVE, "19", "5.3"),
+                new Case("failures outside the recovery still count", withDrillRecovery(integration(18, 2, 0, 10), 5,
+                        Verdict.PASSED, 10), Verdict.FAILED, "20", "10"))) {
+            TriggerEvaluation e = TriggerRules.errorRate(c.window(), PLAYBOOK);
+            assertThat(e.verdict()).as(c.name()).isEqualTo(c.expected());
+            assertThat(e.numbers()).as(c.name()).containsEntry("samples", c.samples())
+                    .containsEntry("errorRatePercent", c.percent());
+        }
+    }
+
+    @Test
+    void drillRecoveryDoesNotHideACrashLoopNorLowDisk() {
+        List<ProbeResult> w = new ArrayList<>();
+        Object[][] rows = {{0, "running", 1, "(never exited)"}, {5, "running", 2, "1"}, {10, "running", 3, "1"},
+                {15, "running", 4, "1"}};
+        int round = 0;
+        for (Object[] row : rows) {
+            round++;
+            w.add(result(round, ProbeLayer.PROCESS, Verdict.INCONCLUSIVE, null, (Integer) row[0], Map.of("state",
+                    (String) row[1], "runs", row[2].toString(), "lastExitCode", (String) row[3],
+                    DrillRecovery.MARKER, "true")));
+        }
+        w.add(result(++round, ProbeLayer.DISK, Verdict.INCONCLUSIVE, 5L, 16, Map.of("diskFreePercent", "4",
+                DrillRecovery.MARKER, "true")));
+        assertThat(TriggerRules.crashLoop(w, null, PLAYBOOK).verdict()).isEqualTo(Verdict.FAILED);
+        assertThat(TriggerRules.disk(w, PLAYBOOK).verdict()).isEqualTo(Verdict.FAILED);
+    }
+
+    private static List<ProbeResult> unmarked(List<ProbeResult> window) {
+        List<ProbeResult> out = new ArrayList<>();
+        for (ProbeResult r : window) {
+            Map<String, String> o = new LinkedHashMap<>(r.observed());
+            o.remove(DrillRecovery.MARKER);
+            out.add(result(r.round(), r.layer(), r.verdict(), r.latencyMillis(), r.round(), o));
+        }
+        return out;
+    }
+
+    private static List<ProbeResult> markedWith(List<ProbeResult> window, int n, long latency, String value) {
+        List<ProbeResult> out = new ArrayList<>(window);
+        for (int i = 0; i < n; i++) {
+            int round = window.size() + i + 1;
+            out.add(result(round, ProbeLayer.INTEGRATION, Verdict.PASSED, latency, round,
+                    Map.of(DrillRecovery.MARKER, value)));
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ DISK
 
     @Test

@@ -89,6 +89,13 @@ class WindowVerdictTest {
                 new Row("restart drill recovery (INCONCLUSIVE probes) in a few rounds is not blindness", ALL_BUT_TLS,
                         with(with(healthy(12), ProbeLayer.INTEGRATION, "PPPPIIPPPPPP"), ProbeLayer.APPLICATION,
                                 "PPPPIIPPPPPP"), 100.0, Map.of(), WindowVerdict.Kind.PASS, List.of()),
+                new Row("a drill's recovery PASSED but is not ERROR_RATE's or LATENCY's data: 4 judged of 12 is blind",
+                        ALL_BUT_TLS, with(healthy(12), ProbeLayer.INTEGRATION, "PPPP" + "R".repeat(8)), 100.0,
+                        Map.of(), WindowVerdict.Kind.FAIL, List.of("trigger ERROR_RATE INCONCLUSIVE for lack of data "
+                                + "(4 usable INTEGRATION samples, 6 needed)")),
+                new Row("a recovery that settled at the first normal answer leaves enough judged samples", ALL_BUT_TLS,
+                        with(healthy(12), ProbeLayer.INTEGRATION, "PPPPRRPPPPPP"), 100.0, Map.of(),
+                        WindowVerdict.Kind.PASS, List.of()),
                 new Row("no baseline: LATENCY judged its samples against the absolute limit, not blind", ALL_BUT_TLS,
                         healthy(24), null, Map.of(), WindowVerdict.Kind.PASS, List.of()),
                 new Row("DISK never measured", ALL_BUT_TLS, with(healthy(12), ProbeLayer.DISK, "E".repeat(12)), 100.0,
@@ -163,9 +170,18 @@ class WindowVerdictTest {
                     case 'F' -> Verdict.FAILED;
                     case 'E' -> Verdict.ERROR;
                     case 'I' -> Verdict.INCONCLUSIVE;
+                    case 'R' -> Verdict.PASSED; // PASSED during the restart drill's recovery
                     default -> throw new IllegalArgumentException("pattern letter " + c);
                 };
-                out.add(result(round, e.getKey(), v));
+                ProbeResult r = result(round, e.getKey(), v);
+                if (c == 'R') {
+                    Map<String, String> observed = new LinkedHashMap<>(r.observed());
+                    observed.put(DrillRecovery.MARKER, "true");
+                    r = new ProbeResult(r.messageId(), r.cutoverId(), r.leaseId(), r.timestamp(), r.schemaVersion(),
+                            r.epoch(), r.commandMessageId(), r.round(), r.layer(), r.verdict(), r.latencyMillis(),
+                            r.detail(), observed);
+                }
+                out.add(r);
             }
         }
         return out;
