@@ -119,7 +119,7 @@ final class LeaseFaults implements AutoCloseable {
         if (next.probeGrantRemoved() != prev.probeGrantRemoved() && sudo != null) {
             sudo.writeGrant(!next.probeGrantRemoved());
         }
-        if (!java.util.Objects.equals(next.cliVersion(), prev.cliVersion())) {
+        if (!Objects.equals(next.cliVersion(), prev.cliVersion())) {
             // another openclaw (a real stand-in package, npm's layout: bin/openclaw -> ../lib/node_modules/...) that the
             // login PATH finds before the npm global prefix's (~/.bash_profile)
             GatewayPackage.deleteTree(home.cliDriftPrefix());

@@ -1,5 +1,6 @@
 package com.maclogin.cutover.probe.service;
 
+import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.StepCommand;
 import com.maclogin.cutover.contracts.Validation;
@@ -137,6 +138,6 @@ final class FlipPlistStep implements StepHandler {
         String why = LeaseCli.unswitchable(cli);
         cliFacts(ctx, cli, CLI_SKIPPED);
         ctx.fact("cliSwitchSkipped", why);
-        ctx.addEvidence(com.maclogin.cutover.contracts.Evidence.of("cli switch", null, 0, why));
+        ctx.addEvidence(Evidence.of("cli switch", null, 0, why));
     }
 }

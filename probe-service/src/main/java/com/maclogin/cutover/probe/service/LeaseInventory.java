@@ -1,5 +1,6 @@
 package com.maclogin.cutover.probe.service;
 
+import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.GatewayPlist;
@@ -83,7 +84,7 @@ public final class LeaseInventory {
             String rest = path.substring(prefix.length());
             int slash = rest.indexOf('/');
             String name = slash < 0 ? rest : rest.substring(0, slash);
-            return com.maclogin.cutover.contracts.Validation.version(name) == null ? Optional.of(name) : Optional.empty();
+            return Validation.version(name) == null ? Optional.of(name) : Optional.empty();
         }
     }
 

@@ -1,5 +1,6 @@
 package com.maclogin.cutover.probe.service;
 
+import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.ArtifactHashes;
 import com.maclogin.cutover.contracts.StepCommand;
@@ -201,7 +202,7 @@ final class RestoreStep implements StepHandler {
     private static void checkCliRestored(StepContext ctx, Optional<LeaseCli.Record> record, CommandResult restored) {
         if (record.isEmpty()) {
             ctx.fact("cliRestore", "NO_RECORD");
-            ctx.addEvidence(com.maclogin.cutover.contracts.Evidence.of("cli restore", null, 0,
+            ctx.addEvidence(Evidence.of("cli restore", null, 0,
                     ProbeReasons.CLI_NO_RECORD));
             return;
         }
