@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -122,7 +123,7 @@ final class ControlServer implements AutoCloseable {
             if (parts[4].equals("ssh-drop")) {
                 sim.dropSshConnections(id, (int) queryLong(query, "next", 0));
             } else {
-                sim.refuseSshConnections(id, java.time.Duration.ofMillis(queryLong(query, "millis", -1)));
+                sim.refuseSshConnections(id, Duration.ofMillis(queryLong(query, "millis", -1)));
             }
             respond(ex, 204, "text/plain", "");
             return;

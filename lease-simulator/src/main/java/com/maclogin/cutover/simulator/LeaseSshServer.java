@@ -9,13 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
-import java.util.List;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.io.IoAcceptor;
@@ -60,10 +65,10 @@ final class LeaseSshServer implements AutoCloseable {
     private volatile SocketAddress boundAddress;
     private final ShellExecutor shells;
     /** One-shot SSH events: new sessions still to be closed at once, and a timed refusal in progress. */
-    private final java.util.concurrent.atomic.AtomicInteger dropNext = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger dropNext = new AtomicInteger();
     private boolean timedRefusal;
     private long refusalGeneration;
-    private java.util.concurrent.ScheduledExecutorService timer;
+    private ScheduledExecutorService timer;
 
     /** Exposes the acceptor so that REFUSE_CONNECTIONS can unbind and rebind the listening socket. */
     static final class LeaseSshd extends SshServer {
@@ -210,7 +215,7 @@ final class LeaseSshServer implements AutoCloseable {
      * One-shot SSH event: closes every open session and refuses TCP connections (the listening socket is unbound) for
      * {@code duration}, then listens again on the same port (unless SSH_DROP REFUSE_CONNECTIONS is on by then).
      */
-    synchronized void refuseConnectionsFor(java.time.Duration duration) throws IOException {
+    synchronized void refuseConnectionsFor(Duration duration) throws IOException {
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("duration must be positive: " + duration);
         }
@@ -220,14 +225,13 @@ final class LeaseSshServer implements AutoCloseable {
         sshd.getActiveSessions().forEach(s -> s.close(true));
         listen(wasRefusing, true);
         if (timer == null) {
-            timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "sim-ssh-refusal-" + leaseId);
                 t.setDaemon(true);
                 return t;
             });
         }
-        timer.schedule(() -> endTimedRefusal(generation), duration.toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+        timer.schedule(() -> endTimedRefusal(generation), duration.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("lease {}: SSH event refuse: connections refused for {} ms", leaseId, duration.toMillis());
     }
 

@@ -1,8 +1,8 @@
 package com.maclogin.cutover.probe.client;
 
 import com.maclogin.cutover.contracts.LeaseTarget;
-import com.maclogin.cutover.probe.config.ProbeConfig;
 import com.maclogin.cutover.contracts.ShellQuote;
+import com.maclogin.cutover.probe.config.ProbeConfig;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -333,7 +334,7 @@ public class LeaseSshClient {
             }
             // closed or reset during the key exchange
             throw SshUnavailableException.transientFault(e.getMessage(), e);
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             closeQuietly(client);
             throw new SshUnavailableException(e.getClass().getSimpleName() + ": " + e.getMessage(), false, e);
         } catch (IOException e) {

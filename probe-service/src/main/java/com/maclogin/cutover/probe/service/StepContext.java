@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,7 +39,7 @@ public final class StepContext {
     private String reason;
     private String replayedMessageId;
     private LongSupplier newestEpoch = () -> -1;
-    private java.util.function.BooleanSupplier pinVerifiedEarlier = () -> false;
+    private BooleanSupplier pinVerifiedEarlier = () -> false;
     private List<CommandResult> prefetchedBasics;
     private final TransientRetry retry;
     private boolean connected;
@@ -298,7 +299,7 @@ public final class StepContext {
     }
 
     /** Where the worker says whether a connection of this cutover already verified the pinned key on this lease. */
-    void pinVerifiedEarlier(java.util.function.BooleanSupplier supplier) {
+    void pinVerifiedEarlier(BooleanSupplier supplier) {
         this.pinVerifiedEarlier = supplier;
     }
 

@@ -1,6 +1,7 @@
 package com.maclogin.cutover.probe.trigger;
 
 import com.maclogin.cutover.contracts.ProbeResult;
+import com.maclogin.cutover.contracts.TriggerThresholds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -101,8 +102,7 @@ public final class DrillRecovery {
      * ({@link TriggerRules#acceptedLatencyMillis}), or the P95 of the window's synthetic probes before the drill when
      * that is higher.
      */
-    public static double normalLatencyMillis(Double baselineP95Millis, com.maclogin.cutover.contracts.TriggerThresholds t,
-            Long p95BeforeDrill) {
+    public static double normalLatencyMillis(Double baselineP95Millis, TriggerThresholds t, Long p95BeforeDrill) {
         double accepted = TriggerRules.acceptedLatencyMillis(baselineP95Millis, t);
         return p95BeforeDrill == null ? accepted : Math.max(accepted, p95BeforeDrill);
     }
