@@ -45,6 +45,12 @@ public final class StepFacts {
     public static final String PROBE_LAUNCHD_STATE = "probeLaunchdState";
     /** With {@code REFUSED} / {@code UNREACHABLE}: what answered (e.g. {@code sudo: a password is required (exit 1)}). */
     public static final String PROBE_LAUNCHD_DETAIL = "probeLaunchdDetail";
+    /** Where the lease user's login shell finds {@code openclaw} ({@code command -v openclaw}); absent when it finds none. */
+    public static final String CLI_PATH = "cliPath";
+    /** The version that {@code openclaw --version} in the lease user's login shell reports (gate CLI_MATCHES_SERVICE). */
+    public static final String CLI_VERSION = "cliVersion";
+    /** Whether the lease user may replace {@code cliPath} (its directory is writable), so a cutover can switch it. */
+    public static final String CLI_WRITABLE = "cliWritable";
 
     // SNAPSHOT (StepReport.Snapshot); RESTORE reports the state archive's hash as it found it under the same name
     /** sha256 of the kit's {@code state.tgz}. */

@@ -48,10 +48,21 @@ public sealed interface StepReport {
      * @param listeningPids     the pids listening on the gateway port (gate PORT_MAP: exactly the gateway's pid)
      * @param diskFreePercent   free space of the home volume (gate DISK)
      * @param baselineP95Millis integration P95 before the cutover ({@link ProbePlan#baselineP95Millis()})
+     * @param cliPath           where the lease user's login shell finds {@code openclaw} (gate CLI_MATCHES_SERVICE)
+     * @param cliVersion        what that {@code openclaw --version} reports, beside {@code gatewayVersion} (gate
+     *                          CLI_MATCHES_SERVICE: they must be equal)
      */
     record Inventory(String plistSha256, String packageSha256, String gatewayVersion, String loginNodeVersion,
             String plistNodeVersion, String enginesNode, Integer gatewayPort, Long gatewayPid, List<Long> listeningPids,
-            Double diskFreePercent, Double baselineP95Millis) implements StepReport {
+            Double diskFreePercent, Double baselineP95Millis, String cliPath, String cliVersion) implements StepReport {
+
+        /** Without the CLI's path and version (a worker that predates them). */
+        public Inventory(String plistSha256, String packageSha256, String gatewayVersion, String loginNodeVersion,
+                String plistNodeVersion, String enginesNode, Integer gatewayPort, Long gatewayPid,
+                List<Long> listeningPids, Double diskFreePercent, Double baselineP95Millis) {
+            this(plistSha256, packageSha256, gatewayVersion, loginNodeVersion, plistNodeVersion, enginesNode,
+                    gatewayPort, gatewayPid, listeningPids, diskFreePercent, baselineP95Millis, null, null);
+        }
 
         @Override
         public StepKind kind() {
@@ -64,7 +75,8 @@ public sealed interface StepReport {
                     text(f, StepFacts.PLIST_NODE_VERSION), text(f, StepFacts.ENGINES_NODE),
                     integer(f, StepFacts.GATEWAY_PORT), whole(f, StepFacts.GATEWAY_PID),
                     wholes(f, StepFacts.LISTENING_PID), decimal(f, StepFacts.DISK_FREE_PERCENT),
-                    decimal(f, StepFacts.BASELINE_P95_MILLIS));
+                    decimal(f, StepFacts.BASELINE_P95_MILLIS), text(f, StepFacts.CLI_PATH),
+                    text(f, StepFacts.CLI_VERSION));
         }
     }
 

@@ -31,8 +31,16 @@ class StepReportTest {
         facts.put(StepFacts.LISTENING_PID, "4242");
         facts.put(StepFacts.DISK_FREE_PERCENT, "37");
         facts.put(StepFacts.BASELINE_P95_MILLIS, "12");
+        facts.put(StepFacts.CLI_PATH, "/Users/u/.npm-global/bin/openclaw");
+        facts.put(StepFacts.CLI_VERSION, "2026.9.5");
         facts.put("uid", "501"); // evidence only
 
+        assertThat(StepReport.fromFacts(StepKind.INVENTORY, facts)).isEqualTo(new StepReport.Inventory(A, B,
+                "2026.9.5", "v22.11.0", "v22.9.0", ">=22", 18789, 4242L, List.of(4242L), 37.0, 12.0,
+                "/Users/u/.npm-global/bin/openclaw", "2026.9.5"));
+        // a worker that predates the CLI facts: the report says nothing about the CLI
+        facts.remove(StepFacts.CLI_PATH);
+        facts.remove(StepFacts.CLI_VERSION);
         assertThat(StepReport.fromFacts(StepKind.INVENTORY, facts)).isEqualTo(new StepReport.Inventory(A, B,
                 "2026.9.5", "v22.11.0", "v22.9.0", ">=22", 18789, 4242L, List.of(4242L), 37.0, 12.0));
     }

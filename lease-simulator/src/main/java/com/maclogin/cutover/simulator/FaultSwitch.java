@@ -33,5 +33,11 @@ public enum FaultSwitch {
      * {@link Faults#probeGrantRemoved()}: the probe account's sudoers grant for {@code launchctl print} of the
      * gateway's job is gone; its launchd read is refused as on a Mac without the grant.
      */
-    PROBE_GRANT_REMOVED
+    PROBE_GRANT_REMOVED,
+    /**
+     * {@link Faults#cliVersion()}: the lease user's login shell finds another {@code openclaw} (that version) before
+     * the npm global prefix's, so the CLI and the service differ (INVENTORY's {@code cliVersion} vs
+     * {@code gatewayVersion}).
+     */
+    CLI_DRIFT
 }

@@ -27,11 +27,14 @@ import java.util.Set;
  * @param probeGrantRemoved     PROBE_GRANT_REMOVED: the lease's sudoers rule that lets the probe account read the
  *                              gateway's launchd state ({@code sudo -n -u <gateway> /bin/launchctl print ...}) is
  *                              gone, so the probe account sees what it sees on a Mac without the grant
+ * @param cliVersion            CLI_DRIFT: another {@code openclaw} at this version comes first on the lease user's login
+ *                              PATH, so {@code openclaw --version} there differs from the version the service runs
+ *                              (null = off: the login shell finds the npm global prefix's CLI, the service's version)
  */
 public record Faults(EnvFileFault envFile, boolean portHijacked, boolean halfAppliedMigration, long hookDelayMillis,
                      HookFailure hookFailure, long responseDelayMillis, int hookErrorPercent, Integer diskFreePercent,
                      Integer tlsExpiresInDays, SshFault ssh, long sshCommandDelayMillis, boolean hostKeyRotated,
-                     Integer loginNodeMajor, boolean probeGrantRemoved) {
+                     Integer loginNodeMajor, boolean probeGrantRemoved, String cliVersion) {
 
     /** Days to notAfter of a lease's TLS certificate when TLS_EXPIRING is off. */
     public static final int DEFAULT_TLS_DAYS = 90;
@@ -43,7 +46,7 @@ public record Faults(EnvFileFault envFile, boolean portHijacked, boolean halfApp
     public enum SshFault { NONE, CLOSE_SESSIONS, REFUSE_CONNECTIONS }
 
     private static final Faults NONE = new Faults(EnvFileFault.NONE, false, false, 0, HookFailure.NONE, 0, 0, null,
-            null, SshFault.NONE, 0, false, null, false);
+            null, SshFault.NONE, 0, false, null, false, null);
 
     public Faults {
         envFile = envFile == null ? EnvFileFault.NONE : envFile;
@@ -61,6 +64,9 @@ public record Faults(EnvFileFault envFile, boolean portHijacked, boolean halfApp
         if (loginNodeMajor != null && (loginNodeMajor < 1 || loginNodeMajor > 99)) {
             throw new IllegalArgumentException("loginNodeMajor must be 1..99: " + loginNodeMajor);
         }
+        if (cliVersion != null && !GatewayPackage.isVersionSyntax(cliVersion)) {
+            throw new IllegalArgumentException("cliVersion must be a version like 2026.9.4: " + cliVersion);
+        }
         if (tlsExpiresInDays != null && Math.abs(tlsExpiresInDays) > 3650) {
             throw new IllegalArgumentException("tlsExpiresInDays must be within ±3650: " + tlsExpiresInDays);
         }
@@ -74,85 +80,91 @@ public record Faults(EnvFileFault envFile, boolean portHijacked, boolean halfApp
     public Faults withEnvFile(EnvFileFault v) {
         return new Faults(v, portHijacked, halfAppliedMigration, hookDelayMillis, hookFailure, responseDelayMillis,
                 hookErrorPercent, diskFreePercent, tlsExpiresInDays, ssh, sshCommandDelayMillis, hostKeyRotated,
-                loginNodeMajor, probeGrantRemoved);
+                loginNodeMajor, probeGrantRemoved, cliVersion);
     }
 
     public Faults withPortHijacked(boolean v) {
         return new Faults(envFile, v, halfAppliedMigration, hookDelayMillis, hookFailure, responseDelayMillis,
                 hookErrorPercent, diskFreePercent, tlsExpiresInDays, ssh, sshCommandDelayMillis, hostKeyRotated,
-                loginNodeMajor, probeGrantRemoved);
+                loginNodeMajor, probeGrantRemoved, cliVersion);
     }
 
     public Faults withHalfAppliedMigration(boolean v) {
         return new Faults(envFile, portHijacked, v, hookDelayMillis, hookFailure, responseDelayMillis,
                 hookErrorPercent, diskFreePercent, tlsExpiresInDays, ssh, sshCommandDelayMillis, hostKeyRotated,
-                loginNodeMajor, probeGrantRemoved);
+                loginNodeMajor, probeGrantRemoved, cliVersion);
     }
 
     public Faults withHookDelayMillis(long v) {
         return new Faults(envFile, portHijacked, halfAppliedMigration, v, hookFailure, responseDelayMillis,
                 hookErrorPercent, diskFreePercent, tlsExpiresInDays, ssh, sshCommandDelayMillis, hostKeyRotated,
-                loginNodeMajor, probeGrantRemoved);
+                loginNodeMajor, probeGrantRemoved, cliVersion);
     }
 
     public Faults withHookFailure(HookFailure v) {
         return new Faults(envFile, portHijacked, halfAppliedMigration, hookDelayMillis, v, responseDelayMillis,
                 hookErrorPercent, diskFreePercent, tlsExpiresInDays, ssh, sshCommandDelayMillis, hostKeyRotated,
-                loginNodeMajor, probeGrantRemoved);
+                loginNodeMajor, probeGrantRemoved, cliVersion);
     }
 
     public Faults withResponseDelayMillis(long v) {
         return new Faults(envFile, portHijacked, halfAppliedMigration, hookDelayMillis, hookFailure, v,
                 hookErrorPercent, diskFreePercent, tlsExpiresInDays, ssh, sshCommandDelayMillis, hostKeyRotated,
-                loginNodeMajor, probeGrantRemoved);
+                loginNodeMajor, probeGrantRemoved, cliVersion);
     }
 
     public Faults withHookErrorPercent(int v) {
         return new Faults(envFile, portHijacked, halfAppliedMigration, hookDelayMillis, hookFailure, responseDelayMillis,
                 v, diskFreePercent, tlsExpiresInDays, ssh, sshCommandDelayMillis, hostKeyRotated,
-                loginNodeMajor, probeGrantRemoved);
+                loginNodeMajor, probeGrantRemoved, cliVersion);
     }
 
     public Faults withDiskFreePercent(Integer v) {
         return new Faults(envFile, portHijacked, halfAppliedMigration, hookDelayMillis, hookFailure, responseDelayMillis,
                 hookErrorPercent, v, tlsExpiresInDays, ssh, sshCommandDelayMillis, hostKeyRotated,
-                loginNodeMajor, probeGrantRemoved);
+                loginNodeMajor, probeGrantRemoved, cliVersion);
     }
 
     public Faults withTlsExpiresInDays(Integer v) {
         return new Faults(envFile, portHijacked, halfAppliedMigration, hookDelayMillis, hookFailure, responseDelayMillis,
                 hookErrorPercent, diskFreePercent, v, ssh, sshCommandDelayMillis, hostKeyRotated,
-                loginNodeMajor, probeGrantRemoved);
+                loginNodeMajor, probeGrantRemoved, cliVersion);
     }
 
     public Faults withSsh(SshFault v) {
         return new Faults(envFile, portHijacked, halfAppliedMigration, hookDelayMillis, hookFailure, responseDelayMillis,
                 hookErrorPercent, diskFreePercent, tlsExpiresInDays, v, sshCommandDelayMillis, hostKeyRotated,
-                loginNodeMajor, probeGrantRemoved);
+                loginNodeMajor, probeGrantRemoved, cliVersion);
     }
 
     public Faults withSshCommandDelayMillis(long v) {
         return new Faults(envFile, portHijacked, halfAppliedMigration, hookDelayMillis, hookFailure, responseDelayMillis,
                 hookErrorPercent, diskFreePercent, tlsExpiresInDays, ssh, v, hostKeyRotated,
-                loginNodeMajor, probeGrantRemoved);
+                loginNodeMajor, probeGrantRemoved, cliVersion);
     }
 
     public Faults withHostKeyRotated(boolean v) {
         return new Faults(envFile, portHijacked, halfAppliedMigration, hookDelayMillis, hookFailure, responseDelayMillis,
                 hookErrorPercent, diskFreePercent, tlsExpiresInDays, ssh, sshCommandDelayMillis, v,
-                loginNodeMajor, probeGrantRemoved);
+                loginNodeMajor, probeGrantRemoved, cliVersion);
     }
 
     public Faults withLoginNodeMajor(Integer v) {
         return new Faults(envFile, portHijacked, halfAppliedMigration, hookDelayMillis, hookFailure, responseDelayMillis,
                 hookErrorPercent, diskFreePercent, tlsExpiresInDays, ssh, sshCommandDelayMillis, hostKeyRotated,
-                v, probeGrantRemoved);
+                v, probeGrantRemoved, cliVersion);
     }
 
     public Faults withProbeGrantRemoved(boolean v) {
         return new Faults(envFile, portHijacked, halfAppliedMigration, hookDelayMillis, hookFailure, responseDelayMillis,
                 hookErrorPercent, diskFreePercent, tlsExpiresInDays, ssh, sshCommandDelayMillis, hostKeyRotated,
-                loginNodeMajor, v);
+                loginNodeMajor, v, cliVersion);
+    }
+
+    public Faults withCliVersion(String v) {
+        return new Faults(envFile, portHijacked, halfAppliedMigration, hookDelayMillis, hookFailure, responseDelayMillis,
+                hookErrorPercent, diskFreePercent, tlsExpiresInDays, ssh, sshCommandDelayMillis, hostKeyRotated,
+                loginNodeMajor, probeGrantRemoved, v);
     }
 
     /** This with one switch turned off. */
@@ -171,6 +183,7 @@ public record Faults(EnvFileFault envFile, boolean portHijacked, boolean halfApp
             case HOST_KEY_CHANGED -> withHostKeyRotated(false);
             case LOGIN_NODE_MAJOR -> withLoginNodeMajor(null);
             case PROBE_GRANT_REMOVED -> withProbeGrantRemoved(false);
+            case CLI_DRIFT -> withCliVersion(null);
         };
     }
 

@@ -75,6 +75,7 @@ final class LeaseFaults implements AutoCloseable {
         }
         Files.deleteIfExists(faultDir.resolve("disk-free-percent"));
         Files.deleteIfExists(home.simDir().resolve("login-bin/node"));
+        GatewayPackage.deleteTree(home.cliDriftPrefix());
         Files.deleteIfExists(home.simDir().resolve("runtime-faults.json"));
     }
 
@@ -117,6 +118,14 @@ final class LeaseFaults implements AutoCloseable {
         }
         if (next.probeGrantRemoved() != prev.probeGrantRemoved() && sudo != null) {
             sudo.writeGrant(!next.probeGrantRemoved());
+        }
+        if (!java.util.Objects.equals(next.cliVersion(), prev.cliVersion())) {
+            // another openclaw (a real stand-in package, npm's layout: bin/openclaw -> ../lib/node_modules/...) that the
+            // login PATH finds before the npm global prefix's (~/.bash_profile)
+            GatewayPackage.deleteTree(home.cliDriftPrefix());
+            if (next.cliVersion() != null) {
+                GatewayPackage.install(home.cliDriftPrefix(), next.cliVersion());
+            }
         }
         current = next;
         if (next.envFile() != prev.envFile()) {

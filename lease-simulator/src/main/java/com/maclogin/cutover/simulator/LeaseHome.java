@@ -65,8 +65,7 @@ final class LeaseHome {
     void create(String leaseId, int gatewayPort, String version, String nodePath) throws IOException {
         Files.createDirectories(home);
         Files.createDirectories(simDir().resolve("bin"));
-        Path npmPrefix = home.resolve(".npm-global");
-        Path pkg = GatewayPackage.install(npmPrefix, version);
+        Path pkg = GatewayPackage.install(npmPrefix(), version);
 
         Path state = stateDir();
         Files.createDirectories(state.resolve("state"));
@@ -183,15 +182,37 @@ final class LeaseHome {
         writeExecutable(bin.resolve("sw_vers"), swVers);
         // the lease home is written in: a probe session's $HOME is the probe account's own
         writeExecutable(bin.resolve("df"), DF_SHIM.replace("@LEASE_HOME@", ShellQuote.quote(home.toString())));
-        writeExecutable(bin.resolve("openclaw"), OPENCLAW_SHIM);
+        // `openclaw` is no shim (an earlier simulator had one that followed the plist): as on a Mac, the login shell
+        // finds the CLI through npm's global prefix bin, see writeBashProfile
+        Files.deleteIfExists(bin.resolve("openclaw"));
         writeBashProfile();
     }
 
-    /** Login shells get the shims first on PATH, and the LOGIN_NODE_MAJOR fault's node before everything. */
+    /** npm's global prefix ({@code npm config get prefix}); its {@code bin} is on the login PATH. */
+    Path npmPrefix() {
+        return home.resolve(NPM_PREFIX);
+    }
+
+    /** Where the CLI_DRIFT fault installs another {@code openclaw} that comes first on the login PATH. */
+    Path cliDriftPrefix() {
+        return simDir().resolve("cli-drift");
+    }
+
+    static final String NPM_PREFIX = ".npm-global";
+
+    /**
+     * Login shells (as a Mac user's shell profile sets them up): the shims first, npm's global prefix bin before them
+     * (where the login shell finds {@code openclaw}), and the faults' CLI (CLI_DRIFT) and node (LOGIN_NODE_MAJOR) before
+     * everything.
+     */
     private void writeBashProfile() throws IOException {
         Files.writeString(home.resolve(".bash_profile"),
-                "# lease-simulator: macOS commands (launchctl, sudo, plutil, sw_vers, npm, df, openclaw) are shims in ~/.sim/bin\n"
+                "# lease-simulator: macOS commands (launchctl, sudo, plutil, sw_vers, npm, df) are shims in ~/.sim/bin\n"
                         + "export PATH=\"$HOME/.sim/bin:$PATH\"\n"
+                        + "# npm's global prefix (npm config get prefix): its bin holds the openclaw CLI, a symlink to the package\n"
+                        + "export PATH=\"$HOME/" + NPM_PREFIX + "/bin:$PATH\"\n"
+                        + "# fault CLI_DRIFT: another openclaw earlier on the login PATH (like a Homebrew or second npm install)\n"
+                        + "if [ -x \"$HOME/.sim/cli-drift/bin/openclaw\" ]; then export PATH=\"$HOME/.sim/cli-drift/bin:$PATH\"; fi\n"
                         + "# fault LOGIN_NODE_MAJOR: another node earlier on the login PATH (like a stale nvm/Homebrew node)\n"
                         + "if [ -x \"$HOME/.sim/login-bin/node\" ]; then export PATH=\"$HOME/.sim/login-bin:$PATH\"; fi\n");
     }
@@ -242,20 +263,6 @@ final class LeaseHome {
               printf '%-*s %*s %*s %*s %*s %s\\n' "$w1" "${c1[i]}" "$w2" "${c2[i]}" "$w3" "${c3[i]}" "$w4" "${c4[i]}" "$w5" "${c5[i]}" "${c6[i]}"
             done
             exit $rc
-            """;
-
-    /** {@code openclaw}: the CLI of the package the LaunchAgent plist runs, with the plist's node. */
-    static final String OPENCLAW_SHIM = """
-            #!/bin/bash
-            # lease-simulator shim: `openclaw` runs the CLI (openclaw.mjs) of the package that the LaunchAgent plist runs,
-            # with the plist's node; falls back to ~/.npm-global when the plist names none
-            plist="$HOME/Library/LaunchAgents/ai.openclaw.gateway.plist"
-            entry=$(sed -n 's#.*<string>\\(.*/dist/index\\.js\\)</string>.*#\\1#p' "$plist" 2>/dev/null | head -n 1)
-            node=$(sed -n 's#.*<string>\\(/[^<]*/node\\)</string>.*#\\1#p' "$plist" 2>/dev/null | head -n 1)
-            pkg=${entry%/dist/index.js}
-            if [ -z "$entry" ] || [ ! -f "$pkg/openclaw.mjs" ]; then pkg="$HOME/.npm-global/lib/node_modules/openclaw"; fi
-            [ -n "$node" ] && [ -x "$node" ] || node=node
-            exec "$node" "$pkg/openclaw.mjs" "$@"
             """;
 
     /**

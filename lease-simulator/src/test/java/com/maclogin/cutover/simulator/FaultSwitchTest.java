@@ -296,6 +296,32 @@ class FaultSwitchTest {
         }
     }
 
+    @Test
+    void cliDriftPutsAnotherOpenclawFirstOnTheLoginPathWhileTheServiceKeepsItsVersion() throws Exception {
+        try (SshTestClient c = SshTestClient.to(web, clientKey)) {
+            // healthy: the login shell finds npm's global prefix CLI, the package the plist runs
+            String npmCli = web.home() + "/.npm-global/bin/openclaw";
+            assertThat(c.exec("\"$SHELL\" -lc 'command -v openclaw'").stdout()).isEqualTo(npmCli + "\n");
+            assertThat(c.exec("\"$SHELL\" -lc 'openclaw --version'").stdout()).isEqualTo("2026.9.5\n");
+
+            sim.setFaults("http-1", Faults.none().withCliVersion("2026.9.3"));
+            assertThat(sim.faults("http-1").active()).containsExactly(FaultSwitch.CLI_DRIFT);
+            String drift = web.home() + "/.sim/cli-drift/bin/openclaw";
+            assertThat(c.exec("\"$SHELL\" -lc 'command -v openclaw'").stdout()).isEqualTo(drift + "\n");
+            assertThat(c.exec("\"$SHELL\" -lc 'openclaw --version'").stdout()).isEqualTo("2026.9.3\n");
+            assertThat(c.exec("readlink '" + drift + "'").stdout()).as("npm's bin layout")
+                    .isEqualTo("../lib/node_modules/openclaw/openclaw.mjs\n");
+            assertThat(web.installedVersion()).as("the service's package is untouched").isEqualTo("2026.9.5");
+            assertThat(c.exec("'" + npmCli + "' --version").stdout()).isEqualTo("2026.9.5\n");
+            assertThatThrownBy(() -> Faults.none().withCliVersion("9.6; rm -rf /"))
+                    .isInstanceOf(IllegalArgumentException.class);
+
+            sim.clearFault("http-1", FaultSwitch.CLI_DRIFT);
+            assertThat(c.exec("\"$SHELL\" -lc 'openclaw --version'").stdout()).isEqualTo("2026.9.5\n");
+            assertThat(web.home().resolve(".sim/cli-drift")).doesNotExist();
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ SSH
 
     @Test

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LeaseSimulatorTest {
 
     private static final String PLIST = "$HOME/Library/LaunchAgents/ai.openclaw.gateway.plist";
+    /** The lease user's CLI, where a Mac's npm puts it (npm's global prefix bin, not on a non-login SSH PATH). */
+    private static final String CLI = "\"$HOME/.npm-global/bin/openclaw\"";
 
     @TempDir
     static Path dir;
@@ -231,8 +233,15 @@ class LeaseSimulatorTest {
             SshTestClient.Exec flipped = c.exec(flip);
             assertThat(flipped.exit()).as(flipped.stderr()).isZero();
             assertThat(lease.installedVersion()).isEqualTo("2026.9.6");
-            assertThat(c.exec("openclaw --version").stdout()).as("the CLI of the package the plist runs").isEqualTo("2026.9.6\n");
-            assertThat(c.exec("\"$HOME/.npm-global/bin/openclaw\" --version").stdout()).isEqualTo("2026.9.5\n");
+            // the login shell finds the CLI through npm's global prefix bin, as on a Mac: flipping only the plist leaves
+            // it on the old version (the drift the product's FLIP_PLIST prevents by switching that link too)
+            assertThat(c.exec("\"$SHELL\" -lc 'command -v openclaw'").stdout())
+                    .isEqualTo(lease.home() + "/.npm-global/bin/openclaw\n");
+            assertThat(c.exec("\"$SHELL\" -lc 'openclaw --version'").stdout()).as("the npm global prefix's CLI")
+                    .isEqualTo("2026.9.5\n");
+            assertThat(c.exec("readlink \"$HOME/.npm-global/bin/openclaw\"").stdout())
+                    .isEqualTo("../lib/node_modules/openclaw/openclaw.mjs\n");
+            assertThat(c.exec("command -v openclaw").exit()).as("no openclaw shim on the non-login PATH").isNotZero();
             assertThat(lease.runningVersion()).as("launchd still runs the cached definition").isEqualTo("2026.9.5");
 
             assertThat(c.exec("launchctl bootout " + target).exit()).isZero();
@@ -394,7 +403,7 @@ class LeaseSimulatorTest {
     @Test
     void openclawBackupCreateVerifyRestoreFollowTheDocumentedSemantics() throws Exception {
         try (SshTestClient c = SshTestClient.to(hk, clientKey)) {
-            SshTestClient.Exec created = c.exec("mkdir -p /tmp/sim-bk-$PPID && openclaw backup create --output \"$HOME/.openclaw-cutover/bk\" --verify --json");
+            SshTestClient.Exec created = c.exec("mkdir -p /tmp/sim-bk-$PPID && " + CLI + " backup create --output \"$HOME/.openclaw-cutover/bk\" --verify --json");
             assertThat(created.exit()).as(created.stderr()).isZero();
             JsonNode create = Json.MAPPER.readTree(created.stdout());
             assertThat(create.get("ok").asBoolean()).isTrue();
@@ -410,26 +419,26 @@ class LeaseSimulatorTest {
                     root + "/payload/posix" + hk.home() + "/.openclaw/state/openclaw.sqlite")
                     .doesNotContain("/.openclaw/tmp/", "node_modules");
 
-            JsonNode verify = Json.MAPPER.readTree(c.exec("openclaw backup verify '" + archive + "' --json").stdout());
+            JsonNode verify = Json.MAPPER.readTree(c.exec(CLI + " backup verify '" + archive + "' --json").stdout());
             assertThat(verify.get("ok").asBoolean()).isTrue();
             assertThat(verify.get("archiveRoot").asText()).isEqualTo(root);
             assertThat(verify.get("assetCount").asInt()).isPositive();
             assertThat(verify.get("entryCount").asInt()).isGreaterThan(verify.get("assetCount").asInt());
             assertThat(verify.has("symlinkCount")).isTrue();
 
-            SshTestClient.Exec inPlace = c.exec("openclaw backup restore '" + archive + "' --target \"$HOME/.openclaw\" --json");
+            SshTestClient.Exec inPlace = c.exec(CLI + " backup restore '" + archive + "' --target \"$HOME/.openclaw\" --json");
             assertThat(inPlace.exit()).isEqualTo(1);
             assertThat(inPlace.stderr()).contains("refusing to restore in place");
             SshTestClient.Exec notEmpty = c.exec("mkdir -p /tmp/sim-restore-$$ && touch /tmp/sim-restore-$$/x && "
-                    + "openclaw backup restore '" + archive + "' --target /tmp/sim-restore-$$ --json; rc=$?; rm -rf /tmp/sim-restore-$$; exit $rc");
+                    + CLI + " backup restore '" + archive + "' --target /tmp/sim-restore-$$ --json; rc=$?; rm -rf /tmp/sim-restore-$$; exit $rc");
             assertThat(notEmpty.exit()).isEqualTo(1);
             assertThat(notEmpty.stderr()).contains("must be empty");
-            SshTestClient.Exec restored = c.exec("openclaw backup restore '" + archive + "' --target \"$HOME/.openclaw-cutover/restore\" --json");
+            SshTestClient.Exec restored = c.exec(CLI + " backup restore '" + archive + "' --target \"$HOME/.openclaw-cutover/restore\" --json");
             assertThat(restored.exit()).as(restored.stderr()).isZero();
             assertThat(c.exec("cmp \"$HOME/.openclaw-cutover/restore/" + root + "/payload/posix" + hk.home()
                     + "/.openclaw/openclaw.json\" \"$HOME/.openclaw/openclaw.json\"").exit()).isZero();
 
-            SshTestClient.Exec corrupt = c.exec("printf 'not a tarball' > /tmp/sim-bad-$$.tar.gz; openclaw backup verify /tmp/sim-bad-$$.tar.gz --json; rc=$?; rm -f /tmp/sim-bad-$$.tar.gz; exit $rc");
+            SshTestClient.Exec corrupt = c.exec("printf 'not a tarball' > /tmp/sim-bad-$$.tar.gz; " + CLI + " backup verify /tmp/sim-bad-$$.tar.gz --json; rc=$?; rm -f /tmp/sim-bad-$$.tar.gz; exit $rc");
             assertThat(corrupt.exit()).isEqualTo(1);
             assertThat(Json.MAPPER.readTree(corrupt.stdout()).get("ok").asBoolean()).isFalse();
         }

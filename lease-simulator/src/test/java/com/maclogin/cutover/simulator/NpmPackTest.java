@@ -129,7 +129,8 @@ class NpmPackTest {
                     + "/dist/index.js#' " + PLIST + " > " + PLIST + ".candidate && plutil -lint " + PLIST + ".candidate && mv "
                     + PLIST + ".candidate " + PLIST;
             assertThat(c.exec(flip).exit()).isZero();
-            assertThat(c.exec("openclaw --version").stdout()).isEqualTo("2026.9.6\n");
+            assertThat(c.exec("\"$SHELL\" -lc 'openclaw --version'").stdout()).as("the login shell's CLI is npm's, not the plist's")
+                    .isEqualTo("2026.9.5\n");
             String target = "gui/" + LaunchdEmulator.UID + "/ai.openclaw.gateway";
             assertThat(c.exec("launchctl bootout " + target + " && launchctl bootstrap gui/$(id -u) " + PLIST).exit()).isZero();
             await().atMost(Duration.ofSeconds(15)).until(() -> "2026.9.6".equals(lease.runningVersion()));

@@ -44,6 +44,9 @@ public class Cutover extends PanacheEntityBase {
     /** An approved skip of the staging-first gate, {@code "<approvedBy>: <reason>"}; null when none. */
     @Column(name = "staging_override")
     public String stagingOverride;
+    /** An approved acceptance of a CLI that differs from the service (gate CLI_MATCHES_SERVICE), {@code "<approvedBy>: <reason>"}; null when none. */
+    @Column(name = "cli_override")
+    public String cliOverride;
     @Column(name = "previous_version")
     public String previousVersion;
     @Column(name = "ticket_id")

@@ -84,6 +84,16 @@ public final class ProbeReasons {
     public static final String CANARY_PORT_NOT_FREED = "canary port %d is still in use after the canary stopped";
     public static final String PRODUCTION_DISTURBED = "production gateway on port %d answered %s during the canary window";
 
+    /** FLIP_PLIST / RESTORE: the lease user's CLI, as the login shell resolves it. */
+    public static final String CLI_NOT_FOUND = "the login shell finds no openclaw: no CLI to switch";
+    public static final String CLI_NOT_WRITABLE = "the directory of %s is not writable for the lease user: the CLI was "
+            + "not switched";
+    public static final String CLI_SWITCH_FAILED = "switching the CLI %s to %s failed (exit %d)";
+    public static final String CLI_NOT_SWITCHED = "after the switch the login shell's openclaw (%s) reports version %s, "
+            + "expected %s";
+    public static final String CLI_NOT_RESTORED = "the CLI %s was not put back as the rollback kit recorded it (%s)";
+    public static final String CLI_NO_RECORD = "the rollback kit records no CLI switch; the CLI is left as it is";
+
     private ProbeReasons() {
     }
 }

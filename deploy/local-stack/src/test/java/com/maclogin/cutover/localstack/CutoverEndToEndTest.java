@@ -61,6 +61,8 @@ class CutoverEndToEndTest {
         assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("GREEN");
         greenCutoverId = id;
         assertThat(stack.gatewayStartupz(index(GREEN_LEASE)).path("version").asText()).isEqualTo("2026.9.6");
+        // the lease user's CLI moved with the plist: the login shell's openclaw runs the candidate too
+        assertThat(loginShell(GREEN_LEASE, "openclaw --version")).isEqualTo("2026.9.6\n");
         List<String> kinds = new ArrayList<>();
         end.path("steps").forEach(s -> kinds.add(s.path("kind").asText()));
         assertThat(kinds).containsSubsequence("INVENTORY", "FREEZE", "SNAPSHOT", "INSTALL_CANDIDATE", "PARALLEL_RUN",
@@ -168,6 +170,7 @@ class CutoverEndToEndTest {
         assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("ROLLED_BACK");
         assertThat(stack.gatewayStartupz(index(GREEN_LEASE)).path("version").asText()).isEqualTo("2026.9.5");
         assertThat(written).as("the state directory is the SNAPSHOT's again").doesNotExist();
+        assertThat(loginShell(GREEN_LEASE, "openclaw --version")).as("and the CLI is the old one").isEqualTo("2026.9.5\n");
         JsonNode rollback = stack.rollbackService().get("/api/v1/rollbacks/" + greenCutoverId).body();
         assertThat(rollback.toString()).contains("ROLLED_BACK");
     }
@@ -179,6 +182,26 @@ class CutoverEndToEndTest {
             }
         }
         throw new AssertionError("no lease " + id + " in " + stack.leases());
+    }
+
+    /**
+     * stdout of {@code command} in the lease user's login shell ({@code bash -l}, as the simulator's SSH sessions run
+     * {@code "$SHELL" -lc}): the simulator runs its leases as this OS user, with the lease home as {@code $HOME}.
+     */
+    private static String loginShell(String leaseId, String command) throws IOException {
+        Path home = Path.of(lease(leaseId).path("home").asText());
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-lc", command).directory(home.toFile());
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("SHELL", "/bin/bash");
+        Process p = pb.redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            assertThat(p.waitFor()).as("%s: %s", command, out).isZero();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return out;
     }
 
     private static JsonNode step(JsonNode cutover, String kind) {

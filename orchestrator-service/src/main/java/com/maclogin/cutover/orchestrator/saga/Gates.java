@@ -295,7 +295,6 @@ public final class Gates {
     }
 
     public static final String STAGING_FIRST = "STAGING_FIRST";
-
     /**
      * PLAYBOOK step 3, a staging lease first: a PRODUCTION lease passes only when some STAGING lease has a GREEN cutover
      * to the candidate version ({@code greenOnStaging}: its cutover id, else null), or with an approved override
@@ -328,5 +327,66 @@ public final class Gates {
                     + Reasons.stagingFirst(version) + ")", ev);
         }
         return GateVerdict.fail(STAGING_FIRST, Reasons.stagingFirst(version), ev);
+    }
+
+    /** The lease user's {@code openclaw} (as the login shell finds it) runs the version the service runs (issue 10). */
+    public static final String CLI_MATCHES_SERVICE = "CLI_MATCHES_SERVICE";
+
+    /**
+     * CLI_MATCHES_SERVICE, the playbook's first gate ("launchd runs one thing, the login shell resolves another") for
+     * the CLI: INVENTORY's {@code cliVersion} ({@code openclaw --version} in the lease user's login shell, found at
+     * {@code cliPath}) must equal the service's {@code gatewayVersion}, and {@code cliPath} must be replaceable by the
+     * lease user ({@code cliWritable}), since FLIP_PLIST switches it with the plist so that after GREEN both run the
+     * candidate. A lease where they differ would have the product keep (and later switch) a CLI that works on state
+     * another version migrates; it is refused with both versions and the fix, unless an approved override
+     * ({@code override}: "approver: reason", else null) of {@code gates.cliMatchesService} accepts it.
+     */
+    public static GateVerdict cliMatchesService(Map<String, String> facts, String override) {
+        Map<String, String> used = pick(facts, StepFacts.CLI_PATH, StepFacts.CLI_VERSION, StepFacts.CLI_WRITABLE,
+                "gatewayVersion", "packageRoot");
+        String cli = printable(facts.get(StepFacts.CLI_PATH));
+        String cliVersion = facts.get(StepFacts.CLI_VERSION);
+        String service = printable(facts.get("gatewayVersion"));
+        String pkg = printable(facts.getOrDefault("packageRoot", "<package root>"));
+        String fix;
+        String problem;
+        if (facts.get(StepFacts.CLI_PATH) == null) {
+            problem = "the lease user's login shell finds no openclaw while the service runs " + service;
+            fix = "put the service's npm global prefix bin (" + binOf(pkg) + ") on the login PATH";
+        } else if (cliVersion == null) {
+            problem = "openclaw --version in the lease user's login shell (" + cli + ") printed no version while the "
+                    + "service runs " + service;
+            fix = "make " + cli + " the service's CLI: ln -sfn " + pkg + "/openclaw.mjs " + cli;
+        } else if (!cliVersion.equals(facts.get("gatewayVersion"))) {
+            problem = "the lease user's openclaw (" + cli + ") is " + printable(cliVersion) + " but the service runs "
+                    + service + ": the CLI would work on state the service migrates";
+            fix = "make " + cli + " the service's CLI (ln -sfn " + pkg + "/openclaw.mjs " + cli + ", or take the "
+                    + "other openclaw off the login PATH)";
+        } else if ("false".equals(facts.get(StepFacts.CLI_WRITABLE))) {
+            problem = "the lease user cannot replace " + cli + " (its directory is not writable): the cutover could "
+                    + "not switch the CLI to the candidate with the plist";
+            fix = "give the lease user write access to the directory of " + cli;
+        } else {
+            return GateVerdict.pass(CLI_MATCHES_SERVICE, "the lease user's openclaw (" + cli + ") runs " + service
+                    + ", the service's version", used);
+        }
+        String reason = problem + "; fix: " + fix + ", or override " + ValidationPolicy.CLI_MATCHES_SERVICE
+                + "=false with a reason and an approver";
+        if (override != null) {
+            used.put("override", override);
+            return GateVerdict.pass(CLI_MATCHES_SERVICE, "overridden by " + override + " (" + problem + ")", used);
+        }
+        return GateVerdict.fail(CLI_MATCHES_SERVICE, reason, used);
+    }
+
+    private static String printable(String v) {
+        return v == null ? "unknown" : Validation.printable(v);
+    }
+
+    /** {@code <prefix>/bin} of a package root {@code <prefix>/lib/node_modules/openclaw}. */
+    private static String binOf(String packageRoot) {
+        String suffix = "/lib/node_modules/openclaw";
+        return packageRoot.endsWith(suffix)
+                ? packageRoot.substring(0, packageRoot.length() - suffix.length()) + "/bin" : "<npm prefix>/bin";
     }
 }

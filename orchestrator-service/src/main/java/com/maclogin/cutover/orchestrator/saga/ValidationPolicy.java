@@ -47,8 +47,10 @@ public final class ValidationPolicy {
     public static final String DISK_MIN = "thresholds.diskFreeMinPercent";
     /** Skips the staging-first gate for this cutover: override value {@code false}. */
     public static final String STAGING_FIRST = "gates.stagingFirst";
+    /** Accepts a lease whose CLI and service differ for this cutover (gate CLI_MATCHES_SERVICE): override value {@code false}. */
+    public static final String CLI_MATCHES_SERVICE = "gates.cliMatchesService";
     public static final List<String> OVERRIDABLE = List.of(WINDOW, INTERVAL, RESTART_DRILL, CRASH_COUNT, CRASH_WINDOW,
-            ERROR_RATE, MIN_SAMPLES, LATENCY, DISK_MIN, STAGING_FIRST);
+            ERROR_RATE, MIN_SAMPLES, LATENCY, DISK_MIN, STAGING_FIRST, CLI_MATCHES_SERVICE);
 
     private ValidationPolicy() {
     }
@@ -71,6 +73,11 @@ public final class ValidationPolicy {
         /** The approved skip of the staging-first gate, if the request carries one. */
         public Optional<AppliedOverride> stagingOverride() {
             return overrides.stream().filter(o -> STAGING_FIRST.equals(o.field())).findFirst();
+        }
+
+        /** The approved acceptance of a CLI that differs from the service, if the request carries one. */
+        public Optional<AppliedOverride> cliOverride() {
+            return overrides.stream().filter(o -> CLI_MATCHES_SERVICE.equals(o.field())).findFirst();
         }
     }
 
@@ -158,6 +165,10 @@ public final class ValidationPolicy {
         if (r.overrideIndex.containsKey(STAGING_FIRST)) {
             // decided at the gates (is there a GREEN staging cutover?); here only the approval is checked and recorded
             r.loosen(STAGING_FIRST, "true", "false", "skipping the staging-first gate");
+        }
+        if (r.overrideIndex.containsKey(CLI_MATCHES_SERVICE)) {
+            // decided at the gates (do the CLI and the service differ?); here only the approval is checked and recorded
+            r.loosen(CLI_MATCHES_SERVICE, "true", "false", "accepting a CLI that differs from the service");
         }
         r.unusedOverrides();
         if (!r.errors.isEmpty()) {

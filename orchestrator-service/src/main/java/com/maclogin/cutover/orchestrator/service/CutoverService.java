@@ -167,6 +167,7 @@ public class CutoverService {
         c.updatedAt = now;
         c.validationPlan = Json.write(policy.settings());
         c.stagingOverride = policy.stagingOverride().map(o -> o.approvedBy() + ": " + o.reason()).orElse(null);
+        c.cliOverride = policy.cliOverride().map(o -> o.approvedBy() + ": " + o.reason()).orElse(null);
         saga.create(c); // stored PENDING: the partial unique index speaks here, before anything else is written
         audit.record(c.id, c.requestedBy, Reasons.CUTOVER_REQUESTED, "candidate " + c.candidateVersion
                 + (c.candidateSha256 == null ? "" : " (tarball sha256 " + c.candidateSha256 + ")")

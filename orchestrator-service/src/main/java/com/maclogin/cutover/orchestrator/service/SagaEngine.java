@@ -295,6 +295,7 @@ public class SagaEngine {
                 StoredJson.operators(c), c.createdAt.atZone(ZoneOffset.UTC).toLocalDate())));
         verdicts.add(Gates.stagingFirst(config.gates().stagingFirst(), lease.stage, c.candidateVersion,
                 cutovers.firstGreenOnStaging(c.candidateVersion).map(g -> g.id).orElse(null), c.stagingOverride));
+        verdicts.add(Gates.cliMatchesService(facts, c.cliOverride));
         return verdicts;
     }
 

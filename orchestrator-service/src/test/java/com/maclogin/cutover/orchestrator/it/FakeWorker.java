@@ -120,6 +120,9 @@ public final class FakeWorker implements AutoCloseable {
         f.put("probeUser", "openclaw-probe");
         f.put("probeLaunchdRead", "OK");
         f.put("probeLaunchdState", "running");
+        f.put("cliPath", "/Users/openclaw/.npm-global/bin/openclaw");
+        f.put("cliVersion", "2026.9.5");
+        f.put("cliWritable", "true");
         return f;
     }
 

@@ -137,6 +137,65 @@ class GatesTest {
                         false, "Hong Kong"));
     }
 
+    static Map<String, String> cli(String path, String version, String writable) {
+        Map<String, String> f = healthy();
+        f.put("packageRoot", "/Users/u/.npm-global/lib/node_modules/openclaw");
+        put(f, "cliPath", path);
+        put(f, "cliVersion", version);
+        put(f, "cliWritable", writable);
+        return f;
+    }
+
+    static void put(Map<String, String> f, String k, String v) {
+        if (v != null) {
+            f.put(k, v);
+        }
+    }
+
+    static final String NPM_CLI = "/Users/u/.npm-global/bin/openclaw";
+    static final String FIX = "; fix: make " + NPM_CLI + " the service's CLI (ln -sfn "
+            + "/Users/u/.npm-global/lib/node_modules/openclaw/openclaw.mjs " + NPM_CLI + ", or take the other openclaw "
+            + "off the login PATH), or override gates.cliMatchesService=false with a reason and an approver";
+
+    static Stream<Arguments> cliTable() {
+        return Stream.of(
+                // facts, override, expected verdict, reason (whole, or a fragment)
+                Arguments.of(cli(NPM_CLI, "2026.9.5", "true"), null, true,
+                        "the lease user's openclaw (" + NPM_CLI + ") runs 2026.9.5, the service's version"),
+                Arguments.of(cli(NPM_CLI, "2026.9.3", "true"), null, false,
+                        "the lease user's openclaw (" + NPM_CLI + ") is 2026.9.3 but the service runs 2026.9.5: the "
+                                + "CLI would work on state the service migrates" + FIX),
+                Arguments.of(cli("/opt/homebrew/bin/openclaw", "2026.9.6", "true"), null, false,
+                        "(/opt/homebrew/bin/openclaw) is 2026.9.6 but the service runs 2026.9.5"),
+                Arguments.of(cli(NPM_CLI, "2026.9.3", "true"), "grace: Homebrew CLI pinned by the owner", true,
+                        "overridden by grace: Homebrew CLI pinned by the owner (the lease user's openclaw ("
+                                + NPM_CLI + ") is 2026.9.3 but the service runs 2026.9.5"),
+                Arguments.of(cli(null, null, null), null, false,
+                        "the lease user's login shell finds no openclaw while the service runs 2026.9.5; fix: put the "
+                                + "service's npm global prefix bin (/Users/u/.npm-global/bin) on the login PATH, or "
+                                + "override gates.cliMatchesService=false"),
+                Arguments.of(cli(NPM_CLI, null, "true"), null, false,
+                        "openclaw --version in the lease user's login shell (" + NPM_CLI + ") printed no version"),
+                Arguments.of(cli(NPM_CLI, "2026.9.5", "false"), null, false,
+                        "the lease user cannot replace " + NPM_CLI + " (its directory is not writable)"),
+                Arguments.of(cli(NPM_CLI, "2026.9.5", "false"), "ada: read-only prefix", true, "overridden by ada"),
+                Arguments.of(cli(NPM_CLI, "2026.9.5;reboot", "true"), null, false, "is 2026.9.5;reboot but"));
+    }
+
+    @ParameterizedTest(name = "cli {2}: {3}")
+    @MethodSource("cliTable")
+    void theCliGateWantsTheLoginShellsOpenclawOnTheServicesVersionUnlessOverridden(Map<String, String> facts,
+            String override, boolean passes, String reason) {
+        GateVerdict v = Gates.cliMatchesService(facts, override);
+        assertThat(v.gate()).isEqualTo(Gates.CLI_MATCHES_SERVICE);
+        assertThat(v.passed()).as(v.reason()).isEqualTo(passes);
+        assertThat(v.reason()).contains(reason);
+        assertThat(v.evidence()).containsKeys("cliPath", "cliVersion", "cliWritable", "gatewayVersion");
+        if (override != null) {
+            assertThat(v.evidence()).containsEntry("override", override);
+        }
+    }
+
     @ParameterizedTest(name = "roster {1}: {2}")
     @MethodSource("rosterTable")
     void operatorRosterNeedsTwoPeopleOneOwnerAndBothSitesCovered(List<Operator> ops, boolean passes, String reason) {

@@ -109,6 +109,23 @@ class ValidationPolicyTest {
     }
 
     @Test
+    void theCliGateIsOverriddenOnlyByAnApprovedFalseWhichIsReportedForTheGates() {
+        ValidationPolicy.Result r = ValidationPolicy.resolve(PLAYBOOK, null, null, null, List.of(new OverrideRequest(
+                ValidationPolicy.CLI_MATCHES_SERVICE, "false", "Homebrew openclaw pinned by the lease owner", "grace")));
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.cliOverride()).hasValueSatisfying(o -> {
+            assertThat(o.from()).isEqualTo("true");
+            assertThat(o.to()).isEqualTo("false");
+            assertThat(o.approvedBy()).isEqualTo("grace");
+        });
+        assertThat(r.stagingOverride()).isEmpty();
+        assertThat(ValidationPolicy.resolve(PLAYBOOK, null, null, null, List.of(new OverrideRequest(
+                ValidationPolicy.CLI_MATCHES_SERVICE, "true", "why", "grace"))).errors())
+                .extracting(FieldError::field).containsExactly("overrides[0].value");
+        assertThat(ValidationPolicy.resolve(PLAYBOOK, null, null, null, null).cliOverride()).isEmpty();
+    }
+
+    @Test
     void anOverrideForAnotherValueOrWithoutReasonOrApproverIsRefused() {
         ValidationPolicy.Result other = ValidationPolicy.resolve(PLAYBOOK, null, thresholds("errorRatePercent", 10), null,
                 List.of(new OverrideRequest("thresholds.errorRatePercent", "8", "x", "grace")));

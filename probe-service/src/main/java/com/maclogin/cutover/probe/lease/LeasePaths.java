@@ -20,9 +20,19 @@ public final class LeasePaths {
     public static final String MANIFEST = "manifest.sha256";
     public static final String STATE_DIR = ".openclaw";
     public static final String INDEX_SUFFIX = "/dist/index.js";
+    /** Side-by-side installs, {@code <cutover dir>/versions/<version>} (npm global prefixes of their own). */
+    public static final String VERSIONS_DIR = "versions";
+    /** The CLI's name in an npm global prefix's {@code bin}. */
+    public static final String CLI_NAME = "openclaw";
+    /** In the rollback kit: where the lease user's CLI pointed before FLIP_PLIST switched it ({@code path=}, {@code link=} or {@code file=}). */
+    public static final String CLI_RECORD = "cli.previous";
+    /** In the rollback kit: a copy of the CLI when it was a regular file, not a symlink. */
+    public static final String CLI_RECORD_COPY = "cli.previous.file";
 
     /** Absolute path, printable ASCII without quotes, backslash, '$', '`' or control characters; no '..' segment. */
     private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9 ._+@%,:=/~-]{0,1023}");
+    /** A symlink's target as {@code readlink} prints it: absolute or relative, same characters as a path, no '..' abuse check. */
+    private static final Pattern SAFE_LINK = Pattern.compile("[A-Za-z0-9 ._+@%,:=/~-]{1,1023}");
     /** Cutover ids are used as a directory name in the rollback kit path. */
     private static final Pattern CUTOVER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** Idempotency keys ({@code cutoverId:KIND:attempt}) are written into the ledger. */
@@ -49,6 +59,20 @@ public final class LeasePaths {
             }
         }
         return null;
+    }
+
+    /**
+     * {@code null} when {@code target} (a symlink's target as {@code readlink} printed it, e.g. npm's
+     * {@code ../lib/node_modules/openclaw/openclaw.mjs}) may be written back with {@code ln -s}, else the reason.
+     * Relative targets (and their {@code ..}) are allowed: they are recreated at the same path, so they resolve to
+     * the same file.
+     */
+    public static String checkLinkTarget(String what, String target) {
+        if (target == null || target.isEmpty()) {
+            return what + " is missing";
+        }
+        return SAFE_LINK.matcher(target).matches() ? null
+                : what + " '" + printable(target) + "' is not an acceptable link target";
     }
 
     public static String checkCutoverId(String id) {

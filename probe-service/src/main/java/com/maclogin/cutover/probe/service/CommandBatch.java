@@ -50,6 +50,11 @@ final class CommandBatch {
         return add(Part.required(name, script));
     }
 
+    /** How many commands were added so far. */
+    int size() {
+        return parts.size();
+    }
+
     /**
      * Runs the batch; element i answers part i, or is null when the part did not run because an earlier required part
      * failed. Evidence is added per part that ran.

@@ -16,7 +16,10 @@ import com.maclogin.cutover.probe.trigger.TriggerRules;
 import java.util.ArrayList;
 import java.util.List;
 
-/** INVENTORY: reads everything the gates need. Changes nothing. */
+/**
+ * INVENTORY: reads everything the gates need (including the lease user's CLI as its login shell resolves it, beside
+ * the service's version) and the space old rollback kits and version directories take. Changes nothing.
+ */
 final class InventoryStep implements StepHandler {
 
     /** The facts INVENTORY promises (the contract with the orchestrator and rollback-service). */
@@ -61,6 +64,12 @@ final class InventoryStep implements StepHandler {
         LeaseInventory.fileSha256(ctx, "plist sha256", b.plistPath()).ifPresent(h -> ctx.fact("plistSha256", h));
         LeaseInventory.packageTreeSha256(ctx, "package tree sha256", l.packageRoot())
                 .ifPresent(h -> ctx.fact("packageSha256", h));
+        // the lease user's CLI beside the service (gate CLI_MATCHES_SERVICE) and the space old cutovers take
+        List<CommandResult> cli = new CommandBatch().add("login shell openclaw", LeaseCli.LOCATE_SCRIPT)
+                .add("login shell openclaw --version", LeaseCli.VERSION_SCRIPT)
+                .add("rollback kits and versions", LeaseVersions.listScript(b)).run(ctx);
+        LeaseCli.facts(ctx, LeaseCli.found(cli.get(0), cli.get(1)));
+        LeaseVersions.spaceFacts(ctx, b, l.packageRoot(), cli.get(2));
         CommandResult df = ctx.run("df", "df -k \"$HOME\"");
         DiskFree.freePercent(df.stdout()).ifPresent(p -> ctx.fact("diskFreePercent", p));
         baseline(ctx, b, l.gatewayPort());

@@ -53,12 +53,37 @@ public final class LeaseInventory {
             return "gui/" + uid;
         }
 
+        /** {@code <cutover dir>/versions}: every side-by-side install, one npm global prefix per version. */
+        public String versionsDir() {
+            return cutoverDir() + "/" + LeasePaths.VERSIONS_DIR;
+        }
+
         public String candidatePrefix(String version) {
-            return cutoverDir() + "/versions/" + version;
+            return versionsDir() + "/" + version;
         }
 
         public String candidatePackageRoot(String version) {
             return candidatePrefix(version) + "/lib/node_modules/openclaw";
+        }
+
+        /** The CLI npm linked into the side-by-side install of {@code version}: {@code <prefix>/bin/openclaw}. */
+        public String candidateCli(String version) {
+            return candidatePrefix(version) + "/bin/" + LeasePaths.CLI_NAME;
+        }
+
+        /**
+         * The version directory name of a path inside {@link #versionsDir()} ({@code <versions>/<v>/…}), else empty:
+         * which side-by-side install a package root or a CLI link belongs to.
+         */
+        public Optional<String> versionDirOf(String path) {
+            String prefix = versionsDir() + "/";
+            if (path == null || !path.startsWith(prefix)) {
+                return Optional.empty();
+            }
+            String rest = path.substring(prefix.length());
+            int slash = rest.indexOf('/');
+            String name = slash < 0 ? rest : rest.substring(0, slash);
+            return com.maclogin.cutover.contracts.Validation.version(name) == null ? Optional.of(name) : Optional.empty();
         }
     }
 

@@ -77,6 +77,7 @@ final class RestoreStep implements StepHandler {
                 .add("state archive sha256", LeaseInventory.fileSha256Script(stateArchive))
                 .add("cat plist", "cat " + ShellQuote.quote(kitPlist))
                 .add("plist sha256 before", LeaseInventory.fileSha256Script(b.plistPath()))
+                .add("read cli record", "cat " + ShellQuote.quote(kit + "/" + LeasePaths.CLI_RECORD))
                 .run(ctx);
         if (look.get(0) == null || !look.get(0).ok()) {
             throw new StepFailedException(String.format(ProbeReasons.NO_ROLLBACK_KIT, kit));
@@ -96,6 +97,10 @@ final class RestoreStep implements StepHandler {
         LeaseInventory.Layout kitLayout = LeaseInventory.parseLayout(ctx, b, kitPlist, kitPlistCat.stdout());
         String pkg = kitLayout.packageRoot();
         LeaseInventory.sha256Of(look.get(3)).ifPresent(h -> ctx.fact(StepFacts.PLIST_SHA256_BEFORE, h));
+        // where FLIP_PLIST found the lease user's CLI before it switched it (none: the kit predates that, or nothing
+        // was switched)
+        Optional<LeaseCli.Record> cliRecord = look.get(4) != null && look.get(4).ok()
+                ? LeaseCli.parseRecord(look.get(4).stdout(), kit) : Optional.empty();
         ctx.fact("restoreCheckMillis", millisSince(t0));
 
         // One exec: the package tree hash before (read-only, still before the first mutation), bootout, the plist
@@ -143,17 +148,22 @@ final class RestoreStep implements StepHandler {
         // One exec: state aside and unpacked (required), enable (required), bootstrap
         String aside = kit + "/state-aside-" + stamp;
         String qState = ShellQuote.quote(b.stateDir());
-        List<CommandResult> up = new CommandBatch()
+        // the CLI goes back with the package (one rename, as FLIP_PLIST switched it), before the old version starts
+        CommandBatch upBatch = new CommandBatch()
                 .require("restore state", "if [ -e " + qState + " ]; then mv " + qState + " " + ShellQuote.quote(aside)
                         + "; fi && tar -C " + ShellQuote.quote(b.home()) + " -xzf "
-                        + ShellQuote.quote(kit + "/" + LeasePaths.STATE_ARCHIVE))
+                        + ShellQuote.quote(kit + "/" + LeasePaths.STATE_ARCHIVE));
+        cliRecord.ifPresent(r -> upBatch.add("restore cli", LeaseCli.restoreScript(r, ctx.command().cutoverId())));
+        int enable = upBatch.size();
+        List<CommandResult> up = upBatch
                 .require("launchctl enable", Gateway.enableScript(b))
                 .add("launchctl bootstrap", Gateway.bootstrapScript(b))
                 .run(ctx);
         CommandBatch.required(up, 0, "restore state");
         ctx.fact("stateAsidePath", aside);
-        CommandBatch.required(up, 1, "launchctl enable");
-        Gateway.checkBootstrap(up.get(2));
+        CommandResult cliRestored = cliRecord.isPresent() ? up.get(1) : null;
+        CommandBatch.required(up, enable, "launchctl enable");
+        Gateway.checkBootstrap(up.get(enable + 1));
         ctx.fact("restoreFilesMillis", millisSince(files));
 
         ctx.fact("readyAfterMillis", Gateway.waitReady(ctx, kitLayout.gatewayPort()));
@@ -170,14 +180,40 @@ final class RestoreStep implements StepHandler {
         List<CommandResult> end = new CommandBatch()
                 .add("launchctl print", Gateway.printScript(b))
                 .add("read freeze marker", FreezeStep.readMarkerScript(marker))
+                .add("login shell openclaw", LeaseCli.LOCATE_SCRIPT)
+                .add("login shell openclaw --version", LeaseCli.VERSION_SCRIPT)
                 .run(ctx);
         Gateway.launchdFacts(ctx, LaunchctlPrint.parse(end.get(0).ok() ? end.get(0).stdout() : ""));
+        LeaseCli.facts(ctx, LeaseCli.found(end.get(2), end.get(3)));
+        checkCliRestored(ctx, cliRecord, cliRestored);
         String owner = FreezeStep.markerField(end.get(1).stdout(), "cutoverId");
         if (ctx.command().cutoverId().equals(owner)) {
             ctx.require("lift freeze marker", "rm -f " + ShellQuote.quote(marker));
             ctx.fact(StepFacts.UNFROZEN, "true");
         }
         ctx.fact("restoreVerifyMillis", millisSince(verify));
+    }
+
+    /**
+     * The CLI must be back where the kit recorded it (a link: {@code readlink} prints the recorded target), else the
+     * restore fails before the freeze is lifted: a lease whose CLI and service disagree is left for a human.
+     */
+    private static void checkCliRestored(StepContext ctx, Optional<LeaseCli.Record> record, CommandResult restored) {
+        if (record.isEmpty()) {
+            ctx.fact("cliRestore", "NO_RECORD");
+            ctx.addEvidence(com.maclogin.cutover.contracts.Evidence.of("cli restore", null, 0,
+                    ProbeReasons.CLI_NO_RECORD));
+            return;
+        }
+        LeaseCli.Record r = record.get();
+        String found = restored == null ? "not run" : restored.ok()
+                ? (r.link() == null ? "copied back" : InventoryStep.lastLine(restored.stdout()))
+                : "exit " + restored.exitCode();
+        boolean ok = restored != null && restored.ok() && (r.link() == null || r.link().equals(found));
+        ctx.fact("cliRestore", ok ? "RESTORED" : "FAILED");
+        if (!ok) {
+            throw new StepFailedException(String.format(ProbeReasons.CLI_NOT_RESTORED, r.path(), found));
+        }
     }
 
     private static long millisSince(long nanos) {

@@ -228,6 +228,13 @@ class ProbeServiceIntegrationTest {
         assertThat(report.plistNodeVersion()).isNotBlank();
         assertThat(report.diskFreePercent()).isNotNull();
         assertThat(report.baselineP95Millis()).isNotNull();
+        // the lease user's CLI as the login shell resolves it (npm's global prefix bin), beside the service
+        assertThat(r.facts()).containsEntry("cliPath", lease.home() + "/.npm-global/bin/openclaw")
+                .containsEntry("cliVersion", "2026.9.5").containsEntry("cliWritable", "true")
+                .containsEntry("cliLink", "../lib/node_modules/openclaw/openclaw.mjs");
+        assertThat(report.cliVersion()).isEqualTo(report.gatewayVersion());
+        assertThat(report.cliPath()).isEqualTo(lease.home() + "/.npm-global/bin/openclaw");
+        assertThat(r.facts()).containsKeys("kitsCount", "kitsBytes", "oldVersionsCount", "oldVersionsBytes");
         inventory = r.facts();
     }
 
@@ -257,6 +264,21 @@ class ProbeServiceIntegrationTest {
         assertThat(flipped.facts().get("newPlistSha256")).isEqualTo(sha256(plistFile(lease)))
                 .isNotEqualTo(inventory.get("plistSha256"));
         assertThat(lease.installedVersion()).isEqualTo("2026.9.6");
+        // the lease user's CLI moved with the plist (one rename of npm's bin link), the old version's files untouched
+        String npmCli = lease.home() + "/.npm-global/bin/openclaw";
+        String candidateCli = lease.home() + "/.openclaw-cutover/versions/2026.9.6/bin/openclaw";
+        assertThat(flipped.facts()).containsEntry("cliSwitch", "SWITCHED").containsEntry("cliPath", npmCli)
+                .containsEntry("cliLink", candidateCli).containsEntry("cliVersion", "2026.9.6")
+                .containsEntry("cliPreviousLink", "../lib/node_modules/openclaw/openclaw.mjs")
+                .containsEntry("cliPreviousVersion", "2026.9.5");
+        assertThat(loginShell(t, "command -v openclaw; openclaw --version")).isEqualTo(npmCli + "\n2026.9.6\n");
+        assertThat(Files.readSymbolicLink(Path.of(npmCli)).toString()).isEqualTo(candidateCli);
+        assertThat(Files.readString(lease.home().resolve(".openclaw-cutover/c-full/cli.previous")))
+                .isEqualTo("path=" + npmCli + "\nlink=../lib/node_modules/openclaw/openclaw.mjs\n");
+        assertThat(treeHash(t, lease.home() + "/.npm-global/lib/node_modules/openclaw"))
+                .as("the running version's package is not replaced").isEqualTo(inventory.get("packageSha256"));
+        assertThat(flipped.evidence()).extracting(e -> e.name())
+                .containsSubsequence("login shell openclaw", "mv candidate plist", "record cli in kit", "switch cli");
 
         // re-delivery of the very same command: answered from the worker's record, the lease is not touched
         Instant plistModified = Files.getLastModifiedTime(plistFile(lease)).toInstant();
@@ -275,7 +297,7 @@ class ProbeServiceIntegrationTest {
         assertThat(afterRestart.messageId()).isEqualTo(flipped.messageId());
         assertThat(afterRestart.facts()).isEqualTo(flipped.facts());
         assertThat(afterRestart.evidence()).extracting(e -> e.name()).contains("read ledger")
-                .doesNotContain("mv candidate plist", "plutil -lint");
+                .doesNotContain("mv candidate plist", "plutil -lint", "switch cli");
         assertThat(Files.getLastModifiedTime(plistFile(lease)).toInstant()).isEqualTo(plistModified);
         assertThat(Files.readString(ledger(lease))).isEqualTo(ledgerBefore);
 
@@ -303,6 +325,11 @@ class ProbeServiceIntegrationTest {
         assertThat(restoreReport.packageSha256After()).isEqualTo(inventory.get("packageSha256"));
         assertThat(restoreReport.runningVersion()).isEqualTo("2026.9.5");
         assertThat(restoreReport.unfrozen()).isTrue();
+        // and the CLI is back where the kit recorded it: npm's relative link into the old package
+        assertThat(restored.facts()).containsEntry("cliRestore", "RESTORED").containsEntry("cliVersion", "2026.9.5")
+                .containsEntry("cliLink", "../lib/node_modules/openclaw/openclaw.mjs")
+                .containsEntry("packageRestoredFromArchive", "false");
+        assertThat(loginShell(t, "openclaw --version")).isEqualTo("2026.9.5\n");
         StepResult revalidated = succeeded(run(step(id, StepKind.VALIDATE, 1, 2, t,
                 new StepCommand.Validate(null, "2026.9.5", null, Map.of(), 3, 500, null))));
         assertThat(revalidated.facts()).containsEntry("runningVersion", "2026.9.5");
@@ -987,7 +1014,135 @@ class ProbeServiceIntegrationTest {
         assertThat(unfreeze.facts()).doesNotContainKey("canaryStopResult");
     }
 
+    @Test
+    @Order(30)
+    void afterGreenUnfreezeRemovesOldVersionDirectoriesKeepsThePreviousOneAndRollbacksSwitchTheCliBack()
+            throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        LeaseTarget t = target(lease.hostKey());
+        Path versions = lease.home().resolve(".openclaw-cutover/versions");
+        String npmCli = lease.home() + "/.npm-global/bin/openclaw";
+        // litter of earlier cutovers, and a directory that is no version (not the cutovers': never counted or touched)
+        fakeVersion(versions, "2026.9.1");
+        fakeVersion(versions, "2026.9.2");
+        Files.createDirectories(versions.resolve("notes"));
+        Map<String, String> invA = succeeded(run(step("c-prune-a-inv", StepKind.INVENTORY, 1, 1, t, NONE))).facts();
+        List<String> litter = versionDirs(versions);
+        assertThat(litter).contains("2026.9.1", "2026.9.2").doesNotContain("notes");
+        // the service runs from npm's global prefix: every version directory is an old one
+        assertThat(invA).containsEntry("oldVersionsCount", Integer.toString(litter.size()))
+                .containsEntry("cliVersion", "2026.9.5");
+        assertThat(Long.parseLong(invA.get("oldVersionsBytes"))).isPositive();
+        assertThat(Long.parseLong(invA.get("kitsCount"))).isPositive();
+        assertThat(Long.parseLong(invA.get("kitsBytes"))).isPositive();
+
+        // cutover A, GREEN path: 2026.9.5 side by side (from npm's prefix into versions/2026.9.5)
+        Function<StepKind, StepCommand> a = cutover("2026.9.5", "CHG-A");
+        String snapshotA = greenPath("c-prune-a", t, a).facts().get("stateArchiveSha256");
+        StepResult unfreezeA = succeeded(run(step("c-prune-a", StepKind.UNFREEZE, 1, 1, t, a)));
+        assertThat(unfreezeA.facts()).containsEntry("pruneVersions", "REMOVED").containsEntry("keptVersions", "2026.9.5");
+        assertThat(unfreezeA.facts().get("prunedVersions").split(",")).containsExactlyInAnyOrderElementsOf(
+                litter.stream().filter(v -> !v.equals("2026.9.5")).toList());
+        assertThat(versionDirs(versions)).containsExactly("2026.9.5");
+        assertThat(versions.resolve("notes")).isDirectory();
+        assertThat(lease.home().resolve(".npm-global/lib/node_modules/openclaw/package.json"))
+                .as("nothing outside versions/").exists();
+        assertThat(lease.home().resolve(".openclaw-cutover/FROZEN")).doesNotExist();
+        assertThat(Files.readSymbolicLink(Path.of(npmCli)).toString()).isEqualTo(versions + "/2026.9.5/bin/openclaw");
+
+        // cutover B from there to 2026.9.6; litter appears meanwhile; UNFREEZE keeps the running and the previous one
+        Map<String, String> invB = succeeded(run(step("c-prune-b-inv", StepKind.INVENTORY, 1, 1, t, NONE))).facts();
+        assertThat(invB).containsEntry("oldVersionsCount", "0").containsEntry("cliVersion", "2026.9.5")
+                .containsEntry("packageRoot", versions + "/2026.9.5/lib/node_modules/openclaw");
+        Function<StepKind, StepCommand> bCmd = cutover("2026.9.6", "CHG-B");
+        String snapshotB = greenPath("c-prune-b", t, bCmd).facts().get("stateArchiveSha256");
+        fakeVersion(versions, "2026.9.4");
+        assertThat(loginShell(t, "openclaw --version")).isEqualTo("2026.9.6\n");
+        StepResult unfreezeB = succeeded(run(step("c-prune-b", StepKind.UNFREEZE, 1, 1, t, bCmd)));
+        assertThat(unfreezeB.facts()).containsEntry("pruneVersions", "REMOVED")
+                .containsEntry("keptVersions", "2026.9.6,2026.9.5").containsEntry("prunedVersions", "2026.9.4");
+        assertThat(versionDirs(versions)).containsExactlyInAnyOrder("2026.9.5", "2026.9.6");
+        Map<String, String> after = succeeded(run(step("c-prune-b-inv", StepKind.INVENTORY, 2, 1, t, NONE))).facts();
+        assertThat(after).containsEntry("oldVersionsCount", "1").containsEntry("oldVersions", "2026.9.5")
+                .containsEntry("cliVersion", "2026.9.6").containsEntry("gatewayVersion", "2026.9.6");
+
+        // rollback of B (after GREEN): the previous version directory is still there, the CLI goes back into it
+        StepResult restoredB = succeeded(run(step("c-prune-b", StepKind.RESTORE, 1, 2, t, new StepCommand.Restore(
+                "2026.9.5", Map.of("plist", invB.get("plistSha256"), "package", invB.get("packageSha256"),
+                        "state", snapshotB)))));
+        assertThat(restoredB.facts()).containsEntry("runningVersion", "2026.9.5").containsEntry("cliRestore", "RESTORED")
+                .containsEntry("cliLink", versions + "/2026.9.5/bin/openclaw").containsEntry("cliVersion", "2026.9.5")
+                .containsEntry("packageRestoredFromArchive", "false");
+        // and of A: back to npm's prefix and its relative bin link, the lease as it was before both
+        StepResult restoredA = succeeded(run(step("c-prune-a", StepKind.RESTORE, 1, 2, t, new StepCommand.Restore(
+                "2026.9.5", Map.of("plist", invA.get("plistSha256"), "package", invA.get("packageSha256"),
+                        "state", snapshotA)))));
+        assertThat(restoredA.facts()).containsEntry("cliRestore", "RESTORED")
+                .containsEntry("cliLink", "../lib/node_modules/openclaw/openclaw.mjs");
+        assertThat(loginShell(t, "command -v openclaw; openclaw --version")).isEqualTo(npmCli + "\n2026.9.5\n");
+        assertThat(sha256(plistFile(lease))).isEqualTo(invA.get("plistSha256"));
+        assertThat(lease.runningVersion()).isEqualTo("2026.9.5");
+    }
+
+    @Test
+    @Order(31)
+    void inventoryReportsTheCliTheLoginShellFindsWhenItIsNotTheServicesVersion() throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        LeaseTarget t = target(lease.hostKey());
+        LeaseSimulatorResource.simulator().setFaults("hk-1",
+                com.maclogin.cutover.simulator.Faults.none().withCliVersion("2026.9.3"));
+        try {
+            StepResult r = succeeded(run(step("c-cli-drift", StepKind.INVENTORY, 1, 1, t, NONE)));
+            assertThat(r.facts()).containsEntry("gatewayVersion", "2026.9.5").containsEntry("cliVersion", "2026.9.3")
+                    .containsEntry("cliPath", lease.home() + "/.sim/cli-drift/bin/openclaw");
+            assertThat(r.report(StepReport.Inventory.class).cliVersion()).isEqualTo("2026.9.3");
+            assertThat(r.evidence()).extracting(e -> e.name()).contains("login shell openclaw",
+                    "login shell openclaw --version");
+        } finally {
+            LeaseSimulatorResource.simulator().clearFaults("hk-1");
+        }
+    }
+
+    /** INVENTORY, FREEZE, SNAPSHOT, INSTALL_CANDIDATE, FLIP_PLIST, RELOAD of {@code id}; returns the SNAPSHOT result. */
+    private static StepResult greenPath(String id, LeaseTarget t, Function<StepKind, StepCommand> commands) {
+        succeeded(run(step(id, StepKind.FREEZE, 1, 1, t, commands)));
+        StepResult snapshot = succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, commands)));
+        succeeded(run(step(id, StepKind.INSTALL_CANDIDATE, 1, 1, t, commands)));
+        StepResult flip = succeeded(run(step(id, StepKind.FLIP_PLIST, 1, 1, t, commands)));
+        assertThat(flip.facts()).containsEntry("cliSwitch", "SWITCHED");
+        succeeded(run(step(id, StepKind.RELOAD, 1, 1, t, commands)));
+        return snapshot;
+    }
+
+    private static void fakeVersion(Path versions, String v) throws Exception {
+        Path pkg = versions.resolve(v + "/lib/node_modules/openclaw");
+        Files.createDirectories(pkg);
+        Files.writeString(pkg.resolve("package.json"), "{\"name\": \"openclaw\", \"version\": \"" + v + "\"}\n");
+    }
+
+    /** The version directories under {@code versions} (names that are versions), sorted. */
+    private static List<String> versionDirs(Path versions) throws Exception {
+        try (var l = Files.list(versions)) {
+            return l.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> com.maclogin.cutover.contracts.Validation.version(n) == null).sorted().toList();
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** stdout of {@code script} in the lease user's login shell, over SSH as the gateway's account. */
+    private String loginShell(LeaseTarget t, String script) throws Exception {
+        CommandResult r = ssh.exec(t, "\"$SHELL\" -lc '" + script + "'", Duration.ofSeconds(20));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        return r.stdout();
+    }
+
+    /** The package tree hash INVENTORY computes, of {@code root} on the lease. */
+    private String treeHash(LeaseTarget t, String root) throws Exception {
+        CommandResult r = ssh.exec(t, com.maclogin.cutover.probe.service.LeaseInventory.packageTreeHashScript(root),
+                Duration.ofSeconds(20));
+        return r.stdout().substring(0, 64);
+    }
 
     /**
      * The lease-simulator's npm shim emulates {@code npm install -g [--prefix] openclaw@<v>} only: no {@code npm pack}
