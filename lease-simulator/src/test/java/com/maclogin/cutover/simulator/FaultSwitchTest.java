@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.Region;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -332,8 +334,8 @@ class FaultSwitchTest {
             assertThatThrownBy(() -> SshTestClient.to(sshLease, clientKey).close()).isInstanceOf(IOException.class);
 
             sim.setFaults("ssh-1", Faults.none().withSsh(Faults.SshFault.REFUSE_CONNECTIONS));
-            assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", sshLease.sshPort()).close())
-                    .isInstanceOf(java.net.ConnectException.class);
+            assertThatThrownBy(() -> new Socket("127.0.0.1", sshLease.sshPort()).close())
+                    .isInstanceOf(ConnectException.class);
         } finally {
             try {
                 open.close();
@@ -379,8 +381,8 @@ class FaultSwitchTest {
     void sshRefuseEventRefusesConnectsForItsDurationThenListensAgainByItself() throws Exception {
         long start = System.nanoTime();
         sim.refuseSshConnections("ssh-1", Duration.ofMillis(1500));
-        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", sshLease.sshPort()).close())
-                .isInstanceOf(java.net.ConnectException.class);
+        assertThatThrownBy(() -> new Socket("127.0.0.1", sshLease.sshPort()).close())
+                .isInstanceOf(ConnectException.class);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .untilAsserted(() -> {
                     try (SshTestClient c = SshTestClient.to(sshLease, clientKey)) {
@@ -393,8 +395,8 @@ class FaultSwitchTest {
         sim.refuseSshConnections("ssh-1", Duration.ofMillis(300));
         sim.setFaults("ssh-1", Faults.none().withSsh(Faults.SshFault.REFUSE_CONNECTIONS));
         Thread.sleep(600);
-        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", sshLease.sshPort()).close())
-                .isInstanceOf(java.net.ConnectException.class);
+        assertThatThrownBy(() -> new Socket("127.0.0.1", sshLease.sshPort()).close())
+                .isInstanceOf(ConnectException.class);
         sim.clearFault("ssh-1", FaultSwitch.SSH_DROP);
         try (SshTestClient c = SshTestClient.to(sshLease, clientKey)) {
             assertThat(c.exec("true").exit()).isZero();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.Region;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.direct.DirectConnection;
 import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.userauth.UserAuthException;
 import org.junit.jupiter.api.AfterAll;
@@ -363,12 +365,11 @@ class LeaseSimulatorTest {
     }
 
     private static SshTestClient.HttpResult wake(SshTestClient c, String token, String text) throws IOException {
-        try (net.schmizz.sshj.connection.channel.direct.DirectConnection dc = c.raw().newDirectConnection("127.0.0.1",
-                hk.gatewayPort())) {
+        try (DirectConnection dc = c.raw().newDirectConnection("127.0.0.1", hk.gatewayPort())) {
             byte[] body = ("{\"text\":\"" + text + "\",\"mode\":\"now\"}").getBytes(StandardCharsets.UTF_8);
             String head = "POST /hooks/wake HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer "
                     + token + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
-            java.io.OutputStream out = dc.getOutputStream();
+            OutputStream out = dc.getOutputStream();
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();

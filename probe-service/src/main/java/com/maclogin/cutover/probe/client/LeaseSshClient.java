@@ -1,8 +1,8 @@
 package com.maclogin.cutover.probe.client;
 
 import com.maclogin.cutover.contracts.LeaseTarget;
-import com.maclogin.cutover.probe.config.ProbeConfig;
 import com.maclogin.cutover.contracts.ShellQuote;
+import com.maclogin.cutover.probe.config.ProbeConfig;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,6 +2,7 @@ package com.maclogin.cutover.probe.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.maclogin.cutover.contracts.TriggerThresholds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -65,7 +66,7 @@ class DrillRecoveryTest {
 
     @Test
     void theNormalLatencyIsWhatLatencyAcceptsOrTheSlowerP95BeforeTheDrillTable() {
-        com.maclogin.cutover.contracts.TriggerThresholds p = com.maclogin.cutover.contracts.TriggerThresholds.playbook();
+        TriggerThresholds p = TriggerThresholds.playbook();
         assertThat(DrillRecovery.normalLatencyMillis(50.0, p, 40L)).as("5 x max(50, floor 200)").isEqualTo(1_000);
         assertThat(DrillRecovery.normalLatencyMillis(2_000.0, p, null)).as("capped by the 5 s absolute limit")
                 .isEqualTo(5_000);
