@@ -4,7 +4,6 @@ import com.maclogin.cutover.contracts.CutoverEvent;
 import com.maclogin.cutover.contracts.CutoverEventType;
 import com.maclogin.cutover.orchestrator.Cutover;
 import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
-import com.maclogin.cutover.orchestrator.repository.InboxRepository;
 import com.maclogin.cutover.orchestrator.saga.SagaInput;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,12 +15,10 @@ import java.util.Optional;
 @Transactional(Transactional.TxType.MANDATORY)
 public class CutoverEventService {
 
-    private final InboxRepository inbox;
     private final CutoverRepository cutovers;
     private final SagaEngine saga;
 
-    public CutoverEventService(InboxRepository inbox, CutoverRepository cutovers, SagaEngine saga) {
-        this.inbox = inbox;
+    public CutoverEventService(CutoverRepository cutovers, SagaEngine saga) {
         this.cutovers = cutovers;
         this.saga = saga;
     }
@@ -30,7 +27,7 @@ public class CutoverEventService {
         if (e.type() != CutoverEventType.ROLLED_BACK && e.type() != CutoverEventType.ROLLBACK_FAILED) {
             return; // our own lifecycle events and the incident announcement: nothing to apply
         }
-        if (e.messageId() == null || !inbox.firstDelivery(e.messageId())) {
+        if (e.messageId() == null) {
             return;
         }
         Optional<Cutover> found = cutovers.lock(e.cutoverId());

@@ -14,6 +14,7 @@ import com.maclogin.cutover.contracts.StepOutcome;
 import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.messaging.OutboxWriter;
 import com.maclogin.cutover.orchestrator.Cutover;
 import com.maclogin.cutover.orchestrator.CutoverState;
 import com.maclogin.cutover.orchestrator.CutoverStep;
@@ -67,12 +68,12 @@ public class SagaEngine {
     private final CutoverRepository cutovers;
     private final LeaseRepository leases;
     private final AuditRepository audit;
-    private final OutboxService outbox;
+    private final OutboxWriter outbox;
     private final OrchestratorConfig config;
     private final MeterRegistry meters;
 
     public SagaEngine(CutoverStepRepository steps, CutoverRepository cutovers, LeaseRepository leases,
-            AuditRepository audit, OutboxService outbox, OrchestratorConfig config, MeterRegistry meters) {
+            AuditRepository audit, OutboxWriter outbox, OrchestratorConfig config, MeterRegistry meters) {
         this.steps = steps;
         this.cutovers = cutovers;
         this.leases = leases;
@@ -229,7 +230,7 @@ public class SagaEngine {
 
         c.currentStep = step.name();
         c.inFlightKey = key;
-        outbox.write(Topics.stepCommands(c.region), cmd);
+        outbox.enqueue(Topics.stepCommands(c.region), cmd);
         audit.record(c.id, actor, Reasons.STEP_SENT, step.name() + " attempt " + attempt + " epoch " + c.epoch
                 + ", deadline " + deadline, "step:" + key);
         Log.infof("cutover %s lease %s: sent %s attempt %d (epoch %d)", c.id, c.leaseId, step.name(), attempt, c.epoch);
@@ -317,7 +318,7 @@ public class SagaEngine {
         RollbackRequested rr = new RollbackRequested(UUID.randomUUID().toString(), c.id, c.leaseId, Instant.now(),
                 CutoverMessage.SCHEMA_VERSION, c.epoch, requestedBy, reason, lease.target(), c.ticketId,
                 c.previousVersion, c.candidateVersion, c.rollbackOwner, expected);
-        outbox.write(Topics.ROLLBACK_REQUESTS, rr);
+        outbox.enqueue(Topics.ROLLBACK_REQUESTS, rr);
         Log.warnf("cutover %s lease %s ROLLING_BACK (epoch %d) by %s: %s", c.id, c.leaseId, c.epoch, requestedBy, reason);
         if (config.emitRollbackStarted()) {
             event(c, CutoverEventType.ROLLBACK_STARTED, reason);
@@ -343,7 +344,7 @@ public class SagaEngine {
                 CutoverMessage.SCHEMA_VERSION, c.epoch, type, c.region, c.ticketId, c.previousVersion,
                 c.candidateVersion, c.rollbackOwner, blast.channels(), c.startedAt != null ? c.startedAt : c.createdAt,
                 c.endedAt, reason);
-        outbox.write(Topics.EVENTS, e);
+        outbox.enqueue(Topics.EVENTS, e);
     }
 
     private SagaSnapshot snapshot(Cutover c, SagaInput in) {

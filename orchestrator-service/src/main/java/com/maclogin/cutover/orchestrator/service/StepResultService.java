@@ -5,23 +5,20 @@ import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.orchestrator.Cutover;
 import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
-import com.maclogin.cutover.orchestrator.repository.InboxRepository;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.Optional;
 
-/** Applies a StepResult from cutover.step-results: checks it is complete and new (inbox), then the saga fences and applies it. */
+/** Applies a StepResult from cutover.step-results: checks it is complete (the consumer deduplicated it), then the saga fences and applies it. */
 @ApplicationScoped
 @Transactional(Transactional.TxType.MANDATORY)
 public class StepResultService {
 
-    private final InboxRepository inbox;
     private final CutoverRepository cutovers;
     private final SagaEngine saga;
 
-    public StepResultService(InboxRepository inbox, CutoverRepository cutovers, SagaEngine saga) {
-        this.inbox = inbox;
+    public StepResultService(CutoverRepository cutovers, SagaEngine saga) {
         this.cutovers = cutovers;
         this.saga = saga;
     }
@@ -34,10 +31,6 @@ public class StepResultService {
         if (r.schemaVersion() > CutoverMessage.SCHEMA_VERSION) {
             Log.warnf("cutover %s lease %s: step result %s has schema version %d, newer than %d; ignored", r.cutoverId(),
                     r.leaseId(), r.messageId(), r.schemaVersion(), CutoverMessage.SCHEMA_VERSION);
-            return;
-        }
-        if (!inbox.firstDelivery(r.messageId())) {
-            Log.debugf("cutover %s lease %s: step result %s already processed", r.cutoverId(), r.leaseId(), r.messageId());
             return;
         }
         Optional<Cutover> found = cutovers.lock(r.cutoverId());

@@ -7,7 +7,6 @@ import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.orchestrator.Cutover;
 import com.maclogin.cutover.orchestrator.ProbeResultRecord;
 import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
-import com.maclogin.cutover.orchestrator.repository.InboxRepository;
 import com.maclogin.cutover.orchestrator.repository.ProbeResultRepository;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,14 +20,12 @@ import java.util.Optional;
 @Transactional(Transactional.TxType.MANDATORY)
 public class ValidationEventService {
 
-    private final InboxRepository inbox;
     private final CutoverRepository cutovers;
     private final ProbeResultRepository probes;
     private final SagaEngine saga;
 
-    public ValidationEventService(InboxRepository inbox, CutoverRepository cutovers, ProbeResultRepository probes,
+    public ValidationEventService(CutoverRepository cutovers, ProbeResultRepository probes,
             SagaEngine saga) {
-        this.inbox = inbox;
         this.cutovers = cutovers;
         this.probes = probes;
         this.saga = saga;
@@ -43,9 +40,6 @@ public class ValidationEventService {
         }
         if (cutovers.findByIdOptional(r.cutoverId()).isEmpty()) {
             Log.warnf("probe result %s for unknown cutover %s (lease %s) ignored", r.messageId(), r.cutoverId(), r.leaseId());
-            return;
-        }
-        if (!inbox.firstDelivery(r.messageId())) {
             return;
         }
         ProbeResultRecord p = new ProbeResultRecord();
@@ -71,9 +65,6 @@ public class ValidationEventService {
                 || b.schemaVersion() > CutoverMessage.SCHEMA_VERSION) {
             Log.warnf("breach %s (cutover %s, lease %s) incomplete or of a newer schema; ignored", b.messageId(),
                     b.cutoverId(), b.leaseId());
-            return;
-        }
-        if (!inbox.firstDelivery(b.messageId())) {
             return;
         }
         Optional<Cutover> found = cutovers.lock(b.cutoverId());
