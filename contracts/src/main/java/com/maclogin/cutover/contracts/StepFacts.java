@@ -12,6 +12,13 @@ public final class StepFacts {
     public static final String PLIST_SHA256 = "plistSha256";
     /** Hash of the running package tree. */
     public static final String PACKAGE_SHA256 = "packageSha256";
+    /**
+     * sha256 of the package tree's stat listing, taken right before {@link #PACKAGE_SHA256}; absent when an entry
+     * changed in the two seconds before the listing (too recent to trust) ({@link ArtifactHashes#PACKAGE_STAT}).
+     */
+    public static final String PACKAGE_STAT_SHA256 = "packageStatSha256";
+    /** RESTORE: how the package tree was checked: {@code stat-unchanged} (no content read) or {@code content-hash}. */
+    public static final String PACKAGE_CHECK = "packageCheck";
     /** The running gateway's {@code package.json} version. */
     public static final String GATEWAY_VERSION = "gatewayVersion";
     /** {@code node -v} of the login shell. */

@@ -54,7 +54,18 @@ public sealed interface StepReport {
      */
     record Inventory(String plistSha256, String packageSha256, String gatewayVersion, String loginNodeVersion,
             String plistNodeVersion, String enginesNode, Integer gatewayPort, Long gatewayPid, List<Long> listeningPids,
-            Double diskFreePercent, Double baselineP95Millis, String cliPath, String cliVersion) implements StepReport {
+            Double diskFreePercent, Double baselineP95Millis, String cliPath, String cliVersion,
+            String packageStatSha256) implements StepReport {
+
+        /** Without the package's stat listing hash (a worker that predates it). */
+        public Inventory(String plistSha256, String packageSha256, String gatewayVersion, String loginNodeVersion,
+                String plistNodeVersion, String enginesNode, Integer gatewayPort, Long gatewayPid,
+                List<Long> listeningPids, Double diskFreePercent, Double baselineP95Millis, String cliPath,
+                String cliVersion) {
+            this(plistSha256, packageSha256, gatewayVersion, loginNodeVersion, plistNodeVersion, enginesNode,
+                    gatewayPort, gatewayPid, listeningPids, diskFreePercent, baselineP95Millis, cliPath, cliVersion,
+                    null);
+        }
 
         /** Without the CLI's path and version (a worker that predates them). */
         public Inventory(String plistSha256, String packageSha256, String gatewayVersion, String loginNodeVersion,
@@ -76,7 +87,7 @@ public sealed interface StepReport {
                     integer(f, StepFacts.GATEWAY_PORT), whole(f, StepFacts.GATEWAY_PID),
                     wholes(f, StepFacts.LISTENING_PID), decimal(f, StepFacts.DISK_FREE_PERCENT),
                     decimal(f, StepFacts.BASELINE_P95_MILLIS), text(f, StepFacts.CLI_PATH),
-                    text(f, StepFacts.CLI_VERSION));
+                    text(f, StepFacts.CLI_VERSION), text(f, StepFacts.PACKAGE_STAT_SHA256));
         }
     }
 

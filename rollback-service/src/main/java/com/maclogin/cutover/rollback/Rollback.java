@@ -80,6 +80,10 @@ public class Rollback extends PanacheEntityBase {
     @Column(name = "expected_state_sha256")
     public String expectedStateSha256;
 
+    /** The inventory gate's hash of the package tree's stat listing (optional: RESTORE then skips the content hash). */
+    @Column(name = "expected_package_stat_sha256")
+    public String expectedPackageStatSha256;
+
     @Column(name = "found_state_sha256")
     public String foundStateSha256;
 

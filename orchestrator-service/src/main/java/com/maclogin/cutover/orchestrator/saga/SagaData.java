@@ -4,18 +4,25 @@ import com.maclogin.cutover.contracts.StepReport;
 
 /**
  * What later steps and the rollback need from earlier steps' results, kept typed on the cutover instead of re-read
- * from stored facts: INVENTORY's hashes, running version, pinned node and latency baseline; SNAPSHOT's state archive.
+ * from stored facts: INVENTORY's hashes (and the package tree's stat listing hash), running version, pinned node and latency baseline; SNAPSHOT's state archive.
  * Null fields are not known (yet).
  */
 public record SagaData(String previousVersion, String plistSha256, String packageSha256, String plistNodeVersion,
-        Double baselineP95Millis, String stateArchiveSha256) {
+        Double baselineP95Millis, String stateArchiveSha256, String packageStatSha256) {
 
-    public static final SagaData EMPTY = new SagaData(null, null, null, null, null, null);
+    public static final SagaData EMPTY = new SagaData(null, null, null, null, null, null, null);
+
+    /** Without the package tree's stat listing hash (data stored before it existed). */
+    public SagaData(String previousVersion, String plistSha256, String packageSha256, String plistNodeVersion,
+            Double baselineP95Millis, String stateArchiveSha256) {
+        this(previousVersion, plistSha256, packageSha256, plistNodeVersion, baselineP95Millis, stateArchiveSha256,
+                null);
+    }
 
     /** What INVENTORY's report adds: the running version, the gate hashes, the pinned node, the latency baseline. */
     public static SagaData of(StepReport.Inventory r) {
         return new SagaData(r.gatewayVersion(), r.plistSha256(), r.packageSha256(), r.plistNodeVersion(),
-                r.baselineP95Millis(), null);
+                r.baselineP95Millis(), null, r.packageStatSha256());
     }
 
     /** What SNAPSHOT's report adds: the state/config archive's hash. */
@@ -42,7 +49,8 @@ public record SagaData(String previousVersion, String plistSha256, String packag
         return new SagaData(pick(other.previousVersion, previousVersion), pick(other.plistSha256, plistSha256),
                 pick(other.packageSha256, packageSha256), pick(other.plistNodeVersion, plistNodeVersion),
                 other.baselineP95Millis != null ? other.baselineP95Millis : baselineP95Millis,
-                pick(other.stateArchiveSha256, stateArchiveSha256));
+                pick(other.stateArchiveSha256, stateArchiveSha256),
+                pick(other.packageStatSha256, packageStatSha256));
     }
 
     private static String pick(String preferred, String fallback) {

@@ -314,6 +314,9 @@ public class SagaEngine {
         expected.put(ArtifactHashes.PLIST, data.plistSha256());
         expected.put(ArtifactHashes.PACKAGE, data.packageSha256());
         expected.put(ArtifactHashes.STATE, data.stateArchiveSha256());
+        if (data.packageStatSha256() != null) {
+            expected.put(ArtifactHashes.PACKAGE_STAT, data.packageStatSha256());
+        }
         Lease lease = leases.findById(c.leaseId);
         RollbackRequested rr = new RollbackRequested(UUID.randomUUID().toString(), c.id, c.leaseId, Instant.now(),
                 CutoverMessage.SCHEMA_VERSION, c.epoch, requestedBy, reason, lease.target(), c.ticketId,
@@ -380,6 +383,9 @@ public class SagaEngine {
         }
         if (data.packageSha256() != null) {
             expected.put(ArtifactHashes.PACKAGE, data.packageSha256());
+        }
+        if (data.packageStatSha256() != null) {
+            expected.put(ArtifactHashes.PACKAGE_STAT, data.packageStatSha256());
         }
         // after SNAPSHOT: the state/config archive's hash, so a breach raised by VALIDATE carries it to the restore
         if (data.stateArchiveSha256() != null) {

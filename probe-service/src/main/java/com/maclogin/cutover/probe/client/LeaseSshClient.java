@@ -66,7 +66,9 @@ public class LeaseSshClient {
             throws HostKeyMismatchException, SshUnavailableException, CommandTimeoutException {
         String wire = "/bin/sh -c " + ShellQuote.quote(script);
         for (int attempt = 1; ; attempt++) {
+            long c0 = System.nanoTime();
             SSHClient client = connection(target);
+            long connectMillis = (System.nanoTime() - c0) / 1_000_000;
             Session session;
             try {
                 session = client.startSession();
@@ -78,15 +80,15 @@ public class LeaseSshClient {
                 continue;
             }
             try {
-                return run(target, client, session, wire, timeout);
+                return run(target, client, session, wire, timeout, connectMillis);
             } finally {
                 closeQuietly(session);
             }
         }
     }
 
-    private CommandResult run(LeaseTarget target, SSHClient client, Session session, String wire, Duration timeout)
-            throws SshUnavailableException, CommandTimeoutException {
+    private CommandResult run(LeaseTarget target, SSHClient client, Session session, String wire, Duration timeout,
+            long connectMillis) throws SshUnavailableException, CommandTimeoutException {
         long start = System.nanoTime();
         long deadline = start + Math.max(1, timeout.toNanos());
         Session.Command cmd;
@@ -97,15 +99,17 @@ public class LeaseSshClient {
             invalidate(target, client);
             throw SshUnavailableException.transientFault("cannot start the command: " + e.getMessage(), e);
         }
-        Future<byte[]> out = io.submit(() -> readCapped(cmd.getInputStream()));
-        Future<byte[]> err = io.submit(() -> readCapped(cmd.getErrorStream()));
+        ArrivalLog arrivals = new ArrivalLog(start);
+        Future<byte[]> out = io.submit(() -> readCapped(cmd.getInputStream(), arrivals));
+        Future<byte[]> err = io.submit(() -> readCapped(cmd.getErrorStream(), null));
         try {
             byte[] stdout = out.get(remaining(deadline), TimeUnit.NANOSECONDS);
             byte[] stderr = err.get(remaining(deadline), TimeUnit.NANOSECONDS);
             cmd.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining(deadline))), TimeUnit.MILLISECONDS);
             Integer exit = cmd.getExitStatus();
             return new CommandResult(exit == null ? -1 : exit, new String(stdout, StandardCharsets.UTF_8),
-                    new String(stderr, StandardCharsets.UTF_8), (System.nanoTime() - start) / 1_000_000);
+                    new String(stderr, StandardCharsets.UTF_8), (System.nanoTime() - start) / 1_000_000,
+                    connectMillis, arrivals.toArrivals());
         } catch (TimeoutException | ConnectionException e) {
             closeQuietly(cmd);
             out.cancel(true);
@@ -160,7 +164,7 @@ public class LeaseSshClient {
                 OutputStream os = dc.getOutputStream();
                 os.write(request);
                 os.flush();
-                return RawHttp.parse(readCapped(dc.getInputStream()));
+                return RawHttp.parse(readCapped(dc.getInputStream(), null));
             } finally {
                 closeQuietly(dc);
             }
@@ -446,17 +450,47 @@ public class LeaseSshClient {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    private static byte[] readCapped(InputStream in) throws IOException {
+    private static byte[] readCapped(InputStream in, ArrivalLog arrivals) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
         int n;
+        long total = 0;
         while ((n = in.read(buf)) >= 0) {
+            total += n;
+            if (arrivals != null) {
+                arrivals.mark(total);
+            }
             int room = MAX_CAPTURE - out.size();
             if (room > 0) {
                 out.write(buf, 0, Math.min(n, room));
             }
         }
         return out.toByteArray();
+    }
+
+    /** When each read of stdout ended (bytes so far, ms since the exec request): see {@link CommandResult.Arrivals}. */
+    private static final class ArrivalLog {
+        private final long start;
+        private long[] ends = new long[16];
+        private long[] millis = new long[16];
+        private int n;
+
+        ArrivalLog(long start) {
+            this.start = start;
+        }
+
+        synchronized void mark(long bytesSoFar) {
+            if (n == ends.length) {
+                ends = java.util.Arrays.copyOf(ends, n * 2);
+                millis = java.util.Arrays.copyOf(millis, n * 2);
+            }
+            ends[n] = bytesSoFar;
+            millis[n++] = (System.nanoTime() - start) / 1_000_000;
+        }
+
+        synchronized CommandResult.Arrivals toArrivals() {
+            return new CommandResult.Arrivals(java.util.Arrays.copyOf(ends, n), java.util.Arrays.copyOf(millis, n));
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

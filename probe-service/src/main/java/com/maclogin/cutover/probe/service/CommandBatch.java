@@ -122,11 +122,19 @@ final class CommandBatch {
         return b.toString();
     }
 
-    /** Each part's answer, or null where its markers are missing. */
+    /**
+     * Each part's answer, or null where its markers are missing. A part's {@code durationMillis} is the time between
+     * the arrival of the previous part's exit-code line (the exec request, for the first part) and of its own, as the
+     * worker read them ({@link CommandResult.Arrivals}); the whole exec's duration when that is unknown. The first
+     * part also carries the exec's {@code connectMillis}.
+     */
     static List<CommandResult> parse(String nonce, List<Part> parts, CommandResult whole) {
         List<CommandResult> out = new ArrayList<>();
         String text = whole.stdout() == null ? "" : whole.stdout();
         int from = 0;
+        long previousEnd = 0;
+        int bytesAtChar = 0;
+        long bytesSoFar = 0;
         for (int i = 0; i < parts.size(); i++) {
             String m = nonce + " " + i + " ";
             String outMarker = m + "out\n";
@@ -162,9 +170,35 @@ final class CommandBatch {
                 out.add(null);
                 continue;
             }
-            out.add(new CommandResult(rc, stdout, stderr, whole.durationMillis()));
+            bytesSoFar += utf8Length(text, bytesAtChar, eol);
+            bytesAtChar = eol;
+            long arrived = whole.arrivals().millisAt(bytesSoFar);
+            long took = arrived < 0 ? whole.durationMillis() : Math.max(0, arrived - previousEnd);
+            if (arrived >= 0) {
+                previousEnd = arrived;
+            }
+            out.add(new CommandResult(rc, stdout, stderr, took, out.isEmpty() ? whole.connectMillis() : 0,
+                    CommandResult.Arrivals.NONE));
             from = eol + 1;
         }
         return out;
+    }
+
+    private static long utf8Length(String s, int from, int to) {
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < to) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 }

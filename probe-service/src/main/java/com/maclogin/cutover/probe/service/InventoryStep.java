@@ -6,6 +6,7 @@ import com.maclogin.cutover.probe.lease.DiskFree;
 import com.maclogin.cutover.probe.lease.LsofListeners;
 import com.maclogin.cutover.probe.lease.PackageJson;
 import com.maclogin.cutover.contracts.ShellQuote;
+import com.maclogin.cutover.contracts.StepFacts;
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.Verdict;
 import com.maclogin.cutover.probe.config.ProbeConfig;
@@ -62,8 +63,14 @@ final class InventoryStep implements StepHandler {
         LsofListeners.pidListeningOn(LsofListeners.parse(lsof.stdout()), l.gatewayPort())
                 .ifPresent(pid -> ctx.fact("listeningPid", pid));
         LeaseInventory.fileSha256(ctx, "plist sha256", b.plistPath()).ifPresent(h -> ctx.fact("plistSha256", h));
-        LeaseInventory.packageTreeSha256(ctx, "package tree sha256", l.packageRoot())
-                .ifPresent(h -> ctx.fact("packageSha256", h));
+        // the stat listing first, then the content: a change after the listing shows in RESTORE's listing
+        List<CommandResult> pkgHash = new CommandBatch()
+                .add("package tree stat listing sha256", LeaseInventory.packageStatScript(l.packageRoot()))
+                .add("package tree sha256", LeaseInventory.packageTreeHashScript(l.packageRoot())).run(ctx);
+        LeaseInventory.sha256Of(pkgHash.get(1)).ifPresent(h -> {
+            ctx.fact("packageSha256", h);
+            LeaseInventory.settledStat(pkgHash.get(0)).ifPresent(st -> ctx.fact(StepFacts.PACKAGE_STAT_SHA256, st));
+        });
         // the lease user's CLI beside the service (gate CLI_MATCHES_SERVICE) and the space old cutovers take
         List<CommandResult> cli = new CommandBatch().add("login shell openclaw", LeaseCli.LOCATE_SCRIPT)
                 .add("login shell openclaw --version", LeaseCli.VERSION_SCRIPT)

@@ -210,6 +210,34 @@ public final class LeaseInventory {
                 + " && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 shasum -a 256 | shasum -a 256";
     }
 
+    /**
+     * The package tree's stat listing, hashed: every entry under {@code packageRoot} (files, directories, links) with
+     * its device, inode, mode, owner, group, size, mtime and ctime (sub-second where the file system has it), sorted,
+     * sha256 ({@code Digest::SHA}, the module {@code shasum} itself is built on, so it is wherever {@code shasum} is).
+     * Prints {@code <sha256> settled}, or {@code <sha256> racy} when an entry changed within two seconds of the listing
+     * (a later change in the same clock tick could leave the listing equal, so such a listing is never trusted).
+     * Reads no file content: ~0.4 s for the 37,000 entries of the real {@code openclaw} package, against ~3.6 s for
+     * {@link #packageTreeHashScript}.
+     */
+    public static String packageStatScript(String packageRoot) {
+        String perl = "use File::Find; use Digest::SHA; use Time::HiRes qw(lstat time);"
+                + " my $t0 = time; my @l; my $newest = 0;"
+                + " find({no_chdir => 1, wanted => sub { my @s = lstat($_) or die \"lstat $_: $!\\n\";"
+                + " push @l, join(\"\\0\", $_, @s[0, 1, 2, 4, 5, 7, 9, 10]);"
+                + " $newest = $s[9] if $s[9] > $newest; $newest = $s[10] if $s[10] > $newest; }}, \".\");"
+                + " my $d = Digest::SHA->new(256); $d->add(join(\"\\n\", sort @l));"
+                + " print $d->hexdigest, ($newest >= $t0 - 2 ? \" racy\" : \" settled\"), \"\\n\";";
+        return "cd " + ShellQuote.quote(packageRoot) + " && perl -e " + ShellQuote.quote(perl);
+    }
+
+    /** The listing hash of {@link #packageStatScript}'s answer, if the listing is settled (trustworthy). */
+    static Optional<String> settledStat(CommandResult r) {
+        if (r == null || !r.ok() || r.stdout() == null || !r.stdout().trim().endsWith(" settled")) {
+            return Optional.empty();
+        }
+        return firstHash(r.stdout());
+    }
+
     static Optional<String> firstHash(String output) {
         Matcher m = SHA256.matcher(output == null ? "" : output.trim());
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();

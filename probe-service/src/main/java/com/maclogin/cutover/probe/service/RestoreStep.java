@@ -54,17 +54,32 @@ final class RestoreStep implements StepHandler {
         if (state != null) {
             return "expectedSha256.state: " + state;
         }
+        String stat = expected.get(ArtifactHashes.PACKAGE_STAT);
+        String statProblem = stat == null ? null : Validation.sha256(stat);
+        if (statProblem != null) {
+            return "expectedSha256.packageStat: " + statProblem;
+        }
         String previous = Validation.version(p.previousVersion());
         return previous == null ? null : "previousVersion: " + previous;
     }
 
     @Override
     public void run(StepContext ctx) {
-        long t0 = System.nanoTime();
+        Phases phases = new Phases(ctx);
+        try {
+            restore(ctx, phases);
+        } finally {
+            // a failed RESTORE shows where its time went too
+            phases.record();
+        }
+    }
+
+    private void restore(StepContext ctx, Phases phases) {
         StepCommand.Restore p = ctx.command().command(StepCommand.Restore.class);
         String expectedPlist = p.expectedSha256().get(ArtifactHashes.PLIST);
         String expectedPackage = p.expectedSha256().get(ArtifactHashes.PACKAGE);
         String expectedState = p.expectedSha256().get(ArtifactHashes.STATE);
+        String expectedStat = p.expectedSha256().get(ArtifactHashes.PACKAGE_STAT);
         LeaseInventory.Basics b = LeaseInventory.basics(ctx);
         String kit = b.kit(ctx.command().cutoverId());
         String stamp = STAMP.format(Instant.now());
@@ -80,6 +95,7 @@ final class RestoreStep implements StepHandler {
                 .add("plist sha256 before", LeaseInventory.fileSha256Script(b.plistPath()))
                 .add("read cli record", "cat " + ShellQuote.quote(kit + "/" + LeasePaths.CLI_RECORD))
                 .run(ctx);
+        phases.add(Phase.HASH_CHECKS, look);
         if (look.get(0) == null || !look.get(0).ok()) {
             throw new StepFailedException(String.format(ProbeReasons.NO_ROLLBACK_KIT, kit));
         }
@@ -102,25 +118,43 @@ final class RestoreStep implements StepHandler {
         // was switched)
         Optional<LeaseCli.Record> cliRecord = look.get(4) != null && look.get(4).ok()
                 ? LeaseCli.parseRecord(look.get(4).stdout(), kit) : Optional.empty();
-        ctx.fact("restoreCheckMillis", millisSince(t0));
 
-        // One exec: the package tree hash before (read-only, still before the first mutation), bootout, the plist
-        // back from the kit (required: a failed copy ends the exec there) and its hash, checked before anything else
-        long files = System.nanoTime();
+        // One exec: the package check before (read-only, still before the first mutation), bootout, the plist back
+        // from the kit (required: a failed copy ends the exec there) and its hash, checked before anything else. The
+        // package check is the tree's stat listing when the inventory gate recorded one (the candidate was installed
+        // beside the old tree, which stays untouched: its listing is unchanged and no content needs reading), else
+        // the content hash.
+        boolean byStat = expectedStat != null;
         List<CommandResult> swap = new CommandBatch()
-                .add("package sha256 before", LeaseInventory.packageTreeHashScript(pkg))
+                .add(byStat ? "package tree stat listing sha256" : "package sha256 before",
+                        byStat ? LeaseInventory.packageStatScript(pkg) : LeaseInventory.packageTreeHashScript(pkg))
                 .add("launchctl bootout", Gateway.bootoutScript(b)) // not loaded is fine: evidence only
                 .require("restore plist", "cp -p " + ShellQuote.quote(kitPlist) + " " + ShellQuote.quote(b.plistPath()))
                 .add("plist sha256 after", LeaseInventory.fileSha256Script(b.plistPath()))
                 .run(ctx);
-        Optional<String> packageBefore = LeaseInventory.sha256Of(swap.get(0));
-        packageBefore.ifPresent(h -> ctx.fact(StepFacts.PACKAGE_SHA256_BEFORE, h));
+        phases.add(Phase.HASH_CHECKS, swap.get(0), swap.get(3));
+        phases.add(Phase.LAUNCHD, swap.get(1), swap.get(2));
         CommandBatch.required(swap, 2, "restore plist");
         String plistAfter = LeaseInventory.sha256Of(swap.get(3)).orElse("none");
         ctx.fact(StepFacts.PLIST_SHA256_AFTER, plistAfter);
         if (!plistAfter.equals(expectedPlist)) {
             throw new StepFailedException(String.format(ProbeReasons.PLIST_HASH_MISMATCH, plistAfter, expectedPlist));
         }
+        Optional<String> packageBefore;
+        if (byStat && LeaseInventory.settledStat(swap.get(0)).filter(expectedStat::equals).isPresent()) {
+            // the tree is entry for entry (inode, size, mtime, ctime) the one the gate hashed
+            ctx.fact(StepFacts.PACKAGE_CHECK, "stat-unchanged");
+            packageBefore = Optional.of(expectedPackage);
+        } else {
+            ctx.fact(StepFacts.PACKAGE_CHECK, "content-hash");
+            CommandResult full = byStat ? ctx.run("package sha256 before", LeaseInventory.packageTreeHashScript(pkg))
+                    : swap.get(0);
+            if (byStat) {
+                phases.add(Phase.HASH_CHECKS, full);
+            }
+            packageBefore = LeaseInventory.sha256Of(full);
+        }
+        packageBefore.ifPresent(h -> ctx.fact(StepFacts.PACKAGE_SHA256_BEFORE, h));
 
         boolean fromArchive = !expectedPackage.equals(packageBefore.orElse(null));
         String packageAfter;
@@ -133,6 +167,8 @@ final class RestoreStep implements StepHandler {
                             + " && tar -C " + parent + " -xzf " + ShellQuote.quote(kit + "/" + LeasePaths.PACKAGE_ARCHIVE))
                     .add("package sha256 after", LeaseInventory.packageTreeHashScript(pkg))
                     .run(ctx);
+            phases.add(Phase.PACKAGE, pk.get(0));
+            phases.add(Phase.HASH_CHECKS, pk.get(1));
             CommandBatch.required(pk, 0, "restore package");
             ctx.fact(StepFacts.PACKAGE_RESTORED_FROM_ARCHIVE, true);
             packageAfter = LeaseInventory.sha256Of(pk.get(1)).orElse("none");
@@ -160,14 +196,20 @@ final class RestoreStep implements StepHandler {
                 .require("launchctl enable", Gateway.enableScript(b))
                 .add("launchctl bootstrap", Gateway.bootstrapScript(b))
                 .run(ctx);
+        phases.add(Phase.STATE, up.get(0));
+        if (cliRecord.isPresent()) {
+            phases.add(Phase.PACKAGE, up.get(1));
+        }
+        phases.add(Phase.LAUNCHD, up.get(enable), up.get(enable + 1));
         CommandBatch.required(up, 0, "restore state");
         ctx.fact("stateAsidePath", aside);
         CommandResult cliRestored = cliRecord.isPresent() ? up.get(1) : null;
         CommandBatch.required(up, enable, "launchctl enable");
         Gateway.checkBootstrap(up.get(enable + 1));
-        ctx.fact("restoreFilesMillis", millisSince(files));
 
-        ctx.fact("readyAfterMillis", Gateway.waitReady(ctx, kitLayout.gatewayPort()));
+        long ready = Gateway.waitReady(ctx, kitLayout.gatewayPort());
+        ctx.fact("readyAfterMillis", ready);
+        phases.addMillis(Phase.GATEWAY_START, ready);
         long verify = System.nanoTime();
         Optional<String> running = Gateway.startupVersion(ctx, kitLayout.gatewayPort());
         running.ifPresent(v -> ctx.fact(StepFacts.RUNNING_VERSION, v));
@@ -192,7 +234,66 @@ final class RestoreStep implements StepHandler {
             ctx.require("lift freeze marker", "rm -f " + ShellQuote.quote(marker));
             ctx.fact(StepFacts.UNFROZEN, "true");
         }
-        ctx.fact("restoreVerifyMillis", millisSince(verify));
+        phases.addMillis(Phase.VERIFY, millisSince(verify));
+    }
+
+    /** The parts of a RESTORE's time, recorded as facts {@code restore<Part>Millis} (docs/benchmarks.md). */
+    enum Phase {
+        /** New SSH connections: handshake, host key against the pin, login. */
+        CONNECTION("restoreConnectionMillis"),
+        /** The ledger and layout reads before the step, the kit, state archive, plist and package checks. */
+        HASH_CHECKS("restoreHashChecksMillis"),
+        /** The package tree from the kit's archive (only when it changed), and the CLI link back. */
+        PACKAGE("restorePackageMillis"),
+        /** {@code ~/.openclaw} aside and the kit's state archive unpacked. */
+        STATE("restoreStateMillis"),
+        /** bootout, the plist back, enable, bootstrap. */
+        LAUNCHD("restoreLaunchdMillis"),
+        /** bootstrap returned → {@code /readyz} 200: the gateway's own start, the floor. */
+        GATEWAY_START("restoreGatewayStartMillis"),
+        /** {@code /startupz} version, launchd's view, the CLI and the freeze marker. */
+        VERIFY("restoreVerifyMillis");
+
+        final String fact;
+
+        Phase(String fact) {
+            this.fact = fact;
+        }
+    }
+
+    /** Sums the batch parts' own times (as the worker saw their output arrive) per phase. */
+    static final class Phases {
+        private final StepContext ctx;
+        private final long[] millis = new long[Phase.values().length];
+
+        Phases(StepContext ctx) {
+            this.ctx = ctx;
+            // what ran before the handler: the ledger and the basics (one exec)
+            millis[Phase.HASH_CHECKS.ordinal()] = ctx.execMillis();
+        }
+
+        void add(Phase phase, List<CommandResult> parts) {
+            parts.forEach(r -> add(phase, r));
+        }
+
+        void add(Phase phase, CommandResult... parts) {
+            for (CommandResult r : parts) {
+                if (r != null) {
+                    millis[phase.ordinal()] += r.durationMillis();
+                }
+            }
+        }
+
+        void addMillis(Phase phase, long ms) {
+            millis[phase.ordinal()] += ms;
+        }
+
+        void record() {
+            millis[Phase.CONNECTION.ordinal()] = ctx.connectMillis();
+            for (Phase ph : Phase.values()) {
+                ctx.fact(ph.fact, millis[ph.ordinal()]);
+            }
+        }
     }
 
     /**

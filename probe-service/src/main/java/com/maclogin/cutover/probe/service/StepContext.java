@@ -43,6 +43,8 @@ public final class StepContext {
     private List<CommandResult> prefetchedBasics;
     private final TransientRetry retry;
     private boolean connected;
+    private long connectMillis;
+    private long execMillis;
 
     /** A context without transient-fault retries (tests of single parts). */
     public StepContext(RunStep command, Instant deadline, LeaseSshClient ssh, ProbeConfig config) {
@@ -137,6 +139,16 @@ public final class StepContext {
      * Runs a {@link CommandBatch} script with the per-command timeout; the batch records each of its commands as
      * evidence itself, so the combined script is not recorded.
      */
+    /** Time this step's commands spent opening new SSH connections (handshake, host key check, login). */
+    long connectMillis() {
+        return connectMillis;
+    }
+
+    /** Time this step's commands ran on the lease, from each exec request to its exit status (connections apart). */
+    long execMillis() {
+        return execMillis;
+    }
+
     CommandResult runUnrecorded(String script) {
         return exec("command batch", script, config.ssh().commandTimeout(), true);
     }
@@ -147,6 +159,8 @@ public final class StepContext {
             try {
                 CommandResult r = ssh.exec(target(), script, budget);
                 connected = true;
+                connectMillis += r.connectMillis();
+                execMillis += r.durationMillis();
                 return r;
             } catch (CommandTimeoutException e) {
                 evidence.add(Evidence.of(name, script, null, e.getMessage()));

@@ -196,8 +196,10 @@ class ProbeServiceIntegrationTest {
 
     @Test
     @Order(1)
-    void inventoryReportsEveryFactOfTheContract() {
+    void inventoryReportsEveryFactOfTheContract() throws Exception {
         SimulatedLease lease = LeaseSimulatorResource.lease();
+        // a listing with an entry changed in the last two seconds is never trusted: wait until the tree is older
+        awaitSettled(lease.home().resolve(".npm-global/lib/node_modules/openclaw"));
         StepResult r = run(step("c-inv", StepKind.INVENTORY, 1, 1, target(lease.hostKey()), NONE));
 
         assertThat(r.outcome()).as(r.reason()).isEqualTo(StepOutcome.SUCCEEDED);
@@ -235,6 +237,11 @@ class ProbeServiceIntegrationTest {
         assertThat(report.cliVersion()).isEqualTo(report.gatewayVersion());
         assertThat(report.cliPath()).isEqualTo(lease.home() + "/.npm-global/bin/openclaw");
         assertThat(r.facts()).containsKeys("kitsCount", "kitsBytes", "oldVersionsCount", "oldVersionsBytes");
+        // the package tree's stat listing, taken right before its content hash (RESTORE compares it)
+        assertThat(r.facts().get("packageStatSha256")).matches("[0-9a-f]{64}");
+        assertThat(report.packageStatSha256()).isEqualTo(r.facts().get("packageStatSha256"));
+        assertThat(r.evidence()).extracting(e -> e.name()).containsSubsequence("package tree stat listing sha256",
+                "package tree sha256");
         inventory = r.facts();
     }
 
@@ -309,11 +316,25 @@ class ProbeServiceIntegrationTest {
         assertThat(Integer.parseInt(validate.facts().get("probeRounds"))).isBetween(4, 8);
         assertThat(validate.facts()).containsEntry("runningVersion", "2026.9.6");
 
-        // rollback: a higher epoch, hashes from the inventory gate
+        // rollback: a higher epoch, hashes from the inventory gate, with the package tree's stat listing
         StepCommand restore = new StepCommand.Restore("2026.9.5",
                 Map.of("plist", inventory.get("plistSha256"), "package", inventory.get("packageSha256"),
-                        "state", snapshot.facts().get("stateArchiveSha256")));
+                        "state", snapshot.facts().get("stateArchiveSha256"),
+                        "packageStat", inventory.get("packageStatSha256")));
         StepResult restored = succeeded(run(step(id, StepKind.RESTORE, 1, 2, t, restore)));
+        // the old tree was never touched (the candidate went beside it): its listing is unchanged, no content read
+        assertThat(restored.facts()).containsEntry("packageCheck", "stat-unchanged");
+        assertThat(restored.evidence()).extracting(e -> e.name()).contains("package tree stat listing sha256")
+                .doesNotContain("package sha256 before", "restore package");
+        // where the time went, part by part (the benchmark's split)
+        for (String part : List.of("Connection", "HashChecks", "Package", "State", "Launchd", "GatewayStart",
+                "Verify")) {
+            assertThat(Long.parseLong(restored.facts().get("restore" + part + "Millis"))).as(part)
+                    .isBetween(0L, 60_000L);
+        }
+        assertThat(Long.parseLong(restored.facts().get("restoreConnectionMillis")))
+                .as("RESTORE opens a new connection (host key checked again)").isPositive();
+        assertThat(restored.facts().get("restoreGatewayStartMillis")).isEqualTo(restored.facts().get("readyAfterMillis"));
         assertThat(restored.facts()).containsEntry("stateArchiveSha256", snapshot.facts().get("stateArchiveSha256"))
                 .containsEntry("plistSha256After", inventory.get("plistSha256"))
                 .containsEntry("packageSha256After", inventory.get("packageSha256"))
@@ -739,6 +760,51 @@ class ProbeServiceIntegrationTest {
     }
 
     @Test
+    @Order(29)
+    void aPackageFileRewrittenInPlaceWithItsSizeAndMtimeKeptIsCaughtByItsCtimeAndRestoredFromTheKit() throws Exception {
+        SimulatedLease lease = LeaseSimulatorResource.lease();
+        LeaseTarget t = target(lease.hostKey());
+        String id = "c-inplace";
+        Function<StepKind, StepCommand> candidate = cutover("2026.9.6", "CHG-3");
+        Path pkg = lease.home().resolve(".npm-global/lib/node_modules/openclaw");
+        awaitSettled(pkg);
+        StepResult inv = succeeded(run(step(id, StepKind.INVENTORY, 1, 1, t, NONE)));
+        String stat = inv.facts().get("packageStatSha256");
+        assertThat(stat).isNotNull();
+        succeeded(run(step(id, StepKind.FREEZE, 1, 1, t, candidate)));
+        StepResult snapshot = succeeded(run(step(id, StepKind.SNAPSHOT, 1, 1, t, candidate)));
+
+        // someone rewrites a file of the running package: same length, mtime set back; only the ctime moves
+        Path victim = pkg.resolve("package.json");
+        String original = Files.readString(victim);
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(victim);
+        Files.writeString(victim, original.replace("\"name\"", "\"nam3\""));
+        Files.setLastModifiedTime(victim, mtime);
+        assertThat(Files.size(victim)).isEqualTo(original.length());
+
+        StepResult restored = succeeded(run(step(id, StepKind.RESTORE, 1, 2, t, new StepCommand.Restore("2026.9.5",
+                Map.of("plist", inv.facts().get("plistSha256"), "package", inv.facts().get("packageSha256"),
+                        "state", snapshot.facts().get("stateArchiveSha256"), "packageStat", stat)))));
+        assertThat(restored.facts()).containsEntry("packageCheck", "content-hash")
+                .containsEntry("packageRestoredFromArchive", "true")
+                .containsEntry("packageSha256After", inv.facts().get("packageSha256"));
+        assertThat(restored.facts().get("packageSha256Before")).isNotEqualTo(inv.facts().get("packageSha256"));
+        assertThat(restored.evidence()).extracting(e -> e.name()).containsSubsequence(
+                "package tree stat listing sha256", "package sha256 before", "restore package", "package sha256 after");
+        assertThat(Files.readString(victim)).isEqualTo(original);
+        assertThat(Long.parseLong(restored.facts().get("restorePackageMillis"))).isPositive();
+        // the rewritten tree RESTORE moved aside is evidence for a human; the next tests want the lease as it was
+        try (var aside = Files.list(pkg.getParent())) {
+            for (Path p : aside.filter(p -> p.getFileName().toString().startsWith("openclaw.cutover-aside-")).toList()) {
+                assertThat(Files.readString(p.resolve("package.json"))).contains("\"nam3\"");
+                try (var walk = Files.walk(p)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+    }
+
+    @Test
     @Order(12)
     void aRestoreWithoutTheStateHashIsRefusedUnrun() {
         LeaseTarget t = target(LeaseSimulatorResource.lease().hostKey());
@@ -1138,6 +1204,23 @@ class ProbeServiceIntegrationTest {
     }
 
     /** The package tree hash INVENTORY computes, of {@code root} on the lease. */
+    /** Waits until every entry under {@code root} changed more than 2.2 s ago (a listing trusted at INVENTORY). */
+    private static void awaitSettled(Path root) throws Exception {
+        long newest = 0;
+        try (var walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                java.nio.file.attribute.FileTime c = (java.nio.file.attribute.FileTime) Files.getAttribute(p,
+                        "unix:ctime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                newest = Math.max(newest, Math.max(c.toMillis(),
+                        Files.getLastModifiedTime(p, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis()));
+            }
+        }
+        long wait = newest + 2_200 - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+    }
+
     private String treeHash(LeaseTarget t, String root) throws Exception {
         CommandResult r = ssh.exec(t, com.maclogin.cutover.probe.service.LeaseInventory.packageTreeHashScript(root),
                 Duration.ofSeconds(20));

@@ -57,6 +57,49 @@ class CommandBatchTest {
         return CommandBatch.parse(nonce, parts, sh(CommandBatch.script(nonce, parts)));
     }
 
+    /** As the worker's SSH client reads it: the time at which each read of stdout ended (CommandResult.Arrivals). */
+    private static CommandResult shTimed(String script) throws Exception {
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder("/bin/sh", "-c", script).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        p.getOutputStream().close();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<long[]> marks = new ArrayList<>();
+        byte[] buf = new byte[8192];
+        InputStream in = p.getInputStream();
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            out.write(buf, 0, n);
+            marks.add(new long[] {out.size(), (System.nanoTime() - start) / 1_000_000});
+        }
+        int rc = p.waitFor();
+        long[] ends = marks.stream().mapToLong(m -> m[0]).toArray();
+        long[] millis = marks.stream().mapToLong(m -> m[1]).toArray();
+        return new CommandResult(rc, out.toString(StandardCharsets.UTF_8), "", (System.nanoTime() - start) / 1_000_000,
+                7, new CommandResult.Arrivals(ends, millis));
+    }
+
+    @Test
+    void eachPartIsTimedByWhenItsExitCodeLineArrivedWithoutAnyClockOnTheLease() throws Exception {
+        List<CommandBatch.Part> parts = List.of(
+                CommandBatch.Part.of("slow", "sleep 0.6; echo é-ü-✓"),
+                CommandBatch.Part.of("quick", "echo quick"),
+                CommandBatch.Part.of("medium", "sleep 0.3"));
+        String nonce = "ocb-" + UUID.randomUUID().toString().replace("-", "");
+        CommandResult whole = shTimed(CommandBatch.script(nonce, parts));
+        List<CommandResult> r = CommandBatch.parse(nonce, parts, whole);
+
+        assertThat(r.get(0).stdout()).isEqualTo("é-ü-✓\n");
+        assertThat(r.get(0).durationMillis()).as("slow").isBetween(550L, whole.durationMillis());
+        assertThat(r.get(1).durationMillis()).as("quick").isLessThan(250L);
+        assertThat(r.get(2).durationMillis()).as("medium").isBetween(250L, 550L);
+        assertThat(r.stream().mapToLong(CommandResult::durationMillis).sum()).isLessThanOrEqualTo(whole.durationMillis());
+        // the exec's connection time belongs to the first part only
+        assertThat(r).extracting(CommandResult::connectMillis).containsExactly(7L, 0L, 0L);
+        // without arrival marks (an older client) every part carries the whole exec's duration, as before
+        CommandResult unmarked = new CommandResult(whole.exitCode(), whole.stdout(), "", whole.durationMillis());
+        assertThat(CommandBatch.parse(nonce, parts, unmarked)).extracting(CommandResult::durationMillis)
+                .containsOnly(whole.durationMillis());
+    }
+
     @Test
     void eachCommandGetsItsOwnOutputErrorAndExitCode() throws Exception {
         Path weird = dir.resolve("it's a \"file\" $(x) `y`");

@@ -88,8 +88,14 @@ public final class RollbackMessages {
     }
 
     public static Map<String, String> expectedHashes(Rollback rb) {
-        return Map.of(HASH_PLIST, rb.expectedPlistSha256, HASH_PACKAGE, rb.expectedPackageSha256, HASH_STATE,
-                rb.expectedStateSha256);
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put(HASH_PLIST, rb.expectedPlistSha256);
+        m.put(HASH_PACKAGE, rb.expectedPackageSha256);
+        m.put(HASH_STATE, rb.expectedStateSha256);
+        if (rb.expectedPackageStatSha256 != null) {
+            m.put(com.maclogin.cutover.contracts.ArtifactHashes.PACKAGE_STAT, rb.expectedPackageStatSha256);
+        }
+        return m;
     }
 
     public static LeaseTarget target(Rollback rb) {

@@ -52,6 +52,11 @@ public final class RollbackRules {
                 problems.add("expected " + key + " " + h);
             }
         }
+        String stat = hashes.get(com.maclogin.cutover.contracts.ArtifactHashes.PACKAGE_STAT);
+        String statProblem = stat == null ? null : Validation.sha256(stat);
+        if (statProblem != null) {
+            problems.add("expected packageStat " + statProblem);
+        }
         return problems.isEmpty() ? null : String.join("; ", problems);
     }
 

@@ -1,5 +1,6 @@
 package com.maclogin.cutover.rollback.saga;
 
+import com.maclogin.cutover.contracts.ArtifactHashes;
 import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_PACKAGE;
 import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_PLIST;
 import static com.maclogin.cutover.rollback.saga.RollbackReasons.HASH_STATE;
@@ -37,14 +38,23 @@ public record RollbackSnapshot(String cutoverId, String leaseId, long epoch, Rol
     }
 
     /** The three artifact hashes: gateway plist, package tree, the SNAPSHOT's state/config archive. */
-    public record Hashes(String plist, String packageTree, String state) {
+    public record Hashes(String plist, String packageTree, String state, String packageStat) {
 
         public static final Hashes NONE = new Hashes(null, null, null);
 
-        /** From {@code expectedSha256} ({@code plist}, {@code package}, {@code state}); absent keys are null. */
+        /** Without the package tree's stat listing hash (optional; only expected hashes carry it). */
+        public Hashes(String plist, String packageTree, String state) {
+            this(plist, packageTree, state, null);
+        }
+
+        /**
+         * From {@code expectedSha256} ({@code plist}, {@code package}, {@code state}, optional
+         * {@code packageStat}); absent keys are null.
+         */
         public static Hashes of(Map<String, String> byName) {
             Map<String, String> m = byName == null ? Map.of() : byName;
-            return new Hashes(m.get(HASH_PLIST), m.get(HASH_PACKAGE), m.get(HASH_STATE));
+            return new Hashes(m.get(HASH_PLIST), m.get(HASH_PACKAGE), m.get(HASH_STATE),
+                    m.get(ArtifactHashes.PACKAGE_STAT));
         }
     }
 

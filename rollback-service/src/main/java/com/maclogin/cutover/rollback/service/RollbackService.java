@@ -131,7 +131,7 @@ public class RollbackService {
                 new RollbackSnapshot.Request(rb.requestMessageId, rb.requestedBy, rb.reason, rb.ticketId,
                         rb.rollbackOwner, RollbackMessages.target(rb), rb.previousVersion, rb.candidateVersion,
                         new RollbackSnapshot.Hashes(rb.expectedPlistSha256, rb.expectedPackageSha256,
-                                rb.expectedStateSha256),
+                                rb.expectedStateSha256, rb.expectedPackageStatSha256),
                         rb.requestedAt),
                 new RollbackSnapshot.Found(new RollbackSnapshot.Hashes(rb.foundPlistSha256, rb.foundPackageSha256,
                         rb.foundStateSha256), rb.foundGatewayVersion),
@@ -166,6 +166,7 @@ public class RollbackService {
             row.expectedPlistSha256 = req.expected().plist();
             row.expectedPackageSha256 = req.expected().packageTree();
             row.expectedStateSha256 = req.expected().state();
+            row.expectedPackageStatSha256 = req.expected().packageStat();
             row.requestedAt = req.requestedAt();
         }
         row.foundPlistSha256 = next.found().hashes().plist();
