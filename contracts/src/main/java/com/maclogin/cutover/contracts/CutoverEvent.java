@@ -8,7 +8,10 @@ import java.util.UUID;
  * Event: something happened to a cutover. Published to {@code cutover.events}, keyed by lease id. notifier-service
  * turns these into chat messages, one thread per cutover; the orchestrator records rollback outcomes from them.
  *
- * @param reason a human sentence for incidents and refusals, {@code null} otherwise
+ * @param reason  a human sentence for incidents and refusals, {@code null} otherwise
+ * @param fleetId the fleet cutover this lease's cutover belongs to ({@code null}: a single-lease cutover); chat posts
+ *                such a cutover's incidents as replies in the fleet's thread instead of opening a thread of its own
+ * @param wave    the index of the fleet's wave the cutover runs in ({@code null} without a fleet)
  */
 public record CutoverEvent(
         String messageId,
@@ -26,7 +29,18 @@ public record CutoverEvent(
         List<String> channels,
         Instant startedAt,
         Instant endedAt,
-        String reason) implements CutoverMessage {
+        String reason,
+        String fleetId,
+        Integer wave) implements CutoverMessage {
+
+    /** A cutover outside any fleet. */
+    public CutoverEvent(String messageId, String cutoverId, String leaseId, Instant timestamp, int schemaVersion,
+            long epoch, CutoverEventType type, Region region, String ticketId, String previousVersion,
+            String candidateVersion, String rollbackOwner, List<String> channels, Instant startedAt, Instant endedAt,
+            String reason) {
+        this(messageId, cutoverId, leaseId, timestamp, schemaVersion, epoch, type, region, ticketId, previousVersion,
+                candidateVersion, rollbackOwner, channels, startedAt, endedAt, reason, null, null);
+    }
 
     public static Builder builder() {
         return new Builder();
@@ -37,7 +51,7 @@ public record CutoverEvent(
         return new Builder().messageId(messageId).cutoverId(cutoverId).leaseId(leaseId).timestamp(timestamp)
                 .schemaVersion(schemaVersion).epoch(epoch).type(type).region(region).ticketId(ticketId)
                 .previousVersion(previousVersion).candidateVersion(candidateVersion).rollbackOwner(rollbackOwner)
-                .channels(channels).startedAt(startedAt).endedAt(endedAt).reason(reason);
+                .channels(channels).startedAt(startedAt).endedAt(endedAt).reason(reason).fleetId(fleetId).wave(wave);
     }
 
     /**
@@ -61,6 +75,8 @@ public record CutoverEvent(
         private Instant startedAt;
         private Instant endedAt;
         private String reason;
+        private String fleetId;
+        private Integer wave;
 
         private Builder() {
         }
@@ -145,10 +161,20 @@ public record CutoverEvent(
             return this;
         }
 
+        public Builder fleetId(String v) {
+            fleetId = v;
+            return this;
+        }
+
+        public Builder wave(Integer v) {
+            wave = v;
+            return this;
+        }
+
         public CutoverEvent build() {
             return new CutoverEvent(messageId != null ? messageId : UUID.randomUUID().toString(), cutoverId, leaseId,
                     timestamp != null ? timestamp : Instant.now(), schemaVersion, epoch, type, region, ticketId,
-                    previousVersion, candidateVersion, rollbackOwner, channels, startedAt, endedAt, reason);
+                    previousVersion, candidateVersion, rollbackOwner, channels, startedAt, endedAt, reason, fleetId, wave);
         }
     }
 }

@@ -21,6 +21,8 @@ public final class Topics {
     public static final String BREACHES = "cutover.breaches";
     /** Lifecycle events ({@link CutoverEvent}) consumed by notifier-service and the orchestrator. */
     public static final String EVENTS = "cutover.events";
+    /** Fleet lifecycle events ({@link FleetEvent}), keyed by fleet id, consumed by notifier-service. */
+    public static final String FLEET_EVENTS = "fleet.events";
 
     private Topics() {
     }
@@ -41,6 +43,7 @@ public final class Topics {
         all.add(PROBE_RESULTS);
         all.add(BREACHES);
         all.add(EVENTS);
+        all.add(FLEET_EVENTS);
         return Collections.unmodifiableList(all);
     }
 

@@ -33,7 +33,7 @@ class AsyncApiDriftTest {
 
     /** The messages on the topics; everything else is checked because one of these refers to it. */
     static final List<Class<?>> MESSAGES = List.of(RunStep.class, StepResult.class, RollbackRequested.class,
-            CutoverEvent.class, ProbeResult.class, ThresholdBreached.class);
+            CutoverEvent.class, ProbeResult.class, ThresholdBreached.class, FleetEvent.class);
 
     @BeforeAll
     static void load() throws Exception {
@@ -204,7 +204,7 @@ class AsyncApiDriftTest {
     @Test
     void everyEnumValueIsDocumented() {
         for (Class<? extends Enum<?>> type : List.of(Region.class, StepKind.class, StepOutcome.class,
-                CutoverEventType.class, ProbeLayer.class, Verdict.class, TriggerKind.class, TriggerAction.class)) {
+                CutoverEventType.class, FleetEventType.class, ProbeLayer.class, Verdict.class, TriggerKind.class, TriggerAction.class)) {
             List<String> documented = new ArrayList<>();
             doc.at("/components/schemas/" + type.getSimpleName() + "/enum").forEach(n -> documented.add(n.asText()));
             List<String> actual = java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList();
@@ -229,7 +229,8 @@ class AsyncApiDriftTest {
                 .containsEntry(Topics.ROLLBACK_REQUESTS, "RollbackRequested")
                 .containsEntry(Topics.EVENTS, "CutoverEvent")
                 .containsEntry(Topics.PROBE_RESULTS, "ProbeResult")
-                .containsEntry(Topics.BREACHES, "ThresholdBreached");
+                .containsEntry(Topics.BREACHES, "ThresholdBreached")
+                .containsEntry(Topics.FLEET_EVENTS, "FleetEvent");
     }
 
     @Test
@@ -239,8 +240,10 @@ class AsyncApiDriftTest {
             JsonNode required = doc.at("/components/schemas/" + type.getSimpleName() + "/required");
             List<String> req = new ArrayList<>();
             required.forEach(n -> req.add(n.asText()));
-            assertThat(req).as("envelope of %s", type.getSimpleName())
-                    .contains("messageId", "cutoverId", "leaseId", "timestamp", "schemaVersion");
+            // a fleet event's envelope ids are its fleet id (FleetEvent.cutoverId() / leaseId())
+            List<String> ids = type == FleetEvent.class ? List.of("fleetId") : List.of("cutoverId", "leaseId");
+            assertThat(req).as("envelope of %s", type.getSimpleName()).contains("messageId", "timestamp", "schemaVersion")
+                    .containsAll(ids);
         }
     }
 }
