@@ -58,8 +58,24 @@ public class Notification extends PanacheEntityBase {
     @Column(name = "target", nullable = false)
     public String target;
 
+    /** The message text as sent: Slack's escaped mrkdwn fallback, Telegram's plain text (both capped). */
     @Column(name = "text", nullable = false, columnDefinition = "text")
     public String text;
+
+    /** Slack Block Kit JSON ({@code blocks}); null for Telegram. */
+    @Column(name = "blocks", columnDefinition = "text")
+    public String blocks;
+
+    /** Slack {@code reply_broadcast}: an incident or outcome, shown in the channel as well as in its thread. */
+    @Column(name = "broadcast", nullable = false)
+    public boolean broadcast;
+
+    /**
+     * Attempts that ended after the request was sent without an answer: the message may exist. On a channel that
+     * cannot look (Telegram) each retry after one is blind; bounded by {@code notifier.delivery.max-blind-retries}.
+     */
+    @Column(name = "uncertain_attempts", nullable = false)
+    public int uncertainAttempts;
 
     @Enumerated(EnumType.STRING)
     @Column(name = "status", nullable = false, length = 16)

@@ -1,5 +1,6 @@
 package com.maclogin.cutover.notifier.client;
 
+import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.notifier.ChatChannel;
 import java.util.Optional;
 
@@ -12,9 +13,31 @@ public interface ChatClient {
     Optional<String> target();
 
     /**
-     * Posts {@code text} to {@code target}; with {@code parentExternalId} as a reply in that message's thread.
+     * Where a thread about {@code region} goes: the region's own channel when one is configured, else {@link #target()}.
+     * {@code null} region (a fleet's thread spans regions) always answers {@link #target()}.
      */
-    PostOutcome post(String target, String text, String parentExternalId);
+    default Optional<String> target(Region region) {
+        return target();
+    }
+
+    /**
+     * Posts {@code post} to {@code target}; with {@code parentExternalId} as a reply in that message's thread.
+     */
+    PostOutcome post(String target, ChatPost post, String parentExternalId);
+
+    /** Posts plain {@code text}: no blocks, not broadcast. */
+    default PostOutcome post(String target, String text, String parentExternalId) {
+        return post(target, ChatPost.plain(text), parentExternalId);
+    }
+
+    /**
+     * Whether {@link #findPosted} can really look (Slack reads the history; Telegram's Bot API cannot): when it cannot,
+     * a retry after a {@link PostOutcome.RetryLater#maybeDelivered()} attempt is blind and is bounded by
+     * {@code notifier.delivery.max-blind-retries}.
+     */
+    default boolean canFindPosted() {
+        return false;
+    }
 
     /**
      * Whether a message with exactly {@code text} is already in {@code target} (in {@code parentExternalId}'s thread

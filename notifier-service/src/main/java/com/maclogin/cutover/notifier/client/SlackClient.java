@@ -1,5 +1,6 @@
 package com.maclogin.cutover.notifier.client;
 
+import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.notifier.ChatChannel;
 import com.maclogin.cutover.notifier.config.NotifierConfig;
 import com.slack.api.Slack;
@@ -15,11 +16,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import okhttp3.OkHttpClient;
 
-/** Slack {@code chat.postMessage} through the Slack Java SDK; thread replies carry {@code thread_ts}. */
+/**
+ * Slack {@code chat.postMessage} through the Slack Java SDK: the mrkdwn {@code text} fallback plus Block Kit
+ * {@code blocks}; thread replies carry {@code thread_ts}, and {@code reply_broadcast} when the row asks for it (an
+ * incident or outcome that people outside the thread must see). {@code link_names} is never set, so a plain
+ * {@code @channel} in a text stays text.
+ */
 @ApplicationScoped
 public class SlackClient implements ChatClient {
 
@@ -32,6 +39,7 @@ public class SlackClient implements ChatClient {
     private final Slack slack;
     private final MethodsClient methods;
     private final Optional<String> target;
+    private final Map<String, String> regionChannels;
 
     public SlackClient(NotifierConfig config, SecretMasker masker) {
         this.masker = masker;
@@ -60,6 +68,7 @@ public class SlackClient implements ChatClient {
             this.slack = Slack.getInstance(sc, client);
             this.methods = slack.methods(token.get());
             this.target = channel;
+            this.regionChannels = c.regionChannels() == null ? Map.of() : Map.copyOf(c.regionChannels());
         } else {
             if (c.enabled()) {
                 Log.warnf("Slack is enabled but %s is not set: no Slack notifications",
@@ -69,6 +78,7 @@ public class SlackClient implements ChatClient {
             this.slack = null;
             this.methods = null;
             this.target = Optional.empty();
+            this.regionChannels = Map.of();
         }
     }
 
@@ -87,13 +97,31 @@ public class SlackClient implements ChatClient {
         return target;
     }
 
+    /** The region's channel from {@code notifier.slack.region-channels.<REGION>}, else the configured channel. */
     @Override
-    public PostOutcome post(String channel, String text, String parentTs) {
+    public Optional<String> target(Region region) {
+        if (target.isEmpty() || region == null) {
+            return target;
+        }
+        String own = regionChannels.get(region.name());
+        return own == null || own.isBlank() ? target : Optional.of(own.trim());
+    }
+
+    @Override
+    public boolean canFindPosted() {
+        return methods != null;
+    }
+
+    @Override
+    public PostOutcome post(String channel, ChatPost post, String parentTs) {
         if (methods == null) {
             return new PostOutcome.Rejected("slack not configured");
         }
+        // reply_broadcast only means something on a reply; a row that became its thread's parent is top-level anyway
+        boolean broadcast = post.broadcast() && parentTs != null;
         try {
-            ChatPostMessageResponse r = methods.chatPostMessage(req -> req.channel(channel).text(text).threadTs(parentTs));
+            ChatPostMessageResponse r = methods.chatPostMessage(req -> req.channel(channel).text(post.text())
+                    .blocksAsString(post.blocks()).threadTs(parentTs).replyBroadcast(broadcast));
             if (r.isOk() && r.getTs() != null) {
                 return new PostOutcome.Posted(r.getTs());
             }
@@ -115,7 +143,8 @@ public class SlackClient implements ChatClient {
 
     /**
      * {@code conversations.history} of the channel (top-level post) or {@code conversations.replies} of the thread:
-     * the newest 200 messages are searched for exactly this text (Slack stores {@code & < >} escaped). Any error
+     * the newest 200 messages are searched for exactly this text (compared with {@code & < >} unescaped on both sides:
+     * the notifier sends them escaped, Slack stores and returns them escaped). Any error
      * answers empty: the caller then posts, preferring a possible duplicate to a lost message.
      */
     @Override
@@ -135,8 +164,9 @@ public class SlackClient implements ChatClient {
             if (messages == null) {
                 return Optional.empty();
             }
+            String wanted = unescape(text);
             for (Message m : messages) {
-                if (m.getTs() != null && !m.getTs().equals(parentTs) && text.equals(unescape(m.getText()))) {
+                if (m.getTs() != null && !m.getTs().equals(parentTs) && wanted.equals(unescape(m.getText()))) {
                     return Optional.of(m.getTs());
                 }
             }

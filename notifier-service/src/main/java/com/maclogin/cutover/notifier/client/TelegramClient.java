@@ -2,6 +2,7 @@ package com.maclogin.cutover.notifier.client;
 
 import com.maclogin.cutover.notifier.ChatChannel;
 import com.maclogin.cutover.notifier.config.NotifierConfig;
+import com.maclogin.cutover.notifier.format.TelegramFormat;
 import com.pengrad.telegrambot.TelegramBot;
 import com.pengrad.telegrambot.model.request.ReplyParameters;
 import com.pengrad.telegrambot.request.SendMessage;
@@ -11,11 +12,16 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Optional;
+import okhttp3.Call;
+import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
 
 /**
  * Telegram {@code sendMessage} through pengrad's java-telegram-bot-api. Its URL is {@code apiUrl + token + "/" +
- * method}, so the configured base gets {@code /bot} appended. Thread replies carry {@code reply_parameters}.
+ * method}, so the configured base gets {@code /bot} appended. Thread replies carry {@code reply_parameters} with
+ * {@code allow_sending_without_reply}, so a banner someone deleted does not make every later reply fail. Texts are plain
+ * (no {@code parse_mode}): nothing in a reason is read as markup, and nothing needs escaping.
  */
 @ApplicationScoped
 public class TelegramClient implements ChatClient {
@@ -24,6 +30,11 @@ public class TelegramClient implements ChatClient {
     private final TelegramBot bot;
     private final OkHttpClient http;
     private final Optional<String> target;
+    /**
+     * Whether the current call's request headers went out: set by the OkHttp event listener on the calling thread
+     * (pengrad's {@code execute} is a synchronous {@code Call.execute}), read when the call failed.
+     */
+    private final ThreadLocal<Boolean> requestSent = ThreadLocal.withInitial(() -> false);
 
     public TelegramClient(NotifierConfig config, SecretMasker masker) {
         this.masker = masker;
@@ -35,6 +46,12 @@ public class TelegramClient implements ChatClient {
             this.http = new OkHttpClient.Builder()
                     .connectTimeout(t).readTimeout(t).writeTimeout(t).callTimeout(t)
                     .retryOnConnectionFailure(false)
+                    .eventListener(new EventListener() {
+                        @Override
+                        public void requestHeadersEnd(Call call, Request request) {
+                            requestSent.set(true);
+                        }
+                    })
                     .build();
             String base = c.baseUrl().endsWith("/") ? c.baseUrl().substring(0, c.baseUrl().length() - 1) : c.baseUrl();
             this.bot = new TelegramBot.Builder(token.get()).okHttpClient(http).apiUrl(base + "/bot").build();
@@ -66,14 +83,17 @@ public class TelegramClient implements ChatClient {
     }
 
     @Override
-    public PostOutcome post(String chat, String text, String parentMessageId) {
+    public PostOutcome post(String chat, ChatPost post, String parentMessageId) {
         if (bot == null) {
             return new PostOutcome.Rejected("telegram not configured");
         }
+        requestSent.set(false);
         try {
-            SendMessage request = new SendMessage(chatId(chat), text);
+            // capped again here: a row stored before the cap existed must not fail for good on "message is too long"
+            SendMessage request = new SendMessage(chatId(chat), TelegramFormat.cap(post.text()));
             if (parentMessageId != null) {
-                request.replyParameters(new ReplyParameters(Integer.valueOf(parentMessageId)));
+                request.replyParameters(new ReplyParameters(Integer.valueOf(parentMessageId))
+                        .allowSendingWithoutReply(true));
             }
             SendResponse r = bot.execute(request);
             if (r.isOk() && r.message() != null && r.message().messageId() != null) {
@@ -87,8 +107,13 @@ public class TelegramClient implements ChatClient {
             return r.errorCode() >= 500 || r.errorCode() == 0 ? new PostOutcome.RetryLater(null, error)
                     : new PostOutcome.Rejected(error);
         } catch (RuntimeException e) {
-            // pengrad wraps network failures (timeouts, refused connections) in RuntimeException
-            return new PostOutcome.RetryLater(null, "telegram call failed: " + masker.describe(e));
+            // pengrad wraps network failures (timeouts, refused connections) in RuntimeException; once the request
+            // is out, Telegram may have posted it although no message_id came back
+            boolean sent = requestSent.get();
+            return new PostOutcome.RetryLater(null, "telegram call failed" + (sent ? " after the request was sent" : "")
+                    + ": " + masker.describe(e), sent);
+        } finally {
+            requestSent.remove();
         }
     }
 

@@ -3,6 +3,7 @@ package com.maclogin.cutover.notifier.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Configuration of notifier-service: the two chat channels and the delivery loop. */
@@ -18,6 +19,13 @@ public interface NotifierConfig {
     /** Delivery loop and retries. */
     Delivery delivery();
 
+    /**
+     * The orchestrator's base URL as people open it; Slack messages link "View cutover" to
+     * {@code <base>/cutovers/<cutover id>} (a fleet's to {@code <base>/fleet-cutovers/<fleet id>}).
+     */
+    @WithDefault("http://localhost:8080")
+    String dashboardBaseUrl();
+
     interface Slack {
         /** Post to Slack at all (also needs a token and a channel). */
         @WithDefault("true")
@@ -26,8 +34,15 @@ public interface NotifierConfig {
         /** Bot token {@code xoxb-...}; set through {@code NOTIFIER_SLACK_TOKEN}, never logged. */
         Optional<String> token();
 
-        /** Channel id (e.g. {@code C0123ABC}) the threads are posted to. */
+        /** Channel id (e.g. {@code C0123ABC}, not a {@code #name}) the threads are posted to. */
         Optional<String> channel();
+
+        /**
+         * Optional per-region channel ids ({@code notifier.slack.region-channels.HK=C0HKOPS}): a single cutover's thread
+         * goes to its lease's region's channel; a region without an entry, and a fleet's thread (it spans regions), go
+         * to {@link #channel()}.
+         */
+        Map<String, String> regionChannels();
 
         /** Base URL of the Slack Web API; the SDK calls {@code <base>/api/<method>}. */
         @WithDefault("https://slack.com")
@@ -74,6 +89,15 @@ public interface NotifierConfig {
         /** Attempts before a notification is given up as FAILED. */
         @WithDefault("20")
         int maxAttempts();
+
+        /**
+         * Retries of a post after an attempt that may have been delivered (the request was sent, then the call timed
+         * out or the connection dropped) on a chat API that cannot be asked whether it arrived (Telegram): each such
+         * retry may post a duplicate. When one more such attempt would exceed this bound, the row is FAILED with the
+         * reason instead. Slack is not bounded by this: its retries look in the history first.
+         */
+        @WithDefault("1")
+        int maxBlindRetries();
 
         /** Least time between two posts to the same chat channel (Slack and Telegram allow about 1 per second). */
         @WithDefault("1s")

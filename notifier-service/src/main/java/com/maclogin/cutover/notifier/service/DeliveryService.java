@@ -5,6 +5,7 @@ import com.maclogin.cutover.notifier.ChatChannel;
 import com.maclogin.cutover.notifier.Notification;
 import com.maclogin.cutover.notifier.ThreadRole;
 import com.maclogin.cutover.notifier.client.ChatClient;
+import com.maclogin.cutover.notifier.client.ChatPost;
 import com.maclogin.cutover.notifier.client.PostOutcome;
 import com.maclogin.cutover.notifier.client.SecretMasker;
 import com.maclogin.cutover.notifier.config.NotifierConfig;
@@ -29,7 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Woken right after an event is stored and by a periodic retrier. Each post is claimed first (attempt counted,
  * next attempt pushed past the call timeout), then made outside any transaction, then its ts / message_id is
  * recorded before anything else. 429 waits the API's Retry-After; 5xx and timeouts back off exponentially;
- * permanent errors fail the row without retry.
+ * permanent errors fail the row without retry. An attempt that may have been delivered (the request went out, no
+ * answer came) is retried after a look into the channel where the API allows one (Slack); where it does not
+ * (Telegram) the retry is blind and may post a duplicate, so at most {@code notifier.delivery.max-blind-retries} of
+ * them are made, then the row is FAILED saying so.
  */
 @ApplicationScoped
 public class DeliveryService {
@@ -127,7 +131,7 @@ public class DeliveryService {
                 return Step.DONE;
             }
         }
-        PostOutcome outcome = client.post(n.target, n.text, parent);
+        PostOutcome outcome = client.post(n.target, new ChatPost(n.text, n.blocks, n.broadcast), parent);
         lastPost.put(n.channel, Instant.now());
         if (outcome instanceof PostOutcome.Posted posted) {
             record(n.id, posted, parent);
@@ -144,6 +148,14 @@ public class DeliveryService {
         }
         PostOutcome.RetryLater retry = (PostOutcome.RetryLater) outcome;
         String error = masker.mask(retry.error());
+        int uncertain = n.uncertainAttempts + (retry.maybeDelivered() ? 1 : 0);
+        if (retry.maybeDelivered() && !client.canFindPosted() && uncertain > config.maxBlindRetries()) {
+            store.markFailed(n.id, NotificationTexts.BLIND_GAVE_UP.formatted(uncertain, config.maxBlindRetries(), error));
+            Log.errorf("cutover %s lease %s: %s to %s FAILED: %d attempt(s) may have been delivered but were never "
+                    + "answered; %s cannot be asked, so it is not posted blind again (max-blind-retries %d): %s",
+                    n.cutoverId, n.leaseId, n.eventType, n.channel, uncertain, n.channel, config.maxBlindRetries(), error);
+            return Step.DONE;
+        }
         if (attempt >= config.maxAttempts()) {
             store.markFailed(n.id, NotificationTexts.GAVE_UP.formatted(attempt, error));
             Log.errorf("cutover %s lease %s: %s to %s FAILED after %d attempts: %s", n.cutoverId, n.leaseId,
@@ -151,7 +163,7 @@ public class DeliveryService {
             return Step.DONE;
         }
         Duration delay = Backoff.delay(attempt, retry.retryAfter(), config.initialBackoff(), config.maxBackoff());
-        store.markRetry(n.id, error, Instant.now().plus(delay));
+        store.markRetry(n.id, error, Instant.now().plus(delay), uncertain);
         Log.warnf("cutover %s lease %s: %s to %s not posted (attempt %d), retry in %d ms: %s", n.cutoverId,
                 n.leaseId, n.eventType, n.channel, attempt, delay.toMillis(), error);
         wakeAfter(delay);

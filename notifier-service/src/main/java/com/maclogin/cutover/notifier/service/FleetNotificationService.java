@@ -2,7 +2,7 @@ package com.maclogin.cutover.notifier.service;
 
 import com.maclogin.cutover.contracts.FleetEvent;
 import com.maclogin.cutover.contracts.FleetEventType;
-import com.maclogin.cutover.notifier.client.SecretMasker;
+import com.maclogin.cutover.notifier.format.ChatMessage;
 import com.maclogin.cutover.notifier.repository.NotificationRepository;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,19 +11,17 @@ import jakarta.transaction.Transactional;
 /**
  * Turns a fleet event into PENDING rows of the fleet's thread (one per enabled channel), exactly once per message id
  * (the consumer's inbox). FLEET_STARTED is the thread's banner, stored once per fleet whatever message ids announce
- * it; every other event is a reply to it. Texts are masked: reasons and summaries come from requests and workers.
+ * it; every other event is a reply to it. Texts are masked by {@link NotificationService#store}: reasons and summaries
+ * come from requests and workers.
  */
 @ApplicationScoped
 public class FleetNotificationService {
 
     private final NotificationService rows;
     private final NotificationRepository repository;
-    private final SecretMasker masker;
-
-    public FleetNotificationService(NotificationService rows, NotificationRepository repository, SecretMasker masker) {
+    public FleetNotificationService(NotificationService rows, NotificationRepository repository) {
         this.rows = rows;
         this.repository = repository;
-        this.masker = masker;
     }
 
     /**
@@ -46,10 +44,11 @@ public class FleetNotificationService {
         }
         boolean haltedBefore = event.type() == FleetEventType.FLEET_ENDED
                 && repository.threadHasType(thread.key(), FleetEventType.FLEET_HALTED.name());
-        String text = FleetTexts.render(event, haltedBefore);
+        ChatMessage message = FleetTexts.message(event, haltedBefore);
         String lease = event.subjectLeaseId() != null ? event.subjectLeaseId() : event.fleetId();
-        int created = rows.store(thread, event.fleetId(), lease, event.messageId(), event.type().name(),
-                masker.mask(text));
+        // masked by the store, as every message
+        int created = rows.store(thread, null, event.fleetId(), lease, event.messageId(), event.type().name(),
+                message);
         Log.infof("fleet %s: %s%s stored %s for %d channel(s)", event.fleetId(), event.type(),
                 event.wave() == null ? "" : " (wave " + event.wave() + ")",
                 banner ? "as the thread's banner" : "as a reply in the fleet's thread", created);

@@ -2,6 +2,9 @@ package com.maclogin.cutover.notifier.service;
 
 import com.maclogin.cutover.contracts.CutoverEvent;
 import com.maclogin.cutover.contracts.FleetEvent;
+import com.maclogin.cutover.contracts.FleetEventType;
+import com.maclogin.cutover.notifier.format.ChatMessage;
+import com.maclogin.cutover.notifier.format.Truncation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +21,8 @@ import java.util.TreeMap;
 public final class FleetTexts {
 
     static final String UNKNOWN = NotificationTexts.UNKNOWN;
+    /** Longest plan or final summary shown. */
+    static final int MAX_SUMMARY = 1500;
 
     static final String BANNER = """
             [FLEET MAINTENANCE] Fleet cutover %s: OpenClaw gateway to %s, lease by lease in waves
@@ -92,13 +97,13 @@ public final class FleetTexts {
             return null;
         }
         String ticket = or(e.ticketId());
-        String reason = or(e.reason());
+        String reason = or(NotificationTexts.reason(e.reason()));
         String counts = counts(e.counts());
         String state = or(e.state());
         String wave = e.wave() == null ? UNKNOWN : String.valueOf(e.wave());
         String waveName = or(e.waveName());
         return switch (e.type()) {
-            case FLEET_STARTED -> BANNER.formatted(ticket, or(e.candidateVersion()), or(e.summary()),
+            case FLEET_STARTED -> BANNER.formatted(ticket, or(e.candidateVersion()), or(Truncation.cap(e.summary(), MAX_SUMMARY)),
                     or(e.rollbackOwner()), channels(e.channels()),
                     NotificationTexts.time(e.startedAt() != null ? e.startedAt() : e.timestamp()), or(e.fleetId()));
             case WAVE_STARTED -> WAVE_STARTED.formatted(wave, ticket, wave, waveName, counts);
@@ -113,7 +118,7 @@ public final class FleetTexts {
                     count(e, "FAILED") + count(e, "ROLLBACK_FAILED"),
                     haltedBefore || "HALTED".equalsIgnoreCase(e.state()) ? "yes" : "no",
                     duration(e.startedAt(), e.endedAt()), NotificationTexts.time(e.startedAt()),
-                    NotificationTexts.time(e.endedAt()), or(e.summary()), counts, or(e.rollbackOwner()));
+                    NotificationTexts.time(e.endedAt()), or(Truncation.cap(e.summary(), MAX_SUMMARY)), counts, or(e.rollbackOwner()));
         };
     }
 
@@ -145,8 +150,57 @@ public final class FleetTexts {
     private static String member(CutoverEvent e, String tag, String what, String label) {
         return MEMBER.formatted(tag, or(e.ticketId()), or(e.leaseId()),
                 e.region() == null ? UNKNOWN : e.region().name(), e.wave() == null ? UNKNOWN : e.wave(), what,
-                or(e.previousVersion()), or(e.candidateVersion()), label, or(e.reason()), or(e.cutoverId()),
+                or(e.previousVersion()), or(e.candidateVersion()), label, or(NotificationTexts.reason(e.reason())),
+                or(e.cutoverId()),
                 or(e.rollbackOwner()));
+    }
+
+    /** Fleet events that are routine progress: kept inside the thread, not broadcast into the channel. */
+    static final java.util.Set<FleetEventType> ROUTINE = java.util.EnumSet.of(FleetEventType.FLEET_STARTED,
+            FleetEventType.WAVE_STARTED, FleetEventType.WAVE_ENDED, FleetEventType.FLEET_RESUMED);
+
+    /**
+     * A fleet event as a message: region (when the event is about one), candidate version, wave, counts and rollback
+     * owner as Slack fields, the reason on its own, a "View fleet cutover" link; incidents, pauses, the halt and the
+     * summary are broadcast into the channel, the routine progress is not. {@code null} when the type has no message.
+     */
+    public static ChatMessage message(FleetEvent e, boolean haltedBefore) {
+        String text = render(e, haltedBefore);
+        if (text == null) {
+            return null;
+        }
+        List<ChatMessage.Field> fields = new ArrayList<>();
+        if (e.region() != null) {
+            fields.add(new ChatMessage.Field("Region", e.region().name()));
+        }
+        fields.add(new ChatMessage.Field("Candidate version", or(e.candidateVersion())));
+        if (e.wave() != null) {
+            fields.add(new ChatMessage.Field("Wave", e.wave() + (e.waveName() == null ? "" : " (" + e.waveName() + ")")));
+        }
+        fields.add(new ChatMessage.Field("Leases", counts(e.counts())));
+        fields.add(new ChatMessage.Field("Rollback owner", or(e.rollbackOwner())));
+        boolean hasReason = text.lines().anyMatch(l -> l.startsWith(NotificationTexts.REASON_LABEL + ": "));
+        ChatMessage.Link link = e.fleetId() == null ? null : new ChatMessage.Link("View fleet cutover",
+                ChatMessage.path("fleet-cutovers", e.fleetId()), e.fleetId());
+        return new ChatMessage(text, fields, NotificationTexts.REASON_LABEL,
+                hasReason ? or(NotificationTexts.reason(e.reason())) : null, link, !ROUTINE.contains(e.type()));
+    }
+
+    /**
+     * A lease of a fleet's reply as a message (see {@link #member(CutoverEvent)}), with the lease's facts and wave, a
+     * link to the lease's cutover, broadcast: every such reply is an incident or its outcome.
+     */
+    public static ChatMessage memberMessage(CutoverEvent e) {
+        String text = member(e);
+        if (text == null) {
+            return null;
+        }
+        List<ChatMessage.Field> fields = new ArrayList<>(NotificationTexts.fields(e));
+        fields.add(1, new ChatMessage.Field("Wave", e.wave() == null ? UNKNOWN : String.valueOf(e.wave())));
+        String label = text.lines().skip(2).findFirst().map(l -> l.substring(0, Math.max(0, l.indexOf(": "))))
+                .orElse(NotificationTexts.REASON_LABEL);
+        return new ChatMessage(text, fields, label, or(NotificationTexts.reason(e.reason())),
+                NotificationTexts.link(e), true);
     }
 
     /** {@code GREEN 4, IN_FLIGHT 2, ...}: the known states in a fixed order, then any other key alphabetically. */

@@ -1,10 +1,15 @@
 package com.maclogin.cutover.notifier.service;
 
 import com.maclogin.cutover.contracts.CutoverEvent;
+import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.notifier.Notification;
 import com.maclogin.cutover.notifier.NotificationStatus;
 import com.maclogin.cutover.notifier.client.ChatClient;
 import com.maclogin.cutover.notifier.client.SecretMasker;
+import com.maclogin.cutover.notifier.config.NotifierConfig;
+import com.maclogin.cutover.notifier.format.ChatMessage;
+import com.maclogin.cutover.notifier.format.SlackFormat;
+import com.maclogin.cutover.notifier.format.TelegramFormat;
 import com.maclogin.cutover.notifier.repository.NotificationRepository;
 import io.quarkus.arc.All;
 import io.quarkus.logging.Log;
@@ -12,11 +17,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns a cutover event into PENDING notification rows (one per enabled channel), exactly once per message id. A
  * single cutover's events go to the cutover's own thread; a lease of a fleet ({@code fleetId} set) opens no thread:
- * its start and GREEN are left to the wave messages' counts, its incidents reply in the fleet's thread.
+ * its start and GREEN are left to the wave messages' counts, its incidents reply in the fleet's thread. Each row holds
+ * its channel's form of the message (Slack: escaped text and blocks; Telegram: capped plain text), masked first.
  */
 @ApplicationScoped
 public class NotificationService {
@@ -29,11 +36,14 @@ public class NotificationService {
     private final NotificationRepository repository;
     private final List<ChatClient> clients;
     private final SecretMasker masker;
+    private final String dashboardBaseUrl;
 
-    public NotificationService(NotificationRepository repository, @All List<ChatClient> clients, SecretMasker masker) {
+    public NotificationService(NotificationRepository repository, @All List<ChatClient> clients, SecretMasker masker,
+            NotifierConfig config) {
         this.repository = repository;
         this.clients = clients;
         this.masker = masker;
+        this.dashboardBaseUrl = config.dashboardBaseUrl();
     }
 
     /**
@@ -52,7 +62,7 @@ public class NotificationService {
             return acceptFleetMember(event);
         }
         ChatThread thread = ChatThread.cutover(event.cutoverId());
-        String text = NotificationTexts.render(event);
+        ChatMessage text = NotificationTexts.message(event);
         int created = 0;
         if (text == null) {
             Log.warnf("cutover %s lease %s: " + NotificationTexts.NO_TEMPLATE, event.cutoverId(), event.leaseId(),
@@ -63,7 +73,7 @@ public class NotificationService {
                     event.type(), created);
         }
         // after the event's own message, so that the incident follows it in the cutover's thread
-        String incident = NotificationTexts.hostKeyIncident(event);
+        ChatMessage incident = NotificationTexts.hostKeyIncidentMessage(event);
         if (incident != null) {
             if (repository.hasType(event.cutoverId(), HOST_KEY_INCIDENT_TYPE)) {
                 Log.infof("cutover %s lease %s: %s repeats the SSH host key refusal; its incident is already stored",
@@ -86,20 +96,20 @@ public class NotificationService {
      */
     private int acceptFleetMember(CutoverEvent event) {
         ChatThread thread = ChatThread.fleetReply(event.fleetId());
-        String text = FleetTexts.member(event);
+        ChatMessage text = FleetTexts.memberMessage(event);
         int created = 0;
         if (text == null) {
             Log.infof("cutover %s lease %s of fleet %s: %s not posted (the fleet's wave messages count it)",
                     event.cutoverId(), event.leaseId(), event.fleetId(), event.type());
         } else {
-            created += store(thread, event, event.messageId(), event.type().name(), masker.mask(text));
+            created += store(thread, event, event.messageId(), event.type().name(), text);
             Log.infof("cutover %s lease %s of fleet %s: %s stored as a reply in the fleet's thread for %d channel(s)",
                     event.cutoverId(), event.leaseId(), event.fleetId(), event.type(), created);
         }
-        String incident = NotificationTexts.hostKeyIncident(event);
+        ChatMessage incident = NotificationTexts.hostKeyIncidentMessage(event);
         if (incident != null && !repository.hasType(event.cutoverId(), HOST_KEY_INCIDENT_TYPE)) {
             int n = store(thread, event, event.messageId() + HOST_KEY_INCIDENT_SUFFIX, HOST_KEY_INCIDENT_TYPE,
-                    masker.mask(incident));
+                    incident);
             created += n;
             Log.warnf("cutover %s lease %s of fleet %s: SSH host key changed (worker refused, %s); incident stored for "
                     + "%d channel(s)", event.cutoverId(), event.leaseId(), event.fleetId(), event.type(), n);
@@ -107,18 +117,29 @@ public class NotificationService {
         return created;
     }
 
-    /** One PENDING row per enabled channel, in the given thread; returns how many. */
-    private int store(ChatThread thread, CutoverEvent event, String eventMessageId, String eventType, String text) {
-        return store(thread, event.cutoverId(), event.leaseId(), eventMessageId, eventType, text);
+    /**
+     * One PENDING row per enabled channel, in the given thread; returns how many. A single cutover's thread goes to
+     * its region's Slack channel when one is configured; a fleet's thread spans regions and stays in the default one.
+     */
+    private int store(ChatThread thread, CutoverEvent event, String eventMessageId, String eventType,
+            ChatMessage message) {
+        Region region = thread.fleetId() == null ? event.region() : null;
+        return store(thread, region, event.cutoverId(), event.leaseId(), eventMessageId, eventType, message);
     }
 
-    /** One PENDING row per enabled channel, in the given thread; returns how many. */
-    public int store(ChatThread thread, String cutoverId, String leaseId, String eventMessageId, String eventType,
-            String text) {
+    /**
+     * One PENDING row per enabled channel, in the given thread, to {@code region}'s target ({@code null}: the default
+     * one); returns how many. The message is masked (reasons and summaries come from requests and workers), then
+     * formatted for each channel.
+     */
+    public int store(ChatThread thread, Region region, String cutoverId, String leaseId, String eventMessageId,
+            String eventType, ChatMessage message) {
         Instant now = Instant.now();
         int created = 0;
+        ChatMessage masked = message.map(masker::mask);
         for (ChatClient client : clients) {
-            if (client.target().isEmpty()) {
+            Optional<String> target = client.target(region);
+            if (target.isEmpty()) {
                 continue;
             }
             Notification n = new Notification();
@@ -130,8 +151,15 @@ public class NotificationService {
             n.eventMessageId = eventMessageId;
             n.eventType = eventType;
             n.channel = client.channel();
-            n.target = client.target().get();
-            n.text = text;
+            n.target = target.get();
+            switch (client.channel()) {
+                case SLACK -> {
+                    n.text = SlackFormat.text(masked);
+                    n.blocks = SlackFormat.blocks(masked, dashboardBaseUrl);
+                    n.broadcast = masked.broadcast();
+                }
+                case TELEGRAM -> n.text = TelegramFormat.text(masked);
+            }
             n.status = NotificationStatus.PENDING;
             n.attempts = 0;
             n.nextAttemptAt = now;

@@ -46,12 +46,14 @@ public class NotificationStore {
         n.lastError = null;
     }
 
+    /** @param uncertainAttempts attempts so far that may have been delivered (see {@link Notification#uncertainAttempts}) */
     @Transactional
-    public void markRetry(long id, String error, Instant nextAttemptAt) {
+    public void markRetry(long id, String error, Instant nextAttemptAt, int uncertainAttempts) {
         Notification n = repository.findById(id);
         if (n.status == NotificationStatus.PENDING) {
             n.lastError = error;
             n.nextAttemptAt = nextAttemptAt;
+            n.uncertainAttempts = uncertainAttempts;
         }
     }
 

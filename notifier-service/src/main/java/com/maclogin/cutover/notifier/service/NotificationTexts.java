@@ -3,6 +3,8 @@ package com.maclogin.cutover.notifier.service;
 import com.maclogin.cutover.contracts.CutoverEvent;
 import com.maclogin.cutover.contracts.CutoverEventType;
 import com.maclogin.cutover.contracts.TriggerKind;
+import com.maclogin.cutover.notifier.format.ChatMessage;
+import com.maclogin.cutover.notifier.format.Truncation;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -14,13 +16,20 @@ import java.util.stream.Collectors;
 
 /**
  * Every word the notifier writes: chat message templates and the reasons stored in {@code last_error} or logged.
- * Chat texts are plain text (no markup), the same for Slack and Telegram. A fleet's thread has its own words in
- * {@link FleetTexts}.
+ * Chat texts are plain text (no markup), the same for Slack and Telegram; {@link #message} adds the facts Slack shows
+ * as Block Kit fields, and the channels escape and cap it ({@code format/SlackFormat}, {@code format/TelegramFormat}).
+ * A reason is put on one line and cut at {@link #MAX_REASON} characters, so that the lines after it still fit.
+ * A fleet's thread has its own words in {@link FleetTexts}.
  */
 public final class NotificationTexts {
 
     /** Shown for a field the event did not carry. */
     static final String UNKNOWN = "n/a";
+
+    /** Longest reason shown (a worker's output can be 10 000 characters; Telegram's whole message is 4096 at most). */
+    public static final int MAX_REASON = 1500;
+    /** The words of the Slack link to a cutover's page. */
+    static final String VIEW_CUTOVER = "View cutover";
 
     static final String STARTED = """
             [MAINTENANCE] Maintenance window open: OpenClaw gateway cutover %s
@@ -113,6 +122,9 @@ public final class NotificationTexts {
 
     /** Stored in {@code last_error} when the retrier gives up. */
     public static final String GAVE_UP = "gave up after %d attempts: %s";
+    /** Stored in {@code last_error} when a post that may have landed would be retried blind once too often. */
+    public static final String BLIND_GAVE_UP = "not retried: %d attempt(s) timed out after the request was sent and "
+            + "may have been delivered; this API cannot be asked, and notifier.delivery.max-blind-retries is %d: %s";
     /** Logged and stored when an event type has no template (newer producer). */
     public static final String NO_TEMPLATE = "no message for event type %s";
 
@@ -133,7 +145,7 @@ public final class NotificationTexts {
         String prev = or(e.previousVersion());
         String cand = or(e.candidateVersion());
         String owner = or(e.rollbackOwner());
-        String reason = or(e.reason());
+        String reason = or(reason(e.reason()));
         return switch (e.type()) {
             case CUTOVER_STARTED -> STARTED.formatted(ticket, lease, region, prev, cand, time(e.startedAt()), owner,
                     channels(e.channels()), or(e.cutoverId()));
@@ -151,6 +163,57 @@ public final class NotificationTexts {
             case ROLLBACK_FAILED -> ROLLBACK_FAILED.formatted(ticket, lease, region, prev, reason, owner,
                     time(e.endedAt() != null ? e.endedAt() : e.timestamp()));
         };
+    }
+
+    /**
+     * The message for an event with the facts Slack shows beside the text: region, versions, lease, rollback owner,
+     * the reason (or breach) on its own, a link to the cutover's page; broadcast into the channel unless it is the
+     * routine start. {@code null} when the type has no message.
+     */
+    public static ChatMessage message(CutoverEvent e) {
+        String text = render(e);
+        if (text == null) {
+            return null;
+        }
+        boolean hasReason = switch (e.type()) {
+            case CUTOVER_FAILED, CUTOVER_ABORTED, CUTOVER_PAUSED, ROLLBACK_STARTED, ROLLBACK_FAILED -> true;
+            default -> false;
+        };
+        boolean breach = e.type() == CutoverEventType.CUTOVER_PAUSED
+                || e.type() == CutoverEventType.ROLLBACK_STARTED && isBreach(e.reason());
+        String label = breach ? BREACH_LABEL : REASON_LABEL;
+        return new ChatMessage(text, fields(e), label, hasReason ? or(reason(e.reason())) : null, link(e),
+                e.type() != CutoverEventType.CUTOVER_STARTED);
+    }
+
+    /** The host-key incident as a message: the worker's refusal (host and port only) is its reason; broadcast. */
+    public static ChatMessage hostKeyIncidentMessage(CutoverEvent e) {
+        String text = hostKeyIncident(e);
+        if (text == null) {
+            return null;
+        }
+        Matcher m = HOST_KEY_MISMATCH.matcher(e.reason());
+        m.find();
+        return new ChatMessage(text, fields(e), "Worker", m.group(), link(e), true);
+    }
+
+    /** A lease's facts as Slack fields: region, versions, lease, rollback owner. */
+    static List<ChatMessage.Field> fields(CutoverEvent e) {
+        return List.of(new ChatMessage.Field("Region", e.region() == null ? UNKNOWN : e.region().name()),
+                new ChatMessage.Field("Versions", or(e.previousVersion()) + " → " + or(e.candidateVersion())),
+                new ChatMessage.Field("Lease", or(e.leaseId())),
+                new ChatMessage.Field("Rollback owner", or(e.rollbackOwner())));
+    }
+
+    /** "View cutover", to {@code /cutovers/<cutover id>}; none without a cutover id. */
+    static ChatMessage.Link link(CutoverEvent e) {
+        return e.cutoverId() == null || e.cutoverId().isBlank() ? null
+                : new ChatMessage.Link(VIEW_CUTOVER, ChatMessage.path("cutovers", e.cutoverId()), e.cutoverId());
+    }
+
+    /** A reason for a template: one line, at most {@link #MAX_REASON} characters (with the truncation marker). */
+    static String reason(String reason) {
+        return Truncation.field(reason, MAX_REASON);
     }
 
     /**
