@@ -38,8 +38,9 @@ public final class ChatFakes implements AutoCloseable {
         /** Status 200 and headers are sent, then a few body bytes, then nothing more. */
         HEADERS,
         /**
-         * Slack only: the message IS posted (recorded with {@code ok=true}, visible in conversations.history), then
-         * the answer never comes: the client cannot know it was delivered, as when the poster dies mid-call.
+         * The message IS posted (recorded with {@code ok=true} and HTTP status 0; on Slack visible in
+         * conversations.history, on Telegram a message a reply may point at), then the answer never comes: the client
+         * cannot know it was delivered, as when the answer is too late or the poster dies mid-call.
          */
         AFTER_POST
     }

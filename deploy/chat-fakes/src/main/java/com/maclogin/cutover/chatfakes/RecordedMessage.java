@@ -17,6 +17,11 @@ import java.time.Instant;
  * @param httpStatus the HTTP status the fake answered
  * @param error the Slack error code or Telegram description when refused
  * @param receivedAt when the fake received it
+ * @param blocks Slack {@code blocks} as sent (Block Kit JSON), null without
+ * @param replyBroadcast Slack {@code reply_broadcast} as sent, null when absent
+ * @param allowSendingWithoutReply Telegram {@code allow_sending_without_reply} (top level or in
+ *        {@code reply_parameters}), null when absent
+ * @param parseMode Telegram {@code parse_mode} as sent, null when absent (plain text)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RecordedMessage(
@@ -30,7 +35,28 @@ public record RecordedMessage(
         boolean ok,
         int httpStatus,
         String error,
-        Instant receivedAt) {
+        Instant receivedAt,
+        String blocks,
+        Boolean replyBroadcast,
+        Boolean allowSendingWithoutReply,
+        String parseMode) {
+
+    /** A record without the optional request fields (see {@link #with(Sent)}). */
+    public RecordedMessage(String service, String channelOrChat, String text, String threadTs, Long replyTo, String ts,
+            Long messageId, boolean ok, int httpStatus, String error, Instant receivedAt) {
+        this(service, channelOrChat, text, threadTs, replyTo, ts, messageId, ok, httpStatus, error, receivedAt, null,
+                null, null, null);
+    }
+
+    /** The optional fields of a post request, recorded as sent. */
+    record Sent(String blocks, Boolean replyBroadcast, Boolean allowSendingWithoutReply, String parseMode) {
+    }
+
+    /** This record with the request's optional fields. */
+    RecordedMessage with(Sent sent) {
+        return new RecordedMessage(service, channelOrChat, text, threadTs, replyTo, ts, messageId, ok, httpStatus, error,
+                receivedAt, sent.blocks(), sent.replyBroadcast(), sent.allowSendingWithoutReply(), sent.parseMode());
+    }
 
     public static final String SLACK = "slack";
     public static final String TELEGRAM = "telegram";

@@ -19,6 +19,8 @@ final class SlackApiHandler implements HttpHandler {
     static final String POST_MESSAGE = "/api/chat.postMessage";
     static final String HISTORY = "/api/conversations.history";
     static final String REPLIES = "/api/conversations.replies";
+    /** Slack's limit of a message's {@code text}. */
+    static final int MAX_TEXT = 40_000;
 
     private final ChatFakes fakes;
     private final long epochSeconds = Instant.now().getEpochSecond();
@@ -55,26 +57,29 @@ final class SlackApiHandler implements HttpHandler {
             String text = params.get("text");
             String threadTs = blankToNull(params.get("thread_ts"));
             Instant now = Instant.now();
+            RecordedMessage.Sent sent = new RecordedMessage.Sent(blankToNull(params.get("blocks")),
+                    flag(params.get("reply_broadcast")),
+                    null, null);
 
             ChatFakes.Stall stall = fakes.fault(RecordedMessage.SLACK).takeStall();
             if (stall == ChatFakes.Stall.AFTER_POST && authError(exchange, params) == null && channel != null
                     && text != null) {
                 String ts = nextTs();
                 fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, ts, null,
-                        true, 0, null, now));
+                        true, 0, null, now).with(sent));
                 fakes.stall(exchange, ChatFakes.Stall.SILENT);
                 return;
             }
             if (stall != null) {
                 fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, null, null,
-                        false, stall == ChatFakes.Stall.HEADERS ? 200 : 0, "stalled: " + stall, now));
+                        false, stall == ChatFakes.Stall.HEADERS ? 200 : 0, "stalled: " + stall, now).with(sent));
                 fakes.stall(exchange, stall);
                 return;
             }
             int fault = fakes.fault(RecordedMessage.SLACK).take();
             if (fault != 0) {
                 fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, null, null,
-                        false, fault, fault == 429 ? "ratelimited" : "fatal_error", now));
+                        false, fault, fault == 429 ? "ratelimited" : "fatal_error", now).with(sent));
                 if (fault == 429) {
                     int retryAfter = fakes.fault(RecordedMessage.SLACK).retryAfterSeconds();
                     HttpExchanges.json(exchange, 429, Map.of("ok", false, "error", "ratelimited"),
@@ -92,11 +97,15 @@ final class SlackApiHandler implements HttpHandler {
                 } else if ((text == null || text.isBlank()) && params.get("blocks") == null
                         && params.get("attachments") == null) {
                     error = "no_text";
+                } else if (text != null && text.length() > MAX_TEXT) {
+                    error = "msg_too_long";
+                } else if (sent.blocks() != null && !validBlocks(sent.blocks())) {
+                    error = "invalid_blocks";
                 }
             }
             if (error != null) {
                 fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, null, null,
-                        false, 200, error, now));
+                        false, 200, error, now).with(sent));
                 HttpExchanges.json(exchange, 200, Map.of("ok", false, "error", error));
                 return;
             }
@@ -104,7 +113,7 @@ final class SlackApiHandler implements HttpHandler {
             String ts = nextTs();
             String channelId = channelId(channel);
             fakes.record(new RecordedMessage(RecordedMessage.SLACK, channel, text, threadTs, null, ts, null,
-                    true, 200, null, now));
+                    true, 200, null, now).with(sent));
 
             ObjectNode message = HttpExchanges.object();
             message.put("type", "message");
@@ -163,6 +172,48 @@ final class SlackApiHandler implements HttpHandler {
         HttpExchanges.json(exchange, 200, body);
     }
 
+    /**
+     * Slack's Block Kit limits that a long reason would break: a JSON array of at most 50 blocks, a section's text at
+     * most 3000 characters, at most 10 fields of at most 2000 each, a context at most 10 elements.
+     */
+    static boolean validBlocks(String json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode blocks = com.maclogin.cutover.contracts.Json.MAPPER.readTree(json);
+            if (!blocks.isArray() || blocks.size() > 50) {
+                return false;
+            }
+            for (com.fasterxml.jackson.databind.JsonNode b : blocks) {
+                String type = b.path("type").asText();
+                if ("section".equals(type)) {
+                    if (b.has("text") && b.path("text").path("text").asText().length() > 3000) {
+                        return false;
+                    }
+                    com.fasterxml.jackson.databind.JsonNode fields = b.path("fields");
+                    if (fields.size() > 10) {
+                        return false;
+                    }
+                    for (com.fasterxml.jackson.databind.JsonNode f : fields) {
+                        if (f.path("text").asText().length() > 2000) {
+                            return false;
+                        }
+                    }
+                    if (!b.has("text") && fields.isEmpty()) {
+                        return false;
+                    }
+                } else if ("context".equals(type)) {
+                    if (b.path("elements").size() == 0 || b.path("elements").size() > 10) {
+                        return false;
+                    }
+                } else if (type.isEmpty()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** The next message ts: Slack's "seconds.micros" shape, unique and increasing. */
     private String nextTs() {
         return epochSeconds + "." + String.format(Locale.ROOT, "%06d", sequence.incrementAndGet() * 100);
@@ -188,6 +239,11 @@ final class SlackApiHandler implements HttpHandler {
             return "C" + Integer.toHexString(channel.hashCode() & 0x7fffffff).toUpperCase(Locale.ROOT);
         }
         return channel;
+    }
+
+    /** A Slack boolean parameter: the SDK sends {@code 1}/{@code 0}, JSON bodies {@code true}/{@code false}. */
+    static Boolean flag(String s) {
+        return s == null ? null : "1".equals(s.trim()) || "true".equalsIgnoreCase(s.trim());
     }
 
     private static String blankToNull(String s) {

@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TelegramApiHandler implements HttpHandler {
 
+    /** The Bot API's limit of a message text. */
+    static final int MAX_TEXT = 4096;
+
     private final ChatFakes fakes;
     private final AtomicLong messageIds = new AtomicLong();
     /** Sent messages by chat, then message id: what a reply may point at. */
@@ -46,6 +49,7 @@ final class TelegramApiHandler implements HttpHandler {
             switch (method) {
                 case "getme" -> getMe(exchange);
                 case "sendmessage" -> sendMessage(exchange);
+                case "deletemessage" -> deleteMessage(exchange);
                 default -> error(exchange, 404, "Not Found: method not found");
             }
         } catch (RuntimeException e) {
@@ -76,18 +80,35 @@ final class TelegramApiHandler implements HttpHandler {
             replyTo = Long.parseLong(params.get("reply_to_message_id").trim());
         }
         Instant now = Instant.now();
+        RecordedMessage.Sent sent = new RecordedMessage.Sent(null, null,
+                params.get("allow_sending_without_reply") != null || params.get("reply_parameters") != null
+                        ? allowWithoutReply : null,
+                params.get("parse_mode") == null || params.get("parse_mode").isBlank() ? null : params.get("parse_mode"));
 
         ChatFakes.Stall stall = fakes.fault(RecordedMessage.TELEGRAM).takeStall();
+        if (stall == ChatFakes.Stall.AFTER_POST && chat != null && !chat.isBlank() && text != null && !text.isBlank()) {
+            // posted, then never answered: the client cannot tell that the message exists
+            long messageId = messageIds.incrementAndGet();
+            ObjectNode stored = HttpExchanges.object();
+            stored.put("message_id", messageId);
+            stored.put("date", now.getEpochSecond());
+            stored.put("text", text);
+            messages.computeIfAbsent(chat, c -> new ConcurrentHashMap<>()).put(messageId, stored);
+            fakes.record(new RecordedMessage(RecordedMessage.TELEGRAM, chat, text, null, replyTo, null, messageId,
+                    true, 0, null, now).with(sent));
+            fakes.stall(exchange, ChatFakes.Stall.SILENT);
+            return;
+        }
         if (stall != null) {
             fakes.record(new RecordedMessage(RecordedMessage.TELEGRAM, chat, text, null, replyTo, null, null,
-                    false, stall == ChatFakes.Stall.HEADERS ? 200 : 0, "stalled: " + stall, now));
+                    false, stall == ChatFakes.Stall.HEADERS ? 200 : 0, "stalled: " + stall, now).with(sent));
             fakes.stall(exchange, stall);
             return;
         }
         int fault = fakes.fault(RecordedMessage.TELEGRAM).take();
         if (fault != 0) {
             fakes.record(new RecordedMessage(RecordedMessage.TELEGRAM, chat, text, null, replyTo, null, null,
-                    false, fault, fault == 429 ? "Too Many Requests" : "Internal Server Error", now));
+                    false, fault, fault == 429 ? "Too Many Requests" : "Internal Server Error", now).with(sent));
             if (fault == 429) {
                 int retryAfter = fakes.fault(RecordedMessage.TELEGRAM).retryAfterSeconds();
                 ObjectNode body = errorBody(429, "Too Many Requests: retry after " + retryAfter);
@@ -106,6 +127,8 @@ final class TelegramApiHandler implements HttpHandler {
             refusal = "Bad Request: chat not found";
         } else if (text == null || text.isBlank()) {
             refusal = "Bad Request: message text is empty";
+        } else if (text.length() > MAX_TEXT) {
+            refusal = "Bad Request: message is too long";
         }
         Map<Long, ObjectNode> chatMessages = chat == null ? Map.of()
                 : messages.computeIfAbsent(chat, c -> new ConcurrentHashMap<>());
@@ -115,7 +138,7 @@ final class TelegramApiHandler implements HttpHandler {
         }
         if (refusal != null) {
             fakes.record(new RecordedMessage(RecordedMessage.TELEGRAM, chat, text, null, replyTo, null, null,
-                    false, 400, refusal, now));
+                    false, 400, refusal, now).with(sent));
             error(exchange, 400, refusal);
             return;
         }
@@ -134,11 +157,27 @@ final class TelegramApiHandler implements HttpHandler {
         stored.remove("reply_to_message");
         chatMessages.put(messageId, stored);
         fakes.record(new RecordedMessage(RecordedMessage.TELEGRAM, chat, text, null, replyTo, null, messageId,
-                true, 200, null, now));
+                true, 200, null, now).with(sent));
 
         ObjectNode body = HttpExchanges.object();
         body.put("ok", true);
         body.set("result", message);
+        HttpExchanges.json(exchange, 200, body);
+    }
+
+    /** {@code deleteMessage}: the message is gone; a reply to it then needs {@code allow_sending_without_reply}. */
+    private void deleteMessage(HttpExchange exchange) throws IOException {
+        Map<String, String> params = HttpExchanges.params(exchange);
+        String chat = params.get("chat_id");
+        String id = params.get("message_id");
+        Map<Long, ObjectNode> chatMessages = chat == null ? null : messages.get(chat);
+        if (chatMessages == null || id == null || chatMessages.remove(Long.parseLong(id.trim())) == null) {
+            error(exchange, 400, "Bad Request: message to delete not found");
+            return;
+        }
+        ObjectNode body = HttpExchanges.object();
+        body.put("ok", true);
+        body.put("result", true);
         HttpExchanges.json(exchange, 200, body);
     }
 

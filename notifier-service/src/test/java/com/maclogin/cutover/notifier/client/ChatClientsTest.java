@@ -45,6 +45,7 @@ class ChatClientsTest {
             public boolean enabled() { return true; }
             public Optional<String> token() { return Optional.of(slackToken); }
             public Optional<String> channel() { return Optional.of("C0TEST"); }
+            public java.util.Map<String, String> regionChannels() { return java.util.Map.of("JP", "C0JPOPS"); }
             public String baseUrl() { return slackBase; }
             public Duration timeout() { return timeout; }
         };
@@ -59,6 +60,7 @@ class ChatClientsTest {
             public Slack slack() { return slack; }
             public Telegram telegram() { return telegram; }
             public Delivery delivery() { throw new UnsupportedOperationException(); }
+            public String dashboardBaseUrl() { return "http://localhost:8080"; }
         };
     }
 
@@ -135,10 +137,83 @@ class ChatClientsTest {
             public Slack slack() { return c.slack(); }
             public Telegram telegram() { return closed; }
             public Delivery delivery() { throw new UnsupportedOperationException(); }
+            public String dashboardBaseUrl() { return "http://localhost:8080"; }
         };
         PostOutcome failed = new TelegramClient(unreachable, new SecretMasker(unreachable)).post("-100777", "x", null);
         assertThat(failed).isInstanceOf(PostOutcome.RetryLater.class);
         assertThat(((PostOutcome.RetryLater) failed).error()).doesNotContain(TELEGRAM_TOKEN);
+        // the connection was refused: nothing left, so a retry cannot duplicate anything
+        assertThat(((PostOutcome.RetryLater) failed).maybeDelivered()).isFalse();
+        assertThat(((PostOutcome.RetryLater) limited).maybeDelivered()).isFalse();
+    }
+
+    @Test
+    void slackSendsBlocksAndReplyBroadcastOnlyOnABroadcastReply() {
+        SlackClient client = slack(SLACK_TOKEN);
+        String blocks = "[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*banner*\"}}]";
+        // a broadcast row that ends up as its thread's parent is a plain top-level post
+        String ts = ((PostOutcome.Posted) client.post("C0TEST", new ChatPost("banner", blocks, true), null)).externalId();
+        assertThat(client.post("C0TEST", new ChatPost("routine", blocks, false), ts)).isInstanceOf(PostOutcome.Posted.class);
+        assertThat(client.post("C0TEST", new ChatPost("incident", blocks, true), ts)).isInstanceOf(PostOutcome.Posted.class);
+        assertThat(fakes.delivered(RecordedMessage.SLACK)).extracting(RecordedMessage::text, RecordedMessage::blocks,
+                RecordedMessage::replyBroadcast).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("banner", blocks, false),
+                        org.assertj.core.groups.Tuple.tuple("routine", blocks, false),
+                        org.assertj.core.groups.Tuple.tuple("incident", blocks, true));
+    }
+
+    @Test
+    void slackTargetIsTheRegionsChannelWhenConfiguredElseTheDefaultOneAndAFleetsThreadStaysInTheDefault() {
+        SlackClient client = slack(SLACK_TOKEN);
+        assertThat(client.target(com.maclogin.cutover.contracts.Region.JP)).contains("C0JPOPS");
+        assertThat(client.target(com.maclogin.cutover.contracts.Region.HK)).contains("C0TEST");
+        assertThat(client.target(null)).contains("C0TEST");
+        // Telegram has one chat: every region goes there
+        assertThat(telegram(TELEGRAM_TOKEN).target(com.maclogin.cutover.contracts.Region.JP)).contains("-100777");
+    }
+
+    @Test
+    void telegramReplyToADeletedBannerIsStillPostedBecauseItAllowsSendingWithoutReplyAndUsesNoParseMode()
+            throws Exception {
+        TelegramClient client = telegram(TELEGRAM_TOKEN);
+        String id = ((PostOutcome.Posted) client.post("-100777", "banner", null)).externalId();
+        java.net.http.HttpResponse<String> deleted = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(fakes.telegramBaseUrl() + "/bot" + TELEGRAM_TOKEN
+                        + "/deleteMessage")).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"chat_id\":\"-100777\",\"message_id\":" + id + "}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+
+        String markup = "<b>bold</b> *x* [click](http://evil.example) & <!channel>";
+        assertThat(client.post("-100777", markup, id)).isInstanceOf(PostOutcome.Posted.class);
+        RecordedMessage reply = fakes.delivered(RecordedMessage.TELEGRAM).get(1);
+        assertThat(reply.replyTo()).isEqualTo(Long.valueOf(id));
+        assertThat(reply.allowSendingWithoutReply()).isTrue();
+        // plain text: no parse_mode, so nothing is markup and the text arrives exactly as written
+        assertThat(reply.parseMode()).isNull();
+        assertThat(reply.text()).isEqualTo(markup);
+    }
+
+    @Test
+    void telegramPostDeliveredButAnsweredTooLateIsRetryLaterThatMayHaveBeenDelivered() {
+        NotifierConfig c = config(SLACK_TOKEN, TELEGRAM_TOKEN, fakes.slackBaseUrl(), fakes.telegramBaseUrl(),
+                Duration.ofSeconds(2));
+        fakes.stallNext(RecordedMessage.TELEGRAM, ChatFakes.Stall.AFTER_POST, 1);
+        PostOutcome outcome = new TelegramClient(c, new SecretMasker(c)).post("-100777", "late", null);
+        assertThat(outcome).isInstanceOf(PostOutcome.RetryLater.class);
+        assertThat(((PostOutcome.RetryLater) outcome).maybeDelivered()).as(outcome.toString()).isTrue();
+        assertThat(((PostOutcome.RetryLater) outcome).error()).contains("after the request was sent")
+                .doesNotContain(TELEGRAM_TOKEN);
+        assertThat(fakes.delivered(RecordedMessage.TELEGRAM)).extracting(RecordedMessage::text).containsExactly("late");
+    }
+
+    @Test
+    void telegramTextOverTheLimitIsCappedBeforeSendingSoItIsNotRefusedForGood() {
+        PostOutcome outcome = telegram(TELEGRAM_TOKEN).post("-100777", "x".repeat(10_000), null);
+        assertThat(outcome).isInstanceOf(PostOutcome.Posted.class);
+        String sent = fakes.delivered(RecordedMessage.TELEGRAM).get(0).text();
+        assertThat(sent).hasSize(4096).endsWith(com.maclogin.cutover.notifier.format.Truncation.MARKER);
     }
 
     // ------------------------------------------------------------------ hung APIs (raw ServerSocket)
@@ -182,11 +257,13 @@ class ChatClientsTest {
         try (HungChatServer hung = new HungChatServer(mode)) {
             NotifierConfig c = config(SLACK_TOKEN, TELEGRAM_TOKEN, fakes.slackBaseUrl(), hung.baseUrl(), HUNG_TIMEOUT);
             TelegramClient client = new TelegramClient(c, new SecretMasker(c));
-            assertHungCallGivesUp(() -> client.post("-100777", "hung", null), hung, TELEGRAM_TOKEN);
+            PostOutcome outcome = assertHungCallGivesUp(() -> client.post("-100777", "hung", null), hung, TELEGRAM_TOKEN);
+            // the hung server read the request: Telegram might have posted it, a retry would be blind
+            assertThat(((PostOutcome.RetryLater) outcome).maybeDelivered()).isTrue();
         }
     }
 
-    private static void assertHungCallGivesUp(java.util.function.Supplier<PostOutcome> call, HungChatServer hung,
+    private static PostOutcome assertHungCallGivesUp(java.util.function.Supplier<PostOutcome> call, HungChatServer hung,
                                               String token) throws Exception {
         java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
@@ -201,6 +278,7 @@ class ChatClientsTest {
             PostOutcome.RetryLater retry = (PostOutcome.RetryLater) outcome;
             assertThat(retry.retryAfter()).isNull();
             assertThat(retry.error()).doesNotContain(token);
+            return outcome;
         } finally {
             caller.shutdownNow();
         }

@@ -103,4 +103,29 @@ class FleetTextsTest {
         assertThat(FleetTexts.duration(START, null)).isEqualTo("n/a");
         assertThat(FleetTexts.duration(START, START.minusSeconds(1))).isEqualTo("n/a");
     }
+
+    @ParameterizedTest
+    @EnumSource(FleetEventType.class)
+    void routineFleetProgressStaysInTheThreadAndEverythingElseIsBroadcastWithALinkToTheFleet(FleetEventType type) {
+        com.maclogin.cutover.notifier.format.ChatMessage m = FleetTexts.message(event(type, "RUNNING"), false);
+        boolean routine = type == FleetEventType.FLEET_STARTED || type == FleetEventType.WAVE_STARTED
+                || type == FleetEventType.WAVE_ENDED || type == FleetEventType.FLEET_RESUMED;
+        assertThat(m.broadcast()).isEqualTo(!routine);
+        assertThat(m.link().path()).isEqualTo("/fleet-cutovers/fleet-1");
+        assertThat(m.fields()).extracting(com.maclogin.cutover.notifier.format.ChatMessage.Field::value)
+                .contains("KR", "2026.9.6", "bob (America/New_York)");
+    }
+
+    @Test
+    void aLeaseIncidentInAFleetIsBroadcastWithItsWaveVersionsReasonAndALinkToItsCutover() {
+        com.maclogin.cutover.notifier.format.ChatMessage m = FleetTexts.memberMessage(
+                member(CutoverEventType.ROLLBACK_STARTED, "CRASH_LOOP: 3 crashes in 41 s"));
+        assertThat(m.broadcast()).isTrue();
+        assertThat(m.reasonLabel()).isEqualTo("Breach");
+        assertThat(m.reason()).isEqualTo("CRASH_LOOP: 3 crashes in 41 s");
+        assertThat(m.fields()).extracting(com.maclogin.cutover.notifier.format.ChatMessage.Field::value)
+                .contains("KR", "1", "2026.9.5 → 2026.9.6", "lease-kr-3");
+        assertThat(m.link().path()).isEqualTo("/cutovers/cut-kr-3");
+        assertThat(FleetTexts.memberMessage(member(CutoverEventType.CUTOVER_GREEN, null))).isNull();
+    }
 }

@@ -171,4 +171,43 @@ class NotificationTextsTest {
     void eventWithoutReasonGivesNoHostKeyIncident() {
         assertThat(NotificationTexts.hostKeyIncident(withReason(CutoverEventType.CUTOVER_FAILED, null))).isNull();
     }
+
+    @ParameterizedTest
+    @EnumSource(CutoverEventType.class)
+    void everyMessageButTheRoutineStartIsBroadcastAndCarriesRegionVersionsAndALinkToTheCutover(CutoverEventType type) {
+        com.maclogin.cutover.notifier.format.ChatMessage m = NotificationTexts.message(event(type));
+        assertThat(m.broadcast()).isEqualTo(type != CutoverEventType.CUTOVER_STARTED);
+        assertThat(m.fields()).extracting(com.maclogin.cutover.notifier.format.ChatMessage.Field::value)
+                .contains("JP", "2026.9.5 → 2026.9.6", "lease-jp-7", "bob (America/New_York)");
+        assertThat(m.link().path()).isEqualTo("/cutovers/cut-1");
+        boolean hasReason = m.text().contains("3 crashes within 5 minutes");
+        assertThat(m.reason()).isEqualTo(hasReason ? "3 crashes within 5 minutes (limit 3)" : null);
+        if (hasReason) {
+            // the reason's label is the one its line in the text has
+            assertThat(m.text()).contains(m.reasonLabel() + ": 3 crashes within 5 minutes");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTenThousandCharacterReasonIsCutOnOneLineWithTheMarker() {
+        CutoverEvent e = event(CutoverEventType.ROLLBACK_STARTED).toBuilder()
+                .reason("line one\nline two " + "x".repeat(10_000)).build();
+        String text = NotificationTexts.render(e);
+        String reasonLine = text.lines().filter(l -> l.startsWith("Reason: ")).findFirst().orElseThrow();
+        assertThat(reasonLine).startsWith("Reason: line one line two xxx")
+                .hasSize("Reason: ".length() + NotificationTexts.MAX_REASON)
+                .endsWith(com.maclogin.cutover.notifier.format.Truncation.MARKER);
+        assertThat(text).endsWith("Started: 2026-03-01 02:00:00 UTC");
+    }
+
+    @org.junit.jupiter.api.Test
+    void theHostKeyIncidentMessageShowsOnlyTheMatchedRefusalAsItsReasonAndIsBroadcast() {
+        CutoverEvent e = event(CutoverEventType.ROLLBACK_STARTED).toBuilder()
+                .reason("step RELOAD REFUSED: host key mismatch for 10.0.0.5:22 (got ssh-ed25519 AAAAsecretish)").build();
+        com.maclogin.cutover.notifier.format.ChatMessage m = NotificationTexts.hostKeyIncidentMessage(e);
+        assertThat(m.reason()).isEqualTo("host key mismatch for 10.0.0.5:22");
+        assertThat(m.reasonLabel()).isEqualTo("Worker");
+        assertThat(m.broadcast()).isTrue();
+        assertThat(NotificationTexts.hostKeyIncidentMessage(event(CutoverEventType.ROLLBACK_STARTED))).isNull();
+    }
 }
