@@ -11,6 +11,8 @@ public class ChatFakesResource implements QuarkusTestResourceLifecycleManager {
     public static final String TELEGRAM_TOKEN = "424242:NotifierTestSecretTelegram_abc";
     public static final String SLACK_CHANNEL = "C0CUTOVER";
     public static final String TELEGRAM_CHAT = "-1004242";
+    /** JP's own Slack channel (notifier.slack.region-channels.JP); every other region uses SLACK_CHANNEL. */
+    public static final String SLACK_JP_CHANNEL = "C0JPOPS";
 
     private static ChatFakes fakes;
 
@@ -21,6 +23,7 @@ public class ChatFakesResource implements QuarkusTestResourceLifecycleManager {
                 "notifier.slack.base-url", fakes.slackBaseUrl(),
                 "notifier.slack.token", SLACK_TOKEN,
                 "notifier.slack.channel", SLACK_CHANNEL,
+                "notifier.slack.region-channels.JP", SLACK_JP_CHANNEL,
                 "notifier.telegram.base-url", fakes.telegramBaseUrl(),
                 "notifier.telegram.token", TELEGRAM_TOKEN,
                 "notifier.telegram.chat-id", TELEGRAM_CHAT);

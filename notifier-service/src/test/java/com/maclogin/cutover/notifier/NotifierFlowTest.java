@@ -11,6 +11,7 @@ import com.maclogin.cutover.contracts.CutoverEventType;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.notifier.format.Truncation;
 import com.maclogin.cutover.notifier.service.NotificationView;
 import com.maclogin.cutover.testing.EmbeddedPostgresResource;
 import com.maclogin.cutover.testing.KafkaKraftResource;
@@ -70,8 +71,12 @@ class NotifierFlowTest {
         }
 
         CutoverEvent event(CutoverEventType type, String reason) {
+            return event(type, reason, Region.HK);
+        }
+
+        CutoverEvent event(CutoverEventType type, String reason, Region region) {
             Instant start = Instant.parse("2026-03-01T02:00:00Z");
-            return new CutoverEvent(UUID.randomUUID().toString(), id, lease, Instant.now(), 1, 1, type, Region.HK,
+            return new CutoverEvent(UUID.randomUUID().toString(), id, lease, Instant.now(), 1, 1, type, region,
                     ticket, "2026.9.5", "2026.9.6", "alice (Asia/Hong_Kong)", List.of("slack:#ops", "telegram:ops"),
                     start, type == CutoverEventType.CUTOVER_STARTED ? null : start.plusSeconds(1800), reason);
         }
@@ -351,5 +356,112 @@ class NotifierFlowTest {
     @Test
     void listWithoutCutoverParameterIsBadRequest() {
         given().when().get("/api/v1/notifications").then().statusCode(400);
+    }
+
+    // ------------------------------------------------------------------ issue 14: chat people can act on
+
+    @Test
+    void incidentAndOutcomeRepliesCarryBlockKitWithAViewCutoverLinkAndAreBroadcastIntoTheChannelTheBannerIsNot()
+            throws Exception {
+        Cutover c = Cutover.fresh();
+        send(c.event(CutoverEventType.CUTOVER_STARTED, null));
+        send(c.event(CutoverEventType.ROLLBACK_STARTED, "error rate 7.5% > 5% over 40 probes"));
+        send(c.event(CutoverEventType.ROLLED_BACK, null));
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, c).size() == 3);
+
+        List<RecordedMessage> slack = delivered(RecordedMessage.SLACK, c);
+        assertThat(slack).extracting(RecordedMessage::replyBroadcast).containsExactly(false, true, true);
+        assertThat(slack.get(1).threadTs()).isEqualTo(slack.get(0).ts());
+        assertThat(slack.get(2).threadTs()).isEqualTo(slack.get(0).ts());
+        for (RecordedMessage m : slack) {
+            com.fasterxml.jackson.databind.JsonNode blocks = Json.MAPPER.readTree(m.blocks());
+            assertThat(blocks).extracting(b -> b.get("type").asText()).startsWith("section", "section").endsWith("context");
+            assertThat(m.blocks()).contains("HK", "2026.9.5 → 2026.9.6",
+                    "<http://localhost:8080/cutovers/" + c.id() + "|View cutover>");
+        }
+        // the incident's reason in its own block, escaped for mrkdwn; the fallback text escaped too
+        assertThat(slack.get(1).blocks()).contains("*Reason*\\nerror rate 7.5% &gt; 5% over 40 probes");
+        assertThat(slack.get(1).text()).contains("Reason: error rate 7.5% &gt; 5% over 40 probes");
+        assertThat(rows(c)).filteredOn(r -> r.channel() == ChatChannel.TELEGRAM)
+                .allSatisfy(r -> assertThat(r.status()).isEqualTo(NotificationStatus.POSTED));
+    }
+
+    @Test
+    void aReasonCannotPingTheChannelOrAUserOrPlantALinkInSlackAndReachesTelegramAsPlainTextUnchanged()
+            throws Exception {
+        Cutover c = Cutover.fresh();
+        String hostile = "disk full <!channel> <!here> <@U0BOSS> <http://evil.example|open me> & co";
+        send(c.event(CutoverEventType.CUTOVER_FAILED, hostile));
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, c).size() == 1
+                && delivered(RecordedMessage.TELEGRAM, c).size() == 1);
+
+        RecordedMessage slack = delivered(RecordedMessage.SLACK, c).get(0);
+        assertThat(slack.text()).doesNotContain("<").contains("&lt;!channel&gt; &lt;!here&gt; &lt;@U0BOSS&gt;");
+        assertThat(slack.blocks()).doesNotContain("<!", "<@", "<http://evil")
+                .contains("&lt;http://evil.example|open me&gt; &amp; co");
+        RecordedMessage telegram = delivered(RecordedMessage.TELEGRAM, c).get(0);
+        assertThat(telegram.parseMode()).isNull();
+        assertThat(telegram.text()).contains("Reason: " + hostile);
+    }
+
+    @Test
+    void aTenThousandCharacterReasonIsDeliveredOnBothChannelsCutWithAMarkerInsteadOfFailingForGood() throws Exception {
+        Cutover c = Cutover.fresh();
+        send(c.event(CutoverEventType.ROLLBACK_STARTED, "probe output: " + "x".repeat(10_000)));
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, c).size() == 1
+                && delivered(RecordedMessage.TELEGRAM, c).size() == 1);
+        RecordedMessage telegram = delivered(RecordedMessage.TELEGRAM, c).get(0);
+        assertThat(telegram.text().length()).isLessThanOrEqualTo(4096);
+        assertThat(telegram.text()).contains("probe output: xxx", Truncation.MARKER, "Rollback owner: alice");
+        RecordedMessage slack = delivered(RecordedMessage.SLACK, c).get(0);
+        assertThat(slack.text()).contains(Truncation.MARKER);
+        assertThat(slack.blocks()).contains(Truncation.MARKER);
+        // the fakes refuse what the real APIs refuse (Telegram over 4096, Slack invalid_blocks): nothing was refused
+        assertThat(received(RecordedMessage.TELEGRAM, c)).hasSize(1);
+        assertThat(received(RecordedMessage.SLACK, c)).hasSize(1);
+        assertThat(rows(c)).hasSize(2).allSatisfy(r -> assertThat(r.status()).isEqualTo(NotificationStatus.POSTED));
+    }
+
+    @Test
+    void aTelegramPostAcceptedButAnsweredTooLateIsRetriedBlindOnlyOnceThenFailedSayingSo() throws Exception {
+        Cutover c = Cutover.fresh();
+        // both posts land in the chat, neither is answered within the 3 s timeout
+        fakes().stallNext(RecordedMessage.TELEGRAM, ChatFakes.Stall.AFTER_POST, 2);
+        send(c.event(CutoverEventType.ROLLBACK_STARTED, "CRASH_LOOP: 3 crashes in 41 s"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(rows(c))
+                .filteredOn(r -> r.channel() == ChatChannel.TELEGRAM).singleElement().satisfies(r -> {
+                    assertThat(r.status()).isEqualTo(NotificationStatus.FAILED);
+                    assertThat(r.attempts()).isEqualTo(2);
+                    assertThat(r.lastError()).contains("may have been delivered", "max-blind-retries is 1")
+                            .doesNotContain(ChatFakesResource.TELEGRAM_TOKEN);
+                }));
+        // the first post and exactly one blind retry; no third one in two more retrier passes
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                .until(() -> received(RecordedMessage.TELEGRAM, c).size() == 2);
+        assertThat(Duration.between(received(RecordedMessage.TELEGRAM, c).get(0).receivedAt(),
+                received(RecordedMessage.TELEGRAM, c).get(1).receivedAt())).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
+        // Slack looks before it retries and is not affected
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, c).size() == 1);
+    }
+
+    @Test
+    void aCutoverInARegionWithItsOwnSlackChannelIsThreadedThereWhileOtherRegionsAndTelegramKeepTheDefault()
+            throws Exception {
+        Cutover jp = Cutover.fresh();
+        Cutover hk = Cutover.fresh();
+        send(jp.event(CutoverEventType.CUTOVER_STARTED, null, Region.JP));
+        send(jp.event(CutoverEventType.ROLLBACK_STARTED, "manual rollback by alice", Region.JP));
+        send(hk.event(CutoverEventType.CUTOVER_STARTED, null));
+        await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, jp).size() == 2
+                && delivered(RecordedMessage.TELEGRAM, jp).size() == 2 && delivered(RecordedMessage.SLACK, hk).size() == 1);
+        List<RecordedMessage> slack = delivered(RecordedMessage.SLACK, jp);
+        assertThat(slack).extracting(RecordedMessage::channelOrChat)
+                .containsOnly(ChatFakesResource.SLACK_JP_CHANNEL);
+        assertThat(slack.get(1).threadTs()).isEqualTo(slack.get(0).ts());
+        assertThat(delivered(RecordedMessage.SLACK, hk)).extracting(RecordedMessage::channelOrChat)
+                .containsOnly(ChatFakesResource.SLACK_CHANNEL);
+        assertThat(delivered(RecordedMessage.TELEGRAM, jp)).extracting(RecordedMessage::channelOrChat)
+                .containsOnly(ChatFakesResource.TELEGRAM_CHAT);
     }
 }
