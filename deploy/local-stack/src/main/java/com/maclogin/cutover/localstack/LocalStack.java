@@ -2,7 +2,6 @@ package com.maclogin.cutover.localstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.maclogin.cutover.contracts.Json;
-import com.maclogin.cutover.simulator.SshKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,6 +37,14 @@ public final class LocalStack implements AutoCloseable {
     private final String telegramToken = "7000000:local" + randomHex(12);
     private final String operatorToken = "op-" + randomHex(24);
     private final String viewerToken = "view-" + randomHex(24);
+    private Path tokensFile;
+
+    /** Directory of the workers' SSH keys under the work dir; survives restarts. */
+    public static final String KEYS_DIR = "keys";
+    /** The harness JVM's own log (slf4j-simple: embedded PostgreSQL, Kafka admin client) under {@code logs/}. */
+    public static final String HARNESS_LOG = "local-stack.log";
+    /** The local Slack channel, configured as an id like a real one ({@code #name}s are not what Slack wants). */
+    static final String SLACK_CHANNEL = "C0GATEWAYOPS";
 
     private LocalStack(StackConfig cfg, Consumer<String> progress) {
         this.cfg = cfg;
@@ -58,20 +65,19 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll() throws IOException {
         long t0 = System.nanoTime();
-        deleteRecursively(cfg.workDir());
-        Files.createDirectories(cfg.workDir());
+        Map<String, WorkerKeys.Key> keys = prepareWorkDir(cfg);
         Path logs = cfg.workDir().resolve("logs");
         String classpath = ownClasspath();
 
-        // Secrets of this run: one SSH client key per region, held only by that region's worker.
         Map<String, Path> regionKeys = new LinkedHashMap<>();
         List<String> publicKeys = new ArrayList<>();
-        for (String region : cfg.regions()) {
-            Path key = cfg.workDir().resolve("keys").resolve("probe-" + region);
-            Files.createDirectories(key.getParent());
-            publicKeys.add(SshKeys.generateEd25519(key));
-            regionKeys.put(region, key);
-        }
+        keys.forEach((region, key) -> {
+            regionKeys.put(region, key.privateKey());
+            publicKeys.add(key.publicKey());
+        });
+        step("worker keys in " + cfg.workDir().resolve(KEYS_DIR) + ": " + keys.entrySet().stream()
+                .map(e -> "probe-" + e.getKey() + (e.getValue().reused() ? " reused" : " new"))
+                .collect(java.util.stream.Collectors.joining(", ")), t0);
 
         step("PostgreSQL 17 on 127.0.0.1:" + cfg.postgresPort(), t0);
         postgres = PostgresServer.start(cfg);
@@ -126,7 +132,8 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> notifier = new LinkedHashMap<>(common);
         notifier.put("quarkus.http.port", "" + cfg.notifierPort());
         notifier.put("notifier.slack.base-url", "http://127.0.0.1:" + cfg.slackPort());
-        notifier.put("notifier.slack.channel", "#gateway-ops");
+        notifier.put("notifier.slack.channel", SLACK_CHANNEL);
+        notifier.put("notifier.dashboard-base-url", orchestratorUrl());
         notifier.put("notifier.telegram.base-url", "http://127.0.0.1:" + cfg.telegramPort());
         notifier.put("notifier.telegram.chat-id", "-1001234567890");
 
@@ -183,7 +190,49 @@ public final class LocalStack implements AutoCloseable {
                 throw new IOException("lease registration refused: HTTP " + r.status() + " " + r.body());
             }
         }
+        tokensFile = TokensFile.write(cfg.workDir(), orchestratorUrl(), operatorToken, viewerToken);
         step("stack ready", t0);
+    }
+
+    /**
+     * What every start does first: empties the work dir (see {@link #cleanWorkDir}) and finds or makes one SSH client
+     * key per region, held only by that region's worker and kept across runs (see {@link WorkerKeys}).
+     */
+    static Map<String, WorkerKeys.Key> prepareWorkDir(StackConfig cfg) throws IOException {
+        cleanWorkDir(cfg.workDir());
+        return WorkerKeys.ensure(cfg.workDir().resolve(KEYS_DIR), cfg.regions());
+    }
+
+    /**
+     * Empties the work dir for a fresh run, but keeps {@code keys/} (the workers' SSH keys, see {@link WorkerKeys})
+     * and the harness's own log {@code logs/local-stack.log} (already open when this runs).
+     */
+    static void cleanWorkDir(Path workDir) throws IOException {
+        Files.createDirectories(workDir.resolve("logs"));
+        try (var entries = Files.list(workDir)) {
+            for (Path p : entries.toList()) {
+                if (!p.getFileName().toString().equals(KEYS_DIR) && !p.getFileName().toString().equals("logs")) {
+                    deleteRecursively(p);
+                }
+            }
+        }
+        try (var logs = Files.list(workDir.resolve("logs"))) {
+            for (Path p : logs.toList()) {
+                if (!p.getFileName().toString().equals(HARNESS_LOG)) {
+                    deleteRecursively(p);
+                }
+            }
+        }
+    }
+
+    /** {@code http://127.0.0.1:<orchestrator port>}: the API, and the dashboard's origin. */
+    public String orchestratorUrl() {
+        return "http://127.0.0.1:" + cfg.orchestratorPort();
+    }
+
+    /** The tokens file this stack wrote (see {@link TokensFile}). */
+    public Path tokensFile() {
+        return tokensFile;
     }
 
     private Void startService(String module, Map<String, String> props, Map<String, String> env, int port) throws IOException {
@@ -259,7 +308,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** The orchestrator's API as an operator (may start, abort, roll back). */
     public Api orchestrator() {
-        return new Api("http://127.0.0.1:" + cfg.orchestratorPort(), operatorToken);
+        return new Api(orchestratorUrl(), operatorToken);
     }
 
     /** The orchestrator's API as a viewer (read only). */
@@ -346,7 +395,7 @@ public final class LocalStack implements AutoCloseable {
     /** Secrets of this run, so a test can scan logs and responses for them. */
     public List<String> secrets() throws IOException {
         List<String> s = new ArrayList<>(List.of(slackToken, telegramToken, operatorToken, viewerToken));
-        try (var files = Files.list(cfg.workDir().resolve("keys"))) {
+        try (var files = Files.list(cfg.workDir().resolve(KEYS_DIR))) {
             for (Path f : files.filter(f -> !f.toString().endsWith(".pub")).toList()) {
                 for (String line : Files.readAllLines(f)) {
                     if (!line.startsWith("-----") && line.length() > 40) {

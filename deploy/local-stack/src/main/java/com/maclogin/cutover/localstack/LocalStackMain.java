@@ -2,12 +2,19 @@ package com.maclogin.cutover.localstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * The README's main command: starts the local stack, runs one demo cutover (or, with {@code --rollback}, a cutover
  * rolled back by its operator during validation), prints the outcome and the chat messages, and exits 0 when the
  * cutover ends as expected. {@code --keep-running} leaves the stack up afterwards until Ctrl-C.
+ *
+ * <p>The terminal shows only the stack's and the cutover's progress: every child process writes to its own file in
+ * {@code .local/logs/}, and this JVM's own library logging (embedded PostgreSQL's server output, the Kafka admin
+ * client's INFO lines, both through slf4j-simple, which would print to stderr by default) goes to
+ * {@code .local/logs/local-stack.log}. At the end it prints the dashboard URL and the tokens file.
  */
 public final class LocalStackMain {
 
@@ -32,21 +39,44 @@ public final class LocalStackMain {
             }
         }
         StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot());
+        Path harnessLog = logLibrariesTo(cfg.workDir().resolve("logs"));
         System.out.println("== OpenClaw cutover control plane: local stack ==");
-        System.out.println("   work dir " + cfg.workDir() + " (logs in " + cfg.workDir().resolve("logs") + ")");
+        System.out.println("   work dir " + cfg.workDir() + " (every service's, the broker's and PostgreSQL's output: "
+                + harnessLog.getParent() + ")");
         int rc;
         try (LocalStack stack = LocalStack.start(cfg, System.out::println)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
             rc = runDemo(stack, rollback);
+            System.out.println();
+            System.out.println("Dashboard (orchestrator): " + stack.orchestratorUrl());
+            System.out.println("Tokens:                   " + stack.tokensFile()
+                    + "  (source it: OPERATOR_TOKEN, VIEWER_TOKEN, ORCHESTRATOR_URL)");
+            System.out.println("Worker SSH keys:          " + cfg.workDir().resolve(LocalStack.KEYS_DIR)
+                    + "  (kept across runs; see README)");
             if (keep) {
-                System.out.println("Stack is running (orchestrator http://127.0.0.1:" + cfg.orchestratorPort() + "). Ctrl-C stops it.");
+                System.out.println("Stack is running. Ctrl-C stops it.");
                 Thread.currentThread().join();
+            } else {
+                System.out.println("The stack stops now (--keep-running leaves it up for the README's curl commands).");
             }
         } catch (IOException e) {
             System.err.println("local stack failed: " + e.getMessage());
             rc = 1;
         }
         System.exit(rc);
+    }
+
+    /**
+     * Sends this JVM's slf4j-simple output to {@code logs/local-stack.log} instead of stderr. Must run before the first
+     * logger exists (slf4j-simple reads its configuration once); returns the file.
+     */
+    static Path logLibrariesTo(Path logs) throws IOException {
+        Files.createDirectories(logs);
+        Path file = logs.resolve(LocalStack.HARNESS_LOG);
+        System.setProperty("org.slf4j.simpleLogger.logFile", file.toString());
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSS");
+        return file;
     }
 
     static int runDemo(LocalStack stack, boolean rollback) throws IOException {
