@@ -94,6 +94,10 @@ class CutoverEndToEndTest {
         assertThat(slack.get(slack.size() - 1).path("text").asText()).containsIgnoringCase("green")
                 .contains("2026.9.5").contains("2026.9.6").contains("Mei Chan");
         assertThat(slack.get(slack.size() - 1).path("threadTs").asText()).isEqualTo(parentTs);
+        // Block Kit with the link to this stack's orchestrator; the outcome is also shown in the channel
+        assertThat(slack.get(slack.size() - 1).path("blocks").asText())
+                .contains("<" + stack.orchestratorUrl() + "/cutovers/" + id + "|View cutover>");
+        assertThat(slack.get(slack.size() - 1).path("replyBroadcast").asBoolean()).isTrue();
         assertThat(telegram).hasSizeGreaterThanOrEqualTo(2);
         assertThat(telegram.get(telegram.size() - 1).path("replyTo").asText())
                 .isEqualTo(telegram.get(0).path("messageId").asText());
@@ -132,6 +136,23 @@ class CutoverEndToEndTest {
         assertThat(stack.orchestratorViewer().get("/api/v1/cutovers").status()).isEqualTo(200);
         assertThat(stack.orchestratorViewer().post("/api/v1/cutovers", DemoRunner.demoRequest(GREEN_LEASE, "2026.9.7")).status())
                 .isEqualTo(403);
+    }
+
+    @Test
+    @Order(3)
+    void theTokensFileIsOwnerOnlyAndItsUrlAndTokensWorkAgainstTheRunningStack() throws IOException {
+        Path file = stack.tokensFile();
+        assertThat(file).isEqualTo(stack.config().workDir().resolve("tokens.env"));
+        assertThat(Files.getPosixFilePermissions(file))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Map<String, String> vars = TokensFile.read(file);
+        assertThat(vars.get("ORCHESTRATOR_URL")).isEqualTo("http://127.0.0.1:" + stack.config().orchestratorPort());
+        assertThat(new Api(vars.get("ORCHESTRATOR_URL"), vars.get("OPERATOR_TOKEN")).get("/api/v1/leases").status())
+                .isEqualTo(200);
+        assertThat(new Api(vars.get("ORCHESTRATOR_URL"), vars.get("VIEWER_TOKEN")).get("/api/v1/cutovers").status())
+                .isEqualTo(200);
+        assertThat(new Api(vars.get("ORCHESTRATOR_URL"), vars.get("VIEWER_TOKEN"))
+                .post("/api/v1/cutovers", DemoRunner.demoRequest(GREEN_LEASE, "2026.9.7")).status()).isEqualTo(403);
     }
 
     @Test
