@@ -226,4 +226,52 @@ class ChatFakesTest {
         send(HttpRequest.newBuilder(URI.create(fakes.telegramBaseUrl() + "/_recorded")).DELETE());
         assertThat(fakes.recorded()).isEmpty();
     }
+
+    @Test
+    void slackRecordsBlocksAndReplyBroadcastAndRefusesBlocksOverBlockKitLimits() throws Exception {
+        String blocks = "[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*hi*\"}}]";
+        String form = "channel=C1&text=hi&reply_broadcast=1&blocks="
+                + java.net.URLEncoder.encode(blocks, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(json(slackForm(SLACK_TOKEN, form)).get("ok").asBoolean()).isTrue();
+        String tooLong = "[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"" + "x".repeat(3001)
+                + "\"}}]";
+        JsonNode refused = json(slackForm(SLACK_TOKEN, "channel=C1&text=long&blocks="
+                + java.net.URLEncoder.encode(tooLong, java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(refused.get("error").asText()).isEqualTo("invalid_blocks");
+
+        assertThat(fakes.recorded()).extracting(RecordedMessage::ok, RecordedMessage::replyBroadcast)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(true, true),
+                        org.assertj.core.groups.Tuple.tuple(false, null));
+        assertThat(fakes.delivered(RecordedMessage.SLACK).get(0).blocks()).isEqualTo(blocks);
+    }
+
+    @Test
+    void telegramRefusesTextsOver4096AndRecordsParseModeAndAllowSendingWithoutReply() throws Exception {
+        HttpResponse<String> tooLong = telegram(TG_TOKEN, "application/json",
+                "{\"chat_id\":\"-1\",\"text\":\"" + "y".repeat(4097) + "\"}");
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(json(tooLong).get("description").asText()).contains("message is too long");
+        HttpResponse<String> orphan = telegram(TG_TOKEN, "application/json", "{\"chat_id\":\"-1\",\"text\":\"x\","
+                + "\"parse_mode\":\"HTML\",\"reply_parameters\":{\"message_id\":99999,\"allow_sending_without_reply\":true}}");
+        assertThat(orphan.statusCode()).isEqualTo(200);
+        RecordedMessage m = fakes.delivered(RecordedMessage.TELEGRAM).get(0);
+        assertThat(m.parseMode()).isEqualTo("HTML");
+        assertThat(m.allowSendingWithoutReply()).isTrue();
+    }
+
+    @Test
+    void telegramAfterPostDeliversTheMessageButNeverAnswers() throws Exception {
+        fakes.stallNext(RecordedMessage.TELEGRAM, ChatFakes.Stall.AFTER_POST, 1);
+        java.net.HttpURLConnection tg = (java.net.HttpURLConnection) URI.create(
+                fakes.telegramBaseUrl() + "/bot" + TG_TOKEN + "/sendMessage?chat_id=-1&text=late").toURL().openConnection();
+        tg.setReadTimeout(700);
+        org.assertj.core.api.Assertions.assertThatThrownBy(tg::getResponseCode)
+                .isInstanceOf(java.net.SocketTimeoutException.class);
+        assertThat(fakes.delivered(RecordedMessage.TELEGRAM)).extracting(RecordedMessage::text).containsExactly("late");
+        long id = fakes.delivered(RecordedMessage.TELEGRAM).get(0).messageId();
+        // the message exists: a reply to it is accepted without allow_sending_without_reply
+        assertThat(telegram(TG_TOKEN, "application/json",
+                "{\"chat_id\":\"-1\",\"text\":\"reply\",\"reply_parameters\":{\"message_id\":" + id + "}}")
+                .statusCode()).isEqualTo(200);
+    }
 }
