@@ -97,10 +97,16 @@ public class FleetEngine {
         fleets.leases(f.id).forEach(l -> rows.put(l.leaseId, l));
         Map<Integer, FleetWaveRecord> waves = new HashMap<>();
         fleets.waves(f.id).forEach(w -> waves.put(w.idx, w));
+        boolean changed = false;
         for (FleetEffect e : effects) {
+            if (e instanceof FleetEffect.ScheduleNext n && java.util.Objects.equals(n.action(), f.nextAction)
+                    && java.util.Objects.equals(n.at(), f.nextAt)) {
+                continue; // the same next action every tick: no write
+            }
             applyEffect(f, e, rows, waves, in.now());
+            changed = true;
         }
-        if (!effects.isEmpty()) {
+        if (changed) {
             f.updatedAt = Instant.now();
         }
         return Optional.empty();
