@@ -82,4 +82,9 @@ public class Cutover extends PanacheEntityBase {
     /** While PAUSED with no step in flight: the saga step resume sends (the interrupted one or the next). */
     @Column(name = "resume_step")
     public String resumeStep;
+    /** The fleet cutover that started this cutover; null for a single-lease cutover. */
+    @Column(name = "fleet_id")
+    public String fleetId;
+    /** The fleet's wave it runs in; null without a fleet. */
+    public Integer wave;
 }

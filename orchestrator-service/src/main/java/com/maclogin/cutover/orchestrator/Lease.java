@@ -37,6 +37,10 @@ public class Lease extends PanacheEntityBase {
     /** STAGING or PRODUCTION (default); a PRODUCTION lease takes only versions already GREEN on a STAGING lease. */
     @Enumerated(EnumType.STRING)
     public LeaseStage stage = LeaseStage.PRODUCTION;
+    /** Labels given at registration ({@code {"tier":"gold"}}), as JSON; fleet selectors match on them. */
+    @Column(columnDefinition = "jsonb")
+    @org.hibernate.annotations.ColumnTransformer(write = "?::jsonb")
+    public String labels = "{}";
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

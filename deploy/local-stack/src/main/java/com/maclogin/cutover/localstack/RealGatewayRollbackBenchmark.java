@@ -243,6 +243,11 @@ public final class RealGatewayRollbackBenchmark {
                     + " serving is %d ms: %d ms (%.1fx) above the start measured inside RESTORE.%n", floor, start,
                     serving, serving - start, start > 0 ? (double) serving / start : 0));
         }
+        b.append(String.format("%nWhat is above the floor is the rest of RESTORE (connection, hash checks, launchd's"
+                + " bootout/bootstrap, the checks after the start) and the hop from the worker's breach through"
+                + " rollback-service back to the worker. The gateway's start varies with the machine's load from round"
+                + " to round, so the like-for-like comparison of the two package checks is the hash-checks column and"
+                + " the standalone timing above; the end-to-end ratio also carries that noise.%n"));
         return b.toString();
     }
 
@@ -257,7 +262,10 @@ public final class RealGatewayRollbackBenchmark {
 
     private static long median(List<Sample> s, java.util.function.ToLongFunction<Sample> f) {
         long[] v = s.stream().mapToLong(f).filter(x -> x >= 0).sorted().toArray();
-        return v.length == 0 ? -1 : v[(v.length - 1) / 2];
+        if (v.length == 0) {
+            return -1;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static double ratio(long a, long b) {

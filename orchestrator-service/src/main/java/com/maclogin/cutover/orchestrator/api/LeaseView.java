@@ -3,7 +3,8 @@ package com.maclogin.cutover.orchestrator.api;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.orchestrator.LeaseStage;
 import java.time.Instant;
+import java.util.Map;
 
 public record LeaseView(String id, Region region, String host, int sshPort, String sshUser, String probeUser,
-        String hostKey, int gatewayPort, String tlsEndpoint, LeaseStage stage, Instant createdAt, Instant updatedAt) {
+        String hostKey, int gatewayPort, String tlsEndpoint, LeaseStage stage, Map<String, String> labels, Instant createdAt, Instant updatedAt) {
 }

@@ -83,6 +83,25 @@ public interface OrchestratorConfig {
 
     Auth auth();
 
+    Fleet fleet();
+
+    interface Fleet {
+        /**
+         * How often every active fleet is reconciled from PostgreSQL (Quarkus scheduler syntax, e.g. {@code 2s}); read by
+         * {@code @Scheduled}. Level-triggered: a restarted orchestrator resumes its fleets on the first tick.
+         */
+        @WithDefault("2s")
+        String tick();
+
+        /** Length of the quick read-only probe round on a failing lease's control leases (VALIDATE window). */
+        @WithDefault("PT10S")
+        Duration controlWindow();
+
+        /** Added to {@code control-window}: a control lease that has not answered by then counts as failed. */
+        @WithDefault("PT2M")
+        Duration controlGrace();
+    }
+
     interface Auth {
         /** Bearer-token authentication of /api/*; exists only so a developer can switch it off explicitly. */
         @WithDefault("true")

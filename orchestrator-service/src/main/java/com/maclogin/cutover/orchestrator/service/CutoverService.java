@@ -93,7 +93,8 @@ public class CutoverService {
             }
         }
         try {
-            String id = QuarkusTransaction.requiringNew().call(() -> insert(request, policy, key, hash, caller != null ? caller : header));
+            String id = QuarkusTransaction.requiringNew().call(() -> insert(request, policy, key, hash,
+                    caller != null ? caller : header, null, null));
             return new Created(get(id).orElseThrow(), true);
         } catch (ApiException e) {
             throw e;
@@ -130,7 +131,23 @@ public class CutoverService {
         return ApiException.conflict(Reasons.activeCutoverExists(leaseId, active));
     }
 
-    private String insert(CutoverRequest r, ValidationPolicy.Result policy, String key, String hash, String header) {
+    /**
+     * A fleet starts one lease's cutover: the same validation, gates, steps and rollback as {@link #create}, inside the
+     * fleet engine's transaction (so the fleet-lease row records the cutover id in the same commit). Returns the new
+     * cutover's id, or empty when the lease has an active cutover right now (the fleet tries again on its next tick).
+     * A request the validation refuses throws (the fleet validated the same template when it was created).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<String> startForFleet(CutoverRequest r, String fleetId, int wave, String requestedBy) {
+        ValidationPolicy.Result policy = InputValidator.cutover(r, saga.validationDefaults(), saga.canaryLimits());
+        if (cutovers.findActive(r.leaseId()).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(insert(r, policy, null, null, requestedBy, fleetId, wave));
+    }
+
+    private String insert(CutoverRequest r, ValidationPolicy.Result policy, String key, String hash, String header,
+            String fleetId, Integer wave) {
         Lease lease = leases.findById(r.leaseId());
         if (lease == null) {
             throw ApiException.invalid("leaseId", "lease '" + r.leaseId() + "' is not registered");
@@ -168,12 +185,15 @@ public class CutoverService {
         c.validationPlan = Json.write(policy.settings());
         c.stagingOverride = policy.stagingOverride().map(o -> o.approvedBy() + ": " + o.reason()).orElse(null);
         c.cliOverride = policy.cliOverride().map(o -> o.approvedBy() + ": " + o.reason()).orElse(null);
+        c.fleetId = fleetId;
+        c.wave = wave;
         saga.create(c); // stored PENDING: the partial unique index speaks here, before anything else is written
         audit.record(c.id, c.requestedBy, Reasons.CUTOVER_REQUESTED, "candidate " + c.candidateVersion
                 + (c.candidateSha256 == null ? "" : " (tarball sha256 " + c.candidateSha256 + ")")
                 + (c.canaryPort == null ? "" : ", canary on port " + c.canaryPort + " for " + c.canarySeconds + " s")
                 + ", ticket "
-                + c.ticketId + ", rollback owner " + c.rollbackOwner + (key == null ? "" : ", Idempotency-Key " + key));
+                + c.ticketId + ", rollback owner " + c.rollbackOwner + (key == null ? "" : ", Idempotency-Key " + key)
+                + (fleetId == null ? "" : ", fleet " + fleetId + " wave " + wave));
         for (ValidationPolicy.AppliedOverride o : policy.overrides()) {
             audit.record(c.id, o.approvedBy(), Reasons.OVERRIDE, o.field() + ": " + o.from() + " -> " + o.to()
                     + " approved by " + o.approvedBy() + ", requested by " + c.requestedBy + ": " + o.reason());
@@ -238,6 +258,32 @@ public class CutoverService {
     @Transactional
     public CutoverView liftFreeze(String id, ActionRequest request, String operatorHeader, String caller) {
         return operatorAction("lift the freeze of", id, request, operatorHeader, caller, SagaInput.LiftFreeze::new);
+    }
+
+    /**
+     * A fleet rolls one of its cutovers back (before GREEN, or a GREEN one within its retention), inside the fleet
+     * engine's transaction. Never throws for a refusal (that would mark the fleet's transaction rollback-only): the
+     * saga's refusal is returned instead. An abort is tried when the cutover is still before its flip.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<String> rollbackForFleet(String cutoverId, String actor, String reason) {
+        Optional<Cutover> c = cutovers.lock(cutoverId);
+        if (c.isEmpty()) {
+            return Optional.of("cutover " + cutoverId + " not found");
+        }
+        Optional<String> refused = saga.handle(c.get(), new SagaInput.Rollback(actor, reason));
+        if (refused.isPresent() && c.get().state.isActive()) {
+            Optional<String> abortRefused = saga.handle(c.get(), new SagaInput.Abort(actor, reason));
+            return abortRefused.map(a -> refused.get() + "; abort: " + a);
+        }
+        return refused;
+    }
+
+    /** A fleet aborts one of its cutovers where it still allows it (before the flip); the refusal otherwise. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<String> abortForFleet(String cutoverId, String actor, String reason) {
+        return cutovers.lock(cutoverId).map(c -> saga.handle(c, new SagaInput.Abort(actor, reason)))
+                .orElse(Optional.of("cutover " + cutoverId + " not found"));
     }
 
     /**
@@ -311,7 +357,8 @@ public class CutoverService {
                 c.previousVersion, c.ticketId, StoredJson.operators(c), c.rollbackOwner,
                 Json.read(c.blastRadius, BlastRadius.class), c.requestedBy, c.createdAt, c.updatedAt, c.startedAt,
                 c.endedAt, c.reason, c.state == CutoverState.PAUSED ? c.resumeStep : null,
-                detail ? StoredJson.settings(c, saga.validationDefaults()) : null, stepViews, auditViews);
+                detail ? StoredJson.settings(c, saga.validationDefaults()) : null, stepViews, auditViews, c.fleetId,
+                c.wave);
     }
 
     static StepView stepView(CutoverStep s) {

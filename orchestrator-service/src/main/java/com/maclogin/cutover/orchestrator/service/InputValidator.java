@@ -32,6 +32,7 @@ public final class InputValidator {
     public static final int MAX_LABELS = 50;
     public static final int MAX_REASON = 500;
     public static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9._-]{1,63}");
     private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
 
     private InputValidator() {
@@ -58,6 +59,19 @@ public final class InputValidator {
         check(errors, "hostKey", Validation.hostKey(r.hostKey()));
         port(errors, "gatewayPort", r.gatewayPort());
         tlsEndpoint(errors, r.tlsEndpoint());
+        if (r.labels() != null) {
+            if (r.labels().size() > MAX_LABELS) {
+                errors.add(new FieldError("labels", "at most " + MAX_LABELS + " labels"));
+            }
+            r.labels().forEach((k, v) -> {
+                if (k == null || !LABEL_KEY.matcher(k).matches()) {
+                    errors.add(new FieldError("labels", "label key '" + Validation.printable(k)
+                            + "' must be 1-63 letters, digits and '._-'"));
+                } else {
+                    check(errors, "labels." + k, Validation.label(v));
+                }
+            });
+        }
         if (r.stage() != null) {
             try {
                 LeaseStage.parse(r.stage());

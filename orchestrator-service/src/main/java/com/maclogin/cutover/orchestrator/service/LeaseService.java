@@ -56,6 +56,7 @@ public class LeaseService {
         lease.gatewayPort = r.gatewayPort();
         lease.tlsEndpoint = r.tlsEndpoint();
         lease.stage = LeaseStage.parse(r.stage());
+        lease.labels = Json.write(r.labels() == null ? java.util.Map.of() : new java.util.TreeMap<>(r.labels()));
         lease.updatedAt = now;
         if (created) {
             leases.persist(lease);
@@ -95,6 +96,6 @@ public class LeaseService {
     }
 
     static LeaseView view(Lease l) {
-        return new LeaseView(l.id, l.region, l.host, l.sshPort, l.sshUser, l.probeUser, l.hostKey, l.gatewayPort, l.tlsEndpoint, l.stage, l.createdAt, l.updatedAt);
+        return new LeaseView(l.id, l.region, l.host, l.sshPort, l.sshUser, l.probeUser, l.hostKey, l.gatewayPort, l.tlsEndpoint, l.stage, StoredJson.labels(l.labels), l.createdAt, l.updatedAt);
     }
 }

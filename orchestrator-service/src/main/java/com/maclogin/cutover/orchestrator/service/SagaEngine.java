@@ -346,7 +346,7 @@ public class SagaEngine {
         CutoverEvent e = new CutoverEvent(UUID.randomUUID().toString(), c.id, c.leaseId, Instant.now(),
                 CutoverMessage.SCHEMA_VERSION, c.epoch, type, c.region, c.ticketId, c.previousVersion,
                 c.candidateVersion, c.rollbackOwner, blast.channels(), c.startedAt != null ? c.startedAt : c.createdAt,
-                c.endedAt, reason);
+                c.endedAt, reason, c.fleetId, c.wave);
         outbox.enqueue(Topics.EVENTS, e);
     }
 

@@ -17,10 +17,12 @@ public class StepResultService {
 
     private final CutoverRepository cutovers;
     private final SagaEngine saga;
+    private final FleetControlService controls;
 
-    public StepResultService(CutoverRepository cutovers, SagaEngine saga) {
+    public StepResultService(CutoverRepository cutovers, SagaEngine saga, FleetControlService controls) {
         this.cutovers = cutovers;
         this.saga = saga;
+        this.controls = controls;
     }
 
     public void handle(StepResult r) {
@@ -34,6 +36,9 @@ public class StepResultService {
             return;
         }
         Optional<Cutover> found = cutovers.lock(r.cutoverId());
+        if (found.isEmpty() && controls.stepResult(r)) {
+            return; // a fleet's control check (its id is the RunStep's cutoverId)
+        }
         if (found.isEmpty()) {
             Log.warnf("step result %s for unknown cutover %s (lease %s) ignored", r.messageId(), r.cutoverId(), r.leaseId());
             return;

@@ -52,6 +52,11 @@ final class StoredJson {
         }
     }
 
+    /** A lease's labels ({@code {}} when none or unreadable). */
+    static Map<String, String> labels(String json) {
+        return json == null ? Map.of() : map(json);
+    }
+
     static List<Evidence> evidence(CutoverStep s) {
         try {
             return Json.MAPPER.readValue(s.evidence, EVIDENCE);

@@ -23,12 +23,14 @@ public class ValidationEventService {
     private final CutoverRepository cutovers;
     private final ProbeResultRepository probes;
     private final SagaEngine saga;
+    private final FleetControlService controls;
 
     public ValidationEventService(CutoverRepository cutovers, ProbeResultRepository probes,
-            SagaEngine saga) {
+            SagaEngine saga, FleetControlService controls) {
         this.cutovers = cutovers;
         this.probes = probes;
         this.saga = saga;
+        this.controls = controls;
     }
 
     public void probeResult(ProbeResult r) {
@@ -39,6 +41,9 @@ public class ValidationEventService {
             return;
         }
         if (cutovers.findByIdOptional(r.cutoverId()).isEmpty()) {
+            if (r.cutoverId().startsWith("ctl-")) {
+                return; // a fleet control check's probe: its verdict arrives with the VALIDATE result
+            }
             Log.warnf("probe result %s for unknown cutover %s (lease %s) ignored", r.messageId(), r.cutoverId(), r.leaseId());
             return;
         }
@@ -68,6 +73,9 @@ public class ValidationEventService {
             return;
         }
         Optional<Cutover> found = cutovers.lock(b.cutoverId());
+        if (found.isEmpty() && controls.breach(b)) {
+            return; // a fleet control check's control lease breached: it failed
+        }
         if (found.isEmpty()) {
             Log.warnf("breach %s for unknown cutover %s (lease %s) ignored", b.messageId(), b.cutoverId(), b.leaseId());
             return;

@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Plays the regional worker for region HK: consumes RunStep from cutover.steps.hk over the real broker and answers
+ * Plays the regional workers (every region): consumes RunStep from cutover.steps.* over the real broker and answers
  * each with a StepResult on the command's replyTo topic. Per lease, a script can change the answer or hold it.
  */
 public final class FakeWorker implements AutoCloseable {
@@ -56,7 +56,9 @@ public final class FakeWorker implements AutoCloseable {
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         consumer = new KafkaConsumer<>(c);
-        consumer.subscribe(List.of("cutover.steps.hk"));
+        // every region's command topic: fleet tests run leases in several regions (the other tests use HK only)
+        consumer.subscribe(java.util.Arrays.stream(com.maclogin.cutover.contracts.Region.values())
+                .map(Topics::stepCommands).toList());
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
