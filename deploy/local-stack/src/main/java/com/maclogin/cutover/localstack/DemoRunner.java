@@ -194,9 +194,16 @@ public final class DemoRunner {
         out.println("Chat messages (" + msgs.size() + "):");
         for (JsonNode m : msgs) {
             String thread = m.path("threadTs").asText(m.path("replyTo").asText(""));
-            out.printf("  [%s %s]%s%n", m.path("service").asText(), m.path("channelOrChat").asText(),
-                    thread.isEmpty() || "null".equals(thread) ? "" : " (in thread " + thread + ")");
-            for (String line : m.path("text").asText().split("\n")) {
+            boolean slack = "slack".equals(m.path("service").asText());
+            out.printf("  [%s %s]%s%s%n", m.path("service").asText(), m.path("channelOrChat").asText(),
+                    thread.isEmpty() || "null".equals(thread) ? "" : " (in thread " + thread + ")",
+                    m.path("replyBroadcast").asBoolean(false) ? " (also sent to the channel)" : "");
+            // Slack's text is sent escaped for mrkdwn (&amp; &lt; &gt;): shown as a person in the channel reads it
+            String text = m.path("text").asText();
+            if (slack) {
+                text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+            }
+            for (String line : text.split("\n")) {
                 out.println("      " + line);
             }
         }
