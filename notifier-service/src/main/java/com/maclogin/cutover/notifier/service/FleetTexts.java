@@ -8,8 +8,10 @@ import com.maclogin.cutover.notifier.format.Truncation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -103,7 +105,8 @@ public final class FleetTexts {
         String wave = e.wave() == null ? UNKNOWN : String.valueOf(e.wave());
         String waveName = or(e.waveName());
         return switch (e.type()) {
-            case FLEET_STARTED -> BANNER.formatted(ticket, or(e.candidateVersion()), or(Truncation.cap(e.summary(), MAX_SUMMARY)),
+            case FLEET_STARTED -> BANNER.formatted(ticket, or(e.candidateVersion()),
+                    or(Truncation.cap(e.summary(), MAX_SUMMARY)),
                     or(e.rollbackOwner()), channels(e.channels()),
                     NotificationTexts.time(e.startedAt() != null ? e.startedAt() : e.timestamp()), or(e.fleetId()));
             case WAVE_STARTED -> WAVE_STARTED.formatted(wave, ticket, wave, waveName, counts);
@@ -118,7 +121,8 @@ public final class FleetTexts {
                     count(e, "FAILED") + count(e, "ROLLBACK_FAILED"),
                     haltedBefore || "HALTED".equalsIgnoreCase(e.state()) ? "yes" : "no",
                     duration(e.startedAt(), e.endedAt()), NotificationTexts.time(e.startedAt()),
-                    NotificationTexts.time(e.endedAt()), or(Truncation.cap(e.summary(), MAX_SUMMARY)), counts, or(e.rollbackOwner()));
+                    NotificationTexts.time(e.endedAt()), or(Truncation.cap(e.summary(), MAX_SUMMARY)), counts,
+                    or(e.rollbackOwner()));
         };
     }
 
@@ -156,7 +160,7 @@ public final class FleetTexts {
     }
 
     /** Fleet events that are routine progress: kept inside the thread, not broadcast into the channel. */
-    static final java.util.Set<FleetEventType> ROUTINE = java.util.EnumSet.of(FleetEventType.FLEET_STARTED,
+    static final Set<FleetEventType> ROUTINE = EnumSet.of(FleetEventType.FLEET_STARTED,
             FleetEventType.WAVE_STARTED, FleetEventType.WAVE_ENDED, FleetEventType.FLEET_RESUMED);
 
     /**
