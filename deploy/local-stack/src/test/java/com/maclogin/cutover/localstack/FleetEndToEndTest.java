@@ -57,7 +57,7 @@ class FleetEndToEndTest {
         StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot()).withPortOffset(2000)
                 .withWorkDir(LocalStack.repoRoot().resolve("deploy/local-stack/target/fleet-stack"))
                 .withRegions(REGIONS).withLeasesPerRegion(4).withVersions("2026.9.1", "2026.9.2")
-                .withValidationWindow(Duration.ofSeconds(5));
+                .withValidationWindow(Duration.ofSeconds(10));
         long t0 = System.nanoTime();
         stack = LocalStack.start(cfg, System.out::println);
         System.out.printf("[measure] fleet stack (%d leases) started in %d ms%n", cfg.leaseIds().size(),
