@@ -52,14 +52,17 @@ public final class FleetRunner {
 
     /**
      * A fleet request: what every lease's cutover is started with (the demo's cutover request: roster, blast radius,
-     * a validation window of {@code windowSeconds}), the selector by {@code labels}, and {@code plan}.
+     * a validation window of {@code windowSeconds}, 0 = the orchestrator's default), the selector by {@code labels}, and {@code plan}.
      */
     public static Map<String, Object> request(String version, String ticket, Map<String, String> labels,
             Map<String, Object> plan, int windowSeconds) {
         Map<String, Object> body = new LinkedHashMap<>(DemoRunner.demoRequest("unused", version));
         body.remove("leaseId");
         body.put("ticketId", ticket);
-        body.put("validation", Map.of("windowSeconds", windowSeconds, "probeIntervalSeconds", 1));
+        if (windowSeconds > 0) {
+            // shorter than the orchestrator's default window is a loosening that needs an override
+            body.put("validation", Map.of("windowSeconds", windowSeconds, "probeIntervalSeconds", 1));
+        }
         body.put("selector", Map.of("labels", labels));
         body.put("plan", plan);
         return body;

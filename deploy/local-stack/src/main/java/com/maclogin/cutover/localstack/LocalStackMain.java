@@ -23,13 +23,15 @@ public final class LocalStackMain {
 
     public static void main(String[] args) throws Exception {
         boolean rollback = false;
+        boolean fleet = false;
         boolean keep = false;
         for (String a : args) {
             switch (a) {
                 case "--rollback" -> rollback = true;
+                case "--fleet" -> fleet = true;
                 case "--keep-running" -> keep = true;
                 case "-h", "--help" -> {
-                    System.out.println("usage: run-demo.sh [--rollback] [--keep-running]");
+                    System.out.println("usage: run-demo.sh [--rollback | --fleet] [--keep-running]");
                     return;
                 }
                 default -> {
@@ -39,6 +41,9 @@ public final class LocalStackMain {
             }
         }
         StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot());
+        if (fleet) {
+            cfg = FleetDemo.config(cfg);
+        }
         Path harnessLog = logLibrariesTo(cfg.workDir().resolve("logs"));
         System.out.println("== OpenClaw cutover control plane: local stack ==");
         System.out.println("   work dir " + cfg.workDir() + " (every service's, the broker's and PostgreSQL's output: "
@@ -46,7 +51,7 @@ public final class LocalStackMain {
         int rc;
         try (LocalStack stack = LocalStack.start(cfg, System.out::println)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
-            rc = runDemo(stack, rollback);
+            rc = fleet ? FleetDemo.run(stack, System.out) : runDemo(stack, rollback);
             System.out.println();
             System.out.println("Dashboard (orchestrator): " + stack.orchestratorUrl());
             System.out.println("Tokens:                   " + stack.tokensFile()
