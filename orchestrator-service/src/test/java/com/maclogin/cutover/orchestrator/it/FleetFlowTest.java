@@ -543,6 +543,8 @@ class FleetFlowTest {
         assertThat(done.getList("behind")).isEmpty();
 
         String late = lease(PREFIX + "-g" + r + "-jp-p2", Region.JP, "PRODUCTION", pool);
+        given().get("/api/v1/leases/" + late).then().statusCode(200)
+                .body("labels.pool", org.hamcrest.Matchers.equalTo("p" + r));
         assertThat(fleet(id).getList("behind.leaseId", String.class)).containsExactly(late);
         given().contentType(ContentType.JSON).body(Map.of("requestedBy", "ada", "reason", "new lease joins"))
                 .post("/api/v1/fleet-cutovers/" + id + "/extend").then().statusCode(200);
