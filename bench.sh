@@ -2,11 +2,17 @@
 # Benchmarks (not tests). Builds, then measures over the real broker and writes docs/benchmarks.md.
 #   ./bench.sh [samples]          step round trip (publish -> worker -> SSH -> result -> committed)
 #   ./bench.sh breach [rounds]    tripped trigger -> lease restored and verified green (4 trigger rows per round)
+#   ./bench.sh real [rounds]      the real openclaw package: breach -> old version serving, RESTORE split into parts
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts/env.sh
 ./mvnw -B -q -DskipTests package
 CP="deploy/local-stack/target/classes:$(cat deploy/local-stack/target/runtime-classpath.txt)"
+if [ "${1:-}" = "real" ]; then
+  shift
+  # the worker's own script builders (LeaseInventory) time the two package checks side by side
+  exec "$JAVA" -Xmx512m -cp "$CP:probe-service/target/classes" com.maclogin.cutover.localstack.RealGatewayRollbackBenchmark "$@"
+fi
 if [ "${1:-}" = "breach" ]; then
   shift
   exec "$JAVA" -Xmx512m -cp "$CP" com.maclogin.cutover.localstack.BreachRollbackBenchmark "$@"

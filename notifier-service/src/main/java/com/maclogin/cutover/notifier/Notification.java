@@ -12,8 +12,9 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * One chat message for one cutover event on one channel. Unique per (event message id, channel): a redelivered
- * event never creates a second row, and a row that has an {@link #externalId} is never posted again.
+ * One chat message for one cutover or fleet event on one channel. Unique per (event message id, channel): a
+ * redelivered event never creates a second row, and a row that has an {@link #externalId} is never posted again.
+ * Rows with the same {@link #threadKey} and channel form one thread, posted in id order.
  */
 @Entity
 @Table(name = "notification")
@@ -23,11 +24,25 @@ public class Notification extends PanacheEntityBase {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
+    /** The lease's cutover the event is about; for a fleet event, the fleet id. */
     @Column(name = "cutover_id", nullable = false)
     public String cutoverId;
 
     @Column(name = "lease_id", nullable = false)
     public String leaseId;
+
+    /** The fleet cutover this message belongs to (a fleet event, or a lease of a fleet); null for a single cutover. */
+    @Column(name = "fleet_id")
+    public String fleetId;
+
+    /** The thread this message goes to: the cutover id of a single cutover, {@code fleet:<fleet id>} for a fleet. */
+    @Column(name = "thread_key", nullable = false)
+    public String threadKey;
+
+    /** How this message finds its thread parent. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "thread_role", nullable = false, length = 16)
+    public ThreadRole threadRole;
 
     @Column(name = "event_message_id", nullable = false)
     public String eventMessageId;

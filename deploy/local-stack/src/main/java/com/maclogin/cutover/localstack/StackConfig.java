@@ -40,6 +40,12 @@ public record StackConfig(
                 gatewayStartup, from, to, leasesPerRegion);
     }
 
+    /** Regions by suffix ({@code hk}, {@code jp}, {@code kr}, {@code sg}, {@code us}): one probe worker each. */
+    public StackConfig withRegions(List<String> regions) {
+        return new StackConfig(repoRoot, workDir, portOffset, List.copyOf(regions), validationWindow, probeInterval,
+                rollbackVerifyWindow, gatewayStartup, fromVersion, toVersion, leasesPerRegion);
+    }
+
     public StackConfig withLeasesPerRegion(int n) {
         return new StackConfig(repoRoot, workDir, portOffset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
                 gatewayStartup, fromVersion, toVersion, n);

@@ -79,6 +79,15 @@ public interface NotifierConfig {
         @WithDefault("1s")
         Duration minIntervalPerChannel();
 
+        /**
+         * How long a reply in a fleet's thread waits for a banner that has not arrived at all (no FLEET_STARTED seen)
+         * before it is posted without one: the leases' incidents come on {@code cutover.events}, the banner on
+         * {@code fleet.events}, and an incident must not be held back forever by a banner that never comes. A banner
+         * that is stored but still being retried is always waited for.
+         */
+        @WithDefault("10m")
+        Duration fleetBannerWait();
+
         /** Rows looked at per pass of the delivery loop. */
         @WithDefault("50")
         int batchSize();

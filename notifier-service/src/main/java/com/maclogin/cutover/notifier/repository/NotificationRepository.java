@@ -3,6 +3,7 @@ package com.maclogin.cutover.notifier.repository;
 import com.maclogin.cutover.notifier.ChatChannel;
 import com.maclogin.cutover.notifier.Notification;
 import com.maclogin.cutover.notifier.NotificationStatus;
+import com.maclogin.cutover.notifier.ThreadRole;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -22,22 +23,58 @@ public class NotificationRepository implements PanacheRepository<Notification> {
         return count("cutoverId = ?1 and eventType = ?2", cutoverId, eventType) > 0;
     }
 
-    /**
-     * PENDING rows that are due and first in line: no earlier PENDING row of the same cutover and channel exists,
-     * so messages of one thread go out in the order the events arrived and a reply never overtakes its parent.
-     */
-    public List<Notification> dueInOrder(Instant now, int limit) {
-        return find("""
-                from Notification n where n.status = ?1 and n.nextAttemptAt <= ?2 and not exists (
-                    select 1 from Notification e where e.cutoverId = n.cutoverId
-                    and e.channel = n.channel and e.status = ?1 and e.id < n.id)
-                order by n.id""", NotificationStatus.PENDING, now).page(0, limit).list();
+    /** Rows of a fleet's thread (its own events and its leases' incidents), in creation order. */
+    public List<Notification> byFleet(String fleetId) {
+        return list("fleetId = ?1 order by id", fleetId);
     }
 
-    /** The external id of the thread parent: the first POSTED message of the cutover on the channel. */
-    public Optional<String> threadParent(String cutoverId, ChatChannel channel) {
-        return find("cutoverId = ?1 and channel = ?2 and status = ?3 order by id",
-                cutoverId, channel, NotificationStatus.POSTED).firstResultOptional().map(n -> n.externalId);
+    /** Whether the thread has a row of this event type on any channel. */
+    public boolean threadHasType(String threadKey, String eventType) {
+        return count("threadKey = ?1 and eventType = ?2", threadKey, eventType) > 0;
+    }
+
+    /** Whether the thread already has its banner on any channel. */
+    public boolean hasBanner(String threadKey) {
+        return count("threadKey = ?1 and threadRole = ?2", threadKey, ThreadRole.BANNER) > 0;
+    }
+
+    /**
+     * PENDING rows that are due and first in line in their thread (same thread key and channel), so messages of one
+     * thread go out in the order the events arrived and a reply never overtakes its parent:
+     * <ul>
+     * <li>a fleet's BANNER is always first in line: replies stored before it (the leases' incidents come on another
+     * topic) wait for it;</li>
+     * <li>a REPLY waits until its thread's banner is no longer PENDING (posted, or failed: then the first posted row
+     * is the parent); with no banner row at all it waits until it is older than {@code bannerDeadline}, so that a
+     * banner that never comes does not hold the fleet's incidents back forever;</li>
+     * <li>otherwise a row waits for every earlier PENDING row of its thread except the banner.</li>
+     * </ul>
+     * A single cutover's rows (role CUTOVER) thus keep the old rule: no earlier PENDING row of the same cutover.
+     */
+    public List<Notification> dueInOrder(Instant now, Instant bannerDeadline, int limit) {
+        return find("""
+                from Notification n where n.status = ?1 and n.nextAttemptAt <= ?2 and (n.threadRole = ?3 or (
+                    (n.threadRole <> ?4
+                        or exists (select 1 from Notification b where b.threadKey = n.threadKey
+                            and b.channel = n.channel and b.threadRole = ?3 and b.status <> ?1)
+                        or (n.createdAt <= ?5 and not exists (select 1 from Notification b where
+                            b.threadKey = n.threadKey and b.channel = n.channel and b.threadRole = ?3)))
+                    and not exists (select 1 from Notification e where e.threadKey = n.threadKey
+                        and e.channel = n.channel and e.status = ?1 and e.threadRole <> ?3 and e.id < n.id)))
+                order by n.id""", NotificationStatus.PENDING, now, ThreadRole.BANNER, ThreadRole.REPLY, bannerDeadline)
+                .page(0, limit).list();
+    }
+
+    /**
+     * The external id of the thread parent: the thread's POSTED banner, else (a single cutover, or a fleet whose
+     * banner failed or never came) the first POSTED message of the thread on the channel.
+     */
+    public Optional<String> threadParent(String threadKey, ChatChannel channel) {
+        return find("""
+                threadKey = ?1 and channel = ?2 and status = ?3
+                order by case when threadRole = ?4 then 0 else 1 end, id""",
+                threadKey, channel, NotificationStatus.POSTED, ThreadRole.BANNER)
+                .firstResultOptional().map(n -> n.externalId);
     }
 
     /**

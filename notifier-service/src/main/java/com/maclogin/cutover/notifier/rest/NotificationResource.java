@@ -10,7 +10,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
-/** What the notifier posted (or will post) for a cutover. */
+/** What the notifier posted (or will post) for a cutover or a fleet. */
 @Path("/api/v1/notifications")
 @Produces(MediaType.APPLICATION_JSON)
 public class NotificationResource {
@@ -21,11 +21,17 @@ public class NotificationResource {
         this.service = service;
     }
 
-    /** Notifications of one cutover in the order they were created. */
+    /**
+     * Notifications of one cutover ({@code ?cutover=}) or of one fleet's thread ({@code ?fleet=}: its own events and
+     * its leases' incidents) in the order they were created.
+     */
     @GET
-    public List<NotificationView> list(@QueryParam("cutover") String cutoverId) {
+    public List<NotificationView> list(@QueryParam("cutover") String cutoverId, @QueryParam("fleet") String fleetId) {
+        if (fleetId != null && !fleetId.isBlank()) {
+            return service.byFleet(fleetId.trim());
+        }
         if (cutoverId == null || cutoverId.isBlank()) {
-            throw new BadRequestException("query parameter 'cutover' is required");
+            throw new BadRequestException("query parameter 'cutover' or 'fleet' is required");
         }
         return service.byCutover(cutoverId.trim());
     }

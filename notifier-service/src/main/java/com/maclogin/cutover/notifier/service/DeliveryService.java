@@ -3,6 +3,7 @@ package com.maclogin.cutover.notifier.service;
 import com.maclogin.cutover.messaging.DrainLoop;
 import com.maclogin.cutover.notifier.ChatChannel;
 import com.maclogin.cutover.notifier.Notification;
+import com.maclogin.cutover.notifier.ThreadRole;
 import com.maclogin.cutover.notifier.client.ChatClient;
 import com.maclogin.cutover.notifier.client.PostOutcome;
 import com.maclogin.cutover.notifier.client.SecretMasker;
@@ -23,7 +24,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Posts PENDING notifications, one at a time on a single delivery thread, in event order per cutover and channel.
+ * Posts PENDING notifications, one at a time on a single delivery thread, in event order per thread (a cutover's, or
+ * a fleet's: banner first) and channel.
  * Woken right after an event is stored and by a periodic retrier. Each post is claimed first (attempt counted,
  * next attempt pushed past the call timeout), then made outside any transaction, then its ts / message_id is
  * recorded before anything else. 429 waits the API's Retry-After; 5xx and timeouts back off exponentially;
@@ -78,7 +80,8 @@ public class DeliveryService {
             }
             for (int pass = 0; pass < 100; pass++) {
                 boolean progress = false;
-                for (Notification n : store.due(Instant.now(), config.batchSize())) {
+                Instant now = Instant.now();
+                for (Notification n : store.due(now, now.minus(config.fleetBannerWait()), config.batchSize())) {
                     if (deliver(n) == Step.DONE) {
                         progress = true;
                     }
@@ -107,7 +110,8 @@ public class DeliveryService {
             wakeAfter(Duration.between(now, last.plus(config.minIntervalPerChannel())));
             return Step.WAIT;
         }
-        String parent = store.threadParent(n.cutoverId, n.channel).orElse(null);
+        // a fleet's banner opens its thread; everything else replies to its thread's parent, if one is posted yet
+        String parent = n.threadRole == ThreadRole.BANNER ? null : store.threadParent(n.threadKey, n.channel).orElse(null);
         if (!store.claim(n.id, now, now.plus(claimLease))) {
             return Step.WAIT;
         }

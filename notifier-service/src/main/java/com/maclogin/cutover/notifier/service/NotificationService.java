@@ -4,6 +4,7 @@ import com.maclogin.cutover.contracts.CutoverEvent;
 import com.maclogin.cutover.notifier.Notification;
 import com.maclogin.cutover.notifier.NotificationStatus;
 import com.maclogin.cutover.notifier.client.ChatClient;
+import com.maclogin.cutover.notifier.client.SecretMasker;
 import com.maclogin.cutover.notifier.repository.NotificationRepository;
 import io.quarkus.arc.All;
 import io.quarkus.logging.Log;
@@ -12,7 +13,11 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 
-/** Turns a cutover event into PENDING notification rows (one per enabled channel), exactly once per message id. */
+/**
+ * Turns a cutover event into PENDING notification rows (one per enabled channel), exactly once per message id. A
+ * single cutover's events go to the cutover's own thread; a lease of a fleet ({@code fleetId} set) opens no thread:
+ * its start and GREEN are left to the wave messages' counts, its incidents reply in the fleet's thread.
+ */
 @ApplicationScoped
 public class NotificationService {
 
@@ -23,10 +28,12 @@ public class NotificationService {
 
     private final NotificationRepository repository;
     private final List<ChatClient> clients;
+    private final SecretMasker masker;
 
-    public NotificationService(NotificationRepository repository, @All List<ChatClient> clients) {
+    public NotificationService(NotificationRepository repository, @All List<ChatClient> clients, SecretMasker masker) {
         this.repository = repository;
         this.clients = clients;
+        this.masker = masker;
     }
 
     /**
@@ -41,13 +48,17 @@ public class NotificationService {
                     event.messageId(), event.cutoverId(), event.leaseId());
             return 0;
         }
+        if (event.fleetId() != null) {
+            return acceptFleetMember(event);
+        }
+        ChatThread thread = ChatThread.cutover(event.cutoverId());
         String text = NotificationTexts.render(event);
         int created = 0;
         if (text == null) {
             Log.warnf("cutover %s lease %s: " + NotificationTexts.NO_TEMPLATE, event.cutoverId(), event.leaseId(),
                     event.type());
         } else {
-            created += store(event, event.messageId(), event.type().name(), text);
+            created += store(thread, event, event.messageId(), event.type().name(), text);
             Log.infof("cutover %s lease %s: %s stored for %d channel(s)", event.cutoverId(), event.leaseId(),
                     event.type(), created);
         }
@@ -58,7 +69,8 @@ public class NotificationService {
                 Log.infof("cutover %s lease %s: %s repeats the SSH host key refusal; its incident is already stored",
                         event.cutoverId(), event.leaseId(), event.type());
             } else {
-                int n = store(event, event.messageId() + HOST_KEY_INCIDENT_SUFFIX, HOST_KEY_INCIDENT_TYPE, incident);
+                int n = store(thread, event, event.messageId() + HOST_KEY_INCIDENT_SUFFIX, HOST_KEY_INCIDENT_TYPE,
+                        incident);
                 created += n;
                 Log.warnf("cutover %s lease %s: SSH host key changed (worker refused, %s); incident stored for %d channel(s)",
                         event.cutoverId(), event.leaseId(), event.type(), n);
@@ -67,8 +79,42 @@ public class NotificationService {
         return created;
     }
 
-    /** One PENDING row per enabled channel; returns how many. */
-    private int store(CutoverEvent event, String eventMessageId, String eventType, String text) {
+    /**
+     * A lease of a fleet: CUTOVER_STARTED and CUTOVER_GREEN post nothing (the wave messages carry them as counts);
+     * an incident is one reply in the fleet's thread (masked: its reason comes from the worker or the operator),
+     * followed by the host-key incident when the reason is the worker's host-key refusal, as for a single cutover.
+     */
+    private int acceptFleetMember(CutoverEvent event) {
+        ChatThread thread = ChatThread.fleetReply(event.fleetId());
+        String text = FleetTexts.member(event);
+        int created = 0;
+        if (text == null) {
+            Log.infof("cutover %s lease %s of fleet %s: %s not posted (the fleet's wave messages count it)",
+                    event.cutoverId(), event.leaseId(), event.fleetId(), event.type());
+        } else {
+            created += store(thread, event, event.messageId(), event.type().name(), masker.mask(text));
+            Log.infof("cutover %s lease %s of fleet %s: %s stored as a reply in the fleet's thread for %d channel(s)",
+                    event.cutoverId(), event.leaseId(), event.fleetId(), event.type(), created);
+        }
+        String incident = NotificationTexts.hostKeyIncident(event);
+        if (incident != null && !repository.hasType(event.cutoverId(), HOST_KEY_INCIDENT_TYPE)) {
+            int n = store(thread, event, event.messageId() + HOST_KEY_INCIDENT_SUFFIX, HOST_KEY_INCIDENT_TYPE,
+                    masker.mask(incident));
+            created += n;
+            Log.warnf("cutover %s lease %s of fleet %s: SSH host key changed (worker refused, %s); incident stored for "
+                    + "%d channel(s)", event.cutoverId(), event.leaseId(), event.fleetId(), event.type(), n);
+        }
+        return created;
+    }
+
+    /** One PENDING row per enabled channel, in the given thread; returns how many. */
+    private int store(ChatThread thread, CutoverEvent event, String eventMessageId, String eventType, String text) {
+        return store(thread, event.cutoverId(), event.leaseId(), eventMessageId, eventType, text);
+    }
+
+    /** One PENDING row per enabled channel, in the given thread; returns how many. */
+    public int store(ChatThread thread, String cutoverId, String leaseId, String eventMessageId, String eventType,
+            String text) {
         Instant now = Instant.now();
         int created = 0;
         for (ChatClient client : clients) {
@@ -76,8 +122,11 @@ public class NotificationService {
                 continue;
             }
             Notification n = new Notification();
-            n.cutoverId = event.cutoverId();
-            n.leaseId = event.leaseId();
+            n.cutoverId = cutoverId;
+            n.leaseId = leaseId;
+            n.fleetId = thread.fleetId();
+            n.threadKey = thread.key();
+            n.threadRole = thread.role();
             n.eventMessageId = eventMessageId;
             n.eventType = eventType;
             n.channel = client.channel();
@@ -96,5 +145,11 @@ public class NotificationService {
     @Transactional
     public List<NotificationView> byCutover(String cutoverId) {
         return repository.byCutover(cutoverId).stream().map(NotificationView::of).toList();
+    }
+
+    /** The fleet's thread: its own events and its leases' incidents, in creation order. */
+    @Transactional
+    public List<NotificationView> byFleet(String fleetId) {
+        return repository.byFleet(fleetId).stream().map(NotificationView::of).toList();
     }
 }

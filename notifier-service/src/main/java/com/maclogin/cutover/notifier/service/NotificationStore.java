@@ -21,13 +21,13 @@ public class NotificationStore {
     }
 
     @Transactional
-    public List<Notification> due(Instant now, int limit) {
-        return repository.dueInOrder(now, limit);
+    public List<Notification> due(Instant now, Instant bannerDeadline, int limit) {
+        return repository.dueInOrder(now, bannerDeadline, limit);
     }
 
     @Transactional
-    public Optional<String> threadParent(String cutoverId, ChatChannel channel) {
-        return repository.threadParent(cutoverId, channel);
+    public Optional<String> threadParent(String threadKey, ChatChannel channel) {
+        return repository.threadParent(threadKey, channel);
     }
 
     @Transactional

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * Every word the notifier writes: chat message templates and the reasons stored in {@code last_error} or logged.
- * Chat texts are plain text (no markup), the same for Slack and Telegram.
+ * Chat texts are plain text (no markup), the same for Slack and Telegram. A fleet's thread has its own words in
+ * {@link FleetTexts}.
  */
 public final class NotificationTexts {
 

@@ -71,7 +71,7 @@ final class ProbeWindow {
 
     /** Why the plan is refused, or null. */
     static String validate(ProbePlan p) {
-        if (p.layers() == null || p.layers().isEmpty() || p.layers().contains(null)) {
+        if (p.layers() == null || p.layers().isEmpty() || p.layers().stream().anyMatch(java.util.Objects::isNull)) {
             return "layers must name at least one layer";
         }
         if (p.intervalMillis() < 100 || p.intervalMillis() > 3_600_000) {

@@ -133,6 +133,7 @@ final class RestoreStep implements StepHandler {
                 .add("plist sha256 after", LeaseInventory.fileSha256Script(b.plistPath()))
                 .run(ctx);
         phases.add(Phase.HASH_CHECKS, swap.get(0), swap.get(3));
+        long packageCheckMillis = swap.get(0) == null ? 0 : swap.get(0).durationMillis();
         phases.add(Phase.LAUNCHD, swap.get(1), swap.get(2));
         CommandBatch.required(swap, 2, "restore plist");
         String plistAfter = LeaseInventory.sha256Of(swap.get(3)).orElse("none");
@@ -151,10 +152,13 @@ final class RestoreStep implements StepHandler {
                     : swap.get(0);
             if (byStat) {
                 phases.add(Phase.HASH_CHECKS, full);
+                packageCheckMillis += full.durationMillis();
             }
             packageBefore = LeaseInventory.sha256Of(full);
         }
         packageBefore.ifPresent(h -> ctx.fact(StepFacts.PACKAGE_SHA256_BEFORE, h));
+        // within the hash checks: the old package tree's (stat listing, and the content hash when that differed)
+        ctx.fact("restorePackageCheckMillis", packageCheckMillis);
 
         boolean fromArchive = !expectedPackage.equals(packageBefore.orElse(null));
         String packageAfter;
