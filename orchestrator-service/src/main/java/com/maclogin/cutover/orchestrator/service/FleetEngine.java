@@ -191,10 +191,18 @@ public class FleetEngine {
             Set<String> mine = rows.stream().map(r -> r.leaseId).collect(Collectors.toSet());
             rows.stream().filter(r -> r.leaseId.equals(le.leaseId())).findFirst().ifPresent(r -> controls.put(r.region,
                     leases.list("region = ?1 order by id", r.region).stream().map(l -> l.id)
-                            .filter(id -> !mine.contains(id) && cutovers.findActive(id).isEmpty()).toList()));
+                            .filter(id -> !mine.contains(id) && cutovers.findActive(id).isEmpty()
+                                    && !runsCandidate(id, f.candidateVersion)).toList()));
         }
         return new FleetSnapshot(f.id, f.state, f.resumeState, plan, waves, f.currentWave, fl, pausedRegions(f),
                 controls, f.progressMark, f.rollbackScope);
+    }
+
+    /** A lease whose newest ended cutover went GREEN to the candidate runs it: no control for the candidate. */
+    private boolean runsCandidate(String leaseId, String candidate) {
+        return cutovers.find("leaseId = ?1 and endedAt is not null order by createdAt desc", leaseId)
+                .firstResultOptional().filter(c -> c.state == CutoverState.GREEN && candidate.equals(c.candidateVersion))
+                .isPresent();
     }
 
     static FleetPlan plan(Fleet f) {
