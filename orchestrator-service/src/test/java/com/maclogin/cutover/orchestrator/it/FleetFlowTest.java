@@ -63,6 +63,10 @@ class FleetFlowTest {
     Scheduler scheduler;
     @Inject
     FleetReconciler reconciler;
+    @Inject
+    com.maclogin.cutover.orchestrator.service.FleetEngine engine;
+    @Inject
+    com.maclogin.cutover.orchestrator.repository.FleetRepository fleets;
 
     @BeforeAll
     static void setUp() {
@@ -425,7 +429,7 @@ class FleetFlowTest {
     // ------------------------------------------------------------------ (e) restart
 
     @Test
-    void aStoppedReconcilerResumesFromPostgresAndConcurrentReconcilersNeverStartALeaseTwice() throws Exception {
+    void aStoppedEngineAndACrashedTransactionResumeFromPostgresAndConcurrentReconcilersNeverStartALeaseTwice() throws Exception {
         String r = rnd();
         List<String> all = new ArrayList<>();
         all.add(lease(PREFIX + "-e" + r + "-sg-s1", Region.SG, "STAGING", null));
@@ -445,6 +449,20 @@ class FleetFlowTest {
             assertThat(stalled.getString("state")).isEqualTo("RUNNING");
             assertThat(stalled.getInt("currentWave")).isZero();
             assertThat(stalled.getInt("counts.PENDING")).isEqualTo(4);
+            // a reconcile that dies before its commit (kill -9 mid-transaction): the canary lease's cutover, its
+            // fleet-lease row and its INVENTORY command in the outbox are one transaction, so none of them survives
+            String canary = stalled.getString("waves[1].leaseIds[0]");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.quarkus.narayana.jta.QuarkusTransaction
+                    .requiringNew().run(() -> {
+                        fleets.lock(id).ifPresent(f -> engine.reconcile(f, Instant.now()));
+                        assertThat(fleets.leases(id).stream().filter(l -> l.leaseId.equals(canary)).findFirst()
+                                .orElseThrow().cutoverId).as("started inside the doomed transaction").isNotNull();
+                        throw new IllegalStateException("simulated crash before the commit");
+                    })).hasMessageContaining("simulated crash");
+            assertThat(cutoversOf(canary)).as("the crashed start left no cutover").isEmpty();
+            assertThat(fleet(id).getInt("currentWave")).isZero();
+            Thread.sleep(1500);
+            assertThat(commandsForLease(canary)).as("nor a command").isEmpty();
             // two "instances" (four threads) reconcile the same fleet from the database at once
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<?>> runs = new ArrayList<>();
