@@ -309,6 +309,11 @@ class FleetFlowTest {
         assertThat(cutoversOf(prod.get(1))).isEmpty();
         assertThat(cutoversOf(prod.get(2))).isEmpty();
         assertThat(fleet(id).getList("leases.findAll { it.rollbackRequested }")).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events(id)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(FleetEventType.FLEET_HALTED);
+            assertThat(e.state()).isEqualTo("HALTED");
+            assertThat(e.reason()).contains("failure budget reached", "onFailure halt");
+        }));
         given().contentType(ContentType.JSON).body(Map.of("requestedBy", "ada", "reason", "give up"))
                 .post("/api/v1/fleet-cutovers/" + id + "/abort").then().statusCode(200);
     }
