@@ -2,12 +2,16 @@
 # Benchmarks (not tests). Builds, then measures over the real broker and writes docs/benchmarks.md.
 #   ./bench.sh [samples]          step round trip (publish -> worker -> SSH -> result -> committed)
 #   ./bench.sh breach [rounds]    tripped trigger -> lease restored and verified green (4 trigger rows per round)
+#   ./bench.sh fleet              a fleet of 12 (wall time vs its cutovers one after another; a crash-looping wave rolled back)
 #   ./bench.sh real [rounds]      the real openclaw package: breach -> old version serving, RESTORE split into parts
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts/env.sh
 ./mvnw -B -q -DskipTests package
 CP="deploy/local-stack/target/classes:$(cat deploy/local-stack/target/runtime-classpath.txt)"
+if [ "${1:-}" = "fleet" ]; then
+  exec "$JAVA" -Xmx512m -cp "$CP" com.maclogin.cutover.localstack.FleetBenchmark
+fi
 if [ "${1:-}" = "real" ]; then
   shift
   # the worker's own script builders (LeaseInventory) time the two package checks side by side

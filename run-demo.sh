@@ -3,6 +3,7 @@
 # simulated leases in two regions, every service as its own process) and run a demo cutover.
 #   ./run-demo.sh              demo cutover 2026.9.5 -> 2026.9.6, exits 0 on GREEN
 #   ./run-demo.sh --rollback   the same, rolled back by its operator during validation, exits 0 on ROLLED_BACK
+#   ./run-demo.sh --fleet      a fleet cutover: 6 leases in HK, JP, SG upgraded in waves, exits 0 when every lease is GREEN
 #   ./run-demo.sh --keep-running   leave the stack up afterwards (Ctrl-C stops it)
 set -euo pipefail
 cd "$(dirname "$0")"

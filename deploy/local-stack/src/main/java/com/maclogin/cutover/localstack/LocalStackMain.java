@@ -16,13 +16,15 @@ public final class LocalStackMain {
 
     public static void main(String[] args) throws Exception {
         boolean rollback = false;
+        boolean fleet = false;
         boolean keep = false;
         for (String a : args) {
             switch (a) {
                 case "--rollback" -> rollback = true;
+                case "--fleet" -> fleet = true;
                 case "--keep-running" -> keep = true;
                 case "-h", "--help" -> {
-                    System.out.println("usage: run-demo.sh [--rollback] [--keep-running]");
+                    System.out.println("usage: run-demo.sh [--rollback | --fleet] [--keep-running]");
                     return;
                 }
                 default -> {
@@ -32,12 +34,15 @@ public final class LocalStackMain {
             }
         }
         StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot());
+        if (fleet) {
+            cfg = FleetDemo.config(cfg);
+        }
         System.out.println("== OpenClaw cutover control plane: local stack ==");
         System.out.println("   work dir " + cfg.workDir() + " (logs in " + cfg.workDir().resolve("logs") + ")");
         int rc;
         try (LocalStack stack = LocalStack.start(cfg, System.out::println)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
-            rc = runDemo(stack, rollback);
+            rc = fleet ? FleetDemo.run(stack, System.out) : runDemo(stack, rollback);
             if (keep) {
                 System.out.println("Stack is running (orchestrator http://127.0.0.1:" + cfg.orchestratorPort() + "). Ctrl-C stops it.");
                 Thread.currentThread().join();
