@@ -168,8 +168,9 @@ public final class FleetBenchmark {
         b.append(String.format("%nWhat bounds the wall time: five waves run one after another (staging, canary, HK,"
                 + " JP, SG), each as long as its slowest cutover plus its bake, and within a wave at most `maxParallel`"
                 + " cutovers share this 2-CPU machine, so each of them is slower than alone. The wave rollback is each"
-                + " lease's own rollback (restore, then the verification window), started for the breached lease by"
-                + " its trigger and for the others by the fleet when the budget was reached.%n"));
+                + " lease's own rollback (restore, then the verification window); each one is started by whichever comes"
+                + " first: the lease's own trigger (its worker's breach), the orchestrator (its VALIDATE failed), or the"
+                + " fleet's `rollbackWave` once the budget was reached (the table's \"requested by\").%n"));
         return b.toString();
     }
 }
