@@ -123,16 +123,7 @@ public final class FleetBenchmark {
     }
 
     static Map<String, Object> plan(String onFailure, Map<String, Object> canary) {
-        Map<String, Object> plan = new LinkedHashMap<>();
-        plan.put("canary", canary);
-        plan.put("regionOrder", List.of("HK", "JP", "SG"));
-        plan.put("maxParallel", 3);
-        plan.put("bakeSeconds", 1);
-        plan.put("autoPromote", true);
-        plan.put("failureBudget", Map.of("perWave", 1, "total", 1));
-        plan.put("onFailure", onFailure);
-        plan.put("windows", FleetRunner.alwaysOpen(REGIONS));
-        return plan;
+        return FleetRunner.plan(canary, List.of("HK", "JP", "SG"), 3, onFailure, REGIONS);
     }
 
     static JsonNode cutover(LocalStack stack, String lease, String fleetId) throws IOException {
