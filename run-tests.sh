@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The test command: every module's unit, service (@QuarkusTest on real Kafka + PostgreSQL) and end-to-end tests
-# (the reduced chaos run with a dead orchestrator during a breach rollback, then one shared stack for the walking
+# (the reduced chaos run with a dead orchestrator during a breach rollback, three fleet cutovers over 12 leases in
+# three regions on a stack of their own (waves, kill -9 mid-wave, a crash-looping canary, a broken region), one shared
+# stack for the walking
 # skeleton, every playbook trigger row and gate, a cutover through Debian's OpenSSH, and a real cutover of the real
 # `openclaw` npm package 2026.9.5 -> 2026.9.6 on Node 26 rolled back with its state restore). The npm downloads are
 # cached in ~/.cache/openclaw-cutover.

@@ -123,16 +123,7 @@ public final class FleetBenchmark {
     }
 
     static Map<String, Object> plan(String onFailure, Map<String, Object> canary) {
-        Map<String, Object> plan = new LinkedHashMap<>();
-        plan.put("canary", canary);
-        plan.put("regionOrder", List.of("HK", "JP", "SG"));
-        plan.put("maxParallel", 3);
-        plan.put("bakeSeconds", 1);
-        plan.put("autoPromote", true);
-        plan.put("failureBudget", Map.of("perWave", 1, "total", 1));
-        plan.put("onFailure", onFailure);
-        plan.put("windows", FleetRunner.alwaysOpen(REGIONS));
-        return plan;
+        return FleetRunner.plan(canary, List.of("HK", "JP", "SG"), 3, onFailure, REGIONS);
     }
 
     static JsonNode cutover(LocalStack stack, String lease, String fleetId) throws IOException {
@@ -168,8 +159,9 @@ public final class FleetBenchmark {
         b.append(String.format("%nWhat bounds the wall time: five waves run one after another (staging, canary, HK,"
                 + " JP, SG), each as long as its slowest cutover plus its bake, and within a wave at most `maxParallel`"
                 + " cutovers share this 2-CPU machine, so each of them is slower than alone. The wave rollback is each"
-                + " lease's own rollback (restore, then the verification window), started for the breached lease by"
-                + " its trigger and for the others by the fleet when the budget was reached.%n"));
+                + " lease's own rollback (restore, then the verification window); each one is started by whichever comes"
+                + " first: the lease's own trigger (its worker's breach), the orchestrator (its VALIDATE failed), or the"
+                + " fleet's `rollbackWave` once the budget was reached (the table's \"requested by\").%n"));
         return b.toString();
     }
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,16 +36,10 @@ final class FleetDemo {
         }
         fleets.register(staging, "STAGING", LABELS);
         fleets.register(production, "PRODUCTION", LABELS);
-        Map<String, Object> plan = new LinkedHashMap<>();
-        plan.put("canary", Map.of("count", 1, "bakeSeconds", 3));
-        plan.put("regionOrder", List.of("HK", "JP", "SG"));
-        plan.put("maxParallel", 2);
+        // the playbook's default windows refuse Friday afternoons and weekends; the demo's plan opens them (any day)
+        Map<String, Object> plan = FleetRunner.plan(Map.of("count", 1, "bakeSeconds", 3), List.of("HK", "JP", "SG"), 2,
+                "rollbackWave", REGIONS);
         plan.put("bakeSeconds", 2);
-        plan.put("autoPromote", true);
-        plan.put("failureBudget", Map.of("perWave", 1, "total", 1));
-        plan.put("onFailure", "rollbackWave");
-        // the playbook's default windows refuse Friday afternoons and weekends; the demo runs on any day
-        plan.put("windows", FleetRunner.alwaysOpen(REGIONS));
         out.println();
         out.printf("== Demo fleet: %d leases in %s (staging %s, production %s), %s -> %s in waves ==%n",
                 cfg.leaseIds().size(), REGIONS, staging, production, cfg.fromVersion(), cfg.toVersion());

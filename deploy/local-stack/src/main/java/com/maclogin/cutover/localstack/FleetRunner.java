@@ -68,6 +68,25 @@ public final class FleetRunner {
         return body;
     }
 
+    /**
+     * A plan for the local stack: the given canary, region waves in {@code regionOrder}, {@code maxParallel}, a 1 s bake,
+     * auto-promote, a failure budget of 1 per wave and in total with {@code onFailure}, and windows open at every hour
+     * of every day in {@code regions} (the local stack runs any day). Callers add or replace keys.
+     */
+    public static Map<String, Object> plan(Map<String, Object> canary, List<String> regionOrder, int maxParallel,
+            String onFailure, List<String> regions) {
+        Map<String, Object> plan = new LinkedHashMap<>();
+        plan.put("canary", canary);
+        plan.put("regionOrder", regionOrder);
+        plan.put("maxParallel", maxParallel);
+        plan.put("bakeSeconds", 1);
+        plan.put("autoPromote", true);
+        plan.put("failureBudget", Map.of("perWave", 1, "total", 1));
+        plan.put("onFailure", onFailure);
+        plan.put("windows", alwaysOpen(regions));
+        return plan;
+    }
+
     /** A deployment window open at every hour of every day in {@code regions} (the local stack runs any day). */
     public static Map<String, Object> alwaysOpen(List<String> regions) {
         Map<String, Object> w = new LinkedHashMap<>();

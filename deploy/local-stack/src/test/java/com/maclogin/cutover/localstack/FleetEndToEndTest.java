@@ -78,15 +78,8 @@ class FleetEndToEndTest {
     @Order(1)
     void twelveLeasesInThreeRegionsGoGreenWaveByWaveWithinMaxParallelAndAKilledOrchestratorResumesTheFleet()
             throws Exception {
-        Map<String, Object> plan = new LinkedHashMap<>();
-        plan.put("canary", Map.of("count", 1, "bakeSeconds", 2));
-        plan.put("regionOrder", List.of("HK", "JP", "SG"));
-        plan.put("maxParallel", 3);
-        plan.put("bakeSeconds", 1);
-        plan.put("autoPromote", true);
-        plan.put("failureBudget", Map.of("perWave", 1, "total", 1));
-        plan.put("onFailure", "halt");
-        plan.put("windows", FleetRunner.alwaysOpen(REGIONS));
+        Map<String, Object> plan = FleetRunner.plan(Map.of("count", 1, "bakeSeconds", 2), List.of("HK", "JP", "SG"), 3,
+                "halt", REGIONS);
         String ticket = "FLEET-GREEN";
         long t0 = System.nanoTime();
         String id = fleets.start(FleetRunner.request("2026.9.2", ticket, POOL, plan, 0));
@@ -156,14 +149,8 @@ class FleetEndToEndTest {
     @Order(2)
     void aClosedWindowRefusesTheFleetTheOverrideLetsItThroughAndACrashLoopingCanaryRollsBackOnlyItsWave()
             throws Exception {
-        Map<String, Object> plan = new LinkedHashMap<>();
-        plan.put("canary", Map.of("count", 1, "bakeSeconds", 2));
-        plan.put("regionOrder", List.of("HK", "JP", "SG"));
-        plan.put("maxParallel", 3);
-        plan.put("bakeSeconds", 1);
-        plan.put("autoPromote", true);
-        plan.put("failureBudget", Map.of("perWave", 1, "total", 1));
-        plan.put("onFailure", "rollbackWave");
+        Map<String, Object> plan = FleetRunner.plan(Map.of("count", 1, "bakeSeconds", 2), List.of("HK", "JP", "SG"), 3,
+                "rollbackWave", REGIONS);
         // today (in each region's zone) is a blackout date
         Map<String, Object> windows = new LinkedHashMap<>();
         Map<String, String> zones = Map.of("HK", "Asia/Hong_Kong", "JP", "Asia/Tokyo", "SG", "Asia/Singapore");
@@ -224,16 +211,8 @@ class FleetEndToEndTest {
     @Order(3)
     void aRegionWhoseControlLeasesFailTooPausesAloneWithoutChargingTheCandidateWhileTheOtherRegionGoesGreen()
             throws Exception {
-        Map<String, Object> plan = new LinkedHashMap<>();
-        plan.put("canary", Map.of("count", 0));
-        plan.put("regionOrder", List.of("SG", "HK"));
-        plan.put("maxParallel", 1);
-        plan.put("bakeSeconds", 1);
-        plan.put("autoPromote", true);
-        plan.put("failureBudget", Map.of("perWave", 1, "total", 1));
-        plan.put("onFailure", "halt");
+        Map<String, Object> plan = FleetRunner.plan(Map.of("count", 0), List.of("SG", "HK"), 1, "halt", REGIONS);
         plan.put("continueOtherRegions", true);
-        plan.put("windows", FleetRunner.alwaysOpen(REGIONS));
         Map<String, Object> body = FleetRunner.request("2026.9.3", "FLEET-REGION", POOL, plan, 0);
         // three SG leases (one is started, two stay unstarted), two HK leases: one at a time
         body.put("selector", Map.of("leaseIds", List.of("sg-2", "sg-3", "sg-4", "hk-2", "hk-3")));

@@ -441,9 +441,6 @@ public final class FleetSaga {
     /** The budget is reached or the progress deadline passed: halt, roll back the wave or roll back everything. */
     private static void stop(Work w, String reason, Instant now) {
         OnFailure f = w.plan.onFailure();
-        w.emit(new FleetEffect.Audit(ORCHESTRATOR, "FLEET_HALTED", reason + "; onFailure " + f.json));
-        w.emit(new FleetEffect.PublishFleetEvent(FleetEventType.FLEET_HALTED, w.currentWave, null, null,
-                reason + "; onFailure " + f.json));
         stopWave(w, now);
         if (f == OnFailure.HALT) {
             w.emit(new FleetEffect.SetState(FleetState.HALTED, null));
@@ -452,6 +449,10 @@ public final class FleetSaga {
             w.emit(new FleetEffect.SetRollbackScope(f == OnFailure.ROLLBACK_ALL ? -1 : w.currentWave));
             w.emit(new FleetEffect.SetState(FleetState.ROLLING_BACK, null));
         }
+        // after the state change, so the event carries the fleet's new state (HALTED or ROLLING_BACK)
+        w.emit(new FleetEffect.Audit(ORCHESTRATOR, "FLEET_HALTED", reason + "; onFailure " + f.json));
+        w.emit(new FleetEffect.PublishFleetEvent(FleetEventType.FLEET_HALTED, w.currentWave, null, null,
+                reason + "; onFailure " + f.json));
     }
 
     private static void stopWave(Work w, Instant now) {

@@ -189,12 +189,25 @@ public class FleetEngine {
         if (plan.controlChecks() && in instanceof FleetInput.LeaseEnded le && le.state() != CutoverState.GREEN
                 && le.state() != CutoverState.ABORTED) {
             Set<String> mine = rows.stream().map(r -> r.leaseId).collect(Collectors.toSet());
-            rows.stream().filter(r -> r.leaseId.equals(le.leaseId())).findFirst().ifPresent(r -> controls.put(r.region,
-                    leases.list("region = ?1 order by id", r.region).stream().map(l -> l.id)
-                            .filter(id -> !mine.contains(id) && cutovers.findActive(id).isEmpty()).toList()));
+            rows.stream().filter(r -> r.leaseId.equals(le.leaseId())).findFirst().ifPresent(r -> {
+                List<String> untouched = leases.list("region = ?1 order by id", r.region).stream().map(l -> l.id)
+                        .filter(id -> !mine.contains(id) && cutovers.findActive(id).isEmpty()).toList();
+                // preferred: leases still on another version (a lease already on the candidate tells less apart)
+                List<String> ordered = new ArrayList<>(untouched.stream()
+                        .filter(id -> !runsCandidate(id, f.candidateVersion)).toList());
+                untouched.stream().filter(id -> !ordered.contains(id)).forEach(ordered::add);
+                controls.put(r.region, ordered);
+            });
         }
         return new FleetSnapshot(f.id, f.state, f.resumeState, plan, waves, f.currentWave, fl, pausedRegions(f),
                 controls, f.progressMark, f.rollbackScope);
+    }
+
+    /** A lease whose newest ended cutover went GREEN to the candidate runs it: a control of last resort only. */
+    private boolean runsCandidate(String leaseId, String candidate) {
+        return cutovers.find("leaseId = ?1 and endedAt is not null order by createdAt desc", leaseId)
+                .firstResultOptional().filter(c -> c.state == CutoverState.GREEN && candidate.equals(c.candidateVersion))
+                .isPresent();
     }
 
     static FleetPlan plan(Fleet f) {

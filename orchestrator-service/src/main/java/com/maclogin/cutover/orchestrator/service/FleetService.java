@@ -266,28 +266,21 @@ public class FleetService {
                 .map(a -> new AuditView(a.at, a.actor, a.action, a.detail, null)).toList());
     }
 
-    /** Leases matching the fleet's selector, not held by it or another active fleet, whose last GREEN is not the target. */
+    /**
+     * Leases "behind" the fleet's target: matching its selector, in no active fleet and no active cutover, and whose
+     * newest ended cutover is not a GREEN one to the target version.
+     */
     private List<LeaseCandidate> behindCandidates(Fleet f) {
         FleetSelector sel = Json.read(f.selector, FleetSelector.class);
-        Set<String> started = fleets.leases(f.id).stream().filter(r -> r.cutoverId != null
-                && r.outcome != null && r.outcome.name().equals("GREEN") && green(r.cutoverId))
-                .map(r -> r.leaseId).collect(Collectors.toSet());
         List<LeaseCandidate> out = new ArrayList<>();
         for (Lease l : leases.listOrdered()) {
             LeaseCandidate c = candidate(l);
-            if (!sel.matches(c) || started.contains(l.id) || fleets.activeFleetOf(l.id).isPresent()
-                    || cutovers.findActive(l.id).isPresent()) {
-                continue;
-            }
-            if (!f.candidateVersion.equals(lastGreenVersion(l.id))) {
+            if (sel.matches(c) && fleets.activeFleetOf(l.id).isEmpty() && cutovers.findActive(l.id).isEmpty()
+                    && !f.candidateVersion.equals(lastGreenVersion(l.id))) {
                 out.add(c);
             }
         }
         return out;
-    }
-
-    private boolean green(String cutoverId) {
-        return cutovers.findByIdOptional(cutoverId).map(c -> c.state == CutoverState.GREEN).orElse(false);
     }
 
     /** The version of the lease's newest cutover when that ended GREEN; null when unknown. */

@@ -54,4 +54,13 @@ class ArchitectureTest {
                         "jakarta.persistence..", "io.quarkus..", "org.apache.kafka..")
                 .check(MAIN);
     }
+
+    @Test
+    void thePureFleetSagaUsesNoServiceRepositoryMessagingOrQuarkusCode() {
+        noClasses().that().resideInAPackage("..orchestrator.fleet..")
+                .should().dependOnClassesThat().resideInAnyPackage("..orchestrator.service..",
+                        "..orchestrator.repository..", "..orchestrator.messaging..", "..orchestrator.rest..",
+                        "..orchestrator.api..", "jakarta.persistence..", "io.quarkus..", "org.apache.kafka..")
+                .check(MAIN);
+    }
 }

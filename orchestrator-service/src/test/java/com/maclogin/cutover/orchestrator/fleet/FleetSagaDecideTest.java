@@ -263,6 +263,10 @@ class FleetSagaDecideTest {
         assertThat(failures).isEqualTo(stopsAt);
         assertThat(sim.s.state()).isEqualTo(FleetState.HALTED);
         assertThat(sim.events()).contains(FleetEventType.FLEET_HALTED);
+        int halted = sim.all.indexOf(sim.of(FleetEffect.PublishFleetEvent.class).stream()
+                .filter(e -> e.type() == FleetEventType.FLEET_HALTED).findFirst().orElseThrow());
+        assertThat(sim.all.subList(0, halted)).as("the event follows the state change, so it carries HALTED")
+                .contains(new FleetEffect.SetState(FleetState.HALTED, null));
     }
 
     @Test

@@ -63,6 +63,10 @@ class FleetFlowTest {
     Scheduler scheduler;
     @Inject
     FleetReconciler reconciler;
+    @Inject
+    com.maclogin.cutover.orchestrator.service.FleetEngine engine;
+    @Inject
+    com.maclogin.cutover.orchestrator.repository.FleetRepository fleets;
 
     @BeforeAll
     static void setUp() {
@@ -305,6 +309,11 @@ class FleetFlowTest {
         assertThat(cutoversOf(prod.get(1))).isEmpty();
         assertThat(cutoversOf(prod.get(2))).isEmpty();
         assertThat(fleet(id).getList("leases.findAll { it.rollbackRequested }")).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events(id)).anySatisfy(e -> {
+            assertThat(e.type()).isEqualTo(FleetEventType.FLEET_HALTED);
+            assertThat(e.state()).isEqualTo("HALTED");
+            assertThat(e.reason()).contains("failure budget reached", "onFailure halt");
+        }));
         given().contentType(ContentType.JSON).body(Map.of("requestedBy", "ada", "reason", "give up"))
                 .post("/api/v1/fleet-cutovers/" + id + "/abort").then().statusCode(200);
     }
@@ -425,7 +434,7 @@ class FleetFlowTest {
     // ------------------------------------------------------------------ (e) restart
 
     @Test
-    void aStoppedReconcilerResumesFromPostgresAndConcurrentReconcilersNeverStartALeaseTwice() throws Exception {
+    void aStoppedEngineAndACrashedTransactionResumeFromPostgresAndConcurrentReconcilersNeverStartALeaseTwice() throws Exception {
         String r = rnd();
         List<String> all = new ArrayList<>();
         all.add(lease(PREFIX + "-e" + r + "-sg-s1", Region.SG, "STAGING", null));
@@ -445,6 +454,20 @@ class FleetFlowTest {
             assertThat(stalled.getString("state")).isEqualTo("RUNNING");
             assertThat(stalled.getInt("currentWave")).isZero();
             assertThat(stalled.getInt("counts.PENDING")).isEqualTo(4);
+            // a reconcile that dies before its commit (kill -9 mid-transaction): the canary lease's cutover, its
+            // fleet-lease row and its INVENTORY command in the outbox are one transaction, so none of them survives
+            String canary = stalled.getString("waves[1].leaseIds[0]");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.quarkus.narayana.jta.QuarkusTransaction
+                    .requiringNew().run(() -> {
+                        fleets.lock(id).ifPresent(f -> engine.reconcile(f, Instant.now()));
+                        assertThat(fleets.leases(id).stream().filter(l -> l.leaseId.equals(canary)).findFirst()
+                                .orElseThrow().cutoverId).as("started inside the doomed transaction").isNotNull();
+                        throw new IllegalStateException("simulated crash before the commit");
+                    })).hasMessageContaining("simulated crash");
+            assertThat(cutoversOf(canary)).as("the crashed start left no cutover").isEmpty();
+            assertThat(fleet(id).getInt("currentWave")).isZero();
+            Thread.sleep(1500);
+            assertThat(commandsForLease(canary)).as("nor a command").isEmpty();
             // two "instances" (four threads) reconcile the same fleet from the database at once
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<?>> runs = new ArrayList<>();
@@ -543,6 +566,8 @@ class FleetFlowTest {
         assertThat(done.getList("behind")).isEmpty();
 
         String late = lease(PREFIX + "-g" + r + "-jp-p2", Region.JP, "PRODUCTION", pool);
+        given().get("/api/v1/leases/" + late).then().statusCode(200)
+                .body("labels.pool", org.hamcrest.Matchers.equalTo("p" + r));
         assertThat(fleet(id).getList("behind.leaseId", String.class)).containsExactly(late);
         given().contentType(ContentType.JSON).body(Map.of("requestedBy", "ada", "reason", "new lease joins"))
                 .post("/api/v1/fleet-cutovers/" + id + "/extend").then().statusCode(200);
