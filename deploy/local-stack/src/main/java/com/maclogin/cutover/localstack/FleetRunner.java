@@ -96,10 +96,25 @@ public final class FleetRunner {
         return w;
     }
 
-    /** Starts the fleet; its id. */
+    /**
+     * Starts the fleet; its id. With an {@code Idempotency-Key}: an answer that does not arrive in time (a loaded
+     * machine) is asked for again with the same key, which returns the fleet the first request created instead of a
+     * second one.
+     */
     public String start(Map<String, Object> body) throws IOException {
-        Api.Reply r = stack.orchestrator().post("/api/v1/fleet-cutovers", body);
-        if (r.status() != 201) {
+        String key = "fleet-" + java.util.UUID.randomUUID();
+        Api.Reply r = null;
+        for (int attempt = 1; r == null; attempt++) {
+            try {
+                r = stack.orchestrator().postIdempotent("/api/v1/fleet-cutovers", body, key);
+            } catch (java.net.http.HttpTimeoutException e) {
+                if (attempt >= 4) {
+                    throw e;
+                }
+                out.println("(no answer to the fleet request in time; asking again with Idempotency-Key " + key + ")");
+            }
+        }
+        if (r.status() != 201 && r.status() != 200) {
             throw new IOException("fleet refused: HTTP " + r.status() + " " + r.body());
         }
         String id = r.body().path("id").asText();

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(SharedStack.class)
 @Order(3)
+@org.junit.jupiter.api.parallel.ResourceLock(FleetEndToEndTest.TIMING_SENSITIVE)
 class PlaybookEndToEndTest {
 
     static LocalStack stack;
