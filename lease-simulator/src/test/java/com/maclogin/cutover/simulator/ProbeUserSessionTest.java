@@ -50,6 +50,7 @@ class ProbeUserSessionTest {
         if (sim != null) {
             sim.close();
         }
+        Descendants.reap();
     }
 
     static SshTestClient as(String user) throws IOException {

@@ -54,6 +54,7 @@ class RealOpenSshLeaseTest {
         if (sim != null) {
             sim.close();
         }
+        Descendants.reap();
     }
 
     @Test
