@@ -37,6 +37,8 @@ final class ParallelRunStep implements StepHandler {
 
     static final String CANARY_STATE = "canary-state";
     static final String CANARY_PID = "canary.pid";
+    /** The canary process's start time ({@code ps -o lstart=}) next to its pid: a pid reused by another process differs. */
+    static final String CANARY_START = "canary.start";
     static final String CANARY_LOG = "canary.log";
     /** A pid is alive when signal 0 reaches it and it is not a zombie (an unreaped orphan still answers kill -0). */
     private static final String ALIVE = "alive() { kill -0 \"$1\" 2>/dev/null && ! ps -o stat= -p \"$1\" 2>/dev/null "
@@ -139,7 +141,9 @@ final class ParallelRunStep implements StepHandler {
                     + ShellQuote.quote(l.nodePath()) + " " + ShellQuote.quote(candidate + LeasePaths.INDEX_SUFFIX)
                     + " gateway --port " + ShellQuote.quote(Integer.toString(port)) + " > "
                     + ShellQuote.quote(kit + "/" + CANARY_LOG) + " 2>&1 < /dev/null & echo $! > "
-                    + ShellQuote.quote(kit + "/" + CANARY_PID) + " && cat " + ShellQuote.quote(kit + "/" + CANARY_PID));
+                    + ShellQuote.quote(kit + "/" + CANARY_PID) + " && (ps -o lstart= -p \"$(cat "
+                    + ShellQuote.quote(kit + "/" + CANARY_PID) + ")\" > " + ShellQuote.quote(kit + "/" + CANARY_START)
+                    + " 2>/dev/null || true) && cat " + ShellQuote.quote(kit + "/" + CANARY_PID));
             started = true;
             ctx.fact("canaryPid", start.stdout().trim());
             HttpProbeResponse up = waitStarted(ctx, kit, port);
@@ -265,17 +269,30 @@ final class ParallelRunStep implements StepHandler {
      */
     static String stopByPidFile(StepContext ctx, String kit, Duration timeout) {
         long ticks = Math.max(1, timeout.toMillis() / 200);
+        CommandResult r = ctx.run("stop canary", stopScript(kit, ticks), timeout.plus(Duration.ofSeconds(15)));
+        String out = r.stdout() == null ? "" : r.stdout().trim();
+        return out.isEmpty() ? "still running (exit " + r.exitCode() + ")" : out;
+    }
+
+    /**
+     * The stop script: nothing is signalled for a pid that is empty, not a number, 0 or written with a leading zero
+     * ({@code kill 0} would signal the shell's whole process group), nor for a pid that another process holds now (its
+     * start time differs from the one recorded with the pid when the canary started; a kit without the record is
+     * trusted as before). Every such case reports {@code not running (...)}: the canary is gone.
+     */
+    static String stopScript(String kit, long ticks) {
         String pidFile = ShellQuote.quote(kit + "/" + CANARY_PID);
-        CommandResult r = ctx.run("stop canary", ALIVE + "pid=$(cat " + pidFile + " 2>/dev/null); "
-                + "case \"$pid\" in ''|*[!0-9]*) echo 'not running'; exit 0;; esac; "
+        String startFile = ShellQuote.quote(kit + "/" + CANARY_START);
+        return ALIVE + "pid=$(cat " + pidFile + " 2>/dev/null); "
+                + "case \"$pid\" in ''|*[!0-9]*) echo 'not running'; exit 0;; 0*) echo \"not running (pid $pid refused)\"; "
+                + "rm -f " + pidFile + "; exit 0;; esac; "
                 + "if ! alive \"$pid\"; then rm -f " + pidFile + "; echo 'not running'; exit 0; fi; "
+                + "if [ -s " + startFile + " ] && [ \"$(ps -o lstart= -p \"$pid\" 2>/dev/null)\" != \"$(cat " + startFile
+                + ")\" ]; then rm -f " + pidFile + "; echo \"not running (pid $pid is another process now)\"; exit 0; fi; "
                 + "kill -TERM \"$pid\"; i=0; while alive \"$pid\" && [ $i -lt " + ticks + " ]; do "
                 + "sleep 0.2; i=$((i+1)); done; "
                 + "if alive \"$pid\"; then kill -KILL \"$pid\"; sleep 0.5; "
                 + "if alive \"$pid\"; then echo \"still running $pid\"; exit 1; fi; "
-                + "rm -f " + pidFile + "; echo killed; else rm -f " + pidFile + "; echo terminated; fi",
-                timeout.plus(Duration.ofSeconds(15)));
-        String out = r.stdout() == null ? "" : r.stdout().trim();
-        return out.isEmpty() ? "still running (exit " + r.exitCode() + ")" : out;
+                + "rm -f " + pidFile + "; echo killed; else rm -f " + pidFile + "; echo terminated; fi";
     }
 }

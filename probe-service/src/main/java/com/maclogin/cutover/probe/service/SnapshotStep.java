@@ -53,7 +53,8 @@ final class SnapshotStep implements StepHandler {
                 + ShellQuote.quote(kit + "/" + LeasePaths.PLIST_BACKUP));
         ctx.require("archive package", "tar -C " + ShellQuote.quote(LeasePaths.parent(l.packageRoot())) + " -czf "
                 + ShellQuote.quote(kit + "/" + LeasePaths.PACKAGE_ARCHIVE) + " "
-                + ShellQuote.quote(LeasePaths.baseName(l.packageRoot())));
+                // "./": a package directory named like an option ("-rf") is still a member name to tar
+                + ShellQuote.quote("./" + LeasePaths.baseName(l.packageRoot())));
         Optional<String> backupArchive = snapshotState(ctx, l, kit);
         String files = LeasePaths.PLIST_BACKUP + " " + LeasePaths.PACKAGE_ARCHIVE + " " + LeasePaths.STATE_ARCHIVE
                 + backupArchive.map(a -> " " + ShellQuote.quote(BACKUP_DIR + "/" + a)).orElse("");
