@@ -246,11 +246,11 @@ public final class BreachRollbackBenchmark {
         }
     }
 
-    private static Instant instant(JsonNode n) {
+    static Instant instant(JsonNode n) {
         return n.isMissingNode() || n.isNull() ? null : Instant.parse(n.asText());
     }
 
-    private static long between(Instant a, Instant b) {
+    static long between(Instant a, Instant b) {
         return a == null || b == null ? -1 : Duration.between(a, b).toMillis();
     }
 

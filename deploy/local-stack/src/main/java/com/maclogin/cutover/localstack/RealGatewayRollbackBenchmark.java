@@ -66,7 +66,7 @@ public final class RealGatewayRollbackBenchmark {
         long fullHashMillis;
         long statMillis;
         try (LocalStack stack = LocalStack.start(cfg, System.out::println)) {
-            JsonNode lease = lease(stack, LEASE);
+            JsonNode lease = new FleetRunner(stack, System.out).descriptor(LEASE);
             Path home = Path.of(lease.path("home").asText());
             RealGatewayMode.RealGateway real = RealGatewayMode.apply(home, FROM, cache, Duration.ofMinutes(3),
                     System.out::println);
@@ -136,7 +136,7 @@ public final class RealGatewayRollbackBenchmark {
                     stack.orchestrator().get("/api/v1/cutovers/" + id).body().path("reason"));
         }
         JsonNode rb = stack.rollbackService().get("/api/v1/rollbacks/" + id).body();
-        Instant breach = instant(rb.path("requestedAt"));
+        Instant breach = BreachRollbackBenchmark.instant(rb.path("requestedAt"));
         StepResult restore = awaitRestore(results, id, Duration.ofSeconds(30));
         Map<String, Long> parts = new LinkedHashMap<>();
         long restoreMs = -1;
@@ -150,7 +150,7 @@ public final class RealGatewayRollbackBenchmark {
             restoreMs = restore.durationMillis();
             packageCheck = restore.facts().getOrDefault("packageCheck", "-");
             // the result's timestamp is when the worker finished: the old version serving, /readyz 200 and verified
-            serving = between(breach, restore.timestamp());
+            serving = BreachRollbackBenchmark.between(breach, restore.timestamp());
             hop = serving < 0 ? -1 : serving - restoreMs;
         }
         return new Sample(contentHash ? "content hash" : "stat listing", state, serving, hop, restoreMs, parts,
@@ -308,14 +308,6 @@ public final class RealGatewayRollbackBenchmark {
         }
     }
 
-    static JsonNode lease(LocalStack stack, String id) {
-        for (JsonNode l : stack.leases()) {
-            if (id.equals(l.path("id").asText())) {
-                return l;
-            }
-        }
-        throw new IllegalStateException("no lease " + id + " in " + stack.leases());
-    }
 
     private static long number(String s) {
         try {
@@ -325,11 +317,5 @@ public final class RealGatewayRollbackBenchmark {
         }
     }
 
-    private static Instant instant(JsonNode n) {
-        return n.isMissingNode() || n.isNull() ? null : Instant.parse(n.asText());
-    }
 
-    private static long between(Instant a, Instant b) {
-        return a == null || b == null ? -1 : Duration.between(a, b).toMillis();
-    }
 }

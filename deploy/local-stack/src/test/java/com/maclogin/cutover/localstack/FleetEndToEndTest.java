@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -380,9 +379,5 @@ class FleetEndToEndTest {
             }
         }
         return n;
-    }
-
-    static String joined(Set<String> s) {
-        return s.stream().sorted().collect(Collectors.joining(","));
     }
 }
