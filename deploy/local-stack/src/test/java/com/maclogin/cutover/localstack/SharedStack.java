@@ -12,13 +12,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <ul>
  *   <li>{@code hk-1 hk-2 jp-1 jp-2}: PlaybookEndToEndTest (trigger rows and gates);</li>
  *   <li>{@code hk-3 jp-3}: CutoverEndToEndTest (GREEN, operator rollback);</li>
- *   <li>{@code hk-4}: the real OpenClaw gateway, {@code jp-4}: behind Debian's OpenSSH (RealLeaseCutoverTest).</li>
+ *   <li>{@code hk-4}: the real OpenClaw gateway, {@code jp-4}: behind Debian's OpenSSH (RealLeaseCutoverTest);</li>
+ *   <li>{@code hk-5 jp-5}: the {@code cutover} CLI (CliEndToEndTest);</li>
+ *   <li>{@code hk-6 jp-6}: the web dashboard in headless Chromium (DashboardBrowserTest).</li>
  * </ul>
  * The validation window (30 s) is long enough for the trigger rows to trip under load and short enough for the rest.
  */
 public final class SharedStack implements BeforeAllCallback {
 
-    static final int LEASES_PER_REGION = 4;
+    static final int LEASES_PER_REGION = 6;
     static final Duration VALIDATION_WINDOW = Duration.ofSeconds(30);
 
     private static volatile LocalStack stack;
