@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: every module's unit, service (@QuarkusTest on real Kafka + PostgreSQL) and end-to-end tests
-# (the reduced chaos run with a dead orchestrator during a breach rollback, three fleet cutovers over 12 leases in
+# (the reduced chaos run with a dead orchestrator during a breach rollback, three fleet cutovers over 9 leases in
 # three regions on a stack of their own (waves, kill -9 mid-wave, a crash-looping canary, a broken region), one shared
 # stack for the walking
 # skeleton, every playbook trigger row and gate, a cutover through Debian's OpenSSH, and a real cutover of the real

@@ -64,7 +64,10 @@ public final class KafkaBroker {
             }
         }
         ManagedProcess broker = ManagedProcess.java("kafka", classpath,
-                List.of("-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+                // C1 only and the serial collector, like the services: a loopback broker with little traffic needs no C2
+                // (whose compile threads cost the 2-core machine seconds at every start)
+                List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
                 "kafka.Kafka", List.of(props.toString()), cfg.workDir(), cfg.workDir().resolve("logs"));
         broker.awaitPort(cfg.kafkaPort(), Duration.ofSeconds(60));
         createTopics(cfg);

@@ -86,7 +86,7 @@ public final class LocalStack implements AutoCloseable {
         add(KafkaBroker.start(cfg, classpath));
 
         step("local Slack (:" + cfg.slackPort() + ") and Telegram (:" + cfg.telegramPort() + ") servers", t0);
-        ManagedProcess chat = add(ManagedProcess.java("chat-fakes", classpath, List.of("-Xmx64m"),
+        ManagedProcess chat = add(ManagedProcess.java("chat-fakes", classpath, List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
                 "com.maclogin.cutover.chatfakes.ChatFakesMain",
                 List.of("--slack-port", "" + cfg.slackPort(), "--telegram-port", "" + cfg.telegramPort()),
                 cfg.workDir(), logs));

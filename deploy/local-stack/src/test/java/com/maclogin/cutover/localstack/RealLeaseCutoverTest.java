@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.maclogin.cutover.simulator.real.OpenSshLease;
 import com.maclogin.cutover.simulator.real.RealGatewayMode;
 import com.maclogin.cutover.simulator.real.RealOpenClawCache;
 import java.io.IOException;
@@ -28,22 +27,20 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * The product against the real things a rented Mac runs, through the whole local stack (REST, PostgreSQL, Kafka,
- * probe workers as their own JVMs):
- * <ol>
- *   <li>Debian's OpenSSH daemon in front of lease jp-4 ({@link OpenSshLease}, host key pinned by the worker): a
- *       cutover through it goes GREEN;</li>
+ * The product against the real OpenClaw gateway, through the whole local stack (REST, PostgreSQL, Kafka, probe
+ * workers as their own JVMs; Debian's OpenSSH daemon in front of a lease is {@link OpenSshCutoverTest}, which runs
+ * beside this class):
+ * <ul>
  *   <li>lease hk-4 switched to the <b>real</b> {@code openclaw} 2026.9.5 on Node 26 under the launchd emulator
  *       ({@link RealGatewayMode}), the lease's {@code npm} being the real npm: a cutover to 2026.9.6 (which migrates the
  *       state schema 17 → 18) rolled back by the operator during validation ends ROLLED_BACK with 2026.9.5 serving
  *       on the restored schema-17 state; putting 2026.9.6's migrated state under 2026.9.5 shows why the restore is
  *       needed (exit 78, the real gateway parks its LaunchAgent; recovered with the schema-17 state); then a second
  *       cutover goes GREEN on 2026.9.6.</li>
- * </ol>
+ * </ul>
  * The real-gateway part is tagged {@code real}; {@code -Dskip.real=true} skips it (CI runs it). The second real
  * cutover (GREEN on 2026.9.6, ~3 more minutes) runs only with {@code -Dreal.full=true}. The npm downloads are
- * cached in {@code ~/.cache/openclaw-cutover} ({@link RealOpenClawCache}). The OpenSSH part never skips: without
- * openssh-server it fails with the install command.
+ * cached in {@code ~/.cache/openclaw-cutover} ({@link RealOpenClawCache}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith({RealLeaseCutoverTest.Prefetch.class, SharedStack.class})
@@ -79,13 +76,11 @@ class RealLeaseCutoverTest {
     static final String FROM = RealOpenClawCache.FROM_VERSION;
     static final String TO = RealOpenClawCache.TO_VERSION;
 
-    /** The lease switched to the real gateway, and the one put behind Debian's OpenSSH (both owned by this class). */
+    /** The lease switched to the real gateway (owned by this class). */
     static final String REAL_LEASE = "hk-4";
-    static final String OPENSSH_LEASE = "jp-4";
 
     static LocalStack stack;
     static RealOpenClawCache cache;
-    static OpenSshLease openSsh;
     static boolean realApplied;
     /** The schema-18 state RESTORE moved aside in the rolled-back cutover's kit. */
     static Path migratedStateAside;
@@ -96,7 +91,6 @@ class RealLeaseCutoverTest {
 
     @BeforeAll
     static void prepare() throws IOException {
-        OpenSshLease.unavailableReason().ifPresent(reason -> fail("the real OpenSSH end-to-end test cannot run: " + reason));
         if (!realSkipped()) {
             try {
                 cache = cacheReady.join();
@@ -109,9 +103,6 @@ class RealLeaseCutoverTest {
 
     @AfterAll
     static void stopRealThings() {
-        if (openSsh != null) {
-            openSsh.close();
-        }
         if (realApplied) {
             // a real gateway does not watch the simulator JVM as the stand-in does: take it out of launchd, then end
             // whatever is left of its process tree by pid
@@ -129,42 +120,6 @@ class RealLeaseCutoverTest {
                 }
             }
         }
-    }
-
-    @Test
-    @Order(1)
-    void cutoverThroughDebiansOpenSshDaemonWithAPinnedHostKeyGoesGreen() throws IOException {
-        JsonNode jp = lease(OPENSSH_LEASE);
-        String probeKey = Files.readString(stack.config().workDir().resolve("keys/probe-jp.pub")).trim();
-        // the lease's probe account may log in through sshd too (the VALIDATE probe matrix uses it)
-        openSsh = OpenSshLease.start(stack.config().workDir().resolve("openssh-" + OPENSSH_LEASE), Path.of(jp.path("home").asText()),
-                List.of(probeKey), 0, com.maclogin.cutover.simulator.ProbeUserAccount.of(jp.path("probeUser").asText()));
-        LOG.println("started " + openSsh);
-        ObjectNode viaOpenSsh = jp.deepCopy();
-        viaOpenSsh.put("sshPort", openSsh.port());
-        viaOpenSsh.put("sshUser", openSsh.user());
-        viaOpenSsh.put("hostKey", openSsh.hostKey());
-        Api.Reply reg = stack.orchestrator().post("/api/v1/leases", viaOpenSsh);
-        assertThat(reg.status() / 100).as("re-registration: %s", reg.body()).isEqualTo(2);
-
-        DemoRunner demo = new DemoRunner(stack, LOG);
-        long t0 = System.nanoTime();
-        String id = demo.start(OPENSSH_LEASE, TO);
-        JsonNode end = demo.follow(id, Duration.ofMinutes(3));
-        LOG.printf("[measure] cutover through OpenSSH: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-
-        assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("GREEN");
-        assertThat(RealGatewayMode.startupzVersion(jp.path("gatewayPort").asInt())).isEqualTo(TO);
-        String sshdLog = String.join("\n", openSsh.logLines());
-        assertThat(sshdLog).as("the worker logged in through OpenSSH").contains("Accepted publickey for " + openSsh.user());
-        // the validation window's probe matrix logged in as the probe account, which sshd switched to itself
-        String probeUser = jp.path("probeUser").asText();
-        assertThat(sshdLog).as("the probe account logged in through OpenSSH").contains("Accepted publickey for " + probeUser);
-        JsonNode validate = step(end, "VALIDATE").path("facts");
-        assertThat(validate.path("probeUser").asText()).isEqualTo(probeUser);
-        assertThat(validate.path("probeAccount").asText()).as("facts %s", validate).isEqualTo("DISTINCT");
-        assertThat(validate.path("probeUid").asText()).isNotEqualTo(validate.path("gatewayUid").asText());
-        assertThat(openSsh.isAlive()).isTrue();
     }
 
     @Test
@@ -293,12 +248,7 @@ class RealLeaseCutoverTest {
     // ------------------------------------------------------------------------------------------------ helpers
 
     static JsonNode lease(String id) {
-        for (JsonNode l : stack.leases()) {
-            if (id.equals(l.path("id").asText())) {
-                return l;
-            }
-        }
-        throw new AssertionError("no lease " + id + " in " + stack.leases());
+        return SharedStack.lease(id);
     }
 
     static JsonNode step(JsonNode cutover, String kind) {

@@ -33,6 +33,16 @@ public final class SharedStack implements BeforeAllCallback {
         return stack;
     }
 
+    /** The shared stack's registration of lease {@code id} (host, ports, home, probe user). */
+    static com.fasterxml.jackson.databind.JsonNode lease(String id) {
+        for (com.fasterxml.jackson.databind.JsonNode l : get().leases()) {
+            if (id.equals(l.path("id").asText())) {
+                return l;
+            }
+        }
+        throw new AssertionError("no lease " + id + " in " + get().leases());
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
