@@ -100,7 +100,9 @@ public final class LocalStack implements AutoCloseable {
                         "--descriptor-out", descriptor.toString()),
                 cfg.workDir(), logs));
         chat.awaitPort(cfg.telegramPort(), Duration.ofSeconds(30));
-        sim.awaitFile(descriptor, Duration.ofSeconds(60));
+        // the simulator sets its leases up four at a time (a home, an SSH server, the launchd emulator, a gateway
+        // process each): ~1 s a lease on a quiet machine, 25 s a batch when three stacks start at once on 2 cores
+        sim.awaitFile(descriptor, Duration.ofSeconds(60 + 10L * cfg.leaseIds().size()));
         leases = Json.MAPPER.readTree(descriptor.toFile());
         // the probe matrix logs in as each lease's probe account: a real second OS user when the simulator is root;
         // otherwise a name only, and the workers must be told to accept the gateway's uid (the facts say SAME_UID)
