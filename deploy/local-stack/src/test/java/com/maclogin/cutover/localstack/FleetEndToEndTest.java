@@ -38,12 +38,13 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *       leases included, reports 6 % free): only SG pauses, the failure is not counted against the candidate, HK goes
  *       GREEN.</li>
  * </ol>
- * Runs at the same time as the other end-to-end classes (junit-platform.properties), on its own ports; each fleet
- * (not the stack's start) excludes {@link PlaybookEndToEndTest} ({@link #TIMING_SENSITIVE}), which therefore runs
- * while this class's stack starts.
+ * Runs at the same time as the other end-to-end classes (junit-platform.properties), on its own ports, except
+ * {@link PlaybookEndToEndTest} ({@link #TIMING_SENSITIVE}). (The lock is on the class: with it on the fleet methods
+ * instead, JUnit ran this class's {@code @BeforeAll} twice at once, on one work dir.)
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Order(2)
+@ResourceLock(FleetEndToEndTest.TIMING_SENSITIVE)
 class FleetEndToEndTest {
 
     /**
@@ -83,7 +84,6 @@ class FleetEndToEndTest {
 
     @Test
     @Order(1)
-    @ResourceLock(TIMING_SENSITIVE)
     void nineLeasesInThreeRegionsGoGreenWaveByWaveWithinMaxParallelAndAKilledOrchestratorResumesTheFleet()
             throws Exception {
         Map<String, Object> plan = FleetRunner.plan(Map.of("count", 1, "bakeSeconds", 2), List.of("HK", "JP", "SG"), 3,
@@ -155,7 +155,6 @@ class FleetEndToEndTest {
 
     @Test
     @Order(2)
-    @ResourceLock(TIMING_SENSITIVE)
     void aClosedWindowRefusesTheFleetTheOverrideLetsItThroughAndACrashLoopingCanaryRollsBackOnlyItsWave()
             throws Exception {
         Map<String, Object> plan = FleetRunner.plan(Map.of("count", 1, "bakeSeconds", 2), List.of("HK", "JP", "SG"), 3,
@@ -218,7 +217,6 @@ class FleetEndToEndTest {
 
     @Test
     @Order(3)
-    @ResourceLock(TIMING_SENSITIVE)
     void aRegionWhoseControlLeasesFailTooPausesAloneWithoutChargingTheCandidateWhileTheOtherRegionGoesGreen()
             throws Exception {
         Map<String, Object> plan = FleetRunner.plan(Map.of("count", 0), List.of("SG", "HK"), 1, "halt", REGIONS);
