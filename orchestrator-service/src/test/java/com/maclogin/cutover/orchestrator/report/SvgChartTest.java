@@ -92,7 +92,9 @@ class SvgChartTest {
 
         assertThat(charts).extracting(Chart::id).containsExactly("latencyP95", "errorRate", "crashes", "diskFree");
         Chart latency = charts.get(0);
-        assertThat(latency.threshold()).isEqualTo(900.0);
+        // 5 x max(baseline 180, floor 200)
+        assertThat(latency.threshold()).isEqualTo(1000.0);
+        assertThat(latency.thresholdLabel()).isEqualTo("5 x baseline 180 ms (floor 200 ms) = 1000 ms");
         assertThat(latency.points()).hasSize(21);
         assertThat(latency.points().get(20).value()).isEqualTo(100.0);
         assertThat(latency.points().get(1).value()).isEqualTo(100.0);
