@@ -10,12 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Base of every command that calls the API: global options, credentials, output helpers. */
-abstract class ApiCommand implements Callable<Integer>, ApiCommand.HasGlobals {
-
-    /** A command carrying the global options. */
-    interface HasGlobals {
-        GlobalOptions globals();
-    }
+abstract class ApiCommand implements Callable<Integer>, HasGlobals {
 
     @Mixin
     GlobalOptions global;

@@ -44,7 +44,8 @@ final class Commands {
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = {"Start a cutover (POST /api/v1/cutovers) and print its id; with --watch, follow it.",
+            description = {"Start a cutover and print its id; with --watch, follow it.",
+                "POST /api/v1/cutovers.",
                 "Options override the fields of --file (a full request body as JSON, e.g. with thresholds)."})
     static final class Start extends ApiCommand {
         @Option(names = "--file", paramLabel = "FILE", description = "Request body (JSON) to start from; '-' reads stdin")
@@ -260,8 +261,9 @@ final class Commands {
     }
 
     @Command(name = "report", mixinStandardHelpOptions = true,
-            description = {"Write the cutover report (GET /api/v1/cutovers/{id}/report) to a file: one self-contained",
-                "HTML page (charts as inline SVG) or JSON. Prints the file's path."})
+            description = {"Write the cutover report to a file (HTML, or JSON with --format json).",
+                "GET /api/v1/cutovers/{id}/report: one self-contained HTML page with the charts as inline SVG,",
+                "or the same content as JSON. Prints the file's path."})
     static final class Report extends ApiCommand {
         @Parameters(paramLabel = "CUTOVER_ID")
         String id;

@@ -35,11 +35,13 @@ import picocli.CommandLine.Spec;
             "11:404: no such cutover, fleet or lease",
             "12:the API refused the request (400 bad input, 409 wrong state)",
             "13:orchestrator unreachable or 5xx"},
-        footerHeading = "%nToken:%n", footer = {
-            "  --token, then $CUTOVER_TOKEN, then --token-file, then .local/tokens.env (OPERATOR_TOKEN, or",
-            "  VIEWER_TOKEN with --viewer). URL: --url, then $ORCHESTRATOR_URL, then the token file's",
-            "  ORCHESTRATOR_URL, then http://127.0.0.1:8080. Shell completion: source <(./cutover completion)"})
-public class CutoverCli implements Runnable, ApiCommand.HasGlobals {
+        footerHeading = "%nToken and URL:%n", footer = {
+            "  token: --token, $CUTOVER_TOKEN, --token-file, .local/tokens.env",
+            "         (OPERATOR_TOKEN there; VIEWER_TOKEN with --viewer)",
+            "  url:   --url, $ORCHESTRATOR_URL, the token file's ORCHESTRATOR_URL,",
+            "         http://127.0.0.1:8080",
+            "%nShell completion: source <(./cutover completion)"})
+public class CutoverCli implements Runnable, HasGlobals {
 
     /** What a run needs from outside; tests pass their own. */
     public record Env(Map<String, String> variables, Path cwd, Path home, PrintWriter out, PrintWriter err,
@@ -105,7 +107,6 @@ public class CutoverCli implements Runnable, ApiCommand.HasGlobals {
             env.err().println("cutover: unexpected error: " + ex);
             return ExitCodes.INTERNAL;
         });
-        cl.setExitCodeExceptionMapper(ex -> ExitCodes.INTERNAL);
         return cl;
     }
 

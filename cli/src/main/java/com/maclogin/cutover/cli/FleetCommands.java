@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "fleet", mixinStandardHelpOptions = true, description = "Fleet cutovers: many leases in waves.",
         subcommands = {FleetCommands.Start.class, FleetCommands.Status.class, FleetCommands.Watch.class,
             FleetCommands.Promote.class})
-final class FleetCommands implements Runnable, ApiCommand.HasGlobals {
+final class FleetCommands implements Runnable, HasGlobals {
 
     @Mixin
     GlobalOptions global;
