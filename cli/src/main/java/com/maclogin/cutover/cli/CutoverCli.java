@@ -51,8 +51,24 @@ public class CutoverCli implements Runnable, HasGlobals {
             String home = System.getProperty("cutover.home");
             return new Env(System.getenv(), Path.of("").toAbsolutePath(), home == null ? null : Path.of(home),
                     new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-                    new PrintWriter(System.err, true, StandardCharsets.UTF_8), System.console() != null,
+                    new PrintWriter(System.err, true, StandardCharsets.UTF_8), interactive(),
                     Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+        }
+    }
+
+    /**
+     * Whether stdout is a terminal: {@code System.console() != null} (on JDK 22+, where a console exists also when
+     * redirected, its {@code isTerminal()}).
+     */
+    static boolean interactive() {
+        java.io.Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK 17-21: a console exists only on a terminal
         }
     }
 

@@ -24,6 +24,8 @@ import java.util.TreeMap;
 public final class ReportCharts {
 
     static final String DRILL_RECOVERY = "drillRecovery";
+    /** Set by the worker on the PROCESS probe of the round in which it ran the restart drill. */
+    static final String RESTART_DRILL = "restartDrill";
 
     private ReportCharts() {
     }
@@ -86,6 +88,7 @@ public final class ReportCharts {
         Duration window = Duration.ofSeconds(t.crashWindowSeconds());
         TreeMap<Long, Instant> ended = new TreeMap<>();
         Long highest = null;
+        Long drillRun = null;
         List<Chart.Point> points = new ArrayList<>();
         for (ProbeResultView r : layer(probes, ProbeLayer.PROCESS)) {
             Long runs = longOf(r.observed(), "runs");
@@ -95,6 +98,9 @@ public final class ReportCharts {
             if (highest == null) {
                 highest = runs;
             }
+            if (drillRun == null && r.observed().containsKey(RESTART_DRILL)) {
+                drillRun = highest; // the drill stopped the run seen before this probe (probe-service RestartDrill)
+            }
             for (long run = highest; run < runs; run++) {
                 ended.putIfAbsent(run, r.probedAt());
             }
@@ -103,6 +109,9 @@ public final class ReportCharts {
             if (!"running".equals(r.observed() == null ? null : r.observed().get("state")) && exit != null && exit != 0) {
                 ended.putIfAbsent(runs, r.probedAt());
             }
+            if (drillRun != null) {
+                ended.remove(drillRun);
+            }
             Instant from = r.probedAt().minus(window);
             long inWindow = ended.values().stream().filter(at -> at.isAfter(from) && !at.isAfter(r.probedAt())).count();
             points.add(new Chart.Point(seconds(start, r), r.round(), inWindow));
@@ -110,8 +119,8 @@ public final class ReportCharts {
         return new Chart("crashes", "Crashes (launchd runs)", "crashes", (double) t.crashCount(),
                 t.crashCount() + " crashes in " + SvgChart.fmt(t.crashWindowSeconds() / 60.0) + " min", true, true, points,
                 "runs that ended within the last " + t.crashWindowSeconds() + " s at each PROCESS probe (launchd's run"
-                        + " counter rising, or not running with a non-zero last exit code); the run a restart drill"
-                        + " stops is counted here, the rule leaves it out");
+                        + " counter rising, or not running with a non-zero last exit code); the run the restart drill"
+                        + " stopped is not a crash, as in the rule");
     }
 
     static Chart disk(List<ProbeResultView> probes, Instant start, TriggerThresholds t) {

@@ -19,7 +19,7 @@ public final class ReportHtml {
     private static final String CSS = """
             body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:24px;color:#222;max-width:1100px}
             h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:28px}
-            table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
+            table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
             th{background:#f4f4f4}.k{width:190px;background:#fafafa;font-weight:600}
             .PASSED,.SUCCEEDED,.GREEN,.MATCH{color:#1b5e20;font-weight:600}
             .FAILED,.MISMATCH,.ROLLBACK_FAILED,.TIMED_OUT{color:#b71c1c;font-weight:600}

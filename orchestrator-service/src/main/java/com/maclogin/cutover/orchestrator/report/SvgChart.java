@@ -43,10 +43,16 @@ public final class SvgChart {
                 .append("\" fill=\"#ffffff\"/>");
         s.append("<text x=\"").append(LEFT).append("\" y=\"18\" font-size=\"13\" font-weight=\"bold\">")
                 .append(Html.escape(c.title())).append("</text>");
+        if (!c.points().isEmpty()) {
+            Chart.Point last = c.points().get(c.points().size() - 1);
+            s.append("<text class=\"latest\" x=\"").append(WIDTH - RIGHT).append("\" y=\"18\" text-anchor=\"end\" font-size=\"12\" fill=\"")
+                    .append(c.breaches(last.value()) ? "#c62828" : "#1b5e20").append("\">latest ").append(fmt(last.value())).append(' ')
+                    .append(Html.escape(c.unit())).append(" (").append(c.points().size()).append(" samples)</text>");
+        }
         // axes
         s.append(line(LEFT, TOP, LEFT, TOP + plotH, "#444", null, "axis"));
         s.append(line(LEFT, TOP + plotH, LEFT + plotW, TOP + plotH, "#444", null, "axis"));
-        s.append(text(LEFT - 6, TOP + 4, "end", fmt(maxY) + " " + c.unit()));
+        s.append(text(LEFT - 6, TOP + 4, "end", fmt(maxY) + (c.unit().length() <= 2 ? " " + c.unit() : "")));
         s.append(text(LEFT - 6, TOP + plotH, "end", "0"));
         s.append(text(LEFT, TOP + plotH + 16, "start", "0 s"));
         s.append(text(LEFT + plotW, TOP + plotH + 16, "end", fmt(maxX) + " s"));

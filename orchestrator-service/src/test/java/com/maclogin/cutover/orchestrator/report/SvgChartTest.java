@@ -109,6 +109,23 @@ class SvgChartTest {
     }
 
     @Test
+    void theRunTheRestartDrillStoppedIsNotACrash() {
+        List<ProbeResultView> probes = List.of(
+                probe(1, ProbeLayer.PROCESS, Verdict.PASSED, null, Map.of("runs", "1", "state", "running")),
+                probe(2, ProbeLayer.PROCESS, Verdict.PASSED, null,
+                        Map.of("runs", "2", "state", "running", "restartDrill", "kickstart -k")),
+                probe(3, ProbeLayer.PROCESS, Verdict.PASSED, null, Map.of("runs", "3", "state", "running")));
+        Chart crashes = ReportCharts.charts(probes, TriggerThresholds.playbook(), null).get(2);
+        assertThat(crashes.points()).extracting(Chart.Point::value).containsExactly(0.0, 0.0, 1.0);
+    }
+
+    @Test
+    void theLatestValueIsShownBesideTheTitle() {
+        String svg = SvgChart.render(chart(900.0, true, List.of(new Chart.Point(0, 1, 100), new Chart.Point(1, 2, 950))));
+        assertThat(svg).contains("class=\"latest\"").contains("latest 950 ms (2 samples)");
+    }
+
+    @Test
     void withoutABaselineTheLatencyLineIsTheAbsoluteLimitAndNoProbesGiveEmptySeries() {
         List<Chart> charts = ReportCharts.charts(List.of(), TriggerThresholds.playbook(), null);
         assertThat(charts.get(0).threshold()).isEqualTo(5000.0);
