@@ -21,7 +21,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Fleet cutovers on the real stack (real broker, PostgreSQL, SSH, simulated leases, every service as its own process),
@@ -38,25 +37,18 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  *       leases included, reports 6 % free): only SG pauses, the failure is not counted against the candidate, HK goes
  *       GREEN.</li>
  * </ol>
- * Runs at the same time as the other end-to-end classes (junit-platform.properties), on its own ports, except
- * {@link PlaybookEndToEndTest} ({@link #TIMING_SENSITIVE}). (The lock is on the class: with it on the fleet methods
- * instead, JUnit ran this class's {@code @BeforeAll} twice at once, on one work dir.)
+ * Runs at the same time as the other end-to-end classes (junit-platform.properties), on its own ports; once its
+ * stack is up, it waits for {@link QuietMachine} (not beside the playbook's trigger rows).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Order(2)
-@ResourceLock(FleetEndToEndTest.TIMING_SENSITIVE)
 class FleetEndToEndTest {
-
-    /**
-     * Held by this class and by {@link PlaybookEndToEndTest}: the playbook's trigger rows (a latency threshold of 5x a
-     * baseline measured on the loaded machine) do not run beside a fleet's cutovers on this 2-CPU machine.
-     */
-    static final String TIMING_SENSITIVE = "timing-sensitive-load";
 
     static final List<String> REGIONS = List.of("hk", "jp", "sg");
     static final Map<String, String> POOL = Map.of("pool", "fleet-e2e");
     static LocalStack stack;
     static FleetRunner fleets;
+    static boolean permit;
     static final List<String> STAGING = List.of("hk-1", "jp-1", "sg-1");
     static final List<String> PRODUCTION = List.of("hk-2", "hk-3", "jp-2", "jp-3", "sg-2", "sg-3");
 
@@ -73,10 +65,15 @@ class FleetEndToEndTest {
         fleets = new FleetRunner(stack, System.out);
         fleets.register(STAGING, "STAGING", POOL);
         fleets.register(PRODUCTION, "PRODUCTION", POOL);
+        QuietMachine.acquire("FleetEndToEndTest");
+        permit = true;
     }
 
     @AfterAll
     static void stop() {
+        if (permit) {
+            QuietMachine.release();
+        }
         if (stack != null) {
             stack.close();
         }

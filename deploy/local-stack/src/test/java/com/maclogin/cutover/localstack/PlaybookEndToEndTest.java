@@ -31,15 +31,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(SharedStack.class)
 @Order(3)
-@org.junit.jupiter.api.parallel.ResourceLock(FleetEndToEndTest.TIMING_SENSITIVE)
 class PlaybookEndToEndTest {
 
     static LocalStack stack;
+    static boolean permit;
     static final PrintStream LOG = System.out;
 
     @BeforeAll
-    static void useTheSharedStack() {
+    static void useTheSharedStack() throws InterruptedException {
         stack = SharedStack.get();
+        QuietMachine.acquire("PlaybookEndToEndTest");
+        permit = true;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void releaseTheMachine() {
+        if (permit) {
+            QuietMachine.release();
+        }
     }
 
     /** One trigger row: the fault switch to set after the flip, and the trigger that must trip. */

@@ -1,0 +1,29 @@
+package com.maclogin.cutover.localstack;
+
+import java.util.concurrent.Semaphore;
+
+/**
+ * One timing-sensitive load at a time: a fleet of {@link FleetEndToEndTest} or the trigger rows of
+ * {@link PlaybookEndToEndTest} (whose LATENCY row compares against 5 x a baseline measured on this very machine, and does
+ * not trip beside a fleet's cutovers on 2 CPUs). A plain semaphore rather than a JUnit resource lock, so that it is
+ * taken after a class's stack has started, not before: the playbook's rows run while the fleet's stack starts.
+ */
+final class QuietMachine {
+
+    private static final Semaphore PERMIT = new Semaphore(1, true);
+
+    private QuietMachine() {
+    }
+
+    /** Blocks until no other timing-sensitive load runs; says how long it waited. */
+    static void acquire(String who) throws InterruptedException {
+        long t0 = System.nanoTime();
+        PERMIT.acquire();
+        System.out.printf("[measure] %s waited %d ms for the timing-sensitive permit%n", who,
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    static void release() {
+        PERMIT.release();
+    }
+}
