@@ -53,7 +53,7 @@ class FleetEndToEndTest {
     static final List<String> PRODUCTION = List.of("hk-2", "hk-3", "jp-2", "jp-3", "sg-2", "sg-3");
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws IOException, InterruptedException {
         StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot()).withPortOffset(2000)
                 .withWorkDir(LocalStack.repoRoot().resolve("deploy/local-stack/target/fleet-stack"))
                 .withRegions(REGIONS).withLeasesPerRegion(3).withVersions("2026.9.1", "2026.9.2")
