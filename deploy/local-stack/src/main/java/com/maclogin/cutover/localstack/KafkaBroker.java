@@ -69,7 +69,7 @@ public final class KafkaBroker {
                 List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
                 "kafka.Kafka", List.of(props.toString()), cfg.workDir(), cfg.workDir().resolve("logs"));
-        broker.awaitPort(cfg.kafkaPort(), Duration.ofSeconds(60));
+        broker.awaitPort(cfg.kafkaPort(), LocalStack.START_TIMEOUT);
         createTopics(cfg);
         return broker;
     }

@@ -26,6 +26,13 @@ import java.util.function.Consumer;
  */
 public final class LocalStack implements AutoCloseable {
 
+    /**
+     * How long one process of the stack may take to come up (port open, health ready). A quiet machine needs 5-20 s; the
+     * generous bound is for a 2-core machine starting three stacks beside the modules' tests. It only costs time when
+     * something is really broken, and then the failure names the process and its log.
+     */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+
     private final StackConfig cfg;
     private final Consumer<String> progress;
     private final List<ManagedProcess> processes = Collections.synchronizedList(new ArrayList<>());
@@ -99,7 +106,7 @@ public final class LocalStack implements AutoCloseable {
                 List.of("--config", simConfig.toString(), "--state-dir", cfg.workDir().resolve("leases").toString(),
                         "--descriptor-out", descriptor.toString()),
                 cfg.workDir(), logs));
-        chat.awaitPort(cfg.telegramPort(), Duration.ofSeconds(30));
+        chat.awaitPort(cfg.telegramPort(), START_TIMEOUT);
         // the simulator sets its leases up four at a time (a home, an SSH server, the launchd emulator, a gateway
         // process each): ~1 s a lease on a quiet machine, 25 s a batch when three stacks start at once on 2 cores
         sim.awaitFile(descriptor, Duration.ofSeconds(60 + 10L * cfg.leaseIds().size()));
@@ -122,6 +129,9 @@ public final class LocalStack implements AutoCloseable {
         common.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         common.put("quarkus.datasource.username", "postgres");
         common.put("quarkus.datasource.password", "postgres");
+        // the pool's default 5 s wait for a connection fails a service's start (Flyway) when PostgreSQL has just been
+        // restarted on a loaded 2-core machine (the chaos run does that on purpose)
+        common.put("quarkus.datasource.jdbc.acquisition-timeout", "PT30S");
 
         Map<String, String> orch = new LinkedHashMap<>(common);
         orch.put("quarkus.http.port", "" + cfg.orchestratorPort());
@@ -153,6 +163,7 @@ public final class LocalStack implements AutoCloseable {
                 probe.remove("quarkus.datasource.jdbc.url");
                 probe.remove("quarkus.datasource.username");
                 probe.remove("quarkus.datasource.password");
+                probe.remove("quarkus.datasource.jdbc.acquisition-timeout");
                 probe.put("quarkus.http.port", "" + cfg.probePort(region));
                 probe.put("probe.region", region);
                 probe.put("probe.ssh.private-key-file", regionKeys.get(region).toString());
@@ -257,7 +268,7 @@ public final class LocalStack implements AutoCloseable {
         cmd.add(jar.toString());
         ManagedProcess p = add(ManagedProcess.start(name, cmd, env, cfg.workDir(), cfg.workDir().resolve("logs")));
         readyUrls.put(name, "http://127.0.0.1:" + port + "/q/health/ready");
-        p.awaitHttp200(readyUrls.get(name), Duration.ofSeconds(120));
+        p.awaitHttp200(readyUrls.get(name), START_TIMEOUT);
         progress.accept("    ready: " + name + " on :" + port + " (pid " + p.pid() + ")");
         return null;
     }
@@ -369,9 +380,9 @@ public final class LocalStack implements AutoCloseable {
         add(p);
         String url = readyUrls.get(name);
         if (url != null) {
-            p.awaitHttp200(url, Duration.ofSeconds(120));
+            p.awaitHttp200(url, START_TIMEOUT);
         } else if ("kafka".equals(name)) {
-            p.awaitPort(cfg.kafkaPort(), Duration.ofSeconds(60));
+            p.awaitPort(cfg.kafkaPort(), START_TIMEOUT);
         }
     }
 

@@ -34,6 +34,8 @@ public final class PostgresServer implements AutoCloseable {
                 .setOverrideWorkingDirectory(dir.toFile())
                 .setDataDirectory(dir.resolve("data").toFile())
                 .setCleanDataDirectory(false)
+                // the library's default is 10 s: too short on a loaded 2-core machine
+                .setPGStartupWait(LocalStack.START_TIMEOUT)
                 .start();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {
