@@ -240,7 +240,11 @@ class CutoverFlowTest {
 
         given().queryParam("lease", leaseId).queryParam("state", "GREEN").get("/api/v1/cutovers")
                 .then().statusCode(200).body("size()", equalTo(1)).body("[0].id", equalTo(id));
-        given().get("/q/metrics").then().statusCode(200).body(containsString("orchestrator_step_round_trip"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("orchestrator_step_round_trip"))
+                // dispatch -> result histogram, observed for this cutover's steps (an SLO bucket line per kind)
+                .body(containsString("cutover_step_duration_seconds_bucket{kind=\"INVENTORY\",le=\"1800.0\"}"))
+                .body(org.hamcrest.Matchers.not(containsString(
+                        "cutover_step_duration_seconds_count{kind=\"INVENTORY\"} 0.0")));
     }
 
     /** sha256 of openclaw-2026.9.6.tgz as the fake worker's "npm pack" produces it. */
