@@ -22,7 +22,8 @@ import java.util.Map;
  * {@code rollback_breach_to_restored_seconds{cause}}, registered at start-up for both causes: from the rollback's
  * request (a worker's breach: its timestamp; {@code cause="breach"}, or an operator's request:
  * {@code cause="operator"}) to the restore being verified: the first verification round in which every probe layer
- * passed on the restored version ({@code matrixGreenAt}), else the instant it became ROLLED_BACK. Buckets 1 s to 30 min.
+ * passed on the restored version ({@code matrixGreenAt}), else (none, or stamped before the request by a skewed clock)
+ * the instant it became ROLLED_BACK. Buckets 1 s to 30 min.
  * <p>
  * A rollback keeps the W3C context of the message that started it; the deadline watchdog's work on it continues that
  * trace ({@link #enter}).
@@ -58,7 +59,8 @@ public class RollbackMetrics {
     /** The rollback has just become ROLLED_BACK at {@code at}. */
     public void rolledBack(Rollback rb, Instant at) {
         Instant from = rb.requestedAt;
-        Instant to = rb.matrixGreenAt != null ? rb.matrixGreenAt : at;
+        // the worker's clock stamps matrixGreenAt: one behind the request's (skew) falls back to this instant
+        Instant to = rb.matrixGreenAt != null && from != null && !rb.matrixGreenAt.isBefore(from) ? rb.matrixGreenAt : at;
         if (from == null || to == null || to.isBefore(from)) {
             return;
         }
