@@ -38,6 +38,8 @@ public final class LocalStack implements AutoCloseable {
     private final String operatorToken = "op-" + randomHex(24);
     private final String viewerToken = "view-" + randomHex(24);
     private Path tokensFile;
+    /** The in-memory OTLP/HTTP collector every service of this stack sends its spans to. */
+    private TraceCollector traces;
 
     /** Directory of the workers' SSH keys under the work dir; survives restarts. */
     public static final String KEYS_DIR = "keys";
@@ -120,6 +122,12 @@ public final class LocalStack implements AutoCloseable {
         common.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         common.put("quarkus.datasource.username", "postgres");
         common.put("quarkus.datasource.password", "postgres");
+        // traces on, to this stack's in-memory collector (README "Metrics and traces": the same switches)
+        traces = new TraceCollector(cfg.otlpPort());
+        common.put("quarkus.otel.sdk.disabled", "false");
+        common.put("quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + cfg.otlpPort());
+        common.put("quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf");
+        common.put("quarkus.otel.bsp.schedule.delay", "PT0.5S");
 
         Map<String, String> orch = new LinkedHashMap<>(common);
         orch.put("quarkus.http.port", "" + cfg.orchestratorPort());
@@ -417,6 +425,14 @@ public final class LocalStack implements AutoCloseable {
         if (postgres != null) {
             postgres.close();
         }
+        if (traces != null) {
+            traces.close();
+        }
+    }
+
+    /** The spans this stack's services exported so far. */
+    public TraceCollector traces() {
+        return traces;
     }
 
     private static String iso(Duration d) {
