@@ -6,8 +6,4 @@ package com.maclogin.cutover.messaging;
  */
 public record OutboxRow(long id, String messageId, String topic, String key, String type, String payload,
         String traceparent) {
-
-    public OutboxRow(long id, String messageId, String topic, String key, String type, String payload) {
-        this(id, messageId, topic, key, type, payload, null);
-    }
 }

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * observation:
  * <ul>
  * <li>{@code cutover_step_duration_seconds{kind}}: histogram of a step from its dispatch (the relay published the
- * RunStep) to its result being stored (COMMUNICATE, a local step, from its start), buckets 50 ms to 30 min;</li>
+ * RunStep) to its result being stored, for every worker step kind (COMMUNICATE runs locally, in no time), buckets
+ * 50 ms to 30 min;</li>
  * <li>{@code cutover_cutovers{state}}: cutovers per state, from PostgreSQL;</li>
  * <li>{@code cutover_leases{health}}: leases by what the product knows of them today: {@code in_cutover} (an active
  * cutover), {@code rollback_failed} (the latest cutover ended ROLLBACK_FAILED: the lease needs a human),
@@ -48,17 +49,8 @@ public class OrchestratorMetrics {
     /** The values of {@code cutover_leases{health}}. */
     public static final List<String> LEASE_HEALTH = List.of("in_cutover", "idle", "last_cutover_failed",
             "rollback_failed");
-    /** The step kinds a cutover runs: every worker step and the local COMMUNICATE. */
-    public static final List<String> STEP_KINDS;
-
-    static {
-        List<String> kinds = new java.util.ArrayList<>();
-        for (StepKind k : StepKind.values()) {
-            kinds.add(k.name());
-        }
-        kinds.add("COMMUNICATE");
-        STEP_KINDS = List.copyOf(kinds);
-    }
+    /** The step kinds a worker runs (RESTORE is rollback-service's, registered for a uniform dashboard). */
+    public static final List<String> STEP_KINDS = java.util.Arrays.stream(StepKind.values()).map(Enum::name).toList();
 
     static final Duration[] STEP_BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
