@@ -132,8 +132,9 @@ class BreachFlowTest {
     /** The value of one Prometheus series at {@code /q/metrics} (registered at start-up, so always present). */
     static double metric(String series) {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        // "<series> <value>", maybe followed by an exemplar "# {span_id=...,trace_id=...} <value> <time>"
         return text.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
-                l.substring(series.length() + 1).trim())).findFirst()
+                l.substring(series.length() + 1).trim().split(" ")[0])).findFirst()
                 .orElseThrow(() -> new AssertionError(series + " not exported"));
     }
 
