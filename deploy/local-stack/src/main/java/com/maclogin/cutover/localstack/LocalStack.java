@@ -123,9 +123,9 @@ public final class LocalStack implements AutoCloseable {
         common.put("quarkus.datasource.username", "postgres");
         common.put("quarkus.datasource.password", "postgres");
         // traces on, to this stack's in-memory collector (README "Metrics and traces": the same switches)
-        traces = new TraceCollector(cfg.otlpPort());
+        traces = new TraceCollector(0); // a free port: a real collector on 4318 next to the demo stays undisturbed
         common.put("quarkus.otel.sdk.disabled", "false");
-        common.put("quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + cfg.otlpPort());
+        common.put("quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + traces.port());
         common.put("quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf");
         common.put("quarkus.otel.bsp.schedule.delay", "PT0.5S");
 

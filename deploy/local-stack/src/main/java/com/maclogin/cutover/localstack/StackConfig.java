@@ -93,11 +93,6 @@ public record StackConfig(
         return 55432 + portOffset;
     }
 
-    /** The in-memory OTLP/HTTP trace collector of the stack ({@link TraceCollector}). */
-    public int otlpPort() {
-        return 4318 + portOffset;
-    }
-
     public int orchestratorPort() {
         return 8080 + portOffset;
     }
