@@ -1,5 +1,6 @@
 package com.maclogin.cutover.messaging;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -16,6 +17,7 @@ import org.eclipse.microprofile.config.Config;
  * The kit in a service: {@link OutboxWriter} and {@link OutboxRelay} when {@code messaging.outbox.table} is set (the
  * relay starts with the application and stops at shutdown), {@link Inbox} and {@link TransactionalConsumer} when
  * {@code messaging.inbox.table} is set. The relay's producer is built from the service's {@code kafka.*} keys.
+ * {@link MessageTracing} uses the service's OpenTelemetry bean when quarkus-opentelemetry provides one.
  */
 @Singleton
 public class MessagingBeans {
@@ -42,15 +44,23 @@ public class MessagingBeans {
                 c.cutoverIdColumn().orElse(null)), dataSource, registry);
     }
 
+    /** The service's OpenTelemetry (quarkus-opentelemetry) when there is one, else nothing is traced. */
     @Produces
     @Singleton
-    TransactionalConsumer consumer(Inbox inbox, Transactions transactions) {
-        return new TransactionalConsumer(inbox, transactions, Redelivery.DEFAULT_GIVE_UP_AFTER);
+    MessageTracing tracing(Instance<OpenTelemetry> openTelemetry) {
+        return openTelemetry.isResolvable() ? new MessageTracing(openTelemetry.get()) : MessageTracing.disabled();
     }
 
     @Produces
     @Singleton
-    OutboxRelay relay(Transactions transactions, Config kafkaConfig, Instance<DispatchHook> hooks) {
+    TransactionalConsumer consumer(Inbox inbox, Transactions transactions, MessageTracing tracing) {
+        return new TransactionalConsumer(inbox, transactions, Redelivery.DEFAULT_GIVE_UP_AFTER, tracing);
+    }
+
+    @Produces
+    @Singleton
+    OutboxRelay relay(Transactions transactions, Config kafkaConfig, Instance<DispatchHook> hooks,
+            MessageTracing tracing) {
         MessagingConfig.Outbox c = config.outbox();
         OutboxStore store = new OutboxStore(c.table().orElseThrow(
                 () -> new IllegalStateException("messaging.outbox.table is not set")));
@@ -58,7 +68,7 @@ public class MessagingBeans {
                 KafkaClientProperties.fromConfig(kafkaConfig), c.clientId(), c.sendTimeout()));
         return new OutboxRelay(c.clientId(), store, transactions, producer,
                 new OutboxRelay.Settings(c.batchSize(), c.sendTimeout(), c.pollInterval()),
-                hooks.isResolvable() ? hooks.get() : DispatchHook.NONE);
+                hooks.isResolvable() ? hooks.get() : DispatchHook.NONE, tracing);
     }
 
     @Produces

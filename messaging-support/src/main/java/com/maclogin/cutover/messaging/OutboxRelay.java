@@ -1,5 +1,7 @@
 package com.maclogin.cutover.messaging;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +42,17 @@ public final class OutboxRelay implements AutoCloseable {
     private final DrainLoop loop;
     private final Settings settings;
     private final DispatchHook hook;
+    private final MessageTracing tracing;
 
     public OutboxRelay(String name, OutboxStore store, Transactions transactions, Producer<String, String> producer,
             Settings settings, DispatchHook hook) {
+        this(name, store, transactions, producer, settings, hook, MessageTracing.disabled());
+    }
+
+    /** {@code tracing}: each row is published in a PRODUCER span child of the context stored with it. */
+    public OutboxRelay(String name, OutboxStore store, Transactions transactions, Producer<String, String> producer,
+            Settings settings, DispatchHook hook, MessageTracing tracing) {
+        this.tracing = tracing;
         this.store = store;
         this.transactions = transactions;
         this.producer = producer;
@@ -112,10 +122,21 @@ public final class OutboxRelay implements AutoCloseable {
         });
     }
 
+    /** Sends one row; its {@code traceparent} header names the PRODUCER span (child of the row's stored context). */
     private Future<RecordMetadata> send(OutboxRow row) {
+        Span span = tracing.startPublish(row.topic(), row.type(), row.messageId(), row.key(), row.traceparent());
         try {
-            return producer.send(new ProducerRecord<>(row.topic(), row.key(), row.payload()));
+            ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.key(), row.payload());
+            MessageTracing.inject(Context.root().with(span), record.headers());
+            return producer.send(record, (metadata, e) -> {
+                if (e != null) {
+                    MessageTracing.failed(span, e);
+                }
+                span.end();
+            });
         } catch (RuntimeException e) {
+            MessageTracing.failed(span, e);
+            span.end();
             return CompletableFuture.failedFuture(e);
         }
     }

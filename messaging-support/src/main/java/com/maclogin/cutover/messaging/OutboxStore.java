@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * The SQL of one outbox table: {@code id} (identity, the publication order), {@code message_id}, {@code topic},
  * {@code message_key} (the lease id), {@code type}, {@code payload} (JSON), {@code created_at}, {@code sent_at},
- * {@code publish_attempts}, {@code last_error}. Every method runs on the caller's connection and transaction.
+ * {@code publish_attempts}, {@code last_error}, {@code trace_parent} (the W3C {@code traceparent} of the context the
+ * row was written in, see {@link MessageTracing}). Every method runs on the caller's connection and transaction.
  */
 public final class OutboxStore {
 
@@ -36,9 +37,9 @@ public final class OutboxStore {
             throw new IllegalArgumentException("not a table name: " + table);
         }
         this.table = table;
-        this.insert = "insert into " + table + " (message_id, topic, message_key, type, payload, created_at)"
-                + " values (?, ?, ?, ?, ?, ?)";
-        this.lockUnsent = "select id, message_id, topic, message_key, type, payload from " + table
+        this.insert = "insert into " + table + " (message_id, topic, message_key, type, payload, created_at, trace_parent)"
+                + " values (?, ?, ?, ?, ?, ?, ?)";
+        this.lockUnsent = "select id, message_id, topic, message_key, type, payload, trace_parent from " + table
                 + " where sent_at is null order by id limit ? for update skip locked";
         this.markSent = "update " + table + " set sent_at = now(), publish_attempts = publish_attempts + 1,"
                 + " last_error = null where id = any(?)";
@@ -50,7 +51,7 @@ public final class OutboxStore {
         return table;
     }
 
-    /** Inserts {@code message} as JSON, keyed by its lease id. */
+    /** Inserts {@code message} as JSON, keyed by its lease id, with the trace context current now. */
     public void insert(Connection c, String topic, CutoverMessage message) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(insert)) {
             s.setString(1, message.messageId());
@@ -59,6 +60,7 @@ public final class OutboxStore {
             s.setString(4, message.getClass().getSimpleName());
             s.setString(5, Json.write(message));
             s.setObject(6, OffsetDateTime.now(ZoneOffset.UTC));
+            s.setString(7, MessageTracing.currentTraceparent());
             s.executeUpdate();
         }
     }
@@ -85,7 +87,7 @@ public final class OutboxStore {
                 List<OutboxRow> rows = new ArrayList<>();
                 while (r.next()) {
                     rows.add(new OutboxRow(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                            r.getString(6)));
+                            r.getString(6), r.getString(7)));
                 }
                 return rows;
             }

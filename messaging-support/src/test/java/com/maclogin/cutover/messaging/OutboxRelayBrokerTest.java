@@ -7,12 +7,22 @@ import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.testing.EmbeddedPostgresResource;
 import com.maclogin.cutover.testing.KafkaKraftResource;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -34,6 +45,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.MDC;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -201,6 +213,118 @@ class OutboxRelayBrokerTest {
         assertThat(state.get(2)).containsExactly(false, 0, "null");
     }
 
+    /**
+     * Trace context through the outbox, the broker and the consumer kit (OpenTelemetry SDK with an in-memory
+     * exporter): the row keeps the context it was written in, the relay's record carries it as {@code traceparent},
+     * and the consumer's span continues the same trace.
+     */
+    @Test
+    void theConsumersSpanContinuesTheTraceTheOutboxRowWasWrittenInThroughTheRelaysProducerSpan() throws Exception {
+        OutboxStore store = newOutbox();
+        String topic = newTopic(1);
+        Numbered traced = message("hk-1", 0, "traced");
+        Numbered untraced = message("hk-2", 0, "untraced");
+
+        // the business change: an HTTP request's span is current while the row is written in its transaction
+        InMemorySpanExporter exported = InMemorySpanExporter.create();
+        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(exported)).build()).build();
+        MessageTracing tracing = new MessageTracing(sdk);
+        Span request = tracing.tracer().spanBuilder("POST /api/v1/cutovers").setSpanKind(SpanKind.SERVER).startSpan();
+        try (Scope s = request.makeCurrent()) {
+            tx.inNewTransaction(c -> {
+                store.insert(c, topic, traced);
+                return null;
+            });
+        } finally {
+            request.end();
+        }
+        tx.inNewTransaction(c -> { // a timer's row, written outside any trace
+            store.insert(c, topic, untraced);
+            return null;
+        });
+        assertThat(count("select count(*) from " + store.table()
+                + " where trace_parent like '00-" + request.getSpanContext().getTraceId() + "-%'")).isEqualTo(1);
+
+        // the relay publishes on another thread, with no span current
+        Properties p = KafkaClientProperties.outboxProducer(Map.of("bootstrap.servers", bootstrap),
+                "trace-relay", Duration.ofSeconds(10));
+        try (OutboxRelay relay = new OutboxRelay("trace-relay", store, tx, new KafkaProducer<>(p),
+                new OutboxRelay.Settings(10, Duration.ofSeconds(10), Duration.ofMillis(50)), DispatchHook.NONE,
+                tracing)) {
+            assertThat(relay.publishBatch()).isEqualTo(new OutboxRelay.Batch(2, false));
+        }
+
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer(topic)) {
+            long until = System.currentTimeMillis() + 20_000;
+            while (records.size() < 2 && System.currentTimeMillis() < until) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        assertThat(records).hasSize(2);
+        ConsumerRecord<String, String> tracedRecord = records.stream().filter(r -> "hk-1".equals(r.key())).findFirst()
+                .orElseThrow();
+        ConsumerRecord<String, String> untracedRecord = records.stream().filter(r -> "hk-2".equals(r.key()))
+                .findFirst().orElseThrow();
+        String header = MessageTracing.traceparent(tracedRecord.headers());
+        assertThat(header).startsWith("00-" + request.getSpanContext().getTraceId() + "-");
+        assertThat(MessageTracing.traceparent(untracedRecord.headers())).isNull();
+
+        // the consumer kit: the handler runs in a span of the same trace, with the ids in the MDC
+        TransactionalConsumer kit = new TransactionalConsumer(new MemoryInbox(), tx,
+                Duration.ofSeconds(5), tracing);
+        AtomicReference<SpanContext> inHandler = new AtomicReference<>();
+        AtomicReference<String> handlerTraceparent = new AtomicReference<>();
+        AtomicReference<Object> mdcCutover = new AtomicReference<>();
+        assertThat(kit.consume(topic, tracedRecord, Numbered.class, m -> {
+            inHandler.set(Span.current().getSpanContext());
+            handlerTraceparent.set(MessageTracing.currentTraceparent()); // what an outbox row written here keeps
+            mdcCutover.set(MDC.get(TransactionalConsumer.MDC_CUTOVER_ID));
+        })).isTrue();
+        assertThat(MDC.get(TransactionalConsumer.MDC_CUTOVER_ID)).isNull();
+        AtomicReference<SpanContext> untracedHandler = new AtomicReference<>();
+        assertThat(kit.consume(topic, untracedRecord, Numbered.class,
+                m -> untracedHandler.set(Span.current().getSpanContext()))).isTrue();
+
+        String traceId = request.getSpanContext().getTraceId();
+        assertThat(inHandler.get().getTraceId()).isEqualTo(traceId);
+        assertThat(handlerTraceparent.get()).startsWith("00-" + traceId + "-" + inHandler.get().getSpanId());
+        assertThat(mdcCutover.get()).isEqualTo(traced.cutoverId());
+        assertThat(untracedHandler.get().isValid()).isTrue();
+        assertThat(untracedHandler.get().getTraceId()).isNotEqualTo(traceId); // no header: a trace of its own
+
+        // parentage: request <- relay's PRODUCER span <- consumer's CONSUMER span
+        List<SpanData> spans = exported.getFinishedSpanItems().stream()
+                .filter(s -> s.getTraceId().equals(traceId)).toList();
+        SpanData publish = spans.stream().filter(s -> s.getKind() == SpanKind.PRODUCER).findFirst().orElseThrow();
+        SpanData process = spans.stream().filter(s -> s.getKind() == SpanKind.CONSUMER).findFirst().orElseThrow();
+        assertThat(publish.getName()).isEqualTo(topic + " publish");
+        assertThat(publish.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
+        assertThat(header).isEqualTo("00-" + traceId + "-" + publish.getSpanId() + "-01");
+        assertThat(process.getName()).isEqualTo(topic + " process");
+        assertThat(process.getParentSpanId()).isEqualTo(publish.getSpanId());
+        assertThat(process.getSpanId()).isEqualTo(inHandler.get().getSpanId());
+        assertThat(process.getAttributes().asMap().toString()).contains(traced.cutoverId()).contains("hk-1");
+        assertThat(spans).hasSize(3);
+        sdk.close();
+    }
+
+    /** The inbox in memory: this test is about the trace, the inbox has its own tests in the services. */
+    static final class MemoryInbox extends Inbox {
+        private final Set<String> seen = new HashSet<>();
+
+        MemoryInbox() {
+            super(new Table("memory_inbox", "processed_at", null, null), null, null);
+        }
+
+        @Override
+        public synchronized boolean firstDelivery(String messageId, String topic, String cutoverId) {
+            return seen.add(messageId);
+        }
+    }
+
+
     // ------------------------------------------------------------------ helpers
 
     static boolean isInOrderAllowingRepeats(List<Integer> seqs) {
@@ -233,7 +357,7 @@ class OutboxRelayBrokerTest {
                 + " message_id varchar(255) not null unique, topic varchar(255) not null,"
                 + " message_key varchar(255) not null, type varchar(255) not null, payload text not null,"
                 + " created_at timestamptz not null, sent_at timestamptz,"
-                + " publish_attempts integer not null default 0, last_error text)");
+                + " publish_attempts integer not null default 0, last_error text, trace_parent text)");
         return new OutboxStore(table);
     }
 

@@ -128,6 +128,8 @@ class NotifierFlowTest {
                     "2026-03-01 02:00:00 UTC", "2026-03-01 02:30:00 UTC");
         }
 
+        assertThat(metric("notifier_deliveries_total{channel=\"slack\",outcome=\"posted\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(metric("notifier_deliveries_total{channel=\"telegram\",outcome=\"posted\"}")).isGreaterThanOrEqualTo(2);
         List<NotificationView> rows = rows(c);
         assertThat(rows).hasSize(4).allSatisfy(r -> {
             assertThat(r.status()).isEqualTo(NotificationStatus.POSTED);
@@ -426,6 +428,8 @@ class NotifierFlowTest {
     @Test
     void aTelegramPostAcceptedButAnsweredTooLateIsRetriedBlindOnlyOnceThenFailedSayingSo() throws Exception {
         Cutover c = Cutover.fresh();
+        double blindBefore = metric("notifier_blind_retries_total{channel=\"telegram\"}");
+        double failedBefore = metric("notifier_deliveries_total{channel=\"telegram\",outcome=\"failed\"}");
         // both posts land in the chat, neither is answered within the 3 s timeout
         fakes().stallNext(RecordedMessage.TELEGRAM, ChatFakes.Stall.AFTER_POST, 2);
         send(c.event(CutoverEventType.ROLLBACK_STARTED, "CRASH_LOOP: 3 crashes in 41 s"));
@@ -444,6 +448,19 @@ class NotifierFlowTest {
                 received(RecordedMessage.TELEGRAM, c).get(1).receivedAt())).isGreaterThanOrEqualTo(Duration.ofMillis(2900));
         // Slack looks before it retries and is not affected
         await().atMost(TIMEOUT).until(() -> delivered(RecordedMessage.SLACK, c).size() == 1);
+        // counted at /q/metrics: the blind retry, and the row given up
+        assertThat(metric("notifier_blind_retries_total{channel=\"telegram\"}") - blindBefore).isGreaterThanOrEqualTo(1);
+        assertThat(metric("notifier_deliveries_total{channel=\"telegram\",outcome=\"failed\"}") - failedBefore)
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    /** The value of one Prometheus series at {@code /q/metrics} (registered at start-up, so always present). */
+    static double metric(String series) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        // "<series> <value>", maybe followed by an exemplar "# {span_id=...,trace_id=...} <value> <time>"
+        return text.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(series.length() + 1).trim().split(" ")[0])).findFirst()
+                .orElseThrow(() -> new AssertionError(series + " not exported"));
     }
 
     @Test

@@ -87,4 +87,7 @@ public class Cutover extends PanacheEntityBase {
     public String fleetId;
     /** The fleet's wave it runs in; null without a fleet. */
     public Integer wave;
+    /** W3C {@code traceparent} of the cutover's first span: later work continues its trace ({@code CutoverTrace}). */
+    @Column(name = "trace_parent")
+    public String traceParent;
 }

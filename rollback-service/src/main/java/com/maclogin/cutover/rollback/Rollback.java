@@ -137,6 +137,10 @@ public class Rollback extends PanacheEntityBase {
     @Column(name = "matrix_green_at")
     public Instant matrixGreenAt;
 
+    /** W3C {@code traceparent} of the message that started the rollback: its deadline work continues that trace. */
+    @Column(name = "trace_parent")
+    public String traceParent;
+
     /** That round's number in the verification window (worker fact {@code firstGreenRound}). */
     @Column(name = "matrix_green_round")
     public Integer matrixGreenRound;

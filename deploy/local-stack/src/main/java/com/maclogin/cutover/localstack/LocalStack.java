@@ -45,6 +45,8 @@ public final class LocalStack implements AutoCloseable {
     private final String operatorToken = "op-" + randomHex(24);
     private final String viewerToken = "view-" + randomHex(24);
     private Path tokensFile;
+    /** The in-memory OTLP/HTTP collector every service of this stack sends its spans to. */
+    private TraceCollector traces;
 
     /** Directory of the workers' SSH keys under the work dir; survives restarts. */
     public static final String KEYS_DIR = "keys";
@@ -132,6 +134,12 @@ public final class LocalStack implements AutoCloseable {
         // the pool's default 5 s wait for a connection fails a service's start (Flyway) when PostgreSQL has just been
         // restarted on a loaded 2-core machine (the chaos run does that on purpose)
         common.put("quarkus.datasource.jdbc.acquisition-timeout", "PT30S");
+        // traces on, to this stack's in-memory collector (README "Metrics and traces": the same switches)
+        traces = new TraceCollector(0); // a free port: a real collector on 4318 next to the demo stays undisturbed
+        common.put("quarkus.otel.sdk.disabled", "false");
+        common.put("quarkus.otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + traces.port());
+        common.put("quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf");
+        common.put("quarkus.otel.bsp.schedule.delay", "PT0.5S");
 
         Map<String, String> orch = new LinkedHashMap<>(common);
         orch.put("quarkus.http.port", "" + cfg.orchestratorPort());
@@ -430,6 +438,14 @@ public final class LocalStack implements AutoCloseable {
         if (postgres != null) {
             postgres.close();
         }
+        if (traces != null) {
+            traces.close();
+        }
+    }
+
+    /** The spans this stack's services exported so far. */
+    public TraceCollector traces() {
+        return traces;
     }
 
     private static String iso(Duration d) {

@@ -127,6 +127,8 @@ class CutoverEndToEndTest {
         assertThat(Duration.between(requested, restored)).as("request -> lease restored")
                 .isLessThan(SharedStack.VALIDATION_WINDOW.minusSeconds(5));
         assertThat(stack.orchestrator().get("/api/v1/cutovers?lease=" + ROLLBACK_LEASE + "&state=ROLLED_BACK").body().toString()).contains(id);
+        // one cutover, one trace across orchestrator, worker, rollback-service and notifier (OTLP to the stack's collector)
+        OneTracePerCutover.assertOneTraceAcrossTheServices(stack, id);
     }
 
     @Test

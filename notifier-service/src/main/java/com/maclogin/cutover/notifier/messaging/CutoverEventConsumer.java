@@ -7,6 +7,7 @@ import com.maclogin.cutover.notifier.service.DeliveryService;
 import com.maclogin.cutover.notifier.service.NotificationService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -29,8 +30,8 @@ public class CutoverEventConsumer {
 
     @Incoming("events")
     @Blocking
-    public void consume(String payload) {
-        if (consumer.consume(Topics.EVENTS, payload, CutoverEvent.class, notifications::accept)) {
+    public void consume(ConsumerRecord<String, String> record) {
+        if (consumer.consume(Topics.EVENTS, record, CutoverEvent.class, notifications::accept)) {
             delivery.wake();
         }
     }

@@ -9,6 +9,7 @@ import com.maclogin.cutover.notifier.client.ChatPost;
 import com.maclogin.cutover.notifier.client.PostOutcome;
 import com.maclogin.cutover.notifier.client.SecretMasker;
 import com.maclogin.cutover.notifier.config.NotifierConfig;
+import com.maclogin.cutover.notifier.metrics.NotifierMetrics;
 import io.quarkus.arc.All;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -51,9 +52,11 @@ public class DeliveryService {
     /** Posts whose external id could not be stored yet (database hiccup): stored before anything else is posted. */
     private final Map<Long, PostOutcome.Posted> unrecorded = new ConcurrentHashMap<>();
     private final Map<Long, String> unrecordedParents = new ConcurrentHashMap<>();
+    private final NotifierMetrics metrics;
 
     public DeliveryService(NotificationStore store, @All List<ChatClient> clients, NotifierConfig config,
-            SecretMasker masker) {
+            SecretMasker masker, NotifierMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         clients.forEach(c -> this.clients.put(c.channel(), c));
         this.config = config.delivery();
@@ -106,6 +109,7 @@ public class DeliveryService {
         ChatClient client = clients.get(n.channel);
         if (client == null || client.target().isEmpty()) {
             store.markFailed(n.id, n.channel + " is disabled or not configured");
+            metrics.delivery(n.channel, "failed");
             return Step.DONE;
         }
         Instant now = Instant.now();
@@ -126,15 +130,20 @@ public class DeliveryService {
             Optional<String> already = client.findPosted(n.target, n.text, parent);
             if (already.isPresent()) {
                 record(n.id, new PostOutcome.Posted(already.get()), parent);
+                metrics.delivery(n.channel, "already_posted");
                 Log.infof("cutover %s lease %s: %s was already in %s as %s (an earlier attempt's answer was lost); "
                         + "not posted again", n.cutoverId, n.leaseId, n.eventType, n.channel, already.get());
                 return Step.DONE;
             }
         }
+        if (n.uncertainAttempts > 0 && !client.canFindPosted()) {
+            metrics.blindRetry(n.channel);
+        }
         PostOutcome outcome = client.post(n.target, new ChatPost(n.text, n.blocks, n.broadcast), parent);
         lastPost.put(n.channel, Instant.now());
         if (outcome instanceof PostOutcome.Posted posted) {
             record(n.id, posted, parent);
+            metrics.delivery(n.channel, "posted");
             Log.infof("cutover %s lease %s: %s posted to %s as %s%s (attempt %d)", n.cutoverId, n.leaseId,
                     n.eventType, n.channel, posted.externalId(), parent == null ? "" : " in thread " + parent, attempt);
             return Step.DONE;
@@ -142,6 +151,7 @@ public class DeliveryService {
         if (outcome instanceof PostOutcome.Rejected rejected) {
             String error = masker.mask(rejected.error());
             store.markFailed(n.id, error);
+            metrics.delivery(n.channel, "rejected");
             Log.errorf("cutover %s lease %s: %s to %s FAILED, not retried: %s", n.cutoverId, n.leaseId,
                     n.eventType, n.channel, error);
             return Step.DONE;
@@ -151,6 +161,7 @@ public class DeliveryService {
         int uncertain = n.uncertainAttempts + (retry.maybeDelivered() ? 1 : 0);
         if (retry.maybeDelivered() && !client.canFindPosted() && uncertain > config.maxBlindRetries()) {
             store.markFailed(n.id, NotificationTexts.BLIND_GAVE_UP.formatted(uncertain, config.maxBlindRetries(), error));
+            metrics.delivery(n.channel, "failed");
             Log.errorf("cutover %s lease %s: %s to %s FAILED: %d attempt(s) may have been delivered but were never "
                     + "answered; %s cannot be asked, so it is not posted blind again (max-blind-retries %d): %s",
                     n.cutoverId, n.leaseId, n.eventType, n.channel, uncertain, n.channel, config.maxBlindRetries(), error);
@@ -158,12 +169,14 @@ public class DeliveryService {
         }
         if (attempt >= config.maxAttempts()) {
             store.markFailed(n.id, NotificationTexts.GAVE_UP.formatted(attempt, error));
+            metrics.delivery(n.channel, "failed");
             Log.errorf("cutover %s lease %s: %s to %s FAILED after %d attempts: %s", n.cutoverId, n.leaseId,
                     n.eventType, n.channel, attempt, error);
             return Step.DONE;
         }
         Duration delay = Backoff.delay(attempt, retry.retryAfter(), config.initialBackoff(), config.maxBackoff());
         store.markRetry(n.id, error, Instant.now().plus(delay), uncertain);
+        metrics.delivery(n.channel, "retry");
         Log.warnf("cutover %s lease %s: %s to %s not posted (attempt %d), retry in %d ms: %s", n.cutoverId,
                 n.leaseId, n.eventType, n.channel, attempt, delay.toMillis(), error);
         wakeAfter(delay);

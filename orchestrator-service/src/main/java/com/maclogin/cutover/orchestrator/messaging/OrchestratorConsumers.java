@@ -11,6 +11,7 @@ import com.maclogin.cutover.orchestrator.service.StepResultService;
 import com.maclogin.cutover.orchestrator.service.ValidationEventService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -37,28 +38,28 @@ public class OrchestratorConsumers {
     /** cutover.step-results: the saga moves on. */
     @Incoming("step-results")
     @Blocking
-    public void stepResult(String payload) {
-        consumer.consume(Topics.STEP_RESULTS, payload, StepResult.class, stepResults::handle);
+    public void stepResult(ConsumerRecord<String, String> record) {
+        consumer.consume(Topics.STEP_RESULTS, record, StepResult.class, stepResults::handle);
     }
 
     /** cutover.events: rollback outcomes become terminal states. */
     @Incoming("events")
     @Blocking
-    public void event(String payload) {
-        consumer.consume(Topics.EVENTS, payload, CutoverEvent.class, events::handle);
+    public void event(ConsumerRecord<String, String> record) {
+        consumer.consume(Topics.EVENTS, record, CutoverEvent.class, events::handle);
     }
 
     /** probe.results: every probe of a validation window is stored. */
     @Incoming("probe-results")
     @Blocking
-    public void probeResult(String payload) {
-        consumer.consume(Topics.PROBE_RESULTS, payload, ProbeResult.class, validation::probeResult);
+    public void probeResult(ConsumerRecord<String, String> record) {
+        consumer.consume(Topics.PROBE_RESULTS, record, ProbeResult.class, validation::probeResult);
     }
 
     /** cutover.breaches: recorded, and the action (rollback, pause, observe) applied. */
     @Incoming("breaches")
     @Blocking
-    public void breach(String payload) {
-        consumer.consume(Topics.BREACHES, payload, ThresholdBreached.class, validation::breach);
+    public void breach(ConsumerRecord<String, String> record) {
+        consumer.consume(Topics.BREACHES, record, ThresholdBreached.class, validation::breach);
     }
 }

@@ -38,6 +38,8 @@ import com.maclogin.cutover.orchestrator.saga.SagaSnapshot;
 import com.maclogin.cutover.orchestrator.saga.ValidationPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import com.maclogin.cutover.orchestrator.metrics.OrchestratorMetrics;
+import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -71,9 +73,14 @@ public class SagaEngine {
     private final OutboxWriter outbox;
     private final OrchestratorConfig config;
     private final MeterRegistry meters;
+    private final CutoverTrace cutoverTrace;
+    private final OrchestratorMetrics metrics;
 
     public SagaEngine(CutoverStepRepository steps, CutoverRepository cutovers, LeaseRepository leases,
-            AuditRepository audit, OutboxWriter outbox, OrchestratorConfig config, MeterRegistry meters) {
+            AuditRepository audit, OutboxWriter outbox, OrchestratorConfig config, MeterRegistry meters,
+            CutoverTrace cutoverTrace, OrchestratorMetrics metrics) {
+        this.cutoverTrace = cutoverTrace;
+        this.metrics = metrics;
         this.steps = steps;
         this.cutovers = cutovers;
         this.leases = leases;
@@ -141,6 +148,12 @@ public class SagaEngine {
     }
 
     private Optional<String> apply(Cutover c, SagaInput in, Arrived arrived) {
+        try (Scope trace = cutoverTrace.enter(c, in.getClass().getSimpleName())) { // one cutover, one trace
+            return decideAndApply(c, in, arrived);
+        }
+    }
+
+    private Optional<String> decideAndApply(Cutover c, SagaInput in, Arrived arrived) {
         List<SagaEffect> effects = CutoverSaga.decide(snapshot(c, in), in);
         for (SagaEffect e : effects) {
             if (e instanceof SagaEffect.Refuse r) {
@@ -273,6 +286,7 @@ public class SagaEngine {
                 .tag("outcome", a.outcome().name())
                 .register(meters)
                 .record(Duration.between(row.createdAt, now));
+        metrics.stepFinished(row.kind, row.dispatchedAt != null ? row.dispatchedAt : row.createdAt, now);
         audit.record(c.id, a.actor(), Reasons.STEP_RESULT, row.kind + " attempt " + row.attempt + " " + a.outcome()
                 + (a.reason() == null ? "" : ": " + a.reason()) + evidenceNames(a.evidence()), "step:" + row.idempotencyKey);
         Log.infof("cutover %s lease %s: %s %s", c.id, c.leaseId, row.kind, a.outcome());

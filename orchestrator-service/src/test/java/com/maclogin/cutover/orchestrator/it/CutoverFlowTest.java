@@ -190,6 +190,23 @@ class CutoverFlowTest {
     }
 
     @Test
+    void theStartRequestsTraceIsCarriedOnByTheCutoversEventsAlthoughTheWorkersRepliesCarryNoTraceHeader() {
+        String leaseId = lease("hk-trace");
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String id = given().contentType(ContentType.JSON).header("X-Operator", "ada")
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .body(Fixtures.cutoverBody(leaseId)).post("/api/v1/cutovers").then().statusCode(201).extract().path("id");
+        awaitState(id, "GREEN");
+        // CUTOVER_STARTED and CUTOVER_GREEN are written while the fake worker's header-less results are handled (a
+        // trace of their own): the saga continues the cutover's stored trace for them
+        List<TopicRecorder.Received> events = await().atMost(WAIT).until(() -> Fixtures.recorder().on(Topics.EVENTS)
+                .stream().filter(r -> r.value().contains(id)).toList(), l -> l.size() >= 2);
+        assertThat(events).extracting(r -> Json.read(r.value(), CutoverEvent.class).type())
+                .contains(CutoverEventType.CUTOVER_STARTED, CutoverEventType.CUTOVER_GREEN);
+        assertThat(events).allSatisfy(r -> assertThat(r.traceparent()).startsWith("00-" + traceId + "-"));
+    }
+
+    @Test
     void happyPathRunsEveryStepToGreenAndAnnouncesStartAndGreen() {
         String leaseId = lease("hk-green");
         String id = start(leaseId);
@@ -240,7 +257,11 @@ class CutoverFlowTest {
 
         given().queryParam("lease", leaseId).queryParam("state", "GREEN").get("/api/v1/cutovers")
                 .then().statusCode(200).body("size()", equalTo(1)).body("[0].id", equalTo(id));
-        given().get("/q/metrics").then().statusCode(200).body(containsString("orchestrator_step_round_trip"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("orchestrator_step_round_trip"))
+                // dispatch -> result histogram, observed for this cutover's steps (an SLO bucket line per kind)
+                .body(containsString("cutover_step_duration_seconds_bucket{kind=\"INVENTORY\",le=\"1800.0\"}"))
+                .body(org.hamcrest.Matchers.not(containsString(
+                        "cutover_step_duration_seconds_count{kind=\"INVENTORY\"} 0.0")));
     }
 
     /** sha256 of openclaw-2026.9.6.tgz as the fake worker's "npm pack" produces it. */

@@ -13,7 +13,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Records every message on some topics of the real broker, for assertions on what the orchestrator published. */
 public final class TopicRecorder implements AutoCloseable {
 
-    public record Received(String topic, String key, String value) {
+    /** {@code traceparent}: the record's W3C trace header, null without one. */
+    public record Received(String topic, String key, String value, String traceparent) {
     }
 
     public final List<Received> received = new CopyOnWriteArrayList<>();
@@ -33,7 +34,8 @@ public final class TopicRecorder implements AutoCloseable {
         thread = new Thread(() -> {
             while (running) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                    received.add(new Received(r.topic(), r.key(), r.value()));
+                    received.add(new Received(r.topic(), r.key(), r.value(),
+                            com.maclogin.cutover.messaging.MessageTracing.traceparent(r.headers())));
                 }
             }
             consumer.close();

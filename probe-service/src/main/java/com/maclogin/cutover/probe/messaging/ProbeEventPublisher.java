@@ -4,6 +4,7 @@ import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.ProbeResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
+import com.maclogin.cutover.probe.metrics.ProbeMetrics;
 import com.maclogin.cutover.probe.service.ValidationEvents;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,15 +19,18 @@ public class ProbeEventPublisher implements ValidationEvents {
 
     private final Emitter<String> probeResults;
     private final Emitter<String> breaches;
+    private final ProbeMetrics metrics;
 
     public ProbeEventPublisher(@Channel("probe-results") Emitter<String> probeResults,
-            @Channel("breaches") Emitter<String> breaches) {
+            @Channel("breaches") Emitter<String> breaches, ProbeMetrics metrics) {
+        this.metrics = metrics;
         this.probeResults = probeResults;
         this.breaches = breaches;
     }
 
     @Override
     public void probeResult(ProbeResult result) {
+        metrics.probed(result);
         send(probeResults, result).exceptionally(e -> {
             Log.warnf("cutover=%s lease=%s probe result %s/%d not published: %s", result.cutoverId(),
                     result.leaseId(), result.layer(), result.round(), e.getMessage());

@@ -7,6 +7,9 @@ import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.config.ProbeConfig;
 import com.maclogin.cutover.probe.service.LeaseLanes;
 import com.maclogin.cutover.probe.service.StepExecutionService;
+import com.maclogin.cutover.messaging.MessageTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,8 +34,11 @@ public class RunStepConsumer {
     private final StepResultPublisher publisher;
     private final ExecutorService executor;
     private final LeaseLanes lanes;
+    private final MessageTracing tracing;
 
-    public RunStepConsumer(StepExecutionService steps, StepResultPublisher publisher, ProbeConfig config) {
+    public RunStepConsumer(StepExecutionService steps, StepResultPublisher publisher, ProbeConfig config,
+            MessageTracing tracing) {
+        this.tracing = tracing;
         this.steps = steps;
         this.publisher = publisher;
         AtomicInteger n = new AtomicInteger();
@@ -60,9 +66,13 @@ public class RunStepConsumer {
             return message.ack();
         }
         String lane = command.leaseId() == null ? "" : command.leaseId();
+        // the step runs (probes, breaches) and its result is sent in a span continuing the command's trace
+        Span span = ProbeTracing.startStep(tracing, message, command);
+        Context traced = Context.root().with(span);
         steps.announce(command);
-        lanes.submit(lane, () -> steps.execute(command))
-                .thenCompose(result -> publisher.publish(command.replyTo(), result))
+        lanes.submit(lane, traced.wrapSupplier(() -> steps.execute(command)))
+                .thenCompose(result -> ProbeTracing.in(traced, () -> publisher.publish(command.replyTo(), result)))
+                .whenComplete((v, e) -> span.end())
                 .thenCompose(v -> message.ack())
                 .exceptionally(e -> {
                     Log.errorf(e, "cutover=%s lease=%s step %s: result not sent, offset not committed",

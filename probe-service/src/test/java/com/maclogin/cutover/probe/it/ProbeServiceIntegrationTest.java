@@ -95,6 +95,8 @@ class ProbeServiceIntegrationTest {
     private static final ConcurrentLinkedQueue<ThresholdBreached> BREACHES = new ConcurrentLinkedQueue<>();
     /** Every value read from the three output topics, to scan for secrets. */
     private static final ConcurrentLinkedQueue<String> RAW = new ConcurrentLinkedQueue<>();
+    /** Each received record's value -> its W3C {@code traceparent} header ("none" without one). */
+    private static final java.util.Map<String, String> TRACE_HEADER = new java.util.concurrent.ConcurrentHashMap<>();
     private static final AtomicBoolean RUNNING = new AtomicBoolean(true);
     private static KafkaProducer<String, String> producer;
     private static Thread reader;
@@ -131,6 +133,8 @@ class ProbeServiceIntegrationTest {
                 while (RUNNING.get()) {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(50))) {
                         RAW.add(r.value());
+                        String traceparent = com.maclogin.cutover.messaging.MessageTracing.traceparent(r.headers());
+                        TRACE_HEADER.put(r.value(), traceparent == null ? "none" : traceparent);
                         switch (r.topic()) {
                             case Topics.PROBE_RESULTS -> PROBES.add(Json.read(r.value(), ProbeResult.class));
                             case Topics.BREACHES -> {
@@ -557,7 +561,13 @@ class ProbeServiceIntegrationTest {
         ProbePlan plan = new ProbePlan(List.of(ProbeLayer.values()), 500, 6, 2, tightened(), Map.of(), 50.0,
                 "127.0.0.1:" + tlsServer.getLocalPort(), 30, "alice");
         RunStep v = step("c-plan", StepKind.VALIDATE, 1, 1, target(lease.hostKey()), withPlan(plan));
-        StepResult r = run(v);
+        // the command carries a trace (as the orchestrator's relay sends it): every record the step sends continues it
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        ProducerRecord<String, String> traced = new ProducerRecord<>(Topics.stepCommands(Region.HK), v.leaseId(),
+                Json.write(v));
+        traced.headers().add("traceparent", ("00-" + traceId + "-00f067aa0ba902b7-01").getBytes());
+        producer.send(traced);
+        StepResult r = run(v, false);
 
         assertThat(r.outcome()).as(r.reason()).isEqualTo(StepOutcome.SUCCEEDED);
         int rounds = Integer.parseInt(r.facts().get("probeRounds"));
@@ -591,6 +601,15 @@ class ProbeServiceIntegrationTest {
         assertThat(published.stream().filter(p -> p.layer() == ProbeLayer.PROCESS)
                 .map(p -> p.observed().get("runs")).collect(Collectors.toSet())).hasSize(2);
         assertThat(BREACHES).noneMatch(b -> b.cutoverId().equals("c-plan"));
+        // one trace: the StepResult and every ProbeResult carry the command's trace id in their traceparent header
+        List<String> headers = RAW.stream().filter(raw -> raw.contains(v.messageId())).map(TRACE_HEADER::get).toList();
+        assertThat(headers).hasSize(published.size() + 1).allSatisfy(h -> assertThat(h).startsWith("00-" + traceId + "-"));
+        // and each probe's latency is observed per layer at /q/metrics (probe_latency_seconds, registered at start-up)
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        for (ProbeLayer layer : ProbeLayer.values()) {
+            assertThat(metrics).contains("probe_latency_seconds_bucket{layer=\"" + layer + "\",le=\"10.0\"}");
+        }
+        assertThat(metrics).doesNotContain("probe_latency_seconds_count{layer=\"TCP\"} 0.0");
 
         // no secret ever left the worker: hooks token, gateway token, private key
         JsonNode config = Json.MAPPER.readTree(lease.home().resolve(".openclaw/openclaw.json").toFile());
@@ -1317,7 +1336,14 @@ class ProbeServiceIntegrationTest {
     }
 
     private static StepResult run(RunStep command) {
-        producer.send(new ProducerRecord<>(Topics.stepCommands(Region.HK), command.leaseId(), Json.write(command)));
+        return run(command, true);
+    }
+
+    /** {@code send}: false when the caller sent the command itself (e.g. with headers). */
+    private static StepResult run(RunStep command, boolean send) {
+        if (send) {
+            producer.send(new ProducerRecord<>(Topics.stepCommands(Region.HK), command.leaseId(), Json.write(command)));
+        }
         producer.flush();
         return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .until(() -> RESULTS.stream().filter(r -> command.messageId().equals(r.commandMessageId()))

@@ -24,6 +24,9 @@ import com.maclogin.cutover.rollback.saga.RollbackEffect;
 import com.maclogin.cutover.rollback.saga.RollbackInput;
 import com.maclogin.cutover.rollback.saga.RollbackSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
+import com.maclogin.cutover.messaging.MessageTracing;
+import com.maclogin.cutover.rollback.metrics.RollbackMetrics;
+import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -45,9 +48,11 @@ public class RollbackService {
     private final RollbackConfig config;
     private final MeterRegistry metrics;
     private final RollbackSaga saga;
+    private final RollbackMetrics observed;
 
     public RollbackService(RollbackRepository rollbacks, RollbackAuditRepository audit, OutboxWriter outbox,
-                           RollbackConfig config, MeterRegistry metrics) {
+                           RollbackConfig config, MeterRegistry metrics, RollbackMetrics observed) {
+        this.observed = observed;
         this.rollbacks = rollbacks;
         this.audit = audit;
         this.outbox = outbox;
@@ -101,6 +106,13 @@ public class RollbackService {
         Optional<Rollback> found = rollbacks.lockByCutoverId(cutoverId);
         RollbackSnapshot snapshot = found.map(RollbackService::snapshot).orElse(null);
         Rollback rb = found.orElse(null);
+        try (Scope trace = observed.enter(rb)) {
+            apply(rb, snapshot, input);
+        }
+    }
+
+    private void apply(Rollback rb, RollbackSnapshot snapshot, RollbackInput input) {
+        RollbackState before = rb == null ? null : rb.state;
         for (RollbackEffect effect : saga.decide(snapshot, input)) {
             if (effect instanceof RollbackEffect.SetState s) {
                 rb = write(rb, snapshot, s.next(), input.at());
@@ -122,6 +134,12 @@ public class RollbackService {
             } else {
                 throw new IllegalStateException("unknown rollback effect " + effect);
             }
+        }
+        if (rb != null && rb.state == RollbackState.ROLLED_BACK && before != RollbackState.ROLLED_BACK) {
+            observed.rolledBack(rb, input.at());
+        }
+        if (rb != null && rb.traceParent == null) {
+            rb.traceParent = MessageTracing.currentTraceparent(); // the trace of the message that reached it first
         }
     }
 

@@ -78,6 +78,7 @@ class BreachFlowTest {
     void rollbackBreachStartsTheIncidentWithItsNumbersRestoresAtTheNextEpochAndVerifiesWithTheProbeMatrix() {
         String cutover = newCutover();
         answerHealthy(cutover);
+        double restoredBefore = metric("rollback_breach_to_restored_seconds_count{cause=\"breach\"}");
 
         worker.send(Topics.BREACHES, breach(cutover, "lease-breach", 4, TriggerAction.ROLLBACK, uuid()));
 
@@ -123,6 +124,18 @@ class BreachFlowTest {
                         "matrix green: every layer PASSED in verification round 2 at " + GREEN_AT));
         assertThat(audit(cutover)).filteredOn(a -> a.action.equals("REQUESTED")).singleElement()
                 .satisfies(a -> assertThat(a.detail).contains("numbers {crashes=3, lastExitCode=78, seconds=41}"));
+        // observed at /q/metrics: breach received -> restore verified
+        assertThat(metric("rollback_breach_to_restored_seconds_count{cause=\"breach\"}") - restoredBefore)
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    /** The value of one Prometheus series at {@code /q/metrics} (registered at start-up, so always present). */
+    static double metric(String series) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        // "<series> <value>", maybe followed by an exemplar "# {span_id=...,trace_id=...} <value> <time>"
+        return text.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(series.length() + 1).trim().split(" ")[0])).findFirst()
+                .orElseThrow(() -> new AssertionError(series + " not exported"));
     }
 
     @Test
