@@ -1,11 +1,13 @@
 package com.maclogin.cutover.orchestrator.messaging;
 
+import com.maclogin.cutover.contracts.ChatDelivered;
 import com.maclogin.cutover.contracts.CutoverEvent;
 import com.maclogin.cutover.contracts.ProbeResult;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.messaging.TransactionalConsumer;
+import com.maclogin.cutover.orchestrator.service.ChatDeliveryService;
 import com.maclogin.cutover.orchestrator.service.CutoverEventService;
 import com.maclogin.cutover.orchestrator.service.StepResultService;
 import com.maclogin.cutover.orchestrator.service.ValidationEventService;
@@ -25,9 +27,11 @@ public class OrchestratorConsumers {
     private final StepResultService stepResults;
     private final CutoverEventService events;
     private final ValidationEventService validation;
+    private final ChatDeliveryService chat;
 
     public OrchestratorConsumers(TransactionalConsumer consumer, StepResultService stepResults,
-            CutoverEventService events, ValidationEventService validation) {
+            CutoverEventService events, ValidationEventService validation, ChatDeliveryService chat) {
+        this.chat = chat;
         this.consumer = consumer;
         this.stepResults = stepResults;
         this.events = events;
@@ -60,5 +64,12 @@ public class OrchestratorConsumers {
     @Blocking
     public void breach(String payload) {
         consumer.consume(Topics.BREACHES, payload, ThresholdBreached.class, validation::breach);
+    }
+
+    /** chat.deliveries: notifier-service's deliveries, appended to the event log of the live stream. */
+    @Incoming("chat-deliveries")
+    @Blocking
+    public void chatDelivered(String payload) {
+        consumer.consume(Topics.CHAT_DELIVERIES, payload, ChatDelivered.class, chat::handle);
     }
 }

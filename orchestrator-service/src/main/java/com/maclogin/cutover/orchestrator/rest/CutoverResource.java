@@ -31,8 +31,11 @@ public class CutoverResource {
 
     private final CutoverService cutovers;
     private final RequestCaller caller;
+    private final com.maclogin.cutover.orchestrator.service.EventStreamService streams;
 
-    public CutoverResource(CutoverService cutovers, RequestCaller caller) {
+    public CutoverResource(CutoverService cutovers, RequestCaller caller,
+            com.maclogin.cutover.orchestrator.service.EventStreamService streams) {
+        this.streams = streams;
         this.cutovers = cutovers;
         this.caller = caller;
     }
@@ -56,6 +59,20 @@ public class CutoverResource {
     @Path("/{id}")
     public CutoverView get(@PathParam("id") String id) {
         return cutovers.get(id(id)).orElseThrow(() -> notFound(id));
+    }
+
+    /**
+     * Live events of this cutover (Server-Sent Events) from its first, or after {@code Last-Event-ID} ({@code ?after=}):
+     * state changes, steps, probe rounds, breaches, operator actions, chat deliveries.
+     */
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void events(@PathParam("id") String id,
+            @HeaderParam(com.maclogin.cutover.orchestrator.service.EventStreamService.LAST_EVENT_ID) String lastEventId,
+            @QueryParam("after") String after, @jakarta.ws.rs.core.Context jakarta.ws.rs.sse.SseEventSink sink,
+            @jakarta.ws.rs.core.Context jakarta.ws.rs.sse.Sse sse) {
+        streams.cutover(id(id), lastEventId, after, sink, sse);
     }
 
     /** The audit trail: who started what, every gate and step with evidence references, overrides, breaches. */

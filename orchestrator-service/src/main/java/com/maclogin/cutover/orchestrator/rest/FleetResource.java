@@ -31,8 +31,11 @@ public class FleetResource {
 
     private final FleetService fleets;
     private final RequestCaller caller;
+    private final com.maclogin.cutover.orchestrator.service.EventStreamService streams;
 
-    public FleetResource(FleetService fleets, RequestCaller caller) {
+    public FleetResource(FleetService fleets, RequestCaller caller,
+            com.maclogin.cutover.orchestrator.service.EventStreamService streams) {
+        this.streams = streams;
         this.fleets = fleets;
         this.caller = caller;
     }
@@ -52,6 +55,20 @@ public class FleetResource {
             throw ApiException.invalid("limit", "limit must be a whole number between 1 and 500");
         }
         return fleets.list(state, limit == null || limit.isBlank() ? null : Integer.valueOf(limit.trim()));
+    }
+
+    /**
+     * Live events of this fleet (Server-Sent Events) from its first, or after {@code Last-Event-ID} ({@code ?after=}):
+     * state changes, steps, probe rounds, breaches, operator actions, chat deliveries and those of its cutovers, waves.
+     */
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void events(@PathParam("id") String id,
+            @HeaderParam(com.maclogin.cutover.orchestrator.service.EventStreamService.LAST_EVENT_ID) String lastEventId,
+            @QueryParam("after") String after, @jakarta.ws.rs.core.Context jakarta.ws.rs.sse.SseEventSink sink,
+            @jakarta.ws.rs.core.Context jakarta.ws.rs.sse.Sse sse) {
+        streams.fleet(id(id), lastEventId, after, sink, sse);
     }
 
     @GET

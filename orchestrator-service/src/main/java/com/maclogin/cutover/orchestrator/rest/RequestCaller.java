@@ -17,4 +17,10 @@ public class RequestCaller {
     public String name() {
         return caller == null ? null : caller.name();
     }
+
+    /** The caller as {@code /api/v1/me} shows it; without authentication an anonymous operator. */
+    public com.maclogin.cutover.orchestrator.api.MeView view() {
+        return caller == null ? new com.maclogin.cutover.orchestrator.api.MeView("anonymous", ApiTokens.Role.OPERATOR.name())
+                : new com.maclogin.cutover.orchestrator.api.MeView(caller.name(), caller.role().name());
+    }
 }
