@@ -189,7 +189,7 @@
           el('td', {}, el('span', { class: 'state ' + c.state, text: c.state })),
           el('td', { text: c.candidateVersion }), el('td', { text: c.previousVersion || '' }),
           el('td', { text: c.ticketId }),
-          el('td', {}, c.fleetId ? el('a', { href: '/fleets/' + encodeURIComponent(c.fleetId), text: c.fleetId.slice(0, 8) }) : ''),
+          el('td', {}, c.fleetId ? el('a', { href: '/fleet-cutovers/' + encodeURIComponent(c.fleetId), text: c.fleetId.slice(0, 8) }) : ''),
           el('td', { text: fmtTime(c.updatedAt) })));
       });
       clear(fleetBody);
@@ -197,7 +197,7 @@
         return (!v || (f.candidateVersion || '').indexOf(v) >= 0);
       }).forEach(function (f) {
         fleetBody.appendChild(el('tr', {},
-          el('td', {}, el('a', { href: '/fleets/' + encodeURIComponent(f.id), text: f.id.slice(0, 8) })),
+          el('td', {}, el('a', { href: '/fleet-cutovers/' + encodeURIComponent(f.id), text: f.id.slice(0, 8) })),
           el('td', {}, el('span', { class: 'state ' + f.state, text: f.state })),
           el('td', { text: f.candidateVersion }), el('td', { text: f.ticketId }),
           el('td', { text: f.currentWave == null ? '' : String(f.currentWave) }),
@@ -415,13 +415,13 @@
     });
   }
 
-  // ---------------------------------------------------------------- routing (/, /cutovers/<id>, /fleets/<id>)
+  // ---------------------------------------------------------------- routing (/, /cutovers/<id>, /fleet-cutovers/<id>)
   function route() {
     stopStreams();
     if (!token() || !me()) { showLogin(); return; }
     header();
-    var m = /^\/(cutovers|fleets)\/([^/]+)\/?$/.exec(location.pathname);
-    var h = /^#\/(cutovers|fleets)\/([^/]+)$/.exec(location.hash);
+    var m = /^\/(cutovers|fleet-cutovers)\/([^/]+)\/?$/.exec(location.pathname);
+    var h = /^#\/(cutovers|fleet-cutovers)\/([^/]+)$/.exec(location.hash);
     var match = m || h;
     if (match && match[1] === 'cutovers') { showCutover(decodeURIComponent(match[2])); }
     else if (match) { showFleet(decodeURIComponent(match[2])); }

@@ -150,20 +150,23 @@ public class SagaEngine {
     }
 
     private Optional<String> apply(Cutover c, SagaInput in, Arrived arrived) {
-        CutoverState before = c.state;
         List<SagaEffect> effects = CutoverSaga.decide(snapshot(c, in), in);
+        // the reason this input sets, if any, goes with the state change it explains (whatever the effects' order)
+        String newReason = effects.stream().filter(SagaEffect.SetReason.class::isInstance)
+                .map(e -> ((SagaEffect.SetReason) e).reason()).reduce((x, y) -> y).orElse(null);
         for (SagaEffect e : effects) {
             if (e instanceof SagaEffect.Refuse r) {
                 return Optional.of(r.reason());
             }
+            CutoverState before = c.state;
             apply(c, e, arrived);
+            if (e instanceof SagaEffect.SetState && c.state != before) {
+                eventLog.append(c, StreamEvents.CUTOVER_STATE, EventLogRepository.fields("from", before, "to", c.state,
+                        "epoch", c.epoch, "step", c.currentStep, "reason", newReason != null ? newReason : c.reason));
+            }
         }
         if (!effects.isEmpty()) {
             c.updatedAt = Instant.now();
-        }
-        if (c.state != before) {
-            eventLog.append(c, StreamEvents.CUTOVER_STATE, EventLogRepository.fields("from", before, "to", c.state,
-                    "epoch", c.epoch, "step", c.currentStep, "reason", c.reason));
         }
         return Optional.empty();
     }

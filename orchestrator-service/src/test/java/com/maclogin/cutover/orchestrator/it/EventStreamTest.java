@@ -105,8 +105,9 @@ class EventStreamTest {
             }).toList();
             assertThat(story).containsSubsequence("state PENDING", "operator CUTOVER_REQUESTED", "start INVENTORY",
                     "end INVENTORY SUCCEEDED", "state RUNNING", "start FREEZE", "end FREEZE SUCCEEDED", "start SNAPSHOT",
-                    "start FLIP_PLIST", "start RELOAD", "start VALIDATE", "state VALIDATING", "round 1", "round 2",
-                    "end VALIDATE SUCCEEDED", "end COMMUNICATE SUCCEEDED", "state GREEN");
+                    "start FLIP_PLIST", "start RELOAD", "state VALIDATING", "start VALIDATE", "round 1", "round 2",
+                    "end VALIDATE SUCCEEDED", "state GREEN");
+            assertThat(story).contains("end COMMUNICATE SUCCEEDED");
             assertThat(story).filteredOn(s -> s.startsWith("round")).as("one roll-up per round, not per probe")
                     .containsExactly("round 1", "round 2");
 
