@@ -2,11 +2,12 @@ package com.maclogin.cutover.orchestrator.rest;
 
 import com.maclogin.cutover.orchestrator.api.ActionRequest;
 import com.maclogin.cutover.orchestrator.api.ApiException;
+import com.maclogin.cutover.orchestrator.api.AuditView;
 import com.maclogin.cutover.orchestrator.api.CutoverRequest;
 import com.maclogin.cutover.orchestrator.api.CutoverView;
-import com.maclogin.cutover.orchestrator.api.AuditView;
 import com.maclogin.cutover.orchestrator.api.ProbeResultView;
 import com.maclogin.cutover.orchestrator.service.CutoverService;
+import com.maclogin.cutover.orchestrator.service.EventStreamService;
 import com.maclogin.cutover.orchestrator.service.InputValidator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -16,8 +17,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import java.net.URI;
 import java.util.List;
 
@@ -31,10 +35,10 @@ public class CutoverResource {
 
     private final CutoverService cutovers;
     private final RequestCaller caller;
-    private final com.maclogin.cutover.orchestrator.service.EventStreamService streams;
+    private final EventStreamService streams;
 
     public CutoverResource(CutoverService cutovers, RequestCaller caller,
-            com.maclogin.cutover.orchestrator.service.EventStreamService streams) {
+            EventStreamService streams) {
         this.streams = streams;
         this.cutovers = cutovers;
         this.caller = caller;
@@ -69,9 +73,9 @@ public class CutoverResource {
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@PathParam("id") String id,
-            @HeaderParam(com.maclogin.cutover.orchestrator.service.EventStreamService.LAST_EVENT_ID) String lastEventId,
-            @QueryParam("after") String after, @jakarta.ws.rs.core.Context jakarta.ws.rs.sse.SseEventSink sink,
-            @jakarta.ws.rs.core.Context jakarta.ws.rs.sse.Sse sse) {
+            @HeaderParam(EventStreamService.LAST_EVENT_ID) String lastEventId,
+            @QueryParam("after") String after, @Context SseEventSink sink,
+            @Context Sse sse) {
         streams.cutover(id(id), lastEventId, after, sink, sse);
     }
 

@@ -5,6 +5,7 @@ import com.maclogin.cutover.orchestrator.api.ApiException;
 import com.maclogin.cutover.orchestrator.api.AuditView;
 import com.maclogin.cutover.orchestrator.api.FleetRequest;
 import com.maclogin.cutover.orchestrator.api.FleetView;
+import com.maclogin.cutover.orchestrator.service.EventStreamService;
 import com.maclogin.cutover.orchestrator.service.FleetService;
 import com.maclogin.cutover.orchestrator.service.InputValidator;
 import jakarta.ws.rs.Consumes;
@@ -15,8 +16,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import java.net.URI;
 import java.util.List;
 
@@ -31,10 +35,10 @@ public class FleetResource {
 
     private final FleetService fleets;
     private final RequestCaller caller;
-    private final com.maclogin.cutover.orchestrator.service.EventStreamService streams;
+    private final EventStreamService streams;
 
     public FleetResource(FleetService fleets, RequestCaller caller,
-            com.maclogin.cutover.orchestrator.service.EventStreamService streams) {
+            EventStreamService streams) {
         this.streams = streams;
         this.fleets = fleets;
         this.caller = caller;
@@ -65,9 +69,9 @@ public class FleetResource {
     @Path("/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@PathParam("id") String id,
-            @HeaderParam(com.maclogin.cutover.orchestrator.service.EventStreamService.LAST_EVENT_ID) String lastEventId,
-            @QueryParam("after") String after, @jakarta.ws.rs.core.Context jakarta.ws.rs.sse.SseEventSink sink,
-            @jakarta.ws.rs.core.Context jakarta.ws.rs.sse.Sse sse) {
+            @HeaderParam(EventStreamService.LAST_EVENT_ID) String lastEventId,
+            @QueryParam("after") String after, @Context SseEventSink sink,
+            @Context Sse sse) {
         streams.fleet(id(id), lastEventId, after, sink, sse);
     }
 

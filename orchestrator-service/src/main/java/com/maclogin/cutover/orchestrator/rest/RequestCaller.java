@@ -1,5 +1,6 @@
 package com.maclogin.cutover.orchestrator.rest;
 
+import com.maclogin.cutover.orchestrator.api.MeView;
 import com.maclogin.cutover.orchestrator.service.ApiTokens;
 import jakarta.enterprise.context.RequestScoped;
 
@@ -19,8 +20,8 @@ public class RequestCaller {
     }
 
     /** The caller as {@code /api/v1/me} shows it; without authentication an anonymous operator. */
-    public com.maclogin.cutover.orchestrator.api.MeView view() {
-        return caller == null ? new com.maclogin.cutover.orchestrator.api.MeView("anonymous", ApiTokens.Role.OPERATOR.name())
-                : new com.maclogin.cutover.orchestrator.api.MeView(caller.name(), caller.role().name());
+    public MeView view() {
+        return caller == null ? new MeView("anonymous", ApiTokens.Role.OPERATOR.name())
+                : new MeView(caller.name(), caller.role().name());
     }
 }
