@@ -21,11 +21,12 @@
         else if (attrs[k] != null) { e.setAttribute(k, String(attrs[k])); }
       });
     }
-    for (var i = 2; i < arguments.length; i++) {
-      var c = arguments[i];
-      if (c == null) { continue; }
+    function add(c) {
+      if (c == null) { return; }
+      if (Array.isArray(c)) { c.forEach(add); return; }
       e.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
     }
+    for (var i = 2; i < arguments.length; i++) { add(arguments[i]); }
     return e;
   }
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
