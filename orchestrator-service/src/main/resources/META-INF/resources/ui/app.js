@@ -126,10 +126,13 @@
       sessionStorage.setItem(TOKEN_KEY, input.value.trim());
       api('GET', '/api/v1/me').then(function (m) {
         sessionStorage.setItem(ME_KEY, JSON.stringify(m));
-        route();
-      }).catch(function (x) {
+        return true;
+      }, function (x) {
         sessionStorage.removeItem(TOKEN_KEY);
         showLogin('Not signed in: ' + x.message);
+        return false;
+      }).then(function (ok) {
+        if (ok) { route(); }
       });
     });
     app.appendChild(form);

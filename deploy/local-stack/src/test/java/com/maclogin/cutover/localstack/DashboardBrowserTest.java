@@ -43,7 +43,7 @@ class DashboardBrowserTest {
     static final String OPERATOR_LEASE = "hk-6";
     static final String VIEWER_LEASE = "jp-6";
     static final Duration WAIT = Duration.ofMinutes(3);
-    static final Path SHOTS = LocalStack.repoRoot().resolve("deploy/local-stack/target/screenshots");
+    static Path shots;
     static LocalStack stack;
     static Map<String, String> tokens;
     static WebDriver browser;
@@ -52,9 +52,10 @@ class DashboardBrowserTest {
     static void startBrowser() throws IOException {
         stack = SharedStack.get();
         tokens = TokensFile.read(stack.tokensFile());
-        Files.createDirectories(SHOTS);
+        shots = Files.createDirectories(LocalStack.repoRoot().resolve("deploy/local-stack/target/screenshots"));
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1400,2000", "--no-first-run", "--disable-extensions");
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -72,7 +73,7 @@ class DashboardBrowserTest {
 
     static void screenshot(String name) throws IOException {
         Path png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(png, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(png, shots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
     static void login(String token) {
@@ -82,7 +83,30 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("token")).isEmpty());
         browser.findElement(By.id("token")).sendKeys(token);
         browser.findElement(By.id("login")).click();
-        await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.id("whoami")).getText().startsWith("signed in"));
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.id("whoami")).getText().startsWith("signed in"));
+        } catch (RuntimeException e) {
+            diagnose("login-failed");
+            throw e;
+        }
+    }
+
+    /** What the page shows and logged, and what /api/v1/me answers from inside the page, for a failed wait. */
+    static void diagnose(String name) {
+        try {
+            screenshot(name);
+            System.out.println("[dashboard] url " + browser.getCurrentUrl() + " login-error: " + text("login-error")
+                    + " whoami: " + text("whoami"));
+            Object me = ((JavascriptExecutor) browser).executeAsyncScript("var done = arguments[arguments.length - 1];"
+                    + "fetch('/api/v1/me', {headers: {'Authorization': 'Bearer ' + sessionStorage.getItem('cutover.token')}})"
+                    + ".then(function (r) { return r.text().then(function (t) { done(r.status + ' ' + t); }); })"
+                    + ".catch(function (e) { done('fetch failed: ' + e); });");
+            System.out.println("[dashboard] /api/v1/me from the page: " + me);
+            browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)
+                    .forEach(l -> System.out.println("[dashboard] console " + l.getLevel() + " " + l.getMessage()));
+        } catch (Exception e) {
+            System.out.println("[dashboard] diagnosis failed: " + e);
+        }
     }
 
     static String text(String id) {
