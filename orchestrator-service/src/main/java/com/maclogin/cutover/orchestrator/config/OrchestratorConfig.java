@@ -91,9 +91,9 @@ public interface OrchestratorConfig {
     interface Events {
         /**
          * How often the one shared poller numbers newly committed event-log rows and hands them to every open stream
-         * (Quarkus scheduler syntax, e.g. {@code 500ms}); read by {@code @Scheduled}.
+         * (Quarkus scheduler syntax, e.g. {@code 1s}; the scheduler's shortest period is 1 s); read by {@code @Scheduled}.
          */
-        @WithDefault("500ms")
+        @WithDefault("1s")
         String pollInterval();
 
         /** A comment line is written to a stream that has been quiet this long, so proxies keep it open. */

@@ -105,7 +105,7 @@ public class EventStreamHub {
         }
     }
 
-    @Scheduled(identity = POLL_IDENTITY, every = "${orchestrator.events.poll-interval:500ms}",
+    @Scheduled(identity = POLL_IDENTITY, every = "${orchestrator.events.poll-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         if (stopped) {
