@@ -13,6 +13,9 @@ command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 # ~/.cache/openclaw-cutover; Debian's OpenSSH daemon fronts a lease (lease-simulator real/OpenSshLease)
 command -v npm    >/dev/null 2>&1 || need+=(npm)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+# the dashboard's browser test (deploy/local-stack DashboardBrowserTest): headless Chromium through chromedriver
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -23,6 +23,8 @@ public final class Topics {
     public static final String EVENTS = "cutover.events";
     /** Fleet lifecycle events ({@link FleetEvent}), keyed by fleet id, consumed by notifier-service. */
     public static final String FLEET_EVENTS = "fleet.events";
+    /** Chat deliveries ({@link ChatDelivered}) from notifier-service, appended to the orchestrator's event log. */
+    public static final String CHAT_DELIVERIES = "chat.deliveries";
 
     private Topics() {
     }
@@ -44,6 +46,7 @@ public final class Topics {
         all.add(BREACHES);
         all.add(EVENTS);
         all.add(FLEET_EVENTS);
+        all.add(CHAT_DELIVERIES);
         return Collections.unmodifiableList(all);
     }
 

@@ -33,7 +33,8 @@ class AsyncApiDriftTest {
 
     /** The messages on the topics; everything else is checked because one of these refers to it. */
     static final List<Class<?>> MESSAGES = List.of(RunStep.class, StepResult.class, RollbackRequested.class,
-            CutoverEvent.class, ProbeResult.class, ThresholdBreached.class, FleetEvent.class);
+            CutoverEvent.class, ProbeResult.class, ThresholdBreached.class, FleetEvent.class,
+            ChatDelivered.class);
 
     @BeforeAll
     static void load() throws Exception {
@@ -230,7 +231,8 @@ class AsyncApiDriftTest {
                 .containsEntry(Topics.EVENTS, "CutoverEvent")
                 .containsEntry(Topics.PROBE_RESULTS, "ProbeResult")
                 .containsEntry(Topics.BREACHES, "ThresholdBreached")
-                .containsEntry(Topics.FLEET_EVENTS, "FleetEvent");
+                .containsEntry(Topics.FLEET_EVENTS, "FleetEvent")
+                .containsEntry(Topics.CHAT_DELIVERIES, "ChatDelivered");
     }
 
     @Test

@@ -142,6 +142,49 @@ class NotifierFlowTest {
     }
 
     @Test
+    void everyDeliveryPublishesChatDeliveredWithChannelKindAndOutcomeButNeverTheText() throws Exception {
+        Cutover c = Cutover.fresh();
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaKraftResource.bootstrapServers());
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "chat-delivered-" + c.id());
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> got = new java.util.ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(p)) {
+            consumer.subscribe(List.of(Topics.CHAT_DELIVERIES));
+            send(c.event(CutoverEventType.CUTOVER_STARTED, null));
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (c.lease().equals(r.key())) {
+                        got.add(r);
+                    }
+                });
+                assertThat(got).hasSize(2);
+            });
+        }
+        List<RecordedMessage> posted = delivered(RecordedMessage.SLACK, c);
+        assertThat(posted).hasSize(1);
+        List<com.maclogin.cutover.contracts.ChatDelivered> records = got.stream()
+                .map(r -> Json.read(r.value(), com.maclogin.cutover.contracts.ChatDelivered.class)).toList();
+        assertThat(records).extracting(com.maclogin.cutover.contracts.ChatDelivered::channel)
+                .containsExactlyInAnyOrder("SLACK", "TELEGRAM");
+        assertThat(records).allSatisfy(d -> {
+            assertThat(d.cutoverId()).isEqualTo(c.id());
+            assertThat(d.leaseId()).isEqualTo(c.lease());
+            assertThat(d.fleetId()).isNull();
+            assertThat(d.kind()).isEqualTo("CUTOVER_STARTED");
+            assertThat(d.outcome()).isEqualTo("POSTED");
+            assertThat(d.attempts()).isEqualTo(1);
+        });
+        // never the text: neither the ticket nor a phrase of the banner is in what was published
+        assertThat(got).allSatisfy(r -> assertThat(r.value()).doesNotContain(c.ticket())
+                .doesNotContainIgnoringCase("maintenance window").doesNotContain("\"text\""));
+    }
+
+    @Test
     void redeliveredEventWithTheSameMessageIdPostsNothingMore() throws Exception {
         Cutover c = Cutover.fresh();
         CutoverEvent started = c.event(CutoverEventType.CUTOVER_STARTED, null);

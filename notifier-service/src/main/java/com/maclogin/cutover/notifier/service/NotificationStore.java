@@ -1,5 +1,9 @@
 package com.maclogin.cutover.notifier.service;
 
+import com.maclogin.cutover.contracts.ChatDelivered;
+import com.maclogin.cutover.contracts.CutoverMessage;
+import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.messaging.OutboxWriter;
 import com.maclogin.cutover.notifier.ChatChannel;
 import com.maclogin.cutover.notifier.Notification;
 import com.maclogin.cutover.notifier.NotificationStatus;
@@ -9,15 +13,18 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /** The short transactions of the delivery loop; each commits before or right after a chat API call, never around one. */
 @ApplicationScoped
 public class NotificationStore {
 
     private final NotificationRepository repository;
+    private final OutboxWriter outbox;
 
-    public NotificationStore(NotificationRepository repository) {
+    public NotificationStore(NotificationRepository repository, OutboxWriter outbox) {
         this.repository = repository;
+        this.outbox = outbox;
     }
 
     @Transactional
@@ -44,6 +51,7 @@ public class NotificationStore {
         n.status = NotificationStatus.POSTED;
         n.postedAt = postedAt;
         n.lastError = null;
+        delivered(n, ChatDelivered.POSTED);
     }
 
     /** @param uncertainAttempts attempts so far that may have been delivered (see {@link Notification#uncertainAttempts}) */
@@ -63,6 +71,17 @@ public class NotificationStore {
         if (n.status == NotificationStatus.PENDING) {
             n.status = NotificationStatus.FAILED;
             n.lastError = error;
+            delivered(n, ChatDelivered.FAILED);
         }
+    }
+
+    /**
+     * ChatDelivered on chat.deliveries (the orchestrator's live event stream), in this transaction: what was delivered
+     * where and how it ended, never the text. A fleet's own message carries the fleet id as its ids.
+     */
+    private void delivered(Notification n, String outcome) {
+        outbox.enqueue(Topics.CHAT_DELIVERIES, new ChatDelivered(UUID.randomUUID().toString(), n.cutoverId, n.fleetId,
+                n.leaseId, Instant.now(), CutoverMessage.SCHEMA_VERSION, n.channel.name(), n.eventType, outcome,
+                n.attempts));
     }
 }

@@ -85,6 +85,30 @@ public interface OrchestratorConfig {
 
     Fleet fleet();
 
+    /** The event log and its live stream (SSE, {@code /api/v1/events}). */
+    Events events();
+
+    interface Events {
+        /**
+         * How often the one shared poller numbers newly committed event-log rows and hands them to every open stream
+         * (Quarkus scheduler syntax, e.g. {@code 1s}; the scheduler's shortest period is 1 s); read by {@code @Scheduled}.
+         */
+        @WithDefault("1s")
+        String pollInterval();
+
+        /** A comment line is written to a stream that has been quiet this long, so proxies keep it open. */
+        @WithDefault("PT15S")
+        Duration heartbeat();
+
+        /** Event-log rows older than this are deleted (hourly); a stream resumed from before that starts later. */
+        @WithDefault("P14D")
+        Duration retention();
+
+        /** Rows read per query (poller and one stream's catch-up). */
+        @WithDefault("500")
+        int batchSize();
+    }
+
     interface Fleet {
         /**
          * How often every active fleet is reconciled from PostgreSQL (Quarkus scheduler syntax, e.g. {@code 2s}); read by

@@ -1,11 +1,13 @@
 package com.maclogin.cutover.orchestrator.messaging;
 
+import com.maclogin.cutover.contracts.ChatDelivered;
 import com.maclogin.cutover.contracts.CutoverEvent;
 import com.maclogin.cutover.contracts.ProbeResult;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.messaging.TransactionalConsumer;
+import com.maclogin.cutover.orchestrator.service.ChatDeliveryService;
 import com.maclogin.cutover.orchestrator.service.CutoverEventService;
 import com.maclogin.cutover.orchestrator.service.StepResultService;
 import com.maclogin.cutover.orchestrator.service.ValidationEventService;
@@ -26,9 +28,11 @@ public class OrchestratorConsumers {
     private final StepResultService stepResults;
     private final CutoverEventService events;
     private final ValidationEventService validation;
+    private final ChatDeliveryService chat;
 
     public OrchestratorConsumers(TransactionalConsumer consumer, StepResultService stepResults,
-            CutoverEventService events, ValidationEventService validation) {
+            CutoverEventService events, ValidationEventService validation, ChatDeliveryService chat) {
+        this.chat = chat;
         this.consumer = consumer;
         this.stepResults = stepResults;
         this.events = events;
@@ -61,5 +65,12 @@ public class OrchestratorConsumers {
     @Blocking
     public void breach(ConsumerRecord<String, String> record) {
         consumer.consume(Topics.BREACHES, record, ThresholdBreached.class, validation::breach);
+    }
+
+    /** chat.deliveries: notifier-service's deliveries, appended to the event log of the live stream. */
+    @Incoming("chat-deliveries")
+    @Blocking
+    public void chatDelivered(String payload) {
+        consumer.consume(Topics.CHAT_DELIVERIES, payload, ChatDelivered.class, chat::handle);
     }
 }

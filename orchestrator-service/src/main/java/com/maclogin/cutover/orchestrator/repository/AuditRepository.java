@@ -9,6 +9,12 @@ import java.util.List;
 @ApplicationScoped
 public class AuditRepository implements PanacheRepositoryBase<AuditEvent, Long> {
 
+    private final EventLogRepository eventLog;
+
+    public AuditRepository(EventLogRepository eventLog) {
+        this.eventLog = eventLog;
+    }
+
     public void record(String cutoverId, String actor, String action, String detail) {
         record(cutoverId, actor, action, detail, null);
     }
@@ -23,6 +29,7 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEvent, Long> 
         e.action = action;
         e.detail = detail;
         persist(e);
+        eventLog.auditLine(cutoverId, actor, action, detail);
     }
 
     public List<AuditEvent> forCutover(String cutoverId) {

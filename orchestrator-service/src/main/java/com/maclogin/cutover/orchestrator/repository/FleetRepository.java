@@ -17,6 +17,12 @@ import java.util.Optional;
 @ApplicationScoped
 public class FleetRepository implements PanacheRepositoryBase<Fleet, String> {
 
+    private final EventLogRepository eventLog;
+
+    public FleetRepository(EventLogRepository eventLog) {
+        this.eventLog = eventLog;
+    }
+
     /** {@code SELECT ... FOR UPDATE}: one orchestrator instance at a time acts on a fleet. */
     public Optional<Fleet> lock(String id) {
         return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE);
@@ -70,6 +76,7 @@ public class FleetRepository implements PanacheRepositoryBase<Fleet, String> {
         e.action = action;
         e.detail = detail;
         getEntityManager().persist(e);
+        eventLog.fleetAuditLine(fleetId, actor, action, detail);
     }
 
     public List<FleetAuditEvent> auditOf(String fleetId) {

@@ -9,6 +9,12 @@ import java.util.List;
 @ApplicationScoped
 public class ProbeResultRepository implements PanacheRepositoryBase<ProbeResultRecord, Long> {
 
+    /** Every stored probe of one VALIDATE command up to a round, in arrival order. */
+    public List<ProbeResultRecord> window(String cutoverId, String commandMessageId, int upToRound) {
+        return list("cutoverId = ?1 and commandMessageId = ?2 and round <= ?3 order by id", cutoverId, commandMessageId,
+                upToRound);
+    }
+
     /** Newest first. */
     public List<ProbeResultRecord> forCutover(String cutoverId, ProbeLayer layer, int limit) {
         if (layer == null) {

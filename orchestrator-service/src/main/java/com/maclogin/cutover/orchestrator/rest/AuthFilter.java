@@ -10,8 +10,8 @@ import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Bearer-token authentication of the REST API (everything under JAX-RS, i.e. /api/*; health, metrics and OpenAPI are
- * not JAX-RS and stay open). Viewers may read (GET, HEAD, OPTIONS), operators may do everything. 401 problem without
+ * Bearer-token authentication of the REST API (/api/*; health, metrics, OpenAPI and the dashboard's static files
+ * stay open). Viewers may read (GET, HEAD, OPTIONS), operators may do everything. 401 problem without
  * or with a bad token, 403 for a viewer's write. Runs before every other filter, so nothing is read before.
  */
 public class AuthFilter {
@@ -29,8 +29,8 @@ public class AuthFilter {
 
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
     public Response authenticate(ContainerRequestContext ctx) {
-        if (!tokens.enabled()) {
-            return null;
+        if (!tokens.enabled() || !ctx.getUriInfo().getPath().startsWith("/api")) {
+            return null; // the dashboard's static files are public; everything it shows comes from /api with a token
         }
         String header = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {

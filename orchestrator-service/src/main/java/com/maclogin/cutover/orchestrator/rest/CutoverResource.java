@@ -2,11 +2,12 @@ package com.maclogin.cutover.orchestrator.rest;
 
 import com.maclogin.cutover.orchestrator.api.ActionRequest;
 import com.maclogin.cutover.orchestrator.api.ApiException;
+import com.maclogin.cutover.orchestrator.api.AuditView;
 import com.maclogin.cutover.orchestrator.api.CutoverRequest;
 import com.maclogin.cutover.orchestrator.api.CutoverView;
-import com.maclogin.cutover.orchestrator.api.AuditView;
 import com.maclogin.cutover.orchestrator.api.ProbeResultView;
 import com.maclogin.cutover.orchestrator.service.CutoverService;
+import com.maclogin.cutover.orchestrator.service.EventStreamService;
 import com.maclogin.cutover.orchestrator.service.InputValidator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -16,8 +17,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import java.net.URI;
 import java.util.List;
 
@@ -31,8 +35,11 @@ public class CutoverResource {
 
     private final CutoverService cutovers;
     private final RequestCaller caller;
+    private final EventStreamService streams;
 
-    public CutoverResource(CutoverService cutovers, RequestCaller caller) {
+    public CutoverResource(CutoverService cutovers, RequestCaller caller,
+            EventStreamService streams) {
+        this.streams = streams;
         this.cutovers = cutovers;
         this.caller = caller;
     }
@@ -56,6 +63,20 @@ public class CutoverResource {
     @Path("/{id}")
     public CutoverView get(@PathParam("id") String id) {
         return cutovers.get(id(id)).orElseThrow(() -> notFound(id));
+    }
+
+    /**
+     * Live events of this cutover (Server-Sent Events) from its first, or after {@code Last-Event-ID} ({@code ?after=}):
+     * state changes, steps, probe rounds, breaches, operator actions, chat deliveries.
+     */
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void events(@PathParam("id") String id,
+            @HeaderParam(EventStreamService.LAST_EVENT_ID) String lastEventId,
+            @QueryParam("after") String after, @Context SseEventSink sink,
+            @Context Sse sse) {
+        streams.cutover(id(id), lastEventId, after, sink, sse);
     }
 
     /** The audit trail: who started what, every gate and step with evidence references, overrides, breaches. */

@@ -5,6 +5,7 @@ import com.maclogin.cutover.orchestrator.api.ApiException;
 import com.maclogin.cutover.orchestrator.api.AuditView;
 import com.maclogin.cutover.orchestrator.api.FleetRequest;
 import com.maclogin.cutover.orchestrator.api.FleetView;
+import com.maclogin.cutover.orchestrator.service.EventStreamService;
 import com.maclogin.cutover.orchestrator.service.FleetService;
 import com.maclogin.cutover.orchestrator.service.InputValidator;
 import jakarta.ws.rs.Consumes;
@@ -15,8 +16,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import java.net.URI;
 import java.util.List;
 
@@ -31,8 +35,11 @@ public class FleetResource {
 
     private final FleetService fleets;
     private final RequestCaller caller;
+    private final EventStreamService streams;
 
-    public FleetResource(FleetService fleets, RequestCaller caller) {
+    public FleetResource(FleetService fleets, RequestCaller caller,
+            EventStreamService streams) {
+        this.streams = streams;
         this.fleets = fleets;
         this.caller = caller;
     }
@@ -52,6 +59,20 @@ public class FleetResource {
             throw ApiException.invalid("limit", "limit must be a whole number between 1 and 500");
         }
         return fleets.list(state, limit == null || limit.isBlank() ? null : Integer.valueOf(limit.trim()));
+    }
+
+    /**
+     * Live events of this fleet (Server-Sent Events) from its first, or after {@code Last-Event-ID} ({@code ?after=}):
+     * state changes, steps, probe rounds, breaches, operator actions, chat deliveries and those of its cutovers, waves.
+     */
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void events(@PathParam("id") String id,
+            @HeaderParam(EventStreamService.LAST_EVENT_ID) String lastEventId,
+            @QueryParam("after") String after, @Context SseEventSink sink,
+            @Context Sse sse) {
+        streams.fleet(id(id), lastEventId, after, sink, sse);
     }
 
     @GET

@@ -1,5 +1,6 @@
 package com.maclogin.cutover.orchestrator.rest;
 
+import com.maclogin.cutover.orchestrator.api.MeView;
 import com.maclogin.cutover.orchestrator.service.ApiTokens;
 import jakarta.enterprise.context.RequestScoped;
 
@@ -16,5 +17,11 @@ public class RequestCaller {
     /** The audit actor: the token's name, or null without authentication. */
     public String name() {
         return caller == null ? null : caller.name();
+    }
+
+    /** The caller as {@code /api/v1/me} shows it; without authentication an anonymous operator. */
+    public MeView view() {
+        return caller == null ? new MeView("anonymous", ApiTokens.Role.OPERATOR.name())
+                : new MeView(caller.name(), caller.role().name());
     }
 }

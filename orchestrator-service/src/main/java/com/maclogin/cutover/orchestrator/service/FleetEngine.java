@@ -16,6 +16,7 @@ import com.maclogin.cutover.messaging.OutboxWriter;
 import com.maclogin.cutover.orchestrator.Cutover;
 import com.maclogin.cutover.orchestrator.CutoverState;
 import com.maclogin.cutover.orchestrator.Fleet;
+import com.maclogin.cutover.orchestrator.StreamEvents;
 import com.maclogin.cutover.orchestrator.FleetControlCheck;
 import com.maclogin.cutover.orchestrator.FleetLeaseRecord;
 import com.maclogin.cutover.orchestrator.FleetWaveRecord;
@@ -32,6 +33,7 @@ import com.maclogin.cutover.orchestrator.fleet.FleetState;
 import com.maclogin.cutover.orchestrator.fleet.LeaseOutcome;
 import com.maclogin.cutover.orchestrator.fleet.Wave;
 import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
+import com.maclogin.cutover.orchestrator.repository.EventLogRepository;
 import com.maclogin.cutover.orchestrator.repository.FleetRepository;
 import com.maclogin.cutover.orchestrator.repository.LeaseRepository;
 import com.maclogin.cutover.orchestrator.saga.ValidationPolicy;
@@ -74,9 +76,12 @@ public class FleetEngine {
     private final SagaEngine saga;
     private final OutboxWriter outbox;
     private final OrchestratorConfig config;
+    private final EventLogRepository eventLog;
 
     public FleetEngine(FleetRepository fleets, CutoverRepository cutovers, LeaseRepository leases,
-            CutoverService cutoverService, SagaEngine saga, OutboxWriter outbox, OrchestratorConfig config) {
+            CutoverService cutoverService, SagaEngine saga, OutboxWriter outbox, OrchestratorConfig config,
+            EventLogRepository eventLog) {
+        this.eventLog = eventLog;
         this.fleets = fleets;
         this.cutovers = cutovers;
         this.leases = leases;
@@ -234,6 +239,8 @@ public class FleetEngine {
         if (effect instanceof FleetEffect.SetState s) {
             if (f.state != s.state()) {
                 Log.infof("fleet %s: %s -> %s", f.id, f.state, s.state());
+                eventLog.append(StreamEvents.FLEET_STATE, null, f.id, null, null,
+                        EventLogRepository.fields("from", f.state, "to", s.state()));
             }
             f.state = s.state();
             f.resumeState = s.resumeState();
@@ -430,6 +437,10 @@ public class FleetEngine {
                 wave == null ? null : wave.name, pe.region(), pe.leaseId(), subjectCutover, counts, summary, pe.reason(),
                 f.state.name(), f.createdAt, f.endedAt);
         outbox.enqueue(Topics.FLEET_EVENTS, e);
+        eventLog.append(pe.type().name(), null, f.id, pe.leaseId(), pe.region() == null ? null : pe.region().name(),
+                EventLogRepository.fields("wave", pe.wave(), "waveName", e.waveName(), "subjectLeaseId", pe.leaseId(),
+                        "subjectCutoverId", subjectCutover, "counts", counts, "reason", pe.reason(), "summary", summary,
+                        "state", f.state.name()));
     }
 
     /** Lease counts by state: PENDING (not started), IN_FLIGHT (active cutover), else the cutover's end state. */

@@ -21,12 +21,14 @@ import com.maclogin.cutover.orchestrator.CutoverStep;
 import com.maclogin.cutover.orchestrator.Lease;
 import com.maclogin.cutover.orchestrator.Reasons;
 import com.maclogin.cutover.orchestrator.StepState;
+import com.maclogin.cutover.orchestrator.StreamEvents;
 import com.maclogin.cutover.orchestrator.ValidationSettings;
 import com.maclogin.cutover.orchestrator.api.BlastRadius;
 import com.maclogin.cutover.orchestrator.config.OrchestratorConfig;
 import com.maclogin.cutover.orchestrator.repository.AuditRepository;
 import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
 import com.maclogin.cutover.orchestrator.repository.CutoverStepRepository;
+import com.maclogin.cutover.orchestrator.repository.EventLogRepository;
 import com.maclogin.cutover.orchestrator.repository.LeaseRepository;
 import com.maclogin.cutover.orchestrator.saga.CutoverSaga;
 import com.maclogin.cutover.orchestrator.saga.GateVerdict;
@@ -75,12 +77,14 @@ public class SagaEngine {
     private final MeterRegistry meters;
     private final CutoverTrace cutoverTrace;
     private final OrchestratorMetrics metrics;
+    private final EventLogRepository eventLog;
 
     public SagaEngine(CutoverStepRepository steps, CutoverRepository cutovers, LeaseRepository leases,
             AuditRepository audit, OutboxWriter outbox, OrchestratorConfig config, MeterRegistry meters,
-            CutoverTrace cutoverTrace, OrchestratorMetrics metrics) {
+            CutoverTrace cutoverTrace, OrchestratorMetrics metrics, EventLogRepository eventLog) {
         this.cutoverTrace = cutoverTrace;
         this.metrics = metrics;
+        this.eventLog = eventLog;
         this.steps = steps;
         this.cutovers = cutovers;
         this.leases = leases;
@@ -143,6 +147,10 @@ public class SagaEngine {
                 + " (threshold: " + b.threshold() + ")" + numbers + (b.observedAt() == null ? "" : ", observed at " + b.observedAt());
         Log.infof("cutover %s lease %s: breach %s (%s) at epoch %d: %s", c.id, c.leaseId, b.trigger(), b.action(),
                 b.epoch(), b.observed());
+        eventLog.append(c, StreamEvents.BREACH, EventLogRepository.fields("trigger", String.valueOf(b.trigger()),
+                "action", String.valueOf(b.action()), "observed", b.observed(), "threshold", b.threshold(),
+                "numbers", b.numbers() == null ? Map.of() : new TreeMap<>(b.numbers()), "epoch", b.epoch(),
+                "observedAt", b.observedAt()));
         handle(c, new SagaInput.Breach(b.messageId(), b.epoch(), String.valueOf(b.trigger()), b.action(), b.observed(),
                 detail, "worker:" + c.region.suffix()));
     }
@@ -155,11 +163,19 @@ public class SagaEngine {
 
     private Optional<String> decideAndApply(Cutover c, SagaInput in, Arrived arrived) {
         List<SagaEffect> effects = CutoverSaga.decide(snapshot(c, in), in);
+        // the reason this input sets, if any, goes with the state change it explains (whatever the effects' order)
+        String newReason = effects.stream().filter(SagaEffect.SetReason.class::isInstance)
+                .map(e -> ((SagaEffect.SetReason) e).reason()).reduce((x, y) -> y).orElse(null);
         for (SagaEffect e : effects) {
             if (e instanceof SagaEffect.Refuse r) {
                 return Optional.of(r.reason());
             }
+            CutoverState before = c.state;
             apply(c, e, arrived);
+            if (e instanceof SagaEffect.SetState && c.state != before) {
+                eventLog.append(c, StreamEvents.CUTOVER_STATE, EventLogRepository.fields("from", before, "to", c.state,
+                        "epoch", c.epoch, "step", c.currentStep, "reason", newReason != null ? newReason : c.reason));
+            }
         }
         if (!effects.isEmpty()) {
             c.updatedAt = Instant.now();
@@ -244,6 +260,8 @@ public class SagaEngine {
         c.currentStep = step.name();
         c.inFlightKey = key;
         outbox.enqueue(Topics.stepCommands(c.region), cmd);
+        eventLog.append(c, StreamEvents.STEP_STARTED, EventLogRepository.fields("step", step.name(), "attempt", attempt,
+                "epoch", c.epoch, "deadline", deadline));
         audit.record(c.id, actor, Reasons.STEP_SENT, step.name() + " attempt " + attempt + " epoch " + c.epoch
                 + ", deadline " + deadline, "step:" + key);
         Log.infof("cutover %s lease %s: sent %s attempt %d (epoch %d)", c.id, c.leaseId, step.name(), attempt, c.epoch);
@@ -266,6 +284,9 @@ public class SagaEngine {
         local.durationMillis = 0L;
         steps.persist(local);
         c.currentStep = step;
+        eventLog.append(c, StreamEvents.STEP_ENDED, EventLogRepository.fields("step", step, "attempt", local.attempt,
+                "epoch", c.epoch, "outcome", local.outcome, "reason", local.reason, "durationMillis", 0L,
+                "elapsedMillis", 0L));
     }
 
     private void recordResult(Cutover c, Arrived a) {
@@ -287,6 +308,11 @@ public class SagaEngine {
                 .register(meters)
                 .record(Duration.between(row.createdAt, now));
         metrics.stepFinished(row.kind, row.dispatchedAt != null ? row.dispatchedAt : row.createdAt, now);
+        eventLog.append(c, StreamEvents.STEP_ENDED, EventLogRepository.fields("step", row.kind, "attempt", row.attempt,
+                "epoch", row.epoch, "outcome", a.outcome(), "reason", a.reason(), "durationMillis", a.durationMillis(),
+                "elapsedMillis", Duration.between(row.createdAt, now).toMillis(), "evidence",
+                a.evidence() == null ? List.of() : a.evidence().stream().map(Evidence::name).toList(),
+                "workerId", a.workerId()));
         audit.record(c.id, a.actor(), Reasons.STEP_RESULT, row.kind + " attempt " + row.attempt + " " + a.outcome()
                 + (a.reason() == null ? "" : ": " + a.reason()) + evidenceNames(a.evidence()), "step:" + row.idempotencyKey);
         Log.infof("cutover %s lease %s: %s %s", c.id, c.leaseId, row.kind, a.outcome());

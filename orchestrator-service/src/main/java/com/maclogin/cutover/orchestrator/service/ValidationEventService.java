@@ -2,16 +2,21 @@ package com.maclogin.cutover.orchestrator.service;
 
 import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.ProbePlan;
 import com.maclogin.cutover.contracts.ProbeResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.orchestrator.Cutover;
 import com.maclogin.cutover.orchestrator.ProbeResultRecord;
+import com.maclogin.cutover.orchestrator.StreamEvents;
 import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
+import com.maclogin.cutover.orchestrator.repository.EventLogRepository;
 import com.maclogin.cutover.orchestrator.repository.ProbeResultRepository;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,9 +29,11 @@ public class ValidationEventService {
     private final ProbeResultRepository probes;
     private final SagaEngine saga;
     private final FleetControlService controls;
+    private final EventLogRepository eventLog;
 
     public ValidationEventService(CutoverRepository cutovers, ProbeResultRepository probes,
-            SagaEngine saga, FleetControlService controls) {
+            SagaEngine saga, FleetControlService controls, EventLogRepository eventLog) {
+        this.eventLog = eventLog;
         this.cutovers = cutovers;
         this.probes = probes;
         this.saga = saga;
@@ -62,7 +69,39 @@ public class ValidationEventService {
         p.probedAt = r.timestamp() != null ? r.timestamp() : Instant.now();
         p.receivedAt = Instant.now();
         probes.persist(p);
+        rollup(cutovers.findById(r.cutoverId()), p);
         Log.debugf("cutover %s lease %s: probe round %d %s %s", r.cutoverId(), r.leaseId(), r.round(), r.layer(), r.verdict());
+    }
+
+    /**
+     * One PROBE_ROUND event per round: when the round has every layer of the plan, or (a round left short, e.g. a
+     * worker that stopped mid-round) when the next round's first probe arrives.
+     */
+    private void rollup(Cutover c, ProbeResultRecord p) {
+        if (p.commandMessageId == null) {
+            return;
+        }
+        List<ProbeResultRecord> window = probes.window(c.id, p.commandMessageId, p.round);
+        ProbePlan plan = saga.context(c).probePlan();
+        int expected = plan.layers().size();
+        long inRound = window.stream().filter(x -> x.round == p.round).map(x -> x.layer).distinct().count();
+        int round;
+        if (inRound >= expected) {
+            round = p.round;
+        } else {
+            long previous = window.stream().filter(x -> x.round == p.round - 1).map(x -> x.layer).distinct().count();
+            if (inRound != 1 || previous == 0 || previous >= expected) {
+                return;
+            }
+            round = p.round - 1;
+        }
+        int closed = round;
+        Map<String, Object> data = new LinkedHashMap<>(ProbeRounds.rollup(
+                window.stream().filter(x -> x.round <= closed).toList(), closed, plan.thresholds(),
+                plan.baselineP95Millis()));
+        data.put("epoch", p.epoch);
+        data.put("complete", round == p.round);
+        eventLog.append(c, StreamEvents.PROBE_ROUND, data);
     }
 
     public void breach(ThresholdBreached b) {

@@ -1,0 +1,5 @@
+package com.maclogin.cutover.orchestrator.api;
+
+/** The caller of {@code GET /api/v1/me}: the token's name and role ({@code OPERATOR} or {@code VIEWER}). */
+public record MeView(String name, String role) {
+}
