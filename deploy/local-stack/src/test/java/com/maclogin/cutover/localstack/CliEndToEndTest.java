@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The {@code cutover} CLI against the real shared stack (leases hk-5 and jp-5 only), in-process and through the
- * {@code ./cutover} script as a subprocess, with the tokens file the stack wrote.
+ * {@code ./cutover} script as a subprocess, with the tokens file the stack wrote: leases, start, watch (lines and
+ * JSON), a viewer's refused pause, rollback, report, and a fleet started, promoted out of its bake and watched to DONE.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(SharedStack.class)
@@ -200,6 +201,52 @@ class CliEndToEndTest {
         assertThat(report.path("cutover").path("state").asText()).isEqualTo("GREEN");
         assertThat(report.path("probeResults").asInt()).isPositive();
         assertThat(report.path("charts").get(0).path("points").size()).as("integration P95 points").isPositive();
+    }
+
+    @Test
+    @Order(6)
+    void fleetStartPromoteAndWatchJsonOnJp5EndDoneWithTheBakeCutShortByThePromote() throws Exception {
+        // after order 4, jp-5 serves 2026.9.5 again: a fleet of it alone (its staging wave) to 2026.9.6, with a bake of
+        // ten minutes after the wave that only an operator's promote cuts short
+        Map<String, Object> plan = FleetRunner.plan(Map.of("count", 0), List.of("JP"), 1, "halt", List.of("hk", "jp"));
+        plan.put("bakeSeconds", 600);
+        Map<String, Object> body = FleetRunner.request("2026.9.6", "CLI-FLEET", Map.of(), plan, 0);
+        body.put("selector", Map.of("leaseIds", List.of(ROLLBACK_LEASE)));
+        Path file = Files.createDirectories(LocalStack.repoRoot().resolve("deploy/local-stack/target/cli-e2e"))
+                .resolve("fleet.json");
+        JSON.writeValue(file.toFile(), body);
+
+        Run started = script("fleet", "start", "--file", file.toString());
+        assertThat(started.code()).as(started.err()).isZero();
+        String fleetId = started.out().trim();
+        assertThat(fleetId).matches("[0-9a-f-]{36}");
+
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        JsonNode fleet = stack.orchestrator().get("/api/v1/fleet-cutovers/" + fleetId).body();
+        while (!"BAKING".equals(fleet.path("state").asText())) {
+            assertThat(System.nanoTime()).as("the fleet bakes after jp-5's wave: %s", fleet).isLessThan(deadline);
+            assertThat(fleet.path("state").asText()).as("fleet %s", fleet).isIn("PENDING", "RUNNING");
+            Thread.sleep(500);
+            fleet = stack.orchestrator().get("/api/v1/fleet-cutovers/" + fleetId).body();
+        }
+        Run promoted = cli("fleet", "promote", fleetId, "--reason", "cli end-to-end: staging looks good");
+        assertThat(promoted.code()).as(promoted.err()).isZero();
+
+        Run watched = cli("--json", "fleet", "watch", fleetId, "--interval", "300ms", "--timeout", "2m");
+
+        assertThat(watched.code()).as(watched.err()).isEqualTo(ExitCodes.OK);
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : watched.out().lines().toList()) {
+            events.add(JSON.readTree(line));
+        }
+        JsonNode last = events.get(events.size() - 1);
+        assertThat(last.path("event").asText()).isEqualTo("fleet");
+        assertThat(last.path("id").asText()).isEqualTo(fleetId);
+        assertThat(last.path("state").asText()).isEqualTo("DONE");
+        assertThat(last.path("final").asBoolean()).isTrue();
+        assertThat(stack.orchestrator().get("/api/v1/fleet-cutovers/" + fleetId + "/audit").body().toString())
+                .contains("PROMOTED").contains("cli end-to-end: staging looks good");
+        assertThat(stack.gatewayStartupz(index(ROLLBACK_LEASE)).path("version").asText()).isEqualTo("2026.9.6");
     }
 
     static int index(String leaseId) {
