@@ -80,11 +80,11 @@ class DashboardBrowserTest {
         browser.get(stack.orchestratorUrl() + "/");
         ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
         browser.navigate().refresh();
-        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("token")).isEmpty());
+        ui(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("token")).isEmpty());
         browser.findElement(By.id("token")).sendKeys(token);
         browser.findElement(By.id("login")).click();
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.id("whoami")).getText().startsWith("signed in"));
+            ui(Duration.ofSeconds(20)).until(() -> browser.findElement(By.id("whoami")).getText().startsWith("signed in"));
         } catch (RuntimeException e) {
             diagnose("login-failed");
             throw e;
@@ -142,20 +142,24 @@ class DashboardBrowserTest {
         assertThat(text("whoami")).contains("operator");
 
         // the overview table lists it; the region filter hides and shows it
-        await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElements(By.cssSelector("tr[data-id='" + id + "']")).isEmpty());
+        ui(Duration.ofSeconds(30)).until(() -> !browser.findElements(By.cssSelector("tr[data-id='" + id + "']")).isEmpty());
         new Select(browser.findElement(By.id("filter-region"))).selectByValue("JP");
         assertThat(browser.findElements(By.cssSelector("tr[data-id='" + id + "']"))).isEmpty();
         new Select(browser.findElement(By.id("filter-region"))).selectByValue("HK");
         assertThat(browser.findElements(By.cssSelector("tr[data-id='" + id + "']"))).hasSize(1);
         screenshot("overview-operator");
 
-        browser.findElement(By.cssSelector("tr[data-id='" + id + "'] a")).click();
-        await().atMost(Duration.ofSeconds(20)).until(() -> !text("cutover-state").isEmpty() && !"…".equals(text("cutover-state")));
+        // the table is redrawn by the live stream: find and click in one go, again if it was redrawn in between
+        ui(Duration.ofSeconds(20)).until(() -> {
+            browser.findElement(By.cssSelector("tr[data-id='" + id + "'] a")).click();
+            return true;
+        });
+        ui(Duration.ofSeconds(20)).until(() -> !text("cutover-state").isEmpty() && !"…".equals(text("cutover-state")));
         mark();
-        await().atMost(WAIT).until(() -> "VALIDATING".equals(text("cutover-state")));
-        await().atMost(Duration.ofSeconds(30)).until(() -> points("latency") >= 1);
+        ui(WAIT).until(() -> "VALIDATING".equals(text("cutover-state")));
+        ui(Duration.ofSeconds(30)).until(() -> points("latency") >= 1);
         int before = points("latency");
-        await().atMost(Duration.ofSeconds(30)).until(() -> points("latency") > before);
+        ui(Duration.ofSeconds(30)).until(() -> points("latency") > before);
         assertThat(points("errors")).isEqualTo(points("latency"));
         assertThat(points("crashes")).isPositive();
         assertThat(points("disk")).isPositive();
@@ -167,13 +171,13 @@ class DashboardBrowserTest {
         browser.findElement(By.id("action-reason")).clear();
         browser.findElement(By.id("action-reason")).sendKeys("dashboard rollback test");
         browser.findElement(By.id("action-rollback")).click();
-        await().atMost(WAIT).until(() -> "ROLLED_BACK".equals(text("cutover-state")));
+        ui(WAIT).until(() -> "ROLLED_BACK".equals(text("cutover-state")));
         assertThat(stillMarked()).as("updated in place, no reload").isTrue();
         JsonNode end = stack.orchestrator().get("/api/v1/cutovers/" + id).body();
         assertThat(end.path("state").asText()).isEqualTo("ROLLED_BACK");
         assertThat(end.toString()).contains("dashboard rollback test");
         assertThat(stack.gatewayStartupz(stack.config().leaseIds().indexOf(OPERATOR_LEASE)).path("version").asText()).isEqualTo("2026.9.5");
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("audit")).getText().contains("ROLLBACK_REQUESTED"));
+        ui(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("audit")).getText().contains("ROLLBACK_REQUESTED"));
         screenshot("cutover-rolled-back");
     }
 
@@ -184,9 +188,9 @@ class DashboardBrowserTest {
         login(tokens.get("VIEWER_TOKEN"));
         assertThat(text("whoami")).contains("viewer");
         browser.get(stack.orchestratorUrl() + "/cutovers/" + id);
-        await().atMost(Duration.ofSeconds(20)).until(() -> !"…".equals(text("cutover-state")) && !text("cutover-state").isEmpty());
+        ui(Duration.ofSeconds(20)).until(() -> !"…".equals(text("cutover-state")) && !text("cutover-state").isEmpty());
         mark();
-        await().atMost(WAIT).until(() -> List.of("VALIDATING", "GREEN").contains(text("cutover-state")));
+        ui(WAIT).until(() -> List.of("VALIDATING", "GREEN").contains(text("cutover-state")));
         assertThat(stillMarked()).isTrue();
         assertThat(browser.findElements(By.id("actions"))).isEmpty();
         assertThat(browser.findElements(By.tagName("button"))).allSatisfy(b -> assertThat(b.getAttribute("id")).isEqualTo("logout"));
@@ -194,5 +198,10 @@ class DashboardBrowserTest {
         // and the API refuses a viewer's write anyway
         assertThat(stack.orchestratorViewer().post("/api/v1/cutovers/" + id + "/pause", Map.of("reason", "x")).status())
                 .isEqualTo(403);
+    }
+
+    /** An await for the page: the live stream redraws elements, so a reference found a moment ago may be stale. */
+    static org.awaitility.core.ConditionFactory ui(Duration atMost) {
+        return await().atMost(atMost).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class);
     }
 }
