@@ -65,7 +65,7 @@ public final class Api {
             if (bearerToken != null) {
                 b.header("Authorization", "Bearer " + bearerToken);
             }
-            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(15)).header("Accept", "application/json").build(),
+            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(45)).header("Accept", "application/json").build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode node = r.body() == null || r.body().isBlank() ? Json.MAPPER.nullNode() : parse(r.body());
             return new Reply(r.statusCode(), r.headers().firstValue("Location").orElse(null), node);

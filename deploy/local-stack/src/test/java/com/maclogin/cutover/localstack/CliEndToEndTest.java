@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(SharedStack.class)
-@Order(2)
+@Order(3)
 class CliEndToEndTest {
 
     static final String GREEN_LEASE = "hk-5";

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * stack is up, it waits for {@link QuietMachine} (not beside the playbook's trigger rows).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Order(2)
+@Order(1)
 class FleetEndToEndTest {
 
     static final List<String> REGIONS = List.of("hk", "jp", "sg");

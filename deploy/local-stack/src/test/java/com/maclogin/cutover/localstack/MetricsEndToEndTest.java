@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the README promises, and no label value of any service carries a token or a lease secret.
  */
 @ExtendWith(SharedStack.class)
+@org.junit.jupiter.api.Order(4)
 class MetricsEndToEndTest {
 
     /** The metric families the dashboard must show, and the service that exports each (README "Metrics and traces"). */

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the install command. Runs on the {@link SharedStack} beside the other end-to-end classes.
  */
 @ExtendWith(SharedStack.class)
-@Order(4)
+@Order(2)
 class OpenSshCutoverTest {
 
     static final PrintStream LOG = System.out;

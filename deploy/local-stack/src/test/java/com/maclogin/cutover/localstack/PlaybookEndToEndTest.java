@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(SharedStack.class)
-@Order(3)
+@Order(2)
 class PlaybookEndToEndTest {
 
     static LocalStack stack;

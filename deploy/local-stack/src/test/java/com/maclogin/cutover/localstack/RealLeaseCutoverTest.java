@@ -44,7 +44,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith({RealLeaseCutoverTest.Prefetch.class, SharedStack.class})
-@Order(4)
+@Order(1)
 class RealLeaseCutoverTest {
 
     /**
