@@ -37,8 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       leases included, reports 6 % free): only SG pauses, the failure is not counted against the candidate, HK goes
  *       GREEN.</li>
  * </ol>
- * Runs at the same time as the other end-to-end classes (junit-platform.properties), on its own ports; once its
- * stack is up, it waits for {@link QuietMachine} (not beside the playbook's trigger rows).
+ * Runs at the same time as the other end-to-end classes (junit-platform.properties), on its own ports, holding
+ * {@link QuietMachine} from its start: the playbook's trigger rows run after it, not beside its fleets.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Order(1)
@@ -54,6 +54,9 @@ class FleetEndToEndTest {
 
     @BeforeAll
     static void start() throws IOException, InterruptedException {
+        // first, before the stack starts: the playbook's trigger rows then run after the fleets, when the machine is quiet
+        QuietMachine.acquire("FleetEndToEndTest");
+        permit = true;
         StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot()).withPortOffset(2000)
                 .withWorkDir(LocalStack.repoRoot().resolve("deploy/local-stack/target/fleet-stack"))
                 .withRegions(REGIONS).withLeasesPerRegion(3).withVersions("2026.9.1", "2026.9.2")
@@ -65,8 +68,6 @@ class FleetEndToEndTest {
         fleets = new FleetRunner(stack, System.out);
         fleets.register(STAGING, "STAGING", POOL);
         fleets.register(PRODUCTION, "PRODUCTION", POOL);
-        QuietMachine.acquire("FleetEndToEndTest");
-        permit = true;
     }
 
     @AfterAll

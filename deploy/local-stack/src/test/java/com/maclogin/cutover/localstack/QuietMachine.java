@@ -5,8 +5,10 @@ import java.util.concurrent.Semaphore;
 /**
  * One timing-sensitive load at a time: a fleet of {@link FleetEndToEndTest} or the trigger rows of
  * {@link PlaybookEndToEndTest} (whose LATENCY row compares against 5 x a baseline measured on this very machine, and does
- * not trip beside a fleet's cutovers on 2 CPUs). A plain semaphore rather than a JUnit resource lock, so that it is
- * taken after a class's stack has started, not before: the playbook's rows run while the fleet's stack starts.
+ * not trip beside a fleet's cutovers on 2 CPUs, nor while the other classes start their stacks and cutovers). A plain
+ * semaphore rather than a JUnit resource lock: with the lock on the fleet's methods, JUnit ran that class's
+ * {@code @BeforeAll} twice at once. The fleet takes it first (class order 1, before its stack starts), the playbook
+ * after it, late in the run when the machine is quieter.
  */
 final class QuietMachine {
 
