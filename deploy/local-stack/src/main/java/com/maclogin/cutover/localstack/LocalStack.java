@@ -156,6 +156,10 @@ public final class LocalStack implements AutoCloseable {
         notifier.put("notifier.dashboard-base-url", orchestratorUrl());
         notifier.put("notifier.telegram.base-url", "http://127.0.0.1:" + cfg.telegramPort());
         notifier.put("notifier.telegram.chat-id", "-1001234567890");
+        // a chat call that times out after the request went out is retried blind (Telegram has no history to look
+        // in), which can post twice: on a loaded 2-core machine the local chat servers answered after the 10 s default
+        notifier.put("notifier.slack.timeout", "PT30S");
+        notifier.put("notifier.telegram.timeout", "PT30S");
 
         List<Future<?>> ready = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);
