@@ -434,6 +434,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        progress.accept("[measure] CPU of " + cfg.workDir().getFileName() + ": " + cpuReport());
         List<ManagedProcess> reversed = new ArrayList<>(processes);
         Collections.reverse(reversed);
         for (ManagedProcess p : reversed) {
@@ -445,6 +446,30 @@ public final class LocalStack implements AutoCloseable {
         if (traces != null) {
             traces.close();
         }
+    }
+
+    /**
+     * CPU seconds each running process of this stack used so far (with its child processes, e.g. the simulator's
+     * gateways), PostgreSQL's server processes summed: where the stack's share of the machine went.
+     */
+    String cpuReport() {
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        for (ManagedProcess p : new ArrayList<>(processes)) {
+            cpu.merge(p.name(), ManagedProcess.cpuSeconds(p.pid()), Double::sum);
+        }
+        if (postgres != null) {
+            String port = String.valueOf(postgres.port());
+            double pg = ProcessHandle.allProcesses()
+                    .filter(h -> h.info().command().orElse("").endsWith("postgres")
+                            && String.join(" ", h.info().arguments().orElse(new String[0])).contains(port))
+                    .mapToDouble(h -> ManagedProcess.cpuSeconds(h.pid())).sum();
+            cpu.put("postgres", pg);
+        }
+        double total = cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+        return String.format("%.0f s in all; ", total) + cpu.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format("%s %.0f s", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** The spans this stack's services exported so far. */

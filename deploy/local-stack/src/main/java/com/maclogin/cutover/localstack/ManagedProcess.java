@@ -86,6 +86,13 @@ public final class ManagedProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** CPU seconds used so far by process {@code pid} and its living descendants (0 when it is gone). */
+    static double cpuSeconds(long pid) {
+        return ProcessHandle.of(pid).map(h -> java.util.stream.Stream.concat(java.util.stream.Stream.of(h), h.descendants())
+                .mapToDouble(d -> d.info().totalCpuDuration().map(c -> c.toMillis() / 1000.0).orElse(0.0)).sum())
+                .orElse(0.0);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
