@@ -86,11 +86,29 @@ public final class ManagedProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** CPU seconds used so far by process {@code pid} and its living descendants (0 when it is gone). */
+    /**
+     * CPU seconds used so far by process {@code pid}: its own, its ended children's (the kernel adds a child's time to
+     * its parent when the parent waits for it: every shell command a lease ran) and its living descendants' (0 when
+     * it is gone).
+     */
     static double cpuSeconds(long pid) {
-        return ProcessHandle.of(pid).map(h -> java.util.stream.Stream.concat(java.util.stream.Stream.of(h), h.descendants())
-                .mapToDouble(d -> d.info().totalCpuDuration().map(c -> c.toMillis() / 1000.0).orElse(0.0)).sum())
-                .orElse(0.0);
+        return ProcessHandle.of(pid).map(h -> procSeconds(h.pid(), true) + h.descendants()
+                .mapToDouble(d -> procSeconds(d.pid(), true)).sum()).orElse(0.0);
+    }
+
+    /** utime + stime (+ cutime + cstime) from /proc/PID/stat, in seconds; ProcessHandle's figure where /proc is missing. */
+    static double procSeconds(long pid, boolean withEndedChildren) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ": state is f[0], so utime (field 14) is f[11], stime f[12], cutime f[13], cstime f[14]
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12])
+                    + (withEndedChildren ? Long.parseLong(f[13]) + Long.parseLong(f[14]) : 0);
+            return ticks / 100.0; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(c -> c.toMillis() / 1000.0)
+                    .orElse(0.0);
+        }
     }
 
     public boolean isAlive() {
