@@ -113,8 +113,20 @@ public final class RealGatewayMode {
         Files.createDirectories(modules);
         Path staging = modules.resolve(".openclaw-real-" + Long.toHexString(System.nanoTime()));
         long c0 = System.nanoTime();
-        RealOpenClawCache.run(List.of("cp", "-a", prefix.resolve("lib/node_modules/openclaw").toString(), staging.toString()),
-                null, Duration.ofMinutes(5));
+        // hard links, not copies, when the cache is on the same file system: 37,000 files and 577 MB took 151 s to copy
+        // on a busy 2-core machine, 2 s to link. Safe because nothing in a cutover writes into a package file in
+        // place: npm moves the old package directory aside and extracts fresh files, SNAPSHOT only reads it, RESTORE
+        // moves the current one aside and untars fresh files, and no step chmods or chowns the package (only the
+        // plist). Across file systems (EXDEV) it falls back to a copy.
+        String from = prefix.resolve("lib/node_modules/openclaw").toString();
+        try {
+            RealOpenClawCache.run(List.of("cp", "-al", from, staging.toString()), null, Duration.ofMinutes(5));
+        } catch (IOException e) {
+            log.accept("real mode " + home + ": cannot hard-link the cache (" + e.getMessage().lines().findFirst().orElse("")
+                    + "), copying");
+            RealOpenClawCache.deleteTree(staging);
+            RealOpenClawCache.run(List.of("cp", "-a", from, staging.toString()), null, Duration.ofMinutes(5));
+        }
         RealOpenClawCache.deleteTree(pkg);
         Files.move(staging, pkg, StandardCopyOption.ATOMIC_MOVE);
         Path bin = modules.getParent().getParent().resolve("bin");
@@ -124,7 +136,7 @@ public final class RealGatewayMode {
             Files.deleteIfExists(link);
             Files.createSymbolicLink(link, Path.of("../lib/node_modules/openclaw/openclaw.mjs"));
         }
-        log.accept(String.format("real mode %s: copied openclaw %s into %s in %.1f s", home, version, pkg,
+        log.accept(String.format("real mode %s: linked openclaw %s into %s in %.1f s", home, version, pkg,
                 (System.nanoTime() - c0) / 1e9));
 
         // 3. plist: only the pinned node changes
