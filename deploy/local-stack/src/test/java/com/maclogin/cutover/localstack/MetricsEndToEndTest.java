@@ -143,7 +143,7 @@ class MetricsEndToEndTest {
     }
 
     static String scrape(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(45))
                 .header("Accept", "text/plain").GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("GET %s without credentials", url).isEqualTo(200);
         return r.body();
