@@ -106,6 +106,26 @@ public final class Redaction {
         return truncate(redact(s), MAX_REASON);
     }
 
+    /** Every evidence of a result with its command and output masked by patterns (null stays null). */
+    public static List<Evidence> evidence(List<Evidence> evidence) {
+        if (evidence == null) {
+            return null;
+        }
+        List<Evidence> out = new ArrayList<>(evidence.size());
+        evidence.forEach(e -> out.add(PATTERNS.apply(e)));
+        return out;
+    }
+
+    /** The facts of a result with every value masked by patterns, in the same order (null stays null). */
+    public static java.util.Map<String, String> facts(java.util.Map<String, String> facts) {
+        if (facts == null) {
+            return null;
+        }
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        facts.forEach((k, v) -> out.put(k, PATTERNS.apply(v)));
+        return out;
+    }
+
     /**
      * An instance that masks {@code secrets} wherever they appear and remembers every value its named patterns mask
      * (for the rest of its life: one step, one lease).
