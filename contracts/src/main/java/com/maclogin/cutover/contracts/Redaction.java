@@ -86,7 +86,7 @@ public final class Redaction {
                     + "|session[_-]?key|[_.-]key$|^key$|[_.-]auth$|^auth$");
     private static final Pattern NOT_SECRET_NAME = Pattern.compile(
             "(file|path|dir|directory|url|uri|sha\\d*|hash|digest|fingerprint|len|length|count|expires|expiry|type"
-                    + "|mode|present)$|public|host[_-]?key|pub[_-]?key");
+                    + "|mode|present)$|public|host[_-]?key|pub[_-]?key|nopasswd");
 
     private final boolean remembers;
     private final Set<String> known = ConcurrentHashMap.newKeySet();

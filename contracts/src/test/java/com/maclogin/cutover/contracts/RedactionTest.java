@@ -78,6 +78,8 @@ class RedactionTest {
             "read hooks.token from ~/.openclaw/openclaw.json (value not recorded): present",
             "\"mode\": \"token\"",
             "last exit code = 78: EX_CONFIG",
+            "openclaw-probe ALL=(openclaw) NOPASSWD: /bin/launchctl print gui/501/ai.openclaw.gateway",
+            "sudo: a password is required (exit 1)",
             "cutover 4a6f0e2c-8b1d-4b53-9d0a-1c2e3f405162 step FLIP_PLIST attempt 2",
             "npm notice integrity: sha512-Ab+/cDeF12==  shasum: 0123456789abcdef0123456789abcdef01234567"})
     void ordinaryOutputSurvives(String text) {
