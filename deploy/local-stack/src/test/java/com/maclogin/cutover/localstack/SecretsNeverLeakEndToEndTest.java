@@ -363,7 +363,7 @@ class SecretsNeverLeakEndToEndTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** The cutover's event stream from its first event, read for a few seconds (it stays open for live events). */
+    /** The cutover's event stream from its first event up to its final state (it stays open for live events). */
     private static String sse(String url, String bearer) throws Exception {
         HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + bearer).header("Accept", "text/event-stream").GET().build(),
@@ -384,7 +384,16 @@ class SecretsNeverLeakEndToEndTest {
         });
         reader.setDaemon(true);
         reader.start();
-        reader.join(3000);
+        // the stored events come at once; the stream then stays open for live ones: read up to the final state
+        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (reader.isAlive() && System.nanoTime() < until) {
+            synchronized (out) {
+                if (out.indexOf("ROLLED_BACK") >= 0 && out.lastIndexOf("\n\n") > out.lastIndexOf("ROLLED_BACK")) {
+                    break;
+                }
+            }
+            Thread.sleep(50);
+        }
         r.body().close();
         synchronized (out) {
             assertThat(out.toString()).as("events of the cutover").contains("event:");
