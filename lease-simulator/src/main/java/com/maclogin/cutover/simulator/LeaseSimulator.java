@@ -348,7 +348,8 @@ public final class LeaseSimulator implements AutoCloseable {
      * Test-only fault injection for a lease's gateway stand-in: writes {@code ~/.sim/gateway-faults.json}, read by
      * every gateway start. Shape: {@code {"<version>" or "*": {"exitOnStartCode":1, "startupDelayMs":20000,
      * "readyFailingAfterMs":2000, "crashAfterMs":5000, "logStackTraceOnReady":true, "slowFirstWakes":3,
-     * "slowFirstWakeMs":2000}}}; {@code "{}"} clears it. {@code slowFirstWakes}: the first N {@code POST /hooks/wake}
+     * "slowFirstWakeMs":2000, "stackTraceMessage":"..."}}}; {@code "{}"} clears it. {@code stackTraceMessage}: the
+     * message of the error {@code logStackTraceOnReady} logs (e.g. one that prints a token, as real gateways do). {@code slowFirstWakes}: the first N {@code POST /hooks/wake}
      * the started gateway answers (after it is ready) each take {@code slowFirstWakeMs} longer.
      * Takes effect at the next gateway start (bootstrap, kickstart -k, KeepAlive respawn).
      */

@@ -356,8 +356,9 @@ final class LeaseSshServer implements AutoCloseable {
             });
         }
 
+        /** As the exec helper: macOS sshd's session umask 022, not the JVM's. */
         private void startNow(ChannelSession channel, Environment env) throws IOException {
-            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).directory(home.toFile());
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "umask 022; exec /bin/sh -c \"$0\"", command).directory(home.toFile());
             Map<String, String> e = pb.environment();
             Map<String, String> login = ShellExecutor.loginEnvironment(home, user, new LinkedHashMap<>(e), env, channel);
             e.clear();

@@ -72,6 +72,9 @@ sub run_shell {
         syswrite STDERR, "sh: cannot change directory to $cwd: $!\n";
         POSIX::_exit(1);
     }
+    # macOS sshd's session umask (022), whatever the simulator JVM was started with: a command that must create
+    # private files has to ask for it (umask 077), as it must on a Mac
+    umask 022;
     exec { '/bin/sh' } '/bin/sh', '-c', $cmd;
     syswrite STDERR, "sh: cannot execute /bin/sh: $!\n";
     POSIX::_exit(127);

@@ -133,6 +133,22 @@ class ShellExecutorTest {
         assertThat(client.exec("printf '%s' 'héllo ✓'").stdout()).isEqualTo("héllo ✓");
     }
 
+    /**
+     * Issue 11 point 4: a session starts with macOS sshd's umask 022 whatever the simulator JVM's is, so a file is
+     * private (0600, directory 0700) only when the command asks for it with {@code umask 077}, as on a Mac.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"helper", "process"})
+    void aSessionHasMacOsSshdsUmaskAndOnlyUmask077MakesPrivateFiles(String mode) throws Exception {
+        mode(mode);
+        String d = "umask-" + mode;
+        SshTestClient.Exec r = client.exec("umask; rm -rf " + d + " && mkdir " + d + " && : > " + d + "/open"
+                + " && (umask 077 && mkdir " + d + "/kit && : > " + d + "/kit/state.tgz)"
+                + " && stat -c '%a %n' " + d + "/open " + d + "/kit " + d + "/kit/state.tgz");
+        assertThat(r.exit()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("0022\n644 " + d + "/open\n700 " + d + "/kit\n600 " + d + "/kit/state.tgz\n");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"helper", "process"})
     void stdinReachesTheCommandUntilEof(String mode) throws Exception {

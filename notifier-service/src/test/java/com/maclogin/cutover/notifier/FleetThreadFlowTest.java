@@ -385,9 +385,9 @@ class FleetThreadFlowTest {
             List<RecordedMessage> posts = delivered(service, f.ticket());
             assertOneThread(posts);
             assertThat(posts).filteredOn(m -> headline(m).startsWith("[REGION PAUSED]")).singleElement()
-                    .satisfies(m -> assertThat(m.text()).contains("region US", "webhook said ***"));
+                    .satisfies(m -> assertThat(m.text()).contains("region US", "webhook said [redacted]"));
             assertThat(posts).filteredOn(m -> headline(m).startsWith("[ROLLBACK FAILED]")).singleElement()
-                    .satisfies(m -> assertThat(m.text()).contains("Bearer ***"));
+                    .satisfies(m -> assertThat(m.text()).contains("Bearer [redacted]"));
             assertThat(posts).noneSatisfy(m -> assertThat(m.text()).contains(leaked));
         }
     }

@@ -47,6 +47,12 @@ public final class Api {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public Reply put(String path, String json) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Reply delete(String path) throws IOException {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE());
     }

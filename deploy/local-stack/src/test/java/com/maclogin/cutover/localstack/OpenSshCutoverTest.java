@@ -35,17 +35,25 @@ class OpenSshCutoverTest {
 
     static LocalStack stack;
     static OpenSshLease openSsh;
+    static AutoCloseable borrowed;
 
     @BeforeAll
-    static void prepare() {
+    static void prepare() throws InterruptedException {
         OpenSshLease.unavailableReason().ifPresent(reason -> fail("the real OpenSSH end-to-end test cannot run: " + reason));
         stack = SharedStack.get();
+        borrowed = SharedStack.borrow(OPENSSH_LEASE, "OpenSshCutoverTest");
     }
 
     @AfterAll
-    static void stopSshd() {
-        if (openSsh != null) {
-            openSsh.close();
+    static void stopSshd() throws Exception {
+        try {
+            if (openSsh != null) {
+                openSsh.close();
+            }
+        } finally {
+            if (borrowed != null) {
+                borrowed.close();
+            }
         }
     }
 

@@ -12,7 +12,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <ul>
  *   <li>{@code hk-1 hk-2 jp-1 jp-2}: PlaybookEndToEndTest (trigger rows and gates);</li>
  *   <li>{@code hk-3 jp-3}: CutoverEndToEndTest (GREEN, operator rollback);</li>
- *   <li>{@code hk-4}: the real OpenClaw gateway, {@code jp-4}: behind Debian's OpenSSH (RealLeaseCutoverTest);</li>
+ *   <li>{@code hk-4}: the real OpenClaw gateway (RealLeaseCutoverTest);</li>
+ *   <li>{@code jp-4}: shared, one class at a time through {@link #borrow}: behind Debian's OpenSSH
+ *       (OpenSshCutoverTest), and the planted gateway token of SecretsNeverLeakEndToEndTest. Each borrower registers
+ *       the lease as it needs it (OpenSSH's port and key, or the simulator's own) and copes with the version the other
+ *       left (GREEN on the candidate, or rolled back to the old one);</li>
  *   <li>{@code hk-5 jp-5}: the {@code cutover} CLI (CliEndToEndTest);</li>
  *   <li>{@code hk-6 jp-6}: the web dashboard in headless Chromium (DashboardBrowserTest).</li>
  * </ul>
@@ -24,6 +28,8 @@ public final class SharedStack implements BeforeAllCallback {
     static final Duration VALIDATION_WINDOW = Duration.ofSeconds(30);
 
     private static volatile LocalStack stack;
+    private static final java.util.Map<String, java.util.concurrent.Semaphore> BORROWED =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The running shared stack; only valid in a class annotated {@code @ExtendWith(SharedStack.class)}. */
     static LocalStack get() {
@@ -41,6 +47,23 @@ public final class SharedStack implements BeforeAllCallback {
             }
         }
         throw new AssertionError("no lease " + id + " in " + get().leases());
+    }
+
+    /**
+     * Takes lease {@code id} for the caller alone until the returned handle is closed (blocks while another class has
+     * it; fair, so the first to ask gets it first). For a lease more than one class uses, see the list above.
+     */
+    static AutoCloseable borrow(String id, String who) throws InterruptedException {
+        java.util.concurrent.Semaphore s = BORROWED.computeIfAbsent(id, k -> new java.util.concurrent.Semaphore(1, true));
+        long t0 = System.nanoTime();
+        s.acquire();
+        System.out.printf("[measure] %s waited %d ms for lease %s%n", who, (System.nanoTime() - t0) / 1_000_000, id);
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                s.release();
+            }
+        };
     }
 
     @Override

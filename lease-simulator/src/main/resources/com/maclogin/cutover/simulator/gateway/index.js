@@ -398,7 +398,10 @@ server.listen(PORT, '127.0.0.1', () => {
     started = true;
     log(`ready (uptime ${uptimeMs()}ms)`);
     if (FAULTS.logStackTraceOnReady) {
-      logErr(`unhandled error in channel sidecar: ${simulatedError('simulated sidecar failure (lease-simulator fault logStackTraceOnReady)').stack}`);
+      // stackTraceMessage: the error's message, e.g. one that prints a secret as real gateways sometimes do
+      const message = typeof FAULTS.stackTraceMessage === 'string' && FAULTS.stackTraceMessage
+        ? FAULTS.stackTraceMessage : 'simulated sidecar failure (lease-simulator fault logStackTraceOnReady)';
+      logErr(`unhandled error in channel sidecar: ${simulatedError(message).stack}`);
     }
     if (Number.isInteger(FAULTS.readyFailingAfterMs)) {
       setTimeout(() => {

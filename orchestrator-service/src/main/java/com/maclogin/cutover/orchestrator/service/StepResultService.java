@@ -1,6 +1,7 @@
 package com.maclogin.cutover.orchestrator.service;
 
 import com.maclogin.cutover.contracts.CutoverMessage;
+import com.maclogin.cutover.contracts.Redaction;
 import com.maclogin.cutover.contracts.StepReport;
 import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.orchestrator.Cutover;
@@ -45,7 +46,9 @@ public class StepResultService {
         }
         Cutover c = found.get();
         String actor = "worker:" + (r.workerId() == null ? "unknown" : r.workerId());
+        // defence in depth: the worker redacts, but what is stored, shown and posted is redacted here again
         saga.applyResult(c, r.messageId(), String.valueOf(r.kind()), r.idempotencyKey(), r.epoch(), r.outcome(),
-                r.reason(), StepReport.of(r), r.facts(), r.evidence(), r.durationMillis(), r.workerId(), actor);
+                Redaction.reason(r.reason()), StepReport.of(r), Redaction.facts(r.facts()),
+                Redaction.evidence(r.evidence()), r.durationMillis(), r.workerId(), actor);
     }
 }

@@ -29,6 +29,13 @@ public final class LeasePaths {
     /** In the rollback kit: a copy of the CLI when it was a regular file, not a symlink. */
     public static final String CLI_RECORD_COPY = "cli.previous.file";
 
+    /**
+     * Prefix of every command that creates the rollback kit or writes into it: the kit holds the gateway's secrets
+     * ({@code state.tgz} is all of {@code ~/.openclaw}, tokens included), so its directory is created 0700 and its files
+     * 0600, whatever umask the lease's sshd gives the session (macOS: 022, readable by the probe account).
+     */
+    public static final String PRIVATE = "umask 077 && ";
+
     /** Absolute path, printable ASCII without quotes, backslash, '$', '`' or control characters; no '..' segment. */
     private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9 ._+@%,:=/~-]{0,1023}");
     /** A symlink's target as {@code readlink} prints it: absolute or relative, same characters as a path, no '..' abuse check. */

@@ -7,7 +7,7 @@ import com.maclogin.cutover.contracts.ProbeLayer;
 import com.maclogin.cutover.contracts.Verdict;
 import com.maclogin.cutover.probe.client.HttpProbeResponse;
 import com.maclogin.cutover.probe.client.RawHttp;
-import com.maclogin.cutover.probe.lease.Redaction;
+import com.maclogin.cutover.contracts.Redaction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

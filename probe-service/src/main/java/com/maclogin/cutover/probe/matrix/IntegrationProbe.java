@@ -6,7 +6,7 @@ import com.maclogin.cutover.contracts.ProbeLayer;
 import com.maclogin.cutover.contracts.Verdict;
 import com.maclogin.cutover.probe.client.HttpProbeResponse;
 import com.maclogin.cutover.probe.client.RawHttp;
-import com.maclogin.cutover.probe.lease.Redaction;
+import com.maclogin.cutover.contracts.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -6,7 +6,7 @@ import com.maclogin.cutover.contracts.Verdict;
 import com.maclogin.cutover.probe.client.CommandResult;
 import com.maclogin.cutover.probe.lease.LaunchctlPrint;
 import com.maclogin.cutover.probe.lease.LaunchdRead;
-import com.maclogin.cutover.probe.lease.Redaction;
+import com.maclogin.cutover.contracts.Redaction;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -3,7 +3,6 @@ package com.maclogin.cutover.probe.service;
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.client.CommandResult;
-import com.maclogin.cutover.probe.lease.Redaction;
 import com.maclogin.cutover.contracts.ShellQuote;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -77,7 +76,7 @@ final class CommandBatch {
                 // no answer although nothing stopped the batch: run this one (and the rest) alone
                 r = ctx.run(p.name(), p.script());
             } else {
-                ctx.addEvidence(Evidence.of(p.name(), p.script(), r.exitCode(), Redaction.redact(r.combined())));
+                ctx.addEvidence(ctx.evidenceOf(p.name(), p.script(), r.exitCode(), r.combined()));
             }
             out.set(i, r);
             if (p.required() && !r.ok()) {

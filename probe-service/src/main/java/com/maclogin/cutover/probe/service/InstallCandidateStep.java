@@ -83,7 +83,7 @@ final class InstallCandidateStep implements StepHandler {
             String expected) {
         String kit = b.kit(ctx.command().cutoverId());
         String tarball = kit + "/openclaw-" + version + ".tgz";
-        CommandResult pack = ctx.run("npm pack", "mkdir -p " + ShellQuote.quote(kit) + " && cd " + ShellQuote.quote(kit)
+        CommandResult pack = ctx.run("npm pack", LeasePaths.PRIVATE + "mkdir -p " + ShellQuote.quote(kit) + " && cd " + ShellQuote.quote(kit)
                 + " && rm -f " + ShellQuote.quote(tarball) + " && " + npm + "pack "
                 + ShellQuote.quote("openclaw@" + version), ctx.config().ssh().installTimeout());
         if (!pack.ok()) {

@@ -111,7 +111,7 @@ final class LeaseCli {
         String tmp = ShellQuote.quote(kit + "/" + LeasePaths.CLI_RECORD + ".tmp");
         String copy = kit + "/" + LeasePaths.CLI_RECORD_COPY;
         String q = ShellQuote.quote(cliPath);
-        return "mkdir -p " + ShellQuote.quote(kit) + " && if [ ! -f " + rec + " ]; then { printf 'path=%s\\n' " + q
+        return LeasePaths.PRIVATE + "mkdir -p " + ShellQuote.quote(kit) + " && if [ ! -f " + rec + " ]; then { printf 'path=%s\\n' " + q
                 + "; if [ -L " + q + " ]; then printf 'link=%s\\n' \"$(readlink " + q + ")\"; else cp -p " + q + " "
                 + ShellQuote.quote(copy) + " && printf 'file=%s\\n' " + ShellQuote.quote(copy) + "; fi; } > " + tmp
                 + " && mv -f " + tmp + " " + rec + "; fi && cat " + rec;

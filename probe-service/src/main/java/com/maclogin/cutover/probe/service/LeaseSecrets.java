@@ -29,6 +29,8 @@ final class LeaseSecrets {
         } catch (Exception e) {
             // unreadable: the INTEGRATION layer reports ERROR every round
         }
+        // told to the step's redaction: a probe answer or log line that echoes it is masked like a named secret
+        token.ifPresent(ctx.redaction()::remember);
         ctx.addEvidence(Evidence.of("hooks token", "read hooks.token from ~/.openclaw/openclaw.json (value not recorded)",
                 exit, token.isPresent() ? "present" : "absent"));
         return token;

@@ -125,7 +125,7 @@ final class ParallelRunStep implements StepHandler {
         String qArchive = ShellQuote.quote(kit + "/" + LeasePaths.STATE_ARCHIVE);
         String unpack = kit + "/canary-unpack";
         String qUnpack = ShellQuote.quote(unpack);
-        CommandResult copied = ctx.require("canary state", "mkdir -p " + qKit + " && rm -rf " + qState + " " + qUnpack
+        CommandResult copied = ctx.require("canary state", LeasePaths.PRIVATE + "mkdir -p " + qKit + " && rm -rf " + qState + " " + qUnpack
                 + " && if [ -f " + qArchive + " ]; then mkdir " + qUnpack + " && tar -C " + qUnpack + " -xzf "
                 + qArchive + " && mv " + ShellQuote.quote(unpack + "/" + LeasePaths.STATE_DIR) + " " + qState
                 + " && rmdir " + qUnpack + " && echo snapshot; else cp -pR " + ShellQuote.quote(b.stateDir()) + " "
@@ -135,7 +135,7 @@ final class ParallelRunStep implements StepHandler {
         long startedAt = System.nanoTime();
         boolean started = false;
         try {
-            CommandResult start = ctx.require("start canary", "cd " + qKit + " && OPENCLAW_STATE_DIR=" + qState
+            CommandResult start = ctx.require("start canary", LeasePaths.PRIVATE + "cd " + qKit + " && OPENCLAW_STATE_DIR=" + qState
                     + " OPENCLAW_SKIP_CHANNELS=1 OPENCLAW_NO_AUTO_UPDATE=1 OPENCLAW_NO_RESPAWN=1"
                     + " OPENCLAW_ALLOW_MULTI_GATEWAY=1 OPENCLAW_SERVICE_REPAIR_POLICY=external nohup "
                     + ShellQuote.quote(l.nodePath()) + " " + ShellQuote.quote(candidate + LeasePaths.INDEX_SUFFIX)

@@ -12,7 +12,7 @@ import com.maclogin.cutover.probe.client.SshUnavailableException;
 import com.maclogin.cutover.probe.lease.LaunchctlPrint;
 import com.maclogin.cutover.probe.lease.LaunchdRead;
 import com.maclogin.cutover.probe.lease.LeasePaths;
-import com.maclogin.cutover.probe.lease.Redaction;
+import com.maclogin.cutover.contracts.Redaction;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 

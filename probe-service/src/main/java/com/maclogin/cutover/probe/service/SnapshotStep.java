@@ -48,17 +48,18 @@ final class SnapshotStep implements StepHandler {
             ctx.reason(ProbeReasons.ALREADY_APPLIED);
             return;
         }
-        ctx.require("mkdir kit", "mkdir -p " + qKit);
-        ctx.require("copy plist", "cp -p " + ShellQuote.quote(b.plistPath()) + " "
+        ctx.require("mkdir kit", LeasePaths.PRIVATE + "mkdir -p " + qKit + " && chmod 700 " + qKit);
+        ctx.require("copy plist", LeasePaths.PRIVATE + "cp -p " + ShellQuote.quote(b.plistPath()) + " "
+                + ShellQuote.quote(kit + "/" + LeasePaths.PLIST_BACKUP) + " && chmod 600 "
                 + ShellQuote.quote(kit + "/" + LeasePaths.PLIST_BACKUP));
-        ctx.require("archive package", "tar -C " + ShellQuote.quote(LeasePaths.parent(l.packageRoot())) + " -czf "
+        ctx.require("archive package", LeasePaths.PRIVATE + "tar -C " + ShellQuote.quote(LeasePaths.parent(l.packageRoot())) + " -czf "
                 + ShellQuote.quote(kit + "/" + LeasePaths.PACKAGE_ARCHIVE) + " "
                 // "./": a package directory named like an option ("-rf") is still a member name to tar
                 + ShellQuote.quote("./" + LeasePaths.baseName(l.packageRoot())));
         Optional<String> backupArchive = snapshotState(ctx, l, kit);
         String files = LeasePaths.PLIST_BACKUP + " " + LeasePaths.PACKAGE_ARCHIVE + " " + LeasePaths.STATE_ARCHIVE
                 + backupArchive.map(a -> " " + ShellQuote.quote(BACKUP_DIR + "/" + a)).orElse("");
-        CommandResult manifest = ctx.require("write manifest", "cd " + qKit + " && shasum -a 256 " + files
+        CommandResult manifest = ctx.require("write manifest", LeasePaths.PRIVATE + "cd " + qKit + " && shasum -a 256 " + files
                 + " > " + LeasePaths.MANIFEST + ".tmp && mv " + LeasePaths.MANIFEST + ".tmp " + LeasePaths.MANIFEST
                 + " && cat " + LeasePaths.MANIFEST);
         if (!manifestFacts(ctx, manifest.stdout())) {
@@ -155,7 +156,7 @@ final class SnapshotStep implements StepHandler {
         }
         CommandResult created;
         try {
-            created = ctx.run("openclaw backup create", "rm -rf " + qBackup + " && mkdir -p " + qBackup + " && cd "
+            created = ctx.run("openclaw backup create", LeasePaths.PRIVATE + "rm -rf " + qBackup + " && mkdir -p " + qBackup + " && cd "
                     + qBackup + " && OPENCLAW_NO_AUTO_UPDATE=1 " + ShellQuote.quote(l.nodePath()) + " "
                     + ShellQuote.quote(cliPath) + " backup create --output " + qBackup + " --verify --json",
                     ctx.config().snapshot().backupTimeout());
@@ -172,7 +173,7 @@ final class SnapshotStep implements StepHandler {
         }
         String archiveName = LeasePaths.baseName(archive);
         ctx.fact("stateBackupArchive", archive);
-        CommandResult unpacked = ctx.run("unpack backup", "cd " + qBackup + " && rm -rf " + EXTRACT_DIR + " && mkdir "
+        CommandResult unpacked = ctx.run("unpack backup", LeasePaths.PRIVATE + "cd " + qBackup + " && rm -rf " + EXTRACT_DIR + " && mkdir "
                 + EXTRACT_DIR + " && tar -C " + EXTRACT_DIR + " -xzf " + ShellQuote.quote(archiveName) + " && find "
                 + EXTRACT_DIR + " -type d -name " + LeasePaths.STATE_DIR + " -path '*/payload/posix/*' -print -prune");
         if (!unpacked.ok()) {
@@ -184,7 +185,7 @@ final class SnapshotStep implements StepHandler {
             return BackupAttempt.failed(String.format(ProbeReasons.BACKUP_NO_STATE_DIR, archive,
                     l.basics().stateDir()));
         }
-        CommandResult repacked = ctx.run("archive state from backup", "tar -C "
+        CommandResult repacked = ctx.run("archive state from backup", LeasePaths.PRIVATE + "tar -C "
                 + ShellQuote.quote(LeasePaths.parent(backupDir + "/" + payload)) + " -czf "
                 + ShellQuote.quote(kit + "/" + LeasePaths.STATE_ARCHIVE) + " " + LeasePaths.STATE_DIR + " && rm -rf "
                 + ShellQuote.quote(backupDir + "/" + EXTRACT_DIR));
@@ -242,7 +243,7 @@ final class SnapshotStep implements StepHandler {
     /** {@code tar} of the live state directory; exit 1 (a file changed as it was read) is retried. */
     private static int viaTar(StepContext ctx, LeaseInventory.Basics b, String kit) {
         int max = Math.max(1, ctx.config().snapshot().tarAttempts());
-        String script = "tar -C " + ShellQuote.quote(b.home()) + " -czf "
+        String script = LeasePaths.PRIVATE + "tar -C " + ShellQuote.quote(b.home()) + " -czf "
                 + ShellQuote.quote(kit + "/" + LeasePaths.STATE_ARCHIVE) + " " + LeasePaths.STATE_DIR;
         for (int attempt = 1; ; attempt++) {
             String name = attempt == 1 ? "archive state" : "archive state (attempt " + attempt + ")";

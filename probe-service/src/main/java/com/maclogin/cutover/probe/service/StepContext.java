@@ -11,7 +11,7 @@ import com.maclogin.cutover.probe.client.HttpProbeResponse;
 import com.maclogin.cutover.probe.client.LeaseSshClient;
 import com.maclogin.cutover.probe.client.SshUnavailableException;
 import com.maclogin.cutover.probe.config.ProbeConfig;
-import com.maclogin.cutover.probe.lease.Redaction;
+import com.maclogin.cutover.contracts.Redaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +45,7 @@ public final class StepContext {
     private boolean connected;
     private long connectMillis;
     private long execMillis;
+    private Redaction redaction = Redaction.remembering(java.util.List.of());
 
     /** A context without transient-fault retries (tests of single parts). */
     public StepContext(RunStep command, Instant deadline, LeaseSshClient ssh, ProbeConfig config) {
@@ -110,8 +111,26 @@ public final class StepContext {
         this.replayedMessageId = id;
     }
 
+    /**
+     * Records evidence with its command and output redacted (this step's {@link Redaction}: every secret shape, and the
+     * exact secret values known for this lease or seen under a secret name earlier in the step).
+     */
     public void addEvidence(Evidence e) {
-        evidence.add(e);
+        evidence.add(redaction.apply(e));
+    }
+
+    /** Evidence of one command, redacted before its output is cut to {@link Evidence#MAX_OUTPUT}. */
+    public Evidence evidenceOf(String name, String script, Integer exitCode, String output) {
+        return Evidence.of(name, redaction.apply(script), exitCode, redaction.apply(output));
+    }
+
+    /** This step's redaction; a secret the step read on purpose (the hooks token) is told to it. */
+    public Redaction redaction() {
+        return redaction;
+    }
+
+    void redaction(Redaction r) {
+        this.redaction = r;
     }
 
     /** Runs one command with the configured per-command timeout; the exit code is the caller's to judge. */
@@ -121,7 +140,7 @@ public final class StepContext {
 
     public CommandResult run(String name, String script, Duration timeout) {
         CommandResult r = exec(name, script, timeout, true);
-        evidence.add(Evidence.of(name, script, r.exitCode(), Redaction.redact(r.combined())));
+        evidence.add(evidenceOf(name, script, r.exitCode(), r.combined()));
         return r;
     }
 
@@ -131,7 +150,7 @@ public final class StepContext {
      */
     public CommandResult runOnce(String name, String script) {
         CommandResult r = exec(name, script, config.ssh().commandTimeout(), false);
-        evidence.add(Evidence.of(name, script, r.exitCode(), Redaction.redact(r.combined())));
+        evidence.add(evidenceOf(name, script, r.exitCode(), r.combined()));
         return r;
     }
 
@@ -163,7 +182,7 @@ public final class StepContext {
                 execMillis += r.durationMillis();
                 return r;
             } catch (CommandTimeoutException e) {
-                evidence.add(Evidence.of(name, script, null, e.getMessage()));
+                evidence.add(evidenceOf(name, script, null, e.getMessage()));
                 checkDeadline();
                 throw new DeadlineExceededException(String.format(ProbeReasons.COMMAND_TIMED_OUT, name,
                         budget.toMillis()));

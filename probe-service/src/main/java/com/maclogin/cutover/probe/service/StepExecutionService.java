@@ -2,6 +2,7 @@ package com.maclogin.cutover.probe.service;
 
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.LeaseTarget;
+import com.maclogin.cutover.contracts.Redaction;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.StepKind;
@@ -50,6 +51,7 @@ public class StepExecutionService {
     private final FencingRegistry fencing = new FencingRegistry();
     private final CompletedSteps completed;
     private final VerifiedPins verifiedPins;
+    private final KnownSecrets secrets;
     private final Map<StepKind, StepHandler> handlers = new EnumMap<>(StepKind.class);
 
     public StepExecutionService(LeaseSshClient ssh, ProbeConfig config, MeterRegistry metrics,
@@ -61,6 +63,7 @@ public class StepExecutionService {
         this.workerId = config.workerId().orElseGet(() -> "probe-" + region.suffix() + "-" + hostName());
         this.completed = new CompletedSteps(config.idempotency().maxEntries());
         this.verifiedPins = new VerifiedPins(config.idempotency().maxEntries());
+        this.secrets = new KnownSecrets(config.idempotency().maxEntries());
         handlers.put(StepKind.INVENTORY, new InventoryStep());
         handlers.put(StepKind.FREEZE, new FreezeStep());
         handlers.put(StepKind.SNAPSHOT, new SnapshotStep());
@@ -102,15 +105,15 @@ public class StepExecutionService {
     private StepResult decide(RunStep c, long start) {
         Instant now = Instant.now();
         if (c.deadline() != null && !now.isBefore(c.deadline())) {
-            return result(c, StepOutcome.TIMED_OUT, ProbeReasons.DEADLINE_PASSED, Map.of(), List.of(), start, null);
+            return result(null, c, StepOutcome.TIMED_OUT, ProbeReasons.DEADLINE_PASSED, Map.of(), List.of(), start, null);
         }
         String invalid = validateEnvelope(c);
         if (invalid != null) {
-            return result(c, StepOutcome.REFUSED, invalid, Map.of(), List.of(), start, null);
+            return result(null, c, StepOutcome.REFUSED, invalid, Map.of(), List.of(), start, null);
         }
         OptionalLong stale = fencing.observe(c.leaseId(), c.cutoverId(), c.epoch());
         if (stale.isPresent()) {
-            return result(c, StepOutcome.REFUSED, String.format(ProbeReasons.STALE_EPOCH, c.epoch(),
+            return result(null, c, StepOutcome.REFUSED, String.format(ProbeReasons.STALE_EPOCH, c.epoch(),
                     stale.getAsLong()), Map.of(), List.of(), start, null);
         }
         // read-only steps are simply run again (fresh facts, nothing to protect); mutating ones are replayed
@@ -124,12 +127,12 @@ public class StepExecutionService {
         }
         StepHandler handler = handlers.get(c.kind());
         if (handler == null) {
-            return result(c, StepOutcome.REFUSED, ProbeReasons.NOT_SUPPORTED_YET, Map.of(), List.of(), start, null);
+            return result(null, c, StepOutcome.REFUSED, ProbeReasons.NOT_SUPPORTED_YET, Map.of(), List.of(), start, null);
         }
         String badParameter = c.command() != null && c.command().kind() != c.kind()
                 ? String.format(ProbeReasons.COMMAND_KIND_MISMATCH, c.command().kind(), c.kind()) : handler.validate(c);
         if (badParameter != null) {
-            return result(c, StepOutcome.REFUSED, String.format(ProbeReasons.INVALID_PARAMETER, badParameter),
+            return result(null, c, StepOutcome.REFUSED, String.format(ProbeReasons.INVALID_PARAMETER, badParameter),
                     Map.of(), List.of(), start, null);
         }
         Instant deadline = c.deadline() != null ? c.deadline() : now.plus(config.defaultStepTimeout());
@@ -142,6 +145,7 @@ public class StepExecutionService {
         List<Evidence> earlierTries = List.of();
         for (int tries = 1; ; tries++) {
             StepContext ctx = new StepContext(c, deadline, ssh, config, retry);
+            ctx.redaction(secrets.forLease(c.leaseId()));
             ctx.newestEpoch(() -> fencing.highest(c.leaseId(), c.cutoverId()));
             ctx.pinVerifiedEarlier(() -> verifiedPins.verified(c.leaseId(), c.cutoverId(), c.target().hostKey()));
             // what the earlier tries of this step ran on the lease stays evidence of this one
@@ -170,6 +174,7 @@ public class StepExecutionService {
                 if (ctx.connected()) {
                     verifiedPins.record(c.leaseId(), c.cutoverId(), c.target().hostKey());
                 }
+                secrets.learned(c.leaseId(), ctx.redaction().known());
             }
             if (c.kind().mutatesLease() && (r.outcome() != StepOutcome.REFUSED || ctx.replayedMessageId() != null)) {
                 completed.put(c.leaseId(), c.idempotencyKey(), r);
@@ -182,7 +187,7 @@ public class StepExecutionService {
     private StepResult ended(RunStep c, StepContext ctx, RuntimeException e, long start) {
         StepOutcome outcome = e instanceof StepRefusedException ? StepOutcome.REFUSED
                 : e instanceof DeadlineExceededException ? StepOutcome.TIMED_OUT : StepOutcome.FAILED;
-        return result(c, outcome, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
+        return result(ctx, c, outcome, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
     }
 
     private StepResult runHandler(RunStep c, StepHandler handler, StepContext ctx, long start) {
@@ -198,18 +203,18 @@ public class StepExecutionService {
             if (c.kind().mutatesLease()) {
                 appendLedger(ctx, messageId);
             }
-            return result(c, StepOutcome.SUCCEEDED, ctx.reason(), ctx.facts(), ctx.evidence(), start, messageId);
+            return result(ctx, c, StepOutcome.SUCCEEDED, ctx.reason(), ctx.facts(), ctx.evidence(), start, messageId);
         } catch (StepFailedException e) {
-            return result(c, StepOutcome.FAILED, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
+            return result(ctx, c, StepOutcome.FAILED, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
         } catch (StepRefusedException e) {
-            return result(c, StepOutcome.REFUSED, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
+            return result(ctx, c, StepOutcome.REFUSED, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
         } catch (DeadlineExceededException e) {
-            return result(c, StepOutcome.TIMED_OUT, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
+            return result(ctx, c, StepOutcome.TIMED_OUT, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
         } catch (TransientStepFault e) {
             throw e; // decide() runs the step again or ends it
         } catch (RuntimeException e) {
             Log.errorf(e, "cutover=%s lease=%s step=%s failed unexpectedly", c.cutoverId(), c.leaseId(), c.kind());
-            return result(c, StepOutcome.FAILED, String.format(ProbeReasons.INTERNAL_ERROR,
+            return result(ctx, c, StepOutcome.FAILED, String.format(ProbeReasons.INTERNAL_ERROR,
                     e.getClass().getSimpleName()), ctx.facts(), ctx.evidence(), start, null);
         }
     }
@@ -235,7 +240,7 @@ public class StepExecutionService {
                     // found after a transient fault of this delivery: the step had applied before the connection broke
                     facts.put(TransientRetry.FACT, ctx.facts().get(TransientRetry.FACT));
                 }
-                return Optional.of(result(c, StepOutcome.SUCCEEDED, e.reason(), facts, ctx.evidence(), start,
+                return Optional.of(result(ctx, c, StepOutcome.SUCCEEDED, e.reason(), facts, ctx.evidence(), start,
                         e.resultMessageId()));
             }
         }
@@ -308,11 +313,21 @@ public class StepExecutionService {
      * The answer to {@code c}. The typed report is filled from the facts, so a result answered from the lease's
      * ledger (which keeps the facts) carries the same report as the original.
      */
-    private StepResult result(RunStep c, StepOutcome outcome, String reason, Map<String, String> facts,
+    private StepResult result(StepContext ctx, RunStep c, StepOutcome outcome, String reason, Map<String, String> facts,
             List<Evidence> evidence, long start, String messageId) {
+        // the last gate before Kafka: reason (cut at Redaction.MAX_REASON), facts and evidence are redacted with what
+        // is known of the lease's secrets, whatever path (handler, ledger replay, refusal) built them
+        if (ctx != null) {
+            secrets.learned(c.leaseId(), ctx.redaction().known());
+        }
+        Redaction redaction = secrets.forLease(c.leaseId());
+        Map<String, String> safeFacts = new LinkedHashMap<>();
+        facts.forEach((k, v) -> safeFacts.put(k, redaction.apply(v)));
+        List<Evidence> safeEvidence = new ArrayList<>(evidence.size());
+        evidence.forEach(e -> safeEvidence.add(redaction.apply(e)));
         return StepResult.answering(c).messageId(messageId != null ? messageId : UUID.randomUUID().toString())
-                .outcome(outcome).reason(reason).facts(new LinkedHashMap<>(facts))
-                .report(StepReport.fromFacts(c.kind(), facts)).evidence(new ArrayList<>(evidence))
+                .outcome(outcome).reason(redaction.applyToReason(reason)).facts(safeFacts)
+                .report(StepReport.fromFacts(c.kind(), safeFacts)).evidence(safeEvidence)
                 .durationMillis(System.currentTimeMillis() - start).workerId(workerId).build();
     }
 

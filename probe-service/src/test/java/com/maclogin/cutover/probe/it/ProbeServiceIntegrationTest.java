@@ -914,6 +914,14 @@ class ProbeServiceIntegrationTest {
         assertThat(snapshot.facts()).containsEntry("stateBackupSha256", sha256(backup));
         assertThat(Files.readString(kit.resolve("manifest.sha256"))).contains("backup/" + backup.getFileName());
         assertThat(kit.resolve("backup/extract")).doesNotExist();
+        // the kit holds every gateway secret: created under umask 077 (the simulator's sessions have macOS's 022)
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(kit)))
+                .as("kit directory").isEqualTo("rwx------");
+        for (Path f : List.of(kit.resolve("state.tgz"), kit.resolve("package.tgz"), kit.resolve("manifest.sha256"),
+                kit.resolve("ai.openclaw.gateway.plist"), backup)) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                    .as("mode of %s", f.getFileName()).isEqualTo("rw-------");
+        }
 
         Path unpacked = untar(kit.resolve("state.tgz"));
         assertThat(Files.readString(unpacked.resolve(".openclaw/openclaw.json"))).isEqualTo(config);

@@ -1,5 +1,6 @@
 package com.maclogin.cutover.rollback.service;
 
+import com.maclogin.cutover.contracts.Redaction;
 import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.LeaseTarget;
 import com.maclogin.cutover.contracts.RollbackRequested;
@@ -91,7 +92,10 @@ public class RollbackService {
             Log.warnf("StepResult without messageId or cutoverId dropped (lease %s)", res.leaseId());
             return;
         }
-        run(res.cutoverId(), new RollbackInput.StepFinished(res, Instant.now()));
+        // defence in depth: the worker redacts; reasons that become audit rows, events and chat are redacted again
+        StepResult safe = res.toBuilder().reason(Redaction.reason(res.reason())).facts(Redaction.facts(res.facts()))
+                .evidence(Redaction.evidence(res.evidence())).build();
+        run(res.cutoverId(), new RollbackInput.StepFinished(safe, Instant.now()));
     }
 
     /** Watchdog entry: the outstanding command of this cutover may be overdue; if it still is, it TIMED_OUT. */
@@ -120,13 +124,14 @@ public class RollbackService {
             } else if (effect instanceof RollbackEffect.SendStep s) {
                 send(rb, s.kind(), input.at());
             } else if (effect instanceof RollbackEffect.PublishEvent e) {
-                outbox.enqueue(Topics.EVENTS, RollbackMessages.event(rb, e.type(), e.reason(), input.at()));
+                outbox.enqueue(Topics.EVENTS, RollbackMessages.event(rb, e.type(), Redaction.reason(e.reason()),
+                        input.at()));
             } else if (effect instanceof RollbackEffect.Audit a) {
-                record(rb, a.action(), a.from(), a.kind(), a.outcome(), a.messageId(), a.detail());
+                record(rb, a.action(), a.from(), a.kind(), a.outcome(), a.messageId(), Redaction.redact(a.detail()));
             } else if (effect instanceof RollbackEffect.AuditMessage a) {
                 audit.persist(auditLine(rb, a.cutoverId(), a.leaseId(), a.epoch(), a.action(),
                         rb == null ? null : rb.state, rb == null ? null : rb.state, a.kind(), a.attempt(),
-                        a.outcome(), a.messageId(), a.detail()));
+                        a.outcome(), a.messageId(), Redaction.redact(a.detail())));
             } else if (effect instanceof RollbackEffect.Count c) {
                 metrics.counter(c.meter(), c.tags().toArray(String[]::new)).increment();
             } else if (effect instanceof RollbackEffect.LogLine l) {
@@ -174,7 +179,7 @@ public class RollbackService {
         if (previous == null || !Objects.equals(previous.request(), req)) {
             row.requestMessageId = req.messageId();
             row.requestedBy = req.requestedBy();
-            row.reason = req.reason();
+            row.reason = Redaction.reason(req.reason());
             row.ticketId = req.ticketId();
             row.rollbackOwner = req.rollbackOwner();
             row.region = req.region();
@@ -197,7 +202,7 @@ public class RollbackService {
         row.commandDeadline = next.outstanding().deadline();
         row.attempt = next.attempt();
         row.restoreAttempts = next.restoreAttempts();
-        row.failureReason = next.failureReason();
+        row.failureReason = Redaction.reason(next.failureReason());
         row.updatedAt = next.updatedAt();
         row.finishedAt = next.finishedAt();
         row.matrixGreenAt = next.matrixGreenAt();
@@ -254,9 +259,9 @@ public class RollbackService {
 
     private static void log(RollbackEffect.LogLine line) {
         switch (line.level()) {
-            case INFO -> Log.info(line.message());
-            case WARN -> Log.warn(line.message());
-            case ERROR -> Log.error(line.message());
+            case INFO -> Log.info(Redaction.redact(line.message()));
+            case WARN -> Log.warn(Redaction.redact(line.message()));
+            case ERROR -> Log.error(Redaction.redact(line.message()));
         }
     }
 
