@@ -63,13 +63,39 @@ public final class LocalStack implements AutoCloseable {
     /** Starts everything and registers the simulated leases; returns when every service is ready. */
     public static LocalStack start(StackConfig cfg, Consumer<String> progress) throws IOException {
         LocalStack stack = new LocalStack(cfg, progress);
+        synchronized (STARTING) {
+            STARTING.incrementAndGet();
+        }
         try {
             stack.startAll();
             return stack;
         } catch (IOException | RuntimeException e) {
             stack.close();
             throw e;
+        } finally {
+            synchronized (STARTING) {
+                STARTING.decrementAndGet();
+                STARTING.notifyAll();
+            }
         }
+    }
+
+    /** Stacks of this JVM being started right now (PostgreSQL, a broker and half a dozen JVMs each: the busiest time). */
+    private static final java.util.concurrent.atomic.AtomicInteger STARTING = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Waits until no stack of this JVM is starting, at most {@code max}; returns the milliseconds waited. Work whose
+     * timing is not ours to stretch (the real gateway's fixed 5 s start-up heartbeat) waits for it.
+     */
+    public static long awaitNoStackStarting(Duration max) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + max.toNanos();
+        synchronized (STARTING) {
+            while (STARTING.get() > 0 && System.nanoTime() < deadline) {
+                STARTING.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     private void startAll() throws IOException {
