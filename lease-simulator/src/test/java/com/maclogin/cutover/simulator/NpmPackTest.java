@@ -79,7 +79,7 @@ class NpmPackTest {
             // npm's layout: package/…, sorted, owner 0/0, npm's fixed mtime; what a registry install puts on disk
             SshTestClient.Exec listing = b.exec("tar tvzf out/openclaw-2026.9.6.tgz");
             assertThat(listing.stdout().lines().toList()).satisfiesExactly(
-                    l -> assertThat(l).matches("-rw-r--r-- 0/0 +18996 1985-10-26 08:15 package/dist/index\\.js"),
+                    l -> assertThat(l).matches("-rw-r--r-- 0/0 +19246 1985-10-26 08:15 package/dist/index\\.js"),
                     l -> assertThat(l).matches("-rwxr-xr-x 0/0 +\\d+ 1985-10-26 08:15 package/openclaw\\.mjs"),
                     l -> assertThat(l).matches("-rw-r--r-- 0/0 +\\d+ 1985-10-26 08:15 package/package\\.json"));
             String tarTree = b.exec("rm -rf x && mkdir x && tar xzf out/openclaw-2026.9.6.tgz -C x && cd x/package" + TREE_SHA).stdout();
