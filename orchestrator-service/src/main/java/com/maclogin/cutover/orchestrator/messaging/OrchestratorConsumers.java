@@ -19,7 +19,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * Every topic the orchestrator consumes (group orchestrator-service), each to its service through the
  * {@link TransactionalConsumer}: parsed, deduplicated by the inbox, handled in one transaction, retried until it
- * commits.
+ * commits; a record that cannot be processed goes to the dead-letter topic and the channel moves on.
  */
 @ApplicationScoped
 public class OrchestratorConsumers {
@@ -70,7 +70,7 @@ public class OrchestratorConsumers {
     /** chat.deliveries: notifier-service's deliveries, appended to the event log of the live stream. */
     @Incoming("chat-deliveries")
     @Blocking
-    public void chatDelivered(String payload) {
-        consumer.consume(Topics.CHAT_DELIVERIES, payload, ChatDelivered.class, chat::handle);
+    public void chatDelivered(ConsumerRecord<String, String> record) {
+        consumer.consume(Topics.CHAT_DELIVERIES, record, ChatDelivered.class, chat::handle);
     }
 }
