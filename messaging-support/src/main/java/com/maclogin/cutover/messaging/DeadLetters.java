@@ -111,7 +111,9 @@ public final class DeadLetters implements AutoCloseable {
         } catch (StreamReadException e) {
             return poison(origin, DeadLetterReason.NOT_JSON, name + ": not JSON: " + e.getOriginalMessage(), null);
         } catch (DatabindException e) {
-            return poison(origin, DeadLetterReason.WRONG_SHAPE, name + ": " + e.getOriginalMessage(), null);
+            // binding can fail first on a document that is cut short: only well-formed JSON is of the wrong shape
+            DeadLetterReason reason = wellFormed(value) ? DeadLetterReason.WRONG_SHAPE : DeadLetterReason.NOT_JSON;
+            return poison(origin, reason, name + ": " + e.getOriginalMessage(), null);
         } catch (JsonProcessingException e) {
             return poison(origin, DeadLetterReason.NOT_JSON, name + ": " + e.getOriginalMessage(), null);
         } catch (RuntimeException e) {
@@ -283,6 +285,15 @@ public final class DeadLetters implements AutoCloseable {
             i += Character.charCount(cp);
         }
         return s.substring(0, i);
+    }
+
+    private static boolean wellFormed(String value) {
+        try {
+            Json.MAPPER.readTree(value);
+            return true;
+        } catch (JsonProcessingException | RuntimeException e) {
+            return false;
+        }
     }
 
     static boolean blank(String s) {
