@@ -20,8 +20,11 @@ public class DeadLetterBeans {
     @Singleton
     DeadLetters deadLetters(MessagingConfig config, Config kafkaConfig, Instance<MeterRegistry> registry) {
         MessagingConfig.DeadLetterTopic c = config.deadLetters();
-        KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClientProperties.outboxProducer(
-                KafkaClientProperties.fromConfig(kafkaConfig), c.clientId(), c.sendTimeout()));
+        java.util.Properties props = KafkaClientProperties.outboxProducer(KafkaClientProperties.fromConfig(kafkaConfig),
+                c.clientId(), c.sendTimeout());
+        // a flood of dead letters (a batch of poison) leaves in few requests; a single one waits 5 ms at most
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, "5");
+        KafkaProducer<String, String> producer = new KafkaProducer<>(props);
         return new DeadLetters(producer, new DeadLetters.Settings(c.topic(), c.consumer(),
                 config.consumer().maxRecordBytes(), c.payloadPrefixBytes(), c.sendTimeout()),
                 registry.isResolvable() ? registry.get() : null);

@@ -13,12 +13,15 @@ import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Producer;
@@ -32,9 +35,9 @@ import org.jboss.logging.Logger;
  * detail, the first bytes of the payload) to the dead-letter topic and counts it in
  * {@code cutover_dead_letters_total{service,topic,reason}}.
  *
- * <p>The publish is synchronous with {@code acks=all} and is retried until the broker acknowledged it: the caller
- * returns (and the channel acknowledges, so the offset may be committed) only after the dead letter is stored, so a
- * record is never both skipped and unrecorded. It is a plain producer, not the outbox: decoding failures happen
+ * <p>The publish uses {@code acks=all} and is retried until the broker acknowledged it: the caller returns (or, for
+ * a batch or a manually acknowledged record, acknowledges) only after the dead letter is stored, so the offset is
+ * never committed past a record that is neither processed nor recorded. It is a plain producer, not the outbox: decoding failures happen
  * before any transaction, and probe-service has no database.
  */
 public final class DeadLetters implements AutoCloseable {
@@ -47,7 +50,7 @@ public final class DeadLetters implements AutoCloseable {
      * @param consumer           the consuming service (and group) named in every dead letter and the metric
      * @param maxRecordBytes     records larger than this are set aside unread ({@code TOO_LARGE})
      * @param payloadPrefixBytes how much of the payload a dead letter keeps
-     * @param sendTimeout        wait for one acknowledgement before the publish is tried again
+     * @param sendTimeout        the producer's delivery timeout: a send not acknowledged by then is tried again
      */
     public record Settings(String topic, String consumer, int maxRecordBytes, int payloadPrefixBytes,
             Duration sendTimeout) {
@@ -73,6 +76,7 @@ public final class DeadLetters implements AutoCloseable {
     private final AtomicLong logWindow = new AtomicLong();
     private final AtomicInteger loggedInWindow = new AtomicInteger();
     private final AtomicInteger suppressed = new AtomicInteger();
+    private volatile boolean closed;
 
     /** {@code producer} null: dead letters are only logged and counted (tests of the kit without a broker). */
     public DeadLetters(Producer<String, String> producer, Settings settings, MeterRegistry registry) {
@@ -95,52 +99,80 @@ public final class DeadLetters implements AutoCloseable {
      * carries its dead letter instead of a message.
      */
     public <T extends CutoverMessage> Decoded<T> decode(RecordOrigin origin, Class<T> type) {
+        return decode(origin, type, null);
+    }
+
+    /**
+     * As {@link #decode(RecordOrigin, Class)}; with {@code pending} not null the dead letter is not waited for but its
+     * acknowledgement added to {@code pending} ({@link #awaitAll} before the batch is acknowledged).
+     */
+    public <T extends CutoverMessage> Decoded<T> decode(RecordOrigin origin, Class<T> type,
+            List<CompletableFuture<DeadLetter>> pending) {
         String name = type.getSimpleName();
         String value = origin.value();
         if (value == null) {
-            return poison(origin, DeadLetterReason.NULL, name + ": the record has no value", null);
+            return poison(origin, DeadLetterReason.NULL, name + ": the record has no value", null, pending);
         }
         if (origin.valueBytes() > settings.maxRecordBytes()) {
             return poison(origin, DeadLetterReason.TOO_LARGE, name + ": " + origin.valueBytes()
                     + " bytes, over the cap of " + settings.maxRecordBytes() + " (messaging.consumer.max-record-bytes)",
-                    null);
+                    null, pending);
         }
         T message;
         try {
             message = Json.MAPPER.readValue(value, type);
         } catch (StreamReadException e) {
-            return poison(origin, DeadLetterReason.NOT_JSON, name + ": not JSON: " + e.getOriginalMessage(), null);
+            return poison(origin, DeadLetterReason.NOT_JSON, name + ": not JSON: " + e.getOriginalMessage(), null, pending);
         } catch (DatabindException e) {
             // binding can fail first on a document that is cut short: only well-formed JSON is of the wrong shape
             DeadLetterReason reason = wellFormed(value) ? DeadLetterReason.WRONG_SHAPE : DeadLetterReason.NOT_JSON;
-            return poison(origin, reason, name + ": " + e.getOriginalMessage(), null);
+            return poison(origin, reason, name + ": " + e.getOriginalMessage(), null, pending);
         } catch (JsonProcessingException e) {
-            return poison(origin, DeadLetterReason.NOT_JSON, name + ": " + e.getOriginalMessage(), null);
+            return poison(origin, DeadLetterReason.NOT_JSON, name + ": " + e.getOriginalMessage(), null, pending);
         } catch (RuntimeException e) {
-            return poison(origin, DeadLetterReason.WRONG_SHAPE, name + ": " + Redelivery.rootMessage(e), null);
+            return poison(origin, DeadLetterReason.WRONG_SHAPE, name + ": " + Redelivery.rootMessage(e), null, pending);
         }
         if (message == null) {
-            return poison(origin, DeadLetterReason.NULL, name + ": the JSON literal null", null);
+            return poison(origin, DeadLetterReason.NULL, name + ": the JSON literal null", null, pending);
         }
         if (blank(message.messageId())) {
-            return poison(origin, DeadLetterReason.MISSING_FIELD, name + ": no messageId", message.cutoverId());
+            return poison(origin, DeadLetterReason.MISSING_FIELD, name + ": no messageId", message.cutoverId(), pending);
         }
         if (blank(message.cutoverId())) {
             return poison(origin, DeadLetterReason.MISSING_FIELD, name + " " + message.messageId() + ": no cutoverId",
-                    null);
+                    null, pending);
         }
         return new Decoded<>(message, null);
     }
 
-    private <T> Decoded<T> poison(RecordOrigin origin, DeadLetterReason reason, String detail, String cutoverId) {
-        return new Decoded<>(null, setAside(origin, reason, detail, cutoverId));
+    private <T> Decoded<T> poison(RecordOrigin origin, DeadLetterReason reason, String detail, String cutoverId,
+            List<CompletableFuture<DeadLetter>> pending) {
+        CompletableFuture<DeadLetter> letter = setAsideAsync(origin, reason, detail, cutoverId);
+        if (pending == null) {
+            return new Decoded<>(null, await(letter));
+        }
+        pending.add(letter);
+        return new Decoded<>(null, letter.getNow(null) == null ? PENDING : letter.getNow(null));
     }
+
+    /** Stands for a dead letter whose acknowledgement is pending (a {@link Decoded} without a message). */
+    private static final DeadLetter PENDING = new DeadLetter("pending", null, null, Instant.EPOCH, 0, null, null, -1,
+            -1, null, null, -1, null, false);
 
     /**
      * Publishes a dead letter for {@code origin} and returns it once the broker acknowledged it (retried until it
      * does: the caller must not move past the record before). {@code cutoverId} may be null.
      */
     public DeadLetter setAside(RecordOrigin origin, DeadLetterReason reason, String detail, String cutoverId) {
+        return await(setAsideAsync(origin, reason, detail, cutoverId));
+    }
+
+    /**
+     * As {@link #setAside} without waiting: the future completes when the broker acknowledged the dead letter (a
+     * failed send is retried with backoff until it is). The caller acknowledges the record only then.
+     */
+    public CompletableFuture<DeadLetter> setAsideAsync(RecordOrigin origin, DeadLetterReason reason, String detail,
+            String cutoverId) {
         String value = origin.value();
         String prefix = value == null ? null
                 : value.length() <= settings.payloadPrefixBytes() ? value : prefix(value, settings.payloadPrefixBytes());
@@ -148,41 +180,69 @@ public final class DeadLetters implements AutoCloseable {
                 CutoverMessage.SCHEMA_VERSION, settings.consumer(), origin.topic(), origin.partition(),
                 origin.offset(), reason, oneLine(detail), origin.valueBytes(), prefix,
                 value != null && prefix.length() < value.length());
-        publish(letter);
         counter(origin.topic(), reason).increment();
         log(letter);
-        return letter;
+        CompletableFuture<DeadLetter> done = new CompletableFuture<>();
+        if (producer == null) {
+            done.complete(letter);
+        } else {
+            send(letter, new ProducerRecord<>(settings.topic(), letter.leaseId(), Json.write(letter)), done, 1,
+                    FIRST_BACKOFF_MILLIS);
+        }
+        return done;
     }
 
-    private void publish(DeadLetter letter) {
-        if (producer == null) {
-            return;
-        }
-        String json = Json.write(letter);
-        long backoff = FIRST_BACKOFF_MILLIS;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                producer.send(new ProducerRecord<>(settings.topic(), letter.leaseId(), json))
-                        .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                return;
-            } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                LOG.errorf("dead letter for %s[%d]@%d (%s) not acknowledged on %s, attempt %d, retrying in %d ms: %s",
-                        letter.sourceTopic(), letter.partition(), letter.offset(), letter.reason(), settings.topic(),
-                        attempt, backoff, Redelivery.rootMessage(e));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while publishing a dead letter for "
-                        + letter.sourceTopic() + "@" + letter.offset(), e);
-            }
-            try {
-                Thread.sleep(backoff);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while publishing a dead letter", e);
-            }
-            backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+    /** Waits for every dead letter of a batch; the batch is acknowledged only after this returns. */
+    public static void awaitAll(List<CompletableFuture<DeadLetter>> pending) {
+        for (CompletableFuture<DeadLetter> f : pending) {
+            await(f);
         }
     }
+
+    private static DeadLetter await(CompletableFuture<DeadLetter> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a dead letter's acknowledgement", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("dead letter not published", e.getCause());
+        }
+    }
+
+    private void send(DeadLetter letter, ProducerRecord<String, String> record, CompletableFuture<DeadLetter> done,
+            int attempt, long backoff) {
+        try {
+            producer.send(record, (metadata, e) -> {
+                if (e == null) {
+                    done.complete(letter);
+                } else {
+                    retry(letter, record, done, attempt, backoff, e);
+                }
+            });
+        } catch (RuntimeException e) {
+            retry(letter, record, done, attempt, backoff, e);
+        }
+    }
+
+    private void retry(DeadLetter letter, ProducerRecord<String, String> record, CompletableFuture<DeadLetter> done,
+            int attempt, long backoff, Exception e) {
+        LOG.errorf("dead letter for %s[%d]@%d (%s) not acknowledged on %s, attempt %d, retrying in %d ms: %s",
+                letter.sourceTopic(), letter.partition(), letter.offset(), letter.reason(), settings.topic(), attempt,
+                backoff, Redelivery.rootMessage(e));
+        if (closed) {
+            done.completeExceptionally(e);
+            return;
+        }
+        RETRIES.schedule(() -> send(letter, record, done, attempt + 1, Math.min(backoff * 2, MAX_BACKOFF_MILLIS)),
+                backoff, TimeUnit.MILLISECONDS);
+    }
+
+    private static final ScheduledExecutorService RETRIES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dead-letter-retry");
+        t.setDaemon(true);
+        return t;
+    });
 
     private Counter counter(String topic, DeadLetterReason reason) {
         if (registry == null) {
@@ -258,6 +318,7 @@ public final class DeadLetters implements AutoCloseable {
     /** Closes the producer (waits briefly for anything in flight). */
     @Override
     public void close() {
+        closed = true;
         if (producer != null) {
             producer.close(Duration.ofSeconds(2));
         }

@@ -1,10 +1,14 @@
 package com.maclogin.cutover.messaging;
 
 import com.maclogin.cutover.contracts.CutoverMessage;
+import com.maclogin.cutover.contracts.DeadLetter;
 import com.maclogin.cutover.contracts.DeadLetterReason;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -69,8 +73,37 @@ public record TransactionalConsumer(Inbox inbox, Transactions transactions, Dura
         return consume(RecordOrigin.of(topic, payload), type, handler);
     }
 
+    /**
+     * A batch of records ({@code mp.messaging.incoming.<channel>.batch=true}), each as
+     * {@link #consume(String, ConsumerRecord, Class, Handler)} in order; the dead letters of the batch are published
+     * without waiting for each, and this returns (so the batch is acknowledged) only once every one is acknowledged.
+     * Returns how many records the handler ran for and committed.
+     */
+    public <T extends CutoverMessage> int consumeAll(String topic, Iterable<ConsumerRecord<String, String>> records,
+            Class<T> type, Handler<T> handler) {
+        List<CompletableFuture<DeadLetter>> pending = new ArrayList<>();
+        int handled = 0;
+        try {
+            for (ConsumerRecord<String, String> record : records) {
+                RecordOrigin origin = RecordOrigin.of(record);
+                if (consume(new RecordOrigin(topic, origin.partition(), origin.offset(), origin.key(), origin.value(),
+                        origin.valueBytes(), origin.headers()), type, handler, pending)) {
+                    handled++;
+                }
+            }
+        } finally {
+            DeadLetters.awaitAll(pending);
+        }
+        return handled;
+    }
+
     private <T extends CutoverMessage> boolean consume(RecordOrigin origin, Class<T> type, Handler<T> handler) {
-        DeadLetters.Decoded<T> decoded = deadLetters.decode(origin, type);
+        return consume(origin, type, handler, null);
+    }
+
+    private <T extends CutoverMessage> boolean consume(RecordOrigin origin, Class<T> type, Handler<T> handler,
+            List<CompletableFuture<DeadLetter>> pending) {
+        DeadLetters.Decoded<T> decoded = deadLetters.decode(origin, type, pending);
         if (!decoded.ok()) {
             return false;
         }
@@ -81,7 +114,7 @@ public record TransactionalConsumer(Inbox inbox, Transactions transactions, Dura
             span.setAttribute("messaging.message.id", message.messageId());
             MDC.put(MDC_CUTOVER_ID, message.cutoverId());
             MDC.put(MDC_LEASE_ID, message.leaseId() == null ? "" : message.leaseId());
-            return handle(origin, message, handler);
+            return handle(origin, message, handler, pending);
         } catch (RuntimeException | StackOverflowError e) {
             // handle() sets every failure aside; this is the kit's own failure (the dead-letter publish interrupted)
             MessageTracing.failed(span, e);
@@ -93,7 +126,8 @@ public record TransactionalConsumer(Inbox inbox, Transactions transactions, Dura
         }
     }
 
-    private <T extends CutoverMessage> boolean handle(RecordOrigin origin, T message, Handler<T> handler) {
+    private <T extends CutoverMessage> boolean handle(RecordOrigin origin, T message, Handler<T> handler,
+            List<CompletableFuture<DeadLetter>> pending) {
         String what = Redelivery.describe(message);
         boolean[] handled = new boolean[1];
         try {
@@ -113,9 +147,15 @@ public record TransactionalConsumer(Inbox inbox, Transactions transactions, Dura
         } catch (RuntimeException e) {
             MessageTracing.failed(Span.current(), e);
             boolean permanent = DeadLetters.isPermanent(e);
-            deadLetters.setAside(origin, permanent ? DeadLetterReason.INVALID : DeadLetterReason.GAVE_UP,
+            CompletableFuture<DeadLetter> letter = deadLetters.setAsideAsync(origin,
+                    permanent ? DeadLetterReason.INVALID : DeadLetterReason.GAVE_UP,
                     what + ": " + (permanent ? "" : "still failing after " + giveUpAfter + ": ")
                             + Redelivery.rootMessage(e), message.cutoverId());
+            if (pending == null) {
+                DeadLetters.awaitAll(List.of(letter));
+            } else {
+                pending.add(letter);
+            }
             return false;
         }
     }

@@ -1,5 +1,6 @@
 package com.maclogin.cutover.probe.messaging;
 
+import com.maclogin.cutover.contracts.DeadLetter;
 import com.maclogin.cutover.contracts.DeadLetterReason;
 import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.Validation;
@@ -18,6 +19,8 @@ import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -65,18 +68,21 @@ public class RunStepConsumer {
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public CompletionStage<Void> onCommand(Message<String> message) {
         RecordOrigin origin = origin(message);
-        DeadLetters.Decoded<RunStep> decoded = deadLetters.decode(origin, RunStep.class);
+        List<CompletableFuture<DeadLetter>> letter = new ArrayList<>(1);
+        DeadLetters.Decoded<RunStep> decoded = deadLetters.decode(origin, RunStep.class, letter);
         if (!decoded.ok()) {
-            return message.ack();
+            // acknowledged (and the offset committable) once the dead letter is; the poll loop does not wait for it
+            letter.get(0).thenCompose(d -> message.ack());
+            return CompletableFuture.completedFuture(null);
         }
         RunStep command = decoded.message();
         String invalid = invalidEnvelope(command);
         if (invalid != null) {
             Log.warnf("cutover=%s lease=%s skipping step %s: %s", command.cutoverId(), command.leaseId(),
                     command.kind(), invalid);
-            deadLetters.setAside(origin, DeadLetterReason.INVALID, "RunStep " + command.messageId() + ": " + invalid,
-                    command.cutoverId());
-            return message.ack();
+            deadLetters.setAsideAsync(origin, DeadLetterReason.INVALID, "RunStep " + command.messageId() + ": "
+                    + invalid, command.cutoverId()).thenCompose(d -> message.ack());
+            return CompletableFuture.completedFuture(null);
         }
         String lane = command.leaseId();
         // the step runs (probes, breaches) and its result is sent in a span continuing the command's trace
