@@ -146,6 +146,53 @@ public final class PoisonFuzz {
         return new Sent(topic, records.size(), bytes, (System.nanoTime() - t0) / 1_000_000, kinds);
     }
 
+    /** The figures of one fuzz run over several topics. */
+    public record Report(int total, long sentMillis, long lettersMillis, Map<String, Integer> letters, List<Sent> sent) {
+
+        /** How many records got more than one dead letter, none, or one naming another topic. */
+        public long letterCount() {
+            return letters.values().stream().mapToLong(Integer::longValue).sum();
+        }
+
+        public String summary(String service) {
+            StringBuilder b = new StringBuilder();
+            for (Sent s : sent) {
+                b.append(String.format("poison fuzz (%s): %s %d records (%d bytes) %s sent in %d ms%n", service,
+                        s.topic(), s.records(), s.bytes(), s.kinds(), s.millis()));
+            }
+            b.append(String.format("poison fuzz (%s): %d malformed records on %d topics sent in %d ms, all %d dead"
+                    + " letters read after %d ms (%.0f records/s)", service, total, sent.size(), sentMillis,
+                    letterCount(), lettersMillis, total * 1000.0 / Math.max(1, lettersMillis)));
+            return b.toString();
+        }
+    }
+
+    /**
+     * Sends {@code perTopic} malformed records to each topic ({@code topics}: topic -> its message's invalid
+     * overrides; {@code template}: topic -> a valid message of its type), then reads the dead-letter topic until
+     * every one is accounted for (at most {@code timeout}).
+     */
+    public static Report run(String bootstrap, Map<String, List<String>> topics,
+            java.util.function.Function<String, String> template, long seed, int perTopic, int huge, int hugeBytes,
+            Duration timeout) throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        Map<String, String> prefixToTopic = new java.util.LinkedHashMap<>();
+        List<Sent> sent = new ArrayList<>();
+        long t0 = System.nanoTime();
+        int total = 0;
+        for (Map.Entry<String, List<String>> t : topics.entrySet()) {
+            String prefix = "fuzz-" + run + "-" + t.getKey();
+            prefixToTopic.put(prefix, t.getKey());
+            List<Poison> records = generate(seed, prefix, perTopic, template.apply(t.getKey()), t.getValue(), huge,
+                    hugeBytes);
+            sent.add(send(bootstrap, t.getKey(), records));
+            total += records.size();
+        }
+        long sentMillis = (System.nanoTime() - t0) / 1_000_000;
+        Map<String, Integer> letters = deadLetters(bootstrap, prefixToTopic, total, timeout);
+        return new Report(total, sentMillis, (System.nanoTime() - t0) / 1_000_000, letters, sent);
+    }
+
     private static final Pattern SOURCE_TOPIC = Pattern.compile("\"sourceTopic\":\"([^\"]*)\"");
 
     /**

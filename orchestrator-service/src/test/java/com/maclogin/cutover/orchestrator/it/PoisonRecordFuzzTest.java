@@ -20,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,22 +70,9 @@ class PoisonRecordFuzzTest {
             throws Exception {
         String bootstrap = KafkaKraftResource.bootstrapServers();
         String run = Long.toString(System.nanoTime(), 36);
-        Map<String, String> prefixToTopic = new LinkedHashMap<>();
-        List<PoisonFuzz.Sent> sent = new ArrayList<>();
+        PoisonFuzz.Report report = PoisonFuzz.run(bootstrap, TOPICS, topic -> template(topic, "m"), SEED, PER_TOPIC,
+                HUGE, HUGE_BYTES, Duration.ofMinutes(3));
         long t0 = System.nanoTime();
-        int total = 0;
-        for (Map.Entry<String, List<String>> t : TOPICS.entrySet()) {
-            String prefix = "fuzz-" + run + "-" + t.getKey();
-            prefixToTopic.put(prefix, t.getKey());
-            List<PoisonFuzz.Poison> records = PoisonFuzz.generate(SEED, prefix, PER_TOPIC, template(t.getKey(), "m"),
-                    t.getValue(), HUGE, HUGE_BYTES);
-            sent.add(PoisonFuzz.send(bootstrap, t.getKey(), records));
-            total += records.size();
-        }
-        long sentMillis = (System.nanoTime() - t0) / 1_000_000;
-
-        Map<String, Integer> letters = PoisonFuzz.deadLetters(bootstrap, prefixToTopic, total, Duration.ofMinutes(3));
-        long lettersMillis = (System.nanoTime() - t0) / 1_000_000;
 
         // one good record per topic after the poison: each channel is alive if its inbox records it
         Map<String, String> good = new LinkedHashMap<>();
@@ -102,20 +88,14 @@ class PoisonRecordFuzzTest {
         }
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> assertThat(processed(good.values())).isEqualTo(good.size()));
-        long goodMillis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println(report.summary("orchestrator-service"));
+        System.out.printf("poison fuzz (orchestrator-service): the good record of each topic processed %d ms later%n",
+                (System.nanoTime() - t0) / 1_000_000);
 
-        for (PoisonFuzz.Sent s : sent) {
-            System.out.printf("poison fuzz (orchestrator): %s %d records (%d bytes) %s sent in %d ms%n", s.topic(),
-                    s.records(), s.bytes(), s.kinds(), s.millis());
-        }
-        System.out.printf("poison fuzz (orchestrator): %d malformed records on %d topics sent in %d ms, all %d dead"
-                + " letters read after %d ms (%.0f records/s), the good records processed after %d ms%n", total,
-                TOPICS.size(), sentMillis, letters.values().stream().mapToInt(Integer::intValue).sum(), lettersMillis,
-                total * 1000.0 / lettersMillis, goodMillis);
-
-        assertThat(letters.keySet()).noneMatch(k -> k.startsWith("wrong-topic:"));
-        assertThat(letters).hasSize(total);
-        assertThat(letters.values()).containsOnly(1);
+        assertThat(report.total()).isEqualTo(TOPICS.size() * PER_TOPIC);
+        assertThat(report.letters().keySet()).noneMatch(k -> k.startsWith("wrong-topic:"));
+        assertThat(report.letters()).hasSize(report.total());
+        assertThat(report.letters().values()).containsOnly(1);
         HttpResponse<String> up = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(health.toString()))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
