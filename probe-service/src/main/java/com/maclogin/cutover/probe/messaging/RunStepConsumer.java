@@ -78,8 +78,6 @@ public class RunStepConsumer {
         RunStep command = decoded.message();
         String invalid = invalidEnvelope(command);
         if (invalid != null) {
-            Log.warnf("cutover=%s lease=%s skipping step %s: %s", command.cutoverId(), command.leaseId(),
-                    command.kind(), invalid);
             deadLetters.setAsideAsync(origin, DeadLetterReason.INVALID, "RunStep " + command.messageId() + ": "
                     + invalid, command.cutoverId()).thenCompose(d -> message.ack());
             return CompletableFuture.completedFuture(null);

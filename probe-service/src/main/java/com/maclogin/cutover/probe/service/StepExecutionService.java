@@ -224,9 +224,11 @@ public class StepExecutionService {
     private Optional<StepResult> checkLedger(StepContext ctx, long start) {
         RunStep c = ctx.command();
         // one exec: the ledger and the lease basics the step will ask for (judged only when it does)
-        CommandResult r = LeaseInventory.basicsAndLedger(ctx, "cat \"$HOME\"/" + LeasePaths.CUTOVER_DIR + "/"
-                + LeasePaths.LEDGER + " 2>/dev/null || true").get(2);
+        // each line cut on the lease one byte past the cap: a hostile 5 MB line never crosses the wire, and what
+        // was cut is still longer than the cap, so the read below skips it
         int maxLine = config.caps().ledgerLineBytes();
+        CommandResult r = LeaseInventory.basicsAndLedger(ctx, "cut -c 1-" + (maxLine + 1) + " \"$HOME\"/"
+                + LeasePaths.CUTOVER_DIR + "/" + LeasePaths.LEDGER + " 2>/dev/null || true").get(2);
         LedgerEntry.Read read = LedgerEntry.read(r.stdout(), maxLine);
         List<LedgerEntry> entries = read.entries();
         // the ledger's text never goes into the result: only what was read from it
