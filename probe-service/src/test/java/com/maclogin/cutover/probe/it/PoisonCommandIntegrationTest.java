@@ -90,7 +90,7 @@ class PoisonCommandIntegrationTest {
             String fiveMb = "v1 " + cutover + ":RELOAD:1 1 RELOAD 8d6c1f3a-0000-4000-8000-000000000001 "
                     + "A".repeat(5 * 1024 * 1024);
             Files.writeString(ledger, (before == null ? "" : before) + claim + "\n" + fiveMb
-                    + "\nnot a ledger line\nv1 x\n\u0001\u0002\u0003\n", StandardCharsets.ISO_8859_1);
+                    + "\nnot a ledger line\nv1 x\ngarbage \u0001\u0002 bytes\n", StandardCharsets.ISO_8859_1);
 
             RunStep unfreeze = step(cutover, 1);
             send(Topics.stepCommands(Region.HK), Json.write(unfreeze));
