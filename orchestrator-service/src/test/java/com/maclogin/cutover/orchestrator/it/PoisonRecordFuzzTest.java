@@ -94,8 +94,8 @@ class PoisonRecordFuzzTest {
 
         assertThat(report.total()).isEqualTo(TOPICS.size() * PER_TOPIC);
         assertThat(report.letters().keySet()).noneMatch(k -> k.startsWith("wrong-topic:"));
-        assertThat(report.letters()).hasSize(report.total());
-        assertThat(report.letters().values()).containsOnly(1);
+        assertThat(report.letters().size()).isEqualTo(report.total());
+        assertThat(report.letters().values().stream().filter(n -> n != 1).count()).isZero();
         HttpResponse<String> up = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(health.toString()))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
