@@ -30,15 +30,18 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue 11 point 5: 10,000 malformed records (seeded) on every topic the orchestrator consumes (null, random bytes,
  * truncated JSON, wrong types, not an object, missing ids, invalid values, a few over the size cap), then one good
  * record per topic. Every channel keeps running (the good records are processed), the service stays UP, and the
- * dead-letter topic holds exactly one dead letter per malformed record, from the right topic.
+ * dead-letter topic holds exactly one dead letter per malformed record, from the right topic. Runs last (the class
+ * order is {@code @Order}): the other classes read {@code cutover.events} from the start and parse every record.
  */
 @QuarkusTest
+@Order(Integer.MAX_VALUE)
 @WithTestResource(value = KafkaKraftResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = EmbeddedPostgresResource.class, scope = TestResourceScope.GLOBAL)
 class PoisonRecordFuzzTest {
