@@ -145,9 +145,9 @@ class DeadLettersBrokerTest {
         assertThat(returned.subList(0, records.size() - 1)).containsOnly(false);
         assertThat(returned.get(records.size() - 1)).isTrue();
         assertThat(handled).containsExactly("m-good");
-        assertThat(count("select count(*) from dead_letter_test.handled")).isEqualTo(1);
+        assertThat(count("select count(*) from dead_letter_test.handled where message_id like 'm-%'")).isEqualTo(1);
         // only the good record's id is in the inbox: every failed attempt rolled its row back
-        assertThat(count("select count(*) from dead_letter_test.inbox")).isEqualTo(1);
+        assertThat(count("select count(*) from dead_letter_test.inbox where message_id like 'm-%'")).isEqualTo(1);
 
         Map<String, JsonNode> letters = new LinkedHashMap<>();
         try (KafkaConsumer<String, String> consumer = consumer(deadLetterTopic)) {
@@ -191,6 +191,81 @@ class DeadLettersBrokerTest {
                 .isEqualTo(3);
         assertThat(registry.get(DeadLetters.METRIC).tags("topic", topic, "reason", "INVALID").counter().count())
                 .isEqualTo(3);
+    }
+
+    @Test
+    void aBatchReturnsOnlyOnceEveryDeadLetterOfItIsAcknowledgedAndItsGoodRecordsAreHandledInOrder() throws Exception {
+        String topic = newTopic("batch-" + System.nanoTime());
+        String deadLetterTopic = newTopic("batch-dead-letters-" + System.nanoTime());
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        Map<String, DeadLetterReason> expected = new LinkedHashMap<>();
+        records.add(new ProducerRecord<>(topic, "good-1", Json.write(ping("b-good-1", 1)).getBytes(StandardCharsets.UTF_8)));
+        for (int i = 0; i < 200; i++) {
+            poison(records, expected, topic, "bad-" + i, i % 2 == 0 ? "{not json" : null,
+                    i % 2 == 0 ? DeadLetterReason.NOT_JSON : DeadLetterReason.NULL);
+        }
+        poison(records, expected, topic, "refused", Json.write(ping("b-refused", -1)), DeadLetterReason.INVALID);
+        records.add(new ProducerRecord<>(topic, "good-2", Json.write(ping("b-good-2", 2)).getBytes(StandardCharsets.UTF_8)));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.bootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            for (ProducerRecord<String, byte[]> r : records) {
+                producer.send(r);
+            }
+        }
+        AtomicInteger acknowledged = new AtomicInteger();
+        java.util.Properties props = KafkaClientProperties.outboxProducer(
+                Map.of("bootstrap.servers", SharedInfra.bootstrap(), "linger.ms", "50"), "dead-letter-batch-test",
+                Duration.ofSeconds(10));
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "50"); // acknowledgements arrive well after the sends
+        KafkaProducer<String, String> counting = new KafkaProducer<>(props) {
+            @Override
+            public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                    ProducerRecord<String, String> record, org.apache.kafka.clients.producer.Callback callback) {
+                return super.send(record, (metadata, e) -> {
+                    if (e == null) {
+                        acknowledged.incrementAndGet();
+                    }
+                    callback.onCompletion(metadata, e);
+                });
+            }
+        };
+        DeadLetters deadLetters = new DeadLetters(counting, new DeadLetters.Settings(deadLetterTopic, "kit-test", CAP,
+                PREFIX, Duration.ofSeconds(10)), null);
+        TransactionalConsumer kit = new TransactionalConsumer(new TransactionInbox(), tx, Duration.ofMillis(300),
+                MessageTracing.disabled(), deadLetters);
+        List<String> handled = new ArrayList<>();
+        List<ConsumerRecord<String, String>> all = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer(topic)) {
+            long until = System.currentTimeMillis() + 20_000;
+            while (all.size() < records.size() && System.currentTimeMillis() < until) {
+                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+            }
+        }
+        assertThat(all).hasSize(records.size());
+
+        int n = kit.consumeAll(topic, all, Ping.class, p -> {
+            if (p.n() < 0) {
+                throw new IllegalArgumentException("refused");
+            }
+            handled.add(p.messageId());
+        });
+        // returned only after the broker acknowledged every dead letter of the batch
+        assertThat(acknowledged.get()).isEqualTo(expected.size());
+        Map<String, String> letters = new LinkedHashMap<>();
+        try (KafkaConsumer<String, String> consumer = consumer(deadLetterTopic)) {
+            for (int polls = 0; polls < 10 && letters.size() < expected.size(); polls++) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> letters.put(r.key(), r.value()));
+            }
+        } finally {
+            deadLetters.close();
+        }
+
+        assertThat(n).isEqualTo(2);
+        assertThat(handled).containsExactly("b-good-1", "b-good-2");
+        assertThat(letters.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((key, reason) -> assertThat(letters.get(key)).contains("\"reason\":\"" + reason + "\""));
     }
 
     @Test
