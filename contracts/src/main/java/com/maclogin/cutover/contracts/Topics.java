@@ -25,6 +25,8 @@ public final class Topics {
     public static final String FLEET_EVENTS = "fleet.events";
     /** Chat deliveries ({@link ChatDelivered}) from notifier-service, appended to the orchestrator's event log. */
     public static final String CHAT_DELIVERIES = "chat.deliveries";
+    /** Records a consumer could not process ({@link DeadLetter}), from every service, set aside by the messaging kit. */
+    public static final String DEAD_LETTERS = "cutover.dead-letters";
 
     private Topics() {
     }
@@ -47,6 +49,7 @@ public final class Topics {
         all.add(EVENTS);
         all.add(FLEET_EVENTS);
         all.add(CHAT_DELIVERIES);
+        all.add(DEAD_LETTERS);
         return Collections.unmodifiableList(all);
     }
 

@@ -34,7 +34,7 @@ class AsyncApiDriftTest {
     /** The messages on the topics; everything else is checked because one of these refers to it. */
     static final List<Class<?>> MESSAGES = List.of(RunStep.class, StepResult.class, RollbackRequested.class,
             CutoverEvent.class, ProbeResult.class, ThresholdBreached.class, FleetEvent.class,
-            ChatDelivered.class);
+            ChatDelivered.class, DeadLetter.class);
 
     @BeforeAll
     static void load() throws Exception {
@@ -205,7 +205,8 @@ class AsyncApiDriftTest {
     @Test
     void everyEnumValueIsDocumented() {
         for (Class<? extends Enum<?>> type : List.of(Region.class, StepKind.class, StepOutcome.class,
-                CutoverEventType.class, FleetEventType.class, ProbeLayer.class, Verdict.class, TriggerKind.class, TriggerAction.class)) {
+                CutoverEventType.class, FleetEventType.class, ProbeLayer.class, Verdict.class, TriggerKind.class, TriggerAction.class,
+                DeadLetterReason.class)) {
             List<String> documented = new ArrayList<>();
             doc.at("/components/schemas/" + type.getSimpleName() + "/enum").forEach(n -> documented.add(n.asText()));
             List<String> actual = java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList();
@@ -232,7 +233,8 @@ class AsyncApiDriftTest {
                 .containsEntry(Topics.PROBE_RESULTS, "ProbeResult")
                 .containsEntry(Topics.BREACHES, "ThresholdBreached")
                 .containsEntry(Topics.FLEET_EVENTS, "FleetEvent")
-                .containsEntry(Topics.CHAT_DELIVERIES, "ChatDelivered");
+                .containsEntry(Topics.CHAT_DELIVERIES, "ChatDelivered")
+                .containsEntry(Topics.DEAD_LETTERS, "DeadLetter");
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.eclipse.microprofile.config.Config;
 /**
  * The kit in a service: {@link OutboxWriter} and {@link OutboxRelay} when {@code messaging.outbox.table} is set (the
  * relay starts with the application and stops at shutdown), {@link Inbox} and {@link TransactionalConsumer} when
- * {@code messaging.inbox.table} is set. The relay's producer is built from the service's {@code kafka.*} keys.
+ * {@code messaging.inbox.table} is set (its poison records go to {@link DeadLetters}, see {@link DeadLetterBeans}). The relay's producer is built from the service's {@code kafka.*} keys.
  * {@link MessageTracing} uses the service's OpenTelemetry bean when quarkus-opentelemetry provides one.
  */
 @Singleton
@@ -53,8 +53,9 @@ public class MessagingBeans {
 
     @Produces
     @Singleton
-    TransactionalConsumer consumer(Inbox inbox, Transactions transactions, MessageTracing tracing) {
-        return new TransactionalConsumer(inbox, transactions, Redelivery.DEFAULT_GIVE_UP_AFTER, tracing);
+    TransactionalConsumer consumer(Inbox inbox, Transactions transactions, MessageTracing tracing,
+            DeadLetters deadLetters) {
+        return new TransactionalConsumer(inbox, transactions, config.consumer().giveUpAfter(), tracing, deadLetters);
     }
 
     @Produces

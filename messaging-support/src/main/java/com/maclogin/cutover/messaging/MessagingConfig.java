@@ -19,6 +19,44 @@ public interface MessagingConfig {
     /** The inbox of processed message ids that makes a redelivery harmless. */
     Inbox inbox();
 
+    /** What a consumer accepts and how long it retries a failing record. */
+    Consumer consumer();
+
+    /** Where records a consumer could not process go ({@link DeadLetters}). */
+    DeadLetterTopic deadLetters();
+
+    interface Consumer {
+        /** Records larger than this (bytes) are set aside unread ({@code TOO_LARGE}); well under the broker's 1 MB. */
+        @WithDefault("524288")
+        int maxRecordBytes();
+
+        /** How long a record whose handler fails with a transient error is retried before it is set aside ({@code GAVE_UP}). */
+        @WithDefault("PT5M")
+        Duration giveUpAfter();
+    }
+
+    interface DeadLetterTopic {
+        /** The one dead-letter topic of the product. */
+        @WithDefault("cutover.dead-letters")
+        String topic();
+
+        /** The consumer named in each dead letter and in {@code cutover_dead_letters_total{service}}. */
+        @WithDefault("${quarkus.application.name}")
+        String consumer();
+
+        /** How many bytes of the payload a dead letter keeps. */
+        @WithDefault("1024")
+        int payloadPrefixBytes();
+
+        /** {@code client.id} of the dead-letter producer. */
+        @WithDefault("${quarkus.application.name}-dead-letters")
+        String clientId();
+
+        /** How long one publish waits for the broker's acknowledgement before it is tried again. */
+        @WithDefault("PT10S")
+        Duration sendTimeout();
+    }
+
     interface Outbox {
         /** Table of the outbox rows (schema-qualified unless the connection's schema is the service's); unset = no outbox. */
         Optional<String> table();

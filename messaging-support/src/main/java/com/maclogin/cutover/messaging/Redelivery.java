@@ -7,9 +7,9 @@ import java.time.Duration;
  * Keeps a consumer on one message until its handler commits. A handler that throws (the database restarting, a
  * serialisation conflict, a lock timeout) is retried with capped exponential backoff instead of handing the failure to
  * the messaging layer, where "ignore" would lose the message and "fail" would stop the channel for good. Only after
- * {@code giveUpAfter} does the last exception propagate, so a real poison message still stops the channel (health goes
- * DOWN, the offset stays uncommitted) rather than being skipped. Plain Java on purpose: every service wraps its own
- * transaction in the attempt.
+ * {@code giveUpAfter} does the last exception propagate (at once for a failure the caller calls permanent), and the
+ * {@link TransactionalConsumer} then sets the message aside on the dead-letter topic ({@link DeadLetters}) so the
+ * channel keeps running. Plain Java on purpose: every service wraps its own transaction in the attempt.
  */
 public final class Redelivery {
 
@@ -40,6 +40,15 @@ public final class Redelivery {
      * may carry evidence). Returns the number of attempts made.
      */
     public static int untilCommitted(String what, Duration giveUpAfter, Attempt attempt) {
+        return untilCommitted(what, giveUpAfter, attempt, e -> false);
+    }
+
+    /**
+     * As {@link #untilCommitted(String, Duration, Attempt)}; a failure {@code permanent} accepts is not retried but
+     * propagates at once (retrying an invalid message only delays its dead letter).
+     */
+    public static int untilCommitted(String what, Duration giveUpAfter, Attempt attempt,
+            java.util.function.Predicate<Throwable> permanent) {
         long deadline = System.nanoTime() + giveUpAfter.toNanos();
         long backoff = FIRST_BACKOFF_MILLIS;
         for (int n = 1; ; n++) {
@@ -50,6 +59,11 @@ public final class Redelivery {
                 }
                 return n;
             } catch (Exception e) {
+                if (permanent.test(e)) {
+                    LOG.log(System.Logger.Level.DEBUG, "{0}: refused on attempt {1}, not retried: {2}", what, n,
+                            rootMessage(e));
+                    throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                }
                 if (System.nanoTime() + backoff * 1_000_000L > deadline) {
                     LOG.log(System.Logger.Level.ERROR, "{0}: still failing after {1} attempts, giving up: {2}", what, n,
                             rootMessage(e));

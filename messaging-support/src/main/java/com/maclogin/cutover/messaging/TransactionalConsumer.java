@@ -1,31 +1,44 @@
 package com.maclogin.cutover.messaging;
 
 import com.maclogin.cutover.contracts.CutoverMessage;
-import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.DeadLetter;
+import com.maclogin.cutover.contracts.DeadLetterReason;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * What every consumer that writes does with a record: parse it into its message type (an unreadable record is
- * logged and skipped), then in one new transaction record its id in the {@link Inbox} and run the handler (a
- * redelivery stops at the inbox), retried with {@link Redelivery} until it commits. An {@code @Incoming} method is
- * one call:
- * <pre>{@code consumer.consume(Topics.STEP_RESULTS, payload, StepResult.class, service::handle);}</pre>
+ * What every consumer that writes does with a record: read it into its message type, then in one new transaction
+ * record its id in the {@link Inbox} and run the handler (a redelivery stops at the inbox), retried with
+ * {@link Redelivery} until it commits. An {@code @Incoming} method is one call:
+ * <pre>{@code consumer.consume(Topics.STEP_RESULTS, record, StepResult.class, service::handle);}</pre>
+ * No record stops the channel: a record that is null, over the size cap, not JSON, of the wrong shape or without its
+ * envelope ids is never handled; one whose handler refuses it ({@link DeadLetters#isPermanent}) is not retried; one
+ * whose handler keeps failing is retried until {@code giveUpAfter}. Each of them is set aside on the dead-letter
+ * topic ({@link DeadLetters}, acknowledged before this returns) and the method returns normally, so the record's
+ * offset is committed and the next record is processed.
  * Given the whole record ({@link #consume(String, ConsumerRecord, Class, Handler)}) it also continues the trace of
  * the record's {@code traceparent} header: a CONSUMER span, child of the producer's, is current while the handler
  * runs (so what the handler writes to an outbox carries it on), and the log MDC holds {@code cutoverId} and
  * {@code leaseId}.
  */
 public record TransactionalConsumer(Inbox inbox, Transactions transactions, Duration giveUpAfter,
-        MessageTracing tracing) {
+        MessageTracing tracing, DeadLetters deadLetters) {
 
-    /** Without tracing (no span, no MDC). */
+    /** Without tracing (no span, no MDC); poison records are only logged. */
     public TransactionalConsumer(Inbox inbox, Transactions transactions, Duration giveUpAfter) {
         this(inbox, transactions, giveUpAfter, MessageTracing.disabled());
+    }
+
+    /** Poison records are only logged (no dead-letter topic). */
+    public TransactionalConsumer(Inbox inbox, Transactions transactions, Duration giveUpAfter, MessageTracing tracing) {
+        this(inbox, transactions, giveUpAfter, tracing, DeadLetters.loggingOnly("test"));
     }
 
     /** Handles one message inside the consumer's transaction; throwing rolls it back and it is tried again. */
@@ -42,59 +55,108 @@ public record TransactionalConsumer(Inbox inbox, Transactions transactions, Dura
 
     /**
      * As {@link #consume(String, String, Class, Handler)} for a whole Kafka record: the handler runs in a CONSUMER span
-     * that continues the trace of the record's {@code traceparent} header, with the cutover and lease ids in the MDC.
+     * that continues the trace of the record's {@code traceparent} header, with the cutover and lease ids in the MDC;
+     * a dead letter names the record's partition, offset and key.
      */
     public <T extends CutoverMessage> boolean consume(String topic, ConsumerRecord<String, String> record, Class<T> type,
             Handler<T> handler) {
-        Span span = tracing.startProcess(topic, record.headers());
-        try (Scope scope = span.makeCurrent()) {
-            return consume(topic, record.value(), type, message -> {
-                MessageTracing.identify(span, message.cutoverId(), message.leaseId());
-                span.setAttribute("messaging.message.id", message.messageId());
-                MDC.put(MDC_CUTOVER_ID, message.cutoverId());
-                MDC.put(MDC_LEASE_ID, message.leaseId() == null ? "" : message.leaseId());
-                try {
-                    handler.handle(message);
-                } finally {
-                    MDC.remove(MDC_CUTOVER_ID);
-                    MDC.remove(MDC_LEASE_ID);
-                }
-            });
-        } catch (RuntimeException e) {
-            MessageTracing.failed(span, e);
-            throw e;
-        } finally {
-            span.end();
-        }
+        RecordOrigin origin = RecordOrigin.of(record);
+        return consume(new RecordOrigin(topic, origin.partition(), origin.offset(), origin.key(), origin.value(),
+                origin.valueBytes(), origin.headers()), type, handler);
     }
 
     /**
      * Handles the record's payload from {@code topic}; true when the handler ran and committed, false when the record
-     * was unreadable, had no message id or cutover id, or was processed before.
+     * was processed before or was set aside on the dead-letter topic.
      */
     public <T extends CutoverMessage> boolean consume(String topic, String payload, Class<T> type, Handler<T> handler) {
-        T message;
+        return consume(RecordOrigin.of(topic, payload), type, handler);
+    }
+
+    /**
+     * A batch of records ({@code mp.messaging.incoming.<channel>.batch=true}), each as
+     * {@link #consume(String, ConsumerRecord, Class, Handler)} in order; the dead letters of the batch are published
+     * without waiting for each, and this returns (so the batch is acknowledged) only once every one is acknowledged.
+     * Returns how many records the handler ran for and committed.
+     */
+    public <T extends CutoverMessage> int consumeAll(String topic, Iterable<ConsumerRecord<String, String>> records,
+            Class<T> type, Handler<T> handler) {
+        List<CompletableFuture<DeadLetter>> pending = new ArrayList<>();
+        int handled = 0;
         try {
-            message = Json.read(payload, type);
-        } catch (IllegalArgumentException e) {
-            LOG.warnf("unreadable %s on %s skipped: %s", type.getSimpleName(), topic, e.getMessage());
+            for (ConsumerRecord<String, String> record : records) {
+                RecordOrigin origin = RecordOrigin.of(record);
+                if (consume(new RecordOrigin(topic, origin.partition(), origin.offset(), origin.key(), origin.value(),
+                        origin.valueBytes(), origin.headers()), type, handler, pending)) {
+                    handled++;
+                }
+            }
+        } finally {
+            DeadLetters.awaitAll(pending);
+        }
+        return handled;
+    }
+
+    private <T extends CutoverMessage> boolean consume(RecordOrigin origin, Class<T> type, Handler<T> handler) {
+        return consume(origin, type, handler, null);
+    }
+
+    private <T extends CutoverMessage> boolean consume(RecordOrigin origin, Class<T> type, Handler<T> handler,
+            List<CompletableFuture<DeadLetter>> pending) {
+        DeadLetters.Decoded<T> decoded = deadLetters.decode(origin, type, pending);
+        if (!decoded.ok()) {
             return false;
         }
-        if (message == null || message.messageId() == null || message.cutoverId() == null) {
-            LOG.warnf("%s on %s without messageId or cutoverId skipped (lease %s)", type.getSimpleName(), topic,
-                    message == null ? null : message.leaseId());
-            return false;
+        T message = decoded.message();
+        Span span = tracing.startProcess(origin.topic(), origin.headers());
+        try (Scope scope = span.makeCurrent()) {
+            MessageTracing.identify(span, message.cutoverId(), message.leaseId());
+            span.setAttribute("messaging.message.id", message.messageId());
+            MDC.put(MDC_CUTOVER_ID, message.cutoverId());
+            MDC.put(MDC_LEASE_ID, message.leaseId() == null ? "" : message.leaseId());
+            return handle(origin, message, handler, pending);
+        } catch (RuntimeException | StackOverflowError e) {
+            // handle() sets every failure aside; this is the kit's own failure (the dead-letter publish interrupted)
+            MessageTracing.failed(span, e);
+            throw e;
+        } finally {
+            MDC.remove(MDC_CUTOVER_ID);
+            MDC.remove(MDC_LEASE_ID);
+            span.end();
         }
+    }
+
+    private <T extends CutoverMessage> boolean handle(RecordOrigin origin, T message, Handler<T> handler,
+            List<CompletableFuture<DeadLetter>> pending) {
         String what = Redelivery.describe(message);
         boolean[] handled = new boolean[1];
-        Redelivery.untilCommitted(what, giveUpAfter, () -> handled[0] = transactions.inNewTransaction(c -> {
-            if (!inbox.firstDelivery(message.messageId(), topic, message.cutoverId())) {
-                LOG.infof("%s on %s already processed", what, topic);
-                return false;
+        try {
+            Redelivery.untilCommitted(what, giveUpAfter, () -> handled[0] = transactions.inNewTransaction(c -> {
+                if (!inbox.firstDelivery(message.messageId(), origin.topic(), message.cutoverId())) {
+                    LOG.infof("%s on %s already processed", what, origin.topic());
+                    return false;
+                }
+                try {
+                    handler.handle(message);
+                } catch (StackOverflowError e) {
+                    throw new InvalidMessageException("the handler overflowed its stack", e);
+                }
+                return true;
+            }), DeadLetters::isPermanent);
+            return handled[0];
+        } catch (RuntimeException e) {
+            MessageTracing.failed(Span.current(), e);
+            boolean permanent = DeadLetters.isPermanent(e);
+            CompletableFuture<DeadLetter> letter = deadLetters.setAsideAsync(origin,
+                    permanent ? DeadLetterReason.INVALID : DeadLetterReason.GAVE_UP,
+                    what + ": " + (permanent ? "" : "still failing after " + giveUpAfter + ": ")
+                            + Redelivery.rootMessage(e), message.cutoverId());
+            if (pending == null) {
+                DeadLetters.awaitAll(List.of(letter));
+            } else {
+                pending.add(letter);
             }
-            handler.handle(message);
-            return true;
-        }));
-        return handled[0];
+            return false;
+        }
     }
 }

@@ -33,7 +33,8 @@ final class JdbcTransactions implements Transactions, AutoCloseable {
         }
     }
 
-    private Connection connection() throws SQLException {
+    /** The calling thread's connection: inside {@link #inNewTransaction}, the one of that transaction. */
+    Connection connection() throws SQLException {
         Connection c = connection.get();
         if (c == null || c.isClosed()) {
             c = dataSource.getConnection();

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.Json;
-import com.maclogin.cutover.testing.EmbeddedPostgresResource;
-import com.maclogin.cutover.testing.KafkaKraftResource;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -62,8 +60,6 @@ class OutboxRelayBrokerTest {
             String filler) implements CutoverMessage {
     }
 
-    static final EmbeddedPostgresResource POSTGRES = new EmbeddedPostgresResource();
-    static final KafkaKraftResource KAFKA = new KafkaKraftResource();
     static final AtomicInteger TABLES = new AtomicInteger();
 
     static PGSimpleDataSource db;
@@ -72,12 +68,8 @@ class OutboxRelayBrokerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Map<String, String> pg = POSTGRES.start();
-        db = new PGSimpleDataSource();
-        db.setUrl(pg.get("quarkus.datasource.jdbc.url"));
-        db.setUser(pg.get("quarkus.datasource.username"));
-        db.setPassword(pg.get("quarkus.datasource.password"));
-        bootstrap = KAFKA.start().get("kafka.bootstrap.servers");
+        db = SharedInfra.db();
+        bootstrap = SharedInfra.bootstrap();
         tx = new JdbcTransactions(db);
         sql("create schema relay_test");
     }
@@ -85,8 +77,6 @@ class OutboxRelayBrokerTest {
     @AfterAll
     static void stop() throws Exception {
         tx.close();
-        KAFKA.stop();
-        POSTGRES.stop();
     }
 
     @Test

@@ -23,6 +23,12 @@ public final class ProbeReasons {
     public static final String WRONG_REGION = "command for region %s sent to the %s worker";
     public static final String INVALID_REPLY_TOPIC = "replyTo '%s' is not a reply topic";
     public static final String MISSING_TARGET = "target is required";
+    /** The visible marker where a too long text of a result was cut ({@code ResultCap}). */
+    public static final String TRUNCATED = "…[truncated %d bytes]";
+    /** An evidence entry that replaces the entries dropped to fit a result under its cap. */
+    public static final String RESULT_TRUNCATED = "result over %d bytes: %d evidence entries and %d facts dropped";
+    /** Evidence of ledger lines that were not read back (too long or malformed): never copied into the result. */
+    public static final String LEDGER_LINES_SKIPPED = "%d ledger lines skipped (longer than %d bytes or malformed)";
     public static final String INVALID_PARAMETER = "invalid parameter: %s";
     /** A RunStep whose typed command is of another kind than the step (reported as an invalid parameter). */
     public static final String COMMAND_KIND_MISMATCH = "command of kind %s in a %s step";

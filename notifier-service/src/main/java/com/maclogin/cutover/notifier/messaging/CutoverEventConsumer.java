@@ -7,7 +7,7 @@ import com.maclogin.cutover.notifier.service.DeliveryService;
 import com.maclogin.cutover.notifier.service.NotificationService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -30,8 +30,8 @@ public class CutoverEventConsumer {
 
     @Incoming("events")
     @Blocking
-    public void consume(ConsumerRecord<String, String> record) {
-        if (consumer.consume(Topics.EVENTS, record, CutoverEvent.class, notifications::accept)) {
+    public void consume(ConsumerRecords<String, String> records) {
+        if (consumer.consumeAll(Topics.EVENTS, records, CutoverEvent.class, notifications::accept) > 0) {
             delivery.wake();
         }
     }

@@ -7,7 +7,7 @@ import com.maclogin.cutover.notifier.service.DeliveryService;
 import com.maclogin.cutover.notifier.service.FleetNotificationService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -31,8 +31,8 @@ public class FleetEventConsumer {
 
     @Incoming("fleet-events")
     @Blocking
-    public void consume(ConsumerRecord<String, String> record) {
-        if (consumer.consume(Topics.FLEET_EVENTS, record, FleetEvent.class, notifications::accept)) {
+    public void consume(ConsumerRecords<String, String> records) {
+        if (consumer.consumeAll(Topics.FLEET_EVENTS, records, FleetEvent.class, notifications::accept) > 0) {
             delivery.wake();
         }
     }

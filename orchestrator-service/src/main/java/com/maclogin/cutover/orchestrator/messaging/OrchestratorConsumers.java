@@ -13,13 +13,13 @@ import com.maclogin.cutover.orchestrator.service.StepResultService;
 import com.maclogin.cutover.orchestrator.service.ValidationEventService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Every topic the orchestrator consumes (group orchestrator-service), each to its service through the
  * {@link TransactionalConsumer}: parsed, deduplicated by the inbox, handled in one transaction, retried until it
- * commits.
+ * commits; a record that cannot be processed goes to the dead-letter topic and the channel moves on.
  */
 @ApplicationScoped
 public class OrchestratorConsumers {
@@ -42,35 +42,35 @@ public class OrchestratorConsumers {
     /** cutover.step-results: the saga moves on. */
     @Incoming("step-results")
     @Blocking
-    public void stepResult(ConsumerRecord<String, String> record) {
-        consumer.consume(Topics.STEP_RESULTS, record, StepResult.class, stepResults::handle);
+    public void stepResult(ConsumerRecords<String, String> records) {
+        consumer.consumeAll(Topics.STEP_RESULTS, records, StepResult.class, stepResults::handle);
     }
 
     /** cutover.events: rollback outcomes become terminal states. */
     @Incoming("events")
     @Blocking
-    public void event(ConsumerRecord<String, String> record) {
-        consumer.consume(Topics.EVENTS, record, CutoverEvent.class, events::handle);
+    public void event(ConsumerRecords<String, String> records) {
+        consumer.consumeAll(Topics.EVENTS, records, CutoverEvent.class, events::handle);
     }
 
     /** probe.results: every probe of a validation window is stored. */
     @Incoming("probe-results")
     @Blocking
-    public void probeResult(ConsumerRecord<String, String> record) {
-        consumer.consume(Topics.PROBE_RESULTS, record, ProbeResult.class, validation::probeResult);
+    public void probeResult(ConsumerRecords<String, String> records) {
+        consumer.consumeAll(Topics.PROBE_RESULTS, records, ProbeResult.class, validation::probeResult);
     }
 
     /** cutover.breaches: recorded, and the action (rollback, pause, observe) applied. */
     @Incoming("breaches")
     @Blocking
-    public void breach(ConsumerRecord<String, String> record) {
-        consumer.consume(Topics.BREACHES, record, ThresholdBreached.class, validation::breach);
+    public void breach(ConsumerRecords<String, String> records) {
+        consumer.consumeAll(Topics.BREACHES, records, ThresholdBreached.class, validation::breach);
     }
 
     /** chat.deliveries: notifier-service's deliveries, appended to the event log of the live stream. */
     @Incoming("chat-deliveries")
     @Blocking
-    public void chatDelivered(String payload) {
-        consumer.consume(Topics.CHAT_DELIVERIES, payload, ChatDelivered.class, chat::handle);
+    public void chatDelivered(ConsumerRecords<String, String> records) {
+        consumer.consumeAll(Topics.CHAT_DELIVERIES, records, ChatDelivered.class, chat::handle);
     }
 }

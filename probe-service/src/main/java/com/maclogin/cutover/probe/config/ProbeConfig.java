@@ -40,6 +40,9 @@ public interface ProbeConfig {
 
     Retry retry();
 
+    /** Size caps of what the worker publishes and reads back from the lease. */
+    Caps caps();
+
     interface Ssh {
         /** OpenSSH-format private key used for every lease of this region; never logged, never sent. */
         @WithDefault("${user.home}/.ssh/id_ed25519")
@@ -235,5 +238,19 @@ public interface ProbeConfig {
         /** Completed idempotency keys kept in memory with their results (oldest evicted first). */
         @WithDefault("10000")
         int maxEntries();
+    }
+
+    interface Caps {
+        /**
+         * Largest step result (JSON bytes) the worker publishes; longer evidence, facts and reasons are cut with a
+         * visible {@code …[truncated N bytes]} marker until it fits. Well under the broker's 1 MB and the consumers'
+         * {@code messaging.consumer.max-record-bytes}.
+         */
+        @WithDefault("262144")
+        int resultBytes();
+
+        /** Longest ledger line read back from the lease; a longer or malformed line is skipped and reported. */
+        @WithDefault("65536")
+        int ledgerLineBytes();
     }
 }

@@ -1,18 +1,26 @@
 package com.maclogin.cutover.probe.messaging;
 
-import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.DeadLetter;
+import com.maclogin.cutover.contracts.DeadLetterReason;
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.config.ProbeConfig;
+import com.maclogin.cutover.probe.lease.LeasePaths;
 import com.maclogin.cutover.probe.service.LeaseLanes;
 import com.maclogin.cutover.probe.service.StepExecutionService;
+import com.maclogin.cutover.messaging.DeadLetters;
 import com.maclogin.cutover.messaging.MessageTracing;
+import com.maclogin.cutover.messaging.RecordOrigin;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +34,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * Consumes {@code cutover.steps.<region>}. The method only parses and hands the command to the lease's lane, so the
  * Kafka poll loop never waits for SSH (a VALIDATE window can last 15 minutes). The record is acknowledged, and its
  * offset therefore committed (throttled strategy), only after the StepResult was accepted by Kafka: at-least-once.
+ * A command that cannot be read (null, over the size cap, not JSON, wrong shape, no ids), whose envelope is invalid
+ * (no kind, a malformed lease id, cutover id or idempotency key, a reply topic that is not one) or whose step could not
+ * be answered (the run threw, the result was not accepted) is set aside on the dead-letter topic ({@link DeadLetters})
+ * and acknowledged: no command stops the channel.
  */
 @ApplicationScoped
 public class RunStepConsumer {
@@ -35,10 +47,12 @@ public class RunStepConsumer {
     private final ExecutorService executor;
     private final LeaseLanes lanes;
     private final MessageTracing tracing;
+    private final DeadLetters deadLetters;
 
     public RunStepConsumer(StepExecutionService steps, StepResultPublisher publisher, ProbeConfig config,
-            MessageTracing tracing) {
+            MessageTracing tracing, DeadLetters deadLetters) {
         this.tracing = tracing;
+        this.deadLetters = deadLetters;
         this.steps = steps;
         this.publisher = publisher;
         AtomicInteger n = new AtomicInteger();
@@ -53,19 +67,22 @@ public class RunStepConsumer {
     @Incoming("steps")
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public CompletionStage<Void> onCommand(Message<String> message) {
-        RunStep command;
-        try {
-            command = Json.read(message.getPayload(), RunStep.class);
-        } catch (RuntimeException e) {
-            Log.warnf("skipping an unreadable step command: %s", e.getMessage());
-            return message.ack();
+        RecordOrigin origin = origin(message);
+        List<CompletableFuture<DeadLetter>> letter = new ArrayList<>(1);
+        DeadLetters.Decoded<RunStep> decoded = deadLetters.decode(origin, RunStep.class, letter);
+        if (!decoded.ok()) {
+            // acknowledged (and the offset committable) once the dead letter is; the poll loop does not wait for it
+            letter.get(0).thenCompose(d -> message.ack());
+            return CompletableFuture.completedFuture(null);
         }
-        if (!Topics.isReplyTopic(command.replyTo())) {
-            Log.warnf("cutover=%s lease=%s skipping step %s: %s", command.cutoverId(), command.leaseId(),
-                    command.kind(), String.format(ProbeReasons.INVALID_REPLY_TOPIC, command.replyTo()));
-            return message.ack();
+        RunStep command = decoded.message();
+        String invalid = invalidEnvelope(command);
+        if (invalid != null) {
+            deadLetters.setAsideAsync(origin, DeadLetterReason.INVALID, "RunStep " + command.messageId() + ": "
+                    + invalid, command.cutoverId()).thenCompose(d -> message.ack());
+            return CompletableFuture.completedFuture(null);
         }
-        String lane = command.leaseId() == null ? "" : command.leaseId();
+        String lane = command.leaseId();
         // the step runs (probes, breaches) and its result is sent in a span continuing the command's trace
         Span span = ProbeTracing.startStep(tracing, message, command);
         Context traced = Context.root().with(span);
@@ -73,14 +90,51 @@ public class RunStepConsumer {
         lanes.submit(lane, traced.wrapSupplier(() -> steps.execute(command)))
                 .thenCompose(result -> ProbeTracing.in(traced, () -> publisher.publish(command.replyTo(), result)))
                 .whenComplete((v, e) -> span.end())
+                .handle((v, e) -> {
+                    if (e != null) {
+                        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                ? e.getCause() : e;
+                        Log.errorf(cause, "cutover=%s lease=%s step %s: no result sent, the command is set aside",
+                                command.cutoverId(), command.leaseId(), command.kind());
+                        deadLetters.setAside(origin, DeadLetters.isPermanent(cause) ? DeadLetterReason.INVALID
+                                : DeadLetterReason.GAVE_UP, "RunStep " + command.messageId() + " (" + command.kind()
+                                + "): no result sent: " + cause, command.cutoverId());
+                    }
+                    return null;
+                })
                 .thenCompose(v -> message.ack())
                 .exceptionally(e -> {
-                    Log.errorf(e, "cutover=%s lease=%s step %s: result not sent, offset not committed",
+                    // only the dead-letter publish itself can fail here (interrupted at shutdown): redelivered later
+                    Log.errorf(e, "cutover=%s lease=%s step %s: not acknowledged, redelivered after a restart",
                             command.cutoverId(), command.leaseId(), command.kind());
-                    message.nack(e);
                     return null;
                 });
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** What makes a command unanswerable (no reply could name it), or null. */
+    static String invalidEnvelope(RunStep c) {
+        if (!Topics.isReplyTopic(c.replyTo())) {
+            return String.format(ProbeReasons.INVALID_REPLY_TOPIC, c.replyTo());
+        }
+        if (c.kind() == null) {
+            return String.format(ProbeReasons.INVALID_PARAMETER, "kind is required");
+        }
+        String p = Validation.leaseId(c.leaseId());
+        if (p == null) {
+            p = LeasePaths.checkCutoverId(c.cutoverId());
+        }
+        if (p == null) {
+            p = LeasePaths.checkIdempotencyKey(c.idempotencyKey());
+        }
+        return p == null ? null : String.format(ProbeReasons.INVALID_PARAMETER, p);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RecordOrigin origin(Message<String> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> RecordOrigin.of((org.apache.kafka.clients.consumer.ConsumerRecord<String, String>) m.getRecord()))
+                .orElseGet(() -> RecordOrigin.of(Topics.STEP_COMMANDS_PREFIX + "?", message.getPayload()));
     }
 
     @PreDestroy

@@ -22,17 +22,23 @@ import java.util.UUID;
  */
 final class CommandBatch {
 
-    /** One command of the batch. */
-    record Part(String name, String script, boolean required) {
+    /**
+     * One command of the batch; {@code outputKept} false: its evidence records the command and exit code but not the
+     * output (text from the lease the caller summarises itself, e.g. the ledger: it is never copied or scanned).
+     */
+    record Part(String name, String script, boolean required, boolean outputKept) {
 
         static Part of(String name, String script) {
-            return new Part(name, script, false);
+            return new Part(name, script, false, true);
         }
 
         static Part required(String name, String script) {
-            return new Part(name, script, true);
+            return new Part(name, script, true, true);
         }
     }
+
+    /** Output not kept in the evidence (see {@link Part}). */
+    static final String OUTPUT_NOT_KEPT = "(output not recorded)";
 
     private final List<Part> parts = new ArrayList<>();
 
@@ -59,7 +65,7 @@ final class CommandBatch {
      * failed. Evidence is added per part that ran.
      */
     List<CommandResult> run(StepContext ctx) {
-        if (parts.size() == 1) {
+        if (parts.size() == 1 && parts.get(0).outputKept()) {
             return List.of(ctx.run(parts.get(0).name(), parts.get(0).script()));
         }
         String nonce = "ocb-" + UUID.randomUUID().toString().replace("-", "");
@@ -74,9 +80,15 @@ final class CommandBatch {
                     break;
                 }
                 // no answer although nothing stopped the batch: run this one (and the rest) alone
-                r = ctx.run(p.name(), p.script());
+                if (p.outputKept()) {
+                    r = ctx.run(p.name(), p.script());
+                } else {
+                    r = ctx.runUnrecorded(p.script());
+                    ctx.addEvidence(Evidence.of(p.name(), p.script(), r.exitCode(), OUTPUT_NOT_KEPT));
+                }
             } else {
-                ctx.addEvidence(ctx.evidenceOf(p.name(), p.script(), r.exitCode(), r.combined()));
+                ctx.addEvidence(p.outputKept() ? ctx.evidenceOf(p.name(), p.script(), r.exitCode(), r.combined())
+                        : Evidence.of(p.name(), p.script(), r.exitCode(), OUTPUT_NOT_KEPT));
             }
             out.set(i, r);
             if (p.required() && !r.ok()) {

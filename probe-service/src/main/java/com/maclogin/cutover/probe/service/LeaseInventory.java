@@ -119,7 +119,7 @@ public final class LeaseInventory {
      */
     static List<CommandResult> basicsAndLedger(StepContext ctx, String ledgerScript) {
         List<CommandResult> r = new CommandBatch().add("id -u", UID_SCRIPT).add("home", HOME_SCRIPT)
-                .add("read ledger", ledgerScript).run(ctx);
+                .add(new CommandBatch.Part("read ledger", ledgerScript, false, false)).run(ctx);
         ctx.prefetchedBasics(List.of(r.get(0), r.get(1)));
         return r;
     }

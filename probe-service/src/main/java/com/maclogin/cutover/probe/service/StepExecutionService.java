@@ -40,6 +40,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class StepExecutionService {
 
+    /** Fact of a step whose ledger read skipped lines (too long or malformed): how many. */
+    public static final String LEDGER_LINES_SKIPPED_FACT = "ledgerLinesSkipped";
+
     /** Steps that never run on a pooled connection: each opens a new one, so the host key is checked again. */
     static final Set<StepKind> FRESH_HANDSHAKE = EnumSet.of(StepKind.INVENTORY, StepKind.RESTORE);
 
@@ -226,9 +229,24 @@ public class StepExecutionService {
     private Optional<StepResult> checkLedger(StepContext ctx, long start) {
         RunStep c = ctx.command();
         // one exec: the ledger and the lease basics the step will ask for (judged only when it does)
-        CommandResult r = LeaseInventory.basicsAndLedger(ctx, "cat \"$HOME\"/" + LeasePaths.CUTOVER_DIR + "/"
-                + LeasePaths.LEDGER + " 2>/dev/null || true").get(2);
-        List<LedgerEntry> entries = LedgerEntry.parseAll(r.stdout());
+        // each line cut on the lease one byte past the cap: a hostile 5 MB line never crosses the wire, and what
+        // was cut is still longer than the cap, so the read below skips it
+        int maxLine = config.caps().ledgerLineBytes();
+        CommandResult r = LeaseInventory.basicsAndLedger(ctx, "cut -c 1-" + (maxLine + 1) + " \"$HOME\"/"
+                + LeasePaths.CUTOVER_DIR + "/" + LeasePaths.LEDGER + " 2>/dev/null || true").get(2);
+        LedgerEntry.Read read = LedgerEntry.read(r.stdout(), maxLine);
+        List<LedgerEntry> entries = read.entries();
+        // the ledger's text never goes into the result: only what was read from it
+        ctx.evidence().replaceAll(ev -> ev != null && "read ledger".equals(ev.name())
+                ? new Evidence(ev.name(), ev.command(), ev.exitCode(), entries.size() + " ledger entries read"
+                        + (read.skipped() > 0 ? "; " + String.format(ProbeReasons.LEDGER_LINES_SKIPPED,
+                                read.skipped(), maxLine) : ""), null)
+                : ev);
+        if (read.skipped() > 0) {
+            ctx.fact(LEDGER_LINES_SKIPPED_FACT, read.skipped());
+            Log.warnf("cutover=%s lease=%s step=%s: %s", c.cutoverId(), c.leaseId(), c.kind(),
+                    String.format(ProbeReasons.LEDGER_LINES_SKIPPED, read.skipped(), maxLine));
+        }
         for (LedgerEntry e : entries) {
             if (e.idempotencyKey().equals(c.idempotencyKey())) {
                 ctx.replayedMessageId(e.resultMessageId());
@@ -239,6 +257,9 @@ public class StepExecutionService {
                 if (ctx.facts().containsKey(TransientRetry.FACT)) {
                     // found after a transient fault of this delivery: the step had applied before the connection broke
                     facts.put(TransientRetry.FACT, ctx.facts().get(TransientRetry.FACT));
+                }
+                if (ctx.facts().containsKey(LEDGER_LINES_SKIPPED_FACT)) {
+                    facts.put(LEDGER_LINES_SKIPPED_FACT, ctx.facts().get(LEDGER_LINES_SKIPPED_FACT));
                 }
                 return Optional.of(result(ctx, c, StepOutcome.SUCCEEDED, e.reason(), facts, ctx.evidence(), start,
                         e.resultMessageId()));
@@ -260,8 +281,9 @@ public class StepExecutionService {
 
     private void appendLedger(StepContext ctx, String messageId) {
         RunStep c = ctx.command();
-        String line = new LedgerEntry(c.idempotencyKey(), c.epoch(), c.kind(), messageId, ctx.reason(),
-                new LinkedHashMap<>(ctx.facts())).toLine();
+        // within the limits the read validates, so this worker's own line is never skipped
+        String line = LedgerEntry.bounded(c.idempotencyKey(), c.epoch(), c.kind(), messageId, ctx.reason(),
+                ctx.facts(), config.caps().ledgerLineBytes()).toLine();
         CommandResult r = ctx.run("append ledger", "mkdir -p \"$HOME\"/" + LeasePaths.CUTOVER_DIR
                 + " && printf '%s\\n' " + ShellQuote.quote(line) + " >> \"$HOME\"/" + LeasePaths.CUTOVER_DIR + "/"
                 + LeasePaths.LEDGER);

@@ -8,7 +8,7 @@ import com.maclogin.cutover.messaging.TransactionalConsumer;
 import com.maclogin.cutover.rollback.service.RollbackService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -30,21 +30,21 @@ public class RollbackConsumers {
     /** cutover.rollbacks: an operator's or the orchestrator's rollback request. */
     @Incoming("rollbacks")
     @Blocking
-    public void rollbackRequested(ConsumerRecord<String, String> record) {
-        consumer.consume(Topics.ROLLBACK_REQUESTS, record, RollbackRequested.class, service::onRollbackRequested);
+    public void rollbackRequested(ConsumerRecords<String, String> records) {
+        consumer.consumeAll(Topics.ROLLBACK_REQUESTS, records, RollbackRequested.class, service::onRollbackRequested);
     }
 
     /** cutover.breaches: a ROLLBACK breach starts a rollback like a request. */
     @Incoming("breaches")
     @Blocking
-    public void breach(ConsumerRecord<String, String> record) {
-        consumer.consume(Topics.BREACHES, record, ThresholdBreached.class, service::onBreach);
+    public void breach(ConsumerRecords<String, String> records) {
+        consumer.consumeAll(Topics.BREACHES, records, ThresholdBreached.class, service::onBreach);
     }
 
     /** rollback.step-results: the rollback's RESTORE and VALIDATE answers. */
     @Incoming("step-results")
     @Blocking
-    public void stepResult(ConsumerRecord<String, String> record) {
-        consumer.consume(Topics.ROLLBACK_STEP_RESULTS, record, StepResult.class, service::onStepResult);
+    public void stepResult(ConsumerRecords<String, String> records) {
+        consumer.consumeAll(Topics.ROLLBACK_STEP_RESULTS, records, StepResult.class, service::onStepResult);
     }
 }
