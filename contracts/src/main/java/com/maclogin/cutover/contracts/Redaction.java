@@ -57,8 +57,14 @@ public final class Redaction {
     /** launchd's {@code KEY => value} (environment blocks of {@code launchctl print}). */
     private static final Pattern ARROW = Pattern.compile(
             "(?m)^([ \\t+-]*\"?)([A-Za-z_][A-Za-z0-9_.-]{0,200})(\"?[ \\t]*=>[ \\t]*)(\\S(?:.*\\S)?)[ \\t]*$");
+    /**
+     * JSON {@code "name": "value"}. The strings are unrolled loops ({@code [^"\\]*+(?:\\.[^"\\]*+)*+}), not
+     * {@code (?:[^"\\]|\\.)*}: Java's regex engine recurses once per repetition of a group with alternatives, and a
+     * real gateway's few-kilobyte JSON string overflowed the stack of a probe worker's step thread.
+     */
     private static final Pattern JSON = Pattern.compile(
-            "(\"((?:[^\"\\\\\\n]|\\\\.){1,200})\"\\s*:\\s*)\"((?:[^\"\\\\\\n]|\\\\.)*)\"");
+            "(\"([^\"\\\\\\n]{0,200}+(?:\\\\.[^\"\\\\\\n]{0,200}+){0,100}+)\"\\s*:\\s*)"
+                    + "\"([^\"\\\\\\n]*+(?:\\\\.[^\"\\\\\\n]*+)*+)\"");
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "(?i)(\\b(?:proxy-)?authorization[\"']?\\s*[:=]\\s*[\"']?(?:(?:bearer|basic|token|digest|bot|apikey)\\s+)?)"
                     + "([^\\s'\",;]+)");
@@ -139,6 +145,15 @@ public final class Redaction {
         if (s == null || s.isEmpty()) {
             return s;
         }
+        try {
+            return applyPatterns(s);
+        } catch (StackOverflowError e) {
+            // fail closed: an input a pattern cannot take is withheld whole, never passed on unmasked, never a crash
+            return "[redacted: " + s.length() + " characters withheld, the redaction could not read them]";
+        }
+    }
+
+    private String applyPatterns(String s) {
         String out = PRIVATE_KEY.matcher(s).replaceAll("[redacted private key]");
         out = keyed(PLIST, out, m -> m.group(2), 4);
         out = keyed(ARROW, out, m -> m.group(2), 4);

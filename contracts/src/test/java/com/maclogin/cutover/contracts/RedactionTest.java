@@ -87,6 +87,16 @@ class RedactionTest {
     }
 
     @Test
+    void aLongJsonStringIsReadWithoutOverflowingTheStackAndItsSecretIsMasked() {
+        // a real gateway's JSON carried a string of a few kilobytes: the old (?:[^"\\]|\\.)* overflowed the stack
+        String longText = "x\\\"y ".repeat(40_000);
+        String json = "{\"description\": \"" + longText + "\", \"token\": \"" + "s".repeat(200_000) + "\"}";
+        String out = Redaction.redact(json);
+        assertThat(out).contains("\"description\": \"" + longText + "\"").doesNotContain("sssssssss")
+                .contains("\"token\": \"[redacted]\"");
+    }
+
+    @Test
     void aLaunchctlPrintEnvironmentBlockLosesOnlyItsSecrets() {
         String print = """
                 gui/501/ai.openclaw.gateway = {

@@ -104,4 +104,8 @@ public class Notification extends PanacheEntityBase {
 
     @Column(name = "posted_at")
     public Instant postedAt;
+
+    /** The traceparent of the event this message was queued for (the cutover's trace); null without tracing. */
+    @Column(name = "trace_parent", columnDefinition = "text")
+    public String traceParent;
 }

@@ -251,4 +251,73 @@ public final class PoisonFuzz {
         String prefix = key.substring(0, dash);
         return prefixes.contains(prefix) ? prefix : null;
     }
+    /** The fuzz run every service's PoisonRecordFuzzTest makes: seed, records per topic, the huge ones and their size. */
+    public static final long SEED = 20261205L;
+    public static final int PER_TOPIC = 10_000;
+    public static final int HUGE = 3;
+    public static final int HUGE_BYTES = 600 * 1024;
+
+    /**
+     * The whole proof for one service's consumers: {@link #PER_TOPIC} malformed records to each of {@code topics}
+     * (topic -> its message's invalid overrides), then one good record per topic ({@code template}: topic and message
+     * id -> a valid message of the topic's type), which must be processed within 30 s ({@code processed}: how many of
+     * these message ids the service's inbox holds); exactly one dead letter per malformed record, each from its own
+     * topic; and {@code health} answers 200 UP. Prints the figures; returns the report. Throws AssertionError
+     * otherwise.
+     */
+    public static Report proveEveryChannelSurvives(String service, String bootstrap, Map<String, List<String>> topics,
+            java.util.function.BiFunction<String, String, String> template,
+            java.util.function.ToLongFunction<java.util.Collection<String>> processed, java.net.URL health)
+            throws Exception {
+        Report report = run(bootstrap, topics, topic -> template.apply(topic, "m"), SEED, PER_TOPIC, HUGE, HUGE_BYTES,
+                Duration.ofMinutes(3));
+        long t0 = System.nanoTime();
+        String run = Long.toString(System.nanoTime(), 36);
+        // one good record per topic after the poison: each channel is alive if the service processes it
+        Map<String, String> good = new java.util.LinkedHashMap<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+            for (String topic : topics.keySet()) {
+                String id = "good-" + run + "-" + java.util.UUID.randomUUID();
+                good.put(topic, id);
+                producer.send(new ProducerRecord<>(topic, "hk-1", template.apply(topic, id)))
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long seen;
+        while ((seen = processed.applyAsLong(good.values())) < good.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(service + ": " + seen + " of the " + good.size()
+                        + " good records after the poison were processed within 30 s: a channel stopped");
+            }
+            Thread.sleep(100);
+        }
+        System.out.println(report.summary(service));
+        System.out.printf("poison fuzz (%s): the good record of each topic processed %d ms later%n", service,
+                (System.nanoTime() - t0) / 1_000_000);
+
+        check(report.total() == topics.size() * PER_TOPIC, service + ": sent " + report.total());
+        check(report.letters().keySet().stream().noneMatch(k -> k.startsWith("wrong-topic:")),
+                service + ": dead letters naming the wrong source topic");
+        check(report.letters().size() == report.total(),
+                service + ": " + report.letters().size() + " malformed records have a dead letter, of " + report.total());
+        long twice = report.letters().values().stream().filter(n -> n != 1).count();
+        check(twice == 0, service + ": " + twice + " malformed records have more than one dead letter");
+        java.net.http.HttpResponse<String> up = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(health.toString()))
+                        .timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        check(up.statusCode() == 200 && up.body().contains("\"status\": \"UP\"") && !up.body().contains("DOWN"),
+                service + ": health after the flood " + up.statusCode() + " " + up.body());
+        return report;
+    }
+
+    private static void check(boolean ok, String failure) {
+        if (!ok) {
+            throw new AssertionError(failure);
+        }
+    }
 }

@@ -150,6 +150,7 @@ public class NotificationService {
             n.threadRole = thread.role();
             n.eventMessageId = eventMessageId;
             n.eventType = eventType;
+            n.traceParent = com.maclogin.cutover.messaging.MessageTracing.currentTraceparent();
             n.channel = client.channel();
             n.target = target.get();
             switch (client.channel()) {

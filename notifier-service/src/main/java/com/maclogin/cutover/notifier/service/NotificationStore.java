@@ -80,6 +80,14 @@ public class NotificationStore {
      * where and how it ended, never the text. A fleet's own message carries the fleet id as its ids.
      */
     private void delivered(Notification n, String outcome) {
+        // in the trace of the event the message was queued for: the orchestrator's span for it joins the cutover's trace
+        try (io.opentelemetry.context.Scope scope = com.maclogin.cutover.messaging.MessageTracing.contextOf(n.traceParent)
+                .makeCurrent()) {
+            enqueueDelivered(n, outcome);
+        }
+    }
+
+    private void enqueueDelivered(Notification n, String outcome) {
         outbox.enqueue(Topics.CHAT_DELIVERIES, new ChatDelivered(UUID.randomUUID().toString(), n.cutoverId, n.fleetId,
                 n.leaseId, Instant.now(), CutoverMessage.SCHEMA_VERSION, n.channel.name(), n.eventType, outcome,
                 n.attempts));

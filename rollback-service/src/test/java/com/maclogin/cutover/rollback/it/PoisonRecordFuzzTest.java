@@ -1,6 +1,5 @@
 package com.maclogin.cutover.rollback.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.testing.EmbeddedPostgresResource;
@@ -13,23 +12,10 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,11 +28,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaKraftResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = EmbeddedPostgresResource.class, scope = TestResourceScope.GLOBAL)
 class PoisonRecordFuzzTest {
-
-    static final long SEED = 20261205L;
-    static final int PER_TOPIC = 10_000;
-    static final int HUGE = 3;
-    static final int HUGE_BYTES = 600 * 1024;
 
     /** Each consumed topic, the enum values its message may not have. */
     static final Map<String, List<String>> TOPICS = new LinkedHashMap<>();
@@ -66,38 +47,8 @@ class PoisonRecordFuzzTest {
     @Test
     void tenThousandMalformedRecordsPerConsumedTopicAreEachOneDeadLetterAndEveryChannelKeepsProcessing()
             throws Exception {
-        String bootstrap = KafkaKraftResource.bootstrapServers();
-        String run = Long.toString(System.nanoTime(), 36);
-        PoisonFuzz.Report report = PoisonFuzz.run(bootstrap, TOPICS, topic -> template(topic, "m"), SEED, PER_TOPIC,
-                HUGE, HUGE_BYTES, Duration.ofMinutes(3));
-        long t0 = System.nanoTime();
-
-        // one good record per topic after the poison: each channel is alive if its inbox records it
-        Map<String, String> good = new LinkedHashMap<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
-            for (String topic : TOPICS.keySet()) {
-                String id = "good-" + run + "-" + UUID.randomUUID();
-                good.put(topic, id);
-                producer.send(new ProducerRecord<>(topic, "hk-1", template(topic, id))).get(10, TimeUnit.SECONDS);
-            }
-        }
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .untilAsserted(() -> assertThat(processed(good.values())).isEqualTo(good.size()));
-        System.out.println(report.summary("rollback-service"));
-        System.out.printf("poison fuzz (rollback-service): the good record of each topic processed %d ms later%n",
-                (System.nanoTime() - t0) / 1_000_000);
-
-        assertThat(report.total()).isEqualTo(TOPICS.size() * PER_TOPIC);
-        assertThat(report.letters().keySet()).noneMatch(k -> k.startsWith("wrong-topic:"));
-        assertThat(report.letters().size()).isEqualTo(report.total());
-        assertThat(report.letters().values().stream().filter(n -> n != 1).count()).isZero();
-        HttpResponse<String> up = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(health.toString()))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
-        assertThat(up.body()).contains("\"status\": \"UP\"").doesNotContain("DOWN");
+        PoisonFuzz.proveEveryChannelSurvives("rollback-service", KafkaKraftResource.bootstrapServers(), TOPICS,
+                PoisonRecordFuzzTest::template, this::processed, health);
     }
 
     /** A minimal valid message of the topic's type with message id {@code id} (every other field absent). */
