@@ -3,11 +3,9 @@ package com.maclogin.cutover.probe.messaging;
 import com.maclogin.cutover.contracts.DeadLetter;
 import com.maclogin.cutover.contracts.DeadLetterReason;
 import com.maclogin.cutover.contracts.RunStep;
-import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.config.ProbeConfig;
-import com.maclogin.cutover.probe.lease.LeasePaths;
 import com.maclogin.cutover.probe.service.LeaseLanes;
 import com.maclogin.cutover.probe.service.StepExecutionService;
 import com.maclogin.cutover.messaging.DeadLetters;
@@ -117,17 +115,7 @@ public class RunStepConsumer {
         if (!Topics.isReplyTopic(c.replyTo())) {
             return String.format(ProbeReasons.INVALID_REPLY_TOPIC, c.replyTo());
         }
-        if (c.kind() == null) {
-            return String.format(ProbeReasons.INVALID_PARAMETER, "kind is required");
-        }
-        String p = Validation.leaseId(c.leaseId());
-        if (p == null) {
-            p = LeasePaths.checkCutoverId(c.cutoverId());
-        }
-        if (p == null) {
-            p = LeasePaths.checkIdempotencyKey(c.idempotencyKey());
-        }
-        return p == null ? null : String.format(ProbeReasons.INVALID_PARAMETER, p);
+        return StepExecutionService.invalidIds(c);
     }
 
     @SuppressWarnings("unchecked")

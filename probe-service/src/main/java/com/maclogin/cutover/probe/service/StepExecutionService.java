@@ -294,7 +294,8 @@ public class StepExecutionService {
         }
     }
 
-    private String validateEnvelope(RunStep c) {
+    /** What is wrong with a command's kind and ids (lease, cutover, idempotency key), or null: shared with the consumer. */
+    public static String invalidIds(RunStep c) {
         if (c.kind() == null) {
             return String.format(ProbeReasons.INVALID_PARAMETER, "kind is required");
         }
@@ -305,9 +306,15 @@ public class StepExecutionService {
         if (p == null) {
             p = LeasePaths.checkIdempotencyKey(c.idempotencyKey());
         }
-        if (p != null) {
-            return String.format(ProbeReasons.INVALID_PARAMETER, p);
+        return p == null ? null : String.format(ProbeReasons.INVALID_PARAMETER, p);
+    }
+
+    private String validateEnvelope(RunStep c) {
+        String ids = invalidIds(c);
+        if (ids != null) {
+            return ids;
         }
+        String p;
         LeaseTarget t = c.target();
         if (t == null) {
             return ProbeReasons.MISSING_TARGET;
