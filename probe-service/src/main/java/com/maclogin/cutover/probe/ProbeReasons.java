@@ -36,6 +36,26 @@ public final class ProbeReasons {
     /** Appended to a transient SSH failure that was still there after the retries the step allows. */
     public static final String TRANSIENT_GAVE_UP = "%s (still failing after %d transient retries)";
     public static final String SSH_AUTH_FAILED = "ssh authentication as %s to %s:%d failed";
+    /**
+     * A command batch whose output was not read back completely (over the SSH client's 1 MiB capture, or mangled): the
+     * parts without an answer may have run and are never run again.
+     */
+    public static final String BATCH_PARTS_MAY_HAVE_RUN = "command batch answer incomplete (output over the 1 MiB "
+            + "capture or unreadable): %s may have run on the lease and are not run again; check their effect on the "
+            + "lease (evidence and the lease's ledger) before the step is retried";
+    /**
+     * A command of a step that changes the lease lost its connection after it may have started: never run again, so
+     * the step fails.
+     */
+    public static final String COMMAND_MAY_HAVE_RUN = "%s may have run on the lease (connection lost after the "
+            + "command was sent: %s); not run again: check its effect on the lease before the step is retried";
+    /** Another worker holds the lease's lock until the step's deadline: the step did not run. */
+    public static final String LEASE_LOCK_HELD = "lease lock not free before the deadline (%s); the step did not run";
+    /** The step's lease lock was taken by another worker while it ran (it was not renewed in time): stopped. */
+    public static final String LEASE_LOCK_LOST = "lease lock lost while the step ran (%s); stopped";
+    /** The worker lost the step topic partition the command came from: the new owner answers; no result is sent. */
+    public static final String PARTITION_REVOKED = "the worker lost partition %s of the step topic; stopped, the new "
+            + "owner answers";
     public static final String COMMAND_FAILED = "%s failed with exit code %d";
     public static final String INTERNAL_ERROR = "worker error: %s";
     public static final String PLIST_UNREADABLE = "cannot read the LaunchAgent plist %s";

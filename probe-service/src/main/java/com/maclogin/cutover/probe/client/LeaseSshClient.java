@@ -97,7 +97,7 @@ public class LeaseSshClient {
             cmd.getOutputStream().close();
         } catch (IOException e) {
             invalidate(target, client);
-            throw SshUnavailableException.transientFault("cannot start the command: " + e.getMessage(), e);
+            throw SshUnavailableException.lostAfterStart("cannot start the command: " + e.getMessage(), e);
         }
         ArrivalLog arrivals = new ArrivalLog(start);
         Future<byte[]> out = io.submit(() -> readCapped(cmd.getInputStream(), arrivals));
@@ -117,14 +117,14 @@ public class LeaseSshClient {
             if (!client.isConnected()) {
                 // the transport died under the command (sshj's join reports that as a ConnectionException too)
                 invalidate(target, client);
-                throw SshUnavailableException.transientFault("connection lost during the command: " + e.getMessage(),
+                throw SshUnavailableException.lostAfterStart("connection lost during the command: " + e.getMessage(),
                         e);
             }
             throw new CommandTimeoutException("command did not finish within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             closeQuietly(cmd);
             invalidate(target, client);
-            throw SshUnavailableException.transientFault("connection lost during the command: "
+            throw SshUnavailableException.lostAfterStart("connection lost during the command: "
                     + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             closeQuietly(cmd);

@@ -43,6 +43,9 @@ public interface ProbeConfig {
     /** Size caps of what the worker publishes and reads back from the lease. */
     Caps caps();
 
+    /** The per-lease lock on the lease that a step changing the lease holds while it runs ({@code service.LeaseLock}). */
+    Lock lock();
+
     interface Ssh {
         /** OpenSSH-format private key used for every lease of this region; never logged, never sent. */
         @WithDefault("${user.home}/.ssh/id_ed25519")
@@ -215,8 +218,8 @@ public interface ProbeConfig {
      */
     interface Retry {
         /**
-         * Tries of one command (read-only steps) or of one whole step (mutating steps, through the ledger check), the
-         * first included. Clean-up steps (UNFREEZE, RESTORE) are not bounded by it: they retry until their deadline.
+         * Tries of one command, the first included (in a step that changes the lease only a command that did not start
+         * is tried again). Clean-up steps (UNFREEZE, RESTORE) are not bounded by it: they retry until their deadline.
          */
         @WithDefault("5")
         int maxAttempts();
@@ -252,5 +255,22 @@ public interface ProbeConfig {
         /** Longest ledger line read back from the lease; a longer or malformed line is skipped and reported. */
         @WithDefault("65536")
         int ledgerLineBytes();
+    }
+
+    interface Lock {
+        /**
+         * How long a lock lives without renewal, in the lease's clock: a worker that died holding it blocks the lease
+         * at most this long. Well under a step's deadline, so a step waiting for a dead worker's lock still runs.
+         */
+        @WithDefault("60S")
+        Duration ttl();
+
+        /** How often a held lock is renewed while its step runs (a third of the TTL leaves two renewals of slack). */
+        @WithDefault("20S")
+        Duration renewEvery();
+
+        /** How often a worker finding another worker's live lock looks again (until the lock is free or expires). */
+        @WithDefault("1S")
+        Duration poll();
     }
 }

@@ -17,8 +17,11 @@ import java.util.UUID;
  * mutation after it never runs (the caller then fails the step as before). The scripts are the same shell text a
  * single exec would run: every value in them is already validated and {@link ShellQuote quoted}.
  *
- * <p>When the output cannot be read back (a shell that mangled the markers), the commands that have no answer are
- * run again one by one, so a batch is never less safe than the single commands.
+ * <p>When the output cannot be read back (more than the 1 MiB the SSH client captures, or a shell that mangled the
+ * markers), the commands that have no answer may have run: they are never run again (a second {@code mv} or untar of
+ * RESTORE would act on what the first one left); the step fails with
+ * {@link ProbeReasons#BATCH_PARTS_MAY_HAVE_RUN}, naming them, and each is recorded as evidence with
+ * {@link #MAY_HAVE_RUN}.
  */
 final class CommandBatch {
 
@@ -36,6 +39,9 @@ final class CommandBatch {
             return new Part(name, script, true, true);
         }
     }
+
+    /** Evidence output of a part whose answer was lost: it may have run, it is not run again. */
+    static final String MAY_HAVE_RUN = "(no answer: the output was not read back completely; this command may have run)";
 
     /** Output not kept in the evidence (see {@link Part}). */
     static final String OUTPUT_NOT_KEPT = "(output not recorded)";
@@ -79,23 +85,39 @@ final class CommandBatch {
                 if (stoppedBefore(i, results)) {
                     break;
                 }
-                // no answer although nothing stopped the batch: run this one (and the rest) alone
-                if (p.outputKept()) {
-                    r = ctx.run(p.name(), p.script());
-                } else {
-                    r = ctx.runUnrecorded(p.script());
-                    ctx.addEvidence(Evidence.of(p.name(), p.script(), r.exitCode(), OUTPUT_NOT_KEPT));
-                }
-            } else {
-                ctx.addEvidence(p.outputKept() ? ctx.evidenceOf(p.name(), p.script(), r.exitCode(), r.combined())
-                        : Evidence.of(p.name(), p.script(), r.exitCode(), OUTPUT_NOT_KEPT));
+                // no answer although nothing stopped the batch: the shell went on, so this part and the unanswered
+                // ones after it may have run (an mv, an untar): never run again, the step fails and says which
+                throw new StepFailedException(String.format(ProbeReasons.BATCH_PARTS_MAY_HAVE_RUN,
+                        String.join(", ", unanswered(i, results, ctx))));
             }
+            ctx.addEvidence(p.outputKept() ? ctx.evidenceOf(p.name(), p.script(), r.exitCode(), r.combined())
+                    : Evidence.of(p.name(), p.script(), r.exitCode(), OUTPUT_NOT_KEPT));
             out.set(i, r);
             if (p.required() && !r.ok()) {
                 break;
             }
         }
         return out;
+    }
+
+    /**
+     * The names of the parts from {@code from} on that have no answer, each recorded as evidence (its command, no exit
+     * code, {@link #MAY_HAVE_RUN}); an answered part among them is recorded as usual.
+     */
+    private List<String> unanswered(int from, List<CommandResult> results, StepContext ctx) {
+        List<String> names = new ArrayList<>();
+        for (int j = from; j < parts.size(); j++) {
+            Part p = parts.get(j);
+            CommandResult r = results.get(j);
+            if (r == null) {
+                names.add("'" + p.name() + "'");
+                ctx.addEvidence(Evidence.of(p.name(), p.script(), null, MAY_HAVE_RUN));
+            } else {
+                ctx.addEvidence(p.outputKept() ? ctx.evidenceOf(p.name(), p.script(), r.exitCode(), r.combined())
+                        : Evidence.of(p.name(), p.script(), r.exitCode(), OUTPUT_NOT_KEPT));
+            }
+        }
+        return names;
     }
 
     /** Part {@code i}'s answer, which must exist and exit 0, else the step fails as {@link StepContext#require} would. */

@@ -46,6 +46,8 @@ public final class StepContext {
     private long connectMillis;
     private long execMillis;
     private Redaction redaction = Redaction.remembering(java.util.List.of());
+    /** Why the step must stop (its lease lock was lost, its partition was revoked), or null: see {@link #stop}. */
+    private volatile String stopped;
 
     /** A context without transient-fault retries (tests of single parts). */
     public StepContext(RunStep command, Instant deadline, LeaseSshClient ssh, ProbeConfig config) {
@@ -172,8 +174,22 @@ public final class StepContext {
         return exec("command batch", script, config.ssh().commandTimeout(), true);
     }
 
+    /**
+     * A command of the lease lock ({@link LeaseLocks}): safe to repeat even when a transient fault hit it after it may
+     * have started (a take that did happen is seen as this worker's own lock on the next look); not recorded.
+     */
+    CommandResult runLockCommand(String script) {
+        return exec("lease lock", script, config.ssh().commandTimeout(), true, true);
+    }
+
     private CommandResult exec(String name, String script, Duration timeout, boolean repeatable) {
+        return exec(name, script, timeout, repeatable, false);
+    }
+
+    private CommandResult exec(String name, String script, Duration timeout, boolean repeatable,
+            boolean idempotent) {
         for (int tries = 1; ; tries++) {
+            checkStopped();
             Duration budget = bounded(timeout);
             try {
                 CommandResult r = ssh.exec(target(), script, budget);
@@ -189,7 +205,7 @@ public final class StepContext {
             } catch (HostKeyMismatchException e) {
                 throw hostKeyRefused();
             } catch (SshUnavailableException e) {
-                retryOrThrow(name, e, tries, repeatable);
+                retryOrThrow(name, e, tries, repeatable, idempotent);
             }
         }
     }
@@ -215,16 +231,26 @@ public final class StepContext {
     }
 
     /**
-     * A transient fault is retried here (read-only step, {@code repeatable} command), or ends the try of a step that
-     * is retried as a whole ({@link TransientStepFault}); anything else, or no retry left, fails as before.
+     * A transient fault is retried here when that is safe: in a read-only step a {@code repeatable} command; in a step
+     * that changes the lease ({@link TransientRetry.Scope#STEP}) only a command that provably did not start (no
+     * connection, no session: {@link SshUnavailableException#mayHaveStarted()} false) or an {@code idempotent} one
+     * (the lease lock's). A command of such a step that may have started is never run again: the step fails with
+     * {@link ProbeReasons#COMMAND_MAY_HAVE_RUN}. Anything else, or no retry left, fails as before.
      */
-    private void retryOrThrow(String name, SshUnavailableException e, int tries, boolean repeatable) {
+    private void retryOrThrow(String name, SshUnavailableException e, int tries, boolean repeatable,
+            boolean idempotent) {
         RuntimeException failure = sshUnavailable(e);
         if (!e.isTransient() || retry == null) {
             throw failure;
         }
         if (retry.scope() == TransientRetry.Scope.STEP) {
-            throw new TransientStepFault(name, e, failure);
+            if (e.mayHaveStarted() && !idempotent) {
+                throw new StepFailedException(String.format(ProbeReasons.COMMAND_MAY_HAVE_RUN, name, e.getMessage()));
+            }
+            if (retry.retry(this, tries, name, e)) {
+                return;
+            }
+            throw gaveUp(failure);
         }
         if (retry.scope() == TransientRetry.Scope.COMMAND && repeatable && retry.retry(this, tries, name, e)) {
             return;
@@ -264,7 +290,7 @@ public final class StepContext {
             } catch (HostKeyMismatchException e) {
                 throw hostKeyRefused();
             } catch (SshUnavailableException e) {
-                retryOrThrow("GET " + path, e, tries, true);
+                retryOrThrow("GET " + path, e, tries, true, false);
             }
         }
     }
@@ -280,7 +306,7 @@ public final class StepContext {
             } catch (HostKeyMismatchException e) {
                 throw hostKeyRefused();
             } catch (SshUnavailableException e) {
-                retryOrThrow("connect 127.0.0.1:" + port, e, tries, true);
+                retryOrThrow("connect 127.0.0.1:" + port, e, tries, true, false);
             }
         }
     }
@@ -290,8 +316,29 @@ public final class StepContext {
         this.newestEpoch = supplier;
     }
 
+    /**
+     * Makes the step stop at its next command or pause with {@code reason} (refused): its lease lock was lost, or the
+     * worker lost the partition its command came from. Called from another thread.
+     */
+    void stop(String reason) {
+        this.stopped = reason;
+    }
+
+    /** Whether {@link #stop} was called. */
+    boolean isStopped() {
+        return stopped != null;
+    }
+
+    private void checkStopped() {
+        String why = stopped;
+        if (why != null) {
+            throw new StepRefusedException(why);
+        }
+    }
+
     /** Stops a long step (the validation window) as soon as a command of a newer epoch of its cutover arrived. */
     public void checkSuperseded() {
+        checkStopped();
         long newest = newestEpoch.getAsLong();
         if (newest > command.epoch()) {
             throw new StepRefusedException(String.format(ProbeReasons.SUPERSEDED, newest, command.epoch()));

@@ -32,6 +32,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Runs one {@link RunStep} on its lease and answers with a {@link StepResult}: deadline, validation, fencing and
@@ -56,6 +59,9 @@ public class StepExecutionService {
     private final VerifiedPins verifiedPins;
     private final KnownSecrets secrets;
     private final Map<StepKind, StepHandler> handlers = new EnumMap<>(StepKind.class);
+    private final LeaseLocks locks;
+    /** The steps running now, by their command's message id ({@link #stop}). */
+    private final Map<String, StepContext> running = new ConcurrentHashMap<>();
 
     public StepExecutionService(LeaseSshClient ssh, ProbeConfig config, MeterRegistry metrics,
             ValidationEvents events) {
@@ -67,6 +73,12 @@ public class StepExecutionService {
         this.completed = new CompletedSteps(config.idempotency().maxEntries());
         this.verifiedPins = new VerifiedPins(config.idempotency().maxEntries());
         this.secrets = new KnownSecrets(config.idempotency().maxEntries());
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "probe-lease-lock");
+            t.setDaemon(true);
+            return t;
+        });
+        this.locks = new LeaseLocks(ssh, config.lock(), workerId, timer);
         handlers.put(StepKind.INVENTORY, new InventoryStep());
         handlers.put(StepKind.FREEZE, new FreezeStep());
         handlers.put(StepKind.SNAPSHOT, new SnapshotStep());
@@ -144,46 +156,64 @@ public class StepExecutionService {
             // and every RESTORE verify the lease's current host key against the pin on a new handshake
             ssh.reconnect(c.target());
         }
+        return runOnLease(c, handler, deadline, start);
+    }
+
+    /**
+     * Runs the step once: a step that changes the lease holds the lease's {@link LeaseLock} from before its ledger
+     * check until after its ledger line (so no two workers run steps on one lease at once), and can be stopped from
+     * another thread ({@link #stop}). Never retried as a whole: transient faults are retried per command where that is
+     * safe ({@link StepContext}).
+     */
+    private StepResult runOnLease(RunStep c, StepHandler handler, Instant deadline, long start) {
         TransientRetry retry = new TransientRetry(c, config.retry());
-        List<Evidence> earlierTries = List.of();
-        for (int tries = 1; ; tries++) {
-            StepContext ctx = new StepContext(c, deadline, ssh, config, retry);
-            ctx.redaction(secrets.forLease(c.leaseId()));
-            ctx.newestEpoch(() -> fencing.highest(c.leaseId(), c.cutoverId()));
-            ctx.pinVerifiedEarlier(() -> verifiedPins.verified(c.leaseId(), c.cutoverId(), c.target().hostKey()));
-            // what the earlier tries of this step ran on the lease stays evidence of this one
-            earlierTries.forEach(ctx::addEvidence);
-            if (retry.retries() > 0) {
-                ctx.fact(TransientRetry.FACT, retry.retries());
-            }
-            StepResult r;
-            try {
-                r = runHandler(c, handler, ctx, start);
-            } catch (TransientStepFault f) {
-                RuntimeException end;
-                try {
-                    if (retry.retry(ctx, tries, f.what(), f.fault())) {
-                        earlierTries = List.copyOf(ctx.evidence());
-                        continue;
-                    }
-                    end = ctx.gaveUp(f.failure());
-                } catch (StepRefusedException superseded) {
-                    end = superseded;
-                } catch (DeadlineExceededException late) {
-                    end = ctx.gaveUp(f.failure());
-                }
-                r = ended(c, ctx, end, start);
-            } finally {
-                if (ctx.connected()) {
-                    verifiedPins.record(c.leaseId(), c.cutoverId(), c.target().hostKey());
-                }
-                secrets.learned(c.leaseId(), ctx.redaction().known());
-            }
-            if (c.kind().mutatesLease() && (r.outcome() != StepOutcome.REFUSED || ctx.replayedMessageId() != null)) {
-                completed.put(c.leaseId(), c.idempotencyKey(), r);
-            }
-            return r;
+        StepContext ctx = new StepContext(c, deadline, ssh, config, retry);
+        ctx.redaction(secrets.forLease(c.leaseId()));
+        ctx.newestEpoch(() -> fencing.highest(c.leaseId(), c.cutoverId()));
+        ctx.pinVerifiedEarlier(() -> verifiedPins.verified(c.leaseId(), c.cutoverId(), c.target().hostKey()));
+        String stopKey = c.messageId();
+        if (stopKey != null) {
+            running.put(stopKey, ctx);
         }
+        LeaseLocks.Held lock = null;
+        StepResult r;
+        try {
+            if (c.kind().mutatesLease()) {
+                lock = locks.acquire(ctx);
+            }
+            r = runHandler(c, handler, ctx, start);
+        } catch (StepFailedException | StepRefusedException | DeadlineExceededException e) {
+            r = ended(c, ctx, ctx.gaveUp(e), start);
+        } finally {
+            locks.release(lock);
+            if (stopKey != null) {
+                running.remove(stopKey, ctx);
+            }
+            if (ctx.connected()) {
+                verifiedPins.record(c.leaseId(), c.cutoverId(), c.target().hostKey());
+            }
+            secrets.learned(c.leaseId(), ctx.redaction().known());
+        }
+        if (c.kind().mutatesLease() && !ctx.isStopped()
+                && (r.outcome() != StepOutcome.REFUSED || ctx.replayedMessageId() != null)) {
+            completed.put(c.leaseId(), c.idempotencyKey(), r);
+        }
+        return r;
+    }
+
+    /**
+     * Stops the step running for the command with this message id, if any (the worker lost the partition it came
+     * from): it ends at its next command or pause, its SSH connection is closed so a running command ends now, and its
+     * lease lock is released when it has ended. Returns whether a step was running.
+     */
+    public boolean stop(String commandMessageId, String reason) {
+        StepContext ctx = commandMessageId == null ? null : running.get(commandMessageId);
+        if (ctx == null) {
+            return false;
+        }
+        ctx.stop(reason);
+        ssh.reconnect(ctx.target());
+        return true;
     }
 
     /** The answer for a step that ended with {@code e} (a step exception) instead of returning. */
@@ -213,8 +243,6 @@ public class StepExecutionService {
             return result(ctx, c, StepOutcome.REFUSED, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
         } catch (DeadlineExceededException e) {
             return result(ctx, c, StepOutcome.TIMED_OUT, e.getMessage(), ctx.facts(), ctx.evidence(), start, null);
-        } catch (TransientStepFault e) {
-            throw e; // decide() runs the step again or ends it
         } catch (RuntimeException e) {
             Log.errorf(e, "cutover=%s lease=%s step=%s failed unexpectedly", c.cutoverId(), c.leaseId(), c.kind());
             return result(ctx, c, StepOutcome.FAILED, String.format(ProbeReasons.INTERNAL_ERROR,

@@ -22,10 +22,11 @@ import java.util.function.DoubleSupplier;
  *   <li>{@link Scope#COMMAND}, read-only steps (INVENTORY, VALIDATE's set-up and final reads): the command that hit the
  *       fault runs again. VALIDATE's restart drill ({@code kickstart -k}) is run once, never again
  *       ({@link StepContext#runOnce}); the probes of the window map SSH trouble to ERROR themselves.</li>
- *   <li>{@link Scope#STEP}, mutating steps the lease ledger makes safe to repeat ({@link #REPEATABLE}): the whole
- *       step runs again from the ledger check, exactly as a redelivery to a restarted worker would: a key the ledger
- *       shows applied is answered from the ledger, otherwise the handler runs again and its own checks see what is
- *       already done (freeze marker, verified kit, installed candidate, flipped plist, restored hashes).</li>
+ *   <li>{@link Scope#STEP}, mutating steps ({@link #REPEATABLE}): only what provably did not start is tried again:
+ *       a command whose fault came before the exec request (a refused connect, a connection dropped during the key
+ *       exchange or the login, no session) runs again; a command whose connection was lost after the exec request may
+ *       have run, so it is never run again and the step fails ({@code ProbeReasons.COMMAND_MAY_HAVE_RUN}). The step is
+ *       never re-run as a whole (the lease lock's own commands are idempotent and retried either way).</li>
  *   <li>{@link Scope#NONE}: PARALLEL_RUN (a canary started before the fault would hold its port; the saga's UNFREEZE
  *       stops it).</li>
  * </ul>
@@ -46,7 +47,7 @@ final class TransientRetry {
     /** Evidence name of one retry. */
     static final String EVIDENCE = "transient retry";
 
-    /** Mutating steps whose handlers check the lease's state before changing it: safe to run again. */
+    /** Mutating steps whose commands that did not start may be tried again. */
     static final Set<StepKind> REPEATABLE = EnumSet.of(StepKind.FREEZE, StepKind.SNAPSHOT, StepKind.INSTALL_CANDIDATE,
             StepKind.FLIP_PLIST, StepKind.RELOAD, StepKind.RESTORE, StepKind.UNFREEZE);
     /** Clean-up steps: retried until their deadline, not bounded by {@code max-attempts}. */
@@ -126,9 +127,9 @@ final class TransientRetry {
         long ms = pause.get().toMillis();
         Log.warnf("cutover=%s lease=%s step=%s attempt=%d epoch=%d transient SSH fault during %s: %s; retry %d (%s) in %d ms",
                 command.cutoverId(), command.leaseId(), command.kind(), command.attempt(), command.epoch(), what,
-                e.getMessage(), retries, scope == Scope.STEP ? "whole step" : "command", ms);
+                e.getMessage(), retries, scope == Scope.STEP ? "command (it had not started)" : "command", ms);
         ctx.addEvidence(Evidence.of(EVIDENCE, what, null, "ssh: " + e.getMessage() + "; retry " + retries + " of the "
-                + (scope == Scope.STEP ? "step" : "command") + " after " + ms + " ms"));
+                + (scope == Scope.STEP ? "command, which had not started," : "command") + " after " + ms + " ms"));
         ctx.fact(FACT, retries);
         ctx.pause(pause.get());
         return true;

@@ -178,7 +178,7 @@ class TransientFaultIntegrationTest {
         assertThat(r.outcome()).as(r.reason() + " " + r.evidence()).isEqualTo(StepOutcome.SUCCEEDED);
         assertThat(Integer.parseInt(r.facts().get("transientRetries"))).isGreaterThanOrEqualTo(2);
         assertThat(r.evidence()).filteredOn(e -> e.name().equals("transient retry")).isNotEmpty()
-                .allSatisfy(e -> assertThat(e.output()).contains("of the step after"))
+                .allSatisfy(e -> assertThat(e.output()).contains("of the command, which had not started, after"))
                 .anySatisfy(e -> assertThat(e.output()).containsIgnoringCase("refused"));
         assertThat(millis).as("it waited out the refusal").isGreaterThanOrEqualTo(2500);
         assertThat(frozen(lease)).doesNotExist();
