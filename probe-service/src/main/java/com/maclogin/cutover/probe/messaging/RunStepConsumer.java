@@ -35,7 +35,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * A command that cannot be read (null, over the size cap, not JSON, wrong shape, no ids), whose envelope is invalid
  * (no kind, a malformed lease id, cutover id or idempotency key, a reply topic that is not one) or whose step could not
  * be answered (the run threw, the result was not accepted) is set aside on the dead-letter topic ({@link DeadLetters})
- * and acknowledged: no command stops the channel.
+ * and acknowledged: no command stops the channel. When the worker loses the partition a command came from
+ * ({@link StepPartitionListener}), its step is stopped or never started, and it is neither answered nor acknowledged:
+ * the partition's new owner gets it again and answers.
  */
 @ApplicationScoped
 public class RunStepConsumer {
@@ -46,9 +48,11 @@ public class RunStepConsumer {
     private final LeaseLanes lanes;
     private final MessageTracing tracing;
     private final DeadLetters deadLetters;
+    private final PartitionSteps open;
 
     public RunStepConsumer(StepExecutionService steps, StepResultPublisher publisher, ProbeConfig config,
-            MessageTracing tracing, DeadLetters deadLetters) {
+            MessageTracing tracing, DeadLetters deadLetters, PartitionSteps open) {
+        this.open = open;
         this.tracing = tracing;
         this.deadLetters = deadLetters;
         this.steps = steps;
@@ -85,11 +89,14 @@ public class RunStepConsumer {
         Span span = ProbeTracing.startStep(tracing, message, command);
         Context traced = Context.root().with(span);
         steps.announce(command);
-        lanes.submit(lane, traced.wrapSupplier(() -> steps.execute(command)))
-                .thenCompose(result -> ProbeTracing.in(traced, () -> publisher.publish(command.replyTo(), result)))
+        // the partition it came from: losing that partition stops the step and sends nothing (StepPartitionListener)
+        PartitionSteps.Ticket ticket = open.accept(partition(message), command.messageId());
+        lanes.submit(lane, traced.wrapSupplier(() -> ticket.revoked() ? null : steps.execute(command)))
+                .thenCompose(result -> ticket.revoked() || result == null ? CompletableFuture.<Void>completedFuture(null)
+                        : ProbeTracing.in(traced, () -> publisher.publish(command.replyTo(), result)))
                 .whenComplete((v, e) -> span.end())
                 .handle((v, e) -> {
-                    if (e != null) {
+                    if (e != null && !ticket.revoked()) {
                         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
                                 ? e.getCause() : e;
                         Log.errorf(cause, "cutover=%s lease=%s step %s: no result sent, the command is set aside",
@@ -98,9 +105,18 @@ public class RunStepConsumer {
                                 : DeadLetterReason.GAVE_UP, "RunStep " + command.messageId() + " (" + command.kind()
                                 + "): no result sent: " + cause, command.cutoverId());
                     }
+                    open.done(ticket);
                     return null;
                 })
-                .thenCompose(v -> message.ack())
+                .thenCompose(v -> {
+                    if (ticket.revoked()) {
+                        // not acknowledged: the partition is another worker's now, which gets the command again
+                        Log.infof("cutover=%s lease=%s step %s: partition %s lost, no result sent; its new owner "
+                                + "answers", command.cutoverId(), command.leaseId(), command.kind(), ticket.partition());
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    return message.ack();
+                })
                 .exceptionally(e -> {
                     // only the dead-letter publish itself can fail here (interrupted at shutdown): redelivered later
                     Log.errorf(e, "cutover=%s lease=%s step %s: not acknowledged, redelivered after a restart",
@@ -116,6 +132,11 @@ public class RunStepConsumer {
             return String.format(ProbeReasons.INVALID_REPLY_TOPIC, c.replyTo());
         }
         return StepExecutionService.invalidIds(c);
+    }
+
+    private static org.apache.kafka.common.TopicPartition partition(Message<String> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> new org.apache.kafka.common.TopicPartition(m.getTopic(), m.getPartition())).orElse(null);
     }
 
     @SuppressWarnings("unchecked")

@@ -51,11 +51,11 @@ public class LeaseSimulatorResource implements QuarkusTestResourceLifecycleManag
         }
     }
 
-    static SimulatedLease lease() {
+    public static SimulatedLease lease() {
         return simulator.lease("hk-1");
     }
 
-    static LeaseSimulator simulator() {
+    public static LeaseSimulator simulator() {
         return simulator;
     }
 
