@@ -207,6 +207,15 @@ public class StepExecutionService {
      * lease lock is released when it has ended. Returns whether a step was running.
      */
     public boolean stop(String commandMessageId, String reason) {
+        return stopRunning(commandMessageId, reason);
+    }
+
+    /** Whether the step of the command with this message id is running on this worker now. */
+    public boolean running(String commandMessageId) {
+        return commandMessageId != null && running.containsKey(commandMessageId);
+    }
+
+    private boolean stopRunning(String commandMessageId, String reason) {
         StepContext ctx = commandMessageId == null ? null : running.get(commandMessageId);
         if (ctx == null) {
             return false;
