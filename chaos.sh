@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The full chaos run: many cutovers while service instances are SIGKILLed and the broker and PostgreSQL restart.
-#   ./chaos.sh [rounds=4] [kills=8]      report printed and written to docs/benchmarks.md; exit 1 on any loss/duplicate/stuck
+#   ./chaos.sh [rounds=4] [kills=8] [rebalances=4]   two probe workers per region; report printed and written to docs/benchmarks.md; exit 1 on any loss/duplicate/stuck
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts/env.sh

@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * Runs many cutovers on the local stack while killing service instances with SIGKILL at random points and
  * restarting the Kafka broker and PostgreSQL, then checks the invariants from the outside: every cutover reached a
  * terminal state within its deadline, no step was applied twice on a lease (the worker's ledger on each lease has
- * each idempotency key once), no chat message was posted twice and none is missing.
+ * each idempotency key once), no chat message was posted twice and none is missing. With two probe workers per region
+ * it also forces rebalances of the step topics (a worker stopped or SIGKILLed and started again while steps run):
+ * a step that may be running on a worker that lost its partition must not be applied again by the new owner.
  */
 public final class ChaosHarness {
 
@@ -33,25 +35,37 @@ public final class ChaosHarness {
      * @param kills           SIGKILLs of random service instances, spread over the rounds
      * @param restartKafka    restart the broker once (in the second round)
      * @param restartPostgres restart PostgreSQL once (in the third round, or the last)
+     * @param workersPerRegion 1, or 2: a second probe worker per region joins the region's consumer group first
+     * @param rebalances      forced rebalances of the step topics, spread over the rounds (with two workers per
+     *                        region): a region's worker is stopped (SIGTERM: it leaves the group) or SIGKILLed (the
+     *                        group notices at the session timeout), and started again (it joins again)
      */
     public record Options(int rounds, int kills, boolean restartKafka, boolean restartPostgres, long seed,
-            Duration cutoverDeadline) {
+            Duration cutoverDeadline, int workersPerRegion, int rebalances) {
+
+        public Options(int rounds, int kills, boolean restartKafka, boolean restartPostgres, long seed,
+                Duration cutoverDeadline) {
+            this(rounds, kills, restartKafka, restartPostgres, seed, cutoverDeadline, 1, 0);
+        }
     }
 
     /** What the run found. {@link #ok()} when nothing was lost, duplicated or stuck. */
     public record Report(int cutovers, Map<String, Integer> finalStates, List<String> killed, int kafkaRestarts,
             int postgresRestarts, int duplicateSteps, int duplicateMessages, int missingMessages, int stuck,
-            List<String> problems, long seconds) {
+            List<String> problems, long seconds, int workersPerRegion, List<String> rebalances) {
 
         public boolean ok() {
             return duplicateSteps == 0 && duplicateMessages == 0 && missingMessages == 0 && stuck == 0;
         }
 
         public String markdown() {
-            return String.format("| cutovers | final states | service kills (SIGKILL) | broker restarts | PostgreSQL restarts | "
+            return String.format("| cutovers | final states | workers per region | service kills (SIGKILL) | "
+                    + "forced rebalances | broker restarts | PostgreSQL restarts | "
                     + "steps applied twice | messages posted twice | messages missing | stuck | wall time |%n"
-                    + "|---|---|---|---|---|---|---|---|---|---|%n| %d | %s | %d (%s) | %d | %d | %d | %d | %d | %d | %d s |%n",
-                    cutovers, finalStates, killed.size(), String.join(", ", killed), kafkaRestarts, postgresRestarts,
+                    + "|---|---|---|---|---|---|---|---|---|---|---|---|%n"
+                    + "| %d | %s | %d | %d (%s) | %d (%s) | %d | %d | %d | %d | %d | %d | %d s |%n",
+                    cutovers, finalStates, workersPerRegion, killed.size(), String.join(", ", killed),
+                    rebalances.size(), String.join(", ", rebalances), kafkaRestarts, postgresRestarts,
                     duplicateSteps, duplicateMessages, missingMessages, stuck, seconds);
         }
     }
@@ -82,6 +96,14 @@ public final class ChaosHarness {
         int pgRestarts = 0;
         int stuck = 0;
         int killsLeft = o.kills();
+        List<String> rebalances = new ArrayList<>();
+        int rebalancesLeft = o.workersPerRegion() >= 2 ? o.rebalances() : 0;
+        List<String> regions = stack.config().regions();
+        if (o.workersPerRegion() >= 2) {
+            for (String region : regions) {
+                out.printf("[chaos] a second worker for %s: %s%n", region, stack.startSecondWorker(region));
+            }
+        }
         ExecutorService pool = Executors.newFixedThreadPool(leases.size() + 1);
         try {
             for (int round = 0; round < o.rounds(); round++) {
@@ -110,6 +132,27 @@ public final class ChaosHarness {
                     out.printf("[chaos] round %d: %s restarted%n", round, victim);
                 }
                 killsLeft -= killsThisRound;
+                int rebalancesThisRound = round == o.rounds() - 1 ? rebalancesLeft : Math.min(rebalancesLeft,
+                        (int) Math.ceil((double) o.rebalances() / o.rounds()));
+                for (int k = 0; k < rebalancesThisRound; k++) {
+                    Thread.sleep(1000 + random.nextInt(4000));
+                    int n = rebalances.size();
+                    String region = regions.get(n % regions.size());
+                    // alternately the first worker leaves (SIGTERM) and the second crashes (SIGKILL); both come back
+                    boolean graceful = n % 2 == 0;
+                    String victim = graceful ? "probe-service-" + region : "probe-service-" + region + "-2";
+                    out.printf("[chaos] round %d: rebalance: %s %s%n", round, graceful ? "stop" : "SIGKILL", victim);
+                    if (graceful) {
+                        stack.process(victim).stop(Duration.ofSeconds(20));
+                    } else {
+                        stack.kill(victim);
+                    }
+                    Thread.sleep(1000 + random.nextInt(3000));
+                    stack.restart(victim);
+                    rebalances.add((graceful ? "stop/start " : "SIGKILL/start ") + victim);
+                    out.printf("[chaos] round %d: %s back%n", round, victim);
+                }
+                rebalancesLeft -= rebalancesThisRound;
                 if (o.restartKafka() && round == Math.min(1, o.rounds() - 1)) {
                     Thread.sleep(1000 + random.nextInt(3000));
                     out.printf("[chaos] round %d: restarting the Kafka broker%n", round);
@@ -150,7 +193,8 @@ public final class ChaosHarness {
         Map<String, Integer> counts = new TreeMap<>();
         finalStates.values().forEach(s -> counts.merge(s, 1, Integer::sum));
         return new Report(finalStates.size(), counts, List.copyOf(killed), kafkaRestarts, pgRestarts, dupSteps, msgs[0], msgs[1],
-                stuck, List.copyOf(problems), (System.nanoTime() - t0) / 1_000_000_000L);
+                stuck, List.copyOf(problems), (System.nanoTime() - t0) / 1_000_000_000L, Math.max(1,
+                        Math.min(2, o.workersPerRegion())), List.copyOf(rebalances));
     }
 
     /**

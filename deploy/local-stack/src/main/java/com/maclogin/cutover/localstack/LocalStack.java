@@ -38,6 +38,8 @@ public final class LocalStack implements AutoCloseable {
     private final List<ManagedProcess> processes = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, ManagedProcess> byName = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, String> readyUrls = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Each region's worker configuration, for {@link #startSecondWorker}. */
+    private final Map<String, Map<String, String>> probeProps = Collections.synchronizedMap(new LinkedHashMap<>());
     private PostgresServer postgres;
     private JsonNode leases;
     private final String slackToken = "xoxb-local-" + randomHex(12);
@@ -208,6 +210,7 @@ public final class LocalStack implements AutoCloseable {
                 if (probeNameOnly) {
                     probe.put("probe.validate.require-distinct-probe-uid", "false");
                 }
+                probeProps.put(region, probe);
                 ready.add(pool.submit(() -> startService("probe-service", "probe-service-" + region, probe, Map.of(),
                         cfg.probePort(region))));
             }
@@ -402,6 +405,21 @@ public final class LocalStack implements AutoCloseable {
     /** Names of the service processes (orchestrator-service, rollback-service, notifier-service, probe-service-hk, ...). */
     public List<String> serviceNames() {
         return List.copyOf(readyUrls.keySet());
+    }
+
+    /**
+     * Starts a second worker for {@code region} ({@code probe-service-<region>-2}: the region's configuration, its own
+     * HTTP port and worker id), which joins the region's consumer group, so the step topic's partitions are shared
+     * between two workers (the chaos run's rebalances). Returns its service name.
+     */
+    public String startSecondWorker(String region) throws IOException {
+        Map<String, String> props = new LinkedHashMap<>(probeProps.get(region));
+        int port = cfg.probePort(region) + 20;
+        props.put("quarkus.http.port", "" + port);
+        props.put("probe.worker-id", "probe-" + region + "-2");
+        String name = "probe-service-" + region + "-2";
+        startService("probe-service", name, props, Map.of(), port);
+        return name;
     }
 
     /** SIGKILLs a service instance, as a crash would. */

@@ -78,6 +78,11 @@ public class PartitionSteps {
         return out;
     }
 
+    /** Marks and returns every open ticket (the worker is shutting down: its partitions go to the other workers). */
+    public synchronized List<Ticket> revokeAll() {
+        return revoke(List.copyOf(open.keySet()));
+    }
+
     /** Open tickets, all partitions. */
     public synchronized int size() {
         return open.values().stream().mapToInt(Set::size).sum();

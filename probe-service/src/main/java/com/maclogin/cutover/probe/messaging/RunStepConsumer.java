@@ -148,6 +148,9 @@ public class RunStepConsumer {
 
     @PreDestroy
     void shutdown() {
+        // a worker that stops gives up all its partitions: its steps stop and send nothing, the new owners answer
+        StepPartitionListener.stop(open, steps::stop, open.revokeAll().stream().map(PartitionSteps.Ticket::partition)
+                .distinct().toList(), "given up at shutdown");
         executor.shutdownNow();
     }
 }

@@ -100,6 +100,21 @@ final class LeaseLock {
         return r.matches() ? Optional.of(Holder.releasedBy(r.group(1))) : Optional.empty();
     }
 
+    /**
+     * The lock owner name of worker {@code id}: the id itself when it has the owner's shape, else the id with every
+     * other character replaced by '-' and cut to 100 (so a host name never keeps a worker from starting).
+     */
+    static String owner(String id) {
+        if (validOwner(id)) {
+            return id;
+        }
+        String s = (id == null || id.isEmpty() ? "worker" : id).replaceAll("[^A-Za-z0-9._-]", "-");
+        if (!Character.isLetterOrDigit(s.charAt(0))) {
+            s = "w" + s;
+        }
+        return s.length() > 100 ? s.substring(0, 100) : s;
+    }
+
     /** Whether {@code id} may be written as a lock's owner (a worker id). */
     static boolean validOwner(String id) {
         return id != null && OWNER.matcher(id).matches();

@@ -38,13 +38,9 @@ final class LeaseLocks {
     private final ScheduledExecutorService timer;
 
     LeaseLocks(LeaseSshClient ssh, ProbeConfig.Lock config, String workerId, ScheduledExecutorService timer) {
-        if (!LeaseLock.validOwner(workerId)) {
-            throw new IllegalArgumentException("worker id '" + workerId + "' cannot own a lease lock (letters, digits,"
-                    + " '.', '_', '-'; at most 100)");
-        }
         this.ssh = ssh;
         this.config = config;
-        this.workerId = workerId;
+        this.workerId = LeaseLock.owner(workerId);
         this.timer = timer;
     }
 

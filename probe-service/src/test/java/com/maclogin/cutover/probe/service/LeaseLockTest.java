@@ -60,6 +60,9 @@ class LeaseLockTest {
         assertThat(LeaseLock.validOwner("probe-hk-a.b_c")).isTrue();
         assertThat(LeaseLock.validOwner("probe hk")).isFalse();
         assertThat(LeaseLock.validOwner("-x")).isFalse();
+        assertThat(LeaseLock.owner("probe-hk-mac mini's")).isEqualTo("probe-hk-mac-mini-s");
+        assertThat(LeaseLock.owner("-x")).isEqualTo("w-x");
+        assertThat(LeaseLock.validOwner(LeaseLock.owner("ü".repeat(300)))).isTrue();
         assertThatThrownBy(() -> LeaseLock.takeScript(2, new LeaseLock.Holder("a b", "c1", 1, "k", 5, false)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
