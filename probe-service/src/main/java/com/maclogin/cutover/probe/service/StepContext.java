@@ -329,6 +329,11 @@ public final class StepContext {
         return stopped != null;
     }
 
+    /** Why {@link #stop} was called, or null. */
+    String stoppedBecause() {
+        return stopped;
+    }
+
     private void checkStopped() {
         String why = stopped;
         if (why != null) {

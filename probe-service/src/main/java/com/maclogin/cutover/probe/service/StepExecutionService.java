@@ -194,6 +194,10 @@ public class StepExecutionService {
             }
             secrets.learned(c.leaseId(), ctx.redaction().known());
         }
+        if (ctx.isStopped() && r.outcome() != StepOutcome.SUCCEEDED) {
+            // whatever the stop broke (a command cut off with its connection) it ends as stopped, with the stop's reason
+            r = ended(c, ctx, new StepRefusedException(ctx.stoppedBecause()), start);
+        }
         if (c.kind().mutatesLease() && !ctx.isStopped()
                 && (r.outcome() != StepOutcome.REFUSED || ctx.replayedMessageId() != null)) {
             completed.put(c.leaseId(), c.idempotencyKey(), r);

@@ -94,8 +94,11 @@ class PartitionLossIntegrationTest {
                 KafkaKraftResource.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
         }
+        // another class's cutover may have left its freeze: this test proves that nothing freezes the lease
+        Files.deleteIfExists(LeaseSimulatorResource.lease().home().resolve(".openclaw-cutover/FROZEN"));
         Path lockDir = Files.createDirectories(LeaseSimulatorResource.lease().home().resolve(
                 ".openclaw-cutover/lock"));
+        clear(lockDir); // the released generations other classes' steps left
         Files.writeString(lockDir.resolve("g.1"), "v1 owner=probe-hk-third cutover=c-third epoch=1 "
                 + "key=c-third:FREEZE:1 expires=" + (Instant.now().getEpochSecond() + 600) + "\n");
 
@@ -197,10 +200,14 @@ class PartitionLossIntegrationTest {
             running.set(false);
             a.join(10_000);
             b.join(10_000);
-            try (var files = Files.list(lockDir)) {
-                for (Path p : files.toList()) {
-                    Files.delete(p);
-                }
+            clear(lockDir);
+        }
+    }
+
+    private static void clear(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
             }
         }
     }

@@ -118,6 +118,11 @@ class ExactlyOnceOnTheLeaseIntegrationTest {
 
     private static void plantLock(String owner, String cutover, long expires) throws Exception {
         Path dir = Files.createDirectories(LeaseSimulatorResource.lease().home().resolve(LeaseLock.DIR));
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.delete(p); // the released generations other classes' steps left
+            }
+        }
         Files.writeString(dir.resolve("g.5"), "v1 owner=" + owner + " cutover=" + cutover + " epoch=1 key=" + cutover
                 + ":FREEZE:1 expires=" + expires + "\n");
     }
@@ -178,6 +183,8 @@ class ExactlyOnceOnTheLeaseIntegrationTest {
         long now = Instant.now().getEpochSecond();
         plantLock("probe-hk-other", "c-held", now + 600);
         RunStep c = step("c-wait", StepKind.FREEZE, new StepCommand.Freeze("CHG-3", null), 3);
+        Path frozen = LeaseSimulatorResource.lease().home().resolve(".openclaw-cutover/FROZEN");
+        Files.deleteIfExists(frozen); // another class's cutover may have left its freeze
 
         StepResult r = worker("probe-hk-a").execute(c);
 
