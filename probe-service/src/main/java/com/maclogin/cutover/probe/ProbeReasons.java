@@ -49,6 +49,10 @@ public final class ProbeReasons {
      */
     public static final String COMMAND_MAY_HAVE_RUN = "%s may have run on the lease (connection lost after the "
             + "command was sent: %s); not run again: check its effect on the lease before the step is retried";
+    /** A step that is not safe to repeat found the lock an interrupted earlier delivery of itself left. */
+    public static final String STEP_INTERRUPTED_MAY_HAVE_RUN = "an earlier run of this step (by %s) was interrupted "
+            + "while it held the lease lock and may have run in part; not run again: check the lease before the step "
+            + "is retried";
     /** Another worker holds the lease's lock until the step's deadline: the step did not run. */
     public static final String LEASE_LOCK_HELD = "lease lock not free before the deadline (%s); the step did not run";
     /** The step's lease lock was taken by another worker while it ran (it was not renewed in time): stopped. */

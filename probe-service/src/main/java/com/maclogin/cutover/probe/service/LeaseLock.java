@@ -81,8 +81,16 @@ final class LeaseLock {
         WAIT
     }
 
-    /** The decision, with what it was decided on; {@code takeOver} names the owner of an expired lock taken over. */
-    record Decision(Action action, String why, String takeOver) {
+    /**
+     * The decision, with what it was decided on; {@code takeOver} names the owner of an expired lock taken over;
+     * {@code interrupted} names the owner of a lock left for this very step (same idempotency key, not released): an
+     * earlier delivery of it was cut off while it held the lock (a crash), so it may have run in part.
+     */
+    record Decision(Action action, String why, String takeOver, String interrupted) {
+
+        Decision(Action action, String why, String takeOver) {
+            this(action, why, takeOver, null);
+        }
     }
 
     /** A lock line parsed and validated, or empty when it is not one (never trusted further than this). */
@@ -173,12 +181,13 @@ final class LeaseLock {
         if (h.released()) {
             return new Decision(Action.TAKE, "released by " + h.owner(), null);
         }
-        if (h.owner().equals(me) && h.key().equals(c.idempotencyKey())) {
-            return new Decision(Action.TAKE, "this worker's own lock for this step", null);
+        boolean sameStep = h.key().equals(c.idempotencyKey());
+        if (h.owner().equals(me) && sameStep) {
+            return new Decision(Action.TAKE, "this worker's own lock for this step", null, me);
         }
         if (h.expiresAt() <= o.leaseNow()) {
             return new Decision(Action.TAKE, "expired " + (o.leaseNow() - h.expiresAt()) + " s ago",
-                    h.owner().equals(me) ? null : h.owner());
+                    h.owner().equals(me) ? null : h.owner(), sameStep ? h.owner() : null);
         }
         return new Decision(Action.WAIT, "held by " + h.owner() + " for " + h.key() + " (epoch " + h.epoch()
                 + ") for " + (h.expiresAt() - o.leaseNow()) + " s more", null);

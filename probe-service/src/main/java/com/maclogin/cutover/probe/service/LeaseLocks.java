@@ -29,6 +29,8 @@ final class LeaseLocks {
 
     /** Fact: the owner of an expired lock this step took over (that worker died or stopped renewing). */
     static final String TAKEN_OVER_FACT = "leaseLockTakenOver";
+    /** Fact: the owner of the lock an interrupted earlier delivery of this very step left (it may have run in part). */
+    static final String INTERRUPTED_FACT = "leaseLockInterruptedRun";
     /** Evidence name of the lock's commands. */
     static final String EVIDENCE = "lease lock";
 
@@ -69,7 +71,7 @@ final class LeaseLocks {
             return generation;
         }
 
-        private synchronized void renew() {
+        synchronized void renew() {
             if (released) {
                 return;
             }
@@ -146,6 +148,9 @@ final class LeaseLocks {
                     }
                     long every = Math.max(1, config.renewEvery().toMillis());
                     held.renewal = timer.scheduleWithFixedDelay(held::renew, every, every, TimeUnit.MILLISECONDS);
+                    if (d.interrupted() != null) {
+                        interrupted(ctx, d.interrupted(), held);
+                    }
                     return held;
                 }
                 // another worker created that generation first: look again at once
@@ -166,10 +171,36 @@ final class LeaseLocks {
     }
 
     /**
+     * An earlier delivery of this very step was cut off while it held the lock (its worker crashed or was killed): it
+     * may have run in part. A step whose handler checks the lease before each change ({@link TransientRetry#REPEATABLE})
+     * runs on, its checks see what is done (fact {@link #INTERRUPTED_FACT}); any other (PARALLEL_RUN: a canary may be
+     * running) is not run again: the step fails, naming the interrupted run (the lock is released as usual).
+     */
+    private void interrupted(StepContext ctx, String owner, Held held) {
+        RunStep c = ctx.command();
+        ctx.fact(INTERRUPTED_FACT, owner);
+        Log.warnf("cutover=%s lease=%s step=%s key=%s: an earlier run of this step by %s was interrupted holding the "
+                + "lease lock", c.cutoverId(), c.leaseId(), c.kind(), c.idempotencyKey(), owner);
+        if (!TransientRetry.REPEATABLE.contains(c.kind())) {
+            release(held);
+            throw new StepFailedException(String.format(ProbeReasons.STEP_INTERRUPTED_MAY_HAVE_RUN, owner));
+        }
+    }
+
+    /**
      * Stops renewing and releases the lock (a released generation), unless another worker took it over meanwhile.
      * Never throws: a lock that cannot be released expires.
      */
     void release(Held held) {
+        release(held, false);
+    }
+
+    /**
+     * As {@link #release(Held)}; {@code interrupted}: the step was stopped part way (its partition was revoked, the
+     * worker is stopping), so instead of a released generation the lock is left for this step already expired: the
+     * next delivery of the step takes it at once and knows that this run may have changed the lease in part.
+     */
+    void release(Held held, boolean interrupted) {
         if (held == null) {
             return;
         }
@@ -186,7 +217,8 @@ final class LeaseLocks {
             next = held.generation + 1;
         }
         try {
-            CommandResult r = ssh.exec(c.target(), LeaseLock.takeScript(next, LeaseLock.Holder.releasedBy(workerId)),
+            CommandResult r = ssh.exec(c.target(), LeaseLock.takeScript(next, interrupted
+                    ? LeaseLock.Holder.held(workerId, c, 0) : LeaseLock.Holder.releasedBy(workerId)),
                     config.renewEvery());
             if (!r.ok() || !"taken".equals(r.stdout().strip())) {
                 Log.warnf("cutover=%s lease=%s step=%s: lease lock not released (%s); it expires", c.cutoverId(),

@@ -185,7 +185,7 @@ public class StepExecutionService {
         } catch (StepFailedException | StepRefusedException | DeadlineExceededException e) {
             r = ended(c, ctx, ctx.gaveUp(e), start);
         } finally {
-            locks.release(lock);
+            locks.release(lock, ctx.isStopped());
             if (stopKey != null) {
                 running.remove(stopKey, ctx);
             }

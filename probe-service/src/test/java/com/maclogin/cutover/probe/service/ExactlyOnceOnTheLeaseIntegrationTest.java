@@ -208,6 +208,38 @@ class ExactlyOnceOnTheLeaseIntegrationTest {
         assertThat(ledgerLines(c.idempotencyKey())).isEqualTo(1);
     }
 
+    @Test
+    void aRenewalCreatesTheNextGenerationAndARenewalThatFindsItTakenStopsTheStep() throws Exception {
+        plantLock("probe-hk-old", "c-old", 1); // long expired
+        RunStep c = step("c-renew", StepKind.FREEZE, new StepCommand.Freeze("CHG-5", null), 60);
+        StepContext ctx = new StepContext(c, c.deadline(), ssh, config, new TransientRetry(c, config.retry()));
+        LeaseLocks locks = new LeaseLocks(ssh, config.lock(), "probe-hk-a",
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor());
+        LeaseLocks.Held held = locks.acquire(ctx);
+        try {
+            assertThat(held.generation()).isEqualTo(6);
+            held.renew();
+            assertThat(held.generation()).isEqualTo(7);
+            assertThat(ctx.isStopped()).isFalse();
+
+            // another worker took generation 8 (the lock had expired, say): the next renewal loses, the step stops
+            Path dir = LeaseSimulatorResource.lease().home().resolve(LeaseLock.DIR);
+            Files.writeString(dir.resolve("g.8"), "v1 owner=probe-hk-b cutover=c-renew epoch=1 key=c-renew:FREEZE:1"
+                    + " expires=" + (Instant.now().getEpochSecond() + 60) + "\n");
+            held.renew();
+            assertThat(ctx.isStopped()).isTrue();
+            assertThat(ctx.stoppedBecause()).isEqualTo(String.format(ProbeReasons.LEASE_LOCK_LOST,
+                    "generation 8 was created by another worker"));
+            assertThatThrownBy(ctx::checkSuperseded).isInstanceOf(StepRefusedException.class)
+                    .hasMessageStartingWith("lease lock lost while the step ran");
+        } finally {
+            locks.release(held);
+        }
+        // the release does not overwrite the other worker's lock
+        assertThat(Files.readString(LeaseSimulatorResource.lease().home().resolve(LeaseLock.DIR).resolve("g.8")))
+                .contains("owner=probe-hk-b");
+    }
+
     private static void await(CountDownLatch l) {
         try {
             l.await();

@@ -94,6 +94,12 @@ class LeaseLockTest {
             assertThat(d.action()).as(r.what()).isEqualTo(r.action());
             assertThat(d.takeOver()).as(r.what()).isEqualTo(r.takeOver());
         }
+        // a lock left for this very step (not released): an earlier delivery was interrupted holding it
+        assertThat(LeaseLock.decide(held(100, "w1", key, 160), "w1", c).interrupted()).isEqualTo("w1");
+        assertThat(LeaseLock.decide(held(100, "w2", key, 100), "w1", c).interrupted()).isEqualTo("w2");
+        assertThat(LeaseLock.decide(held(100, "w2", "c1:SNAPSHOT:1", 100), "w1", c).interrupted()).isNull();
+        assertThat(LeaseLock.decide(new LeaseLock.Observed(100, 3, LeaseLock.Holder.releasedBy("w1"), false), "w1", c)
+                .interrupted()).isNull();
         // a higher epoch of the same cutover does not take over a live lock of the lower one
         RunStep newer = step("c1", 5, StepKind.RESTORE);
         assertThat(LeaseLock.decide(held(100, "w2", key, 130), "w1", newer).action()).isEqualTo(LeaseLock.Action.WAIT);
