@@ -52,7 +52,8 @@ public final class ChaosHarness {
     /** What the run found. {@link #ok()} when nothing was lost, duplicated or stuck. */
     public record Report(int cutovers, Map<String, Integer> finalStates, List<String> killed, int kafkaRestarts,
             int postgresRestarts, int duplicateSteps, int duplicateMessages, int missingMessages, int stuck,
-            List<String> problems, long seconds, int workersPerRegion, List<String> rebalances) {
+            List<String> problems, long seconds, int workersPerRegion, List<String> rebalances,
+            Map<String, Integer> workerLog) {
 
         public boolean ok() {
             return duplicateSteps == 0 && duplicateMessages == 0 && missingMessages == 0 && stuck == 0;
@@ -66,7 +67,8 @@ public final class ChaosHarness {
                     + "| %d | %s | %d | %d (%s) | %d (%s) | %d | %d | %d | %d | %d | %d | %d s |%n",
                     cutovers, finalStates, workersPerRegion, killed.size(), String.join(", ", killed),
                     rebalances.size(), String.join(", ", rebalances), kafkaRestarts, postgresRestarts,
-                    duplicateSteps, duplicateMessages, missingMessages, stuck, seconds);
+                    duplicateSteps, duplicateMessages, missingMessages, stuck, seconds)
+                    + (workerLog.isEmpty() ? "" : String.format("%nFrom the probe workers' logs: %s%n", workerLog));
         }
     }
 
@@ -194,7 +196,7 @@ public final class ChaosHarness {
         finalStates.values().forEach(s -> counts.merge(s, 1, Integer::sum));
         return new Report(finalStates.size(), counts, List.copyOf(killed), kafkaRestarts, pgRestarts, dupSteps, msgs[0], msgs[1],
                 stuck, List.copyOf(problems), (System.nanoTime() - t0) / 1_000_000_000L, Math.max(1,
-                        Math.min(2, o.workersPerRegion())), List.copyOf(rebalances));
+                        Math.min(2, o.workersPerRegion())), List.copyOf(rebalances), workerLog());
     }
 
     /**
@@ -350,6 +352,43 @@ public final class ChaosHarness {
             Thread.sleep(300);
         }
         return new String[] {id, ticket, state};
+    }
+
+    private static final Pattern STOPPED = Pattern.compile("(?:revoked|lost|given up at shutdown): (\\d+) steps stopped, (\\d+) queued dropped");
+
+    /**
+     * What the probe workers logged about exactly-once on the lease (as their logs stand after the restarts):
+     * partition revocations, running steps stopped and queued ones dropped on them, waits for another worker's lease
+     * lock, take-overs of expired locks, interrupted earlier runs found.
+     */
+    private Map<String, Integer> workerLog() {
+        Map<String, Integer> n = new LinkedHashMap<>();
+        for (String k : List.of("partition revocations", "running steps stopped", "queued steps dropped",
+                "lease lock waits", "lease lock take-overs", "interrupted runs found")) {
+            n.put(k, 0);
+        }
+        Path logs = stack.config().workDir().resolve("logs");
+        try (var files = Files.list(logs)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("probe-service")).toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    Matcher m = STOPPED.matcher(line);
+                    if (m.find()) {
+                        n.merge("partition revocations", 1, Integer::sum);
+                        n.merge("running steps stopped", Integer.parseInt(m.group(1)), Integer::sum);
+                        n.merge("queued steps dropped", Integer.parseInt(m.group(2)), Integer::sum);
+                    } else if (line.contains("waiting for the lease lock")) {
+                        n.merge("lease lock waits", 1, Integer::sum);
+                    } else if (line.contains("took over the expired lease lock")) {
+                        n.merge("lease lock take-overs", 1, Integer::sum);
+                    } else if (line.contains("was interrupted holding the lease lock")) {
+                        n.merge("interrupted runs found", 1, Integer::sum);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return n;
     }
 
     /** Every lease's worker ledger must hold each idempotency key at most once. */
