@@ -198,7 +198,8 @@ public class StepExecutionService {
             // whatever the stop broke (a command cut off with its connection) it ends as stopped, with the stop's reason
             r = ended(c, ctx, new StepRefusedException(ctx.stoppedBecause()), start);
         }
-        if (c.kind().mutatesLease() && !ctx.isStopped()
+        // a step that never got the lock did not run: nothing to remember (a later delivery runs it)
+        if (c.kind().mutatesLease() && lock != null && !ctx.isStopped()
                 && (r.outcome() != StepOutcome.REFUSED || ctx.replayedMessageId() != null)) {
             completed.put(c.leaseId(), c.idempotencyKey(), r);
         }
@@ -211,15 +212,6 @@ public class StepExecutionService {
      * lease lock is released when it has ended. Returns whether a step was running.
      */
     public boolean stop(String commandMessageId, String reason) {
-        return stopRunning(commandMessageId, reason);
-    }
-
-    /** Whether the step of the command with this message id is running on this worker now. */
-    public boolean running(String commandMessageId) {
-        return commandMessageId != null && running.containsKey(commandMessageId);
-    }
-
-    private boolean stopRunning(String commandMessageId, String reason) {
         StepContext ctx = commandMessageId == null ? null : running.get(commandMessageId);
         if (ctx == null) {
             return false;
@@ -227,6 +219,11 @@ public class StepExecutionService {
         ctx.stop(reason);
         ssh.reconnect(ctx.target());
         return true;
+    }
+
+    /** Whether the step of the command with this message id is running on this worker now. */
+    public boolean running(String commandMessageId) {
+        return commandMessageId != null && running.containsKey(commandMessageId);
     }
 
     /** The answer for a step that ended with {@code e} (a step exception) instead of returning. */
