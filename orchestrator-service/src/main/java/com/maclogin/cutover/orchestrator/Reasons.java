@@ -47,6 +47,11 @@ public final class Reasons {
         return "step " + kind + " " + outcome + (reason == null || reason.isBlank() ? "" : ": " + reason);
     }
 
+    /** A result or breach of an epoch no command of the cutover carried (forged): refused. */
+    public static String futureEpoch(long got, long current) {
+        return "future epoch " + got + " > " + current;
+    }
+
     public static String staleEpoch(long got, long current) {
         return "epoch " + got + " is older than the cutover's epoch " + current;
     }

@@ -74,7 +74,10 @@ public final class KafkaBroker {
         return broker;
     }
 
-    /** Creates every topic of {@link Topics#all()} that does not exist yet. */
+    /**
+     * Creates every topic of {@link Topics#all()} that does not exist yet; the lease registries
+     * ({@link Topics#isCompacted}) with {@code cleanup.policy=compact}.
+     */
     public static void createTopics(StackConfig cfg) throws IOException {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + cfg.kafkaPort());
@@ -82,7 +85,10 @@ public final class KafkaBroker {
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = Topics.all().stream().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, PARTITIONS, (short) 1)).collect(Collectors.toList());
+                    .map(t -> Topics.isCompacted(t)
+                            ? new NewTopic(t, PARTITIONS, (short) 1).configs(Map.of("cleanup.policy", "compact"))
+                            : new NewTopic(t, PARTITIONS, (short) 1))
+                    .collect(Collectors.toList());
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }

@@ -2,7 +2,10 @@ package com.maclogin.cutover.orchestrator.service;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.LeaseRegistration;
 import com.maclogin.cutover.contracts.Region;
+import com.maclogin.cutover.contracts.Topics;
+import com.maclogin.cutover.messaging.OutboxWriter;
 import com.maclogin.cutover.orchestrator.Lease;
 import com.maclogin.cutover.orchestrator.LeaseStage;
 import com.maclogin.cutover.orchestrator.api.LeaseRequest;
@@ -21,7 +24,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The lease inventory: registration by API and by the {@code orchestrator.leases-file} at start. */
+/**
+ * The lease inventory: registration by API and by the {@code orchestrator.leases-file} at start. Every create or change
+ * publishes the lease's {@link LeaseRegistration} to its region's lease registry ({@code cutover.leases.<region>})
+ * through the outbox, in the transaction of the lease row; at start every lease is published again (the topic is
+ * compacted, so this is idempotent and heals a new topic or a lost record).
+ */
 @ApplicationScoped
 public class LeaseService {
 
@@ -30,18 +38,22 @@ public class LeaseService {
 
     private final LeaseRepository leases;
     private final OrchestratorConfig config;
+    private final OutboxWriter outbox;
 
-    public LeaseService(LeaseRepository leases, OrchestratorConfig config) {
+    public LeaseService(LeaseRepository leases, OrchestratorConfig config, OutboxWriter outbox) {
         this.leases = leases;
         this.config = config;
+        this.outbox = outbox;
     }
 
     @Transactional
     public Upserted upsert(LeaseRequest r) {
         InputValidator.lease(r);
-        Instant now = Instant.now();
+        // as PostgreSQL keeps it (microseconds): the start-up re-publication then carries the very same updatedAt
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         Lease lease = leases.findById(r.id());
         boolean created = lease == null;
+        Region before = created ? null : lease.region;
         if (created) {
             lease = new Lease();
             lease.id = r.id();
@@ -61,6 +73,7 @@ public class LeaseService {
         if (created) {
             leases.persist(lease);
         }
+        publish(lease, before);
         Log.infof("lease %s %s (region %s, %s, probe user %s)", lease.id, created ? "registered" : "updated", lease.region,
                 lease.stage, lease.probeUser);
         return new Upserted(view(lease), created);
@@ -76,8 +89,43 @@ public class LeaseService {
         return leases.findByIdOptional(id).map(LeaseService::view);
     }
 
-    /** Upserts every lease of {@code orchestrator.leases-file}; an unreadable file or invalid entry stops the start. */
+    /**
+     * The lease's registration to its region's registry; a lease moved from {@code before} (another region) is also
+     * published to that region's registry, with its new region, so the old region's workers stop serving it.
+     */
+    private void publish(Lease lease, Region before) {
+        LeaseRegistration r = registration(lease);
+        outbox.enqueue(Topics.leaseRegistry(lease.region), r);
+        if (before != null && before != lease.region) {
+            outbox.enqueue(Topics.leaseRegistry(before), registration(lease));
+        }
+    }
+
+    static LeaseRegistration registration(Lease lease) {
+        return LeaseRegistration.of(lease.id, lease.target(), lease.stage == null ? null : lease.stage.name(),
+                lease.updatedAt);
+    }
+
+    /** Publishes every lease's registration again (start-up): the registries are compacted, so a repeat is harmless. */
+    @Transactional
+    public int republishAll() {
+        List<Lease> all = leases.listOrdered();
+        for (Lease lease : all) {
+            outbox.enqueue(Topics.leaseRegistry(lease.region), registration(lease));
+        }
+        return all.size();
+    }
+
+    /**
+     * At start: upserts every lease of {@code orchestrator.leases-file} (an unreadable file or invalid entry stops the
+     * start), then publishes every lease to the lease registries.
+     */
     void loadFile(@Observes StartupEvent start) {
+        loadLeasesFile();
+        Log.infof("published %d leases to the lease registries", republishAll());
+    }
+
+    private void loadLeasesFile() {
         Optional<Path> file = config.leasesFile();
         if (file.isEmpty()) {
             return;
