@@ -170,9 +170,12 @@ public class LeaseRegistry {
             invalid(key, problem);
             return;
         }
-        leases.merge(key, r, (held, next) -> held.updatedAt() != null && next.updatedAt() != null
-                && next.updatedAt().isBefore(held.updatedAt()) ? held : next);
-        if (caughtUp()) {
+        LeaseRegistration kept = leases.merge(key, r, (held, next) -> held.updatedAt() != null
+                && next.updatedAt() != null && next.updatedAt().isBefore(held.updatedAt()) ? held : next);
+        if (kept != r) {
+            Log.warnf("lease=%s: a registration older (%s) than the one held (%s) was ignored", key, r.updatedAt(),
+                    kept.updatedAt());
+        } else if (caughtUp()) {
             Log.infof("lease=%s registered in %s: region %s, %s:%d (updated %s)", key, topic, r.region(), r.host(),
                     r.sshPort(), r.updatedAt());
         }
