@@ -362,8 +362,9 @@ public class SagaEngine {
      * breach or request that contradicts it.
      */
     private void arm(Cutover c) {
+        Lease lease = leases.findById(c.leaseId);
         RollbackRequested armed = RollbackRequested.builder().cutoverId(c.id).leaseId(c.leaseId).epoch(c.epoch)
-                .requestedBy(Reasons.ORCHESTRATOR).reason("armed").ticketId(c.ticketId)
+                .requestedBy(Reasons.ORCHESTRATOR).reason("armed").target(lease.target()).ticketId(c.ticketId)
                 .previousVersion(c.previousVersion).candidateVersion(c.candidateVersion).rollbackOwner(c.rollbackOwner)
                 .expectedSha256(expectedHashes(data(c))).purpose(RollbackPurpose.ARM).build();
         outbox.enqueue(Topics.ROLLBACK_REQUESTS, armed);

@@ -15,11 +15,15 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,7 +41,8 @@ import org.eclipse.microprofile.config.Config;
  * committed) into a map kept current by a daemon thread. A step command is served only for a lease in this map, and
  * with the host, port, users and pinned host key of the map ({@link #resolve}): the command's own {@code target} is
  * never believed. Readiness ({@link LeaseRegistryReadinessCheck}) is DOWN until the topic was read up to the end
- * offsets it had at start.
+ * offsets it had at start. A command for a lease the map does not hold (or holds in another region) first makes the
+ * reader read up to the topic's end as of that moment, so a registration published just before the command counts.
  */
 @ApplicationScoped
 public class LeaseRegistry {
@@ -56,6 +61,7 @@ public class LeaseRegistry {
     private final MeterRegistry metrics;
     private final Map<String, LeaseRegistration> leases = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Queue<CompletableFuture<Void>> syncs = new ConcurrentLinkedQueue<>();
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread reader;
@@ -113,6 +119,12 @@ public class LeaseRegistry {
             return refuse(command, "not-ready", String.format(ProbeReasons.REGISTRY_NOT_READY, topic));
         }
         LeaseRegistration r = lookup(command.leaseId()).orElse(null);
+        if (r == null || r.region() != region) {
+            // the registration may be on the broker but not read yet (published just before the command): read the
+            // registry up to its end as of now, then decide
+            syncToEnd(config.catchUpTimeout());
+            r = lookup(command.leaseId()).orElse(null);
+        }
         if (r == null) {
             return refuse(command, "unknown-lease", String.format(ProbeReasons.UNKNOWN_LEASE, command.leaseId(), region));
         }
@@ -127,6 +139,23 @@ public class LeaseRegistry {
         metrics.counter("probe.steps.unregistered", "reason", reason).increment();
         Log.warnf("cutover=%s lease=%s step=%s: %s", command.cutoverId(), command.leaseId(), command.kind(), text);
         return new Resolution(command, text);
+    }
+
+    /** Asks the reader to read the registry up to the end offsets it has now, and waits for that up to {@code timeout}. */
+    void syncToEnd(Duration timeout) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        syncs.add(done);
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) {
+            c.wakeup(); // out of its poll now, not after the poll timeout
+        }
+        try {
+            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            Log.warnf("lease registry %s: not read to its end within %s", topic, timeout);
+        }
     }
 
     /** Waits up to {@code timeout} for the first catch-up; true once it happened. */
@@ -226,15 +255,46 @@ public class LeaseRegistry {
         c.assign(partitions);
         c.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(10));
+        List<Sync> waiting = new ArrayList<>();
+        List<CompletableFuture<Void>> asked = new ArrayList<>();
         while (running) {
-            for (ConsumerRecord<String, String> r : c.poll(config.pollTimeout())) {
-                apply(r.key(), r.value());
+            for (CompletableFuture<Void> f = syncs.poll(); f != null; f = syncs.poll()) {
+                asked.add(f);
             }
-            if (!caughtUp() && end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
-                caughtUp.countDown();
-                Log.infof("lease registry %s read to its end: %d leases", topic, leases.size());
+            try {
+                if (!asked.isEmpty()) {
+                    waiting.add(new Sync(c.endOffsets(partitions, Duration.ofSeconds(10)), List.copyOf(asked)));
+                    asked.clear();
+                }
+                for (ConsumerRecord<String, String> r : c.poll(config.pollTimeout())) {
+                    apply(r.key(), r.value());
+                }
+                if (!caughtUp() && reached(c, end)) {
+                    caughtUp.countDown();
+                    Log.infof("lease registry %s read to its end: %d leases", topic, leases.size());
+                }
+                waiting.removeIf(w -> {
+                    if (reached(c, w.end())) {
+                        w.done().forEach(f -> f.complete(null));
+                        return true;
+                    }
+                    return false;
+                });
+            } catch (WakeupException e) {
+                if (!running) {
+                    throw e;
+                }
+                // a step asked for a sync: its end offsets are taken at the top of the loop
             }
         }
+    }
+
+    /** End offsets a step waits for the reader to reach. */
+    private record Sync(Map<TopicPartition, Long> end, List<CompletableFuture<Void>> done) {
+    }
+
+    private static boolean reached(KafkaConsumer<String, String> c, Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
     }
 
     private void pause() {
