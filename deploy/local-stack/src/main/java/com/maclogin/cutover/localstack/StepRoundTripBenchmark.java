@@ -134,6 +134,10 @@ public final class StepRoundTripBenchmark {
                 KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cp);
                 PreparedStatement insert = db.prepareStatement(
                         "insert into bench_step_result values (?, ?, ?, ?, ?, now())")) {
+            // what the orchestrator does for a lease: the worker serves only leases of its region's registry
+            producer.send(new ProducerRecord<>(Topics.leaseRegistry(Region.HK), "hk-bench", Json.write(
+                    com.maclogin.cutover.contracts.LeaseRegistration.of("hk-bench", target, "STAGING", Instant.now()))))
+                    .get();
             consumer.subscribe(List.of(Topics.STEP_RESULTS));
             while (consumer.assignment().isEmpty()) {
                 consumer.poll(Duration.ofMillis(100));
