@@ -173,6 +173,15 @@ class LeaseRegistryIntegrationTest {
     }
 
     @Test
+    void aRegistrationPublishedJustBeforeTheCommandIsReadBeforeTheCommandIsJudged() {
+        String id = "hk-just-" + UUID.randomUUID().toString().substring(0, 6);
+        // as the orchestrator's outbox does: the registration, then at once the command, no waiting in between
+        Registry.publish(LeaseRegistration.of(id, real(), "STAGING", Instant.now()), Topics.leaseRegistry(Region.HK));
+        StepResult r = run(step(id, StepKind.INVENTORY, null, new StepCommand.Inventory()));
+        assertThat(r.outcome()).as(r.reason()).isEqualTo(StepOutcome.SUCCEEDED);
+    }
+
+    @Test
     void readinessIncludesTheLeaseRegistryWhichIsUpOnceReadToItsEnd() {
         assertThat(Registry.worker().caughtUp()).isTrue();
         given().when().get("/q/health/ready").then().statusCode(200)
