@@ -45,6 +45,8 @@ public final class LocalStack implements AutoCloseable {
     private final String operatorToken = "op-" + randomHex(24);
     private final String viewerToken = "view-" + randomHex(24);
     private Path tokensFile;
+    /** The broker's CA and the SCRAM passwords of this stack's Kafka principals (see {@link KafkaSecurity}). */
+    private KafkaSecurity kafka;
     /** The in-memory OTLP/HTTP collector every service of this stack sends its spans to. */
     private TraceCollector traces;
 
@@ -117,8 +119,9 @@ public final class LocalStack implements AutoCloseable {
         step("PostgreSQL 17 on 127.0.0.1:" + cfg.postgresPort(), t0);
         postgres = PostgresServer.start(cfg);
 
-        step("Kafka broker (KRaft) on 127.0.0.1:" + cfg.kafkaPort(), t0);
+        step("Kafka broker (KRaft, SASL_SSL, ACLs) on 127.0.0.1:" + cfg.kafkaPort(), t0);
         add(KafkaBroker.start(cfg, classpath));
+        kafka = KafkaSecurity.load(cfg.workDir());
 
         step("local Slack (:" + cfg.slackPort() + ") and Telegram (:" + cfg.telegramPort() + ") servers", t0);
         ManagedProcess chat = add(ManagedProcess.java("chat-fakes", classpath, List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
@@ -190,12 +193,17 @@ public final class LocalStack implements AutoCloseable {
         List<Future<?>> ready = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
+            // each service is its own Kafka principal; its SASL login and the CA travel in the environment (like the
+            // tokens: never on a command line, where ps and the logs of a crash would show them)
             ready.add(pool.submit(() -> startService("orchestrator-service", orch,
-                    Map.of("ORCHESTRATOR_AUTH_TOKENS", "operator:platform-demo:" + operatorToken + ",viewer:watcher:" + viewerToken),
+                    withKafka("orchestrator", Map.of("ORCHESTRATOR_AUTH_TOKENS",
+                            "operator:platform-demo:" + operatorToken + ",viewer:watcher:" + viewerToken)),
                     cfg.orchestratorPort())));
-            ready.add(pool.submit(() -> startService("rollback-service", rollback, Map.of(), cfg.rollbackPort())));
+            ready.add(pool.submit(() -> startService("rollback-service", rollback, withKafka("rollback-service", Map.of()),
+                    cfg.rollbackPort())));
             ready.add(pool.submit(() -> startService("notifier-service", notifier,
-                    Map.of("NOTIFIER_SLACK_TOKEN", slackToken, "NOTIFIER_TELEGRAM_TOKEN", telegramToken), cfg.notifierPort())));
+                    withKafka("notifier", Map.of("NOTIFIER_SLACK_TOKEN", slackToken, "NOTIFIER_TELEGRAM_TOKEN", telegramToken)),
+                    cfg.notifierPort())));
             for (String region : cfg.regions()) {
                 Map<String, String> probe = new LinkedHashMap<>(common);
                 probe.remove("quarkus.datasource.jdbc.url");
@@ -208,7 +216,8 @@ public final class LocalStack implements AutoCloseable {
                 if (probeNameOnly) {
                     probe.put("probe.validate.require-distinct-probe-uid", "false");
                 }
-                ready.add(pool.submit(() -> startService("probe-service", "probe-service-" + region, probe, Map.of(),
+                ready.add(pool.submit(() -> startService("probe-service", "probe-service-" + region, probe,
+                        withKafka(KafkaAcls.worker(com.maclogin.cutover.contracts.Region.parse(region)), Map.of()),
                         cfg.probePort(region))));
             }
             for (Future<?> f : ready) {
@@ -274,6 +283,18 @@ public final class LocalStack implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** {@code env} plus the Kafka client variables of {@code principal} ({@link KafkaSecurity#serviceEnvironment}). */
+    private Map<String, String> withKafka(String principal, Map<String, String> env) {
+        Map<String, String> all = new LinkedHashMap<>(env);
+        all.putAll(kafka.serviceEnvironment(principal));
+        return all;
+    }
+
+    /** Properties of a harness Kafka client (admin, a super user) for this stack's broker: {@link StackConfig#kafkaClientProperties()}. */
+    public java.util.Properties kafkaClientProperties() {
+        return cfg.kafkaClientProperties();
     }
 
     /** {@code http://127.0.0.1:<orchestrator port>}: the API, and the dashboard's origin. */
@@ -446,6 +467,9 @@ public final class LocalStack implements AutoCloseable {
     /** Secrets of this run, so a test can scan logs and responses for them. */
     public List<String> secrets() throws IOException {
         List<String> s = new ArrayList<>(List.of(slackToken, telegramToken, operatorToken, viewerToken));
+        if (kafka != null) {
+            s.addAll(kafka.passwords());
+        }
         try (var files = Files.list(cfg.workDir().resolve(KEYS_DIR))) {
             for (Path f : files.filter(f -> !f.toString().endsWith(".pub")).toList()) {
                 for (String line : Files.readAllLines(f)) {
