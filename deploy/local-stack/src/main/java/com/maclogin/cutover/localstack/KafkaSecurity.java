@@ -55,6 +55,8 @@ public final class KafkaSecurity {
     private static final String CA_CERT = "ca.pem";
     private static final String CA_KEY = "ca-key.pem";
     private static final String BROKER_KEYSTORE = "broker.pem";
+    /** Client properties of the admin, for Kafka's command-line tools. */
+    public static final String ADMIN_PROPERTIES = "admin.properties";
     private static final Duration VALIDITY = Duration.ofDays(30);
 
     private final Path dir;
@@ -100,7 +102,16 @@ public final class KafkaSecurity {
         try (Writer w = Files.newBufferedWriter(file)) {
             p.store(w, "SCRAM-SHA-512 passwords of this local stack's Kafka principals");
         }
-        return new KafkaSecurity(dir, passwords);
+        KafkaSecurity security = new KafkaSecurity(dir, passwords);
+        // for Kafka's own command-line tools (--command-config / --consumer.config), README "Kafka security"
+        Properties admin = new Properties();
+        admin.putAll(security.saslClientProperties(KafkaAcls.ADMIN));
+        Path adminFile = dir.resolve(ADMIN_PROPERTIES);
+        writePrivate(adminFile, "");
+        try (Writer w = Files.newBufferedWriter(adminFile)) {
+            admin.store(w, "the local stack's Kafka admin (a super user), for kafka-*.sh --command-config");
+        }
+        return security;
     }
 
     /** The credentials {@link #ensure} made for the stack in {@code workDir}. */
