@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -111,24 +110,38 @@ public final class KafkaBroker {
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
                 "kafka.Kafka", List.of(props.toString()), cfg.workDir(), cfg.workDir().resolve("logs"));
         broker.awaitPort(cfg.kafkaPort(), LocalStack.START_TIMEOUT);
-        createTopicsAndAcls(cfg, security);
+        createTopics(cfg);
+        createAcls(cfg);
         return broker;
     }
 
-    /** Creates every topic of {@link Topics#all()} that does not exist yet, and the ACLs of {@link KafkaAcls}. */
-    public static void createTopicsAndAcls(StackConfig cfg, KafkaSecurity security) throws IOException {
-        Properties p = security.adminClientProperties(cfg);
+    /** Creates every topic of {@link Topics#all()} that does not exist yet. */
+    public static void createTopics(StackConfig cfg) throws IOException {
+        Properties p = cfg.kafkaClientProperties(); // the admin: only a super user may create topics
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         try (Admin admin = Admin.create(p)) {
-            Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = Topics.all().stream().filter(t -> !existing.contains(t))
                     .map(t -> new NewTopic(t, PARTITIONS, (short) 1)).collect(Collectors.toList());
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("could not create topics: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Grants the ACLs of {@link KafkaAcls} (creating one that exists already changes nothing). */
+    public static void createAcls(StackConfig cfg) throws IOException {
+        Properties p = cfg.kafkaClientProperties();
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        try (Admin admin = Admin.create(p)) {
             admin.createAcls(KafkaAcls.bindings()).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IOException("could not create topics and ACLs: " + e.getMessage(), e);
+            throw new IOException("could not create the ACLs: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

@@ -127,10 +127,10 @@ class KafkaAclsBrokerTest {
         // PLAINTEXT to a TLS port: no handshake, so no metadata, so nothing at all
         Properties anonymous = new Properties();
         anonymous.put("bootstrap.servers", "127.0.0.1:" + cfg.kafkaPort());
-        anonymous.put("request.timeout.ms", "3000");
-        anonymous.put("default.api.timeout.ms", "4000");
+        anonymous.put("request.timeout.ms", "2000");
+        anonymous.put("default.api.timeout.ms", "2500");
         try (Admin admin = Admin.create(anonymous)) {
-            assertThatThrownBy(() -> admin.listTopics().names().get(6, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> admin.listTopics().names().get(4, TimeUnit.SECONDS))
                     .isInstanceOfAny(ExecutionException.class, java.util.concurrent.TimeoutException.class);
         }
         // nor straight to the controller: its listener wants a client certificate of the stack's CA
@@ -139,7 +139,7 @@ class KafkaAclsBrokerTest {
         toController.remove("bootstrap.servers");
         toController.put("bootstrap.controllers", "127.0.0.1:" + cfg.kafkaControllerPort());
         try (Admin admin = Admin.create(toController)) {
-            assertThatThrownBy(() -> admin.describeCluster().clusterId().get(6, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> admin.describeCluster().clusterId().get(4, TimeUnit.SECONDS))
                     .isInstanceOfAny(ExecutionException.class, java.util.concurrent.TimeoutException.class);
         }
         Map<String, String> wrong = security.saslClientProperties("probe-hk", "not-the-password");
