@@ -119,7 +119,7 @@ public final class LocalStack implements AutoCloseable {
         step("PostgreSQL 17 on 127.0.0.1:" + cfg.postgresPort(), t0);
         postgres = PostgresServer.start(cfg);
 
-        step("Kafka broker (KRaft, SASL_SSL, ACLs) on 127.0.0.1:" + cfg.kafkaPort(), t0);
+        step("Kafka broker (KRaft) on 127.0.0.1:" + cfg.kafkaPort(), t0);
         add(KafkaBroker.start(cfg, classpath));
         kafka = KafkaSecurity.load(cfg.workDir());
 
@@ -193,17 +193,12 @@ public final class LocalStack implements AutoCloseable {
         List<Future<?>> ready = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            // each service is its own Kafka principal; its SASL login and the CA travel in the environment (like the
-            // tokens: never on a command line, where ps and the logs of a crash would show them)
             ready.add(pool.submit(() -> startService("orchestrator-service", orch,
-                    withKafka("orchestrator", Map.of("ORCHESTRATOR_AUTH_TOKENS",
-                            "operator:platform-demo:" + operatorToken + ",viewer:watcher:" + viewerToken)),
+                    Map.of("ORCHESTRATOR_AUTH_TOKENS", "operator:platform-demo:" + operatorToken + ",viewer:watcher:" + viewerToken),
                     cfg.orchestratorPort())));
-            ready.add(pool.submit(() -> startService("rollback-service", rollback, withKafka("rollback-service", Map.of()),
-                    cfg.rollbackPort())));
+            ready.add(pool.submit(() -> startService("rollback-service", rollback, Map.of(), cfg.rollbackPort())));
             ready.add(pool.submit(() -> startService("notifier-service", notifier,
-                    withKafka("notifier", Map.of("NOTIFIER_SLACK_TOKEN", slackToken, "NOTIFIER_TELEGRAM_TOKEN", telegramToken)),
-                    cfg.notifierPort())));
+                    Map.of("NOTIFIER_SLACK_TOKEN", slackToken, "NOTIFIER_TELEGRAM_TOKEN", telegramToken), cfg.notifierPort())));
             for (String region : cfg.regions()) {
                 Map<String, String> probe = new LinkedHashMap<>(common);
                 probe.remove("quarkus.datasource.jdbc.url");
@@ -216,8 +211,7 @@ public final class LocalStack implements AutoCloseable {
                 if (probeNameOnly) {
                     probe.put("probe.validate.require-distinct-probe-uid", "false");
                 }
-                ready.add(pool.submit(() -> startService("probe-service", "probe-service-" + region, probe,
-                        withKafka(KafkaAcls.worker(com.maclogin.cutover.contracts.Region.parse(region)), Map.of()),
+                ready.add(pool.submit(() -> startService("probe-service", "probe-service-" + region, probe, Map.of(),
                         cfg.probePort(region))));
             }
             for (Future<?> f : ready) {
@@ -285,8 +279,19 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** {@code env} plus the Kafka client variables of {@code principal} ({@link KafkaSecurity#serviceEnvironment}). */
-    private Map<String, String> withKafka(String principal, Map<String, String> env) {
+    /**
+     * {@code env} plus the Kafka client variables ({@link KafkaSecurity#serviceEnvironment}) of the service's own
+     * principal: {@code orchestrator}, {@code rollback-service}, {@code notifier}, or {@code probe-<region>} for every
+     * worker of a region. In the environment like the tokens: never on a command line, where ps would show them.
+     */
+    private Map<String, String> withKafka(String module, Map<String, String> props, Map<String, String> env) {
+        String principal = switch (module) {
+            case "orchestrator-service" -> "orchestrator";
+            case "rollback-service" -> "rollback-service";
+            case "notifier-service" -> "notifier";
+            case "probe-service" -> KafkaAcls.worker(com.maclogin.cutover.contracts.Region.parse(props.get("probe.region")));
+            default -> throw new IllegalArgumentException("no Kafka principal for " + module);
+        };
         Map<String, String> all = new LinkedHashMap<>(env);
         all.putAll(kafka.serviceEnvironment(principal));
         return all;
@@ -325,7 +330,8 @@ public final class LocalStack implements AutoCloseable {
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar.toString());
-        ManagedProcess p = add(ManagedProcess.start(name, cmd, env, cfg.workDir(), cfg.workDir().resolve("logs")));
+        ManagedProcess p = add(ManagedProcess.start(name, cmd, withKafka(module, props, env), cfg.workDir(),
+                cfg.workDir().resolve("logs")));
         readyUrls.put(name, "http://127.0.0.1:" + port + "/q/health/ready");
         p.awaitHttp200(readyUrls.get(name), START_TIMEOUT);
         progress.accept("    ready: " + name + " on :" + port + " (pid " + p.pid() + ")");
@@ -467,9 +473,6 @@ public final class LocalStack implements AutoCloseable {
     /** Secrets of this run, so a test can scan logs and responses for them. */
     public List<String> secrets() throws IOException {
         List<String> s = new ArrayList<>(List.of(slackToken, telegramToken, operatorToken, viewerToken));
-        if (kafka != null) {
-            s.addAll(kafka.passwords());
-        }
         try (var files = Files.list(cfg.workDir().resolve(KEYS_DIR))) {
             for (Path f : files.filter(f -> !f.toString().endsWith(".pub")).toList()) {
                 for (String line : Files.readAllLines(f)) {
@@ -478,6 +481,9 @@ public final class LocalStack implements AutoCloseable {
                     }
                 }
             }
+        }
+        if (kafka != null) {
+            s.addAll(kafka.passwords()); // the SCRAM passwords of every Kafka principal
         }
         return s;
     }
