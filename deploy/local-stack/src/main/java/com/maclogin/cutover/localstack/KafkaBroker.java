@@ -100,8 +100,11 @@ public final class KafkaBroker {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int rc = kafka.tools.StorageTool.execute(format.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8));
             if (rc != 0) {
-                // StorageTool's output names options, never the passwords it was given
-                throw new IOException("kafka storage format failed (rc " + rc + ")");
+                String output = out.toString(StandardCharsets.UTF_8);
+                for (String pw : security.passwords()) {
+                    output = output.replace(pw, "[redacted]");
+                }
+                throw new IOException("kafka storage format failed: " + output);
             }
         }
         ManagedProcess broker = ManagedProcess.java("kafka", classpath,
