@@ -36,7 +36,8 @@ public final class KafkaBroker {
     /**
      * Starts the broker with a SASL_SSL (SCRAM-SHA-512) listener on {@link StackConfig#kafkaPort()} for every client,
      * the ACLs of {@link KafkaAcls}, and the topics of {@link Topics#all()}. The controller listener is mTLS on loopback
-     * (KRaft's controller cannot take SCRAM): only the broker's own certificate, principal {@code User:broker}, is let in.
+     * (KRaft's controller cannot take SCRAM): a client certificate of the stack's CA is required, and only the broker's
+     * own ({@code User:broker}) is a super user.
      *
      * @param mtlsListener also an SSL listener with required client certificates on {@link StackConfig#kafkaMtlsPort()},
      *                     whose principal is the certificate's CN (a test of mTLS clients; the stack does not use it)
