@@ -45,6 +45,8 @@ public final class LocalStack implements AutoCloseable {
     private final String operatorToken = "op-" + randomHex(24);
     private final String viewerToken = "view-" + randomHex(24);
     private Path tokensFile;
+    /** The broker's CA and the SCRAM passwords of this stack's Kafka principals (see {@link KafkaSecurity}). */
+    private KafkaSecurity kafka;
     /** The in-memory OTLP/HTTP collector every service of this stack sends its spans to. */
     private TraceCollector traces;
 
@@ -119,6 +121,7 @@ public final class LocalStack implements AutoCloseable {
 
         step("Kafka broker (KRaft) on 127.0.0.1:" + cfg.kafkaPort(), t0);
         add(KafkaBroker.start(cfg, classpath));
+        kafka = KafkaSecurity.load(cfg.workDir());
 
         step("local Slack (:" + cfg.slackPort() + ") and Telegram (:" + cfg.telegramPort() + ") servers", t0);
         ManagedProcess chat = add(ManagedProcess.java("chat-fakes", classpath, List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
@@ -276,6 +279,29 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code env} plus the Kafka client variables ({@link KafkaSecurity#serviceEnvironment}) of the service's own
+     * principal: {@code orchestrator}, {@code rollback-service}, {@code notifier}, or {@code probe-<region>} for every
+     * worker of a region. In the environment like the tokens: never on a command line, where ps would show them.
+     */
+    private Map<String, String> withKafka(String module, Map<String, String> props, Map<String, String> env) {
+        String principal = switch (module) {
+            case "orchestrator-service" -> "orchestrator";
+            case "rollback-service" -> "rollback-service";
+            case "notifier-service" -> "notifier";
+            case "probe-service" -> KafkaAcls.worker(com.maclogin.cutover.contracts.Region.parse(props.get("probe.region")));
+            default -> throw new IllegalArgumentException("no Kafka principal for " + module);
+        };
+        Map<String, String> all = new LinkedHashMap<>(env);
+        all.putAll(kafka.serviceEnvironment(principal));
+        return all;
+    }
+
+    /** Properties of a harness Kafka client (admin, a super user) for this stack's broker: {@link StackConfig#kafkaClientProperties()}. */
+    public java.util.Properties kafkaClientProperties() {
+        return cfg.kafkaClientProperties();
+    }
+
     /** {@code http://127.0.0.1:<orchestrator port>}: the API, and the dashboard's origin. */
     public String orchestratorUrl() {
         return "http://127.0.0.1:" + cfg.orchestratorPort();
@@ -304,7 +330,8 @@ public final class LocalStack implements AutoCloseable {
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar.toString());
-        ManagedProcess p = add(ManagedProcess.start(name, cmd, env, cfg.workDir(), cfg.workDir().resolve("logs")));
+        ManagedProcess p = add(ManagedProcess.start(name, cmd, withKafka(module, props, env), cfg.workDir(),
+                cfg.workDir().resolve("logs")));
         readyUrls.put(name, "http://127.0.0.1:" + port + "/q/health/ready");
         p.awaitHttp200(readyUrls.get(name), START_TIMEOUT);
         progress.accept("    ready: " + name + " on :" + port + " (pid " + p.pid() + ")");
@@ -454,6 +481,9 @@ public final class LocalStack implements AutoCloseable {
                     }
                 }
             }
+        }
+        if (kafka != null) {
+            s.addAll(kafka.passwords()); // the SCRAM passwords of every Kafka principal
         }
         return s;
     }
