@@ -41,9 +41,9 @@ public final class KafkaAcls {
     private KafkaAcls() {
     }
 
-    /** The lease registry of a region (contracts {@code Topics.leaseRegistry(Region)} once it exists there). */
+    /** The lease registry of a region ({@link Topics#leaseRegistry(Region)}). */
     static String leaseRegistry(Region r) {
-        return "cutover.leases." + r.suffix();
+        return Topics.leaseRegistry(r);
     }
 
     /** The principal of a region's probe workers: {@code probe-hk}, ... */

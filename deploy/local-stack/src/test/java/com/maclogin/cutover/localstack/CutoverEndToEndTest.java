@@ -201,9 +201,7 @@ class CutoverEndToEndTest {
     @Test
     @Order(6)
     void theLeaseRegistriesAreCompactedAndHoldEveryLeaseAsTheOrchestratorRegisteredIt() throws Exception {
-        String bootstrap = "127.0.0.1:" + stack.config().kafkaPort();
-        java.util.Properties p = new java.util.Properties();
-        p.put("bootstrap.servers", bootstrap);
+        java.util.Properties p = stack.kafkaClientProperties(); // the harness's client of the secured broker
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
             for (com.maclogin.cutover.contracts.Region r : List.of(com.maclogin.cutover.contracts.Region.HK,
                     com.maclogin.cutover.contracts.Region.JP)) {
