@@ -1,5 +1,7 @@
 package com.maclogin.cutover.orchestrator.rest;
 
+import com.maclogin.cutover.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.maclogin.cutover.orchestrator.api.ApiException;
 import com.maclogin.cutover.orchestrator.api.LeaseRequest;
 import com.maclogin.cutover.orchestrator.api.LeaseView;
@@ -16,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/leases")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -29,6 +32,7 @@ public class LeaseResource {
 
     /** Registers a lease (201) or updates a registered one (200). */
     @POST
+    @RolesAllowed(Roles.ADMIN)
     public Response register(LeaseRequest request) {
         LeaseService.Upserted u = leases.upsert(request);
         if (u.created()) {

@@ -21,8 +21,12 @@ final class Fixtures {
     static final String OPERATOR_TOKEN = "test-operator-token-ada-0001";
     static final String BOT_TOKEN = "test-operator-token-bot-0002";
     static final String VIEWER_TOKEN = "test-viewer-token-victor-0003";
+    static final String ADMIN_TOKEN = "test-admin-token-root-0004";
 
-    /** Every RestAssured request of the test JVM carries the operator token unless it sets its own Authorization. */
+    /**
+     * Every RestAssured request of the test JVM carries the operator token unless it sets its own Authorization; a
+     * lease registration ({@code POST /api/v1/leases}, admin only) carries the admin token.
+     */
     static synchronized void authenticate() {
         if (!io.restassured.RestAssured.filters().contains(AUTH)) {
             io.restassured.RestAssured.filters(AUTH);
@@ -31,7 +35,8 @@ final class Fixtures {
 
     private static final io.restassured.filter.Filter AUTH = (req, res, ctx) -> {
         if (!req.getHeaders().hasHeaderWithName("Authorization")) {
-            req.header("Authorization", "Bearer " + OPERATOR_TOKEN);
+            boolean lease = "POST".equals(req.getMethod()) && req.getURI().endsWith("/api/v1/leases");
+            req.header("Authorization", "Bearer " + (lease ? ADMIN_TOKEN : OPERATOR_TOKEN));
         }
         return ctx.next(req, res);
     };
