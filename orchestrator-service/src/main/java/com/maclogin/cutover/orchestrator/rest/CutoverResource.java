@@ -99,6 +99,17 @@ public class CutoverResource {
         return cutovers.probeResults(id(id), layer, parseLimit(limit)).orElseThrow(() -> notFound(id));
     }
 
+    /**
+     * A second operator approves the loosenings (overrides, milder trigger actions) the cutover waits for; then it
+     * begins. 403 for the requester themself, 409 when nothing waits.
+     */
+    @POST
+    @RolesAllowed(Roles.OPERATOR)
+    @Path("/{id}/overrides/approve")
+    public CutoverView approveOverrides(@PathParam("id") String id) {
+        return cutovers.approveOverrides(id(id), caller.name());
+    }
+
     @POST
     @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/rollback")

@@ -41,6 +41,12 @@ final class Fixtures {
         return ctx.next(req, res);
     };
 
+    /** The second operator (ops-bot) approves the loosenings a cutover requested by ada waits for. */
+    static void approveOverrides(String cutoverId) {
+        given().header("Authorization", "Bearer " + BOT_TOKEN).post("/api/v1/cutovers/" + cutoverId + "/overrides/approve")
+                .then().statusCode(200);
+    }
+
     static final String HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
     private static FakeWorker worker;
     private static TopicRecorder recorder;
