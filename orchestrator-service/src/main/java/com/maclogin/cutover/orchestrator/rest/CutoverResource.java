@@ -106,6 +106,7 @@ public class CutoverResource {
     @POST
     @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/overrides/approve")
+    @Consumes(MediaType.WILDCARD) // no body needed
     public CutoverView approveOverrides(@PathParam("id") String id) {
         return cutovers.approveOverrides(id(id), caller.name());
     }
