@@ -1,6 +1,5 @@
 package com.maclogin.cutover.orchestrator.api;
 
-import com.maclogin.cutover.orchestrator.saga.ValidationPolicy;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.orchestrator.CutoverState;
@@ -20,5 +19,5 @@ public record CutoverView(String id, String leaseId, Region region, CutoverState
         String rollbackOwner, BlastRadius blastRadius, String requestedBy, Instant createdAt, Instant updatedAt,
         Instant startedAt, Instant endedAt, String reason, String resumeStep, ValidationSettings validation,
         List<StepView> steps, List<AuditView> audit, String fleetId, Integer wave,
-        List<ValidationPolicy.AppliedOverride> overridesAwaitingApproval) {
+        List<PendingOverride> overridesAwaitingApproval) {
 }

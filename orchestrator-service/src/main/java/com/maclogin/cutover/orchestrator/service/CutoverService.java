@@ -18,6 +18,7 @@ import com.maclogin.cutover.orchestrator.api.CanaryRequest;
 import com.maclogin.cutover.orchestrator.api.CutoverRequest;
 import com.maclogin.cutover.orchestrator.api.CutoverView;
 import com.maclogin.cutover.orchestrator.api.Operator;
+import com.maclogin.cutover.orchestrator.api.PendingOverride;
 import com.maclogin.cutover.orchestrator.api.ProbeResultView;
 import com.maclogin.cutover.orchestrator.api.StepView;
 import com.maclogin.cutover.orchestrator.repository.AuditRepository;
@@ -398,7 +399,8 @@ public class CutoverService {
                 Json.read(c.blastRadius, BlastRadius.class), c.requestedBy, c.createdAt, c.updatedAt, c.startedAt,
                 c.endedAt, c.reason, c.state == CutoverState.PAUSED ? c.resumeStep : null,
                 detail ? StoredJson.settings(c, saga.validationDefaults()) : null, stepViews, auditViews, c.fleetId,
-                c.wave, c.overridesPending == null ? null : StoredJson.overrides(c.overridesPending));
+                c.wave, c.overridesPending == null ? null : StoredJson.overrides(c.overridesPending).stream()
+                        .map(o -> new PendingOverride(o.field(), o.from(), o.to(), o.reason())).toList());
     }
 
     static StepView stepView(CutoverStep s) {
