@@ -411,12 +411,14 @@ public final class LocalStack implements AutoCloseable {
         return new Api("http://127.0.0.1:" + cfg.orchestratorPort());
     }
 
+    /** rollback-service's API as a viewer (it has only reads). */
     public Api rollbackService() {
-        return new Api("http://127.0.0.1:" + cfg.rollbackPort());
+        return new Api("http://127.0.0.1:" + cfg.rollbackPort(), viewerToken);
     }
 
+    /** notifier-service's API as a viewer (it has only reads). */
     public Api notifier() {
-        return new Api("http://127.0.0.1:" + cfg.notifierPort());
+        return new Api("http://127.0.0.1:" + cfg.notifierPort(), viewerToken);
     }
 
     /** The lease simulator's control API (fault switches, lease state). */
