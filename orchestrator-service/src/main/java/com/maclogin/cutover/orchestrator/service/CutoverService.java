@@ -149,7 +149,8 @@ public class CutoverService {
 
     private String insert(CutoverRequest r, ValidationPolicy.Result policy, String key, String hash, String header,
             String fleetId, Integer wave) {
-        Lease lease = leases.findById(r.leaseId());
+        // FOR SHARE: a lease change (FOR UPDATE) waits until this cutover is stored, then sees it and is refused
+        Lease lease = leases.findById(r.leaseId(), jakarta.persistence.LockModeType.PESSIMISTIC_READ);
         if (lease == null) {
             throw ApiException.invalid("leaseId", "lease '" + r.leaseId() + "' is not registered");
         }

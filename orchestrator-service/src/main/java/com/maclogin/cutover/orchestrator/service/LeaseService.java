@@ -62,7 +62,8 @@ public class LeaseService {
     public Upserted upsert(LeaseRequest r, String actor) {
         InputValidator.lease(r);
         Instant now = Instant.now();
-        Lease lease = leases.findById(r.id());
+        // FOR UPDATE: a cutover being created for this lease (it reads the lease FOR SHARE) waits, or we see it
+        Lease lease = leases.findById(r.id(), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         boolean created = lease == null;
         Map<String, Object> before = created ? null : fields(lease);
         if (!created) {
