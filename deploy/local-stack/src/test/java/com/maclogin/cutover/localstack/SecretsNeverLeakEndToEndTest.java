@@ -64,7 +64,7 @@ class SecretsNeverLeakEndToEndTest {
             JsonNode registration = SharedStack.lease(LEASE);
             Path home = Path.of(registration.path("home").asText());
             // the simulator's own SSH endpoint (OpenSshCutoverTest points the lease at its sshd while it has it)
-            Api.Reply reg = stack.orchestrator().post("/api/v1/leases", registration);
+            Api.Reply reg = stack.registerLease(registration);
             assertThat(reg.status() / 100).as("registration: %s", reg.body()).isEqualTo(2);
             backToTheOldVersion(stack);
 
