@@ -36,7 +36,7 @@
   // ---------------------------------------------------------------- API
   function token() { return sessionStorage.getItem(TOKEN_KEY); }
   function me() { try { return JSON.parse(sessionStorage.getItem(ME_KEY)); } catch (e) { return null; } }
-  function isOperator() { var m = me(); return !!m && m.role === 'OPERATOR'; }
+  function isOperator() { var m = me(); return !!m && (m.role === 'OPERATOR' || m.role === 'ADMIN'); }
 
   function api(method, path, body) {
     var opts = { method: method, headers: { 'Authorization': 'Bearer ' + token(), 'Accept': 'application/json' } };

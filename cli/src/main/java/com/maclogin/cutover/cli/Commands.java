@@ -260,6 +260,25 @@ final class Commands {
         }
     }
 
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = "Approve the overrides a cutover waits for (you must not be the operator who requested them); "
+                    + "then it begins.")
+    static final class Approve extends ApiCommand {
+        @Parameters(paramLabel = "CUTOVER_ID")
+        String id;
+
+        @Override
+        public Integer call() throws ApiError {
+            JsonNode c = api().post("/api/v1/cutovers/" + id(id) + "/overrides/approve", Map.of(), Map.of());
+            if (json()) {
+                printJson(c);
+            } else {
+                out().println(c.path("id").asText() + " " + c.path("state").asText() + " overrides approved");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
     @Command(name = "report", mixinStandardHelpOptions = true,
             description = {"Write the cutover report to a file (HTML, or JSON with --format json).",
                 "GET /api/v1/cutovers/{id}/report: one self-contained HTML page with the charts as inline SVG,",

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "cutover", mixinStandardHelpOptions = true, version = "cutover 0.1.0",
         description = "Start, follow and steer OpenClaw gateway cutovers and fleets through the orchestrator's API.",
         subcommands = {Commands.Leases.class, Commands.Start.class, Commands.Status.class, Commands.Watch.class,
-            Commands.Pause.class, Commands.Resume.class, Commands.Abort.class, Commands.Rollback.class,
+            Commands.Pause.class, Commands.Resume.class, Commands.Abort.class, Commands.Rollback.class, Commands.Approve.class,
             FleetCommands.class, Commands.Report.class, Commands.Completion.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             " 0:GREEN (watch), fleet DONE (fleet watch), or the command worked",

@@ -60,6 +60,7 @@ class CliArgumentsTest {
         assertUsage(new String[] {"frobnicate"}, "Unmatched argument");
         assertUsage(new String[] {"watch", "c-1", "--interval", "soon"}, "'soon' is not a duration");
         assertUsage(new String[] {"status"}, "Missing required parameter: 'CUTOVER_ID'");
+        assertUsage(new String[] {"approve"}, "Missing required parameter: 'CUTOVER_ID'");
         assertUsage(new String[] {}, "missing command");
         assertUsage(new String[] {"--token-file", "nope.env", "leases"}, "token file nope.env does not exist");
         assertUsage(new String[] {"start", "--lease", "hk-1", "--owner", "Mei Chan"}, "must be NAME:TIME_ZONE");
@@ -85,6 +86,6 @@ class CliArgumentsTest {
         TestEnv c = new TestEnv(Map.of(), dir, false);
         assertThat(CutoverCli.run(c.env, "completion")).isZero();
         assertThat(c.out.toString()).startsWith("#!/usr/bin/env bash").contains("complete -F")
-                .contains("leases").contains("rollback").contains("promote");
+                .contains("leases").contains("rollback").contains("promote").contains("approve");
     }
 }

@@ -7,7 +7,10 @@ import java.util.UUID;
 /**
  * Command to rollback-service: restore the lease to what the inventory gate recorded. Published to
  * {@code cutover.rollbacks} by the orchestrator (operator request or breached trigger), keyed by lease id.
- * It carries everything the restore needs, so rollback works while the orchestrator is down.
+ * With {@link RollbackPurpose#ARM} it restores nothing: rollback-service records what a restore of the cutover needs
+ * (its own record, which a later breach, request or step result must not contradict). A {@code RESTORE} request
+ * (the default) is checked against that record when there is one. {@code target} is not believed by anyone: the
+ * worker takes the lease's address from the lease registry ({@link LeaseRegistration}).
  *
  * @param requestedBy     the operator, or {@code trigger:<name>} for an automatic rollback
  * @param expectedSha256  hashes recorded by the gate and SNAPSHOT ({@code plist}, {@code package}, {@code state}); the restore is
@@ -27,7 +30,21 @@ public record RollbackRequested(
         String previousVersion,
         String candidateVersion,
         String rollbackOwner,
-        Map<String, String> expectedSha256) implements CutoverMessage {
+        Map<String, String> expectedSha256,
+        RollbackPurpose purpose) implements CutoverMessage {
+
+    /** A restore request (no purpose given: {@link RollbackPurpose#RESTORE}). */
+    public RollbackRequested(String messageId, String cutoverId, String leaseId, Instant timestamp, int schemaVersion,
+            long epoch, String requestedBy, String reason, LeaseTarget target, String ticketId, String previousVersion,
+            String candidateVersion, String rollbackOwner, Map<String, String> expectedSha256) {
+        this(messageId, cutoverId, leaseId, timestamp, schemaVersion, epoch, requestedBy, reason, target, ticketId,
+                previousVersion, candidateVersion, rollbackOwner, expectedSha256, null);
+    }
+
+    /** Whether this only arms rollback-service's record of the cutover ({@link RollbackPurpose#ARM}). */
+    public boolean arms() {
+        return purpose == RollbackPurpose.ARM;
+    }
 
     public static Builder builder() {
         return new Builder();
@@ -38,7 +55,7 @@ public record RollbackRequested(
         return new Builder().messageId(messageId).cutoverId(cutoverId).leaseId(leaseId).timestamp(timestamp)
                 .schemaVersion(schemaVersion).epoch(epoch).requestedBy(requestedBy).reason(reason).target(target)
                 .ticketId(ticketId).previousVersion(previousVersion).candidateVersion(candidateVersion)
-                .rollbackOwner(rollbackOwner).expectedSha256(expectedSha256);
+                .rollbackOwner(rollbackOwner).expectedSha256(expectedSha256).purpose(purpose);
     }
 
     /**
@@ -60,6 +77,7 @@ public record RollbackRequested(
         private String candidateVersion;
         private String rollbackOwner;
         private Map<String, String> expectedSha256;
+        private RollbackPurpose purpose;
 
         private Builder() {
         }
@@ -134,10 +152,15 @@ public record RollbackRequested(
             return this;
         }
 
+        public Builder purpose(RollbackPurpose v) {
+            purpose = v;
+            return this;
+        }
+
         public RollbackRequested build() {
             return new RollbackRequested(messageId != null ? messageId : UUID.randomUUID().toString(), cutoverId,
                     leaseId, timestamp != null ? timestamp : Instant.now(), schemaVersion, epoch, requestedBy, reason,
-                    target, ticketId, previousVersion, candidateVersion, rollbackOwner, expectedSha256);
+                    target, ticketId, previousVersion, candidateVersion, rollbackOwner, expectedSha256, purpose);
         }
     }
 }

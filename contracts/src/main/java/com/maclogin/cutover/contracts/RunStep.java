@@ -12,6 +12,8 @@ import java.util.UUID;
  * @param idempotencyKey {@code cutoverId:kind:attempt}; a re-delivered command with a key already applied is answered
  *                       from the worker's record without touching the lease again
  * @param replyTo        topic for the {@link StepResult}; one of the reply topics of {@link Topics}
+ * @param target         not believed, may be null: the worker reaches the lease registered under {@code leaseId} in
+ *                       its region's lease registry ({@link LeaseRegistration}) and refuses a lease it does not know
  * @param command        what the step needs, typed per kind ({@link StepCommand})
  * @param deadline       the worker answers {@link StepOutcome#TIMED_OUT} rather than run past this instant
  */

@@ -14,6 +14,9 @@ import java.util.UUID;
  * @param threshold    the rule in words, e.g. "3 crashes within 300 s"
  * @param numbers      the numbers that tripped it, by name
  * @param observedAt   when the probe that observed it ran
+ * @param target       the lease as the worker resolved it from its registry. rollback-service believes none of
+ *                     target, hashes, versions, ticket or owner: it restores from its own record of the cutover
+ *                     (armed by the orchestrator) and ignores, with an audit row, a breach that contradicts it
  */
 public record ThresholdBreached(
         String messageId,

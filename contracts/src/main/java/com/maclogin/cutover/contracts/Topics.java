@@ -9,6 +9,11 @@ public final class Topics {
 
     /** Step commands ({@link RunStep}) for one region: {@code cutover.steps.hk}, ... */
     public static final String STEP_COMMANDS_PREFIX = "cutover.steps.";
+    /**
+     * The lease registry ({@link LeaseRegistration}) of one region: {@code cutover.leases.hk}, ... Compacted
+     * ({@code cleanup.policy=compact}), keyed by lease id; written only by orchestrator-service.
+     */
+    public static final String LEASE_REGISTRY_PREFIX = "cutover.leases.";
     /** Results ({@link StepResult}) of commands sent by the orchestrator. */
     public static final String STEP_RESULTS = "cutover.step-results";
     /** Results ({@link StepResult}) of commands sent by rollback-service. */
@@ -35,11 +40,23 @@ public final class Topics {
         return STEP_COMMANDS_PREFIX + region.suffix();
     }
 
+    public static String leaseRegistry(Region region) {
+        return LEASE_REGISTRY_PREFIX + region.suffix();
+    }
+
+    /** Whether {@code topic} is compacted (keeps the last record per key): the lease registries. */
+    public static boolean isCompacted(String topic) {
+        return topic != null && topic.startsWith(LEASE_REGISTRY_PREFIX);
+    }
+
     /** Every topic this product uses. */
     public static List<String> all() {
         List<String> all = new ArrayList<>();
         for (Region r : Region.values()) {
             all.add(stepCommands(r));
+        }
+        for (Region r : Region.values()) {
+            all.add(leaseRegistry(r));
         }
         all.add(STEP_RESULTS);
         all.add(ROLLBACK_STEP_RESULTS);

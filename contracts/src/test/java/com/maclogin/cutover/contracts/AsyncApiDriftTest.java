@@ -34,7 +34,7 @@ class AsyncApiDriftTest {
     /** The messages on the topics; everything else is checked because one of these refers to it. */
     static final List<Class<?>> MESSAGES = List.of(RunStep.class, StepResult.class, RollbackRequested.class,
             CutoverEvent.class, ProbeResult.class, ThresholdBreached.class, FleetEvent.class,
-            ChatDelivered.class, DeadLetter.class);
+            ChatDelivered.class, DeadLetter.class, LeaseRegistration.class);
 
     @BeforeAll
     static void load() throws Exception {
@@ -206,7 +206,7 @@ class AsyncApiDriftTest {
     void everyEnumValueIsDocumented() {
         for (Class<? extends Enum<?>> type : List.of(Region.class, StepKind.class, StepOutcome.class,
                 CutoverEventType.class, FleetEventType.class, ProbeLayer.class, Verdict.class, TriggerKind.class, TriggerAction.class,
-                DeadLetterReason.class)) {
+                DeadLetterReason.class, RollbackPurpose.class)) {
             List<String> documented = new ArrayList<>();
             doc.at("/components/schemas/" + type.getSimpleName() + "/enum").forEach(n -> documented.add(n.asText()));
             List<String> actual = java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList();
@@ -224,7 +224,8 @@ class AsyncApiDriftTest {
         }
         assertThat(channelToMessage.keySet()).containsExactlyInAnyOrderElementsOf(Topics.all());
         for (Region r : Region.values()) {
-            assertThat(channelToMessage).containsEntry(Topics.stepCommands(r), "RunStep");
+            assertThat(channelToMessage).containsEntry(Topics.stepCommands(r), "RunStep")
+                    .containsEntry(Topics.leaseRegistry(r), "LeaseRegistration");
         }
         assertThat(channelToMessage).containsEntry(Topics.STEP_RESULTS, "StepResult")
                 .containsEntry(Topics.ROLLBACK_STEP_RESULTS, "StepResult")
@@ -245,9 +246,30 @@ class AsyncApiDriftTest {
             List<String> req = new ArrayList<>();
             required.forEach(n -> req.add(n.asText()));
             // a fleet event's envelope ids are its fleet id (FleetEvent.cutoverId() / leaseId())
-            List<String> ids = type == FleetEvent.class ? List.of("fleetId") : List.of("cutoverId", "leaseId");
+            // a lease registration is about a lease, not a cutover
+            List<String> ids = type == FleetEvent.class ? List.of("fleetId")
+                    : type == LeaseRegistration.class ? List.of("leaseId") : List.of("cutoverId", "leaseId");
             assertThat(req).as("envelope of %s", type.getSimpleName()).contains("messageId", "timestamp", "schemaVersion")
                     .containsAll(ids);
         }
+    }
+
+    @Test
+    void exactlyTheLeaseRegistriesAreDocumentedAsCompacted() {
+        Iterator<Map.Entry<String, JsonNode>> it = doc.get("channels").fields();
+        int compacted = 0;
+        while (it.hasNext()) {
+            JsonNode ch = it.next().getValue();
+            String address = ch.get("address").asText();
+            List<String> policy = new ArrayList<>();
+            ch.at("/bindings/kafka/topicConfiguration/cleanup.policy").forEach(n -> policy.add(n.asText()));
+            if (Topics.isCompacted(address)) {
+                compacted++;
+                assertThat(policy).as("cleanup.policy of %s", address).containsExactly("compact");
+            } else {
+                assertThat(policy).as("cleanup.policy of %s", address).isEmpty();
+            }
+        }
+        assertThat(compacted).isEqualTo(Region.values().length);
     }
 }

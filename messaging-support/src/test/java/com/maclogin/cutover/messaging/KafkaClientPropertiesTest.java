@@ -53,6 +53,37 @@ class KafkaClientPropertiesTest {
     }
 
     @Test
+    void theSaslAndMtlsEnvironmentOfADeploymentReachesTheOutboxAndDeadLetterProducers() {
+        // the variables LocalStack and a production deployment set (README "Kafka security"): SCRAM over TLS ...
+        SmallRyeConfig sasl = config(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9093",
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL", "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                        + "username=\"probe-hk\" password=\"s3cret\";",
+                "KAFKA_SSL_TRUSTSTORE_TYPE", "PEM", "KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/kafka/ca.pem"));
+        // ... or a client certificate (mTLS)
+        SmallRyeConfig mtls = config(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka:9094", "KAFKA_SECURITY_PROTOCOL", "SSL",
+                "KAFKA_SSL_KEYSTORE_TYPE", "PEM", "KAFKA_SSL_KEYSTORE_LOCATION", "/etc/kafka/probe-hk.pem",
+                "KAFKA_SSL_TRUSTSTORE_TYPE", "PEM", "KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/kafka/ca.pem"));
+
+        for (String clientId : new String[] {"probe-service-outbox", "probe-service-dead-letters"}) {
+            ProducerConfig s = new ProducerConfig(KafkaClientProperties.outboxProducer(KafkaClientProperties.fromConfig(sasl),
+                    clientId, Duration.ofSeconds(10)));
+            assertThat(s.getString("security.protocol")).isEqualTo("SASL_SSL");
+            assertThat(s.getString("sasl.mechanism")).isEqualTo("SCRAM-SHA-512");
+            assertThat(s.getPassword("sasl.jaas.config").value()).contains("username=\"probe-hk\"");
+            assertThat(s.getString("ssl.truststore.type")).isEqualTo("PEM");
+            assertThat(s.getString("ssl.truststore.location")).isEqualTo("/etc/kafka/ca.pem");
+
+            ProducerConfig m = new ProducerConfig(KafkaClientProperties.outboxProducer(KafkaClientProperties.fromConfig(mtls),
+                    clientId, Duration.ofSeconds(10)));
+            assertThat(m.getString("security.protocol")).isEqualTo("SSL");
+            assertThat(m.getString("ssl.keystore.type")).isEqualTo("PEM");
+            assertThat(m.getString("ssl.keystore.location")).isEqualTo("/etc/kafka/probe-hk.pem");
+            assertThat(m.getString("ssl.truststore.location")).isEqualTo("/etc/kafka/ca.pem");
+        }
+    }
+
+    @Test
     void theRelaysGuaranteesWinOverTheServiceConfigAndConsumerOnlyKeysAreLeftOut() {
         Properties p = KafkaClientProperties.outboxProducer(Map.of("bootstrap.servers", "b:9092", "acks", "1",
                 "enable.idempotence", "false", "group.id", "orchestrator-service", "auto.offset.reset", "earliest",

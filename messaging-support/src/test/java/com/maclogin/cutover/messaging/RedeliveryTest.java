@@ -29,8 +29,9 @@ class RedeliveryTest {
             calls.incrementAndGet();
             throw new IllegalArgumentException("poison");
         })).isInstanceOf(IllegalArgumentException.class).hasMessage("poison");
-        // 100 + 200 ms of backoff fit in 350 ms, the next 400 ms does not: three attempts, never an endless loop
-        assertThat(calls).hasValue(3);
+        // 100 + 200 ms of backoff fit in 350 ms, the next 400 ms does not: at most three attempts, never an endless loop.
+        // A loaded machine only oversleeps, so the bound holds; it may leave room for two attempts only (seen at -T 3)
+        assertThat(calls.get()).isBetween(2, 3);
     }
 
     @Test

@@ -53,6 +53,7 @@ class FleetThreadFlowTest {
 
     @BeforeAll
     static void producer() {
+        com.maclogin.cutover.testing.TestTokens.viewerByDefault();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaKraftResource.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

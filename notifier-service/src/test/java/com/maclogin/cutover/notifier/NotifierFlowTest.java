@@ -46,6 +46,7 @@ class NotifierFlowTest {
 
     @BeforeAll
     static void producer() {
+        com.maclogin.cutover.testing.TestTokens.viewerByDefault();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaKraftResource.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

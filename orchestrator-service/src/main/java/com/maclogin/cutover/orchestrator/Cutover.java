@@ -90,4 +90,10 @@ public class Cutover extends PanacheEntityBase {
     /** W3C {@code traceparent} of the cutover's first span: later work continues its trace ({@code CutoverTrace}). */
     @Column(name = "trace_parent")
     public String traceParent;
+    /**
+     * The loosenings the request asked for (JSON list of ValidationPolicy.AppliedOverride) while they wait for a second
+     * operator's approval; the cutover stays PENDING with nothing sent until then. Null once approved or without any.
+     */
+    @Column(name = "overrides_pending")
+    public String overridesPending;
 }

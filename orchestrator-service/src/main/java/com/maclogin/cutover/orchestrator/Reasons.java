@@ -47,6 +47,11 @@ public final class Reasons {
         return "step " + kind + " " + outcome + (reason == null || reason.isBlank() ? "" : ": " + reason);
     }
 
+    /** A result or breach of an epoch no command of the cutover carried (forged): refused. */
+    public static String futureEpoch(long got, long current) {
+        return "future epoch " + got + " > " + current;
+    }
+
     public static String staleEpoch(long got, long current) {
         return "epoch " + got + " is older than the cutover's epoch " + current;
     }
@@ -57,6 +62,27 @@ public final class Reasons {
 
     public static String deadlinePassed(Object deadline) {
         return "no result before the deadline " + deadline;
+    }
+
+    public static final String OVERRIDE_REQUESTED = "OVERRIDE_REQUESTED";
+    public static final String FLEET_OVERRIDES = "a fleet's cutovers cannot loosen the playbook (thresholds, validation, "
+            + "trigger actions, gates): each loosening needs a second operator's approval per cutover; run those leases as "
+            + "single cutovers";
+
+    public static String noOverridesPending(String cutoverId) {
+        return "cutover " + cutoverId + " has no overrides waiting for approval";
+    }
+
+    public static String selfApproval(String requester) {
+        return "the overrides were requested by '" + requester + "'; a second operator (another identity) must approve them";
+    }
+
+    public static final String LEASE_REGISTERED = "LEASE_REGISTERED";
+    public static final String LEASE_CHANGED = "LEASE_CHANGED";
+
+    public static String leaseChangeDuringCutover(String leaseId, String cutoverId) {
+        return "lease " + leaseId + " has active cutover " + cutoverId + "; its host, key, region and stage cannot change "
+                + "until that cutover ends";
     }
 
     public static String activeCutoverExists(String leaseId, String cutoverId) {

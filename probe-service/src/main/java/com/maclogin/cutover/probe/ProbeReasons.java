@@ -23,6 +23,12 @@ public final class ProbeReasons {
     public static final String WRONG_REGION = "command for region %s sent to the %s worker";
     public static final String INVALID_REPLY_TOPIC = "replyTo '%s' is not a reply topic";
     public static final String MISSING_TARGET = "target is required";
+    /** A RunStep for a lease this region's lease registry does not know: refused, the lease is not touched. */
+    public static final String UNKNOWN_LEASE = "lease %s is not in the lease registry of region %s: refused";
+    /** A RunStep for a lease the registry places in another region (moved): refused, the lease is not touched. */
+    public static final String LEASE_OF_OTHER_REGION = "lease %s is registered in region %s, not %s: refused";
+    /** The lease registry had not been read to its end within the catch-up timeout: the step cannot be resolved. */
+    public static final String REGISTRY_NOT_READY = "the lease registry %s has not been read to its end yet: refused";
     /** The visible marker where a too long text of a result was cut ({@code ResultCap}). */
     public static final String TRUNCATED = "…[truncated %d bytes]";
     /** An evidence entry that replaces the entries dropped to fit a result under its cap. */

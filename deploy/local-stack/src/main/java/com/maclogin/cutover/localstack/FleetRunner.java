@@ -43,7 +43,7 @@ public final class FleetRunner {
             lease.put("stage", stage);
             ObjectNode l = lease.putObject("labels");
             labels.forEach(l::put);
-            Api.Reply r = stack.orchestrator().post("/api/v1/leases", lease);
+            Api.Reply r = stack.registerLease(lease);
             if (r.status() / 100 != 2) {
                 throw new IOException("re-registration of " + id + " refused: HTTP " + r.status() + " " + r.body());
             }

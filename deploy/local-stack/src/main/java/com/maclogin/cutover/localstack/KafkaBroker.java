@@ -30,20 +30,53 @@ public final class KafkaBroker {
     }
 
     public static ManagedProcess start(StackConfig cfg, String classpath) throws IOException {
+        return start(cfg, classpath, false);
+    }
+
+    /**
+     * Starts the broker with a SASL_SSL (SCRAM-SHA-512) listener on {@link StackConfig#kafkaPort()} for every client,
+     * the ACLs of {@link KafkaAcls}, and the topics of {@link Topics#all()}. The controller listener is mTLS on loopback
+     * (KRaft's controller cannot take SCRAM): a client certificate of the stack's CA is required, and only the broker's
+     * own ({@code User:broker}) is a super user.
+     *
+     * @param mtlsListener also an SSL listener with required client certificates on {@link StackConfig#kafkaMtlsPort()},
+     *                     whose principal is the certificate's CN (a test of mTLS clients; the stack does not use it)
+     */
+    public static ManagedProcess start(StackConfig cfg, String classpath, boolean mtlsListener) throws IOException {
         Path dir = cfg.workDir().resolve("kafka");
         Path data = dir.resolve("data");
         Files.createDirectories(data);
+        KafkaSecurity security = KafkaSecurity.ensure(cfg.workDir());
         Path props = dir.resolve("server.properties");
-        String listeners = "PLAINTEXT://127.0.0.1:" + cfg.kafkaPort() + ",CONTROLLER://127.0.0.1:" + cfg.kafkaControllerPort();
-        Files.writeString(props, String.join("\n",
+        String listeners = "SASL_SSL://127.0.0.1:" + cfg.kafkaPort() + ",CONTROLLER://127.0.0.1:" + cfg.kafkaControllerPort()
+                + (mtlsListener ? ",MTLS://127.0.0.1:" + cfg.kafkaMtlsPort() : "");
+        String advertised = "SASL_SSL://127.0.0.1:" + cfg.kafkaPort() + (mtlsListener ? ",MTLS://127.0.0.1:" + cfg.kafkaMtlsPort() : "");
+        List<String> lines = new java.util.ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + cfg.kafkaControllerPort(),
                 "listeners=" + listeners,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + cfg.kafkaPort(),
+                "advertised.listeners=" + advertised,
                 "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "inter.broker.listener.name=SASL_SSL",
+                "listener.security.protocol.map=CONTROLLER:SSL,SASL_SSL:SASL_SSL,MTLS:SSL",
+                // the controller listener (KRaft's controller cannot take SCRAM): TLS with a required client certificate,
+                // so only a holder of a certificate of this stack's CA gets in; the broker's own is User:broker
+                "listener.name.controller.ssl.client.auth=required",
+                // clients: SCRAM over TLS, with this stack's CA and the broker's certificate
+                "sasl.enabled.mechanisms=" + KafkaSecurity.MECHANISM,
+                "sasl.mechanism.inter.broker.protocol=" + KafkaSecurity.MECHANISM,
+                "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=" + security.jaas(KafkaAcls.BROKER),
+                "ssl.keystore.type=PEM",
+                "ssl.keystore.location=" + security.brokerKeystore(),
+                "ssl.truststore.type=PEM",
+                "ssl.truststore.location=" + security.caCertificate(),
+                "listener.name.mtls.ssl.client.auth=required",
+                "ssl.principal.mapping.rules=RULE:^CN=([a-zA-Z0-9._-]+)$/$1/,DEFAULT",
+                // authorization: the ACLs of KafkaAcls, nothing for anyone else
+                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "allow.everyone.if.no.acl.found=false",
+                "super.users=User:" + KafkaAcls.BROKER + ";User:" + KafkaAcls.ADMIN,
                 "log.dirs=" + data,
                 "num.partitions=" + PARTITIONS,
                 "offsets.topic.replication.factor=1",
@@ -53,14 +86,26 @@ public final class KafkaBroker {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
-                "auto.create.topics.enable=true",
-                "") );
+                "auto.create.topics.enable=true", // for the super users only: the others have no CREATE
+                ""));
+        Files.writeString(props, String.join("\n", lines));
+        Files.setPosixFilePermissions(props, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         if (!Files.exists(data.resolve("meta.properties"))) {
+            // the SCRAM credentials go into the metadata log at format time, so they survive broker restarts
+            List<String> format = new java.util.ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(), "-c",
+                    props.toString()));
+            for (String principal : KafkaAcls.principals()) {
+                format.add("--add-scram");
+                format.add(KafkaSecurity.MECHANISM + "=[name=" + principal + ",password=" + security.password(principal) + "]");
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int rc = kafka.tools.StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
-                    props.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8));
+            int rc = kafka.tools.StorageTool.execute(format.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8));
             if (rc != 0) {
-                throw new IOException("kafka storage format failed: " + out.toString(StandardCharsets.UTF_8));
+                String output = out.toString(StandardCharsets.UTF_8);
+                for (String pw : security.passwords()) {
+                    output = output.replace(pw, "[redacted]");
+                }
+                throw new IOException("kafka storage format failed: " + output);
             }
         }
         ManagedProcess broker = ManagedProcess.java("kafka", classpath,
@@ -71,18 +116,24 @@ public final class KafkaBroker {
                 "kafka.Kafka", List.of(props.toString()), cfg.workDir(), cfg.workDir().resolve("logs"));
         broker.awaitPort(cfg.kafkaPort(), LocalStack.START_TIMEOUT);
         createTopics(cfg);
+        createAcls(cfg);
         return broker;
     }
 
-    /** Creates every topic of {@link Topics#all()} that does not exist yet. */
+    /**
+     * Creates every topic of {@link Topics#all()} that does not exist yet; the lease registries
+     * ({@link Topics#isCompacted}) with {@code cleanup.policy=compact}.
+     */
     public static void createTopics(StackConfig cfg) throws IOException {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + cfg.kafkaPort());
+        Properties p = cfg.kafkaClientProperties(); // the admin: only a super user may create topics
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = Topics.all().stream().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, PARTITIONS, (short) 1)).collect(Collectors.toList());
+                    .map(t -> Topics.isCompacted(t)
+                            ? new NewTopic(t, PARTITIONS, (short) 1).configs(Map.of("cleanup.policy", "compact"))
+                            : new NewTopic(t, PARTITIONS, (short) 1))
+                    .collect(Collectors.toList());
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }
@@ -94,7 +145,17 @@ public final class KafkaBroker {
         }
     }
 
-    public static Map<String, String> clientConfig(StackConfig cfg) {
-        return Map.of("kafka.bootstrap.servers", "127.0.0.1:" + cfg.kafkaPort());
+    /** Grants the ACLs of {@link KafkaAcls} (creating one that exists already changes nothing). */
+    public static void createAcls(StackConfig cfg) throws IOException {
+        Properties p = cfg.kafkaClientProperties();
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        try (Admin admin = Admin.create(p)) {
+            admin.createAcls(KafkaAcls.bindings()).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("could not create the ACLs: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 }

@@ -46,7 +46,13 @@ public final class LocalStack implements AutoCloseable {
     private final String telegramToken = "7000000:local" + randomHex(12);
     private final String operatorToken = "op-" + randomHex(24);
     private final String viewerToken = "view-" + randomHex(24);
+    private final String adminToken = "adm-" + randomHex(24);
+    /** One PostgreSQL user per service, a random password each per stack: service name -> password. */
+    private final Map<String, String> dbPasswords = Map.of("orchestrator", randomHex(16), "rollback", randomHex(16),
+            "notifier", randomHex(16));
     private Path tokensFile;
+    /** The broker's CA and the SCRAM passwords of this stack's Kafka principals (see {@link KafkaSecurity}). */
+    private KafkaSecurity kafka;
     /** The in-memory OTLP/HTTP collector every service of this stack sends its spans to. */
     private TraceCollector traces;
 
@@ -118,9 +124,11 @@ public final class LocalStack implements AutoCloseable {
 
         step("PostgreSQL 17 on 127.0.0.1:" + cfg.postgresPort(), t0);
         postgres = PostgresServer.start(cfg);
+        createServiceDatabaseUsers();
 
         step("Kafka broker (KRaft) on 127.0.0.1:" + cfg.kafkaPort(), t0);
         add(KafkaBroker.start(cfg, classpath));
+        kafka = KafkaSecurity.load(cfg.workDir());
 
         step("local Slack (:" + cfg.slackPort() + ") and Telegram (:" + cfg.telegramPort() + ") servers", t0);
         ManagedProcess chat = add(ManagedProcess.java("chat-fakes", classpath, List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
@@ -157,8 +165,6 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> common = new LinkedHashMap<>();
         common.put("kafka.bootstrap.servers", "127.0.0.1:" + cfg.kafkaPort());
         common.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
-        common.put("quarkus.datasource.username", "postgres");
-        common.put("quarkus.datasource.password", "postgres");
         // the pool's default 5 s wait for a connection fails a service's start (Flyway) when PostgreSQL has just been
         // restarted on a loaded 2-core machine (the chaos run does that on purpose)
         common.put("quarkus.datasource.jdbc.acquisition-timeout", "PT30S");
@@ -192,12 +198,12 @@ public final class LocalStack implements AutoCloseable {
         List<Future<?>> ready = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            ready.add(pool.submit(() -> startService("orchestrator-service", orch,
-                    Map.of("ORCHESTRATOR_AUTH_TOKENS", "operator:platform-demo:" + operatorToken + ",viewer:watcher:" + viewerToken),
+            ready.add(pool.submit(() -> startService("orchestrator-service", orch, serviceEnv("orchestrator", Map.of()),
                     cfg.orchestratorPort())));
-            ready.add(pool.submit(() -> startService("rollback-service", rollback, Map.of(), cfg.rollbackPort())));
-            ready.add(pool.submit(() -> startService("notifier-service", notifier,
-                    Map.of("NOTIFIER_SLACK_TOKEN", slackToken, "NOTIFIER_TELEGRAM_TOKEN", telegramToken), cfg.notifierPort())));
+            ready.add(pool.submit(() -> startService("rollback-service", rollback, serviceEnv("rollback", Map.of()),
+                    cfg.rollbackPort())));
+            ready.add(pool.submit(() -> startService("notifier-service", notifier, serviceEnv("notifier",
+                    Map.of("NOTIFIER_SLACK_TOKEN", slackToken, "NOTIFIER_TELEGRAM_TOKEN", telegramToken)), cfg.notifierPort())));
             for (String region : cfg.regions()) {
                 Map<String, String> probe = new LinkedHashMap<>(common);
                 probe.remove("quarkus.datasource.jdbc.url");
@@ -228,7 +234,6 @@ public final class LocalStack implements AutoCloseable {
         }
 
         step("registering leases through POST /api/v1/leases", t0);
-        Api api = orchestrator();
         for (JsonNode lease : leases) {
             // simulated leases are a staging fleet: the staging-first gate (PLAYBOOK "staging lease before production
             // leases") applies to PRODUCTION leases, which only a real fleet registers
@@ -239,12 +244,12 @@ public final class LocalStack implements AutoCloseable {
             if (!lease.hasNonNull("probeUser")) {
                 throw new IOException("lease " + lease.path("id").asText() + ": the simulator descriptor has no probeUser");
             }
-            Api.Reply r = api.post("/api/v1/leases", lease);
+            Api.Reply r = registerLease(lease);
             if (r.status() / 100 != 2) {
                 throw new IOException("lease registration refused: HTTP " + r.status() + " " + r.body());
             }
         }
-        tokensFile = TokensFile.write(cfg.workDir(), orchestratorUrl(), operatorToken, viewerToken);
+        tokensFile = TokensFile.write(cfg.workDir(), orchestratorUrl(), operatorToken, viewerToken, adminToken);
         step("stack ready", t0);
     }
 
@@ -279,6 +284,29 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code env} plus the Kafka client variables ({@link KafkaSecurity#serviceEnvironment}) of the service's own
+     * principal: {@code orchestrator}, {@code rollback-service}, {@code notifier}, or {@code probe-<region>} for every
+     * worker of a region. In the environment like the tokens: never on a command line, where ps would show them.
+     */
+    private Map<String, String> withKafka(String module, Map<String, String> props, Map<String, String> env) {
+        String principal = switch (module) {
+            case "orchestrator-service" -> "orchestrator";
+            case "rollback-service" -> "rollback-service";
+            case "notifier-service" -> "notifier";
+            case "probe-service" -> KafkaAcls.worker(com.maclogin.cutover.contracts.Region.parse(props.get("probe.region")));
+            default -> throw new IllegalArgumentException("no Kafka principal for " + module);
+        };
+        Map<String, String> all = new LinkedHashMap<>(env);
+        all.putAll(kafka.serviceEnvironment(principal));
+        return all;
+    }
+
+    /** Properties of a harness Kafka client (admin, a super user) for this stack's broker: {@link StackConfig#kafkaClientProperties()}. */
+    public java.util.Properties kafkaClientProperties() {
+        return cfg.kafkaClientProperties();
+    }
+
     /** {@code http://127.0.0.1:<orchestrator port>}: the API, and the dashboard's origin. */
     public String orchestratorUrl() {
         return "http://127.0.0.1:" + cfg.orchestratorPort();
@@ -307,7 +335,8 @@ public final class LocalStack implements AutoCloseable {
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar.toString());
-        ManagedProcess p = add(ManagedProcess.start(name, cmd, env, cfg.workDir(), cfg.workDir().resolve("logs")));
+        ManagedProcess p = add(ManagedProcess.start(name, cmd, withKafka(module, props, env), cfg.workDir(),
+                cfg.workDir().resolve("logs")));
         readyUrls.put(name, "http://127.0.0.1:" + port + "/q/health/ready");
         p.awaitHttp200(readyUrls.get(name), START_TIMEOUT);
         progress.accept("    ready: " + name + " on :" + port + " (pid " + p.pid() + ")");
@@ -365,6 +394,43 @@ public final class LocalStack implements AutoCloseable {
         return new Api(orchestratorUrl(), operatorToken);
     }
 
+    /** The orchestrator's API as an admin (may also register and change leases). */
+    public Api orchestratorAdmin() {
+        return new Api(orchestratorUrl(), adminToken);
+    }
+
+    /**
+     * Registers or changes a lease ({@code POST /api/v1/leases}, admin only): the one way the stack, the end-to-end
+     * tests, the benchmarks and the demos register leases.
+     */
+    public Api.Reply registerLease(Object lease) throws IOException {
+        return orchestratorAdmin().post("/api/v1/leases", lease);
+    }
+
+    /**
+     * Adds to a cutover request an override (with {@code reason}) for each of its trigger actions milder than ROLLBACK:
+     * loosening a trigger's action is an override, which a second operator approves ({@link #approveOverrides}).
+     */
+    @SuppressWarnings("unchecked")
+    public static void overrideMilderTriggerActions(Map<String, Object> request, String reason) {
+        Object actions = request.get("triggerActions");
+        if (!(actions instanceof Map<?, ?> m)) {
+            return;
+        }
+        List<Object> overrides = new ArrayList<>(request.get("overrides") instanceof List<?> l ? l : List.of());
+        ((Map<String, String>) m).forEach((trigger, action) -> {
+            if (!"ROLLBACK".equalsIgnoreCase(action)) {
+                overrides.add(Map.of("field", "triggerActions." + trigger, "value", action, "reason", reason));
+            }
+        });
+        request.put("overrides", overrides);
+    }
+
+    /** A second operator (the stack's admin identity, not the operator who started it) approves a cutover's overrides. */
+    public Api.Reply approveOverrides(String cutoverId) throws IOException {
+        return orchestratorAdmin().post("/api/v1/cutovers/" + cutoverId + "/overrides/approve", Map.of());
+    }
+
     /** The orchestrator's API as a viewer (read only). */
     public Api orchestratorViewer() {
         return new Api("http://127.0.0.1:" + cfg.orchestratorPort(), viewerToken);
@@ -375,12 +441,14 @@ public final class LocalStack implements AutoCloseable {
         return new Api("http://127.0.0.1:" + cfg.orchestratorPort());
     }
 
+    /** rollback-service's API as a viewer (it has only reads). */
     public Api rollbackService() {
-        return new Api("http://127.0.0.1:" + cfg.rollbackPort());
+        return new Api("http://127.0.0.1:" + cfg.rollbackPort(), viewerToken);
     }
 
+    /** notifier-service's API as a viewer (it has only reads). */
     public Api notifier() {
-        return new Api("http://127.0.0.1:" + cfg.notifierPort());
+        return new Api("http://127.0.0.1:" + cfg.notifierPort(), viewerToken);
     }
 
     /** The lease simulator's control API (fault switches, lease state). */
@@ -442,11 +510,32 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * The API tokens (the same three for the orchestrator, rollback-service and notifier-service) and this service's
+     * own database user and password, passed by environment (never on a command line, never logged).
+     */
+    private Map<String, String> serviceEnv(String dbUser, Map<String, String> more) {
+        Map<String, String> env = new LinkedHashMap<>(more);
+        env.put("API_AUTH_TOKENS", "operator:platform-demo:" + operatorToken + ",viewer:watcher:" + viewerToken
+                + ",admin:platform-admin:" + adminToken);
+        env.put("DB_USER", dbUser);
+        env.put("DB_PASSWORD", dbPasswords.get(dbUser));
+        return env;
+    }
+
+    /** One PostgreSQL user per service, owning only its own schema (the schema is the user's name). */
+    private void createServiceDatabaseUsers() throws IOException {
+        for (Map.Entry<String, String> u : dbPasswords.entrySet()) {
+            postgres.createServiceUser(u.getKey(), u.getKey(), u.getValue());
+        }
+    }
+
     /** Stops PostgreSQL and starts it again on the same data directory. */
     public void restartPostgres(Duration down) throws IOException {
         postgres.close();
         sleepQuietly(down);
         postgres = PostgresServer.start(cfg);
+        createServiceDatabaseUsers();
     }
 
     private static void sleepQuietly(Duration d) {
@@ -463,7 +552,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** Secrets of this run, so a test can scan logs and responses for them. */
     public List<String> secrets() throws IOException {
-        List<String> s = new ArrayList<>(List.of(slackToken, telegramToken, operatorToken, viewerToken));
+        List<String> s = new ArrayList<>(List.of(slackToken, telegramToken, operatorToken, viewerToken, adminToken));
+        s.addAll(dbPasswords.values());
         try (var files = Files.list(cfg.workDir().resolve(KEYS_DIR))) {
             for (Path f : files.filter(f -> !f.toString().endsWith(".pub")).toList()) {
                 for (String line : Files.readAllLines(f)) {
@@ -472,6 +562,9 @@ public final class LocalStack implements AutoCloseable {
                     }
                 }
             }
+        }
+        if (kafka != null) {
+            s.addAll(kafka.passwords()); // the SCRAM passwords of every Kafka principal
         }
         return s;
     }

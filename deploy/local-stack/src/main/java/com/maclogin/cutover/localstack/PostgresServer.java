@@ -49,6 +49,33 @@ public final class PostgresServer implements AutoCloseable {
         return new PostgresServer(pg, cfg.postgresPort());
     }
 
+    /**
+     * Creates (or, on a kept data directory, re-passwords) the login role {@code user} and makes it the owner of
+     * {@code schema} in the {@code cutover} database, with no rights elsewhere: PUBLIC loses CONNECT on the database
+     * and CREATE on its {@code public} schema, only the service users get CONNECT. The password is never logged.
+     */
+    public void createServiceUser(String user, String schema, String password) throws IOException {
+        if (!user.matches("[a-z][a-z0-9_]{0,30}") || !schema.matches("[a-z][a-z0-9_]{0,30}") || !password.matches("[0-9a-f]+")) {
+            throw new IllegalArgumentException("service user, schema and password must be plain identifiers and hex");
+        }
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select 1 from pg_roles where rolname = '" + user + "'")) {
+                s.execute((rs.next() ? "alter" : "create") + " role " + user + " login password '" + password + "'");
+            }
+            s.execute("revoke connect on database " + DATABASE + " from public");
+            s.execute("grant connect on database " + DATABASE + " to " + user);
+        } catch (SQLException e) {
+            throw new IOException("could not create the database user " + user + ": " + e.getMessage(), e);
+        }
+        try (Connection c = pg.getDatabase("postgres", DATABASE).getConnection(); Statement s = c.createStatement()) {
+            s.execute("revoke create on schema public from public");
+            s.execute("create schema if not exists " + schema + " authorization " + user);
+            s.execute("alter schema " + schema + " owner to " + user);
+        } catch (SQLException e) {
+            throw new IOException("could not give " + user + " its schema " + schema + ": " + e.getMessage(), e);
+        }
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }

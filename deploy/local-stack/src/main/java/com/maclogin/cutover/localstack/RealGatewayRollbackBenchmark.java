@@ -176,8 +176,7 @@ public final class RealGatewayRollbackBenchmark {
     }
 
     static KafkaConsumer<String, String> consumer(StackConfig cfg) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + cfg.kafkaPort());
+        Properties p = cfg.kafkaClientProperties();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-real-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

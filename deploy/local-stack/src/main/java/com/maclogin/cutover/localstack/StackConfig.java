@@ -89,6 +89,24 @@ public record StackConfig(
         return 19093 + portOffset;
     }
 
+    /** The broker's mTLS listener, only in the test of mTLS clients ({@link KafkaBroker#start(StackConfig, String, boolean)}). */
+    public int kafkaMtlsPort() {
+        return 19094 + portOffset;
+    }
+
+    /**
+     * Properties of a Kafka client of the test harness (the end-to-end tests' consumers, the benchmarks' drivers) for
+     * this stack's broker: {@code bootstrap.servers} and the admin's SASL_SSL login (a super user, see
+     * {@link KafkaAcls}), read from the credentials the stack made in its work dir.
+     */
+    public java.util.Properties kafkaClientProperties() {
+        try {
+            return KafkaSecurity.load(workDir).adminClientProperties(this);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no Kafka credentials in " + workDir + ": is the stack's broker started?", e);
+        }
+    }
+
     public int postgresPort() {
         return 55432 + portOffset;
     }

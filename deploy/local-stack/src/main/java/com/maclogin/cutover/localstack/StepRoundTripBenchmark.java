@@ -80,7 +80,8 @@ public final class StepRoundTripBenchmark {
             props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
             cmd.add("-jar");
             cmd.add(root.resolve("probe-service/target/quarkus-app/quarkus-run.jar").toString());
-            try (ManagedProcess worker = ManagedProcess.start("probe-service-hk", cmd, Map.of(), cfg.workDir(), logs)) {
+            Map<String, String> env = KafkaSecurity.load(cfg.workDir()).serviceEnvironment(KafkaAcls.worker(Region.HK));
+            try (ManagedProcess worker = ManagedProcess.start("probe-service-hk", cmd, env, cfg.workDir(), logs)) {
                 worker.awaitHttp200("http://127.0.0.1:" + cfg.probePort("hk") + "/q/health/ready", Duration.ofSeconds(120));
                 SimulatedLease lease = sim.leases().get(0);
                 LeaseTarget target = new LeaseTarget(Region.HK, lease.host(), lease.sshPort(), lease.sshUser(), lease.hostKey(),
@@ -116,14 +117,12 @@ public final class StepRoundTripBenchmark {
         Histogram total = new Histogram(3_600_000_000L, 3);
         Histogram worker = new Histogram(3_600_000_000L, 3);
         Histogram overhead = new Histogram(3_600_000_000L, 3);
-        Properties pp = new Properties();
-        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + cfg.kafkaPort());
+        Properties pp = cfg.kafkaClientProperties();
         pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         pp.put(ProducerConfig.ACKS_CONFIG, "all");
         pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        Properties cp = new Properties();
-        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + cfg.kafkaPort());
+        Properties cp = cfg.kafkaClientProperties();
         cp.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID());
         cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         cp.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -134,6 +133,10 @@ public final class StepRoundTripBenchmark {
                 KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cp);
                 PreparedStatement insert = db.prepareStatement(
                         "insert into bench_step_result values (?, ?, ?, ?, ?, now())")) {
+            // what the orchestrator does for a lease: the worker serves only leases of its region's registry
+            producer.send(new ProducerRecord<>(Topics.leaseRegistry(Region.HK), "hk-bench", Json.write(
+                    com.maclogin.cutover.contracts.LeaseRegistration.of("hk-bench", target, "STAGING", Instant.now()))))
+                    .get();
             consumer.subscribe(List.of(Topics.STEP_RESULTS));
             while (consumer.assignment().isEmpty()) {
                 consumer.poll(Duration.ofMillis(100));

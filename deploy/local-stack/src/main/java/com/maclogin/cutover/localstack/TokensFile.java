@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code <work dir>/tokens.env}: the running stack's orchestrator URL and its operator and viewer bearer tokens, as
+ * {@code <work dir>/tokens.env}: the running stack's orchestrator URL and its operator, viewer and admin bearer tokens, as
  * shell variables, so that README's "Start a cutover by hand" works after {@code source .local/tokens.env}. Mode 0600
  * from the moment it exists (written to a temporary file created 0600, then moved): the tokens are the API's keys.
  */
@@ -22,8 +22,8 @@ public final class TokensFile {
     }
 
     /** Writes the file and returns its path. */
-    public static Path write(Path workDir, String orchestratorUrl, String operatorToken, String viewerToken)
-            throws IOException {
+    public static Path write(Path workDir, String orchestratorUrl, String operatorToken, String viewerToken,
+            String adminToken) throws IOException {
         Path file = workDir.resolve(NAME);
         Path tmp = workDir.resolve(NAME + ".tmp");
         Files.deleteIfExists(tmp);
@@ -33,7 +33,8 @@ public final class TokensFile {
                 ORCHESTRATOR_URL=%s
                 OPERATOR_TOKEN=%s
                 VIEWER_TOKEN=%s
-                """.formatted(orchestratorUrl, operatorToken, viewerToken), StandardCharsets.US_ASCII);
+                ADMIN_TOKEN=%s
+                """.formatted(orchestratorUrl, operatorToken, viewerToken, adminToken), StandardCharsets.US_ASCII);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return file;
     }

@@ -198,6 +198,46 @@ class CutoverEndToEndTest {
         assertThat(rollback.toString()).contains("ROLLED_BACK");
     }
 
+    @Test
+    @Order(6)
+    void theLeaseRegistriesAreCompactedAndHoldEveryLeaseAsTheOrchestratorRegisteredIt() throws Exception {
+        java.util.Properties p = stack.kafkaClientProperties(); // the harness's client of the secured broker
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            for (com.maclogin.cutover.contracts.Region r : List.of(com.maclogin.cutover.contracts.Region.HK,
+                    com.maclogin.cutover.contracts.Region.JP)) {
+                var topic = new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                        com.maclogin.cutover.contracts.Topics.leaseRegistry(r));
+                assertThat(admin.describeConfigs(List.of(topic)).all().get().get(topic).get("cleanup.policy").value())
+                        .isEqualTo("compact");
+            }
+        }
+        p.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        p.put("value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        Map<String, com.maclogin.cutover.contracts.LeaseRegistration> registry = new java.util.HashMap<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(p)) {
+            String topic = com.maclogin.cutover.contracts.Topics.leaseRegistry(com.maclogin.cutover.contracts.Region.HK);
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(rec -> registry.put(rec.key(), rec.value() == null ? null
+                        : com.maclogin.cutover.contracts.Json.read(rec.value(),
+                                com.maclogin.cutover.contracts.LeaseRegistration.class)));
+            }
+        }
+        JsonNode hk = lease(GREEN_LEASE);
+        assertThat(registry).containsKey(GREEN_LEASE);
+        var registered = registry.get(GREEN_LEASE);
+        assertThat(registered.region()).isEqualTo(com.maclogin.cutover.contracts.Region.HK);
+        assertThat(registered.host()).isEqualTo(hk.path("host").asText());
+        assertThat(registered.sshPort()).isEqualTo(hk.path("sshPort").asInt());
+        assertThat(registered.hostKey()).isEqualTo(hk.path("hostKey").asText());
+        assertThat(registry).allSatisfy((id, r) -> assertThat(r.leaseId()).isEqualTo(id));
+    }
+
     private static JsonNode lease(String id) {
         for (JsonNode l : stack.leases()) {
             if (id.equals(l.path("id").asText())) {

@@ -69,7 +69,7 @@ class OpenSshCutoverTest {
         viaOpenSsh.put("sshPort", openSsh.port());
         viaOpenSsh.put("sshUser", openSsh.user());
         viaOpenSsh.put("hostKey", openSsh.hostKey());
-        Api.Reply reg = stack.orchestrator().post("/api/v1/leases", viaOpenSsh);
+        Api.Reply reg = stack.registerLease(viaOpenSsh);
         assertThat(reg.status() / 100).as("re-registration: %s", reg.body()).isEqualTo(2);
 
         DemoRunner demo = new DemoRunner(stack, LOG);

@@ -220,9 +220,11 @@ class PlaybookEndToEndTest {
             actions.put(k.name(), k == com.maclogin.cutover.contracts.TriggerKind.CRASH_LOOP ? "ROLLBACK" : "OBSERVE");
         }
         body.put("triggerActions", actions);
+        LocalStack.overrideMilderTriggerActions(body, "only the crash loop may roll this cutover back");
         Api.Reply r = stack.orchestrator().post("/api/v1/cutovers", body);
         assertThat(r.status()).as("start: %s", r.body()).isEqualTo(201);
         String id = r.body().path("id").asText();
+        assertThat(stack.approveOverrides(id).status()).isEqualTo(200);
         JsonNode c;
         boolean injected = false;
         try {
@@ -296,9 +298,11 @@ class PlaybookEndToEndTest {
             actions.put(k.name(), k.name().equals(row.trigger()) ? "ROLLBACK" : "OBSERVE");
         }
         body.put("triggerActions", actions);
+        LocalStack.overrideMilderTriggerActions(body, "only the row under test may roll this cutover back");
         Api.Reply r = stack.orchestrator().post("/api/v1/cutovers", body);
         assertThat(r.status()).as("start %s: %s", row.lease(), r.body()).isEqualTo(201);
         String id = r.body().path("id").asText();
+        assertThat(stack.approveOverrides(id).status()).as("approval %s", row.lease()).isEqualTo(200);
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         boolean injected = false;
         boolean cleared = false;

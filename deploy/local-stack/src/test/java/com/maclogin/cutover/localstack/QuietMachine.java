@@ -7,8 +7,8 @@ import java.util.concurrent.Semaphore;
  * {@link PlaybookEndToEndTest} (whose LATENCY row compares against 5 x a baseline measured on this very machine, and does
  * not trip beside a fleet's cutovers on 2 CPUs, nor while the other classes start their stacks and cutovers). A plain
  * semaphore rather than a JUnit resource lock: with the lock on the fleet's methods, JUnit ran that class's
- * {@code @BeforeAll} twice at once. The fleet takes it first (class order 1, before its stack starts), the playbook
- * after it, late in the run when the machine is quieter.
+ * {@code @BeforeAll} twice at once. The fleet takes it first (class order 1, before its stack starts) and gives it
+ * back when its fleet of nine has settled; the playbook takes it then.
  */
 final class QuietMachine {
 

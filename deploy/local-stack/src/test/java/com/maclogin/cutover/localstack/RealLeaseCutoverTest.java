@@ -30,16 +30,18 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The product against the real OpenClaw gateway, through the whole local stack (REST, PostgreSQL, Kafka, probe
  * workers as their own JVMs; Debian's OpenSSH daemon in front of a lease is {@link OpenSshCutoverTest}, which runs
  * beside this class):
+ * lease hk-4 switched to the <b>real</b> {@code openclaw} 2026.9.5 on Node 26 under the launchd emulator
+ * ({@link RealGatewayMode}), the lease's {@code npm} being the real npm.
  * <ul>
- *   <li>lease hk-4 switched to the <b>real</b> {@code openclaw} 2026.9.5 on Node 26 under the launchd emulator
- *       ({@link RealGatewayMode}), the lease's {@code npm} being the real npm: a cutover to 2026.9.6 (which migrates the
- *       state schema 17 → 18) rolled back by the operator during validation ends ROLLED_BACK with 2026.9.5 serving
- *       on the restored schema-17 state; putting 2026.9.6's migrated state under 2026.9.5 shows why the restore is
- *       needed (exit 78, the real gateway parks its LaunchAgent; recovered with the schema-17 state); then a second
- *       cutover goes GREEN on 2026.9.6.</li>
+ *   <li>In {@code ./run-tests.sh} (the reduced form, one start of the real gateway): the inventory gates read the real
+ *       gateway and pass on every check of it; the disk gate refuses; nothing on the lease changes.</li>
+ *   <li>With {@code -Dreal.full=true} ({@code ./run-real-tests.sh}, ~10 more minutes under load): a cutover to
+ *       2026.9.6 (which migrates the state schema 17 → 18) rolled back by the operator during validation ends
+ *       ROLLED_BACK with 2026.9.5 serving on the restored schema-17 state; putting 2026.9.6's migrated state under
+ *       2026.9.5 shows why the restore is needed (exit 78, the real gateway parks its LaunchAgent; recovered with the
+ *       schema-17 state); then a second cutover goes GREEN on 2026.9.6.</li>
  * </ul>
- * The real-gateway part is tagged {@code real}; {@code -Dskip.real=true} skips it (CI runs it). The second real
- * cutover (GREEN on 2026.9.6, ~3 more minutes) runs only with {@code -Dreal.full=true}. The npm downloads are
+ * The real-gateway part is tagged {@code real}; {@code -Dskip.real=true} skips it. The npm downloads are
  * cached in {@code ~/.cache/openclaw-cutover} ({@link RealOpenClawCache}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -122,14 +124,14 @@ class RealLeaseCutoverTest {
         }
     }
 
-    @Test
-    @Order(2)
-    @Tag("real")
-    @DisabledIfSystemProperty(named = "skip.real", matches = "(?i)true")
-    void realGatewayCutoverRolledBackDuringValidationRestoresTheSchema17StateAndServes2026_9_5Again()
-            throws IOException, InterruptedException {
-        // not while the other classes' stacks start (the busiest minutes of the run): the real gateway's start-up
-        // heartbeat has a fixed 5 s
+    /**
+     * Switches the real lease to the real gateway once, for whichever test comes first: not while the other classes'
+     * stacks start (the busiest minutes of the run), since the real gateway's start-up heartbeat has a fixed 5 s.
+     */
+    static synchronized void applyRealGateway() throws IOException, InterruptedException {
+        if (realApplied) {
+            return;
+        }
         LOG.printf("[measure] real gateway waited %d ms for the other stacks to finish starting%n",
                 LocalStack.awaitNoStackStarting(Duration.ofMinutes(4)));
         JsonNode hk = lease(REAL_LEASE);
@@ -140,6 +142,75 @@ class RealLeaseCutoverTest {
         LOG.printf("[measure] real mode applied in %d ms (bootstrap -> ready %d ms)%n", real.applyMillis(), real.readyMillis());
         assertThat(RealGatewayMode.startupzVersion(port)).isEqualTo(FROM);
         assertThat(RealGatewayMode.stateSchema(home, cache)).isEqualTo(17);
+    }
+
+    /**
+     * The reduced real check of the suite (one start of the real gateway, no install): the inventory gates read the
+     * real {@code openclaw} 2026.9.5 under the launchd emulator (its plist's node, its listener, the hashes of its
+     * 37,000-file package tree, its version, its launchd job as the probe account) and pass on every one of them; the
+     * disk gate (the lease's {@code df} reports 5 % free) refuses the cutover, so nothing on the lease changes and the
+     * real gateway keeps serving. The full real cutover, rollback and exit-78 park run with {@code -Dreal.full=true}
+     * ({@code ./run-real-tests.sh}).
+     */
+    @Test
+    @Order(1)
+    @Tag("real")
+    @DisabledIfSystemProperty(named = "skip.real", matches = "(?i)true")
+    void theGatesReadTheRealGatewayPassEveryCheckOfItAndTheDiskGateRefusesWithNothingChangedOnTheLease()
+            throws IOException, InterruptedException {
+        applyRealGateway();
+        JsonNode hk = lease(REAL_LEASE);
+        Path home = Path.of(hk.path("home").asText());
+        int port = hk.path("gatewayPort").asInt();
+        Path plist = home.resolve("Library/LaunchAgents/ai.openclaw.gateway.plist");
+        byte[] plistBefore = Files.readAllBytes(plist);
+        Api.Reply fault = stack.simulator().patch("/v1/leases/" + REAL_LEASE + "/fault-switches", "{\"diskFreePercent\":5}");
+        assertThat(fault.status()).as("fault switch: %s", fault.body()).isEqualTo(200);
+        JsonNode end;
+        long t0 = System.nanoTime();
+        try {
+            DemoRunner demo = new DemoRunner(stack, LOG);
+            end = demo.follow(demo.start(REAL_LEASE, TO), Duration.ofMinutes(4));
+        } finally {
+            stack.simulator().delete("/v1/leases/" + REAL_LEASE + "/fault-switches");
+        }
+        LOG.printf("[measure] gates against the real gateway: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+
+        assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("FAILED");
+        assertThat(end.path("reason").asText()).containsIgnoringCase("disk");
+        JsonNode inventory = step(end, "INVENTORY").path("facts");
+        assertThat(inventory.path("plistNodeVersion").asText()).isEqualTo("v" + RealOpenClawCache.NODE_VERSION);
+        List<String> gates = new ArrayList<>();
+        stack.orchestrator().get("/api/v1/cutovers/" + end.path("id").asText() + "/audit").body().forEach(a -> {
+            if ("GATE".equals(a.path("action").asText())) {
+                gates.add(a.path("detail").asText());
+            }
+        });
+        for (String gate : List.of("NODE_MAJOR_LOCK", "PORT_MAP", "ARTIFACT_HASHES", "PREVIOUS_VERSION", "PROBE_LAUNCHD_READ")) {
+            assertThat(gates).as("gate %s against the real gateway", gate).anySatisfy(g -> assertThat(g).startsWith(gate + " PASSED"));
+        }
+        assertThat(gates).anySatisfy(g -> assertThat(g).startsWith("DISK FAILED"));
+        List<String> kinds = new ArrayList<>();
+        end.path("steps").forEach(s -> kinds.add(s.path("kind").asText()));
+        assertThat(kinds).doesNotContain("FREEZE", "SNAPSHOT", "INSTALL_CANDIDATE", "FLIP_PLIST");
+        assertThat(Files.readAllBytes(plist)).as("the plist is untouched").isEqualTo(plistBefore);
+        assertThat(home.resolve(".openclaw-cutover/FROZEN")).doesNotExist();
+        assertThat(RealGatewayMode.startupzVersion(port)).isEqualTo(FROM);
+        assertThat(RealGatewayMode.stateSchema(home, cache)).isEqualTo(17);
+    }
+
+    @Test
+    @Order(2)
+    @Tag("real")
+    @DisabledIfSystemProperty(named = "skip.real", matches = "(?i)true")
+    @EnabledIfSystemProperty(named = "real.full", matches = "(?i)true")
+    void realGatewayCutoverRolledBackDuringValidationRestoresTheSchema17StateAndServes2026_9_5Again()
+            throws IOException, InterruptedException {
+        applyRealGateway();
+        JsonNode hk = lease(REAL_LEASE);
+        Path home = Path.of(hk.path("home").asText());
+        int port = hk.path("gatewayPort").asInt();
+        assertThat(RealGatewayMode.startupzVersion(port)).isEqualTo(FROM);
 
         DemoRunner demo = new DemoRunner(stack, LOG);
         long t0 = System.nanoTime();
@@ -172,6 +243,7 @@ class RealLeaseCutoverTest {
     @Order(3)
     @Tag("real")
     @DisabledIfSystemProperty(named = "skip.real", matches = "(?i)true")
+    @EnabledIfSystemProperty(named = "real.full", matches = "(?i)true")
     void withoutTheStateRestoreTheReal2026_9_5RefusesTheMigratedStateWithExit78AndParksItsLaunchAgent() throws IOException {
         assertThat(migratedStateAside).as("the rolled-back cutover kept 2026.9.6's schema-18 state aside").isNotNull();
         JsonNode hk = lease(REAL_LEASE);

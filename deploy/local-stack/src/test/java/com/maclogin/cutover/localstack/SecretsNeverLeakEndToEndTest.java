@@ -64,7 +64,7 @@ class SecretsNeverLeakEndToEndTest {
             JsonNode registration = SharedStack.lease(LEASE);
             Path home = Path.of(registration.path("home").asText());
             // the simulator's own SSH endpoint (OpenSshCutoverTest points the lease at its sshd while it has it)
-            Api.Reply reg = stack.orchestrator().post("/api/v1/leases", registration);
+            Api.Reply reg = stack.registerLease(registration);
             assertThat(reg.status() / 100).as("registration: %s", reg.body()).isEqualTo(2);
             backToTheOldVersion(stack);
 
@@ -221,8 +221,7 @@ class SecretsNeverLeakEndToEndTest {
 
     /** Every record of every topic, from the beginning: key, value and headers. */
     static List<String> kafka(LocalStack stack, String token) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + stack.config().kafkaPort());
+        Properties p = stack.kafkaClientProperties();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         List<String> hits = new ArrayList<>();

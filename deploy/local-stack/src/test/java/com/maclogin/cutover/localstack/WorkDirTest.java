@@ -68,13 +68,14 @@ class WorkDirTest {
 
     @Test
     void theTokensFileIsOwnerOnlyAndHoldsTheUrlAndBothTokensAsShellVariables() throws Exception {
-        Path file = TokensFile.write(dir, "http://127.0.0.1:8080", "op-abc", "view-def");
+        Path file = TokensFile.write(dir, "http://127.0.0.1:8080", "op-abc", "view-def", "adm-ghi");
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(TokensFile.read(file)).containsExactly(Map.entry("ORCHESTRATOR_URL", "http://127.0.0.1:8080"),
-                Map.entry("OPERATOR_TOKEN", "op-abc"), Map.entry("VIEWER_TOKEN", "view-def"));
+                Map.entry("OPERATOR_TOKEN", "op-abc"), Map.entry("VIEWER_TOKEN", "view-def"),
+                Map.entry("ADMIN_TOKEN", "adm-ghi"));
         // a second run replaces it and it stays private
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        TokensFile.write(dir, "http://127.0.0.1:8080", "op-2", "view-2");
+        TokensFile.write(dir, "http://127.0.0.1:8080", "op-2", "view-2", "adm-2");
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(TokensFile.read(file)).containsEntry("OPERATOR_TOKEN", "op-2");
     }

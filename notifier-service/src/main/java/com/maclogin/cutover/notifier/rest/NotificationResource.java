@@ -1,5 +1,7 @@
 package com.maclogin.cutover.notifier.rest;
 
+import com.maclogin.cutover.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.maclogin.cutover.notifier.service.NotificationService;
 import com.maclogin.cutover.notifier.service.NotificationView;
 import jakarta.ws.rs.BadRequestException;
@@ -11,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
 /** What the notifier posted (or will post) for a cutover or a fleet. */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/notifications")
 @Produces(MediaType.APPLICATION_JSON)
 public class NotificationResource {

@@ -7,6 +7,7 @@ public class ApiException extends RuntimeException {
 
     public enum Kind {
         INVALID(400, "invalid-request", "Invalid request"),
+        FORBIDDEN(403, "forbidden", "Forbidden"),
         NOT_FOUND(404, "not-found", "Not found"),
         CONFLICT(409, "conflict", "Conflict"),
         TOO_LARGE(413, "payload-too-large", "Request body too large");
@@ -42,6 +43,10 @@ public class ApiException extends RuntimeException {
 
     public static ApiException notFound(String detail) {
         return new ApiException(Kind.NOT_FOUND, detail, null);
+    }
+
+    public static ApiException forbidden(String detail) {
+        return new ApiException(Kind.FORBIDDEN, detail, null);
     }
 
     public static ApiException conflict(String detail) {

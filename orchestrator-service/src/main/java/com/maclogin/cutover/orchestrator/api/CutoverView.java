@@ -18,5 +18,6 @@ public record CutoverView(String id, String leaseId, Region region, CutoverState
         String candidateVersion, String candidateSha256, CanaryRequest canary, String previousVersion, String ticketId, List<Operator> operators,
         String rollbackOwner, BlastRadius blastRadius, String requestedBy, Instant createdAt, Instant updatedAt,
         Instant startedAt, Instant endedAt, String reason, String resumeStep, ValidationSettings validation,
-        List<StepView> steps, List<AuditView> audit, String fleetId, Integer wave) {
+        List<StepView> steps, List<AuditView> audit, String fleetId, Integer wave,
+        List<PendingOverride> overridesAwaitingApproval) {
 }

@@ -81,8 +81,6 @@ public interface OrchestratorConfig {
         Duration startStopAllowance();
     }
 
-    Auth auth();
-
     Fleet fleet();
 
     /** The event log and its live stream (SSE, {@code /api/v1/events}). */
@@ -126,20 +124,6 @@ public interface OrchestratorConfig {
         Duration controlGrace();
     }
 
-    interface Auth {
-        /** Bearer-token authentication of /api/*; exists only so a developer can switch it off explicitly. */
-        @WithDefault("true")
-        boolean enabled();
-
-        /** File of tokens, one per line: {@code <role> <name> <sha256-hex-of-token>} ({@code #} comments); unset = none. */
-        Optional<Path> tokensFile();
-
-        /**
-         * Tokens as {@code role:name:token[,role:name:token...]}; set it through the environment variable
-         * {@code ORCHESTRATOR_AUTH_TOKENS}, never in application.properties.
-         */
-        Optional<String> tokens();
-    }
 
     interface ValidationWindow {
         /** Length of the validation window (the VALIDATE step runs probes this long). */

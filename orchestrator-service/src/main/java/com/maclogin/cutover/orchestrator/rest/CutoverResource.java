@@ -1,5 +1,8 @@
 package com.maclogin.cutover.orchestrator.rest;
 
+import com.maclogin.cutover.security.CurrentCaller;
+import com.maclogin.cutover.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.maclogin.cutover.orchestrator.api.ActionRequest;
 import com.maclogin.cutover.orchestrator.api.ApiException;
 import com.maclogin.cutover.orchestrator.api.AuditView;
@@ -25,6 +28,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.net.URI;
 import java.util.List;
 
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/cutovers")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -34,10 +38,10 @@ public class CutoverResource {
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 
     private final CutoverService cutovers;
-    private final RequestCaller caller;
+    private final CurrentCaller caller;
     private final EventStreamService streams;
 
-    public CutoverResource(CutoverService cutovers, RequestCaller caller,
+    public CutoverResource(CutoverService cutovers, CurrentCaller caller,
             EventStreamService streams) {
         this.streams = streams;
         this.cutovers = cutovers;
@@ -46,6 +50,7 @@ public class CutoverResource {
 
     /** 201 + Location for a new cutover; 200 with the same cutover when an Idempotency-Key is replayed. */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     public Response start(CutoverRequest request, @HeaderParam(IDEMPOTENCY_HEADER) String idempotencyKey,
             @HeaderParam(OPERATOR_HEADER) String operator) {
         CutoverService.Created c = cutovers.create(request, idempotencyKey, operator, caller.name());
@@ -94,13 +99,27 @@ public class CutoverResource {
         return cutovers.probeResults(id(id), layer, parseLimit(limit)).orElseThrow(() -> notFound(id));
     }
 
+    /**
+     * A second operator approves the loosenings (overrides, milder trigger actions) the cutover waits for; then it
+     * begins. 403 for the requester themself, 409 when nothing waits.
+     */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
+    @Path("/{id}/overrides/approve")
+    @Consumes(MediaType.WILDCARD) // no body needed
+    public CutoverView approveOverrides(@PathParam("id") String id) {
+        return cutovers.approveOverrides(id(id), caller.name());
+    }
+
+    @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/rollback")
     public Response rollback(@PathParam("id") String id, ActionRequest request, @HeaderParam(OPERATOR_HEADER) String operator) {
         return Response.accepted(cutovers.rollback(id(id), request, operator, caller.name())).build();
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/abort")
     public CutoverView abort(@PathParam("id") String id, ActionRequest request, @HeaderParam(OPERATOR_HEADER) String operator) {
         return cutovers.abort(id(id), request, operator, caller.name());
@@ -108,6 +127,7 @@ public class CutoverResource {
 
     /** RUNNING/VALIDATING → PAUSED: the step in flight finishes, the next one is not sent until resume. */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/pause")
     public CutoverView pause(@PathParam("id") String id, ActionRequest request, @HeaderParam(OPERATOR_HEADER) String operator) {
         return cutovers.pause(id(id), request, operator, caller.name());
@@ -115,6 +135,7 @@ public class CutoverResource {
 
     /** PAUSED → carries on: re-sends the interrupted step or sends the held one (new attempt, current epoch). */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/resume")
     public CutoverView resume(@PathParam("id") String id, ActionRequest request, @HeaderParam(OPERATOR_HEADER) String operator) {
         return cutovers.resume(id(id), request, operator, caller.name());
@@ -125,6 +146,7 @@ public class CutoverResource {
      * was fixed by hand): sends UNFREEZE again, audited with the operator and reason. 409 while the cutover is active.
      */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/unfreeze")
     public Response unfreeze(@PathParam("id") String id, ActionRequest request, @HeaderParam(OPERATOR_HEADER) String operator) {
         return Response.accepted(cutovers.liftFreeze(id(id), request, operator, caller.name())).build();

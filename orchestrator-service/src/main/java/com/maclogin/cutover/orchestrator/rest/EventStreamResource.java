@@ -1,5 +1,7 @@
 package com.maclogin.cutover.orchestrator.rest;
 
+import com.maclogin.cutover.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.maclogin.cutover.orchestrator.service.EventStreamService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -16,6 +18,7 @@ import jakarta.ws.rs.sse.SseEventSink;
  * ({@code ?after=}). One cutover's and one fleet's streams are {@code /api/v1/cutovers/{id}/events} and
  * {@code /api/v1/fleet-cutovers/{id}/events}. Same bearer auth as the API; viewers may read.
  */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/events")
 public class EventStreamResource {
 

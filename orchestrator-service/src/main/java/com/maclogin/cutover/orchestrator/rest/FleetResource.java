@@ -1,5 +1,8 @@
 package com.maclogin.cutover.orchestrator.rest;
 
+import com.maclogin.cutover.security.CurrentCaller;
+import com.maclogin.cutover.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.maclogin.cutover.orchestrator.api.ActionRequest;
 import com.maclogin.cutover.orchestrator.api.ApiException;
 import com.maclogin.cutover.orchestrator.api.AuditView;
@@ -28,16 +31,17 @@ import java.util.List;
  * Fleet cutovers: one request upgrades many leases in waves, each lease through a normal cutover. Same auth as the
  * cutover API (viewers read, operators act), same problem+json errors, same Idempotency-Key semantics.
  */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/fleet-cutovers")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class FleetResource {
 
     private final FleetService fleets;
-    private final RequestCaller caller;
+    private final CurrentCaller caller;
     private final EventStreamService streams;
 
-    public FleetResource(FleetService fleets, RequestCaller caller,
+    public FleetResource(FleetService fleets, CurrentCaller caller,
             EventStreamService streams) {
         this.streams = streams;
         this.fleets = fleets;
@@ -46,6 +50,7 @@ public class FleetResource {
 
     /** 201 + Location for a new fleet; 200 with the same fleet when an Idempotency-Key is replayed. */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     public Response start(FleetRequest request, @HeaderParam(CutoverResource.IDEMPOTENCY_HEADER) String idempotencyKey,
             @HeaderParam(CutoverResource.OPERATOR_HEADER) String operator) {
         FleetService.Created c = fleets.create(request, idempotencyKey, operator, caller.name());
@@ -89,12 +94,14 @@ public class FleetResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/pause")
     public FleetView pause(@PathParam("id") String id, ActionRequest r, @HeaderParam(CutoverResource.OPERATOR_HEADER) String op) {
         return fleets.act(id(id), FleetService.Action.PAUSE, r, op, caller.name());
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/resume")
     public FleetView resume(@PathParam("id") String id, ActionRequest r, @HeaderParam(CutoverResource.OPERATOR_HEADER) String op) {
         return fleets.act(id(id), FleetService.Action.RESUME, r, op, caller.name());
@@ -102,18 +109,21 @@ public class FleetResource {
 
     /** Starts the next wave (when the plan waits for a promote) or cuts the current bake short. */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/promote")
     public FleetView promote(@PathParam("id") String id, ActionRequest r, @HeaderParam(CutoverResource.OPERATOR_HEADER) String op) {
         return fleets.act(id(id), FleetService.Action.PROMOTE, r, op, caller.name());
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/abort")
     public FleetView abort(@PathParam("id") String id, ActionRequest r, @HeaderParam(CutoverResource.OPERATOR_HEADER) String op) {
         return fleets.act(id(id), FleetService.Action.ABORT, r, op, caller.name());
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/rollback")
     public Response rollback(@PathParam("id") String id, ActionRequest r, @HeaderParam(CutoverResource.OPERATOR_HEADER) String op) {
         return Response.accepted(fleets.act(id(id), FleetService.Action.ROLLBACK, r, op, caller.name())).build();
@@ -121,6 +131,7 @@ public class FleetResource {
 
     /** A DONE fleet upgrades the leases behind its target (matching its selector) with the same plan, canary included. */
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{id}/extend")
     public FleetView extend(@PathParam("id") String id, ActionRequest r, @HeaderParam(CutoverResource.OPERATOR_HEADER) String op) {
         return fleets.act(id(id), FleetService.Action.EXTEND, r, op, caller.name());

@@ -1,6 +1,10 @@
 package com.maclogin.cutover.orchestrator.rest;
 
+import com.maclogin.cutover.security.CurrentCaller;
+import com.maclogin.cutover.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.maclogin.cutover.orchestrator.api.ApiException;
+import com.maclogin.cutover.orchestrator.api.LeaseAuditView;
 import com.maclogin.cutover.orchestrator.api.LeaseRequest;
 import com.maclogin.cutover.orchestrator.api.LeaseView;
 import com.maclogin.cutover.orchestrator.service.InputValidator;
@@ -16,21 +20,28 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/leases")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class LeaseResource {
 
     private final LeaseService leases;
+    private final CurrentCaller caller;
 
-    public LeaseResource(LeaseService leases) {
+    public LeaseResource(LeaseService leases, CurrentCaller caller) {
         this.leases = leases;
+        this.caller = caller;
     }
 
-    /** Registers a lease (201) or updates a registered one (200). */
+    /**
+     * Registers a lease (201) or changes a registered one (200); admins only, audited with the old and new values,
+     * 409 while the lease has an active cutover.
+     */
     @POST
+    @RolesAllowed(Roles.ADMIN)
     public Response register(LeaseRequest request) {
-        LeaseService.Upserted u = leases.upsert(request);
+        LeaseService.Upserted u = leases.upsert(request, caller.name());
         if (u.created()) {
             return Response.created(URI.create("/api/v1/leases/" + u.lease().id())).entity(u.lease()).build();
         }
@@ -40,6 +51,13 @@ public class LeaseResource {
     @GET
     public List<LeaseView> list() {
         return leases.list();
+    }
+
+    /** Who registered and changed the lease, when, with the fields before and after. */
+    @GET
+    @Path("/{id}/audit")
+    public List<LeaseAuditView> audit(@PathParam("id") String id) {
+        return leases.audit(InputValidator.pathId("id", id)).orElseThrow(() -> ApiException.notFound("lease " + id + " not found"));
     }
 
     @GET

@@ -1,5 +1,7 @@
 package com.maclogin.cutover.orchestrator.rest;
 
+import com.maclogin.cutover.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.maclogin.cutover.orchestrator.api.ApiException;
 import com.maclogin.cutover.orchestrator.report.CutoverReport;
 import com.maclogin.cutover.orchestrator.report.ReportHtml;
@@ -20,6 +22,7 @@ import jakarta.ws.rs.core.Response;
  * as one self-contained HTML page ({@code Accept: text/html} or {@code ?format=html}), with a suggested file name.
  * Viewers may read it; an unknown id is a 404 problem.
  */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/cutovers/{id}/report")
 public class ReportResource {
 

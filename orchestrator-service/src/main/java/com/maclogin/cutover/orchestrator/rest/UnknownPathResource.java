@@ -1,5 +1,7 @@
 package com.maclogin.cutover.orchestrator.rest;
 
+import com.maclogin.cutover.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.maclogin.cutover.contracts.Validation;
 import com.maclogin.cutover.orchestrator.api.ApiException;
 import jakarta.ws.rs.DELETE;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /** Any other path under /api: a 404 problem (the real resources' literal paths always match first). */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class UnknownPathResource {

@@ -245,6 +245,10 @@ public final class CutoverSaga {
             e.audit(f.actor(), Reasons.RESULT_REFUSED, result + Reasons.staleEpoch(f.epoch(), s.epoch()));
             return;
         }
+        if (f.epoch() > s.epoch()) { // no command of this cutover carried it: forged
+            e.audit(f.actor(), Reasons.RESULT_REFUSED, result + Reasons.futureEpoch(f.epoch(), s.epoch()));
+            return;
+        }
         if (f.idempotencyKey() == null || !f.idempotencyKey().equals(s.inFlightKey())) {
             e.audit(f.actor(), Reasons.RESULT_IGNORED, result + Reasons.notInFlight(f.idempotencyKey(), s.inFlightKey()));
             return;
@@ -312,22 +316,23 @@ public final class CutoverSaga {
      * A breached trigger. ROLLBACK: ROLLING_BACK at {@code breach.epoch + 1} (rollback-service acts on the breach
      * itself, nothing is published); before the plist flip ABORTED instead (nothing to restore). PAUSE: PAUSED at
      * {@code breach.epoch + 1}, CUTOVER_PAUSED; resume re-sends the interrupted step. OBSERVE: audit only. A breach
-     * of an older epoch, or one that reaches a cutover that is not RUNNING, VALIDATING or PAUSED, is only audited.
+     * of an older epoch, one of a newer epoch than the cutover's (no command carried it: forged), or one that reaches a cutover that is not RUNNING, VALIDATING or PAUSED, is only audited.
      */
     private static void breach(Effects e, SagaInput.Breach b) {
         SagaSnapshot s = e.snapshot;
         String ref = "breach:" + b.messageId();
         boolean actionable = s.state() == CutoverState.RUNNING || s.state() == CutoverState.VALIDATING
                 || s.state() == CutoverState.PAUSED;
-        if (b.epoch() < s.epoch() || !actionable) {
+        if (b.epoch() < s.epoch() || b.epoch() > s.epoch() || !actionable) {
             e.add(new SagaEffect.Audit(b.actor(), Reasons.BREACH, b.detail() + "; not applied: " + (b.epoch() < s.epoch()
-                    ? Reasons.staleEpoch(b.epoch(), s.epoch()) : "cutover is " + s.state()), ref));
+                    ? Reasons.staleEpoch(b.epoch(), s.epoch()) : b.epoch() > s.epoch()
+                    ? Reasons.futureEpoch(b.epoch(), s.epoch()) : "cutover is " + s.state()), ref));
             return;
         }
         e.add(new SagaEffect.Audit(b.actor(), Reasons.BREACH, b.detail(), ref));
         String reason = Reasons.breach(b.trigger(), b.action(), b.observed());
         TriggerAction action = b.action() == null ? TriggerAction.ROLLBACK : b.action();
-        long fenced = Math.max(s.epoch(), b.epoch()) + 1;
+        long fenced = s.epoch() + 1;
         switch (action) {
             case OBSERVE -> {
             }

@@ -49,8 +49,17 @@ public final class ValidationPolicy {
     public static final String STAGING_FIRST = "gates.stagingFirst";
     /** Accepts a lease whose CLI and service differ for this cutover (gate CLI_MATCHES_SERVICE): override value {@code false}. */
     public static final String CLI_MATCHES_SERVICE = "gates.cliMatchesService";
-    public static final List<String> OVERRIDABLE = List.of(WINDOW, INTERVAL, RESTART_DRILL, CRASH_COUNT, CRASH_WINDOW,
-            ERROR_RATE, MIN_SAMPLES, LATENCY, DISK_MIN, STAGING_FIRST, CLI_MATCHES_SERVICE);
+    /** The fields an override may loosen: the numbers, the two gates and each trigger's action ({@code triggerActions.CRASH}). */
+    public static final List<String> OVERRIDABLE = overridable();
+
+    private static List<String> overridable() {
+        List<String> all = new ArrayList<>(List.of(WINDOW, INTERVAL, RESTART_DRILL, CRASH_COUNT, CRASH_WINDOW, ERROR_RATE,
+                MIN_SAMPLES, LATENCY, DISK_MIN, STAGING_FIRST, CLI_MATCHES_SERVICE));
+        for (TriggerKind k : TriggerKind.values()) {
+            all.add("triggerActions." + k.name());
+        }
+        return List.copyOf(all);
+    }
 
     private ValidationPolicy() {
     }
@@ -60,7 +69,10 @@ public final class ValidationPolicy {
     }
 
     /** The settings of one cutover's validation window, stored with the cutover. */
-    /** A loosening taken because an override approved it: for the audit trail. */
+    /**
+     * A loosening the request asks for with an override: for the audit trail. {@code approvedBy} is null until a second
+     * operator approves it through the API (the request's own {@code approvedBy} is ignored).
+     */
     public record AppliedOverride(String field, String from, String to, String reason, String approvedBy) {
     }
 
@@ -159,7 +171,10 @@ public final class ValidationPolicy {
                             + "', expected one of " + names(TriggerAction.values()));
                     continue;
                 }
-                resolvedActions.put(kind, action);
+                if (action == TriggerAction.ROLLBACK || r.loosen("triggerActions." + kind.name(), TriggerAction.ROLLBACK.name(),
+                        action.name(), "a milder action")) {
+                    resolvedActions.put(kind, action);
+                }
             }
         }
         if (r.overrideIndex.containsKey(STAGING_FIRST)) {
@@ -265,12 +280,7 @@ public final class ValidationPolicy {
                     error(at + ".reason", why);
                     valid = false;
                 }
-                String approver = o.approvedBy() == null || o.approvedBy().isBlank() ? "approvedBy is required"
-                        : Validation.label(o.approvedBy());
-                if (approver != null) {
-                    error(at + ".approvedBy", approver);
-                    valid = false;
-                }
+                // approvedBy is ignored: the approver is the second operator who approves through the API
                 if (valid) {
                     overrideIndex.put(o.field(), i);
                 } else {
@@ -314,7 +324,7 @@ public final class ValidationPolicy {
             if (i == null) {
                 if (!used.contains(field)) {
                     error(field, what + " than the default (" + from + " -> " + to + ") loosens the playbook; it needs an "
-                            + "override {field: \"" + field + "\", value, reason, approvedBy}");
+                            + "override {field: \"" + field + "\", value, reason}, approved by a second operator");
                 }
                 return false;
             }
@@ -325,7 +335,7 @@ public final class ValidationPolicy {
                         + "' but the request asks for " + to);
                 return false;
             }
-            applied.add(new AppliedOverride(field, from, to, o.reason(), o.approvedBy()));
+            applied.add(new AppliedOverride(field, from, to, o.reason(), null));
             return true;
         }
 

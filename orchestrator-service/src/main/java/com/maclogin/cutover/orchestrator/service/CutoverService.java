@@ -18,6 +18,7 @@ import com.maclogin.cutover.orchestrator.api.CanaryRequest;
 import com.maclogin.cutover.orchestrator.api.CutoverRequest;
 import com.maclogin.cutover.orchestrator.api.CutoverView;
 import com.maclogin.cutover.orchestrator.api.Operator;
+import com.maclogin.cutover.orchestrator.api.PendingOverride;
 import com.maclogin.cutover.orchestrator.api.ProbeResultView;
 import com.maclogin.cutover.orchestrator.api.StepView;
 import com.maclogin.cutover.orchestrator.repository.AuditRepository;
@@ -148,7 +149,8 @@ public class CutoverService {
 
     private String insert(CutoverRequest r, ValidationPolicy.Result policy, String key, String hash, String header,
             String fleetId, Integer wave) {
-        Lease lease = leases.findById(r.leaseId());
+        // FOR SHARE: a lease change (FOR UPDATE) waits until this cutover is stored, then sees it and is refused
+        Lease lease = leases.findById(r.leaseId(), jakarta.persistence.LockModeType.PESSIMISTIC_READ);
         if (lease == null) {
             throw ApiException.invalid("leaseId", "lease '" + r.leaseId() + "' is not registered");
         }
@@ -183,8 +185,11 @@ public class CutoverService {
         c.createdAt = now;
         c.updatedAt = now;
         c.validationPlan = Json.write(policy.settings());
-        c.stagingOverride = policy.stagingOverride().map(o -> o.approvedBy() + ": " + o.reason()).orElse(null);
-        c.cliOverride = policy.cliOverride().map(o -> o.approvedBy() + ": " + o.reason()).orElse(null);
+        boolean awaitingApproval = !policy.overrides().isEmpty();
+        if (awaitingApproval && fleetId != null) {
+            throw ApiException.invalid("overrides", Reasons.FLEET_OVERRIDES);
+        }
+        c.overridesPending = awaitingApproval ? Json.write(policy.overrides()) : null;
         c.fleetId = fleetId;
         c.wave = wave;
         saga.create(c); // stored PENDING: the partial unique index speaks here, before anything else is written
@@ -195,15 +200,17 @@ public class CutoverService {
                 + c.ticketId + ", rollback owner " + c.rollbackOwner + (key == null ? "" : ", Idempotency-Key " + key)
                 + (fleetId == null ? "" : ", fleet " + fleetId + " wave " + wave));
         for (ValidationPolicy.AppliedOverride o : policy.overrides()) {
-            audit.record(c.id, o.approvedBy(), Reasons.OVERRIDE, o.field() + ": " + o.from() + " -> " + o.to()
-                    + " approved by " + o.approvedBy() + ", requested by " + c.requestedBy + ": " + o.reason());
+            audit.record(c.id, c.requestedBy, Reasons.OVERRIDE_REQUESTED, o.field() + ": " + o.from() + " -> " + o.to()
+                    + " requested by " + c.requestedBy + ", waiting for a second operator's approval: " + o.reason());
         }
         ValidationSettings vs = policy.settings();
         audit.record(c.id, c.requestedBy, Reasons.VALIDATION_PLAN, "window " + vs.windowSeconds() + " s, interval "
                 + vs.intervalMillis() + " ms, restart drill " + (vs.restartDrillAtSecond() == null ? "none"
                 : "at " + vs.restartDrillAtSecond() + " s") + ", thresholds " + vs.thresholds() + ", actions "
                 + new TreeMap<>(vs.actions()));
-        saga.handle(c, new SagaInput.Begin(c.requestedBy));
+        if (!awaitingApproval) {
+            saga.handle(c, new SagaInput.Begin(c.requestedBy));
+        }
         if (key != null) {
             IdempotencyRecord rec = new IdempotencyRecord();
             rec.key = key;
@@ -215,6 +222,41 @@ public class CutoverService {
         cutovers.flush();
         Log.infof("cutover %s lease %s requested by %s: candidate %s", c.id, c.leaseId, c.requestedBy, c.candidateVersion);
         return c.id;
+    }
+
+    /**
+     * A second operator approves the loosenings a PENDING cutover waits for: each is audited as OVERRIDE (requester,
+     * approver, reason), then the cutover begins (gates, then the steps). 403 when the approver is the requester, 409
+     * when nothing waits for approval or the cutover is no longer PENDING.
+     */
+    @Transactional
+    public CutoverView approveOverrides(String id, String approver) {
+        Cutover c = cutovers.findByIdOptional(id).orElseThrow(() -> ApiException.notFound("cutover " + id + " not found"));
+        if (c.overridesPending == null) {
+            throw ApiException.conflict(Reasons.noOverridesPending(id));
+        }
+        if (c.state != CutoverState.PENDING) {
+            throw ApiException.conflict(Reasons.notActive(c.state));
+        }
+        if (approver == null || approver.equals(c.requestedBy)) {
+            throw ApiException.forbidden(Reasons.selfApproval(c.requestedBy));
+        }
+        List<ValidationPolicy.AppliedOverride> pending = StoredJson.overrides(c.overridesPending);
+        for (ValidationPolicy.AppliedOverride o : pending) {
+            audit.record(c.id, approver, Reasons.OVERRIDE, o.field() + ": " + o.from() + " -> " + o.to() + " approved by "
+                    + approver + ", requested by " + c.requestedBy + ": " + o.reason());
+            if (ValidationPolicy.STAGING_FIRST.equals(o.field())) {
+                c.stagingOverride = approver + ": " + o.reason();
+            } else if (ValidationPolicy.CLI_MATCHES_SERVICE.equals(o.field())) {
+                c.cliOverride = approver + ": " + o.reason();
+            }
+        }
+        c.overridesPending = null;
+        Log.infof("cutover %s lease %s: %d overrides requested by %s approved by %s", c.id, c.leaseId, pending.size(),
+                c.requestedBy, approver);
+        saga.handle(c, new SagaInput.Begin(c.requestedBy));
+        cutovers.flush();
+        return view(c, true);
     }
 
     @Transactional
@@ -358,7 +400,8 @@ public class CutoverService {
                 Json.read(c.blastRadius, BlastRadius.class), c.requestedBy, c.createdAt, c.updatedAt, c.startedAt,
                 c.endedAt, c.reason, c.state == CutoverState.PAUSED ? c.resumeStep : null,
                 detail ? StoredJson.settings(c, saga.validationDefaults()) : null, stepViews, auditViews, c.fleetId,
-                c.wave);
+                c.wave, c.overridesPending == null ? null : StoredJson.overrides(c.overridesPending).stream()
+                        .map(o -> new PendingOverride(o.field(), o.from(), o.to(), o.reason())).toList());
     }
 
     static StepView stepView(CutoverStep s) {

@@ -82,7 +82,10 @@ public class FleetService {
         if (r == null) {
             throw ApiException.invalid("body", "a JSON body is required");
         }
-        InputValidator.cutover(r.cutoverFor("fleet-template"), saga.validationDefaults(), saga.canaryLimits());
+        if (!InputValidator.cutover(r.cutoverFor("fleet-template"), saga.validationDefaults(), saga.canaryLimits())
+                .overrides().isEmpty()) {
+            throw ApiException.invalid("overrides", Reasons.FLEET_OVERRIDES);
+        }
         List<FieldError> errors = new ArrayList<>();
         if (r.selector() == null) {
             errors.add(new FieldError("selector", "selector is required: leaseIds, or regions/stage/labels"));

@@ -6,6 +6,7 @@ import com.maclogin.cutover.contracts.CutoverEventType;
 import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.Evidence;
 import com.maclogin.cutover.contracts.Json;
+import com.maclogin.cutover.contracts.RollbackPurpose;
 import com.maclogin.cutover.contracts.RollbackRequested;
 import com.maclogin.cutover.contracts.RunStep;
 import com.maclogin.cutover.contracts.StepKind;
@@ -197,6 +198,9 @@ public class SagaEngine {
             c.endedAt = null;
         } else if (effect instanceof SagaEffect.SetEpoch se) {
             c.epoch = se.epoch();
+            if (data(c).stateArchiveSha256() != null) {
+                arm(c); // rollback-service's record follows the epoch (it refuses breaches and requests above it)
+            }
         } else if (effect instanceof SagaEffect.SupersedeInFlight) {
             supersedeInFlight(c);
         } else if (effect instanceof SagaEffect.SetResumeStep rs) {
@@ -214,11 +218,15 @@ public class SagaEngine {
         } else if (effect instanceof SagaEffect.RecordGates g) {
             recordGates(c, arrived, g.verdicts());
         } else if (effect instanceof SagaEffect.RecordData d) {
+            boolean armed = data(c).stateArchiveSha256() != null;
             SagaData merged = data(c).merge(d.data());
             c.sagaData = Json.write(merged);
             if (d.gatesPassed()) {
                 c.previousVersion = merged.previousVersion();
                 c.startedAt = Instant.now();
+            }
+            if (!armed && merged.stateArchiveSha256() != null) {
+                arm(c); // SNAPSHOT recorded the hashes: before anything of the lease's package or plist changes
             }
         } else if (effect instanceof SagaEffect.Audit a) {
             audit.record(c.id, a.actor(), a.action(), a.detail(), a.ref());
@@ -347,9 +355,22 @@ public class SagaEngine {
         return "; evidence " + evidence.stream().map(Evidence::name).collect(Collectors.joining(", "));
     }
 
-    /** RollbackRequested to rollback-service with the hashes the restore verifies; ROLLBACK_STARTED if configured. */
-    private void requestRollback(Cutover c, String requestedBy, String reason) {
-        SagaData data = data(c);
+    /**
+     * rollback-service's own record of the cutover ({@link RollbackPurpose#ARM}): what a restore needs, sent once
+     * SNAPSHOT has recorded the hashes (before INSTALL_CANDIDATE and the plist flip change anything a rollback would
+     * restore) and again on every later epoch change. rollback-service restores from this record alone and ignores a
+     * breach or request that contradicts it.
+     */
+    private void arm(Cutover c) {
+        Lease lease = leases.findById(c.leaseId);
+        RollbackRequested armed = RollbackRequested.builder().cutoverId(c.id).leaseId(c.leaseId).epoch(c.epoch)
+                .requestedBy(Reasons.ORCHESTRATOR).reason("armed").target(lease.target()).ticketId(c.ticketId)
+                .previousVersion(c.previousVersion).candidateVersion(c.candidateVersion).rollbackOwner(c.rollbackOwner)
+                .expectedSha256(expectedHashes(data(c))).purpose(RollbackPurpose.ARM).build();
+        outbox.enqueue(Topics.ROLLBACK_REQUESTS, armed);
+    }
+
+    private static Map<String, String> expectedHashes(SagaData data) {
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put(ArtifactHashes.PLIST, data.plistSha256());
         expected.put(ArtifactHashes.PACKAGE, data.packageSha256());
@@ -357,6 +378,12 @@ public class SagaEngine {
         if (data.packageStatSha256() != null) {
             expected.put(ArtifactHashes.PACKAGE_STAT, data.packageStatSha256());
         }
+        return expected;
+    }
+
+    /** RollbackRequested to rollback-service with the hashes the restore verifies; ROLLBACK_STARTED if configured. */
+    private void requestRollback(Cutover c, String requestedBy, String reason) {
+        Map<String, String> expected = expectedHashes(data(c));
         Lease lease = leases.findById(c.leaseId);
         RollbackRequested rr = new RollbackRequested(UUID.randomUUID().toString(), c.id, c.leaseId, Instant.now(),
                 CutoverMessage.SCHEMA_VERSION, c.epoch, requestedBy, reason, lease.target(), c.ticketId,

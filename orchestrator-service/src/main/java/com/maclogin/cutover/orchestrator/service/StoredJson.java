@@ -24,6 +24,18 @@ final class StoredJson {
     private StoredJson() {
     }
 
+    private static final TypeReference<List<ValidationPolicy.AppliedOverride>> OVERRIDES = new TypeReference<>() {
+    };
+
+    /** The loosenings a cutover waits to have approved ({@code cutover.overrides_pending}). */
+    static List<ValidationPolicy.AppliedOverride> overrides(String json) {
+        try {
+            return Json.MAPPER.readValue(json, OVERRIDES);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored overrides are not readable: " + e.getMessage(), e);
+        }
+    }
+
     static List<Operator> operators(Cutover c) {
         try {
             return Json.MAPPER.readValue(c.operators, OPERATORS);

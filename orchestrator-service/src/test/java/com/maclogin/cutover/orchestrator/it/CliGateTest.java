@@ -59,8 +59,12 @@ class CliGateTest {
         if (overrides != null) {
             body.put("overrides", overrides);
         }
-        return given().contentType(ContentType.JSON).header("X-Operator", "ada").body(body)
+        String id = given().contentType(ContentType.JSON).header("X-Operator", "ada").body(body)
                 .post("/api/v1/cutovers").then().statusCode(201).extract().path("id");
+        if (overrides != null) {
+            Fixtures.approveOverrides(id);
+        }
+        return id;
     }
 
     @Test
@@ -86,10 +90,10 @@ class CliGateTest {
 
         JsonPath c = CutoverFlowTest.awaitState(id, "GREEN");
         assertThat(c.getList("audit.findAll { it.action == 'OVERRIDE' }.detail", String.class)).containsExactly(
-                "gates.cliMatchesService: true -> false approved by grace, requested by ada: Homebrew openclaw pinned "
+                "gates.cliMatchesService: true -> false approved by ops-bot, requested by ada: Homebrew openclaw pinned "
                         + "by the lease owner");
         assertThat(c.getList("audit.findAll { it.action == 'GATE' }.detail", String.class)).contains(
-                "CLI_MATCHES_SERVICE PASSED: overridden by grace: Homebrew openclaw pinned by the lease owner (the "
+                "CLI_MATCHES_SERVICE PASSED: overridden by ops-bot: Homebrew openclaw pinned by the lease owner (the "
                         + "lease user's openclaw (" + CLI + ") is 2026.9.3 but the service runs 2026.9.5: the CLI would "
                         + "work on state the service migrates)");
     }

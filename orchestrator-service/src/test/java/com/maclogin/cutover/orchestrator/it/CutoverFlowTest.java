@@ -97,7 +97,13 @@ class CutoverFlowTest {
                 .filter(e -> e.cutoverId().equals(cutoverId)).toList();
     }
 
+    /** The restore requests sent for the cutover (not rollback-service's record, purpose ARM). */
     static List<RollbackRequested> rollbacks(String cutoverId) {
+        return requestsAndRecords(cutoverId).stream().filter(r -> !r.arms()).toList();
+    }
+
+    /** Everything sent on cutover.rollbacks for the cutover, in order: its records (ARM) and its requests. */
+    static List<RollbackRequested> requestsAndRecords(String cutoverId) {
         return Fixtures.recorder().on(Topics.ROLLBACK_REQUESTS).stream()
                 .map(r -> Json.read(r.value(), RollbackRequested.class))
                 .filter(e -> e.cutoverId().equals(cutoverId)).toList();
@@ -373,6 +379,17 @@ class CutoverFlowTest {
         assertThat(rr.rollbackOwner()).isEqualTo("ada");
         assertThat(rr.ticketId()).isEqualTo("CHG-4711");
         assertThat(rr.target().host()).isEqualTo("10.0.0.7");
+        // rollback-service's own record: armed at epoch 1 when SNAPSHOT recorded the hashes (before the flip was
+        // sent), armed again at epoch 2 before the request, each with what the restore needs
+        List<RollbackRequested> all = requestsAndRecords(id);
+        assertThat(all).extracting(r -> r.arms() + "@" + r.epoch()).containsExactly("true@1", "true@2", "false@2");
+        assertThat(all.get(0)).satisfies(armed -> {
+            assertThat(armed.expectedSha256()).isEqualTo(rr.expectedSha256());
+            assertThat(armed.previousVersion()).isEqualTo("2026.9.5");
+            assertThat(armed.candidateVersion()).isEqualTo("2026.9.6");
+            assertThat(armed.ticketId()).isEqualTo("CHG-4711");
+            assertThat(armed.rollbackOwner()).isEqualTo("ada");
+        });
 
         // a late VALIDATE result of epoch 1 is refused and recorded
         RunStep validate = Fixtures.worker().commandsFor(id).stream().filter(r -> r.kind() == StepKind.VALIDATE).findFirst().orElseThrow();

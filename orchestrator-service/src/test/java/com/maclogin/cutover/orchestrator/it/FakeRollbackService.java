@@ -57,7 +57,7 @@ final class FakeRollbackService implements AutoCloseable {
         while (running) {
             for (ConsumerRecord<String, String> rec : consumer.poll(Duration.ofMillis(100))) {
                 RollbackRequested rr = Json.read(rec.value(), RollbackRequested.class);
-                if (rr.leaseId() == null || !rr.leaseId().startsWith(leasePrefix)) {
+                if (rr.leaseId() == null || !rr.leaseId().startsWith(leasePrefix) || rr.arms()) {
                     continue;
                 }
                 answered.add(rr);

@@ -21,8 +21,12 @@ final class Fixtures {
     static final String OPERATOR_TOKEN = "test-operator-token-ada-0001";
     static final String BOT_TOKEN = "test-operator-token-bot-0002";
     static final String VIEWER_TOKEN = "test-viewer-token-victor-0003";
+    static final String ADMIN_TOKEN = "test-admin-token-root-0004";
 
-    /** Every RestAssured request of the test JVM carries the operator token unless it sets its own Authorization. */
+    /**
+     * Every RestAssured request of the test JVM carries the operator token unless it sets its own Authorization; a
+     * lease registration ({@code POST /api/v1/leases}, admin only) carries the admin token.
+     */
     static synchronized void authenticate() {
         if (!io.restassured.RestAssured.filters().contains(AUTH)) {
             io.restassured.RestAssured.filters(AUTH);
@@ -31,10 +35,17 @@ final class Fixtures {
 
     private static final io.restassured.filter.Filter AUTH = (req, res, ctx) -> {
         if (!req.getHeaders().hasHeaderWithName("Authorization")) {
-            req.header("Authorization", "Bearer " + OPERATOR_TOKEN);
+            boolean lease = "POST".equals(req.getMethod()) && req.getURI().endsWith("/api/v1/leases");
+            req.header("Authorization", "Bearer " + (lease ? ADMIN_TOKEN : OPERATOR_TOKEN));
         }
         return ctx.next(req, res);
     };
+
+    /** The second operator (ops-bot) approves the loosenings a cutover requested by ada waits for. */
+    static void approveOverrides(String cutoverId) {
+        given().header("Authorization", "Bearer " + BOT_TOKEN).post("/api/v1/cutovers/" + cutoverId + "/overrides/approve")
+                .then().statusCode(200);
+    }
 
     static final String HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
     private static FakeWorker worker;

@@ -158,8 +158,8 @@ final class HostileRequests {
                 b.put("operators", ops); }
             case 14 -> { what = "unregistered or hostile lease"; b.put("leaseId", pick(List.of("hk-nowhere-" + random.nextInt(1000),
                     "HK-FILE-1", "hk_file_1", "x"))); }
-            default -> { what = "override without approver"; b.put("thresholds", Map.of("crashCount", 9));
-                b.put("overrides", List.of(Map.of("field", "thresholds.crashCount", "value", 9, "reason", pick(HOSTILE.subList(0, 5))))); }
+            default -> { what = "override for another value"; b.put("thresholds", Map.of("crashCount", 9));
+                b.put("overrides", List.of(Map.of("field", "thresholds.crashCount", "value", 8, "reason", pick(HOSTILE.subList(0, 5))))); }
         }
         return new Req("cutover:" + what, "POST", "/api/v1/cutovers", h, json(b));
     }

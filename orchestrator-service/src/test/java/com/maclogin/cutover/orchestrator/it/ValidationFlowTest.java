@@ -101,10 +101,12 @@ class ValidationFlowTest {
                 .filter(e -> e.cutoverId().equals(cutoverId)).toList();
     }
 
+    /** Outbox rows of {@code type} about the cutover; rollback-service's record (purpose ARM) is not a request. */
     long outboxRows(String cutoverId, String type) {
         return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
-                        "select count(*) from outbox where type = ?1 and payload like ?2")
-                .setParameter(1, type).setParameter(2, "%" + cutoverId + "%").getSingleResult()).longValue());
+                        "select count(*) from outbox where type = ?1 and payload like ?2 and payload not like ?3")
+                .setParameter(1, type).setParameter(2, "%" + cutoverId + "%").setParameter(3, "%\"purpose\":\"ARM\"%")
+                .getSingleResult()).longValue());
     }
 
     static ThresholdBreached breach(RunStep cmd, TriggerKind trigger, TriggerAction action) {
@@ -131,8 +133,11 @@ class ValidationFlowTest {
         body.put("triggerActions", Map.of("LATENCY", "PAUSE", "DISK", "OBSERVE"));
         body.put("overrides", List.of(
                 Map.of("field", "thresholds.crashCount", "value", 4, "reason", "plugin restarts twice at boot", "approvedBy", "grace"),
-                Map.of("field", "validation.probeIntervalSeconds", "value", "1", "reason", "simulator", "approvedBy", "grace")));
+                Map.of("field", "validation.probeIntervalSeconds", "value", "1", "reason", "simulator", "approvedBy", "grace"),
+                Map.of("field", "triggerActions.LATENCY", "value", "PAUSE", "reason", "latency spikes at boot"),
+                Map.of("field", "triggerActions.DISK", "value", "OBSERVE", "reason", "disk alarms are noisy here")));
         String id = start(body);
+        Fixtures.approveOverrides(id);
         RunStep validate = awaitCommand(id, StepKind.VALIDATE, 1);
         ProbePlan plan = validate.command(StepCommand.Validate.class).probePlan();
         assertThat(plan).isNotNull();
@@ -158,9 +163,11 @@ class ValidationFlowTest {
                 .extract().jsonPath().getList("");
         assertThat(audit).filteredOn(a -> "OVERRIDE".equals(a.get("action"))).extracting(a -> (String) a.get("detail"))
                 .containsExactlyInAnyOrder(
-                        "thresholds.crashCount: 3 -> 4 approved by grace, requested by ada: plugin restarts twice at boot",
-                        "validation.probeIntervalSeconds: 0.5 -> 1 approved by grace, requested by ada: simulator");
-        assertThat(audit).filteredOn(a -> "OVERRIDE".equals(a.get("action"))).extracting(a -> a.get("actor")).containsOnly("grace");
+                        "thresholds.crashCount: 3 -> 4 approved by ops-bot, requested by ada: plugin restarts twice at boot",
+                        "validation.probeIntervalSeconds: 0.5 -> 1 approved by ops-bot, requested by ada: simulator",
+                        "triggerActions.LATENCY: ROLLBACK -> PAUSE approved by ops-bot, requested by ada: latency spikes at boot",
+                        "triggerActions.DISK: ROLLBACK -> OBSERVE approved by ops-bot, requested by ada: disk alarms are noisy here");
+        assertThat(audit).filteredOn(a -> "OVERRIDE".equals(a.get("action"))).extracting(a -> a.get("actor")).containsOnly("ops-bot");
         assertThat(audit).filteredOn(a -> "GATE".equals(a.get("action"))).extracting(a -> (String) a.get("evidenceRef"))
                 .contains("step:" + id + ":INVENTORY:1#gate:DISK", "step:" + id + ":INVENTORY:1#gate:PORT_MAP");
         assertThat(audit).extracting(a -> a.get("action")).contains("CUTOVER_REQUESTED", "VALIDATION_PLAN", "STEP_SENT", "STEP_RESULT");
@@ -266,7 +273,9 @@ class ValidationFlowTest {
         holdFirstValidate(leaseId);
         Map<String, Object> body = new HashMap<>(Fixtures.cutoverBody(leaseId));
         body.put("triggerActions", Map.of("ERROR_RATE", "PAUSE"));
+        body.put("overrides", List.of(Map.of("field", "triggerActions.ERROR_RATE", "value", "PAUSE", "reason", "pause, not roll back")));
         String id = start(body);
+        Fixtures.approveOverrides(id);
         RunStep validate = awaitCommand(id, StepKind.VALIDATE, 1);
         Fixtures.worker().publish(Topics.BREACHES, leaseId, breach(validate, TriggerKind.ERROR_RATE, TriggerAction.PAUSE));
         JsonPath c = awaitState(id, "PAUSED");

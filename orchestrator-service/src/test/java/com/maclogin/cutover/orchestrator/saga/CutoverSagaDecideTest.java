@@ -144,9 +144,12 @@ class CutoverSagaDecideTest {
             "3       | c1:STEP:1| false     | true  | audit:RESULT_IGNORED",
             "3       |          | true      | true  | audit:RESULT_IGNORED",
             "3       | c1:STEP:1| true      | false | audit:RESULT_IGNORED",
-            "4       | c1:STEP:1| true      | true  | result send:SNAPSHOT",
+            "3       | c1:STEP:1| true      | true  | result send:SNAPSHOT",
+            // an epoch no command of the cutover carried (forged): refused, nothing changes
+            "4       | c1:STEP:1| true      | true  | audit:RESULT_REFUSED",
+            "99      | c1:STEP:1| true      | true  | audit:RESULT_REFUSED",
     })
-    void stepResultsAreFencedByEpochAndTheStepInFlight(long epoch, String key, boolean inFlight, boolean open,
+    void stepResultsAreFencedByEpochAndTheStepInFlightAndAFutureEpochIsRefused(long epoch, String key, boolean inFlight, boolean open,
             String expected) {
         SagaInput in = new SagaInput.StepFinished("FREEZE", "m1", key, epoch, open, StepOutcome.SUCCEEDED, null,
                 List.of(), null, "worker:hk");
@@ -158,7 +161,6 @@ class CutoverSagaDecideTest {
     @CsvSource(delimiter = '|', value = {
             // state    | step      | in flight | epoch | action   | effects
             "VALIDATING | VALIDATE  | true      | 3     | ROLLBACK | audit:BREACH supersede epoch:4 state:ROLLING_BACK resume:- reason audit:STATE",
-            "VALIDATING | VALIDATE  | true      | 5     | ROLLBACK | audit:BREACH supersede epoch:6 state:ROLLING_BACK resume:- reason audit:STATE",
             "VALIDATING | VALIDATE  | true      | 3     |          | audit:BREACH supersede epoch:4 state:ROLLING_BACK resume:- reason audit:STATE",
             "RUNNING    | RELOAD    | true      | 3     | ROLLBACK | audit:BREACH supersede epoch:4 state:ROLLING_BACK resume:- reason audit:STATE",
             "PAUSED     | VALIDATE  | false     | 3     | ROLLBACK | audit:BREACH supersede epoch:4 state:ROLLING_BACK resume:- reason audit:STATE",
@@ -169,6 +171,9 @@ class CutoverSagaDecideTest {
             "PAUSED     | SNAPSHOT  | false     | 3     | ROLLBACK | audit:BREACH ABORT",
             // stale, or the cutover is not RUNNING / VALIDATING / PAUSED: audited, not applied
             "VALIDATING | VALIDATE  | true      | 2     | ROLLBACK | audit:BREACH",
+            // a future epoch (no command carried it: forged) is audited, not applied, whatever its action
+            "VALIDATING | VALIDATE  | true      | 4     | ROLLBACK | audit:BREACH",
+            "VALIDATING | VALIDATE  | true      | 5     | PAUSE    | audit:BREACH",
             "PENDING    | INVENTORY | true      | 3     | ROLLBACK | audit:BREACH",
             "GATING     | INVENTORY | true      | 3     | ROLLBACK | audit:BREACH",
             "ROLLING_BACK| VALIDATE | false     | 3     | ROLLBACK | audit:BREACH",
@@ -179,6 +184,20 @@ class CutoverSagaDecideTest {
         SagaInput in = new SagaInput.Breach("b1", epoch, "CRASH_LOOP", action, "4 crashes", "detail", "worker:hk");
         assertThat(tokens(CutoverSaga.decide(snapshot(state, step, inFlight, null, false), in)))
                 .isEqualTo(expand(expected));
+    }
+
+    @Test
+    void aBreachAndAResultOfAFutureEpochAreAuditedWithTheReasonAndChangeNothing() {
+        List<SagaEffect> breach = CutoverSaga.decide(snapshot(CutoverState.VALIDATING, "VALIDATE", true, null, false),
+                new SagaInput.Breach("b9", EPOCH + 5, "CRASH_LOOP", TriggerAction.ROLLBACK, "4 crashes", "detail",
+                        "worker:hk"));
+        assertThat(breach).singleElement().isInstanceOfSatisfying(SagaEffect.Audit.class,
+                a -> assertThat(a.detail()).endsWith("not applied: future epoch " + (EPOCH + 5) + " > " + EPOCH));
+        List<SagaEffect> result = CutoverSaga.decide(snapshot(CutoverState.RUNNING, "FREEZE", true, null, false),
+                new SagaInput.StepFinished("FREEZE", "m9", KEY, EPOCH + 1, true, StepOutcome.SUCCEEDED, null,
+                        List.of(), null, "worker:hk"));
+        assertThat(result).singleElement().isInstanceOfSatisfying(SagaEffect.Audit.class,
+                a -> assertThat(a.detail()).endsWith("future epoch " + (EPOCH + 1) + " > " + EPOCH));
     }
 
     @Test

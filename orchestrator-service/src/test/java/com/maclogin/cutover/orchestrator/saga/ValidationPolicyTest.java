@@ -103,9 +103,10 @@ class ValidationPolicyTest {
         assertThat(r.overrides()).extracting(ValidationPolicy.AppliedOverride::field, ValidationPolicy.AppliedOverride::from,
                 ValidationPolicy.AppliedOverride::to, ValidationPolicy.AppliedOverride::approvedBy)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("thresholds.crashCount", "3", "5", "grace"),
-                        org.assertj.core.groups.Tuple.tuple("validation.windowSeconds", "900", "300", "grace"),
-                        org.assertj.core.groups.Tuple.tuple("validation.restartDrill", "true", "false", "linus"));
+                        // the request's approvedBy is ignored: a second operator approves through the API
+                        org.assertj.core.groups.Tuple.tuple("thresholds.crashCount", "3", "5", null),
+                        org.assertj.core.groups.Tuple.tuple("validation.windowSeconds", "900", "300", null),
+                        org.assertj.core.groups.Tuple.tuple("validation.restartDrill", "true", "false", null));
     }
 
     @Test
@@ -116,7 +117,7 @@ class ValidationPolicyTest {
         assertThat(r.cliOverride()).hasValueSatisfying(o -> {
             assertThat(o.from()).isEqualTo("true");
             assertThat(o.to()).isEqualTo("false");
-            assertThat(o.approvedBy()).isEqualTo("grace");
+            assertThat(o.approvedBy()).isNull();
         });
         assertThat(r.stagingOverride()).isEmpty();
         assertThat(ValidationPolicy.resolve(PLAYBOOK, null, null, null, List.of(new OverrideRequest(
@@ -126,14 +127,14 @@ class ValidationPolicyTest {
     }
 
     @Test
-    void anOverrideForAnotherValueOrWithoutReasonOrApproverIsRefused() {
+    void anOverrideForAnotherValueOrWithoutReasonIsRefused() {
         ValidationPolicy.Result other = ValidationPolicy.resolve(PLAYBOOK, null, thresholds("errorRatePercent", 10), null,
                 List.of(new OverrideRequest("thresholds.errorRatePercent", "8", "x", "grace")));
         assertThat(other.errors()).extracting(FieldError::field).containsExactly("overrides[0].value");
         ValidationPolicy.Result noReason = ValidationPolicy.resolve(PLAYBOOK, null, thresholds("errorRatePercent", 10), null,
                 List.of(new OverrideRequest("thresholds.errorRatePercent", "10.0", " ", null)));
         assertThat(noReason.errors()).extracting(FieldError::field)
-                .containsExactly("overrides[0].reason", "overrides[0].approvedBy");
+                .containsExactly("overrides[0].reason");
     }
 
     @Test
@@ -155,9 +156,19 @@ class ValidationPolicyTest {
     }
 
     @Test
-    void triggerActionsComeFromTheRequestAndUnknownOnesNameTheirKey() {
+    void aMilderTriggerActionIsALooseningThatNeedsAnOverrideUnknownOnesNameTheirKey() {
+        ValidationPolicy.Result refused = ValidationPolicy.resolve(PLAYBOOK, null, null,
+                Map.of("CRASH_LOOP", "PAUSE", "latency", "observe", "DISK", "ROLLBACK"), null);
+        assertThat(refused.errors()).extracting(FieldError::field)
+                .containsExactlyInAnyOrder("triggerActions.CRASH_LOOP", "triggerActions.LATENCY");
+        assertThat(refused.errors().get(0).reason()).contains("ROLLBACK -> ").contains("override");
         ValidationPolicy.Result r = ValidationPolicy.resolve(PLAYBOOK, null, null,
-                Map.of("CRASH_LOOP", "PAUSE", "latency", "observe"), null);
+                Map.of("CRASH_LOOP", "PAUSE", "latency", "observe"), List.of(
+                        new OverrideRequest("triggerActions.CRASH_LOOP", "PAUSE", "plugin restarts at boot", null),
+                        new OverrideRequest("triggerActions.LATENCY", "OBSERVE", "latency probe is noisy here", null)));
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.overrides()).extracting(ValidationPolicy.AppliedOverride::field)
+                .containsExactlyInAnyOrder("triggerActions.CRASH_LOOP", "triggerActions.LATENCY");
         assertThat(r.settings().actions()).containsEntry(TriggerKind.CRASH_LOOP, TriggerAction.PAUSE)
                 .containsEntry(TriggerKind.LATENCY, TriggerAction.OBSERVE).containsEntry(TriggerKind.DISK, TriggerAction.ROLLBACK);
         ValidationPolicy.Result bad = ValidationPolicy.resolve(PLAYBOOK, null, null, Map.of("MELTDOWN", "PAUSE", "DISK", "PANIC"), null);

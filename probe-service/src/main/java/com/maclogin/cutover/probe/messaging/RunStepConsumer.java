@@ -3,9 +3,12 @@ package com.maclogin.cutover.probe.messaging;
 import com.maclogin.cutover.contracts.DeadLetter;
 import com.maclogin.cutover.contracts.DeadLetterReason;
 import com.maclogin.cutover.contracts.RunStep;
+import com.maclogin.cutover.contracts.StepOutcome;
+import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.config.ProbeConfig;
+import com.maclogin.cutover.probe.registry.LeaseRegistry;
 import com.maclogin.cutover.probe.service.LeaseLanes;
 import com.maclogin.cutover.probe.service.StepExecutionService;
 import com.maclogin.cutover.messaging.DeadLetters;
@@ -19,6 +22,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -35,9 +39,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * A command that cannot be read (null, over the size cap, not JSON, wrong shape, no ids), whose envelope is invalid
  * (no kind, a malformed lease id, cutover id or idempotency key, a reply topic that is not one) or whose step could not
  * be answered (the run threw, the result was not accepted) is set aside on the dead-letter topic ({@link DeadLetters})
- * and acknowledged: no command stops the channel. When the worker loses the partition a command came from
- * ({@link StepPartitionListener}), its step is stopped or never started, and it is neither answered nor acknowledged:
- * the partition's new owner gets it again and answers.
+ * and acknowledged: no command stops the channel. A command for a lease that is not in this region's lease registry
+ * ({@link LeaseRegistry}) is answered REFUSED without touching anything; every other runs with the registry's target
+ * in place of its own. When the worker loses the partition a command came from ({@link StepPartitionListener}), its
+ * step is stopped or never started, and it is neither answered nor acknowledged: the partition's new owner gets it
+ * again and answers.
  */
 @ApplicationScoped
 public class RunStepConsumer {
@@ -48,10 +54,12 @@ public class RunStepConsumer {
     private final LeaseLanes lanes;
     private final MessageTracing tracing;
     private final DeadLetters deadLetters;
+    private final LeaseRegistry registry;
     private final PartitionSteps open;
 
     public RunStepConsumer(StepExecutionService steps, StepResultPublisher publisher, ProbeConfig config,
-            MessageTracing tracing, DeadLetters deadLetters, PartitionSteps open) {
+            MessageTracing tracing, DeadLetters deadLetters, LeaseRegistry registry, PartitionSteps open) {
+        this.registry = registry;
         this.open = open;
         this.tracing = tracing;
         this.deadLetters = deadLetters;
@@ -77,13 +85,23 @@ public class RunStepConsumer {
             letter.get(0).thenCompose(d -> message.ack());
             return CompletableFuture.completedFuture(null);
         }
-        RunStep command = decoded.message();
-        String invalid = invalidEnvelope(command);
+        RunStep received = decoded.message();
+        String invalid = invalidEnvelope(received);
         if (invalid != null) {
-            deadLetters.setAsideAsync(origin, DeadLetterReason.INVALID, "RunStep " + command.messageId() + ": "
-                    + invalid, command.cutoverId()).thenCompose(d -> message.ack());
+            deadLetters.setAsideAsync(origin, DeadLetterReason.INVALID, "RunStep " + received.messageId() + ": "
+                    + invalid, received.cutoverId()).thenCompose(d -> message.ack());
             return CompletableFuture.completedFuture(null);
         }
+        // don't believe the message: the lease must be in this region's registry, and its target is the registry's
+        LeaseRegistry.Resolution resolved = registry.resolve(received);
+        if (resolved.refused()) {
+            publisher.publish(received.replyTo(), refusal(received, resolved.refusal()))
+                    .handle((v, e) -> e == null ? message.ack() : deadLetters.setAsideAsync(origin,
+                            DeadLetterReason.GAVE_UP, "RunStep " + received.messageId() + ": refusal not sent: " + e,
+                            received.cutoverId()).thenCompose(d -> message.ack()));
+            return CompletableFuture.completedFuture(null);
+        }
+        RunStep command = resolved.command();
         String lane = command.leaseId();
         // the step runs (probes, breaches) and its result is sent in a span continuing the command's trace
         Span span = ProbeTracing.startStep(tracing, message, command);
@@ -124,6 +142,12 @@ public class RunStepConsumer {
                     return null;
                 });
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** The REFUSED answer to a command the lease registry does not allow; nothing ran, the lease was not touched. */
+    private StepResult refusal(RunStep c, String reason) {
+        return StepResult.answering(c).outcome(StepOutcome.REFUSED).reason(reason).facts(Map.of()).evidence(List.of())
+                .durationMillis(0).workerId(steps.workerId()).build();
     }
 
     /** What makes a command unanswerable (no reply could name it), or null. */

@@ -57,6 +57,7 @@ class PoisonCommandIntegrationTest {
     void tenThousandMalformedStepCommandsAreEachOneDeadLetterAndTheNextCommandIsAnswered() throws Exception {
         String bootstrap = KafkaKraftResource.bootstrapServers();
         String topic = Topics.stepCommands(Region.HK);
+        Registry.register("hk-1", step("c-reg", 1).target()); // the good command's lease is a registered one
         PoisonFuzz.Report report = PoisonFuzz.run(bootstrap, Map.of(topic, List.of("\"kind\":\"DANCE\"",
                 "\"replyTo\":\"cutover.steps.jp\"", "\"leaseId\":\"../../etc\"", "\"idempotencyKey\":\"$(reboot)\""
                 )), t -> template("m"), SEED, RECORDS, 3, 600 * 1024,
@@ -93,6 +94,7 @@ class PoisonCommandIntegrationTest {
                     + "\nnot a ledger line\nv1 x\ngarbage \u0001\u0002 bytes\n", StandardCharsets.ISO_8859_1);
 
             RunStep unfreeze = step(cutover, 1);
+            Registry.register(unfreeze.leaseId(), unfreeze.target());
             send(Topics.stepCommands(Region.HK), Json.write(unfreeze));
             StepResult result = awaitResult(unfreeze.messageId(), Duration.ofSeconds(60));
             String json = Json.write(result);

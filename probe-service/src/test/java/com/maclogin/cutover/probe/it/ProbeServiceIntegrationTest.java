@@ -566,6 +566,7 @@ class ProbeServiceIntegrationTest {
         ProducerRecord<String, String> traced = new ProducerRecord<>(Topics.stepCommands(Region.HK), v.leaseId(),
                 Json.write(v));
         traced.headers().add("traceparent", ("00-" + traceId + "-00f067aa0ba902b7-01").getBytes());
+        Registry.register(v.leaseId(), v.target());
         producer.send(traced);
         StepResult r = run(v, false);
 
@@ -1349,6 +1350,9 @@ class ProbeServiceIntegrationTest {
 
     /** {@code send}: false when the caller sent the command itself (e.g. with headers). */
     private static StepResult run(RunStep command, boolean send) {
+        if (command.target() != null) {
+            Registry.register(command.leaseId(), command.target()); // what the orchestrator publishes for the lease
+        }
         if (send) {
             producer.send(new ProducerRecord<>(Topics.stepCommands(Region.HK), command.leaseId(), Json.write(command)));
         }
@@ -1360,6 +1364,7 @@ class ProbeServiceIntegrationTest {
 
     /** Sends {@code command} again and waits for a second result answering it. */
     private static StepResult resend(RunStep command, StepResult first) {
+        Registry.register(command.leaseId(), command.target());
         producer.send(new ProducerRecord<>(Topics.stepCommands(Region.HK), command.leaseId(), Json.write(command)));
         producer.flush();
         return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))

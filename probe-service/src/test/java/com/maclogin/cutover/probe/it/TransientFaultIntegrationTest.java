@@ -368,6 +368,7 @@ class TransientFaultIntegrationTest {
     }
 
     private static StepResult run(RunStep command) {
+        Registry.register(command.leaseId(), command.target()); // what the orchestrator publishes for the lease
         producer.send(new ProducerRecord<>(Topics.stepCommands(Region.HK), command.leaseId(), Json.write(command)));
         producer.flush();
         return Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))

@@ -1,5 +1,7 @@
 package com.maclogin.cutover.rollback.rest;
 
+import com.maclogin.cutover.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.maclogin.cutover.rollback.RollbackState;
 import com.maclogin.cutover.rollback.service.RollbackQueries;
 import jakarta.ws.rs.GET;
@@ -14,6 +16,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Operators watch rollbacks here. Read only: rollbacks are requested through the orchestrator. */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/v1/rollbacks")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 public class RollbackResource {

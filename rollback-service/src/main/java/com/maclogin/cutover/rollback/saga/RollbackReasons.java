@@ -105,6 +105,26 @@ public final class RollbackReasons {
         return "result for epoch " + resultEpoch + " ignored, rollback is at epoch " + rollbackEpoch;
     }
 
+    /** A result of an epoch above the rollback's: no command of the rollback carried it (forged). */
+    public static String futureEpoch(long resultEpoch, long rollbackEpoch) {
+        return "result for future epoch " + resultEpoch + " refused, rollback is at epoch " + rollbackEpoch;
+    }
+
+    /** A breach or request for a cutover the orchestrator never armed: nothing to compare it with, ignored. */
+    public static String noRecord(String cutoverId) {
+        return "no record of cutover " + cutoverId + " (never armed by the orchestrator): ignored";
+    }
+
+    /** A breach or request whose field contradicts rollback-service's record of the cutover: ignored. */
+    public static String contradicts(String field, Object got, Object recorded) {
+        return field + " " + got + " contradicts the record (" + recorded + "): ignored";
+    }
+
+    /** A breach or request of an epoch above the cutover's as rollback-service knows it: ignored. */
+    public static String futureEpochRefused(long got, long known) {
+        return "future epoch " + got + " > " + known + " (the cutover's epoch as armed): ignored";
+    }
+
     public static String keyMismatch(String resultKey, String expectedKey) {
         return "result for " + resultKey + " ignored, waiting for " + expectedKey;
     }

@@ -195,6 +195,9 @@ public final class RollbackRules {
 
     /** Why a result does not answer the outstanding command (older epoch, other idempotency key), or null if it does. */
     public static String mismatch(long rollbackEpoch, String outstandingKey, long resultEpoch, String resultKey) {
+        if (resultEpoch > rollbackEpoch) {
+            return RollbackReasons.futureEpoch(resultEpoch, rollbackEpoch);
+        }
         if (resultEpoch != rollbackEpoch) {
             return RollbackReasons.staleEpoch(resultEpoch, rollbackEpoch);
         }

@@ -13,13 +13,17 @@ import com.maclogin.cutover.contracts.StepResult;
 import com.maclogin.cutover.contracts.ThresholdBreached;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.messaging.OutboxWriter;
+import com.maclogin.cutover.rollback.CutoverRecord;
 import com.maclogin.cutover.rollback.Rollback;
 import com.maclogin.cutover.rollback.RollbackAudit;
 import com.maclogin.cutover.rollback.RollbackState;
 import com.maclogin.cutover.rollback.config.RollbackConfig;
+import com.maclogin.cutover.rollback.repository.CutoverRecordRepository;
 import com.maclogin.cutover.rollback.repository.RollbackAuditRepository;
 import com.maclogin.cutover.rollback.repository.RollbackRepository;
+import com.maclogin.cutover.rollback.saga.RecordCheck;
 import com.maclogin.cutover.rollback.saga.RollbackMessages;
+import com.maclogin.cutover.rollback.saga.RollbackReasons;
 import com.maclogin.cutover.rollback.saga.RollbackSaga;
 import com.maclogin.cutover.rollback.saga.RollbackEffect;
 import com.maclogin.cutover.rollback.saga.RollbackInput;
@@ -50,9 +54,12 @@ public class RollbackService {
     private final MeterRegistry metrics;
     private final RollbackSaga saga;
     private final RollbackMetrics observed;
+    private final CutoverRecordRepository records;
 
     public RollbackService(RollbackRepository rollbacks, RollbackAuditRepository audit, OutboxWriter outbox,
-                           RollbackConfig config, MeterRegistry metrics, RollbackMetrics observed) {
+                           RollbackConfig config, MeterRegistry metrics, RollbackMetrics observed,
+                           CutoverRecordRepository records) {
+        this.records = records;
         this.observed = observed;
         this.rollbacks = rollbacks;
         this.audit = audit;
@@ -64,6 +71,11 @@ public class RollbackService {
 
     // ---------------------------------------------------------------- entries
 
+    /**
+     * cutover.rollbacks. Purpose ARM: the orchestrator's record of what a restore of the cutover needs, kept as this
+     * service's own ({@link CutoverRecord}). A restore request is checked against that record when there is one
+     * ({@link RecordCheck}: a contradicting one is audited and ignored) and then restores what the record says.
+     */
     @Transactional
     public void onRollbackRequested(RollbackRequested req) {
         if (req.messageId() == null || req.cutoverId() == null || req.leaseId() == null) {
@@ -71,10 +83,37 @@ public class RollbackService {
                     req.cutoverId(), req.leaseId());
             return;
         }
+        Optional<Rollback> row = rollbacks.lockByCutoverId(req.cutoverId()); // serialises with breaches and results
+        CutoverRecord record = records.findById(req.cutoverId());
+        if (req.arms()) {
+            boolean created = record == null;
+            record = RecordCheck.arm(record, req, Instant.now());
+            if (created) {
+                records.persist(record);
+            }
+            audit.persist(auditLine(row.orElse(null), req.cutoverId(), req.leaseId(), req.epoch(), "ARMED", null, null,
+                    null, null, null, req.messageId(), "record of the cutover " + (created ? "armed" : "re-armed")
+                            + " at epoch " + record.epoch + ": restores " + record.previousVersion + " on lease "
+                            + record.leaseId));
+            return;
+        }
+        if (record != null) {
+            String contradiction = RecordCheck.contradiction(record, known(record, row), req);
+            if (contradiction != null) {
+                ignore(row.orElse(null), req.cutoverId(), req.leaseId(), req.epoch(), "REQUEST_IGNORED",
+                        req.messageId(), contradiction);
+                return;
+            }
+            req = RecordCheck.fromRecord(record, req);
+        }
         run(req.cutoverId(), new RollbackInput.RequestReceived(req, Instant.now()));
     }
 
-    /** A tripped trigger from a regional worker (what it leads to: {@link RollbackSaga}). */
+    /**
+     * A tripped trigger from a regional worker (what it leads to: {@link RollbackSaga}). It is believed only as far
+     * as "cutover X at epoch E tripped trigger T": lease, versions and hashes come from this service's record of the
+     * cutover; a breach of a cutover with no record, or one that contradicts it, is audited and ignored.
+     */
     @Transactional
     public void onBreach(ThresholdBreached b) {
         if (b.messageId() == null || b.cutoverId() == null || b.leaseId() == null || b.trigger() == null
@@ -83,13 +122,46 @@ public class RollbackService {
                     + "(cutover %s, lease %s)", b.cutoverId(), b.leaseId());
             return;
         }
-        run(b.cutoverId(), new RollbackInput.BreachReceived(b, Instant.now()));
+        Optional<Rollback> row = rollbacks.lockByCutoverId(b.cutoverId());
+        CutoverRecord record = records.findById(b.cutoverId());
+        String refused = record == null ? RollbackReasons.noRecord(b.cutoverId())
+                : RecordCheck.contradiction(record, known(record, row), b);
+        if (refused != null) {
+            ignore(row.orElse(null), b.cutoverId(), b.leaseId(), b.epoch(), "BREACH_IGNORED", b.messageId(),
+                    b.trigger() + " " + b.action() + ": " + refused);
+            return;
+        }
+        run(b.cutoverId(), new RollbackInput.BreachReceived(RecordCheck.fromRecord(record, b), Instant.now()));
+    }
+
+    /** The highest epoch of the cutover this service knows: the record's, or its rollback's when that is higher. */
+    private static long known(CutoverRecord record, Optional<Rollback> row) {
+        return Math.max(record.epoch, row.map(r -> r.epoch).orElse(0L));
+    }
+
+    /** A message that contradicts the record (or has none to compare with): audited, counted, logged, ignored. */
+    private void ignore(Rollback rb, String cutoverId, String leaseId, long epoch, String action, String messageId,
+            String why) {
+        audit.persist(auditLine(rb, cutoverId, leaseId, epoch, action, rb == null ? null : rb.state,
+                rb == null ? null : rb.state, null, null, null, messageId, Redaction.redact(why)));
+        metrics.counter("rollback.messages.refused", "action", action).increment();
+        Log.warnf("cutover %s lease %s: %s %s: %s", cutoverId, leaseId, action, messageId, Redaction.redact(why));
     }
 
     @Transactional
     public void onStepResult(StepResult res) {
         if (res.messageId() == null || res.cutoverId() == null) {
             Log.warnf("StepResult without messageId or cutoverId dropped (lease %s)", res.leaseId());
+            return;
+        }
+        Optional<Rollback> row = rollbacks.lockByCutoverId(res.cutoverId());
+        CutoverRecord record = records.findById(res.cutoverId());
+        String otherLease = record != null ? RecordCheck.contradiction(record, res)
+                : row.isPresent() && !row.get().leaseId.equals(res.leaseId())
+                        ? RollbackReasons.contradicts("lease", res.leaseId(), row.get().leaseId) : null;
+        if (otherLease != null) {
+            ignore(row.orElse(null), res.cutoverId(), res.leaseId(), res.epoch(), "RESULT_IGNORED", res.messageId(),
+                    res.kind() + " " + res.outcome() + ": " + otherLease);
             return;
         }
         // defence in depth: the worker redacts; reasons that become audit rows, events and chat are redacted again

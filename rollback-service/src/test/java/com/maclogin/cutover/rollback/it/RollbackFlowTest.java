@@ -66,6 +66,7 @@ class RollbackFlowTest {
 
     @BeforeAll
     static void startWorker() throws Exception {
+        com.maclogin.cutover.testing.TestTokens.viewerByDefault();
         worker = new RegionalWorkerDouble(KafkaKraftResource.bootstrapServers());
     }
 

@@ -1,6 +1,5 @@
-package com.maclogin.cutover.orchestrator.service;
+package com.maclogin.cutover.security;
 
-import com.maclogin.cutover.orchestrator.config.OrchestratorConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,47 +16,52 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The API's bearer tokens, kept only as SHA-256 hashes: from {@code orchestrator.auth.tokens-file} (lines
- * {@code <role> <name> <sha256-hex>}) and from {@code ORCHESTRATOR_AUTH_TOKENS} ({@code role:name:token,...}). A
- * presented token is hashed and compared with every entry in constant time. With authentication enabled and no
- * token configured the service refuses to start.
+ * The static bearer tokens (the local-stack option beside JWT), kept only as SHA-256 hashes: from
+ * {@code api.auth.tokens-file} (lines {@code <role> <name> <sha256-hex>}) and {@code api.auth.tokens}
+ * ({@code role:name:token,...}). A presented token is hashed and compared with every entry in constant time. A service
+ * with neither a static token nor a JWT verification key refuses to start.
  */
 @ApplicationScoped
-public class ApiTokens {
+public class StaticTokens {
 
-    public enum Role {
-        /** May read (GET). */
-        VIEWER,
-        /** May do everything. */
-        OPERATOR
+    /** Who a static token is: its name (the audit actor) and role. */
+    public record Caller(String name, String role) {
     }
 
-    /** Who called: the token's name (the audit actor) and role. */
-    public record Caller(String name, Role role) {
-    }
-
-    record Entry(Role role, String name, byte[] hash) {
+    record Entry(String role, String name, byte[] hash) {
     }
 
     public static final int MIN_TOKEN_LENGTH = 16;
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
 
-    private final OrchestratorConfig config;
+    private final AuthConfig config;
     private volatile List<Entry> entries;
 
-    public ApiTokens(OrchestratorConfig config) {
+    public StaticTokens(AuthConfig config) {
         this.config = config;
     }
 
-    public boolean enabled() {
-        return config.auth().enabled();
+    void load(@Observes StartupEvent start) {
+        List<Entry> all = entries();
+        boolean jwt = jwtConfigured();
+        if (all.isEmpty() && !jwt) {
+            throw new IllegalStateException("API authentication has no way to accept a caller: set API_AUTH_TOKENS="
+                    + "operator:<name>:<token> (or api.auth.tokens-file) for static tokens, or mp.jwt.verify.issuer and "
+                    + "mp.jwt.verify.publickey.location (MP_JWT_VERIFY_ISSUER, MP_JWT_VERIFY_PUBLICKEY_LOCATION) for JWTs");
+        }
+        Log.infof("API authentication: %d static tokens (%s), JWT %s", all.size(),
+                String.join(", ", all.stream().map(x -> x.name() + "=" + x.role()).toList()),
+                jwt ? "verified with the configured key" : "not configured");
     }
 
-    void load(@Observes StartupEvent start) {
-        entries();
+    static boolean jwtConfigured() {
+        var c = ConfigProvider.getConfig();
+        return c.getOptionalValue("mp.jwt.verify.publickey.location", String.class).isPresent()
+                || c.getOptionalValue("mp.jwt.verify.publickey", String.class).isPresent();
     }
 
     private List<Entry> entries() {
@@ -74,27 +78,16 @@ public class ApiTokens {
     }
 
     private List<Entry> loadEntries() {
-        if (!config.auth().enabled()) {
-            Log.warn("API authentication is DISABLED (orchestrator.auth.enabled=false): every caller may do everything");
-            return List.of();
-        }
         List<Entry> all = new ArrayList<>();
-        if (config.auth().tokensFile().isPresent()) {
-            Path file = config.auth().tokensFile().get();
+        if (config.tokensFile().isPresent()) {
+            Path file = config.tokensFile().get();
             try {
                 all.addAll(parseFile(Files.readAllLines(file, StandardCharsets.UTF_8)));
             } catch (IOException e) {
-                throw new IllegalStateException("cannot read orchestrator.auth.tokens-file " + file + ": " + e.getMessage(), e);
+                throw new IllegalStateException("cannot read api.auth.tokens-file " + file + ": " + e.getMessage(), e);
             }
         }
-        config.auth().tokens().ifPresent(t -> all.addAll(parseEnv(t)));
-        if (all.isEmpty()) {
-            throw new IllegalStateException("API authentication is enabled but no token is configured: set "
-                    + "ORCHESTRATOR_AUTH_TOKENS=operator:<name>:<token> or orchestrator.auth.tokens-file, "
-                    + "or switch it off explicitly with orchestrator.auth.enabled=false");
-        }
-        Log.infof("API authentication: %d tokens (%s)", all.size(),
-                String.join(", ", all.stream().map(x -> x.name() + "=" + x.role().name().toLowerCase(Locale.ROOT)).toList()));
+        config.tokens().ifPresent(t -> all.addAll(parseEnv(t)));
         return List.copyOf(all);
     }
 
@@ -143,7 +136,7 @@ public class ApiTokens {
             if (item.isEmpty()) {
                 continue;
             }
-            String where = "ORCHESTRATOR_AUTH_TOKENS entry " + (i + 1);
+            String where = "API_AUTH_TOKENS entry " + (i + 1);
             String[] f = item.split(":", 3);
             if (f.length != 3) {
                 throw new IllegalStateException(where + ": expected role:name:token");
@@ -157,12 +150,12 @@ public class ApiTokens {
         return out;
     }
 
-    private static Role role(String s, String where) {
-        try {
-            return Role.valueOf(s.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(where + ": unknown role '" + s + "', expected viewer or operator");
+    private static String role(String s, String where) {
+        String r = Roles.parse(s);
+        if (r == null) {
+            throw new IllegalStateException(where + ": unknown role '" + s + "', expected viewer, operator or admin");
         }
+        return r;
     }
 
     private static String name(String s, String where) {

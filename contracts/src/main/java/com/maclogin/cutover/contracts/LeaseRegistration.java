@@ -1,0 +1,84 @@
+package com.maclogin.cutover.contracts;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The lease registry: how a regional worker reaches one lease. Published by orchestrator-service alone (through its
+ * outbox, in the transaction that creates or changes the lease, and again for every lease at its start) to the
+ * compacted topic {@code cutover.leases.<region>} ({@link Topics#leaseRegistry(Region)}), keyed by lease id, so the
+ * topic keeps the last registration of each lease. A worker reads its region's topic from the beginning and takes
+ * host, port, users and pinned host key from it, never from a {@link RunStep}. A lease moved to another region is
+ * published to both topics with its new region: the old region's worker then refuses it. Leases are never deleted,
+ * so there are no tombstones (a null value is read as "lease removed" all the same).
+ *
+ * @param region      the lease's region; a worker serves only registrations of its own region
+ * @param sshUser     the OS account the gateway runs as; every step that reads or changes the lease logs in as it
+ * @param probeUser   the OS account the validation probe matrix logs in as
+ * @param hostKey     the pinned server public key, OpenSSH format
+ * @param stage       {@code STAGING} or {@code PRODUCTION}
+ * @param updatedAt   when the lease row last changed: a registration older than the one a worker holds is ignored
+ */
+public record LeaseRegistration(
+        String messageId,
+        String leaseId,
+        Instant timestamp,
+        int schemaVersion,
+        Region region,
+        String host,
+        int sshPort,
+        String sshUser,
+        String probeUser,
+        String hostKey,
+        int gatewayPort,
+        String stage,
+        Instant updatedAt) implements CutoverMessage {
+
+    /** A registration is about a lease, not a cutover. */
+    @JsonIgnore
+    @Override
+    public String cutoverId() {
+        return null;
+    }
+
+    /** How a worker reaches the lease, as the steps use it. */
+    @JsonIgnore
+    public LeaseTarget target() {
+        return new LeaseTarget(region, host, sshPort, sshUser, hostKey, gatewayPort, probeUser);
+    }
+
+    /** The registration of {@code leaseId} at {@code target}, stamped now. */
+    public static LeaseRegistration of(String leaseId, LeaseTarget target, String stage, Instant updatedAt) {
+        return new LeaseRegistration(UUID.randomUUID().toString(), leaseId, Instant.now(), SCHEMA_VERSION,
+                target.region(), target.host(), target.sshPort(), target.sshUser(), target.probeUser(),
+                target.hostKey(), target.gatewayPort(), stage, updatedAt);
+    }
+
+    /** What is wrong with this registration (for the worker's registry), or null. */
+    public String invalid() {
+        String p = Validation.leaseId(leaseId);
+        if (p == null && region == null) {
+            p = "region is required";
+        }
+        if (p == null) {
+            p = Validation.host(host);
+        }
+        if (p == null) {
+            p = Validation.port(sshPort);
+        }
+        if (p == null) {
+            p = Validation.sshUser(sshUser);
+        }
+        if (p == null && probeUser != null) {
+            p = Validation.sshUser(probeUser);
+        }
+        if (p == null) {
+            p = Validation.hostKey(hostKey);
+        }
+        if (p == null) {
+            p = Validation.port(gatewayPort);
+        }
+        return p;
+    }
+}
