@@ -90,16 +90,7 @@ public class LeaseService {
             lease.id = r.id();
             lease.createdAt = now;
         }
-        lease.region = Region.parse(r.region());
-        lease.host = r.host();
-        lease.sshPort = r.sshPort();
-        lease.sshUser = r.sshUser();
-        lease.probeUser = r.probeUserOrDefault();
-        lease.hostKey = r.hostKey();
-        lease.gatewayPort = r.gatewayPort();
-        lease.tlsEndpoint = r.tlsEndpoint();
-        lease.stage = LeaseStage.parse(r.stage());
-        lease.labels = Json.write(r.labels() == null ? java.util.Map.of() : new java.util.TreeMap<>(r.labels()));
+        copy(r, lease);
         lease.updatedAt = now;
         if (created) {
             leases.persist(lease);
@@ -148,6 +139,12 @@ public class LeaseService {
 
     static Map<String, Object> fields(LeaseRequest r) {
         Lease l = new Lease();
+        copy(r, l);
+        return fields(l);
+    }
+
+    /** The request's registered fields onto the lease (not its id or timestamps). */
+    private static void copy(LeaseRequest r, Lease l) {
         l.region = Region.parse(r.region());
         l.host = r.host();
         l.sshPort = r.sshPort();
@@ -158,7 +155,6 @@ public class LeaseService {
         l.tlsEndpoint = r.tlsEndpoint();
         l.stage = LeaseStage.parse(r.stage());
         l.labels = Json.write(r.labels() == null ? java.util.Map.of() : new java.util.TreeMap<>(r.labels()));
-        return fields(l);
     }
 
     @Transactional
