@@ -55,7 +55,7 @@ public final class LocalStackMain {
             System.out.println();
             System.out.println("Dashboard (orchestrator): " + stack.orchestratorUrl());
             System.out.println("Tokens:                   " + stack.tokensFile()
-                    + "  (source it: OPERATOR_TOKEN, VIEWER_TOKEN, ORCHESTRATOR_URL)");
+                    + "  (source it: OPERATOR_TOKEN, VIEWER_TOKEN, ADMIN_TOKEN, ORCHESTRATOR_URL)");
             System.out.println("Worker SSH keys:          " + cfg.workDir().resolve(LocalStack.KEYS_DIR)
                     + "  (kept across runs; see README)");
             if (keep) {
