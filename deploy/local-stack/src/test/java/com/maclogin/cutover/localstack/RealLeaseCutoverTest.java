@@ -308,7 +308,14 @@ class RealLeaseCutoverTest {
         assertThat(home.resolve(".openclaw-cutover/FROZEN")).as("the rollback lifted its own freeze").doesNotExist();
         DemoRunner demo = new DemoRunner(stack, LOG);
         long t0 = System.nanoTime();
-        String id = demo.start(REAL_LEASE, TO);
+        // a 90 s window (longer than the stack's: tightening needs no override): the real gateway takes ~14 s to come
+        // back from VALIDATE's restart drill, and in the stack's short window that left too few usable INTEGRATION
+        // samples, a blind window the product rightly refuses to call GREEN
+        java.util.Map<String, Object> body = DemoRunner.demoRequest(REAL_LEASE, TO);
+        body.put("validation", java.util.Map.of("windowSeconds", 90));
+        Api.Reply started = stack.orchestrator().post("/api/v1/cutovers", body);
+        assertThat(started.status()).as("start: %s", started.body()).isEqualTo(201);
+        String id = started.body().path("id").asText();
         JsonNode end = demo.follow(id, Duration.ofMinutes(8));
         LOG.printf("[measure] real cutover to GREEN: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
