@@ -15,6 +15,9 @@ import java.util.List;
  * @param validationWindow   the cutover's validation window (the playbook's 15 minutes, shortened for the demo)
  * @param probeInterval      interval between probe rounds in the window
  * @param gatewayStartup     the gateway stand-in's start-up time
+ * @param kafkaBrokers       1 (one KRaft broker) or 3 (a three-broker cluster, {@code ./run-demo.sh --cluster})
+ * @param serviceInstances   instances of each service (orchestrator, rollback-service, notifier) and workers per region
+ * @param postgresStandby    whether PostgreSQL runs with a streaming standby the services reach by a multi-host URL
  */
 public record StackConfig(
         Path repoRoot,
@@ -27,28 +30,49 @@ public record StackConfig(
         Duration gatewayStartup,
         String fromVersion,
         String toVersion,
-        int leasesPerRegion) {
+        int leasesPerRegion,
+        int kafkaBrokers,
+        int serviceInstances,
+        boolean postgresStandby) {
 
     public static StackConfig defaults(Path repoRoot) {
         return new StackConfig(repoRoot, repoRoot.resolve(".local"), 0, List.of("hk", "jp"),
                 Duration.ofSeconds(12), Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofMillis(800),
-                "2026.9.5", "2026.9.6", 1);
+                "2026.9.5", "2026.9.6", 1, 1, 1, false);
     }
 
     public StackConfig withVersions(String from, String to) {
         return new StackConfig(repoRoot, workDir, portOffset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
-                gatewayStartup, from, to, leasesPerRegion);
+                gatewayStartup, from, to, leasesPerRegion, kafkaBrokers, serviceInstances, postgresStandby);
     }
 
     /** Regions by suffix ({@code hk}, {@code jp}, {@code kr}, {@code sg}, {@code us}): one probe worker each. */
     public StackConfig withRegions(List<String> regions) {
         return new StackConfig(repoRoot, workDir, portOffset, List.copyOf(regions), validationWindow, probeInterval,
-                rollbackVerifyWindow, gatewayStartup, fromVersion, toVersion, leasesPerRegion);
+                rollbackVerifyWindow, gatewayStartup, fromVersion, toVersion, leasesPerRegion, kafkaBrokers, serviceInstances, postgresStandby);
     }
 
     public StackConfig withLeasesPerRegion(int n) {
         return new StackConfig(repoRoot, workDir, portOffset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
-                gatewayStartup, fromVersion, toVersion, n);
+                gatewayStartup, fromVersion, toVersion, n, kafkaBrokers, serviceInstances, postgresStandby);
+    }
+
+    /** A three-broker KRaft cluster ({@code brokers} = 3) or the single broker (1). */
+    public StackConfig withKafkaBrokers(int brokers) {
+        return new StackConfig(repoRoot, workDir, portOffset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
+                gatewayStartup, fromVersion, toVersion, leasesPerRegion, brokers, serviceInstances, postgresStandby);
+    }
+
+    /** {@code n} instances of every service and {@code n} workers per region, all active. */
+    public StackConfig withServiceInstances(int n) {
+        return new StackConfig(repoRoot, workDir, portOffset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
+                gatewayStartup, fromVersion, toVersion, leasesPerRegion, kafkaBrokers, n, postgresStandby);
+    }
+
+    /** PostgreSQL as a primary with a streaming standby. */
+    public StackConfig withPostgresStandby(boolean standby) {
+        return new StackConfig(repoRoot, workDir, portOffset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
+                gatewayStartup, fromVersion, toVersion, leasesPerRegion, kafkaBrokers, serviceInstances, standby);
     }
 
     /** Lease ids in index order: {@code hk-1, jp-1} (or {@code hk-1, hk-2, jp-1, jp-2} with two per region). */
@@ -68,17 +92,17 @@ public record StackConfig(
      */
     public StackConfig withPortOffset(int offset) {
         return new StackConfig(repoRoot, workDir, offset + Integer.getInteger("localstack.port-shift", 0), regions, validationWindow, probeInterval, rollbackVerifyWindow,
-                gatewayStartup, fromVersion, toVersion, leasesPerRegion);
+                gatewayStartup, fromVersion, toVersion, leasesPerRegion, kafkaBrokers, serviceInstances, postgresStandby);
     }
 
     public StackConfig withWorkDir(Path dir) {
         return new StackConfig(repoRoot, dir, portOffset, regions, validationWindow, probeInterval, rollbackVerifyWindow,
-                gatewayStartup, fromVersion, toVersion, leasesPerRegion);
+                gatewayStartup, fromVersion, toVersion, leasesPerRegion, kafkaBrokers, serviceInstances, postgresStandby);
     }
 
     public StackConfig withValidationWindow(Duration window) {
         return new StackConfig(repoRoot, workDir, portOffset, regions, window, probeInterval, rollbackVerifyWindow,
-                gatewayStartup, fromVersion, toVersion, leasesPerRegion);
+                gatewayStartup, fromVersion, toVersion, leasesPerRegion, kafkaBrokers, serviceInstances, postgresStandby);
     }
 
     public int kafkaPort() {
