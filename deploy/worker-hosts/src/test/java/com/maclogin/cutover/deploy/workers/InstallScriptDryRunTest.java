@@ -139,13 +139,14 @@ class InstallScriptDryRunTest {
         assertNothingWasWritten();
     }
 
+    /** The launchd script's side: LaunchdPlistLintTest renders every region's plist through the same region check. */
     @Test
     void bothScriptsAcceptExactlyTheRegionsOfTheRegionEnum() throws Exception {
+        for (Region region : Region.values()) {
+            Files.writeString(env, "PROBE_REGION=" + region.suffix() + "\n");
+            assertThat(install(SYSTEMD, region.suffix()).exit()).as(region.name()).isZero();
+        }
         for (String script : List.of(LAUNCHD, SYSTEMD)) {
-            for (Region region : Region.values()) {
-                Files.writeString(env, "PROBE_REGION=" + region.suffix() + "\n");
-                assertThat(install(script, region.suffix()).exit()).as(script + " " + region).isZero();
-            }
             Repo.Run unknown = install(script, "eu");
             assertThat(unknown.exit()).isEqualTo(64);
             assertThat(unknown.err()).contains("--region must be one of hk, jp, kr, sg, us (got 'eu')");
