@@ -133,7 +133,7 @@ if [ -n "$kafka_ca" ]; then run install -m 0644 -o "$user" -g "$user" "$kafka_ca
 if command -v systemd-analyze >/dev/null 2>&1 && [ "$dry_run" = 0 ]; then
   # as this region's instance; verify only warns (exit 0) on a bad key or value, so any output stops the install
   check_dir=$(mktemp -d)
-  cp "$unit_file" "$check_dir/openclaw-cutover-probe@$region.service"
+  cat "$unit_file" > "$check_dir/openclaw-cutover-probe@$region.service"
   echo "+ systemd-analyze verify --man=no openclaw-cutover-probe@$region.service"
   complaints=$(systemd-analyze verify --man=no "$check_dir/openclaw-cutover-probe@$region.service" 2>&1) || true
   rm -rf "$check_dir"
