@@ -680,7 +680,7 @@ public final class LocalStack implements AutoCloseable {
         return locateModuleDir().getParent().getParent();
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -1,8 +1,11 @@
-package com.maclogin.cutover.localstack;
+package com.maclogin.cutover.localstack.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.maclogin.cutover.localstack.LocalStack;
+import com.maclogin.cutover.localstack.PostgresServer;
+import com.maclogin.cutover.localstack.StackConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,13 +17,18 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The local stack's PostgreSQL primary and synchronous streaming standby alone (real servers, no services): a writer
  * commits through the services' multi-host URL while the primary is SIGKILLed; the URL refuses the standby while it is
  * read-only, and after {@code pg_promote()} every commit the writer was told succeeded is on the promoted standby and
- * the same URL writes there.
+ * the same URL writes there. Two PostgreSQL servers, no stack, ~25 s: with the cluster runs
+ * ({@code ./run-cluster-tests.sh}), not in the suite.
  */
+@EnabledIfSystemProperty(named = "cluster.tests", matches = "true")
+@ResourceLock("cluster-stack")
 class PostgresStandbyTest {
 
     @Test
