@@ -102,9 +102,11 @@ public final class PostgresServer implements AutoCloseable {
         EmbeddedPostgres primary = embedded(dir, cfg.postgresPort(), primaryConfig);
         EmbeddedPostgres standby;
         try {
-            // the standby must not wait for a standby of its own once promoted: no synchronous_standby_names there
+            // the standby must not wait for a standby of its own once promoted: no synchronous_standby_names there;
+            // synchronous_commit=on (zonky's default is off) so that, promoted, it flushes each commit before it answers
             standby = embedded(standbyDir, cfg.postgresStandbyPort(), Map.of("hot_standby", "on",
-                    "max_wal_senders", "5", "max_replication_slots", "5", "wal_level", "replica"));
+                    "max_wal_senders", "5", "max_replication_slots", "5", "wal_level", "replica",
+                    "synchronous_commit", "on"));
         } catch (IOException | RuntimeException e) {
             primary.close();
             throw e;
