@@ -79,11 +79,19 @@ final class KafkaTopics implements AutoCloseable {
         }
         if (!present.isEmpty()) {
             List<ConfigResource> resources = present.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-            Map<ConfigResource, Config> configs = await(admin.describeConfigs(resources).all());
+            Map<ConfigResource, KafkaFuture<Config>> configs = admin.describeConfigs(resources).values();
             for (String name : present) {
-                Map<String, String> values = new LinkedHashMap<>();
-                for (ConfigEntry e : configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name)).entries()) {
-                    values.put(e.name(), e.value());
+                Map<String, String> values = null; // null: the principal may not read them (no DESCRIBE_CONFIGS)
+                try {
+                    values = new LinkedHashMap<>();
+                    for (ConfigEntry e : await(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))).entries()) {
+                        values.put(e.name(), e.value());
+                    }
+                } catch (Failure f) {
+                    if (!(f.getCause() instanceof TopicAuthorizationException)) {
+                        throw f;
+                    }
+                    values = null;
                 }
                 observed.put(name, new TopicDiff.Present(partitions.get(name), values));
             }
@@ -106,16 +114,14 @@ final class KafkaTopics implements AutoCloseable {
     }
 
     /**
-     * Waits until every broker the client asks knows {@code created} (a topic just created is not in every broker's
-     * metadata at once), at most the command's timeout.
+     * Waits until the changes just made are seen (a new topic or partition is not in every broker's metadata at once):
+     * until nothing {@code apply} fixes is left, at most the command's timeout.
      */
-    void awaitVisible(Collection<String> created) throws Failure {
+    void awaitApplied(List<TopicSpec> specs, boolean changed) throws Failure {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!created.isEmpty()) {
-            long missing = observe(created).values().stream().filter(o -> o instanceof TopicDiff.Missing).count();
-            if (missing == 0 || System.nanoTime() > deadline) {
-                return;
-            }
+        List<String> names = specs.stream().map(TopicSpec::name).toList();
+        while (changed && System.nanoTime() < deadline
+                && TopicDiff.problems(specs, observe(names)).stream().anyMatch(TopicDiff.Problem::fixable)) {
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {

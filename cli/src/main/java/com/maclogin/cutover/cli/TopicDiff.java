@@ -25,7 +25,7 @@ final class TopicDiff {
     record NotAuthorized() implements Observed {
     }
 
-    /** The topic exists with these partitions and (effective) configs. */
+    /** The topic exists with these partitions and (effective) configs; {@code configs} null when they may not be read. */
     record Present(int partitions, Map<String, String> configs) implements Observed {
     }
 
@@ -69,6 +69,11 @@ final class TopicDiff {
                             String.valueOf(spec.partitions()), fixable, fixable ? ""
                                     : "compacted: more partitions move keys and leave their old records behind; recreate it"));
                 }
+                if (p.configs() == null) {
+                    problems.add(new Problem(spec.name(), Kind.NOT_AUTHORIZED, "configs", "-", "-", false,
+                            "the principal may not read its configs: grant DESCRIBE_CONFIGS on the topic"));
+                    continue;
+                }
                 spec.configs().forEach((key, wants) -> {
                     String has = p.configs().get(key);
                     if (!wants.equals(has)) {
@@ -92,7 +97,7 @@ final class TopicDiff {
                 case MISSING -> "missing";
                 case PARTITIONS -> "too few partitions";
                 case CONFIG -> p.key();
-                case NOT_AUTHORIZED -> "not authorized";
+                case NOT_AUTHORIZED -> p.key().isEmpty() ? "not authorized" : "not authorized (" + p.key() + ")";
             };
             rows.add(new String[] {p.topic(), what, p.has(), p.wants(), p.fixable() ? "apply fixes it" : p.reason()});
         }

@@ -178,7 +178,6 @@ final class TopicsCommands implements Runnable {
                     kafka.observe(specs.stream().map(TopicSpec::name).toList()));
             PrintWriter out = out();
             int changed = 0;
-            List<String> created = new java.util.ArrayList<>();
             for (TopicDiff.Problem p : problems) {
                 if (!p.fixable()) {
                     continue;
@@ -192,7 +191,6 @@ final class TopicsCommands implements Runnable {
                                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")) + ") ... ");
                         out.flush();
                         out.println(kafka.create(s, rf) ? "created" : "already created by someone else");
-                        created.add(s.name());
                     }
                     case PARTITIONS -> {
                         out.print("raising the partitions of " + s.name() + " from " + p.has() + " to " + p.wants() + " ... ");
@@ -214,7 +212,7 @@ final class TopicsCommands implements Runnable {
             }
             out.println(changed == 0 ? "nothing to change; checking ..." : changed + " change(s) made; checking again ...");
             out.flush();
-            kafka.awaitVisible(created);
+            kafka.awaitApplied(specs, changed > 0);
             return report(kafka, specs);
         }
     }
