@@ -43,8 +43,11 @@ public interface MessagingConfig {
          */
         Optional<java.util.List<String>> topics();
 
-        /** Longest wait for the broker's answer; without one the service starts anyway and says so (a WARN line). */
-        @WithDefault("PT10S")
+        /**
+         * Longest wait for the broker's answer (the other clients' request timeout); without one the service starts
+         * anyway and says so (a WARN line), so a broker outage delays a start by this much at most.
+         */
+        @WithDefault("PT5S")
         Duration timeout();
     }
 
