@@ -55,9 +55,11 @@ unshare --net --mount --pid --fork bash -c "
   mount -t proc proc '$root/proc'
   mount --bind /dev '$root/dev'
   mount -t tmpfs -o mode=1777 tmpfs '$root/tmp'
-  env -i \$(cat '$env_file' | tr '\n' ' ') chroot --userspec=$uid:$uid '$root' $cmd \
+  env -i \$(cat '$env_file' | tr '\n' ' ') $(command -v chroot) --userspec=$uid:$uid '$root' $cmd \
     > '$work/out.log' 2>&1 &
-  for i in \$(seq 1 120); do
+  pid=\$!
+  for i in \$(seq 1 240); do
+    kill -0 \$pid 2>/dev/null || { echo '  the service exited' >&2; exit 1; }
     code=\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/q/health/live || true)
     if [ \"\$code\" = 200 ]; then echo \"  started: GET /q/health/live on $port = 200 after \$i polls\"; exit 0; fi
     sleep 0.5
@@ -66,6 +68,6 @@ unshare --net --mount --pid --fork bash -c "
 " 2>&1
 rc=$?
 set -e
-echo "  $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f s", e-s}') ; first lines of its output:"
-grep -v '^\s*$' "$work/out.log" | head -5 | cut -c1-220 | sed 's/^/    /'
+echo "  $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f s", e-s}') with unpacking; from its output:"
+grep -E 'started in|ERROR|Exception' "$work/out.log" | head -5 | cut -c1-220 | sed 's/^/    /'
 exit $rc

@@ -160,6 +160,10 @@ final class ManifestChecks {
             assertThat(c.getResources().getRequests()).as("resource requests of %s", where).containsKeys("cpu", "memory");
             assertThat(c.getResources().getLimits()).as("resource limits of %s", where).containsKey("memory");
             assertThat(pod.getSecurityContext().getRunAsNonRoot()).as("runAsNonRoot of %s", where).isTrue();
+            // service links would put e.g. KAFKA_PORT=tcp://... (of a Service named kafka) into the environment, and
+            // every KAFKA_* variable becomes a Kafka client property (KafkaClientProperties)
+            assertThat(pod.getEnableServiceLinks()).as("enableServiceLinks of %s", where).isFalse();
+            assertThat(pod.getAutomountServiceAccountToken()).as("automountServiceAccountToken of %s", where).isFalse();
             assertThat(pod.getSecurityContext().getRunAsUser()).as("runAsUser of %s", where).isNotNull().isNotZero();
             assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as("allowPrivilegeEscalation of %s", where).isFalse();
             assertThat(c.getSecurityContext().getCapabilities().getDrop()).as("dropped capabilities of %s", where).contains("ALL");
