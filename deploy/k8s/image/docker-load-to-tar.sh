@@ -14,6 +14,7 @@ case "${1:-}" in
     cat > "$tmp"
     tag=$(tar -xOf "$tmp" manifest.json | sed -n 's/.*"RepoTags":\["\([^"]*\)".*/\1/p')
     name=$(basename "${tag%:*}")
+    chmod 644 "$tmp"
     mv "$tmp" "$out/$name.tar"
     echo "Loaded image: $tag"
     ;;
