@@ -650,7 +650,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** This module's classpath (target/classes + dependencies), for the child JVMs. */
-    static String ownClasspath() throws IOException {
+    public static String ownClasspath() throws IOException {
         Path moduleDir = locateModuleDir();
         String deps = Files.readString(moduleDir.resolve("target/runtime-classpath.txt")).trim();
         return moduleDir.resolve("target/classes") + java.io.File.pathSeparator + deps;
@@ -670,7 +670,7 @@ public final class LocalStack implements AutoCloseable {
         return locateModuleDir().getParent().getParent();
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
