@@ -96,8 +96,14 @@ class KafkaClusterTest {
             killed.forEach(o -> ticketToState.put(o.ticket(), o.state()));
 
             List<String> problems = Collections.synchronizedList(new ArrayList<>());
-            List<Outcome> all = new ArrayList<>(baseline);
+            // a GREEN cutover's last step (UNFREEZE) is sent as it turns GREEN: wait for every step's result
+            List<Outcome> all = new ArrayList<>();
+            for (Outcome o : baseline) {
+                all.add(settled(stack, o));
+            }
+            killed.replaceAll(o -> settled(stack, o));
             all.addAll(killed);
+            baseline = all.subList(0, baseline.size());
             // 0 stuck, 0 lost: every cutover ended as planned, every step's result stored (none left SENT, none
             // TIMED_OUT: a result that never arrived), the rollbacks done by rollback-service
             for (Outcome o : all) {
@@ -128,11 +134,13 @@ class KafkaClusterTest {
             Map<String, Long> lag = awaitNoLag(stack, cfg);
 
             Stall stall = stall(baseline, killed, kill[0]);
-            System.out.printf("[measure] broker SIGKILL at %s, back at %s; %s%n", kill[0], kill[1], stall);
+            long down = Duration.between(kill[0], kill[1]).toSeconds();
+            System.out.printf("[measure] broker SIGKILL at %s, port open again at %s (%d s down); %s%n", kill[0], kill[1],
+                    down, stall);
             System.out.printf("| cutovers | final states | broker killed | steps applied twice | messages posted twice |"
                     + " messages missing | stuck | lagging partitions |%n|---|---|---|---|---|---|---|---|%n"
                     + "| %d | %s | 1 (down %d s) | %d | %d | %d | %d | %d |%n", all.size(), finalStates(all),
-                    BROKER_DOWN.toSeconds(), duplicateSteps, messages[0], messages[1],
+                    down, duplicateSteps, messages[0], messages[1],
                     all.stream().filter(o -> !TERMINAL.contains(o.state())).count(), lag.size());
 
             assertThat(problems).as("problems").isEmpty();
@@ -259,6 +267,37 @@ class KafkaClusterTest {
     }
 
     /**
+     * The outcome with its cutover's view once no step waits for a result any more (at most 120 s): the view the
+     * driver saw at the terminal state may still have the clean-up step UNFREEZE in flight.
+     */
+    private static Outcome settled(LocalStack stack, Outcome o) {
+        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        JsonNode view = o.view();
+        while (System.nanoTime() < end) {
+            try {
+                view = stack.orchestrator().get("/api/v1/cutovers/" + o.id()).body();
+            } catch (IOException e) {
+                // ask again
+            }
+            boolean waiting = false;
+            for (JsonNode s : view.path("steps")) {
+                waiting |= "SENT".equals(s.path("state").asText());
+            }
+            if (!waiting) {
+                break;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return new Outcome(o.lease(), o.plan(), o.ticket(), o.id(), view.path("state").asText(o.state()), view,
+                o.rollbackState(), o.rollbackRequestedBy(), o.seconds());
+    }
+
+    /**
      * Committed offsets of every consumer group of this stack's services (from {@link KafkaAcls#table()}) on the
      * step, result, rollback, breach and event topics they read: waits up to 90 s until every partition that holds
      * records has its group's offset at its end. Returns the lagging partitions ({@code group topic-p} -> records).
@@ -304,14 +343,17 @@ class KafkaClusterTest {
     }
 
     /**
-     * The steps (not VALIDATE, whose length is the window) in flight at the kill, and how long the longest of them
-     * took against the baseline round's median of the same kind.
+     * The steps (not VALIDATE, whose length is the window) in flight at the kill: how many, the one delayed most
+     * against the baseline round's median of its kind, and how long after the kill the first step result of the round
+     * arrived.
      */
-    record Stall(int inFlight, String slowest, double seconds, double baselineSeconds) {
+    record Stall(int inFlight, String slowest, double seconds, double baselineSeconds, double firstResultAfterKill,
+            List<String> steps) {
         @Override
         public String toString() {
-            return String.format("%d steps in flight at the kill; the slowest, %s, took %.1f s (baseline median of its"
-                    + " kind %.1f s): stalled %.1f s", inFlight, slowest, seconds, baselineSeconds, seconds - baselineSeconds);
+            return String.format("%d steps in flight at the kill %s; the most delayed, %s, took %.1f s (baseline median"
+                    + " of its kind %.1f s): stalled %.1f s; first step result after the kill: %.1f s", inFlight, steps,
+                    slowest, seconds, baselineSeconds, seconds - baselineSeconds, firstResultAfterKill);
         }
     }
 
@@ -329,28 +371,36 @@ class KafkaClusterTest {
         String slowest = "-";
         double worst = 0;
         double worstBase = 0;
+        double firstAfter = -1;
+        List<String> steps = new ArrayList<>();
         for (Outcome o : killed) {
             for (JsonNode s : o.view().path("steps")) {
                 Double d = seconds(s);
                 String kind = s.path("kind").asText();
-                if (d == null || "VALIDATE".equals(kind) || killAt == null) {
+                if (d == null || killAt == null) {
                     continue;
                 }
                 Instant started = Instant.parse(s.path("startedAt").asText());
                 Instant ended = Instant.parse(s.path("endedAt").asText());
-                if (!started.isAfter(killAt) && !ended.isBefore(killAt)) {
-                    inFlight++;
-                    List<Double> b = base.getOrDefault(kind, List.of(0.0)).stream().sorted().toList();
-                    double median = b.get(b.size() / 2);
-                    if (d - median > worst - worstBase) {
-                        worst = d;
-                        worstBase = median;
-                        slowest = o.ticket() + " " + kind;
-                    }
+                if (ended.isAfter(killAt)) {
+                    double after = Duration.between(killAt, ended).toMillis() / 1000.0;
+                    firstAfter = firstAfter < 0 ? after : Math.min(firstAfter, after);
+                }
+                if ("VALIDATE".equals(kind) || started.isAfter(killAt) || ended.isBefore(killAt)) {
+                    continue;
+                }
+                inFlight++;
+                List<Double> b = base.getOrDefault(kind, List.of(0.0)).stream().sorted().toList();
+                double median = b.get(b.size() / 2);
+                steps.add(String.format("%s %s %.1f s (baseline %.1f s)", o.lease(), kind, d, median));
+                if (inFlight == 1 || d - median > worst - worstBase) {
+                    worst = d;
+                    worstBase = median;
+                    slowest = o.ticket() + " " + kind;
                 }
             }
         }
-        return new Stall(inFlight, slowest, worst, worstBase);
+        return new Stall(inFlight, slowest, worst, worstBase, firstAfter, steps);
     }
 
     private static Double seconds(JsonNode step) {
