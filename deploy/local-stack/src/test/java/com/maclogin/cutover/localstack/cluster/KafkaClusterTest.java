@@ -41,10 +41,11 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * rolled back on a worker's breach (the candidate crash-loops), one rolled back by its operator). The first round is
  * the baseline; in the second, a few seconds after the start, the broker that leads the most step-command and
  * step-result partitions is SIGKILLed and restarted {@code cluster.broker-down} (default 20 s) later on its own data
- * dir. Proves 0 lost (every cutover ends as planned with every step's result stored, none timed out), 0 duplicated (no
- * idempotency key twice in any lease's worker ledger, no chat message posted twice), 0 stuck (every cutover terminal
+ * dir. Proves 0 lost (every cutover ends as planned with every step's result stored, none timed out; a GREEN one may
+ * instead be rolled back on a blind validation window, the probes' own answer to too few samples on a loaded machine,
+ * and is then checked like any rollback), 0 duplicated (no idempotency key twice in any lease's worker ledger, no chat message posted twice), 0 stuck (every cutover terminal
  * within its deadline, and every consumer group of the services has committed every step, result, rollback, breach
- * and event record). Prints how long the steps in flight at the kill stalled against the baseline, and the stack's
+ * and event record). Prints the steps in flight at the kill against the baseline, the first step result after it, and the stack's
  * start time ({@code [measure]}); the stack prints its CPU when it closes. Run by {@code ./run-cluster-tests.sh}.
  */
 @EnabledIfSystemProperty(named = "cluster.tests", matches = "true")
@@ -75,7 +76,9 @@ class KafkaClusterTest {
                 .withLeasesPerRegion(2)
                 .withWorkDir(LocalStack.repoRoot().resolve("deploy/local-stack/target/cluster-stack"))
                 .withVersions(ChaosHarness.FROM_VERSION, ChaosHarness.CANDIDATES.get(0))
-                .withValidationWindow(Duration.ofSeconds(15));
+                // 30 s like the shared stack's: a 15 s window on the loaded 2-core machine got 2 usable INTEGRATION
+                // samples of 3 needed once (a blind window, rolled back: right, but not what this test is about)
+                .withValidationWindow(Duration.ofSeconds(30));
         long t0 = System.nanoTime();
         try (LocalStack stack = LocalStack.start(cfg, System.out::println)) {
             System.out.printf("[measure] cluster stack (3 brokers) ready in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
@@ -108,6 +111,13 @@ class KafkaClusterTest {
             // TIMED_OUT: a result that never arrived), the rollbacks done by rollback-service
             for (Outcome o : all) {
                 String expected = o.plan() == Plan.GREEN ? "GREEN" : "ROLLED_BACK";
+                if (o.plan() == Plan.GREEN && "ROLLED_BACK".equals(o.state()) && blindWindow(o.view())) {
+                    // the probes' own samples were too few (machine load, not Kafka): the product's right answer is a
+                    // rollback, which must then be complete like every other
+                    System.out.printf("[cluster] WARNING %s %s rolled back on a blind validation window (too few "
+                            + "samples on the loaded machine), not GREEN%n", o.ticket(), o.lease());
+                    continue;
+                }
                 if (!expected.equals(o.state())) {
                     problems.add(o.ticket() + " " + o.lease() + " (" + o.plan() + ") ended " + o.state() + ", not " + expected
                             + "; reason " + o.view().path("reason").asText());
@@ -145,6 +155,9 @@ class KafkaClusterTest {
 
             assertThat(problems).as("problems").isEmpty();
             assertThat(all).hasSize(8);
+            assertThat(all).as("some cutovers GREEN").anyMatch(o -> "GREEN".equals(o.state()));
+            assertThat(killed).as("a breach rolled back in the round with the kill")
+                    .anyMatch(o -> o.plan() == Plan.BREACH && "ROLLED_BACK".equals(o.state()));
             assertThat(duplicateSteps).as("steps applied twice").isZero();
             assertThat(messages[0]).as("chat messages posted twice").isZero();
             assertThat(messages[1]).as("chat messages missing").isZero();
@@ -401,6 +414,16 @@ class KafkaClusterTest {
             }
         }
         return new Stall(inFlight, slowest, worst, worstBase, firstAfter, steps);
+    }
+
+    /** Whether the cutover's VALIDATE step failed for too few usable samples ("blind validation window"). */
+    private static boolean blindWindow(JsonNode view) {
+        for (JsonNode s : view.path("steps")) {
+            if ("VALIDATE".equals(s.path("kind").asText()) && s.path("reason").asText().contains("blind validation window")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Double seconds(JsonNode step) {
