@@ -4,6 +4,7 @@
 #   ./run-demo.sh              demo cutover 2026.9.5 -> 2026.9.6, exits 0 on GREEN
 #   ./run-demo.sh --rollback   the same, rolled back by its operator during validation, exits 0 on ROLLED_BACK
 #   ./run-demo.sh --fleet      a fleet cutover: 6 leases in HK, JP, SG upgraded in waves, exits 0 when every lease is GREEN
+#   ./run-demo.sh --cluster    any of the above on a three-broker Kafka cluster (KRaft, RF 3, min.insync.replicas 2)
 #   ./run-demo.sh --keep-running   leave the stack up afterwards (Ctrl-C stops it)
 #   ./run-demo.sh --postgres-standby   PostgreSQL as a primary with a synchronous streaming standby (:55433)
 set -euo pipefail

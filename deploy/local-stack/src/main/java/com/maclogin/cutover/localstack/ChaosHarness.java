@@ -74,7 +74,7 @@ public final class ChaosHarness {
 
     /** Published OpenClaw versions after the chaos stack's starting version, one per round (the lease only moves up). */
     public static final String FROM_VERSION = "2026.8.1";
-    static final List<String> CANDIDATES = List.of("2026.8.2", "2026.9.1", "2026.9.2", "2026.9.3", "2026.9.5", "2026.9.6");
+    public static final List<String> CANDIDATES = List.of("2026.8.2", "2026.9.1", "2026.9.2", "2026.9.3", "2026.9.5", "2026.9.6");
 
     private static final Pattern TICKET = Pattern.compile("(CHAOS-\\d+-\\d+)");
 
@@ -391,8 +391,11 @@ public final class ChaosHarness {
         return n;
     }
 
-    /** Every lease's worker ledger must hold each idempotency key at most once. */
-    private int duplicateLedgerKeys(List<String> problems) throws IOException {
+    /**
+     * Every lease's worker ledger must hold each idempotency key at most once; returns the keys found more often
+     * (each also added to {@code problems}). Public for the cluster test, which drives its cutovers itself.
+     */
+    public int duplicateLedgerKeys(List<String> problems) throws IOException {
         int dups = 0;
         Path leasesDir = stack.config().workDir().resolve("leases");
         for (String lease : stack.config().leaseIds()) {
@@ -417,8 +420,11 @@ public final class ChaosHarness {
         return dups;
     }
 
-    /** Returns {duplicated, missing}: per cutover (ticket), service and message kind, exactly one post expected. */
-    private int[] checkMessages(Map<String, String> ticketToState, List<String> problems) throws IOException, InterruptedException {
+    /**
+     * Returns {duplicated, missing}: per cutover (ticket {@code CHAOS-<n>-<m>}, its final state), service and message
+     * kind, exactly one post expected. Public for the cluster test.
+     */
+    public int[] checkMessages(Map<String, String> ticketToState, List<String> problems) throws IOException, InterruptedException {
         Thread.sleep(3000); // the notifier paces posts at 1 per second per channel
         Map<String, Integer> posts = new HashMap<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -187,7 +187,7 @@ public final class KafkaSecurity {
     /** The super user's client properties, with {@code bootstrap.servers}: the harness's clients and admin. */
     public Properties adminClientProperties(StackConfig cfg) {
         Properties p = new Properties();
-        p.put("bootstrap.servers", "127.0.0.1:" + cfg.kafkaPort());
+        p.put("bootstrap.servers", cfg.kafkaBootstrapServers());
         p.putAll(saslClientProperties(KafkaAcls.ADMIN));
         return p;
     }

@@ -20,7 +20,8 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * The whole product on one machine: a real Kafka broker (KRaft) and a real PostgreSQL, simulated leases (one per
+ * The whole product on one machine: a real Kafka broker (KRaft; or a three-broker cluster, {@link StackConfig#kafkaBrokers()})
+ * and a real PostgreSQL, simulated leases (one per
  * region, each a real SSH server with its gateway under the launchd emulator), local Slack and Telegram servers,
  * and every service as its own process: orchestrator, rollback, notifier, and one probe worker per region.
  */
@@ -127,8 +128,9 @@ public final class LocalStack implements AutoCloseable {
         postgres = PostgresServer.start(cfg);
         createServiceDatabaseUsers();
 
-        step("Kafka broker (KRaft) on 127.0.0.1:" + cfg.kafkaPort(), t0);
-        add(KafkaBroker.start(cfg, classpath));
+        step(cfg.kafkaBrokers() == 1 ? "Kafka broker (KRaft) on 127.0.0.1:" + cfg.kafkaPort()
+                : "Kafka cluster (KRaft, " + cfg.kafkaBrokers() + " brokers, RF 3, min ISR 2) on " + cfg.kafkaBootstrapServers(), t0);
+        KafkaBroker.startAll(cfg, classpath).forEach(this::add);
         kafka = KafkaSecurity.load(cfg.workDir());
 
         step("local Slack (:" + cfg.slackPort() + ") and Telegram (:" + cfg.telegramPort() + ") servers", t0);
@@ -164,7 +166,7 @@ public final class LocalStack implements AutoCloseable {
 
         step("services: orchestrator, rollback, notifier, probe workers " + cfg.regions(), t0);
         Map<String, String> common = new LinkedHashMap<>();
-        common.put("kafka.bootstrap.servers", "127.0.0.1:" + cfg.kafkaPort());
+        common.put("kafka.bootstrap.servers", cfg.kafkaBootstrapServers()); // every broker of the cluster
         common.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         // the pool's default 5 s wait for a connection fails a service's start (Flyway) when PostgreSQL has just been
         // restarted on a loaded 2-core machine (the chaos run does that on purpose)
@@ -513,9 +515,32 @@ public final class LocalStack implements AutoCloseable {
         String url = readyUrls.get(name);
         if (url != null) {
             p.awaitHttp200(url, START_TIMEOUT);
-        } else if ("kafka".equals(name)) {
-            p.awaitPort(cfg.kafkaPort(), START_TIMEOUT);
+        } else {
+            for (int i = 0; i < cfg.kafkaBrokers(); i++) {
+                if (KafkaBroker.nodeName(cfg, i).equals(name)) {
+                    p.awaitPort(cfg.kafkaPort(i), START_TIMEOUT);
+                }
+            }
         }
+    }
+
+    /** The process names of the stack's Kafka brokers: {@code kafka}, or {@code kafka-1}, {@code kafka-2}, {@code kafka-3}. */
+    public List<String> kafkaBrokerNames() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < cfg.kafkaBrokers(); i++) {
+            names.add(KafkaBroker.nodeName(cfg, i));
+        }
+        return names;
+    }
+
+    /** SIGKILLs Kafka node {@code nodeId} (1, 2, 3), as a crashed machine; {@link #restartKafkaBroker} brings it back. */
+    public void killKafkaBroker(int nodeId) {
+        kill(KafkaBroker.nodeName(cfg, nodeId - 1));
+    }
+
+    /** Starts Kafka node {@code nodeId} again on its own data dir and waits until its client port is open. */
+    public void restartKafkaBroker(int nodeId) throws IOException {
+        restart(KafkaBroker.nodeName(cfg, nodeId - 1));
     }
 
     /**
@@ -660,7 +685,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** This module's classpath (target/classes + dependencies), for the child JVMs. */
-    static String ownClasspath() throws IOException {
+    public static String ownClasspath() throws IOException {
         Path moduleDir = locateModuleDir();
         String deps = Files.readString(moduleDir.resolve("target/runtime-classpath.txt")).trim();
         return moduleDir.resolve("target/classes") + java.io.File.pathSeparator + deps;

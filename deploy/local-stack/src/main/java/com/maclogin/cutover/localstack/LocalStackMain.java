@@ -9,7 +9,8 @@ import java.time.Duration;
 /**
  * The README's main command: starts the local stack, runs one demo cutover (or, with {@code --rollback}, a cutover
  * rolled back by its operator during validation), prints the outcome and the chat messages, and exits 0 when the
- * cutover ends as expected. {@code --keep-running} leaves the stack up afterwards until Ctrl-C.
+ * cutover ends as expected. {@code --cluster} runs it on a three-broker Kafka cluster instead of one broker;
+ * {@code --keep-running} leaves the stack up afterwards until Ctrl-C.
  *
  * <p>The terminal shows only the stack's and the cutover's progress: every child process writes to its own file in
  * {@code .local/logs/}, and this JVM's own library logging (embedded PostgreSQL's server output, the Kafka admin
@@ -26,14 +27,16 @@ public final class LocalStackMain {
         boolean fleet = false;
         boolean keep = false;
         boolean standby = false;
+        boolean cluster = false;
         for (String a : args) {
             switch (a) {
                 case "--rollback" -> rollback = true;
                 case "--fleet" -> fleet = true;
                 case "--keep-running" -> keep = true;
                 case "--postgres-standby" -> standby = true;
+                case "--cluster" -> cluster = true;
                 case "-h", "--help" -> {
-                    System.out.println("usage: run-demo.sh [--rollback | --fleet] [--keep-running] [--postgres-standby]");
+                    System.out.println("usage: run-demo.sh [--rollback | --fleet] [--cluster] [--postgres-standby] [--keep-running]");
                     return;
                 }
                 default -> {
@@ -45,6 +48,9 @@ public final class LocalStackMain {
         StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot()).withPostgresStandby(standby);
         if (fleet) {
             cfg = FleetDemo.config(cfg);
+        }
+        if (cluster) {
+            cfg = cfg.withKafkaBrokers(3); // a three-broker KRaft cluster: RF 3, min.insync.replicas 2
         }
         Path harnessLog = logLibrariesTo(cfg.workDir().resolve("logs"));
         System.out.println("== OpenClaw cutover control plane: local stack ==");

@@ -91,7 +91,7 @@ public final class ManagedProcess implements AutoCloseable {
      * its parent when the parent waits for it: every shell command a lease ran) and its living descendants' (0 when
      * it is gone).
      */
-    static double cpuSeconds(long pid) {
+    public static double cpuSeconds(long pid) {
         return ProcessHandle.of(pid).map(h -> procSeconds(h.pid(), true) + h.descendants()
                 .mapToDouble(d -> procSeconds(d.pid(), true)).sum()).orElse(0.0);
     }

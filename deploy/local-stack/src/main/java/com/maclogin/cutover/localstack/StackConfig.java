@@ -105,12 +105,29 @@ public record StackConfig(
                 gatewayStartup, fromVersion, toVersion, leasesPerRegion, kafkaBrokers, serviceInstances, postgresStandby);
     }
 
+    /** The first (or only) broker's client port. */
     public int kafkaPort() {
-        return 19092 + portOffset;
+        return kafkaPort(0);
     }
 
     public int kafkaControllerPort() {
-        return 19093 + portOffset;
+        return kafkaControllerPort(0);
+    }
+
+    /** Client (SASL_SSL) port of broker {@code index} (0, 1, 2): 19092, 19095, 19097 (19094 is the mTLS test listener). */
+    public int kafkaPort(int index) {
+        return new int[] {19092, 19095, 19097}[index] + portOffset;
+    }
+
+    /** Controller (mTLS) port of broker {@code index} (0, 1, 2): 19093, 19096, 19098. */
+    public int kafkaControllerPort(int index) {
+        return new int[] {19093, 19096, 19098}[index] + portOffset;
+    }
+
+    /** {@code bootstrap.servers} of every client of this stack: every broker, {@code 127.0.0.1:19092,...}. */
+    public String kafkaBootstrapServers() {
+        return java.util.stream.IntStream.range(0, kafkaBrokers).mapToObj(i -> "127.0.0.1:" + kafkaPort(i))
+                .collect(java.util.stream.Collectors.joining(","));
     }
 
     /** The broker's mTLS listener, only in the test of mTLS clients ({@link KafkaBroker#start(StackConfig, String, boolean)}). */

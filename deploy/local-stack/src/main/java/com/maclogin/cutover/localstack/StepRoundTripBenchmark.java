@@ -72,7 +72,7 @@ public final class StepRoundTripBenchmark {
                         List.of(new LeaseSpec("hk-bench", Region.HK, 0, cfg.leaseGatewayPort(0), "2026.9.5")),
                         List.of(pub), 0, Duration.ofMillis(200), Duration.ofSeconds(2)))) {
             Map<String, String> props = new LinkedHashMap<>();
-            props.put("kafka.bootstrap.servers", "127.0.0.1:" + cfg.kafkaPort());
+            props.put("kafka.bootstrap.servers", cfg.kafkaBootstrapServers());
             props.put("quarkus.http.port", "" + cfg.probePort("hk"));
             props.put("probe.region", "hk");
             props.put("probe.ssh.private-key-file", key.toString());
