@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,13 +32,16 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   <li>to 2026.9.2, everything GREEN, the waves in order, never more than {@code maxParallel} leases between
  *       FLIP_PLIST and GREEN at once (computed from the stored step timestamps), the orchestrator SIGKILLed in the
  *       middle of a wave and restarted: no lease started twice, no wave skipped, one banner per chat channel;</li>
- *   <li>to 2026.9.3, refused by a deployment window (today blacked out), let through by the audited override; the
- *       candidate crash-loops on every production lease: the canary wave breaches and the fleet rolls that wave back
- *       ({@code onFailure: rollbackWave}); no lease outside the staging and canary waves was touched;</li>
- *   <li>to 2026.9.3 on two production leases of SG and two of HK: SG's path is broken (the disk of every SG lease, the control
- *       leases included, reports 6 % free): only SG pauses, the failure is not counted against the candidate, HK goes
- *       GREEN.</li>
+ *   <li>to 2026.9.3 on the JP leases, refused by a deployment window (today blacked out), let through by the audited
+ *       override; the candidate crash-loops on every production lease: the canary wave breaches and the fleet rolls
+ *       that wave back ({@code onFailure: rollbackWave}); no lease outside the staging and canary waves was touched;</li>
+ *   <li>at the same time, to 2026.9.3 on two production leases of SG and two of HK: SG's path is broken (the disk of
+ *       every SG lease, the control leases included, reports 6 % free): only SG pauses, the failure is not counted
+ *       against the candidate, HK goes GREEN.</li>
  * </ol>
+ * The last two fleets share no lease, so they overlap: the third test's fleet is started by the second test and goes
+ * once the second fleet's staging wave (jp-1) is GREEN on 2026.9.3 (the STAGING_FIRST gate), beside its canary wave;
+ * one fleet's failure must not leak into the other's.
  * Runs at the same time as the other end-to-end classes (junit-platform.properties), on its own ports, holding
  * {@link QuietMachine} from its start to the end of the fleet of nine: the playbook's trigger rows run after that
  * fleet, not beside it (the two smaller fleets may run beside them).
@@ -47,8 +52,11 @@ class FleetEndToEndTest {
 
     static final List<String> REGIONS = List.of("hk", "jp", "sg");
     static final Map<String, String> POOL = Map.of("pool", "fleet-e2e");
+    static final List<String> JP = List.of("jp-1", "jp-2", "jp-3");
     static LocalStack stack;
     static FleetRunner fleets;
+    /** The region fleet of the third test, started by the second so the two run side by side. */
+    static CompletableFuture<RegionFleet> regionFleet;
     static boolean permit;
     static final List<String> STAGING = List.of("hk-1", "jp-1", "sg-1");
     static final List<String> PRODUCTION = List.of("hk-2", "hk-3", "jp-2", "jp-3", "sg-2", "sg-3");
@@ -168,7 +176,8 @@ class FleetEndToEndTest {
     @Order(2)
     void aClosedWindowRefusesTheFleetTheOverrideLetsItThroughAndACrashLoopingCanaryRollsBackOnlyItsWave()
             throws Exception {
-        Map<String, Object> plan = FleetRunner.plan(Map.of("count", 1, "bakeSeconds", 2), List.of("HK", "JP", "SG"), 3,
+        regionFleet = CompletableFuture.supplyAsync(FleetEndToEndTest::runRegionFleet);
+        Map<String, Object> plan = FleetRunner.plan(Map.of("count", 1, "bakeSeconds", 2), List.of("JP"), 3,
                 "rollbackWave", REGIONS);
         // today (in each region's zone) is a blackout date
         Map<String, Object> windows = new LinkedHashMap<>();
@@ -179,6 +188,7 @@ class FleetEndToEndTest {
         plan.put("windows", windows);
         String ticket = "FLEET-CRASH";
         Map<String, Object> body = FleetRunner.request("2026.9.3", ticket, POOL, plan, 0);
+        body.put("selector", Map.of("leaseIds", JP));
 
         Api.Reply refused = stack.orchestrator().post("/api/v1/fleet-cutovers", body);
         assertThat(refused.status()).as(refused.body().toString()).isEqualTo(409);
@@ -213,10 +223,8 @@ class FleetEndToEndTest {
         List<JsonNode> canaryCutovers = cutovers(canary, id);
         assertThat(canaryCutovers).hasSize(1);
         assertThat(canaryCutovers.get(0).path("state").asText()).isEqualTo("ROLLED_BACK");
-        for (String lease : STAGING) {
-            assertThat(cutovers(lease, id)).as(lease).hasSize(1)
-                    .allSatisfy(c -> assertThat(c.path("state").asText()).isEqualTo("GREEN"));
-        }
+        assertThat(cutovers("jp-1", id)).as("jp-1, the staging wave").hasSize(1)
+                .allSatisfy(c -> assertThat(c.path("state").asText()).isEqualTo("GREEN"));
         for (String lease : PRODUCTION) {
             if (!lease.equals(canary)) {
                 assertThat(cutovers(lease, id)).as("%s is outside the canary wave and untouched", lease).isEmpty();
@@ -230,6 +238,58 @@ class FleetEndToEndTest {
     @Order(3)
     void aRegionWhoseControlLeasesFailTooPausesAloneWithoutChargingTheCandidateWhileTheOtherRegionGoesGreen()
             throws Exception {
+        if (regionFleet == null) { // run on its own (-Dtest=...#this method)
+            regionFleet = CompletableFuture.supplyAsync(FleetEndToEndTest::runRegionFleet);
+        }
+        RegionFleet run = regionFleet.get(10, TimeUnit.MINUTES);
+        String id = run.id();
+        JsonNode end = run.end();
+        AtomicBoolean regionFaulted = run.regionFaulted();
+
+        assertThat(regionFaulted).isTrue();
+        assertThat(end.path("pausedRegions").toString()).as(FleetRunner.progress(end)).contains("SG");
+        assertThat(end.path("budget").path("totalUsed").asInt()).as("the broken path is not the candidate's fault")
+                .isZero();
+        for (String lease : List.of("hk-2", "hk-3")) {
+            assertThat(cutovers(lease, id)).as(lease).hasSize(1)
+                    .allSatisfy(c -> assertThat(c.path("state").asText()).isEqualTo("GREEN"));
+        }
+        long sgStarted = List.of("sg-2", "sg-3").stream().filter(l -> {
+            try {
+                return !cutovers(l, id).isEmpty();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).count();
+        assertThat(sgStarted).as("one SG lease was started, then the region paused").isEqualTo(1);
+        String audit = stack.orchestrator().get("/api/v1/fleet-cutovers/" + id + "/audit").body().toString();
+        assertThat(audit).contains("CONTROL_CHECK");
+        JsonNode chat = awaitChat("FLEET-REGION", "[REGION PAUSED]", 2);
+        assertThat(count(chat, "[REGION PAUSED] Fleet FLEET-REGION: region SG")).isEqualTo(2);
+    }
+
+    record RegionFleet(String id, JsonNode end, AtomicBoolean regionFaulted) {
+    }
+
+    /**
+     * The third test's fleet (two SG and two HK leases, SG's path broken), run to its settled state: started by the
+     * second test so the two fleets run at the same time.
+     */
+    static RegionFleet runRegionFleet() {
+        try {
+            return regionFleetToSettled();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RegionFleet regionFleetToSettled() throws IOException, InterruptedException {
+        // the STAGING_FIRST gate: a production lease takes 2026.9.3 only after a staging lease went GREEN on it, which the
+        // second test's staging wave (jp-1) does first
+        awaitGreenOnStaging("jp-1", "2026.9.3", Duration.ofMinutes(6));
         Map<String, Object> plan = FleetRunner.plan(Map.of("count", 0), List.of("SG", "HK"), 1, "halt", REGIONS);
         plan.put("continueOtherRegions", true);
         Map<String, Object> body = FleetRunner.request("2026.9.3", "FLEET-REGION", POOL, plan, 0);
@@ -270,31 +330,26 @@ class FleetEndToEndTest {
                     }
                 });
         // the fleet settles once HK is done and SG waits paused
-        end = settleHk(id, end);
+        return new RegionFleet(id, settleHk(id, end), regionFaulted);
 
-        assertThat(regionFaulted).isTrue();
-        assertThat(end.path("pausedRegions").toString()).as(FleetRunner.progress(end)).contains("SG");
-        assertThat(end.path("budget").path("totalUsed").asInt()).as("the broken path is not the candidate's fault")
-                .isZero();
-        for (String lease : List.of("hk-2", "hk-3")) {
-            assertThat(cutovers(lease, id)).as(lease).hasSize(1)
-                    .allSatisfy(c -> assertThat(c.path("state").asText()).isEqualTo("GREEN"));
-        }
-        long sgStarted = List.of("sg-2", "sg-3").stream().filter(l -> {
-            try {
-                return !cutovers(l, id).isEmpty();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).count();
-        assertThat(sgStarted).as("one SG lease was started, then the region paused").isEqualTo(1);
-        String audit = stack.orchestrator().get("/api/v1/fleet-cutovers/" + id + "/audit").body().toString();
-        assertThat(audit).contains("CONTROL_CHECK");
-        JsonNode chat = awaitChat("FLEET-REGION", "[REGION PAUSED]", 2);
-        assertThat(count(chat, "[REGION PAUSED] Fleet FLEET-REGION: region SG")).isEqualTo(2);
     }
 
     // ---------------------------------------------------------------------------------------------- helpers
+
+    /** Waits until {@code lease} has a GREEN cutover to {@code version}. */
+    private static void awaitGreenOnStaging(String lease, String version, Duration within)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode c : stack.orchestrator().get("/api/v1/cutovers?lease=" + lease + "&limit=100").body()) {
+                if ("GREEN".equals(c.path("state").asText()) && version.equals(c.path("candidateVersion").asText())) {
+                    return;
+                }
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("no GREEN cutover to " + version + " on " + lease + " within " + within);
+    }
 
     /** Waits (up to 4 minutes) until the HK leases of the fleet ended, returning the last view. */
     private static JsonNode settleHk(String id, JsonNode last) throws IOException, InterruptedException {
