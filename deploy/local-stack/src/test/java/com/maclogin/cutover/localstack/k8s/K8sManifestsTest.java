@@ -47,7 +47,7 @@ class K8sManifestsTest {
     }
 
     @Test
-    void theKafkaTopicsAreExactlyTheContractsTopicsWithTheirCompaction() {
+    void theKafkaTopicsAreExactlyTheContractsTopicsWithTheirCompactionPartitionsAndConfigs() {
         checks.topicsAreTheContractsTopics();
     }
 
@@ -87,6 +87,21 @@ class K8sManifestsTest {
         ManifestChecks broken = broken("kafka/topics.yaml", "    cleanup.policy: compact\n", "    cleanup.policy: delete\n");
         assertThatThrownBy(broken::topicsAreTheContractsTopics).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("isCompacted(cutover.leases.");
+    }
+
+    @Test
+    void aPartitionCountOtherThanTheTopicsDeclarationFails() throws IOException {
+        ManifestChecks broken = broken("kafka/topics.yaml", "  topicName: cutover.events\n  partitions: 6\n",
+                "  topicName: cutover.events\n  partitions: 3\n");
+        assertThatThrownBy(broken::topicsAreTheContractsTopics).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("cutover.events partitions");
+    }
+
+    @Test
+    void aRetentionOtherThanTheTopicsDeclarationFails() throws IOException {
+        ManifestChecks broken = broken("kafka/topics.yaml", "    retention.ms: 2592000000\n", "    retention.ms: 604800000\n");
+        assertThatThrownBy(broken::topicsAreTheContractsTopics).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("cutover.dead-letters config");
     }
 
     @Test

@@ -72,7 +72,10 @@ final class ManifestChecks {
         assertThat(m.resources).as("resources of kustomization.yaml").containsExactlyInAnyOrderElementsOf(K8sManifests.yamlFiles(m.root));
     }
 
-    /** One KafkaTopic per contracts topic (Topics.all()), compacted exactly where Topics.isCompacted says. */
+    /**
+     * One KafkaTopic per contracts topic (Topics.all()), compacted exactly where Topics.isCompacted says, with the
+     * partitions and configs of its Topics.specs() declaration.
+     */
     void topicsAreTheContractsTopics() {
         List<KafkaTopic> topics = m.all(KafkaTopic.class);
         List<String> names = topics.stream().map(t -> t.getSpec().getTopicName()).toList();
@@ -85,6 +88,17 @@ final class ManifestChecks {
                             Topics.isCompacted(name))
                     .isEqualTo(Topics.isCompacted(name));
             assertThat(t.getMetadata().getLabels()).as("KafkaTopic %s labels", name).containsKey("strimzi.io/cluster");
+            // the declaration in contracts Topics.specs(): partitions and every config it sets, with the same values
+            com.maclogin.cutover.contracts.TopicSpec spec = Topics.specs().stream().filter(x -> x.name().equals(name))
+                    .findFirst().orElseThrow();
+            assertThat(t.getSpec().getPartitions()).as("KafkaTopic %s partitions, Topics.specs() says %s", name,
+                    spec.partitions()).isEqualTo(spec.partitions());
+            Map<String, String> config = new java.util.TreeMap<>();
+            if (t.getSpec().getConfig() != null) {
+                t.getSpec().getConfig().forEach((k, v) -> config.put(k, String.valueOf(v)));
+            }
+            assertThat(config).as("KafkaTopic %s config, Topics.specs() sets %s", name, spec.configs())
+                    .containsAllEntriesOf(spec.configs());
         }
     }
 
