@@ -197,7 +197,7 @@ public final class LocalStack implements AutoCloseable {
         notifier.put("notifier.telegram.timeout", "PT30S");
 
         List<Future<?>> ready = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(cfg.serviceInstances() == 2 ? 6 : 4);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             ready.add(pool.submit(() -> startService("orchestrator-service", orch, serviceEnv("orchestrator", Map.of()),
                     cfg.orchestratorPort())));
@@ -224,7 +224,13 @@ public final class LocalStack implements AutoCloseable {
             if (cfg.serviceInstances() == 2) {
                 // a second instance of every service, all active: the same database users and Kafka groups, so each
                 // group splits its partitions between the two, and the locks of docs/architecture.md ("Running
-                // several instances") keep the rest from being done twice
+                // several instances") keep the rest from being done twice. Started once the first instances are ready
+                // (Flyway has migrated, the topics exist): ten JVMs starting at once on 2 cores beside other stacks
+                // took an orchestrator 275 s, past START_TIMEOUT
+                for (Future<?> f : ready) {
+                    f.get();
+                }
+                ready.clear();
                 Map<String, String> orch2 = new LinkedHashMap<>(orch);
                 orch2.put("quarkus.http.port", "" + cfg.orchestratorPort(2));
                 Map<String, String> rollback2 = new LinkedHashMap<>(rollback);
