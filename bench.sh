@@ -4,6 +4,7 @@
 #   ./bench.sh breach [rounds]    tripped trigger -> lease restored and verified green (4 trigger rows per round)
 #   ./bench.sh fleet              a fleet of 12 (wall time vs its cutovers one after another; a crash-looping wave rolled back)
 #   ./bench.sh real [rounds]      the real openclaw package: breach -> old version serving, RESTORE split into parts
+#   ./bench.sh standby [commits]  PostgreSQL: outbox commit cost without a standby, with an async and a sync standby
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts/env.sh
@@ -16,6 +17,10 @@ if [ "${1:-}" = "real" ]; then
   shift
   # the worker's own script builders (LeaseInventory) time the two package checks side by side
   exec "$JAVA" -Xmx512m -cp "$CP:probe-service/target/classes" com.maclogin.cutover.localstack.RealGatewayRollbackBenchmark "$@"
+fi
+if [ "${1:-}" = "standby" ]; then
+  shift
+  exec "$JAVA" -Xmx256m -cp "$CP" com.maclogin.cutover.localstack.StandbyCommitBenchmark "$@"
 fi
 if [ "${1:-}" = "breach" ]; then
   shift

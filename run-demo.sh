@@ -5,6 +5,7 @@
 #   ./run-demo.sh --rollback   the same, rolled back by its operator during validation, exits 0 on ROLLED_BACK
 #   ./run-demo.sh --fleet      a fleet cutover: 6 leases in HK, JP, SG upgraded in waves, exits 0 when every lease is GREEN
 #   ./run-demo.sh --keep-running   leave the stack up afterwards (Ctrl-C stops it)
+#   ./run-demo.sh --postgres-standby   PostgreSQL as a primary with a synchronous streaming standby (:55433)
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts/env.sh

@@ -17,13 +17,14 @@ import picocli.CommandLine.Spec;
  * subcommand.
  */
 @Command(name = "cutover", mixinStandardHelpOptions = true, version = "cutover 0.1.0",
-        description = "Start, follow and steer OpenClaw gateway cutovers and fleets through the orchestrator's API.",
+        description = {"Start, follow and steer OpenClaw gateway cutovers and fleets through the orchestrator's API.",
+            "'cutover topics check|apply' checks or creates the Kafka topics on a cluster."},
         subcommands = {Commands.Leases.class, Commands.Start.class, Commands.Status.class, Commands.Watch.class,
             Commands.Pause.class, Commands.Resume.class, Commands.Abort.class, Commands.Rollback.class, Commands.Approve.class,
-            FleetCommands.class, Commands.Report.class, Commands.Completion.class},
+            FleetCommands.class, Commands.Report.class, TopicsCommands.class, Commands.Completion.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             " 0:GREEN (watch), fleet DONE (fleet watch), or the command worked",
-            " 1:unexpected error inside the CLI",
+            " 1:unexpected error inside the CLI; topics check/apply: topics differ from the specs",
             " 2:usage error (bad option or argument, unreadable file)",
             " 3:cutover FAILED",
             " 4:cutover or fleet ROLLED_BACK",
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
             "10:401/403: missing or invalid token, or a viewer token for an operator action",
             "11:404: no such cutover, fleet or lease",
             "12:the API refused the request (400 bad input, 409 wrong state)",
-            "13:orchestrator unreachable or 5xx"},
+            "13:orchestrator (topics: Kafka cluster) unreachable or 5xx"},
         footerHeading = "%nToken and URL:%n", footer = {
             "  token: --token, $CUTOVER_TOKEN, --token-file, .local/tokens.env",
             "         (OPERATOR_TOKEN there; VIEWER_TOKEN with --viewer)",

@@ -9,6 +9,8 @@ public final class ExitCodes {
     public static final int OK = 0;
     /** An unexpected error inside the CLI. */
     public static final int INTERNAL = 1;
+    /** {@code topics check} (and what {@code topics apply} left): the cluster's topics differ from the specs. */
+    public static final int TOPICS_DIFFER = 1;
     /** Bad arguments (unknown option, missing parameter, unreadable file). */
     public static final int USAGE = 2;
     /** The cutover ended FAILED. */

@@ -267,9 +267,29 @@ class AsyncApiDriftTest {
                 compacted++;
                 assertThat(policy).as("cleanup.policy of %s", address).containsExactly("compact");
             } else {
-                assertThat(policy).as("cleanup.policy of %s", address).isEmpty();
+                assertThat(policy).as("cleanup.policy of %s", address).containsExactly("delete");
             }
         }
         assertThat(compacted).isEqualTo(Region.values().length);
+    }
+
+    @Test
+    void everyChannelsKafkaBindingEqualsItsTopicSpecPartitionsPolicyAndRetention() {
+        Iterator<Map.Entry<String, JsonNode>> it = doc.get("channels").fields();
+        Set<String> documented = new TreeSet<>();
+        while (it.hasNext()) {
+            JsonNode ch = it.next().getValue();
+            String address = ch.get("address").asText();
+            documented.add(address);
+            TopicSpec spec = Topics.spec(address).orElseThrow(() -> new AssertionError("no TopicSpec for " + address));
+            JsonNode kafka = ch.at("/bindings/kafka");
+            assertThat(kafka.path("partitions").asInt()).as("partitions of %s", address).isEqualTo(spec.partitions());
+            JsonNode config = kafka.path("topicConfiguration");
+            assertThat(config.path("retention.ms").isMissingNode() ? null : config.path("retention.ms").asText())
+                    .as("retention.ms of %s", address).isEqualTo(spec.configs().get("retention.ms"));
+            assertThat(config.path("delete.retention.ms").isMissingNode() ? null : config.path("delete.retention.ms").asText())
+                    .as("delete.retention.ms of %s", address).isEqualTo(spec.configs().get("delete.retention.ms"));
+        }
+        assertThat(documented).isEqualTo(new TreeSet<>(Topics.all()));
     }
 }

@@ -25,6 +25,32 @@ public interface MessagingConfig {
     /** Where records a consumer could not process go ({@link DeadLetters}). */
     DeadLetterTopic deadLetters();
 
+    /** The start-up check that the service's topics exist ({@link StartupTopicCheck}). */
+    TopicCheckConfig topicCheck();
+
+    interface TopicCheckConfig {
+        /**
+         * Whether the service checks at start-up that its topics exist and refuses to start when one is missing. On by
+         * default; off in the dev and test profiles (META-INF/microprofile-config.properties of messaging-support),
+         * whose brokers create topics on first use.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Topics the service uses besides its Kafka channels' and the dead-letter topic: what its outbox publishes and
+         * its own clients read or write. {@code {region}} stands for every region ({@code cutover.steps.{region}}).
+         */
+        Optional<java.util.List<String>> topics();
+
+        /**
+         * Longest wait for the broker's answer (the other clients' request timeout); without one the service starts
+         * anyway and says so (a WARN line), so a broker outage delays a start by this much at most.
+         */
+        @WithDefault("PT5S")
+        Duration timeout();
+    }
+
     interface Consumer {
         /** Records larger than this (bytes) are set aside unread ({@code TOO_LARGE}); well under the broker's 1 MB. */
         @WithDefault("524288")

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +23,7 @@ import org.apache.kafka.common.Uuid;
 /** A real Kafka broker in KRaft mode (combined broker + controller), as its own JVM process. */
 public final class KafkaBroker {
 
-    /** Partitions per topic: enough to show per-lease ordering with several workers per region. */
+    /** Partitions of a topic a super user auto-creates (the product's own topics have theirs from {@link Topics#specs()}). */
     public static final int PARTITIONS = 3;
 
     private KafkaBroker() {
@@ -35,7 +35,7 @@ public final class KafkaBroker {
 
     /**
      * Starts the broker with a SASL_SSL (SCRAM-SHA-512) listener on {@link StackConfig#kafkaPort()} for every client,
-     * the ACLs of {@link KafkaAcls}, and the topics of {@link Topics#all()}. The controller listener is mTLS on loopback
+     * the ACLs of {@link KafkaAcls}, and the topics of {@link Topics#specs()}. The controller listener is mTLS on loopback
      * (KRaft's controller cannot take SCRAM): a client certificate of the stack's CA is required, and only the broker's
      * own ({@code User:broker}) is a super user.
      *
@@ -121,18 +121,30 @@ public final class KafkaBroker {
     }
 
     /**
-     * Creates every topic of {@link Topics#all()} that does not exist yet; the lease registries
-     * ({@link Topics#isCompacted}) with {@code cleanup.policy=compact}.
+     * Creates every topic of {@link Topics#specs()} that does not exist yet, with its partitions and configs, replicated
+     * {@link #replicationFactor(StackConfig)} times.
      */
     public static void createTopics(StackConfig cfg) throws IOException {
+        createTopics(cfg, replicationFactor(cfg));
+    }
+
+    /** The topics' replication factor on the stack's brokers: one per broker, at most 3. */
+    public static short replicationFactor(StackConfig cfg) {
+        return (short) Math.max(1, Math.min(3, cfg.kafkaBrokers()));
+    }
+
+    /**
+     * Creates every topic of {@link Topics#specs()} that does not exist yet (as {@code cutover topics apply} does on any
+     * cluster), with {@code replicationFactor} replicas unless the spec names its own.
+     */
+    public static void createTopics(StackConfig cfg, short replicationFactor) throws IOException {
         Properties p = cfg.kafkaClientProperties(); // the admin: only a super user may create topics
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = Topics.all().stream().filter(t -> !existing.contains(t))
-                    .map(t -> Topics.isCompacted(t)
-                            ? new NewTopic(t, PARTITIONS, (short) 1).configs(Map.of("cleanup.policy", "compact"))
-                            : new NewTopic(t, PARTITIONS, (short) 1))
+            List<NewTopic> missing = Topics.specs().stream().filter(t -> !existing.contains(t.name()))
+                    .map(t -> new NewTopic(t.name(), Optional.of(t.partitions()),
+                            Optional.of(t.replicationFactor().orElse(replicationFactor))).configs(t.configs()))
                     .collect(Collectors.toList());
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);

@@ -122,7 +122,8 @@ public final class LocalStack implements AutoCloseable {
                 .map(e -> "probe-" + e.getKey() + (e.getValue().reused() ? " reused" : " new"))
                 .collect(java.util.stream.Collectors.joining(", ")), t0);
 
-        step("PostgreSQL 17 on 127.0.0.1:" + cfg.postgresPort(), t0);
+        step("PostgreSQL 17 on 127.0.0.1:" + cfg.postgresPort() + (cfg.postgresStandby()
+                ? ", synchronous streaming standby on 127.0.0.1:" + cfg.postgresStandbyPort() : ""), t0);
         postgres = PostgresServer.start(cfg);
         createServiceDatabaseUsers();
 
@@ -169,6 +170,13 @@ public final class LocalStack implements AutoCloseable {
         // the pool's default 5 s wait for a connection fails a service's start (Flyway) when PostgreSQL has just been
         // restarted on a loaded 2-core machine (the chaos run does that on purpose)
         common.put("quarkus.datasource.jdbc.acquisition-timeout", "PT30S");
+        if (cfg.postgresStandby()) {
+            // after a failover every pooled connection points at the dead primary: check a connection before lending
+            // it (one round trip), and idle ones every 10 s, so a transaction after the switch gets a new connection
+            // to the promoted standby instead of failing on a dead one (docs/architecture.md "PostgreSQL standby")
+            common.put("quarkus.datasource.jdbc.validate-on-borrow", "true");
+            common.put("quarkus.datasource.jdbc.background-validation-interval", "PT10S");
+        }
         // traces on, to this stack's in-memory collector (README "Metrics and traces": the same switches)
         traces = new TraceCollector(0); // a free port: a real collector on 4318 next to the demo stays undisturbed
         common.put("quarkus.otel.sdk.disabled", "false");
@@ -582,12 +590,36 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Stops PostgreSQL and starts it again on the same data directory. */
+    /** Stops PostgreSQL (with a standby: both) and starts it again on the same data directory. */
     public void restartPostgres(Duration down) throws IOException {
+        if (cfg.postgresStandby() && !postgres.hasStandby()) {
+            throw new IllegalStateException("after a failover the old primary is stale: no restart of the pair");
+        }
         postgres.close();
         sleepQuietly(down);
         postgres = PostgresServer.start(cfg);
         createServiceDatabaseUsers();
+    }
+
+    /**
+     * SIGKILLs the PostgreSQL primary (postmaster and every server process: a crashed machine) of a stack started with
+     * {@link StackConfig#withPostgresStandby(boolean)}. Returns the postmaster's pid.
+     */
+    public long killPostgresPrimary() throws IOException {
+        return postgres.killPrimary();
+    }
+
+    /**
+     * Promotes the standby (after {@link #killPostgresPrimary()}); the services' multi-host URL finds it as the
+     * primary at their next connection. Returns how long the promotion took.
+     */
+    public Duration promotePostgresStandby() throws IOException {
+        return postgres.promoteStandby();
+    }
+
+    /** The running PostgreSQL (the harness's counts and checks connect to it as the superuser). */
+    public PostgresServer postgres() {
+        return postgres;
     }
 
     private static void sleepQuietly(Duration d) {
@@ -606,6 +638,9 @@ public final class LocalStack implements AutoCloseable {
     public List<String> secrets() throws IOException {
         List<String> s = new ArrayList<>(List.of(slackToken, telegramToken, operatorToken, viewerToken, adminToken));
         s.addAll(dbPasswords.values());
+        if (postgres != null && postgres.replicationPassword() != null) {
+            s.add(postgres.replicationPassword());
+        }
         try (var files = Files.list(cfg.workDir().resolve(KEYS_DIR))) {
             for (Path f : files.filter(f -> !f.toString().endsWith(".pub")).toList()) {
                 for (String line : Files.readAllLines(f)) {
@@ -697,7 +732,7 @@ public final class LocalStack implements AutoCloseable {
         return locateModuleDir().getParent().getParent();
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -25,13 +25,15 @@ public final class LocalStackMain {
         boolean rollback = false;
         boolean fleet = false;
         boolean keep = false;
+        boolean standby = false;
         for (String a : args) {
             switch (a) {
                 case "--rollback" -> rollback = true;
                 case "--fleet" -> fleet = true;
                 case "--keep-running" -> keep = true;
+                case "--postgres-standby" -> standby = true;
                 case "-h", "--help" -> {
-                    System.out.println("usage: run-demo.sh [--rollback | --fleet] [--keep-running]");
+                    System.out.println("usage: run-demo.sh [--rollback | --fleet] [--keep-running] [--postgres-standby]");
                     return;
                 }
                 default -> {
@@ -40,7 +42,7 @@ public final class LocalStackMain {
                 }
             }
         }
-        StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot());
+        StackConfig cfg = StackConfig.defaults(LocalStack.repoRoot()).withPostgresStandby(standby);
         if (fleet) {
             cfg = FleetDemo.config(cfg);
         }

@@ -141,6 +141,11 @@ public record StackConfig(
         return 55432 + portOffset;
     }
 
+    /** The PostgreSQL standby ({@link #postgresStandby()}): 55433 plus the offset. */
+    public int postgresStandbyPort() {
+        return 55433 + portOffset;
+    }
+
     public int orchestratorPort() {
         return 8080 + portOffset;
     }

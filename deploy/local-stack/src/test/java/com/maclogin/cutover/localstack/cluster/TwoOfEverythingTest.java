@@ -42,9 +42,12 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * and every cutover still ends correctly (see {@link #assertEnded}) with the lease serving the version that end means,
  * nothing done twice.
  *
- * <p>The lease ids are chosen so the work can split: with three partitions a topic's range assignment gives one
- * instance partitions 0-1 and the other partition 2, and {@code hk-1}, {@code jp-1} hash to 2, {@code hk-2},
- * {@code jp-2} to 0. Only with {@code -Dcluster.tests=true} ({@code ./run-cluster-tests.sh}).
+ * <p>The lease ids are chosen so the work can split: the range assignor gives one instance the lower half of a
+ * topic's partitions and the other the upper half, and the four leases land in both halves. Six partitions
+ * ({@code cutover.step-results}, {@code cutover.events}, {@code probe.results}, {@code Topics.BUSY_PARTITIONS}):
+ * {@code hk-1} in 2, {@code hk-2} and {@code jp-2} in 3, {@code jp-1} in 5; three ({@code cutover.rollbacks},
+ * {@code rollback.step-results}): {@code hk-1}, {@code jp-1} in 2, {@code hk-2}, {@code jp-2} in 0 (Kafka's murmur2
+ * of the key). Only with {@code -Dcluster.tests=true} ({@code ./run-cluster-tests.sh}).
  */
 @EnabledIfSystemProperty(named = "cluster.tests", matches = "true")
 @ResourceLock("cluster-stack")
