@@ -391,6 +391,22 @@ public final class ChaosHarness {
         return n;
     }
 
+    /** What {@link #checkOnce} found: steps applied twice, chat messages posted twice or missing, and each problem. */
+    public record OnceReport(int duplicateSteps, int duplicateMessages, int missingMessages, List<String> problems) {
+    }
+
+    /**
+     * The end-of-run checks of {@link #run} for cutovers another driver ran (tickets {@code CHAOS-<n>-<m>} -> final
+     * state): every lease's ledger holds each idempotency key once, and each cutover got each of its chat messages
+     * exactly once on Slack and on Telegram.
+     */
+    public OnceReport checkOnce(Map<String, String> ticketToState) throws IOException, InterruptedException {
+        List<String> problems = new ArrayList<>();
+        int dupSteps = duplicateLedgerKeys(problems);
+        int[] msgs = checkMessages(ticketToState, problems);
+        return new OnceReport(dupSteps, msgs[0], msgs[1], List.copyOf(problems));
+    }
+
     /**
      * Every lease's worker ledger must hold each idempotency key at most once; returns the keys found more often
      * (each also added to {@code problems}). Public for the cluster test, which drives its cutovers itself.

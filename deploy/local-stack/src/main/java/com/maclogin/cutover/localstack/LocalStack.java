@@ -164,7 +164,8 @@ public final class LocalStack implements AutoCloseable {
             }
         }
 
-        step("services: orchestrator, rollback, notifier, probe workers " + cfg.regions(), t0);
+        step("services: orchestrator, rollback, notifier, probe workers " + cfg.regions()
+                + (cfg.serviceInstances() == 2 ? ", two instances of each" : ""), t0);
         Map<String, String> common = new LinkedHashMap<>();
         common.put("kafka.bootstrap.servers", cfg.kafkaBootstrapServers()); // every broker of the cluster
         common.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
@@ -229,6 +230,33 @@ public final class LocalStack implements AutoCloseable {
                 probeProps.put(region, probe);
                 ready.add(pool.submit(() -> startService("probe-service", "probe-service-" + region, probe, Map.of(),
                         cfg.probePort(region))));
+            }
+            if (cfg.serviceInstances() == 2) {
+                // a second instance of every service, all active: the same database users and Kafka groups, so each
+                // group splits its partitions between the two, and the locks of docs/architecture.md ("Running
+                // several instances") keep the rest from being done twice. Started once the first instances are ready
+                // (Flyway has migrated, the topics exist): ten JVMs starting at once on 2 cores beside other stacks
+                // took an orchestrator 275 s, past START_TIMEOUT
+                for (Future<?> f : ready) {
+                    f.get();
+                }
+                ready.clear();
+                Map<String, String> orch2 = new LinkedHashMap<>(orch);
+                orch2.put("quarkus.http.port", "" + cfg.orchestratorPort(2));
+                Map<String, String> rollback2 = new LinkedHashMap<>(rollback);
+                rollback2.put("quarkus.http.port", "" + cfg.rollbackPort(2));
+                Map<String, String> notifier2 = new LinkedHashMap<>(notifier);
+                notifier2.put("quarkus.http.port", "" + cfg.notifierPort(2));
+                ready.add(pool.submit(() -> startService("orchestrator-service", instanceName("orchestrator-service", 2),
+                        orch2, serviceEnv("orchestrator", Map.of()), cfg.orchestratorPort(2))));
+                ready.add(pool.submit(() -> startService("rollback-service", instanceName("rollback-service", 2),
+                        rollback2, serviceEnv("rollback", Map.of()), cfg.rollbackPort(2))));
+                ready.add(pool.submit(() -> startService("notifier-service", instanceName("notifier-service", 2),
+                        notifier2, serviceEnv("notifier", Map.of("NOTIFIER_SLACK_TOKEN", slackToken,
+                                "NOTIFIER_TELEGRAM_TOKEN", telegramToken)), cfg.notifierPort(2))));
+                for (String region : cfg.regions()) {
+                    ready.add(pool.submit(() -> startSecondWorker(region)));
+                }
             }
             for (Future<?> f : ready) {
                 f.get();
@@ -449,6 +477,30 @@ public final class LocalStack implements AutoCloseable {
     /** The orchestrator's API without credentials. */
     public Api orchestratorAnonymous() {
         return new Api("http://127.0.0.1:" + cfg.orchestratorPort());
+    }
+
+    /**
+     * The process name of instance {@code i} of a service: {@code orchestrator-service} for 1,
+     * {@code orchestrator-service-2} for 2 (likewise {@code rollback-service}, {@code notifier-service},
+     * {@code probe-service-<region>}); for {@link #kill}, {@link #restart} and {@link #process}.
+     */
+    public static String instanceName(String service, int i) {
+        return i == 1 ? service : service + "-" + i;
+    }
+
+    /** Instance {@code i} (1 or 2) of the orchestrator's API as an operator. */
+    public Api orchestrator(int i) {
+        return new Api("http://127.0.0.1:" + cfg.orchestratorPort(i), operatorToken);
+    }
+
+    /** Instance {@code i} of rollback-service's API as a viewer. */
+    public Api rollbackService(int i) {
+        return new Api("http://127.0.0.1:" + cfg.rollbackPort(i), viewerToken);
+    }
+
+    /** Instance {@code i} of notifier-service's API as a viewer. */
+    public Api notifier(int i) {
+        return new Api("http://127.0.0.1:" + cfg.notifierPort(i), viewerToken);
     }
 
     /** rollback-service's API as a viewer (it has only reads). */

@@ -35,6 +35,12 @@ public record StackConfig(
         int serviceInstances,
         boolean postgresStandby) {
 
+    public StackConfig {
+        if (serviceInstances < 1 || serviceInstances > 2) {
+            throw new IllegalArgumentException("serviceInstances " + serviceInstances + ": 1 or 2 (the port plan has two)");
+        }
+    }
+
     public static StackConfig defaults(Path repoRoot) {
         return new StackConfig(repoRoot, repoRoot.resolve(".local"), 0, List.of("hk", "jp"),
                 Duration.ofSeconds(12), Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofMillis(800),
@@ -167,6 +173,28 @@ public record StackConfig(
 
     public int notifierPort() {
         return 8083 + portOffset;
+    }
+
+    /** Instance 1 on {@link #orchestratorPort()}, instance 2 (with {@code serviceInstances} 2) on 8084. */
+    public int orchestratorPort(int instance) {
+        return instance == 1 ? orchestratorPort() : secondInstancePort(8084, instance);
+    }
+
+    /** Instance 1 on {@link #rollbackPort()}, instance 2 on 8085. */
+    public int rollbackPort(int instance) {
+        return instance == 1 ? rollbackPort() : secondInstancePort(8085, instance);
+    }
+
+    /** Instance 1 on {@link #notifierPort()}, instance 2 on 8086. */
+    public int notifierPort(int instance) {
+        return instance == 1 ? notifierPort() : secondInstancePort(8086, instance);
+    }
+
+    private int secondInstancePort(int port, int instance) {
+        if (instance != 2) {
+            throw new IllegalArgumentException("instance " + instance + ": the port plan has two instances of each service");
+        }
+        return port + portOffset;
     }
 
     public int simulatorControlPort() {

@@ -6,6 +6,7 @@ import com.maclogin.cutover.notifier.NotificationStatus;
 import com.maclogin.cutover.notifier.ThreadRole;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -84,5 +85,28 @@ public class NotificationRepository implements PanacheRepository<Notification> {
     public boolean claim(long id, Instant now, Instant leaseUntil) {
         return update("attempts = attempts + 1, nextAttemptAt = ?1 where id = ?2 and status = ?3 and nextAttemptAt <= ?4",
                 leaseUntil, id, NotificationStatus.PENDING, now) == 1;
+    }
+
+    /**
+     * Takes the next post slot of a channel ({@code key}) for every notifier instance at once: succeeds (returns 0) when
+     * the channel's {@code next_post_at} has passed, and moves it {@code minInterval} past now (the database's clock,
+     * one clock for all instances); else returns the milliseconds until it passes. One conditional upsert: of two
+     * instances asking at the same moment, the second waits for the first's row lock, sees the moved time and gets
+     * the wait. Runs in the caller's transaction (the row stays locked until it commits).
+     */
+    public long takePostSlot(String key, Duration minInterval) {
+        List<?> taken = getEntityManager().createNativeQuery("""
+                insert into notifier.channel_pace as p (pace_key, next_post_at)
+                values (?1, clock_timestamp() + cast(?2 as double precision) * interval '1 millisecond')
+                on conflict (pace_key) do update set next_post_at = excluded.next_post_at
+                 where p.next_post_at <= clock_timestamp()
+                returning p.pace_key""").setParameter(1, key).setParameter(2, minInterval.toMillis()).getResultList();
+        if (!taken.isEmpty()) {
+            return 0;
+        }
+        Number wait = (Number) getEntityManager().createNativeQuery("""
+                select greatest(1, ceil(extract(epoch from (next_post_at - clock_timestamp())) * 1000))
+                  from notifier.channel_pace where pace_key = ?1""").setParameter(1, key).getSingleResult();
+        return wait.longValue();
     }
 }

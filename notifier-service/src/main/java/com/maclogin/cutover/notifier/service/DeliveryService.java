@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Posts PENDING notifications, one at a time on a single delivery thread, in event order per thread (a cutover's, or
- * a fleet's: banner first) and channel.
+ * a fleet's: banner first) and channel, at most one post per {@code notifier.delivery.min-interval-per-channel} and
+ * channel across all instances (the post slot in {@code channel_pace}, taken with the claim).
  * Woken right after an event is stored and by a periodic retrier. Each post is claimed first (attempt counted,
  * next attempt pushed past the call timeout), then made outside any transaction, then its ts / message_id is
  * recorded before anything else. 429 waits the API's Retry-After; 5xx and timeouts back off exponentially;
@@ -48,7 +49,6 @@ public class DeliveryService {
     private final SecretMasker masker;
     /** The delivery thread: a pass when woken, and every {@code notifier.delivery.poll-interval} (the retrier). */
     private final DrainLoop loop;
-    private final Map<ChatChannel, Instant> lastPost = new EnumMap<>(ChatChannel.class);
     /** Posts whose external id could not be stored yet (database hiccup): stored before anything else is posted. */
     private final Map<Long, PostOutcome.Posted> unrecorded = new ConcurrentHashMap<>();
     private final Map<Long, String> unrecordedParents = new ConcurrentHashMap<>();
@@ -113,14 +113,17 @@ public class DeliveryService {
             return Step.DONE;
         }
         Instant now = Instant.now();
-        Instant last = lastPost.get(n.channel);
-        if (last != null && last.plus(config.minIntervalPerChannel()).isAfter(now)) {
-            wakeAfter(Duration.between(now, last.plus(config.minIntervalPerChannel())));
-            return Step.WAIT;
-        }
         // a fleet's banner opens its thread; everything else replies to its thread's parent, if one is posted yet
         String parent = n.threadRole == ThreadRole.BANNER ? null : store.threadParent(n.threadKey, n.channel).orElse(null);
-        if (!store.claim(n.id, now, now.plus(claimLease))) {
+        // the row and the channel's post slot together, shared by every notifier instance (docs/architecture.md,
+        // "Running several instances"): the pace holds across instances, and a row is never claimed while it waits
+        NotificationStore.Claim claim = store.claimWithSlot(n.id, now, now.plus(claimLease), n.channel.name(),
+                config.minIntervalPerChannel());
+        if (!claim.claimed()) {
+            return Step.WAIT; // another pass or instance has it
+        }
+        if (!claim.mayPost()) {
+            wakeAfter(Duration.ofMillis(claim.waitMillis()));
             return Step.WAIT;
         }
         int attempt = n.attempts + 1;
@@ -140,7 +143,6 @@ public class DeliveryService {
             metrics.blindRetry(n.channel);
         }
         PostOutcome outcome = client.post(n.target, new ChatPost(n.text, n.blocks, n.broadcast), parent);
-        lastPost.put(n.channel, Instant.now());
         if (outcome instanceof PostOutcome.Posted posted) {
             record(n.id, posted, parent);
             metrics.delivery(n.channel, "posted");

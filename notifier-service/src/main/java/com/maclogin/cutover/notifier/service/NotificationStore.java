@@ -42,6 +42,36 @@ public class NotificationStore {
         return repository.claim(id, now, leaseUntil);
     }
 
+    /** What {@link #claimWithSlot} got: the row and the channel's post slot, or not the row, or the wait for the slot. */
+    public record Claim(boolean claimed, long waitMillis) {
+        public boolean mayPost() {
+            return claimed && waitMillis == 0;
+        }
+    }
+
+    /**
+     * Claims a row for one attempt and takes its channel's post slot ({@link NotificationRepository#takePostSlot}) in
+     * one transaction: both or neither. A row another instance claimed first is left alone (the slot is not taken);
+     * with the slot not free yet the claim is undone and the wait returned, so a row never sits claimed while it waits.
+     */
+    @Transactional
+    public Claim claimWithSlot(long id, Instant now, Instant leaseUntil, String paceKey, java.time.Duration minInterval) {
+        if (!repository.claim(id, now, leaseUntil)) {
+            return new Claim(false, 0);
+        }
+        long wait = repository.takePostSlot(paceKey, minInterval);
+        if (wait > 0) {
+            io.quarkus.narayana.jta.QuarkusTransaction.setRollbackOnly();
+        }
+        return new Claim(true, wait);
+    }
+
+    /** {@link NotificationRepository#takePostSlot} in a transaction of its own. */
+    @Transactional
+    public long takePostSlot(String paceKey, java.time.Duration minInterval) {
+        return repository.takePostSlot(paceKey, minInterval);
+    }
+
     /** Records the external id first thing after a successful post, so the row is never posted again. */
     @Transactional
     public void markPosted(long id, String externalId, String parentExternalId, Instant postedAt) {

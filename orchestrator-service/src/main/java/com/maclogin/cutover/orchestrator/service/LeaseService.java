@@ -21,6 +21,7 @@ import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
 import com.maclogin.cutover.orchestrator.repository.LeaseAuditRepository;
 import com.maclogin.cutover.orchestrator.repository.LeaseRepository;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -66,8 +67,26 @@ public class LeaseService {
         this.outbox = outbox;
     }
 
-    @Transactional
+    /**
+     * Registers or changes a lease ({@link #upsertOnce}, its own transaction). Two callers registering the same new
+     * lease at once (two orchestrator instances, or two starting instances reading one leases-file) both find no row
+     * and both insert: the second insert waits for the first and fails on the primary key. That caller then does its
+     * upsert once more and finds the row: unchanged (200) when it asked for the same fields, changed otherwise (or 409
+     * during a cutover), never a 500.
+     */
     public Upserted upsert(LeaseRequest r, String actor) {
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> upsertOnce(r, actor));
+        } catch (RuntimeException e) {
+            if (!CutoverService.isUniqueViolation(e)) {
+                throw e;
+            }
+            Log.infof("lease %s: registered by another caller at the same moment; looked again", r.id());
+            return QuarkusTransaction.requiringNew().call(() -> upsertOnce(r, actor));
+        }
+    }
+
+    private Upserted upsertOnce(LeaseRequest r, String actor) {
         InputValidator.lease(r);
         // as PostgreSQL keeps it (microseconds): the start-up re-publication then carries the very same updatedAt
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
