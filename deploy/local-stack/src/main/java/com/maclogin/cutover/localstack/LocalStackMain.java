@@ -9,8 +9,9 @@ import java.time.Duration;
 /**
  * The README's main command: starts the local stack, runs one demo cutover (or, with {@code --rollback}, a cutover
  * rolled back by its operator during validation), prints the outcome and the chat messages, and exits 0 when the
- * cutover ends as expected. {@code --cluster} runs it on a three-broker Kafka cluster instead of one broker;
- * {@code --keep-running} leaves the stack up afterwards until Ctrl-C.
+ * cutover ends as expected. {@code --cluster} runs it on a three-broker Kafka cluster instead of one broker,
+ * {@code --replicas} with two instances of every service, {@code --postgres-standby} with a PostgreSQL standby,
+ * {@code --outgrown} with all three; {@code --keep-running} leaves the stack up afterwards until Ctrl-C.
  *
  * <p>The terminal shows only the stack's and the cutover's progress: every child process writes to its own file in
  * {@code .local/logs/}, and this JVM's own library logging (embedded PostgreSQL's server output, the Kafka admin
@@ -28,6 +29,7 @@ public final class LocalStackMain {
         boolean keep = false;
         boolean standby = false;
         boolean cluster = false;
+        boolean replicas = false;
         for (String a : args) {
             switch (a) {
                 case "--rollback" -> rollback = true;
@@ -35,8 +37,18 @@ public final class LocalStackMain {
                 case "--keep-running" -> keep = true;
                 case "--postgres-standby" -> standby = true;
                 case "--cluster" -> cluster = true;
+                case "--replicas" -> replicas = true;
+                case "--outgrown" -> {
+                    cluster = true;
+                    replicas = true;
+                    standby = true;
+                }
                 case "-h", "--help" -> {
-                    System.out.println("usage: run-demo.sh [--rollback | --fleet] [--cluster] [--postgres-standby] [--keep-running]");
+                    System.out.println("usage: run-demo.sh [--rollback | --fleet] [--cluster] [--replicas] [--postgres-standby] [--outgrown] [--keep-running]\n"
+                            + "  --cluster           three Kafka brokers (replication 3, min.insync.replicas 2)\n"
+                            + "  --replicas          two instances of every service and two workers per region\n"
+                            + "  --postgres-standby  PostgreSQL primary + synchronous streaming standby\n"
+                            + "  --outgrown          all three");
                     return;
                 }
                 default -> {
@@ -51,6 +63,9 @@ public final class LocalStackMain {
         }
         if (cluster) {
             cfg = cfg.withKafkaBrokers(3); // a three-broker KRaft cluster: RF 3, min.insync.replicas 2
+        }
+        if (replicas) {
+            cfg = cfg.withServiceInstances(2); // every service twice, all active; two workers per region
         }
         Path harnessLog = logLibrariesTo(cfg.workDir().resolve("logs"));
         System.out.println("== OpenClaw cutover control plane: local stack ==");
