@@ -44,10 +44,11 @@ public interface MessagingConfig {
         Optional<java.util.List<String>> topics();
 
         /**
-         * Longest wait for the broker's answer (the other clients' request timeout); without one the service starts
-         * anyway and says so (a WARN line), so a broker outage delays a start by this much at most.
+         * Longest wait for the broker's answer, the admin client's start and its TLS login included (a fresh JVM's first
+         * SASL_SSL login took 22 s on a loaded 2-core machine; 5 s let a worker start unchecked); without an answer the
+         * service starts anyway and says so (a WARN line), so a broker outage delays a start by this much at most.
          */
-        @WithDefault("PT5S")
+        @WithDefault("PT30S")
         Duration timeout();
     }
 
