@@ -16,39 +16,20 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 unit_file="$here/openclaw-cutover-probe@.service"
 
-region="" env_file="" ssh_key="" kafka_ca="" app_dir="$here/../../probe-service/target/quarkus-app"
-user="cutover-probe" root="" dry_run=0 uninstall=0 start=1
-
-die() { echo "install-worker.sh: $*" >&2; exit 64; }
+app_dir="$here/../../probe-service/target/quarkus-app" user="cutover-probe"
+start=1
+. "$here/../worker-install-common.sh"
 while [ "$#" -gt 0 ]; do
   case "$1" in
-    --region) region=${2:?--region needs a value}; shift 2 ;;
-    --env-file) env_file=${2:?}; shift 2 ;;
-    --ssh-key) ssh_key=${2:?}; shift 2 ;;
-    --kafka-ca) kafka_ca=${2:?}; shift 2 ;;
-    --app-dir) app_dir=${2:?}; shift 2 ;;
-    --user) user=${2:?}; shift 2 ;;
-    --root) root=${2:?}; shift 2 ;;
-    --dry-run) dry_run=1; shift ;;
-    --uninstall) uninstall=1; shift ;;
     --no-start) start=0; shift ;;
     -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
-    *) die "unknown option $1 (see --help)" ;;
+    *) parse_worker_option "$@"; shift "$consumed" ;;
   esac
 done
-
-# the regions of contracts' Region enum
-case "$region" in
-  hk|jp|kr|sg|us) ;;
-  *) die "--region must be one of hk, jp, kr, sg, us (got '${region}')" ;;
-esac
-case "$user" in
-  root|'') die "--user must be a dedicated account, not '${user}'" ;;
-esac
+check_region_and_user
 if [ "$user" != cutover-probe ]; then
   die "the unit runs as User=cutover-probe; another --user needs a drop-in (User=, Group=) and is not automated"
 fi
-root=${root%/}
 
 instance="openclaw-cutover-probe@$region.service"
 unit="$root/etc/systemd/system/openclaw-cutover-probe@.service"
@@ -59,11 +40,7 @@ conf="$etc/probe-$region"
 env_target="$etc/probe-$region.env"
 state="$root/var/lib/openclaw-cutover/probe-$region"
 
-run() {
-  printf '+'; printf ' %q' "$@"; printf '\n'
-  if [ "$dry_run" = 0 ]; then "$@"; fi
-}
-if [ "$dry_run" = 0 ] && [ "$(id -u)" != 0 ]; then die "run as root (sudo), or with --dry-run"; fi
+require_root_unless_dry_run
 
 if [ "$uninstall" = 1 ]; then
   run systemctl disable --now "$instance"
@@ -82,19 +59,7 @@ if [ "$uninstall" = 1 ]; then
   exit 0
 fi
 
-[ -n "$env_file" ] && [ -f "$env_file" ] || die "--env-file FILE is required (start from $here/../launchd/probe-worker.env.example)"
-[ -n "$ssh_key" ] && [ -f "$ssh_key" ] || die "--ssh-key FILE is required: the region's SSH client key (OpenSSH format)"
-[ -z "$kafka_ca" ] || [ -f "$kafka_ca" ] || die "--kafka-ca $kafka_ca not found"
-[ -f "$app_dir/quarkus-run.jar" ] || die "no quarkus-run.jar in $app_dir (build: ./mvnw -pl probe-service -am package -DskipTests)"
-if grep -Eq '^PROBE_SSH_PRIVATE_KEY_FILE=' "$env_file"; then
-  die "$env_file sets PROBE_SSH_PRIVATE_KEY_FILE: leave it out, the unit points it at the installed --ssh-key"
-fi
-if grep -Eq '^PROBE_REGION=' "$env_file" && ! grep -Eqi "^PROBE_REGION=['\"]?$region['\"]?\$" "$env_file"; then
-  die "$env_file sets PROBE_REGION to another region than --region $region"
-fi
-if grep -Evq '^([[:space:]]*$|#|[A-Za-z_][A-Za-z0-9_]*=)' "$env_file"; then
-  die "$env_file has a line that is not KEY=VALUE, a comment or blank"
-fi
+check_worker_inputs
 
 # 1. the system user: no login shell, no home, its own group
 if id -u "$user" >/dev/null 2>&1; then
