@@ -309,26 +309,38 @@ public final class ChaosHarness {
                 List.copyOf(problems));
     }
 
-    /** Drives one cutover (retrying the API while a service is being killed); returns {id, ticket, final state}. */
-    private String[] runOne(String lease, String ticket, String candidate, boolean rollback, Duration deadline) throws Exception {
+    /**
+     * Starts a cutover of {@code lease} to {@code candidate} under {@code ticket} (also its Idempotency-Key), retrying
+     * while the lease's previous cutover finishes (409) or the orchestrator is down (killed), until {@code endNanos}
+     * ({@link System#nanoTime()}); returns its id, or null if it never started. Another refusal is an IOException.
+     */
+    public static String startCutover(LocalStack stack, String lease, String candidate, String ticket, long endNanos)
+            throws IOException, InterruptedException {
         Map<String, Object> body = DemoRunner.demoRequest(lease, candidate);
         body.put("ticketId", ticket);
-        String id = null;
-        long end = System.nanoTime() + deadline.toNanos();
-        while (id == null && System.nanoTime() < end) {
+        while (System.nanoTime() < endNanos) {
+            Api.Reply r;
             try {
-                Api.Reply r = stack.orchestrator().postIdempotent("/api/v1/cutovers", body, ticket);
-                if (r.status() == 201 || r.status() == 200) {
-                    id = r.body().path("id").asText();
-                } else if (r.status() == 409) {
-                    Thread.sleep(1000); // the lease's previous cutover is still finishing
-                } else {
-                    throw new IOException("start refused: " + r.status() + " " + r.body());
-                }
+                r = stack.orchestrator().postIdempotent("/api/v1/cutovers", body, ticket);
             } catch (IOException e) {
                 Thread.sleep(500); // orchestrator down (killed): retry with the same Idempotency-Key
+                continue;
+            }
+            if (r.status() == 201 || r.status() == 200) {
+                return r.body().path("id").asText();
+            } else if (r.status() == 409) {
+                Thread.sleep(1000); // the lease's previous cutover is still finishing
+            } else {
+                throw new IOException(ticket + ": start refused: " + r.status() + " " + r.body());
             }
         }
+        return null;
+    }
+
+    /** Drives one cutover (retrying the API while a service is being killed); returns {id, ticket, final state}. */
+    private String[] runOne(String lease, String ticket, String candidate, boolean rollback, Duration deadline) throws Exception {
+        long end = System.nanoTime() + deadline.toNanos();
+        String id = startCutover(stack, lease, candidate, ticket, end);
         if (id == null) {
             return new String[] {"?", ticket, "NOT_STARTED"};
         }

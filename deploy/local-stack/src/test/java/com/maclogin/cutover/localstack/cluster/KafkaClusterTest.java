@@ -211,19 +211,7 @@ class KafkaClusterTest {
     private static Outcome drive(LocalStack stack, String lease, Plan plan, String ticket, String candidate) throws Exception {
         long t0 = System.nanoTime();
         long end = t0 + CUTOVER_DEADLINE.toNanos();
-        Map<String, Object> body = DemoRunner.demoRequest(lease, candidate);
-        body.put("ticketId", ticket);
-        String id = null;
-        while (id == null && System.nanoTime() < end) {
-            Api.Reply r = stack.orchestrator().postIdempotent("/api/v1/cutovers", body, ticket);
-            if (r.status() == 201 || r.status() == 200) {
-                id = r.body().path("id").asText();
-            } else if (r.status() == 409) {
-                Thread.sleep(1000); // the lease's previous cutover is still finishing
-            } else {
-                throw new IOException(ticket + ": start refused: " + r.status() + " " + r.body());
-            }
-        }
+        String id = ChaosHarness.startCutover(stack, lease, candidate, ticket, end);
         if (id == null) {
             throw new IOException(ticket + ": not started within " + CUTOVER_DEADLINE);
         }
