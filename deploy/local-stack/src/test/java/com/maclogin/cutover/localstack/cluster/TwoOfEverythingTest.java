@@ -353,7 +353,10 @@ class TwoOfEverythingTest {
         double sum = 0;
         for (String line : r.body().split("\n")) {
             if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && filter.test(line)) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                // the sample's value: the first token after the labels; an OpenMetrics exemplar (" # {trace_id=...}
+                // value timestamp") may follow it
+                String sample = line.contains(" # ") ? line.substring(0, line.indexOf(" # ")) : line;
+                sum += Double.parseDouble(sample.substring(sample.lastIndexOf(' ') + 1).trim());
             }
         }
         return sum;
