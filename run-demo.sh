@@ -7,6 +7,8 @@
 #   ./run-demo.sh --cluster    any of the above on a three-broker Kafka cluster (KRaft, RF 3, min.insync.replicas 2)
 #   ./run-demo.sh --keep-running   leave the stack up afterwards (Ctrl-C stops it)
 #   ./run-demo.sh --postgres-standby   PostgreSQL as a primary with a synchronous streaming standby (:55433)
+#   ./run-demo.sh --replicas   two instances of every service and two workers per region, all active
+#   ./run-demo.sh --outgrown   --cluster, --replicas and --postgres-standby at once
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts/env.sh
