@@ -19,6 +19,8 @@ import java.util.UUID;
  * @param hostKey     the pinned server public key, OpenSSH format
  * @param stage       {@code STAGING} or {@code PRODUCTION}
  * @param updatedAt   when the lease row last changed: a registration older than the one a worker holds is ignored
+ * @param watchIntervalSeconds how often the continuous watch probes this lease (issue 12); null = the worker's default
+ *                    ({@code probe.watch.interval}, 30 s)
  */
 public record LeaseRegistration(
         String messageId,
@@ -33,7 +35,21 @@ public record LeaseRegistration(
         String hostKey,
         int gatewayPort,
         String stage,
-        Instant updatedAt) implements CutoverMessage {
+        Instant updatedAt,
+        Integer watchIntervalSeconds) implements CutoverMessage {
+
+    /** The registration without a per-lease watch interval (the worker's default applies). */
+    public LeaseRegistration(String messageId, String leaseId, Instant timestamp, int schemaVersion, Region region,
+            String host, int sshPort, String sshUser, String probeUser, String hostKey, int gatewayPort, String stage,
+            Instant updatedAt) {
+        this(messageId, leaseId, timestamp, schemaVersion, region, host, sshPort, sshUser, probeUser, hostKey,
+                gatewayPort, stage, updatedAt, null);
+    }
+
+    /** Shortest per-lease watch interval accepted: 5 s (the P4 benchmark's; anything faster is a probe storm). */
+    public static final int MIN_WATCH_INTERVAL_SECONDS = 5;
+    /** Longest per-lease watch interval accepted: 1 hour. */
+    public static final int MAX_WATCH_INTERVAL_SECONDS = 3600;
 
     /** A registration is about a lease, not a cutover. */
     @JsonIgnore
@@ -50,9 +66,15 @@ public record LeaseRegistration(
 
     /** The registration of {@code leaseId} at {@code target}, stamped now. */
     public static LeaseRegistration of(String leaseId, LeaseTarget target, String stage, Instant updatedAt) {
+        return of(leaseId, target, stage, updatedAt, null);
+    }
+
+    /** The registration of {@code leaseId} at {@code target} with its own watch interval (null = default), stamped now. */
+    public static LeaseRegistration of(String leaseId, LeaseTarget target, String stage, Instant updatedAt,
+            Integer watchIntervalSeconds) {
         return new LeaseRegistration(UUID.randomUUID().toString(), leaseId, Instant.now(), SCHEMA_VERSION,
                 target.region(), target.host(), target.sshPort(), target.sshUser(), target.probeUser(),
-                target.hostKey(), target.gatewayPort(), stage, updatedAt);
+                target.hostKey(), target.gatewayPort(), stage, updatedAt, watchIntervalSeconds);
     }
 
     /** What is wrong with this registration (for the worker's registry), or null. */
@@ -78,6 +100,11 @@ public record LeaseRegistration(
         }
         if (p == null) {
             p = Validation.port(gatewayPort);
+        }
+        if (p == null && watchIntervalSeconds != null && (watchIntervalSeconds < MIN_WATCH_INTERVAL_SECONDS
+                || watchIntervalSeconds > MAX_WATCH_INTERVAL_SECONDS)) {
+            p = "watchIntervalSeconds must be between " + MIN_WATCH_INTERVAL_SECONDS + " and "
+                    + MAX_WATCH_INTERVAL_SECONDS + ", was " + watchIntervalSeconds;
         }
         return p;
     }

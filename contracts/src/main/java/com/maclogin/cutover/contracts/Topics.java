@@ -36,6 +36,13 @@ public final class Topics {
     public static final String FLEET_EVENTS = "fleet.events";
     /** Chat deliveries ({@link ChatDelivered}) from notifier-service, appended to the orchestrator's event log. */
     public static final String CHAT_DELIVERIES = "chat.deliveries";
+    /**
+     * The continuous watch's reports ({@link LeaseWatchReport}): health changes at once, roll-ups once a minute per
+     * lease; keyed by lease id, from the regional workers to orchestrator-service.
+     */
+    public static final String LEASE_WATCH = "lease.watch";
+    /** Lease health changes ({@link LeaseHealthEvent}) decided by orchestrator-service; notifier-service alerts chat. */
+    public static final String LEASE_HEALTH = "lease.health";
     /** Records a consumer could not process ({@link DeadLetter}), from every service, set aside by the messaging kit. */
     public static final String DEAD_LETTERS = "cutover.dead-letters";
 
@@ -117,6 +124,8 @@ public final class Topics {
         specs.add(TopicSpec.delete(EVENTS, BUSY_PARTITIONS, RETENTION));
         specs.add(TopicSpec.delete(FLEET_EVENTS, QUIET_PARTITIONS, RETENTION));
         specs.add(TopicSpec.delete(CHAT_DELIVERIES, QUIET_PARTITIONS, RETENTION));
+        specs.add(TopicSpec.delete(LEASE_WATCH, BUSY_PARTITIONS, RETENTION));
+        specs.add(TopicSpec.delete(LEASE_HEALTH, QUIET_PARTITIONS, RETENTION));
         specs.add(TopicSpec.delete(DEAD_LETTERS, QUIET_PARTITIONS, DEAD_LETTER_RETENTION));
         return Collections.unmodifiableList(specs);
     }

@@ -34,7 +34,8 @@ class AsyncApiDriftTest {
     /** The messages on the topics; everything else is checked because one of these refers to it. */
     static final List<Class<?>> MESSAGES = List.of(RunStep.class, StepResult.class, RollbackRequested.class,
             CutoverEvent.class, ProbeResult.class, ThresholdBreached.class, FleetEvent.class,
-            ChatDelivered.class, DeadLetter.class, LeaseRegistration.class);
+            ChatDelivered.class, DeadLetter.class, LeaseRegistration.class, LeaseWatchReport.class,
+            LeaseHealthEvent.class);
 
     @BeforeAll
     static void load() throws Exception {
@@ -206,7 +207,7 @@ class AsyncApiDriftTest {
     void everyEnumValueIsDocumented() {
         for (Class<? extends Enum<?>> type : List.of(Region.class, StepKind.class, StepOutcome.class,
                 CutoverEventType.class, FleetEventType.class, ProbeLayer.class, Verdict.class, TriggerKind.class, TriggerAction.class,
-                DeadLetterReason.class, RollbackPurpose.class)) {
+                DeadLetterReason.class, RollbackPurpose.class, LeaseHealthState.class, LeaseHealthEventKind.class)) {
             List<String> documented = new ArrayList<>();
             doc.at("/components/schemas/" + type.getSimpleName() + "/enum").forEach(n -> documented.add(n.asText()));
             List<String> actual = java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList();
@@ -235,6 +236,8 @@ class AsyncApiDriftTest {
                 .containsEntry(Topics.BREACHES, "ThresholdBreached")
                 .containsEntry(Topics.FLEET_EVENTS, "FleetEvent")
                 .containsEntry(Topics.CHAT_DELIVERIES, "ChatDelivered")
+                .containsEntry(Topics.LEASE_WATCH, "LeaseWatchReport")
+                .containsEntry(Topics.LEASE_HEALTH, "LeaseHealthEvent")
                 .containsEntry(Topics.DEAD_LETTERS, "DeadLetter");
     }
 
@@ -248,7 +251,8 @@ class AsyncApiDriftTest {
             // a fleet event's envelope ids are its fleet id (FleetEvent.cutoverId() / leaseId())
             // a lease registration is about a lease, not a cutover
             List<String> ids = type == FleetEvent.class ? List.of("fleetId")
-                    : type == LeaseRegistration.class ? List.of("leaseId") : List.of("cutoverId", "leaseId");
+                    : type == LeaseRegistration.class || type == LeaseWatchReport.class || type == LeaseHealthEvent.class
+                            ? List.of("leaseId") : List.of("cutoverId", "leaseId");
             assertThat(req).as("envelope of %s", type.getSimpleName()).contains("messageId", "timestamp", "schemaVersion")
                     .containsAll(ids);
         }

@@ -22,7 +22,7 @@ class TopicSpecsTest {
         assertThat(specsPerName.keySet()).containsExactlyInAnyOrderElementsOf(Topics.all());
         assertThat(Topics.all()).doesNotHaveDuplicates()
                 .contains(Topics.DEAD_LETTERS, Topics.EVENTS, Topics.stepCommands(Region.US), Topics.leaseRegistry(Region.HK))
-                .hasSize(2 * Region.values().length + 9);
+                .hasSize(2 * Region.values().length + 11);
     }
 
     @Test

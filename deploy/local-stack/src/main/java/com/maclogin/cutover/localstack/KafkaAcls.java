@@ -61,20 +61,21 @@ public final class KafkaAcls {
         }
         List<Access> table = new ArrayList<>();
         table.add(new Access("orchestrator", "orchestrator-service",
-                List.of(Topics.STEP_RESULTS, Topics.EVENTS, Topics.PROBE_RESULTS, Topics.BREACHES, Topics.CHAT_DELIVERIES),
+                List.of(Topics.STEP_RESULTS, Topics.EVENTS, Topics.PROBE_RESULTS, Topics.BREACHES, Topics.CHAT_DELIVERIES,
+                        Topics.LEASE_WATCH),
                 concat(allSteps, List.of(Topics.ROLLBACK_REQUESTS, Topics.EVENTS, Topics.FLEET_EVENTS), allLeases,
-                        List.of(Topics.DEAD_LETTERS))));
+                        List.of(Topics.LEASE_HEALTH, Topics.DEAD_LETTERS))));
         table.add(new Access("rollback-service", "rollback-service",
                 List.of(Topics.ROLLBACK_REQUESTS, Topics.BREACHES, Topics.ROLLBACK_STEP_RESULTS),
                 concat(allSteps, List.of(Topics.EVENTS, Topics.DEAD_LETTERS))));
         table.add(new Access("notifier", "notifier-service",
-                List.of(Topics.EVENTS, Topics.FLEET_EVENTS),
+                List.of(Topics.EVENTS, Topics.FLEET_EVENTS, Topics.LEASE_HEALTH),
                 List.of(Topics.CHAT_DELIVERIES, Topics.DEAD_LETTERS)));
         for (Region r : Region.values()) {
             table.add(new Access(worker(r), "probe-service-" + r.suffix(),
                     List.of(Topics.stepCommands(r), leaseRegistry(r)),
                     List.of(Topics.STEP_RESULTS, Topics.ROLLBACK_STEP_RESULTS, Topics.PROBE_RESULTS, Topics.BREACHES,
-                            Topics.DEAD_LETTERS)));
+                            Topics.LEASE_WATCH, Topics.DEAD_LETTERS)));
         }
         return List.copyOf(table);
     }

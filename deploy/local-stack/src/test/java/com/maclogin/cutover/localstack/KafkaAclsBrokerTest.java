@@ -82,7 +82,7 @@ class KafkaAclsBrokerTest {
                     .findFirst().orElseThrow();
             assertThat(w.reads()).as(w.principal()).containsExactly(Topics.stepCommands(r), "cutover.leases." + r.suffix());
             assertThat(w.writes()).as(w.principal()).containsExactlyInAnyOrder(Topics.STEP_RESULTS,
-                    Topics.ROLLBACK_STEP_RESULTS, Topics.PROBE_RESULTS, Topics.BREACHES, Topics.DEAD_LETTERS);
+                    Topics.ROLLBACK_STEP_RESULTS, Topics.PROBE_RESULTS, Topics.BREACHES, Topics.LEASE_WATCH, Topics.DEAD_LETTERS);
             assertThat(w.group()).isEqualTo("probe-service-" + r.suffix());
         }
     }
