@@ -389,7 +389,8 @@ public class WatchService {
             w.crashLooping = looping;
             w.observedAt = at;
         }
-        if (change != null) {
+        if (change != null && watched.get(w.leaseId) == w) {
+            // (a lease dropped while its round ran is the new owner's to report)
             publisher.publish(change);
         }
         metrics.round(sshFailure == null ? WatchMetrics.ROUND_OK : WatchMetrics.ROUND_UNREACHABLE, 1);
