@@ -2,6 +2,7 @@ package com.maclogin.cutover.notifier.service;
 
 import com.maclogin.cutover.contracts.CutoverMessage;
 import com.maclogin.cutover.contracts.LeaseHealthEvent;
+import com.maclogin.cutover.contracts.LeaseHealthEventKind;
 import com.maclogin.cutover.messaging.InvalidMessageException;
 import com.maclogin.cutover.notifier.LeaseAlert;
 import com.maclogin.cutover.notifier.repository.LeaseAlertRepository;
@@ -48,8 +49,8 @@ public class LeaseAlertService {
         Known before = known(row);
         Decision d = LeaseAlertRules.decide(before, e);
         if (d.post() == null) {
-            Log.infof("lease %s: %s %s (alert %s) not posted: %s", e.leaseId(), e.kind(), e.state(), e.alert(),
-                    d.note());
+            Log.infof("lease %s: %s %s (alert %s, message %s) not posted: %s", e.leaseId(), e.kind(), e.state(),
+                    e.alert(), e.messageId(), d.note());
             if (d.changes(before)) {
                 apply(row, d, null, e);
             }
@@ -63,8 +64,9 @@ public class LeaseAlertService {
         int created = rows.store(ChatThread.lease(thread), e.region(), null, e.leaseId(), e.messageId(),
                 d.post().name(), LeaseAlertTexts.message(d.post(), e, d.downSince()));
         apply(row, d, thread, e);
-        Log.infof("lease %s: %s (%s -> %s) stored in thread %s for %d channel(s): %s", e.leaseId(), d.post(),
-                e.previousState(), e.state(), thread, created, d.note());
+        Log.infof("lease %s: %s (%s) stored in thread %s for %d channel(s): %s", e.leaseId(), d.post(),
+                e.kind() == LeaseHealthEventKind.STATE_CHANGED ? e.previousState() + " -> " + e.state()
+                        : "certificate days left " + e.certDaysLeft(), thread, created, d.note());
         return created;
     }
 
