@@ -63,6 +63,9 @@ class LeaseAlertFlowTest {
     @Inject
     EntityManager em;
 
+    @Inject
+    com.maclogin.cutover.notifier.service.LeaseAlertService alerts;
+
     @BeforeAll
     static void producer() {
         com.maclogin.cutover.testing.TestTokens.viewerByDefault();
@@ -278,6 +281,40 @@ class LeaseAlertFlowTest {
             assertThat(received(service, lease)).singleElement()
                     .satisfies(m -> assertThat(headline(m)).startsWith("[LEASE DOWN] lease " + lease + " (US, PRODUCTION)"));
         }
+    }
+
+    @Test
+    void twoConsumersApplyingTheSameChangeAtTheSameInstantStoreItOnceTheLeasesRowLockSerialisesThem() throws Exception {
+        String lease = freshLease("kr");
+        // the lease's row exists (the lock has something to lock): HEALTHY, no alert
+        QuarkusTransaction.requiringNew().run(() -> alerts.accept(change(lease, Region.KR, LeaseHealthState.UNKNOWN,
+                LeaseHealthState.HEALTHY, DOWN_AT, "every layer passed", null, false)));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 1; round <= 8; round++) {
+                boolean down = round % 2 == 1;
+                LeaseHealthState prev = down ? LeaseHealthState.HEALTHY : LeaseHealthState.DOWN;
+                LeaseHealthState state = down ? LeaseHealthState.DOWN : LeaseHealthState.HEALTHY;
+                Instant since = DOWN_AT.plusSeconds(60L * round);
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+                List<java.util.concurrent.Future<Integer>> both = new ArrayList<>();
+                for (int instance = 0; instance < 2; instance++) {
+                    // the same change as two orchestrator instances announce it: other message ids
+                    LeaseHealthEvent e = change(lease, Region.KR, prev, state, since, "round " + round, null, true);
+                    both.add(pool.submit(() -> {
+                        together.await();
+                        return QuarkusTransaction.requiringNew().call(() -> alerts.accept(e));
+                    }));
+                }
+                int stored = both.get(0).get() + both.get(1).get();
+                assertThat(stored).as("rows stored in round %d (one per channel, from one of the two)", round)
+                        .isEqualTo(2);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(rows(lease)).hasSize(16).extracting(NotificationView::eventType).containsOnly("LEASE_DOWN",
+                "LEASE_RECOVERED");
     }
 
     /** The dead letters on {@code cutover.dead-letters} keyed with one of {@code keys} (each the original record's key). */
