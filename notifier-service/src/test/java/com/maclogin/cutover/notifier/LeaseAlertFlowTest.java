@@ -178,6 +178,8 @@ class LeaseAlertFlowTest {
         }
         assertThat(received(RecordedMessage.SLACK, lease)).allSatisfy(
                 m -> assertThat(m.channelOrChat()).isEqualTo(ChatFakesResource.SLACK_CHANNEL));
+        // on Slack the recovery is shown in the channel as well as in the DOWN message's thread
+        assertThat(received(RecordedMessage.SLACK, lease).get(1).replyBroadcast()).isTrue();
         assertThat(rows(lease)).hasSize(4).allSatisfy(r -> {
             assertThat(r.threadRole()).isEqualTo(ThreadRole.LEASE);
             assertThat(r.threadKey()).isEqualTo("lease:" + lease + "#1");

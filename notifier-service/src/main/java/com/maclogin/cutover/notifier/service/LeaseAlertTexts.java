@@ -46,7 +46,8 @@ public final class LeaseAlertTexts {
 
     /**
      * The message announcing {@code kind} for {@code e}; {@code downSince} is when the lease went DOWN (a recovery's
-     * duration), null if unknown. Broadcast: a recovery in its DOWN message's thread is shown in the channel too.
+     * duration), null if unknown. Broadcast (Slack): a recovery or renewal replying to its alert is shown in the
+     * channel too; a thread's first message is top-level anyway.
      */
     public static ChatMessage message(AlertKind kind, LeaseHealthEvent e, Instant downSince) {
         String lease = or(e.leaseId());
@@ -66,8 +67,11 @@ public final class LeaseAlertTexts {
         };
         boolean reasonLine = kind == AlertKind.LEASE_RECOVERED || kind == AlertKind.CERT_EXPIRING
                 || kind == AlertKind.CERT_RENEWED;
+        // the end of an alert is shown in the channel too; a DOWN again or another change inside an open DOWN thread
+        // (e.g. UNKNOWN while a worker restarts, then DOWN) stays in the thread
+        boolean broadcast = kind == AlertKind.LEASE_RECOVERED || kind == AlertKind.CERT_RENEWED;
         return new ChatMessage(text, fields(kind, e), NotificationTexts.REASON_LABEL, reasonLine ? reason : null,
-                link(e), true);
+                link(e), broadcast);
     }
 
     /** {@code HK, PRODUCTION}, or {@code HK} without a stage. */

@@ -34,6 +34,10 @@ class LeaseAlertTextsTest {
         assertThat(m.fields()).extracting(ChatMessage.Field::value).contains("hk-7", "HK", "PRODUCTION",
                 "HEALTHY → DOWN");
         assertThat(m.link()).isNull();
+        // a DOWN again inside its open thread is not broadcast into the channel; the end of an alert is
+        assertThat(m.broadcast()).isFalse();
+        assertThat(LeaseAlertTexts.message(AlertKind.LEASE_RECOVERED, event(LeaseHealthEventKind.STATE_CHANGED,
+                LeaseHealthState.DOWN, LeaseHealthState.HEALTHY, null, "PRODUCTION", null), null).broadcast()).isTrue();
     }
 
     @Test
