@@ -39,6 +39,14 @@ class LeaseWatchEndToEndTest {
     @Test
     void aGatewayBootedOutBetweenCutoversIsDownAlertedRefusedAtTheGatesThenRecoversAndItsWatchSetsTheBaseline()
             throws Exception {
+        // the stack watches every minute; this lease asks for every 5 s (LeaseRegistration.watchIntervalSeconds)
+        com.fasterxml.jackson.databind.node.ObjectNode registration = SharedStack.lease(LEASE).deepCopy();
+        registration.put("stage", "STAGING");
+        registration.put("watchIntervalSeconds", 5);
+        Api.Reply changed = stack.registerLease(registration);
+        assertThat(changed.status() / 100).as("lease change: %s", changed.body()).isEqualTo(2);
+        assertThat(stack.orchestrator().get("/api/v1/leases/" + LEASE).body().path("watchIntervalSeconds").asInt())
+                .isEqualTo(5);
         JsonNode healthy = awaitHealth(s -> "HEALTHY".equals(s), "HEALTHY before anything is done");
         System.out.printf("[measure] %s HEALTHY, observed %s by %s%n", LEASE, healthy.path("observedAt").asText(),
                 healthy.path("workerId").asText());
