@@ -232,14 +232,21 @@ public class WatchService {
         int added = 0;
         for (LeaseRegistration r : wanted.values()) {
             WatchedLease w = watched.get(r.leaseId());
+            boolean fresh = true;
             if (w == null) {
                 w = new WatchedLease(r, config.crashLoopWindow().toMillis());
                 watched.put(r.leaseId(), w);
                 added++;
             } else if (!r.equals(w.registration)) {
                 w.update(r);
+            } else {
+                fresh = false;
             }
             schedule.put(r.leaseId(), intervalOf(r).toMillis(), now);
+            if (fresh && r.tlsEndpoint() != null && tlsEndpoint(r) == null) {
+                Log.warnf("lease=%s watch: TLS left out, %s", r.leaseId(),
+                        LeaseRegistration.tlsEndpointProblem(r.tlsEndpoint()));
+            }
         }
         if (!gone.isEmpty() || added > 0) {
             Log.infof("watch: %d leases watched (%d added, %d dropped: %s)", watched.size(), added, gone.size(),
@@ -382,7 +389,6 @@ public class WatchService {
             boolean looping = crashLoop != null;
             if (j.state() != w.state || looping != w.crashLooping) {
                 change = report(w, j.state(), j.reason(), w.state, looping, at, null);
-                Log.infof("lease=%s health %s -> %s: %s", w.leaseId, w.state, j.state(), j.reason());
             }
             w.state = j.state();
             w.reason = j.reason();
@@ -391,6 +397,8 @@ public class WatchService {
         }
         if (change != null && watched.get(w.leaseId) == w) {
             // (a lease dropped while its round ran is the new owner's to report)
+            Log.infof("lease=%s health %s -> %s%s: %s", w.leaseId, change.previousState(), change.state(),
+                    change.crashLooping() ? " (crash loop)" : "", change.reason());
             publisher.publish(change);
         }
         metrics.round(sshFailure == null ? WatchMetrics.ROUND_OK : WatchMetrics.ROUND_UNREACHABLE, 1);
@@ -466,9 +474,14 @@ public class WatchService {
         return null;
     }
 
-    /** The lease's TLS endpoint as VALIDATE gets it, when the registry carries one. */
+    /**
+     * The lease's TLS endpoint as VALIDATE's probe plan names it (the orchestrator's lease {@code tlsEndpoint}, carried
+     * by the registration), or null: none, or not a valid {@code host:port} (then TLS is left out, said once per
+     * registration in the log).
+     */
     static String tlsEndpoint(LeaseRegistration r) {
-        return null;
+        String e = r.tlsEndpoint();
+        return e == null || LeaseRegistration.tlsEndpointProblem(e) != null ? null : e;
     }
 
     private static Long runs(ProbeOutcome process) {

@@ -165,7 +165,8 @@ class WatchIntegrationTest {
 
         for (String id : LEASES) {
             producer.send(new ProducerRecord<>(Topics.leaseRegistry(Region.HK), id,
-                    Json.write(LeaseRegistration.of(id, target(), "STAGING", Instant.now())))).get(10, TimeUnit.SECONDS);
+                    Json.write(LeaseRegistration.of(id, target(), "STAGING", Instant.now(), null,
+                            "127.0.0.1:" + LeaseSimulatorResource.lease().tlsPort())))).get(10, TimeUnit.SECONDS);
         }
         watch.setActive(true);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> watch.watchedLeases().containsAll(LEASES));
@@ -175,6 +176,7 @@ class WatchIntegrationTest {
                     assertThat(r.state()).isEqualTo(LeaseHealthState.HEALTHY);
                     assertThat(r.previousState()).isEqualTo(LeaseHealthState.UNKNOWN);
                     assertThat(r.reason()).isEqualTo("every probe passed");
+                    assertThat(r.certDaysLeft()).isBetween(88, 90); // the simulated endpoint's 90-day certificate
                     assertThat(r.region()).isEqualTo(Region.HK);
                     assertThat(r.workerId()).isEqualTo("probe-hk-test");
                     assertThat(r.isRollup()).isFalse();
@@ -223,6 +225,28 @@ class WatchIntegrationTest {
 
     @Test
     @Order(3)
+    void aCertificateUnderTheWarningLimitMakesTheLeaseDegradedAndARenewedOneHealthyAgain() throws Exception {
+        String id = LEASES.get(0);
+        int before = reports(id).size();
+        LeaseSimulatorResource.simulator().updateFaults("hk-1", f -> f.withTlsExpiresInDays(5));
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(reports(id).subList(before, reports(id).size())).anySatisfy(r -> {
+                        assertThat(r.state()).isEqualTo(LeaseHealthState.DEGRADED);
+                        assertThat(r.reason()).startsWith("tls: certificate expires");
+                        assertThat(r.certDaysLeft()).isBetween(4, 5);
+                    }));
+        } finally {
+            LeaseSimulatorResource.simulator().updateFaults("hk-1", f -> f.withTlsExpiresInDays(null));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            List<LeaseWatchReport> r = reports(id);
+            return r.get(r.size() - 1).state() == LeaseHealthState.HEALTHY;
+        });
+    }
+
+    @Test
+    @Order(4)
     void aSecondGroupMemberTakesPartitionsAndTheWorkerDropsExactlyTheirLeasesThenTakesThemBack() throws Exception {
         AtomicReference<Set<Integer>> taken = new AtomicReference<>(Set.of());
         AtomicBoolean member = new AtomicBoolean(true);
