@@ -512,7 +512,7 @@ public class WatchService {
     }
 
     /** At a minute's end: one report per watched lease that has a health, with that minute's roll-up. */
-    void flushMinute(Instant now) {
+    synchronized void flushMinute(Instant now) {
         Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
         if (openMinute == null) {
             openMinute = minute;

@@ -7,6 +7,9 @@ import com.maclogin.cutover.contracts.LeaseHealthState;
 import com.maclogin.cutover.contracts.LeaseRegistration;
 import com.maclogin.cutover.contracts.LeaseTarget;
 import com.maclogin.cutover.contracts.LeaseWatchReport;
+import com.maclogin.cutover.contracts.ProbeLayer;
+import com.maclogin.cutover.contracts.WatchLayerCounts;
+import com.maclogin.cutover.contracts.WatchRollup;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.probe.client.CommandResult;
@@ -19,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +85,8 @@ class WatchIntegrationTest {
     LeaseSshClient ssh;
     @Inject
     WatchConfig config;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @BeforeAll
     static void readLeaseWatch() {
@@ -189,11 +195,49 @@ class WatchIntegrationTest {
         for (String id : LEASES) {
             assertThat(reports(id).stream().filter(r -> !r.isRollup())).as(id).hasSize(1);
         }
-        assertThat(ssh.isConnected(com.maclogin.cutover.probe.client.LeaseSshClient.probeLogin(target()))).isTrue();
+        assertThat(ssh.isConnected(LeaseSshClient.probeLogin(target()))).isTrue();
     }
 
     @Test
     @Order(2)
+    void atAMinutesEndEveryWatchedLeaseSendsItsRollUpWithAHistogramThatDecodes() throws Exception {
+        // at least 5 s into a minute (and not at its very end), so each lease has rounds in the current minute
+        long second = Instant.now().getEpochSecond() % 60;
+        if (second < 5 || second > 55) {
+            Thread.sleep(((65 - second) % 60) * 1000);
+        }
+        Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        int before = REPORTS.size();
+        watch.flushMinute(minute.plus(1, ChronoUnit.MINUTES)); // what the scheduler does when the clock gets there
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            List<LeaseWatchReport> all = List.copyOf(REPORTS);
+            List<LeaseWatchReport> after = all.subList(before, all.size());
+            for (String id : LEASES) {
+                assertThat(after).as(id).anySatisfy(r -> {
+                    assertThat(r.leaseId()).isEqualTo(id);
+                    assertThat(r.isRollup()).isTrue();
+                    assertThat(r.invalid()).isNull();
+                    assertThat(r.state()).isEqualTo(LeaseHealthState.HEALTHY);
+                    WatchRollup u = r.rollup();
+                    assertThat(u.minuteStart()).isEqualTo(minute);
+                    assertThat(u.rounds()).isPositive();
+                    assertThat(u.layers()).extracting(WatchLayerCounts::layer).contains(ProbeLayer.PROCESS,
+                            ProbeLayer.TCP, ProbeLayer.APPLICATION, ProbeLayer.DISK, ProbeLayer.TLS);
+                    assertThat(u.layers()).allSatisfy(c -> assertThat(c.passed()).isEqualTo(c.total()));
+                    assertThat(u.latencySamples()).isPositive();
+                    assertThat(RollupAccumulator.decode(u.latencyHistogram()).getTotalCount())
+                            .isEqualTo(u.latencySamples());
+                    assertThat(u.latencyP95Millis()).isNotNull().isLessThanOrEqualTo(u.latencyMaxMillis());
+                    assertThat(u.certDaysLeft()).isBetween(88, 90);
+                    assertThat(u.diskFreePercent()).isNotNull();
+                    assertThat(u.processRuns()).isNotNull();
+                });
+            }
+        });
+    }
+
+    @Test
+    @Order(3)
     void stoppingTheGatewayGivesADownReportWithinOneRoundAndStartingItAgainAHealthyOne() throws Exception {
         String id = LEASES.get(0);
         LeaseTarget gateway = target();
@@ -224,7 +268,7 @@ class WatchIntegrationTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aCertificateUnderTheWarningLimitMakesTheLeaseDegradedAndARenewedOneHealthyAgain() throws Exception {
         String id = LEASES.get(0);
         int before = reports(id).size();
@@ -246,7 +290,32 @@ class WatchIntegrationTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
+    void aNetworkBlipMakesTheLeaseUnreachableAndItReconnectsThroughTheLimiterWhenSshIsBack() throws Exception {
+        String id = LEASES.get(0);
+        int before = reports(id).size();
+        double failed = meters.counter("probe.watch.reconnects", "outcome", "failed").count();
+        double connected = meters.counter("probe.watch.reconnects", "outcome", "connected").count();
+        // every open SSH session of the lease closed, and its port refuses connects for 4 s
+        LeaseSimulatorResource.simulator().refuseSshConnections("hk-1", Duration.ofSeconds(4));
+        // a connect already in the server's accept queue can still complete just after the port closed: drop it too
+        Thread.sleep(300);
+        ssh.release(LeaseSshClient.probeLogin(target()));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(reports(id).subList(before, reports(id).size())).anySatisfy(r -> {
+                    assertThat(r.state()).isEqualTo(LeaseHealthState.UNREACHABLE);
+                    assertThat(r.reason()).startsWith("ssh: ");
+                }));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            List<LeaseWatchReport> r = reports(id);
+            return r.get(r.size() - 1).state() == LeaseHealthState.HEALTHY;
+        });
+        assertThat(meters.counter("probe.watch.reconnects", "outcome", "failed").count()).isGreaterThan(failed);
+        assertThat(meters.counter("probe.watch.reconnects", "outcome", "connected").count()).isGreaterThan(connected);
+    }
+
+    @Test
+    @Order(6)
     void aSecondGroupMemberTakesPartitionsAndTheWorkerDropsExactlyTheirLeasesThenTakesThemBack() throws Exception {
         AtomicReference<Set<Integer>> taken = new AtomicReference<>(Set.of());
         AtomicBoolean member = new AtomicBoolean(true);
