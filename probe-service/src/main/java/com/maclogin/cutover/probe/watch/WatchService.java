@@ -44,6 +44,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -76,7 +77,8 @@ public class WatchService {
     private final ArrayDeque<WatchSchedule.Due> waitingForToken = new ArrayDeque<>();
     private final ReconnectLimiter limiter;
     private final Object wake = new Object();
-    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger connecting = new AtomicInteger();
+    private final int maxConnecting;
     private volatile boolean dirty = true;
     private volatile boolean active;
     private volatile boolean stopped;
@@ -100,6 +102,9 @@ public class WatchService {
         this.limiter = new ReconnectLimiter(config.reconnectsPerSecond(), Math.max(1, config.reconnectsPerSecond()),
                 System.nanoTime());
         this.active = config.enabled();
+        // connects that hang (a black-holed network) hold a round thread up to probe.ssh.connect-timeout: at most
+        // half of the threads connect at once, so the rounds of connected leases keep running on time
+        this.maxConnecting = Math.max(1, config.concurrency() / 2);
         metrics.watchedLeases(watched::size);
         registry.onChange(this::changed);
         owned.onChange(this::changed);
@@ -273,14 +278,16 @@ public class WatchService {
                 metrics.round(WatchMetrics.ROUND_BACKOFF, 1);
                 return;
             }
-            if (!limiter.tryAcquire(now)) {
+            if (connecting.get() >= maxConnecting || !limiter.tryAcquire(now)) {
                 w.waitingForToken = true;
                 waitingForToken.add(d);
                 metrics.round(WatchMetrics.ROUND_THROTTLED, 1);
                 return;
             }
+            submit(w, d, true);
+            return;
         }
-        submit(w, d);
+        submit(w, d, false);
     }
 
     private void drainTokenQueue() {
@@ -291,34 +298,47 @@ public class WatchService {
                 waitingForToken.poll();
                 continue;
             }
-            if (!ssh.isConnected(w.login) && !limiter.tryAcquire(System.nanoTime())) {
+            boolean connect = !ssh.isConnected(w.login);
+            if (connect && (connecting.get() >= maxConnecting || !limiter.tryAcquire(System.nanoTime()))) {
                 return;
             }
             waitingForToken.poll();
             w.waitingForToken = false;
-            submit(w, d);
+            submit(w, d, connect);
         }
     }
 
-    private void submit(WatchedLease w, WatchSchedule.Due d) {
+    /** {@code connect}: the round opens the lease's connection and holds one of the connect slots until it did. */
+    private void submit(WatchedLease w, WatchSchedule.Due d, boolean connect) {
         w.running.set(true);
+        if (connect) {
+            connecting.incrementAndGet();
+        }
+        AtomicBoolean slot = new AtomicBoolean(connect);
+        Runnable freeSlot = () -> {
+            if (slot.compareAndSet(true, false)) {
+                connecting.decrementAndGet();
+            }
+        };
         try {
             pool.execute(() -> {
                 try {
-                    round(w, d);
+                    round(w, d, freeSlot);
                 } catch (RuntimeException e) {
                     Log.errorf(e, "lease=%s watch round failed: %s", w.leaseId, e.toString());
                 } finally {
+                    freeSlot.run();
                     w.running.set(false);
                 }
             });
         } catch (RuntimeException e) {
+            freeSlot.run();
             w.running.set(false); // shutting down
         }
     }
 
     /** One round of one lease (a pool thread). */
-    void round(WatchedLease w, WatchSchedule.Due d) {
+    void round(WatchedLease w, WatchSchedule.Due d, Runnable connected) {
         long start = System.nanoTime();
         metrics.lateness(TimeUnit.NANOSECONDS.toMillis(start) - d.dueAtMillis());
         LeaseTarget login = w.login;
@@ -336,6 +356,7 @@ public class WatchService {
                             + e.getMessage()
                     : "connect to " + login.host() + ":" + login.sshPort() + " failed: " + e.getMessage();
         }
+        connected.run();
         if (reconnect) {
             metrics.reconnected(sshFailure == null);
         }
