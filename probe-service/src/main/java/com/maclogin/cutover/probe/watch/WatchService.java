@@ -449,23 +449,41 @@ public class WatchService {
         if (tls != null && (!w.tlsRead || now - w.lastTlsNanos >= config.tlsInterval().toNanos())) {
             layers.add(ProbeLayer.TLS);
         }
-        for (ProbeLayer layer : layers) {
-            ProbeOutcome o = layer == ProbeLayer.PROCESS && uid == null
-                    ? ProbeOutcome.error(layer, "the gateway's uid could not be read (id -u " + r.sshUser() + ")")
-                    : matrix.probe(layer).probe(session);
-            if (o.hostKeyMismatch()) {
+        for (int pass = 1; pass <= 2 && !layers.isEmpty(); pass++) {
+            for (ProbeLayer layer : layers) {
+                ProbeOutcome o = layer == ProbeLayer.PROCESS && uid == null
+                        ? ProbeOutcome.error(layer, "the gateway's uid could not be read (id -u " + r.sshUser() + ")")
+                        : matrix.probe(layer).probe(session);
+                if (o.hostKeyMismatch()) {
+                    return "host key mismatch for " + login.host() + ":" + login.sshPort()
+                            + " (the lease no longer presents the pinned key)";
+                }
+                probed.put(layer, o);
+                seen.put(layer, new WatchHealth.Seen(o.verdict(), o.detail()));
+                if (layer == ProbeLayer.TLS) {
+                    w.tlsRead = true;
+                    w.lastTlsNanos = now;
+                    w.lastTls = seen.get(layer);
+                    Double days = number(o, "daysLeft");
+                    w.certDaysLeft = days == null ? null : days.intValue();
+                }
+            }
+            // the connection died under the round (a blip, or a step's fresh handshake dropped the pooled connection):
+            // reconnect once and probe again what it cost; a reconnect that fails is the round's SSH failure
+            List<ProbeLayer> lost = layers.stream().filter(l -> seen.get(l).verdict() == Verdict.ERROR
+                    && seen.get(l).detail().startsWith("ssh: ")).toList();
+            if (pass == 2 || lost.isEmpty() || ssh.isConnected(login)) {
+                break;
+            }
+            try {
+                ssh.ensureConnected(login);
+            } catch (HostKeyMismatchException e) {
                 return "host key mismatch for " + login.host() + ":" + login.sshPort()
                         + " (the lease no longer presents the pinned key)";
+            } catch (SshUnavailableException e) {
+                return "connection lost and not reopened: " + e.getMessage();
             }
-            probed.put(layer, o);
-            seen.put(layer, new WatchHealth.Seen(o.verdict(), o.detail()));
-            if (layer == ProbeLayer.TLS) {
-                w.tlsRead = true;
-                w.lastTlsNanos = now;
-                w.lastTls = seen.get(layer);
-                Double days = number(o, "daysLeft");
-                w.certDaysLeft = days == null ? null : days.intValue();
-            }
+            layers = lost;
         }
         if (!seen.containsKey(ProbeLayer.TLS) && w.lastTls != null && tls != null) {
             seen.put(ProbeLayer.TLS, w.lastTls);
