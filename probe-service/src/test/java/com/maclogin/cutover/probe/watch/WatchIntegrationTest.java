@@ -1,5 +1,6 @@
 package com.maclogin.cutover.probe.watch;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.maclogin.cutover.contracts.Json;
@@ -176,6 +177,9 @@ class WatchIntegrationTest {
         }
         watch.setActive(true);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> watch.watchedLeases().containsAll(LEASES));
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'lease-watch' }.status", org.hamcrest.Matchers.is("UP"))
+                .body("checks.find { it.name == 'lease-watch' }.data.partitionCount", org.hamcrest.Matchers.is(6));
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             for (String id : LEASES) {
                 assertThat(reports(id)).as(id).anySatisfy(r -> {
