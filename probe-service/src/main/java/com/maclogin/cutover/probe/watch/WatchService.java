@@ -44,6 +44,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -76,7 +77,8 @@ public class WatchService {
     private final ArrayDeque<WatchSchedule.Due> waitingForToken = new ArrayDeque<>();
     private final ReconnectLimiter limiter;
     private final Object wake = new Object();
-    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger connecting = new AtomicInteger();
+    private final int maxConnecting;
     private volatile boolean dirty = true;
     private volatile boolean active;
     private volatile boolean stopped;
@@ -100,6 +102,9 @@ public class WatchService {
         this.limiter = new ReconnectLimiter(config.reconnectsPerSecond(), Math.max(1, config.reconnectsPerSecond()),
                 System.nanoTime());
         this.active = config.enabled();
+        // connects that hang (a black-holed network) hold a round thread up to probe.ssh.connect-timeout: at most
+        // half of the threads connect at once, so the rounds of connected leases keep running on time
+        this.maxConnecting = Math.max(1, config.concurrency() / 2);
         metrics.watchedLeases(watched::size);
         registry.onChange(this::changed);
         owned.onChange(this::changed);
@@ -232,14 +237,21 @@ public class WatchService {
         int added = 0;
         for (LeaseRegistration r : wanted.values()) {
             WatchedLease w = watched.get(r.leaseId());
+            boolean fresh = true;
             if (w == null) {
                 w = new WatchedLease(r, config.crashLoopWindow().toMillis());
                 watched.put(r.leaseId(), w);
                 added++;
             } else if (!r.equals(w.registration)) {
                 w.update(r);
+            } else {
+                fresh = false;
             }
             schedule.put(r.leaseId(), intervalOf(r).toMillis(), now);
+            if (fresh && r.tlsEndpoint() != null && tlsEndpoint(r) == null) {
+                Log.warnf("lease=%s watch: TLS left out, %s", r.leaseId(),
+                        LeaseRegistration.tlsEndpointProblem(r.tlsEndpoint()));
+            }
         }
         if (!gone.isEmpty() || added > 0) {
             Log.infof("watch: %d leases watched (%d added, %d dropped: %s)", watched.size(), added, gone.size(),
@@ -266,14 +278,16 @@ public class WatchService {
                 metrics.round(WatchMetrics.ROUND_BACKOFF, 1);
                 return;
             }
-            if (!limiter.tryAcquire(now)) {
+            if (connecting.get() >= maxConnecting || !limiter.tryAcquire(now)) {
                 w.waitingForToken = true;
                 waitingForToken.add(d);
                 metrics.round(WatchMetrics.ROUND_THROTTLED, 1);
                 return;
             }
+            submit(w, d, true);
+            return;
         }
-        submit(w, d);
+        submit(w, d, false);
     }
 
     private void drainTokenQueue() {
@@ -284,34 +298,47 @@ public class WatchService {
                 waitingForToken.poll();
                 continue;
             }
-            if (!ssh.isConnected(w.login) && !limiter.tryAcquire(System.nanoTime())) {
+            boolean connect = !ssh.isConnected(w.login);
+            if (connect && (connecting.get() >= maxConnecting || !limiter.tryAcquire(System.nanoTime()))) {
                 return;
             }
             waitingForToken.poll();
             w.waitingForToken = false;
-            submit(w, d);
+            submit(w, d, connect);
         }
     }
 
-    private void submit(WatchedLease w, WatchSchedule.Due d) {
+    /** {@code connect}: the round opens the lease's connection and holds one of the connect slots until it did. */
+    private void submit(WatchedLease w, WatchSchedule.Due d, boolean connect) {
         w.running.set(true);
+        if (connect) {
+            connecting.incrementAndGet();
+        }
+        AtomicBoolean slot = new AtomicBoolean(connect);
+        Runnable freeSlot = () -> {
+            if (slot.compareAndSet(true, false)) {
+                connecting.decrementAndGet();
+            }
+        };
         try {
             pool.execute(() -> {
                 try {
-                    round(w, d);
+                    round(w, d, freeSlot);
                 } catch (RuntimeException e) {
                     Log.errorf(e, "lease=%s watch round failed: %s", w.leaseId, e.toString());
                 } finally {
+                    freeSlot.run();
                     w.running.set(false);
                 }
             });
         } catch (RuntimeException e) {
+            freeSlot.run();
             w.running.set(false); // shutting down
         }
     }
 
     /** One round of one lease (a pool thread). */
-    void round(WatchedLease w, WatchSchedule.Due d) {
+    void round(WatchedLease w, WatchSchedule.Due d, Runnable connected) {
         long start = System.nanoTime();
         metrics.lateness(TimeUnit.NANOSECONDS.toMillis(start) - d.dueAtMillis());
         LeaseTarget login = w.login;
@@ -329,6 +356,7 @@ public class WatchService {
                             + e.getMessage()
                     : "connect to " + login.host() + ":" + login.sshPort() + " failed: " + e.getMessage();
         }
+        connected.run();
         if (reconnect) {
             metrics.reconnected(sshFailure == null);
         }
@@ -382,7 +410,6 @@ public class WatchService {
             boolean looping = crashLoop != null;
             if (j.state() != w.state || looping != w.crashLooping) {
                 change = report(w, j.state(), j.reason(), w.state, looping, at, null);
-                Log.infof("lease=%s health %s -> %s: %s", w.leaseId, w.state, j.state(), j.reason());
             }
             w.state = j.state();
             w.reason = j.reason();
@@ -391,6 +418,8 @@ public class WatchService {
         }
         if (change != null && watched.get(w.leaseId) == w) {
             // (a lease dropped while its round ran is the new owner's to report)
+            Log.infof("lease=%s health %s -> %s%s: %s", w.leaseId, change.previousState(), change.state(),
+                    change.crashLooping() ? " (crash loop)" : "", change.reason());
             publisher.publish(change);
         }
         metrics.round(sshFailure == null ? WatchMetrics.ROUND_OK : WatchMetrics.ROUND_UNREACHABLE, 1);
@@ -420,23 +449,41 @@ public class WatchService {
         if (tls != null && (!w.tlsRead || now - w.lastTlsNanos >= config.tlsInterval().toNanos())) {
             layers.add(ProbeLayer.TLS);
         }
-        for (ProbeLayer layer : layers) {
-            ProbeOutcome o = layer == ProbeLayer.PROCESS && uid == null
-                    ? ProbeOutcome.error(layer, "the gateway's uid could not be read (id -u " + r.sshUser() + ")")
-                    : matrix.probe(layer).probe(session);
-            if (o.hostKeyMismatch()) {
+        for (int pass = 1; pass <= 2 && !layers.isEmpty(); pass++) {
+            for (ProbeLayer layer : layers) {
+                ProbeOutcome o = layer == ProbeLayer.PROCESS && uid == null
+                        ? ProbeOutcome.error(layer, "the gateway's uid could not be read (id -u " + r.sshUser() + ")")
+                        : matrix.probe(layer).probe(session);
+                if (o.hostKeyMismatch()) {
+                    return "host key mismatch for " + login.host() + ":" + login.sshPort()
+                            + " (the lease no longer presents the pinned key)";
+                }
+                probed.put(layer, o);
+                seen.put(layer, new WatchHealth.Seen(o.verdict(), o.detail()));
+                if (layer == ProbeLayer.TLS) {
+                    w.tlsRead = true;
+                    w.lastTlsNanos = now;
+                    w.lastTls = seen.get(layer);
+                    Double days = number(o, "daysLeft");
+                    w.certDaysLeft = days == null ? null : days.intValue();
+                }
+            }
+            // the connection died under the round (a blip, or a step's fresh handshake dropped the pooled connection):
+            // reconnect once and probe again what it cost; a reconnect that fails is the round's SSH failure
+            List<ProbeLayer> lost = layers.stream().filter(l -> seen.get(l).verdict() == Verdict.ERROR
+                    && seen.get(l).detail().startsWith("ssh: ")).toList();
+            if (pass == 2 || lost.isEmpty() || ssh.isConnected(login)) {
+                break;
+            }
+            try {
+                ssh.ensureConnected(login);
+            } catch (HostKeyMismatchException e) {
                 return "host key mismatch for " + login.host() + ":" + login.sshPort()
                         + " (the lease no longer presents the pinned key)";
+            } catch (SshUnavailableException e) {
+                return "connection lost and not reopened: " + e.getMessage();
             }
-            probed.put(layer, o);
-            seen.put(layer, new WatchHealth.Seen(o.verdict(), o.detail()));
-            if (layer == ProbeLayer.TLS) {
-                w.tlsRead = true;
-                w.lastTlsNanos = now;
-                w.lastTls = seen.get(layer);
-                Double days = number(o, "daysLeft");
-                w.certDaysLeft = days == null ? null : days.intValue();
-            }
+            layers = lost;
         }
         if (!seen.containsKey(ProbeLayer.TLS) && w.lastTls != null && tls != null) {
             seen.put(ProbeLayer.TLS, w.lastTls);
@@ -466,9 +513,14 @@ public class WatchService {
         return null;
     }
 
-    /** The lease's TLS endpoint as VALIDATE gets it, when the registry carries one. */
+    /**
+     * The lease's TLS endpoint as VALIDATE's probe plan names it (the orchestrator's lease {@code tlsEndpoint}, carried
+     * by the registration), or null: none, or not a valid {@code host:port} (then TLS is left out, said once per
+     * registration in the log).
+     */
     static String tlsEndpoint(LeaseRegistration r) {
-        return null;
+        String e = r.tlsEndpoint();
+        return e == null || LeaseRegistration.tlsEndpointProblem(e) != null ? null : e;
     }
 
     private static Long runs(ProbeOutcome process) {
@@ -499,7 +551,7 @@ public class WatchService {
     }
 
     /** At a minute's end: one report per watched lease that has a health, with that minute's roll-up. */
-    void flushMinute(Instant now) {
+    synchronized void flushMinute(Instant now) {
         Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
         if (openMinute == null) {
             openMinute = minute;

@@ -1,5 +1,6 @@
 package com.maclogin.cutover.probe.watch;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.maclogin.cutover.contracts.Json;
@@ -7,6 +8,9 @@ import com.maclogin.cutover.contracts.LeaseHealthState;
 import com.maclogin.cutover.contracts.LeaseRegistration;
 import com.maclogin.cutover.contracts.LeaseTarget;
 import com.maclogin.cutover.contracts.LeaseWatchReport;
+import com.maclogin.cutover.contracts.ProbeLayer;
+import com.maclogin.cutover.contracts.WatchLayerCounts;
+import com.maclogin.cutover.contracts.WatchRollup;
 import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.probe.client.CommandResult;
@@ -19,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +86,8 @@ class WatchIntegrationTest {
     LeaseSshClient ssh;
     @Inject
     WatchConfig config;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @BeforeAll
     static void readLeaseWatch() {
@@ -165,16 +172,21 @@ class WatchIntegrationTest {
 
         for (String id : LEASES) {
             producer.send(new ProducerRecord<>(Topics.leaseRegistry(Region.HK), id,
-                    Json.write(LeaseRegistration.of(id, target(), "STAGING", Instant.now())))).get(10, TimeUnit.SECONDS);
+                    Json.write(LeaseRegistration.of(id, target(), "STAGING", Instant.now(), null,
+                            "127.0.0.1:" + LeaseSimulatorResource.lease().tlsPort())))).get(10, TimeUnit.SECONDS);
         }
         watch.setActive(true);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> watch.watchedLeases().containsAll(LEASES));
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'lease-watch' }.status", org.hamcrest.Matchers.is("UP"))
+                .body("checks.find { it.name == 'lease-watch' }.data.partitionCount", org.hamcrest.Matchers.is(6));
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             for (String id : LEASES) {
                 assertThat(reports(id)).as(id).anySatisfy(r -> {
                     assertThat(r.state()).isEqualTo(LeaseHealthState.HEALTHY);
                     assertThat(r.previousState()).isEqualTo(LeaseHealthState.UNKNOWN);
                     assertThat(r.reason()).isEqualTo("every probe passed");
+                    assertThat(r.certDaysLeft()).isBetween(88, 90); // the simulated endpoint's 90-day certificate
                     assertThat(r.region()).isEqualTo(Region.HK);
                     assertThat(r.workerId()).isEqualTo("probe-hk-test");
                     assertThat(r.isRollup()).isFalse();
@@ -187,11 +199,49 @@ class WatchIntegrationTest {
         for (String id : LEASES) {
             assertThat(reports(id).stream().filter(r -> !r.isRollup())).as(id).hasSize(1);
         }
-        assertThat(ssh.isConnected(com.maclogin.cutover.probe.client.LeaseSshClient.probeLogin(target()))).isTrue();
+        assertThat(ssh.isConnected(LeaseSshClient.probeLogin(target()))).isTrue();
     }
 
     @Test
     @Order(2)
+    void atAMinutesEndEveryWatchedLeaseSendsItsRollUpWithAHistogramThatDecodes() throws Exception {
+        // at least 5 s into a minute (and not at its very end), so each lease has rounds in the current minute
+        long second = Instant.now().getEpochSecond() % 60;
+        if (second < 5 || second > 55) {
+            Thread.sleep(((65 - second) % 60) * 1000);
+        }
+        Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        int before = REPORTS.size();
+        watch.flushMinute(minute.plus(1, ChronoUnit.MINUTES)); // what the scheduler does when the clock gets there
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            List<LeaseWatchReport> all = List.copyOf(REPORTS);
+            List<LeaseWatchReport> after = all.subList(before, all.size());
+            for (String id : LEASES) {
+                assertThat(after).as(id).anySatisfy(r -> {
+                    assertThat(r.leaseId()).isEqualTo(id);
+                    assertThat(r.isRollup()).isTrue();
+                    assertThat(r.invalid()).isNull();
+                    assertThat(r.state()).isEqualTo(LeaseHealthState.HEALTHY);
+                    WatchRollup u = r.rollup();
+                    assertThat(u.minuteStart()).isEqualTo(minute);
+                    assertThat(u.rounds()).isPositive();
+                    assertThat(u.layers()).extracting(WatchLayerCounts::layer).contains(ProbeLayer.PROCESS,
+                            ProbeLayer.TCP, ProbeLayer.APPLICATION, ProbeLayer.DISK, ProbeLayer.TLS);
+                    assertThat(u.layers()).allSatisfy(c -> assertThat(c.passed()).isEqualTo(c.total()));
+                    assertThat(u.latencySamples()).isPositive();
+                    assertThat(RollupAccumulator.decode(u.latencyHistogram()).getTotalCount())
+                            .isEqualTo(u.latencySamples());
+                    assertThat(u.latencyP95Millis()).isNotNull().isLessThanOrEqualTo(u.latencyMaxMillis());
+                    assertThat(u.certDaysLeft()).isBetween(88, 90);
+                    assertThat(u.diskFreePercent()).isNotNull();
+                    assertThat(u.processRuns()).isNotNull();
+                });
+            }
+        });
+    }
+
+    @Test
+    @Order(3)
     void stoppingTheGatewayGivesADownReportWithinOneRoundAndStartingItAgainAHealthyOne() throws Exception {
         String id = LEASES.get(0);
         LeaseTarget gateway = target();
@@ -206,7 +256,7 @@ class WatchIntegrationTest {
             LeaseWatchReport down = reports(id).stream().filter(r -> r.state() == LeaseHealthState.DOWN).findFirst()
                     .orElseThrow();
             assertThat(down.previousState()).isEqualTo(LeaseHealthState.HEALTHY);
-            assertThat(down.reason()).contains("launchd:");
+            assertThat(down.reason()).containsAnyOf("launchd:", "application:"); // the round may catch it stopping
             // within one round: the next due round after the stop (one interval) plus that round's own time
             assertThat(Duration.between(stopped, down.observedAt()))
                     .isLessThan(config.interval().plusSeconds(3));
@@ -222,7 +272,54 @@ class WatchIntegrationTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
+    void aCertificateUnderTheWarningLimitMakesTheLeaseDegradedAndARenewedOneHealthyAgain() throws Exception {
+        String id = LEASES.get(0);
+        int before = reports(id).size();
+        LeaseSimulatorResource.simulator().updateFaults("hk-1", f -> f.withTlsExpiresInDays(5));
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                    assertThat(reports(id).subList(before, reports(id).size())).anySatisfy(r -> {
+                        assertThat(r.state()).isEqualTo(LeaseHealthState.DEGRADED);
+                        assertThat(r.reason()).startsWith("tls: certificate expires");
+                        assertThat(r.certDaysLeft()).isBetween(4, 5);
+                    }));
+        } finally {
+            LeaseSimulatorResource.simulator().updateFaults("hk-1", f -> f.withTlsExpiresInDays(null));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            List<LeaseWatchReport> r = reports(id);
+            return r.get(r.size() - 1).state() == LeaseHealthState.HEALTHY;
+        });
+    }
+
+    @Test
+    @Order(5)
+    void aNetworkBlipMakesTheLeaseUnreachableAndItReconnectsThroughTheLimiterWhenSshIsBack() throws Exception {
+        String id = LEASES.get(0);
+        int before = reports(id).size();
+        double failed = meters.counter("probe.watch.reconnects", "outcome", "failed").count();
+        double connected = meters.counter("probe.watch.reconnects", "outcome", "connected").count();
+        // every open SSH session of the lease closed, and its port refuses connects for 4 s
+        LeaseSimulatorResource.simulator().refuseSshConnections("hk-1", Duration.ofSeconds(4));
+        // a connect already in the server's accept queue can still complete just after the port closed: drop it too
+        Thread.sleep(300);
+        ssh.release(LeaseSshClient.probeLogin(target()));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(reports(id).subList(before, reports(id).size())).anySatisfy(r -> {
+                    assertThat(r.state()).isEqualTo(LeaseHealthState.UNREACHABLE);
+                    assertThat(r.reason()).startsWith("ssh: ");
+                }));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            List<LeaseWatchReport> r = reports(id);
+            return r.get(r.size() - 1).state() == LeaseHealthState.HEALTHY;
+        });
+        assertThat(meters.counter("probe.watch.reconnects", "outcome", "failed").count()).isGreaterThan(failed);
+        assertThat(meters.counter("probe.watch.reconnects", "outcome", "connected").count()).isGreaterThan(connected);
+    }
+
+    @Test
+    @Order(6)
     void aSecondGroupMemberTakesPartitionsAndTheWorkerDropsExactlyTheirLeasesThenTakesThemBack() throws Exception {
         AtomicReference<Set<Integer>> taken = new AtomicReference<>(Set.of());
         AtomicBoolean member = new AtomicBoolean(true);
