@@ -24,9 +24,16 @@ public interface WatchConfig {
     @WithDefault("32")
     int concurrency();
 
-    /** A launchd run counter that grew by 2 or more within this window is a crash loop (DOWN). */
-    @WithDefault("PT10M")
+    /**
+     * {@link #crashLoopCrashes()} crashes (launchd respawns after an unclean exit) within this window are a crash loop
+     * (DOWN): PLAYBOOK "Exit loop: 3 crashes within 5 minutes".
+     */
+    @WithDefault("PT5M")
     Duration crashLoopWindow();
+
+    /** Crashes within {@link #crashLoopWindow()} that make a crash loop (3, the playbook's). */
+    @WithDefault("3")
+    int crashLoopCrashes();
 
     /** A TLS certificate with fewer days left than this makes the lease DEGRADED. */
     @WithDefault("14")

@@ -12,11 +12,11 @@ import java.util.Map;
  * A lease's health from one watch round (a pure function, tested as a table in {@code WatchHealthTest}):
  * <ul>
  *   <li>{@code UNREACHABLE}: SSH itself failed (connect refused or timed out, login or host key refused);</li>
- *   <li>{@code DOWN}: PROCESS FAILED (not running, not loaded, running again after a bad exit), APPLICATION FAILED
- *       ({@code /healthz} or {@code /readyz}), or crash-looping (launchd's run counter grew by 2 or more within the
- *       crash-loop window);</li>
- *   <li>{@code DEGRADED}: TCP, DISK or TLS FAILED, the certificate has fewer than {@code certWarnDays} days left, or a
- *       probe ended ERROR (could not measure);</li>
+ *   <li>{@code DOWN}: PROCESS FAILED (not running, not loaded), APPLICATION FAILED ({@code /healthz} or
+ *       {@code /readyz}), or crash-looping (3 crashes — respawns after an unclean exit — within the crash-loop window,
+ *       5 minutes: PLAYBOOK "Exit loop"; a clean restart such as the cutover's own restart drill is no crash);</li>
+ *   <li>{@code DEGRADED}: running again after one unclean exit, TCP, DISK or TLS FAILED, the certificate has fewer than
+ *       {@code certWarnDays} days left, or a probe ended ERROR (could not measure);</li>
  *   <li>{@code HEALTHY} otherwise.</li>
  * </ul>
  * The reason names every finding of the deciding level, in words; it passes through {@link Redaction}.
@@ -42,6 +42,15 @@ public final class WatchHealth {
      */
     public static Judgement judge(String sshFailure, Map<ProbeLayer, Seen> seen, String crashLoop,
             Integer certDaysLeft, int certWarnDays) {
+        return judge(sshFailure, seen, crashLoop, null, certDaysLeft, certWarnDays);
+    }
+
+    /**
+     * @param restarted null, or why the gateway runs again after an unclean exit (launchd's last exit code or signal,
+     *                  {@code "running again after last exit code 1, runs 3"}): DEGRADED unless something is DOWN
+     */
+    public static Judgement judge(String sshFailure, Map<ProbeLayer, Seen> seen, String crashLoop, String restarted,
+            Integer certDaysLeft, int certWarnDays) {
         if (sshFailure != null) {
             return new Judgement(LeaseHealthState.UNREACHABLE, clean("ssh: " + sshFailure));
         }
@@ -55,6 +64,9 @@ public final class WatchHealth {
             return new Judgement(LeaseHealthState.DOWN, clean(String.join("; ", down)));
         }
         List<String> degraded = new ArrayList<>();
+        if (restarted != null) {
+            degraded.add("launchd: " + restarted);
+        }
         failed(seen, ProbeLayer.TCP, "tcp", degraded);
         failed(seen, ProbeLayer.DISK, "disk", degraded);
         failed(seen, ProbeLayer.TLS, "tls", degraded);

@@ -376,14 +376,25 @@ public class WatchService {
             w.reconnectNotBeforeNanos = 0;
         }
         String crashLoop = null;
-        Long runs = runs(probed.get(ProbeLayer.PROCESS));
+        ProbeOutcome process = probed.get(ProbeLayer.PROCESS);
+        Long runs = runs(process);
         if (runs != null) {
-            long growth = w.runCounter.record(TimeUnit.NANOSECONDS.toMillis(System.nanoTime()), runs);
-            if (growth >= 2) {
-                crashLoop = "launchd run counter grew by " + growth + " within " + human(config.crashLoopWindow());
+            long crashes = w.runCounter.record(TimeUnit.NANOSECONDS.toMillis(System.nanoTime()), runs,
+                    lastExitClean(process));
+            if (crashes >= config.crashLoopCrashes()) {
+                crashLoop = crashes + " crashes (launchd respawns after an unclean exit) within "
+                        + human(config.crashLoopWindow());
             }
         }
-        WatchHealth.Judgement j = WatchHealth.judge(sshFailure, seen, crashLoop, w.certDaysLeft,
+        String restarted = null;
+        if (process != null && process.verdict() == Verdict.FAILED
+                && "running".equals(process.observed() == null ? null : process.observed().get("state"))) {
+            // serving again after a bad exit: launchd keeps showing that exit until the next one, so it is no outage
+            // (a loop of them is, above); the lease is DEGRADED with the exit named, not DOWN
+            seen.put(ProbeLayer.PROCESS, new WatchHealth.Seen(Verdict.PASSED, process.detail()));
+            restarted = process.detail();
+        }
+        WatchHealth.Judgement j = WatchHealth.judge(sshFailure, seen, crashLoop, restarted, w.certDaysLeft,
                 config.certWarnDays());
         Instant at = Instant.now();
         LeaseWatchReport change = null;
@@ -521,6 +532,18 @@ public class WatchService {
     static String tlsEndpoint(LeaseRegistration r) {
         String e = r.tlsEndpoint();
         return e == null || LeaseRegistration.tlsEndpointProblem(e) != null ? null : e;
+    }
+
+    /** Whether launchd's last exit of the job was clean: never exited, or exit code 0 and no terminating signal. */
+    static boolean lastExitClean(ProbeOutcome process) {
+        if (process == null || process.observed() == null) {
+            return true;
+        }
+        if (process.observed().get("lastTerminatingSignal") != null) {
+            return false;
+        }
+        String exit = process.observed().get("lastExitCode");
+        return exit == null || exit.startsWith("(never exited)") || exit.trim().matches("0(\\D.*)?");
     }
 
     private static Long runs(ProbeOutcome process) {

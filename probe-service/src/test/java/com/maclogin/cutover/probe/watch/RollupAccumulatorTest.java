@@ -83,15 +83,20 @@ class RollupAccumulatorTest {
     }
 
     @Test
-    void theRunCounterCallsTwoRespawnsWithinTheWindowACrashLoopButNotTwoFarApart() {
-        RunCounter c = new RunCounter(600_000);
-        assertThat(c.record(0, 1)).isZero();
-        assertThat(c.record(30_000, 2)).isEqualTo(1);
-        assertThat(c.record(60_000, 3)).isEqualTo(2);
-        RunCounter slow = new RunCounter(600_000);
-        slow.record(0, 1);
-        slow.record(400_000, 2);
-        assertThat(slow.record(900_000, 3)).isEqualTo(1); // the first respawn left the window
-        assertThat(slow.record(950_000, 1)).isZero(); // reset: a new history
+    void theRunCounterCountsRespawnsAfterUncleanExitsWithinTheWindowAndNeverCleanRestarts() {
+        RunCounter c = new RunCounter(300_000);
+        assertThat(c.record(0, 1, true)).isZero();
+        assertThat(c.record(30_000, 2, false)).isEqualTo(1);
+        assertThat(c.record(60_000, 4, false)).as("two respawns between reads, the last one unclean").isEqualTo(3);
+        RunCounter drill = new RunCounter(300_000);
+        drill.record(0, 1, true);
+        assertThat(drill.record(10_000, 2, true)).as("kickstart -k: SIGTERM, drained, exit 0").isZero();
+        assertThat(drill.record(20_000, 3, true)).isZero();
+        RunCounter slow = new RunCounter(300_000);
+        slow.record(0, 1, true);
+        slow.record(100_000, 2, false);
+        slow.record(200_000, 3, false);
+        assertThat(slow.record(450_000, 4, false)).as("the first crash left the window").isEqualTo(2);
+        assertThat(slow.record(460_000, 1, true)).as("booted out and loaded again: a new history").isZero();
     }
 }

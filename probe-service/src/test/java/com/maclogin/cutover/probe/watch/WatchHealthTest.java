@@ -42,8 +42,8 @@ class WatchHealthTest {
                         90, LeaseHealthState.DOWN, "launchd: service not loaded"),
                 Arguments.of(null, round(ProbeLayer.APPLICATION, Verdict.FAILED, "/readyz 503"), null, 90,
                         LeaseHealthState.DOWN, "application: /readyz 503"),
-                Arguments.of(null, round(), "launchd run counter grew by 3 within 10 min", 90,
-                        LeaseHealthState.DOWN, "crash loop: launchd run counter grew by 3"),
+                Arguments.of(null, round(), "3 crashes (launchd respawns after an unclean exit) within 5 min", 90,
+                        LeaseHealthState.DOWN, "crash loop: 3 crashes"),
                 Arguments.of(null, round(ProbeLayer.TCP, Verdict.FAILED, "connection refused",
                         ProbeLayer.APPLICATION, Verdict.FAILED, "/healthz no answer"), null, 90,
                         LeaseHealthState.DOWN, "application: /healthz no answer"),
@@ -76,5 +76,16 @@ class WatchHealthTest {
                 "/readyz 500 Authorization: Bearer sk-live-abcdefghijklmnopqrstuvwxyz123456"), null, 90, 14);
         assertThat(j.state()).isEqualTo(LeaseHealthState.DOWN);
         assertThat(j.reason()).doesNotContain("abcdefghijklmnopqrstuvwxyz123456");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aGatewayServingAgainAfterOneUncleanExitIsDegradedNotDownAndACrashLoopBesideItIsDown() {
+        WatchHealth.Judgement once = WatchHealth.judge(null, round(), null,
+                "running again after last exit code 1, runs 3", 90, 14);
+        assertThat(once.state()).isEqualTo(LeaseHealthState.DEGRADED);
+        assertThat(once.reason()).contains("launchd: running again after last exit code 1");
+        WatchHealth.Judgement loop = WatchHealth.judge(null, round(), "3 crashes within 5 min",
+                "running again after last exit code 78, runs 5", 90, 14);
+        assertThat(loop.state()).isEqualTo(LeaseHealthState.DOWN);
     }
 }
