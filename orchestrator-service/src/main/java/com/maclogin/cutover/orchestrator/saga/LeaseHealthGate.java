@@ -64,12 +64,15 @@ public final class LeaseHealthGate {
             }
         }
         List<String> findings = new ArrayList<>();
-        if (current != null && bad(current.state(), current.crashLooping())) {
+        boolean currentBad = current != null && bad(current.state(), current.crashLooping());
+        if (currentBad) {
             findings.add(describe(current.state(), current.crashLooping(), "since " + current.since(), current.reason()));
         }
         for (int i = inWindow.size() - 1; i >= 0; i--) { // newest first
             Change c = inWindow.get(i);
-            if (bad(c.state(), c.crashLooping())) {
+            boolean theCurrentOne = currentBad && c.at().equals(current.since())
+                    && c.state().equals(current.state()); // the change into the current bad state: already named
+            if (bad(c.state(), c.crashLooping()) && !theCurrentOne) {
                 findings.add(describe(c.state(), c.crashLooping(), "at " + c.at(), c.reason()));
             }
         }
