@@ -1,5 +1,6 @@
 package com.maclogin.cutover.orchestrator.service;
 
+import com.maclogin.cutover.contracts.Redaction;
 import com.maclogin.cutover.contracts.StepKind;
 import com.maclogin.cutover.orchestrator.AuditEvent;
 import com.maclogin.cutover.orchestrator.Cutover;
@@ -51,11 +52,20 @@ public class LeaseWatchGates {
     public GateVerdict leaseHealth(Cutover c, Instant now) {
         Duration window = config.gates().leaseHealthWindow();
         LeaseHealthGate.Current current = history.health(c.leaseId).map(h -> new LeaseHealthGate.Current(h.state(),
-                h.reason(), h.since(), h.observedAt(), h.crashLooping())).orElse(null);
+                redact(h.reason()), h.since(), h.observedAt(), h.crashLooping())).orElse(null);
         var changes = history.changesSince(c.leaseId, now.minus(window)).stream().map(ch -> new LeaseHealthGate.Change(
-                ch.state(), ch.previousState(), ch.reason(), ch.crashLooping(), ch.at())).toList();
-        return LeaseHealthGate.evaluate(current, changes, now, window, approvedOverride(c, ValidationPolicy.LEASE_HEALTH)
-                .orElse(null));
+                ch.state(), ch.previousState(), redact(ch.reason()), ch.crashLooping(), ch.at())).toList();
+        GateVerdict verdict = LeaseHealthGate.evaluate(current, changes, now, window, null);
+        if (verdict.passed()) {
+            return verdict; // the common case: no need to look for an override
+        }
+        return approvedOverride(c, ValidationPolicy.LEASE_HEALTH)
+                .map(o -> LeaseHealthGate.evaluate(current, changes, now, window, o)).orElse(verdict);
+    }
+
+    /** The watch's reasons reach the cutover's reason, audit and chat: redacted again where they are used. */
+    private static String redact(String reason) {
+        return reason == null ? null : Redaction.reason(reason);
     }
 
     /**
