@@ -63,6 +63,14 @@ public interface OrchestratorConfig {
          */
         @WithDefault("PT10M")
         Duration leaseHealthWindow();
+
+        /**
+         * LEASE_HEALTH leaves out DOWN or crash-looping changes recorded while another cutover of the lease was active
+         * (its reloads, restart drill and rollback restart the gateway on purpose) and this long after it ended (the
+         * watch reports the recovery one interval later).
+         */
+        @WithDefault("PT2M")
+        Duration leaseHealthCutoverGrace();
     }
 
     /** The LATENCY trigger's baseline from the continuous watch (issue 12). */

@@ -35,12 +35,28 @@ public final class LeaseHealthGate {
     }
 
     /**
+     * Another cutover of the lease: from its creation to its end ({@code to} null while it is still active). Its own
+     * reloads, restart drill and rollback take the gateway down on purpose; changes in that span (plus a grace for the
+     * watch to report the recovery) are not the lease's fault and do not refuse it.
+     */
+    public record OwnCutover(String cutoverId, Instant from, Instant to) {
+    }
+
+    /** {@link #evaluate(Current, List, Instant, Duration, String, List, Duration)} without other cutovers. */
+    public static GateVerdict evaluate(Current current, List<Change> changes, Instant now, Duration window,
+            String override) {
+        return evaluate(current, changes, now, window, override, List.of(), Duration.ZERO);
+    }
+
+    /**
      * @param changes  the lease's changes at or after {@code now - window}, and at least the last one before it (any
      *                 order; older ones are ignored)
      * @param override the approved override "approver: reason", or null
+     * @param ownCutovers the lease's other cutovers that overlap the window (changes inside them plus {@code grace} are
+     *                    left out); the current health always counts
      */
     public static GateVerdict evaluate(Current current, List<Change> changes, Instant now, Duration window,
-            String override) {
+            String override, List<OwnCutover> ownCutovers, Duration grace) {
         Instant windowStart = now.minus(window);
         String span = LatencyBaseline.human(window);
         Map<String, String> ev = new LinkedHashMap<>();
@@ -52,7 +68,20 @@ public final class LeaseHealthGate {
         ev.put("window", window.toString());
         ev.put("windowStart", windowStart.toString());
 
-        List<Change> sorted = new ArrayList<>(changes == null ? List.of() : changes);
+        List<Change> sorted = new ArrayList<>();
+        List<String> excused = new ArrayList<>();
+        for (Change c : changes == null ? List.<Change>of() : changes) {
+            OwnCutover during = during(c.at(), ownCutovers, grace, now);
+            if (during != null && bad(c.state(), c.crashLooping())) {
+                excused.add(c.state() + (c.crashLooping() ? " (crash-looping)" : "") + " at " + c.at() + " during cutover "
+                        + during.cutoverId());
+            } else {
+                sorted.add(c); // a recovery during another cutover is still a fact about the lease
+            }
+        }
+        if (!excused.isEmpty()) {
+            ev.put("excused", String.join("; ", excused) + " (the product's own restarts)");
+        }
         sorted.sort(Comparator.comparing(Change::at));
         Change inEffectAtStart = null;
         List<Change> inWindow = new ArrayList<>();
@@ -105,6 +134,21 @@ public final class LeaseHealthGate {
         }
         return GateVerdict.fail(LEASE_HEALTH, refusal + "; fix the gateway until the watch reports it healthy, or "
                 + "override " + ValidationPolicy.LEASE_HEALTH + "=false with a reason and an approver", ev);
+    }
+
+    private static OwnCutover during(Instant at, List<OwnCutover> own, Duration grace, Instant now) {
+        for (OwnCutover o : own == null ? List.<OwnCutover>of() : own) {
+            Instant end = o.to() == null ? now : o.to().plus(grace);
+            if (!at.isBefore(o.from()) && !at.isAfter(end)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the verdict refused on changes alone (not on the current health): other cutovers may excuse those. */
+    public static boolean refusedOnChangesOnly(GateVerdict v, Current current) {
+        return !v.passed() && (current == null || !bad(current.state(), current.crashLooping()));
     }
 
     private static boolean bad(String state, boolean crashLooping) {

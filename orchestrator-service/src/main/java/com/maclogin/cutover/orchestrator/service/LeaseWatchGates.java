@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -57,10 +58,22 @@ public class LeaseWatchGates {
                 ch.state(), ch.previousState(), redact(ch.reason()), ch.crashLooping(), ch.at())).toList();
         GateVerdict verdict = LeaseHealthGate.evaluate(current, changes, now, window, null);
         if (verdict.passed()) {
-            return verdict; // the common case: no need to look for an override
+            return verdict; // the common case: no need to look for other cutovers or an override
         }
+        List<LeaseHealthGate.OwnCutover> own = List.of();
+        Duration grace = config.gates().leaseHealthCutoverGrace();
+        if (LeaseHealthGate.refusedOnChangesOnly(verdict, current)) {
+            own = history.otherCutovers(c.leaseId, c.id, now.minus(window).minus(grace)).stream()
+                    .map(o -> new LeaseHealthGate.OwnCutover(o.cutoverId(), o.from(), o.to())).toList();
+            verdict = LeaseHealthGate.evaluate(current, changes, now, window, null, own, grace);
+            if (verdict.passed()) {
+                return verdict;
+            }
+        }
+        List<LeaseHealthGate.OwnCutover> others = own;
+        GateVerdict refused = verdict;
         return approvedOverride(c, ValidationPolicy.LEASE_HEALTH)
-                .map(o -> LeaseHealthGate.evaluate(current, changes, now, window, o)).orElse(verdict);
+                .map(o -> LeaseHealthGate.evaluate(current, changes, now, window, o, others, grace)).orElse(refused);
     }
 
     /** The watch's reasons reach the cutover's reason, audit and chat: redacted again where they are used. */

@@ -188,6 +188,28 @@ class LeaseWatchGatesTest {
     }
 
     @Test
+    void aDownWhileTheLeasesPreviousCutoverRanIsItsOwnRestartAndDoesNotRefuseTheNextCutover() {
+        String lease = lease("hk-back2back");
+        JsonPath first = CutoverFlowTest.awaitState(start(lease, null), "GREEN");
+        Instant created = Instant.parse(first.getString("createdAt"));
+        Instant ended = Instant.parse(first.getString("endedAt"));
+        Instant during = created.plus(Duration.between(created, ended).dividedBy(2));
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("insert into lease_health (lease_id, state, reason, since, observed_at, crash_looping,"
+                    + " updated_at) values (?1, 'HEALTHY', null, ?2, ?2, false, ?2)").setParameter(1, lease)
+                    .setParameter(2, utc(ended)).executeUpdate();
+            change(lease, "DOWN", "HEALTHY", "restart drill: /readyz answered 503", during);
+            change(lease, "HEALTHY", "DOWN", null, ended);
+        });
+
+        JsonPath second = CutoverFlowTest.awaitState(start(lease, null), "GREEN");
+
+        assertThat(second.getString("steps[0].evidence.find { it.name == 'gate:LEASE_HEALTH' }.output"))
+                .startsWith("PASSED: lease health HEALTHY").contains("during cutover " + first.getString("id")
+                        + " (the product's own restarts)");
+    }
+
+    @Test
     void aLeaseWithThirtyMinutesOfRollupsGetsTheMergedWatchP95AsItsLatencyBaselineRecordedAsEvidence() {
         String lease = lease("hk-rollups");
         thirtyMinutesOfRollups(lease);

@@ -112,6 +112,47 @@ class LeaseHealthGateTest {
     }
 
     @Test
+    void aDownDuringAnotherCutoverOfTheLeaseIsTheProductsOwnRestartAndDoesNotRefuse() {
+        // the previous cutover ran 9..4 minutes ago; its restart drill took the gateway DOWN 6 minutes ago
+        List<Change> changes = List.of(change("DOWN", "HEALTHY", 6, "/readyz answered 503", false),
+                change("HEALTHY", "DOWN", 6 - 1, null, false));
+        List<LeaseHealthGate.OwnCutover> own = List.of(new LeaseHealthGate.OwnCutover("c-prev", ago(9), ago(4)));
+
+        GateVerdict v = LeaseHealthGate.evaluate(current("HEALTHY", 5, null, false), changes, NOW, WINDOW, null, own,
+                Duration.ofMinutes(2));
+
+        assertThat(v.passed()).as(v.reason()).isTrue();
+        assertThat(v.evidence().get("excused")).isEqualTo("DOWN at " + ago(6) + " during cutover c-prev (the product's "
+                + "own restarts)");
+    }
+
+    @Test
+    void aDownAfterAnotherCutoverEndedPlusTheGraceStillRefuses() {
+        List<Change> changes = List.of(change("DOWN", "HEALTHY", 3, "TCP refused", false),
+                change("HEALTHY", "DOWN", 2, null, false));
+        List<LeaseHealthGate.OwnCutover> own = List.of(new LeaseHealthGate.OwnCutover("c-prev", ago(9), ago(6)));
+
+        GateVerdict v = LeaseHealthGate.evaluate(current("HEALTHY", 2, null, false), changes, NOW, WINDOW, null, own,
+                Duration.ofMinutes(2));
+
+        assertThat(v.passed()).isFalse();
+        assertThat(v.reason()).startsWith("fix the lease first: DOWN at " + ago(3) + ": TCP refused");
+    }
+
+    @Test
+    void aLeaseStillDownAfterAnotherCutoverIsRefusedOnItsCurrentHealth() {
+        List<Change> changes = List.of(change("DOWN", "HEALTHY", 6, "launchd state exited", false));
+        List<LeaseHealthGate.OwnCutover> own = List.of(new LeaseHealthGate.OwnCutover("c-prev", ago(9), ago(4)));
+
+        GateVerdict v = LeaseHealthGate.evaluate(current("DOWN", 6, "launchd state exited", false), changes, NOW, WINDOW,
+                null, own, Duration.ofMinutes(2));
+
+        assertThat(v.passed()).isFalse();
+        assertThat(LeaseHealthGate.refusedOnChangesOnly(v, current("DOWN", 6, "launchd state exited", false))).isFalse();
+        assertThat(v.reason()).startsWith("fix the lease first: DOWN since " + ago(6) + ": launchd state exited");
+    }
+
+    @Test
     void theEvidenceOfAnUnwatchedLeaseSaysUnknownPasses() {
         GateVerdict v = LeaseHealthGate.evaluate(null, null, NOW, WINDOW, null);
 
