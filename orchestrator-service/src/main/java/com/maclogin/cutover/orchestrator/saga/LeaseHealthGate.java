@@ -79,9 +79,6 @@ public final class LeaseHealthGate {
                 sorted.add(c); // a recovery during another cutover is still a fact about the lease
             }
         }
-        if (!excused.isEmpty()) {
-            ev.put("excused", String.join("; ", excused) + " (the product's own restarts)");
-        }
         sorted.sort(Comparator.comparing(Change::at));
         Change inEffectAtStart = null;
         List<Change> inWindow = new ArrayList<>();
@@ -94,6 +91,13 @@ public final class LeaseHealthGate {
         }
         List<String> findings = new ArrayList<>();
         boolean currentBad = current != null && bad(current.state(), current.crashLooping());
+        OwnCutover loopedBy = currentBad && ownRestartsOnly(current) ? during(current.since(), ownCutovers, grace, now)
+                : null;
+        if (loopedBy != null) { // the cutover's RELOAD and restart drill grew launchd's run counter: not a crash loop
+            excused.add("current " + current.state() + " (crash-looping) since " + current.since() + " during cutover "
+                    + loopedBy.cutoverId() + ": " + current.reason());
+            currentBad = false;
+        }
         if (currentBad) {
             findings.add(describe(current.state(), current.crashLooping(), "since " + current.since(), current.reason()));
         }
@@ -111,6 +115,9 @@ public final class LeaseHealthGate {
                     + inEffectAtStart.at() + (until == null ? "" : " until " + until), inEffectAtStart.reason()));
         }
         ev.put("changesInWindow", String.valueOf(inWindow.size()));
+        if (!excused.isEmpty()) {
+            ev.put("excused", String.join("; ", excused) + " (the product's own restarts)");
+        }
         if (!findings.isEmpty()) {
             ev.put("findings", String.join("; ", findings));
         }
@@ -123,6 +130,12 @@ public final class LeaseHealthGate {
                         : "lease health UNKNOWN since " + current.since() + (current.reason() == null ? ""
                                 : " (" + current.reason() + ")") + "; UNKNOWN passes: a lease nobody watched recently "
                                 + "must not block; not DOWN or crash-looping in the last " + span, ev);
+            }
+            if (loopedBy != null) {
+                return GateVerdict.pass(LEASE_HEALTH, "lease health " + current.state() + " (crash-looping) since "
+                        + current.since() + " only because cutover " + loopedBy.cutoverId() + " restarted the gateway "
+                        + "(launchd's run counter grew; " + current.reason() + "); otherwise not DOWN or crash-looping "
+                        + "in the last " + span, ev);
             }
             return GateVerdict.pass(LEASE_HEALTH, "lease health " + current.state() + " since " + current.since()
                     + "; not DOWN or crash-looping in the last " + span, ev);
@@ -146,10 +159,17 @@ public final class LeaseHealthGate {
         return null;
     }
 
-    /** Whether the verdict refused on changes alone (not on the current health): other cutovers may excuse those. */
-    public static boolean refusedOnChangesOnly(GateVerdict v, Current current) {
-        return !v.passed() && (current == null || !bad(current.state(), current.crashLooping()));
+    /**
+     * The watch's reason (probe-service {@code WatchHealth}: DOWN causes joined by "; ") names nothing but the crash
+     * loop: launchd and the application answered, only the run counter grew. Any other cause keeps the lease refused.
+     */
+    static boolean ownRestartsOnly(Current current) {
+        String r = current.reason();
+        return current.crashLooping() && r != null && r.startsWith(CRASH_LOOP_REASON) && !r.contains("; ");
     }
+
+    /** How the watch's reason names a crash loop (probe-service {@code WatchHealth}). */
+    static final String CRASH_LOOP_REASON = "crash loop:";
 
     private static boolean bad(String state, boolean crashLooping) {
         return LeaseHealthState.DOWN.name().equals(state) || crashLooping;

@@ -62,13 +62,17 @@ public class LeaseWatchGates {
         }
         List<LeaseHealthGate.OwnCutover> own = List.of();
         Duration grace = config.gates().leaseHealthCutoverGrace();
-        if (LeaseHealthGate.refusedOnChangesOnly(verdict, current)) {
-            own = history.otherCutovers(c.leaseId, c.id, now.minus(window).minus(grace)).stream()
-                    .map(o -> new LeaseHealthGate.OwnCutover(o.cutoverId(), o.from(), o.to())).toList();
-            verdict = LeaseHealthGate.evaluate(current, changes, now, window, null, own, grace);
-            if (verdict.passed()) {
-                return verdict;
-            }
+        // refused: were those the lease's previous cutover's own restarts? (no index on cutover.lease_id alone, so
+        // looked up on this rare path only)
+        Instant since = now.minus(window);
+        if (current != null && current.since() != null && current.since().isBefore(since)) {
+            since = current.since();
+        }
+        own = history.otherCutovers(c.leaseId, c.id, since.minus(grace)).stream()
+                .map(o -> new LeaseHealthGate.OwnCutover(o.cutoverId(), o.from(), o.to())).toList();
+        verdict = LeaseHealthGate.evaluate(current, changes, now, window, null, own, grace);
+        if (verdict.passed()) {
+            return verdict;
         }
         List<LeaseHealthGate.OwnCutover> others = own;
         GateVerdict refused = verdict;

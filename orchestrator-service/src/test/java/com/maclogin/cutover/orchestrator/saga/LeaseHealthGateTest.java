@@ -148,8 +148,40 @@ class LeaseHealthGateTest {
                 null, own, Duration.ofMinutes(2));
 
         assertThat(v.passed()).isFalse();
-        assertThat(LeaseHealthGate.refusedOnChangesOnly(v, current("DOWN", 6, "launchd state exited", false))).isFalse();
         assertThat(v.reason()).startsWith("fix the lease first: DOWN since " + ago(6) + ": launchd state exited");
+    }
+
+    @Test
+    void aCrashLoopThatIsOnlyThePreviousCutoversReloadAndDrillDoesNotRefuse() {
+        // launchd's run counter grew by 2 (RELOAD, restart drill) during c-prev: the watch says DOWN, crash-looping,
+        // for its crash-loop window although /healthz and /readyz answer
+        String reason = "crash loop: launchd run counter grew by 2 within 10 minutes";
+        Current looping = current("DOWN", 6, reason, true);
+        List<Change> changes = List.of(change("DOWN", "HEALTHY", 6, reason, true));
+        List<LeaseHealthGate.OwnCutover> own = List.of(new LeaseHealthGate.OwnCutover("c-prev", ago(9), ago(4)));
+
+        GateVerdict v = LeaseHealthGate.evaluate(looping, changes, NOW, WINDOW, null, own, Duration.ofMinutes(2));
+
+        assertThat(v.passed()).as(v.reason()).isTrue();
+        assertThat(v.reason()).startsWith("lease health DOWN (crash-looping) since " + ago(6) + " only because cutover "
+                + "c-prev restarted the gateway");
+        assertThat(v.evidence().get("excused")).contains("current DOWN (crash-looping) since " + ago(6));
+        // without the other cutover it is refused
+        assertThat(LeaseHealthGate.evaluate(looping, changes, NOW, WINDOW, null).passed()).isFalse();
+    }
+
+    @Test
+    void aCrashLoopDuringThePreviousCutoverWithTheApplicationFailingStillRefuses() {
+        String reason = "application: /readyz answered 503; crash loop: launchd run counter grew by 3 within 10 minutes";
+        Current down = current("DOWN", 6, reason, true);
+        List<LeaseHealthGate.OwnCutover> own = List.of(new LeaseHealthGate.OwnCutover("c-prev", ago(9), ago(4)));
+
+        GateVerdict v = LeaseHealthGate.evaluate(down, List.of(change("DOWN", "HEALTHY", 6, reason, true)), NOW, WINDOW,
+                null, own, Duration.ofMinutes(2));
+
+        assertThat(v.passed()).isFalse();
+        assertThat(v.reason()).startsWith("fix the lease first: DOWN (crash-looping) since " + ago(6)
+                + ": application: /readyz answered 503");
     }
 
     @Test
