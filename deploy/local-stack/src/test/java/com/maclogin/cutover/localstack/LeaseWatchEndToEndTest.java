@@ -116,6 +116,10 @@ class LeaseWatchEndToEndTest {
         System.out.printf("[measure] %s LATENCY baseline source: %s%n", LEASE,
                 cutover.contains("WATCH_ROLLING_P95") ? "WATCH_ROLLING_P95" : "INVENTORY");
 
+        // the cutover restarted the gateway on purpose (RELOAD, the restart drill): that is neither DOWN nor a crash
+        // loop once it is over, so the lease is HEALTHY again and a next cutover would pass LEASE_HEALTH
+        JsonNode after = awaitHealth(s -> "HEALTHY".equals(s), "HEALTHY after its own GREEN cutover");
+        System.out.printf("[measure] %s after the GREEN cutover: %s%n", LEASE, after);
         // a cutover's own restarts never alert chat: still exactly one DOWN alert per channel
         Thread.sleep(3000);
         assertThat(chat(t -> t.startsWith("[LEASE DOWN]") && t.contains("lease " + LEASE + " "))).hasSize(2);
