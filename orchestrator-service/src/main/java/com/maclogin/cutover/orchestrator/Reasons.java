@@ -39,6 +39,15 @@ public final class Reasons {
         return "staging first: no GREEN cutover to " + version + " on a staging lease";
     }
 
+    /** LEASE_HEALTH's refusal (issue 12): the newest finding (state, when, the watch's reason) and how many there are. */
+    public static String leaseHealthRefused(String finding, int findings, String window) {
+        return "fix the lease first: " + finding + (findings > 1 ? " (" + findings + " DOWN or crash-looping findings"
+                + " in the last " + window + ")" : " (DOWN or crash-looping within the last " + window + ")");
+    }
+
+    /** Audit action: the LATENCY trigger's baseline chosen for the VALIDATE plan (issue 12). */
+    public static final String LATENCY_BASELINE = "LATENCY_BASELINE";
+
     public static String gatesRefused(String failures) {
         return "inventory gates refused: " + failures;
     }

@@ -55,6 +55,38 @@ public interface OrchestratorConfig {
          */
         @WithDefault("true")
         boolean stagingFirst();
+
+        /**
+         * LEASE_HEALTH (issue 12): a lease the continuous watch saw DOWN or crash-looping within this long before the
+         * gates is refused ("fix the lease first") unless the request carries an approved override of
+         * {@code gates.leaseHealth}.
+         */
+        @WithDefault("PT10M")
+        Duration leaseHealthWindow();
+
+        /**
+         * LEASE_HEALTH leaves out DOWN or crash-looping changes recorded while another cutover of the lease was active
+         * (its reloads, restart drill and rollback restart the gateway on purpose) and this long after it ended (the
+         * watch reports the recovery one interval later).
+         */
+        @WithDefault("PT2M")
+        Duration leaseHealthCutoverGrace();
+    }
+
+    /** The LATENCY trigger's baseline from the continuous watch (issue 12). */
+    Baseline latencyBaseline();
+
+    interface Baseline {
+        /**
+         * The rolling P95 covers the watch's roll-up minutes that ended within this long before the cutover's
+         * INVENTORY command.
+         */
+        @WithDefault("PT30M")
+        Duration window();
+
+        /** Fewer watch latency samples than this in the window: INVENTORY's measurement is the baseline instead. */
+        @WithDefault("20")
+        int minSamples();
     }
 
     Canary canary();

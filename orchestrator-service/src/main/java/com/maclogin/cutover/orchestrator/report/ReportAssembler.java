@@ -12,6 +12,7 @@ import com.maclogin.cutover.orchestrator.api.CutoverView;
 import com.maclogin.cutover.orchestrator.api.LeaseView;
 import com.maclogin.cutover.orchestrator.api.ProbeResultView;
 import com.maclogin.cutover.orchestrator.api.StepView;
+import com.maclogin.cutover.orchestrator.saga.LatencyBaseline;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +37,8 @@ public final class ReportAssembler {
         TriggerThresholds t = c.validation() != null && c.validation().thresholds() != null ? c.validation().thresholds()
                 : TriggerThresholds.playbook();
         Map<String, String> inventory = lastFacts(steps, StepKind.INVENTORY);
-        Double baseline = number(inventory.get(StepFacts.BASELINE_P95_MILLIS));
+        Double chosen = chosenBaseline(steps);
+        Double baseline = chosen != null ? chosen : number(inventory.get(StepFacts.BASELINE_P95_MILLIS));
         Long duration = c.createdAt() != null && c.endedAt() != null
                 ? Duration.between(c.createdAt(), c.endedAt()).toSeconds() : null;
         CutoverReport.Header header = new CutoverReport.Header(c.id(), c.leaseId(), c.region(),
@@ -154,6 +156,28 @@ public final class ReportAssembler {
     }
 
     /** The facts of the last step of a kind that recorded any (later attempts win key by key). */
+    /**
+     * The LATENCY baseline the VALIDATE plan carried ({@code baseline:LATENCY} evidence on the VALIDATE step: the
+     * watch's rolling P95 or INVENTORY's), or null for a cutover that never reached VALIDATE or predates it.
+     */
+    static Double chosenBaseline(List<StepView> steps) {
+        Double chosen = null;
+        for (StepView s : steps) {
+            for (Evidence e : s.evidence() == null ? List.<Evidence>of() : s.evidence()) {
+                if (LatencyBaseline.EVIDENCE.equals(e.name()) && e.output() != null && e.output().indexOf('\n') >= 0) {
+                    try {
+                        Map<String, String> facts = Json.MAPPER.readValue(
+                                e.output().substring(e.output().indexOf('\n') + 1), FACTS);
+                        chosen = number(facts.get("p95Millis"));
+                    } catch (Exception ex) {
+                        // unreadable: the INVENTORY value is shown instead
+                    }
+                }
+            }
+        }
+        return chosen;
+    }
+
     static Map<String, String> lastFacts(List<StepView> steps, StepKind kind) {
         Map<String, String> facts = new LinkedHashMap<>();
         for (StepView s : steps) {

@@ -8,9 +8,16 @@ import com.maclogin.cutover.contracts.StepReport;
  * Null fields are not known (yet).
  */
 public record SagaData(String previousVersion, String plistSha256, String packageSha256, String plistNodeVersion,
-        Double baselineP95Millis, String stateArchiveSha256, String packageStatSha256) {
+        Double baselineP95Millis, String stateArchiveSha256, String packageStatSha256, LatencyBaseline latencyBaseline) {
 
-    public static final SagaData EMPTY = new SagaData(null, null, null, null, null, null, null);
+    public static final SagaData EMPTY = new SagaData(null, null, null, null, null, null, null, null);
+
+    /** Without the LATENCY baseline chosen for VALIDATE (chosen when its plan is first built). */
+    public SagaData(String previousVersion, String plistSha256, String packageSha256, String plistNodeVersion,
+            Double baselineP95Millis, String stateArchiveSha256, String packageStatSha256) {
+        this(previousVersion, plistSha256, packageSha256, plistNodeVersion, baselineP95Millis, stateArchiveSha256,
+                packageStatSha256, null);
+    }
 
     /** Without the package tree's stat listing hash (data stored before it existed). */
     public SagaData(String previousVersion, String plistSha256, String packageSha256, String plistNodeVersion,
@@ -50,7 +57,19 @@ public record SagaData(String previousVersion, String plistSha256, String packag
                 pick(other.packageSha256, packageSha256), pick(other.plistNodeVersion, plistNodeVersion),
                 other.baselineP95Millis != null ? other.baselineP95Millis : baselineP95Millis,
                 pick(other.stateArchiveSha256, stateArchiveSha256),
-                pick(other.packageStatSha256, packageStatSha256));
+                pick(other.packageStatSha256, packageStatSha256),
+                other.latencyBaseline != null ? other.latencyBaseline : latencyBaseline);
+    }
+
+    /** With the LATENCY baseline chosen for the VALIDATE plan. */
+    public SagaData withLatencyBaseline(LatencyBaseline chosen) {
+        return new SagaData(previousVersion, plistSha256, packageSha256, plistNodeVersion, baselineP95Millis,
+                stateArchiveSha256, packageStatSha256, chosen);
+    }
+
+    /** The baseline the VALIDATE plan carries: the chosen one once chosen, else INVENTORY's measurement. */
+    public Double planBaselineP95Millis() {
+        return latencyBaseline != null ? latencyBaseline.p95Millis() : baselineP95Millis;
     }
 
     private static String pick(String preferred, String fallback) {

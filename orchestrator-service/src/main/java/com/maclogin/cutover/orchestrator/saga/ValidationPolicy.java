@@ -49,12 +49,14 @@ public final class ValidationPolicy {
     public static final String STAGING_FIRST = "gates.stagingFirst";
     /** Accepts a lease whose CLI and service differ for this cutover (gate CLI_MATCHES_SERVICE): override value {@code false}. */
     public static final String CLI_MATCHES_SERVICE = "gates.cliMatchesService";
-    /** The fields an override may loosen: the numbers, the two gates and each trigger's action ({@code triggerActions.CRASH}). */
+    /** Accepts a lease the continuous watch saw DOWN or crash-looping (gate LEASE_HEALTH): override value {@code false}. */
+    public static final String LEASE_HEALTH = "gates.leaseHealth";
+    /** The fields an override may loosen: the numbers, the three gates and each trigger's action ({@code triggerActions.CRASH}). */
     public static final List<String> OVERRIDABLE = overridable();
 
     private static List<String> overridable() {
         List<String> all = new ArrayList<>(List.of(WINDOW, INTERVAL, RESTART_DRILL, CRASH_COUNT, CRASH_WINDOW, ERROR_RATE,
-                MIN_SAMPLES, LATENCY, DISK_MIN, STAGING_FIRST, CLI_MATCHES_SERVICE));
+                MIN_SAMPLES, LATENCY, DISK_MIN, STAGING_FIRST, CLI_MATCHES_SERVICE, LEASE_HEALTH));
         for (TriggerKind k : TriggerKind.values()) {
             all.add("triggerActions." + k.name());
         }
@@ -184,6 +186,10 @@ public final class ValidationPolicy {
         if (r.overrideIndex.containsKey(CLI_MATCHES_SERVICE)) {
             // decided at the gates (do the CLI and the service differ?); here only the approval is checked and recorded
             r.loosen(CLI_MATCHES_SERVICE, "true", "false", "accepting a CLI that differs from the service");
+        }
+        if (r.overrideIndex.containsKey(LEASE_HEALTH)) {
+            // decided at the gates (was the lease DOWN or crash-looping lately?); here only the approval is recorded
+            r.loosen(LEASE_HEALTH, "true", "false", "accepting a lease the watch saw DOWN or crash-looping");
         }
         r.unusedOverrides();
         if (!r.errors.isEmpty()) {

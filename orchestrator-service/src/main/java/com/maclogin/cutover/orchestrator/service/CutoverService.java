@@ -244,7 +244,7 @@ public class CutoverService {
         List<ValidationPolicy.AppliedOverride> pending = StoredJson.overrides(c.overridesPending);
         for (ValidationPolicy.AppliedOverride o : pending) {
             audit.record(c.id, approver, Reasons.OVERRIDE, o.field() + ": " + o.from() + " -> " + o.to() + " approved by "
-                    + approver + ", requested by " + c.requestedBy + ": " + o.reason());
+                    + approver + ", requested by " + c.requestedBy + ": " + o.reason(), LeaseWatchGates.overrideRef(o.field()));
             if (ValidationPolicy.STAGING_FIRST.equals(o.field())) {
                 c.stagingOverride = approver + ": " + o.reason();
             } else if (ValidationPolicy.CLI_MATCHES_SERVICE.equals(o.field())) {

@@ -34,6 +34,7 @@ import com.maclogin.cutover.orchestrator.repository.LeaseRepository;
 import com.maclogin.cutover.orchestrator.saga.CutoverSaga;
 import com.maclogin.cutover.orchestrator.saga.GateVerdict;
 import com.maclogin.cutover.orchestrator.saga.Gates;
+import com.maclogin.cutover.orchestrator.saga.LatencyBaseline;
 import com.maclogin.cutover.orchestrator.saga.SagaData;
 import com.maclogin.cutover.orchestrator.saga.SagaEffect;
 import com.maclogin.cutover.orchestrator.saga.SagaInput;
@@ -79,10 +80,13 @@ public class SagaEngine {
     private final CutoverTrace cutoverTrace;
     private final OrchestratorMetrics metrics;
     private final EventLogRepository eventLog;
+    private final LeaseWatchGates watch;
 
     public SagaEngine(CutoverStepRepository steps, CutoverRepository cutovers, LeaseRepository leases,
             AuditRepository audit, OutboxWriter outbox, OrchestratorConfig config, MeterRegistry meters,
-            CutoverTrace cutoverTrace, OrchestratorMetrics metrics, EventLogRepository eventLog) {
+            CutoverTrace cutoverTrace, OrchestratorMetrics metrics, EventLogRepository eventLog,
+            LeaseWatchGates watch) {
+        this.watch = watch;
         this.cutoverTrace = cutoverTrace;
         this.metrics = metrics;
         this.eventLog = eventLog;
@@ -249,6 +253,7 @@ public class SagaEngine {
             timeout = Duration.ofSeconds(c.canarySeconds).plus(config.canary().startStopAllowance()).plus(timeout);
         }
         Instant deadline = now.plus(timeout);
+        Evidence baseline = step.kind() == StepKind.VALIDATE ? chooseLatencyBaseline(c) : null;
         RunStep cmd = new RunStep(UUID.randomUUID().toString(), c.id, c.leaseId, now, CutoverMessage.SCHEMA_VERSION,
                 c.epoch, step.kind(), attempt, key, Topics.STEP_RESULTS, lease.target(), step.command().apply(context(c)),
                 deadline);
@@ -263,6 +268,9 @@ public class SagaEngine {
         row.state = StepState.SENT;
         row.createdAt = now;
         row.deadline = deadline;
+        if (baseline != null) {
+            row.evidence = Json.write(List.of(baseline)); // kept when the result's evidence is stored
+        }
         steps.persist(row);
 
         c.currentStep = step.name();
@@ -304,7 +312,9 @@ public class SagaEngine {
         row.outcome = a.outcome();
         row.reason = a.reason();
         row.facts = Json.write(a.facts());
-        row.evidence = Json.write(a.evidence() == null ? List.of() : a.evidence());
+        List<Evidence> evidence = new ArrayList<>(StoredJson.evidence(row)); // the orchestrator's own (LATENCY baseline)
+        evidence.addAll(a.evidence() == null ? List.of() : a.evidence());
+        row.evidence = Json.write(evidence);
         row.durationMillis = a.durationMillis();
         row.workerId = a.workerId();
         row.endedAt = now;
@@ -345,7 +355,25 @@ public class SagaEngine {
         verdicts.add(Gates.stagingFirst(config.gates().stagingFirst(), lease.stage, c.candidateVersion,
                 cutovers.firstGreenOnStaging(c.candidateVersion).map(g -> g.id).orElse(null), c.stagingOverride));
         verdicts.add(Gates.cliMatchesService(facts, c.cliOverride));
+        verdicts.add(watch.leaseHealth(c, Instant.now()));
         return verdicts;
+    }
+
+    /**
+     * The LATENCY trigger's baseline for the VALIDATE plan, chosen once per cutover (the watch's rolling P95 before the
+     * cutover, else INVENTORY's) and kept in the saga data, audited; a re-sent VALIDATE carries the same choice.
+     */
+    private Evidence chooseLatencyBaseline(Cutover c) {
+        SagaData data = data(c);
+        if (data.latencyBaseline() == null) {
+            LatencyBaseline chosen = watch.latencyBaseline(c, data.baselineP95Millis());
+            data = data.withLatencyBaseline(chosen);
+            c.sagaData = Json.write(data);
+            audit.record(c.id, Reasons.ORCHESTRATOR, Reasons.LATENCY_BASELINE, chosen.summary(),
+                    "evidence:" + LatencyBaseline.EVIDENCE);
+            Log.infof("cutover %s lease %s: LATENCY baseline %s", c.id, c.leaseId, chosen.summary());
+        }
+        return data.latencyBaseline().evidence();
     }
 
     private static String evidenceNames(List<Evidence> evidence) {
@@ -463,7 +491,7 @@ public class SagaEngine {
         return new CutoverSaga.Context(c.candidateVersion, c.previousVersion, c.ticketId, CutoverSaga.tag(c.createdAt),
                 expected, settings.windowSeconds(), settings.intervalMillis(),
                 ValidationPolicy.plan(settings, lease.tlsEndpoint, config.validation().tlsMinValidDays(),
-                        data.baselineP95Millis(), c.rollbackOwner), c.candidateSha256,
+                        data.planBaselineP95Millis(), c.rollbackOwner), c.candidateSha256,
                 c.canaryPort, c.canarySeconds);
     }
 

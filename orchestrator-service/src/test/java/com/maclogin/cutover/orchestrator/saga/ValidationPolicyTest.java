@@ -127,6 +127,19 @@ class ValidationPolicyTest {
     }
 
     @Test
+    void theLeaseHealthGateIsOverriddenOnlyByAnApprovedFalseRecordedAsAnAppliedOverride() {
+        ValidationPolicy.Result r = ValidationPolicy.resolve(PLAYBOOK, null, null, null, List.of(new OverrideRequest(
+                ValidationPolicy.LEASE_HEALTH, "false", "the cutover replaces the crashing gateway", null)));
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.overrides()).extracting(ValidationPolicy.AppliedOverride::field, ValidationPolicy.AppliedOverride::from,
+                ValidationPolicy.AppliedOverride::to).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("gates.leaseHealth", "true", "false"));
+        assertThat(ValidationPolicy.resolve(PLAYBOOK, null, null, null, List.of(new OverrideRequest(
+                ValidationPolicy.LEASE_HEALTH, "true", "why", null))).errors())
+                .extracting(FieldError::field).containsExactly("overrides[0].value");
+    }
+
+    @Test
     void anOverrideForAnotherValueOrWithoutReasonIsRefused() {
         ValidationPolicy.Result other = ValidationPolicy.resolve(PLAYBOOK, null, thresholds("errorRatePercent", 10), null,
                 List.of(new OverrideRequest("thresholds.errorRatePercent", "8", "x", "grace")));
