@@ -78,8 +78,18 @@ public final class OrchestratorScaleBenchmark {
     /** The regions the leases are spread over (round robin): every step topic carries commands. */
     static final List<Region> REGIONS = List.of(Region.values());
 
+    /**
+     * @param beforeArgs with {@code beforeSql}: each size runs twice in this invocation, first "before" (these extra
+     *                   orchestrator JVM arguments, e.g. {@code -Dmp.messaging.incoming.step-results.concurrency=1}, and
+     *                   this SQL run as the superuser once Flyway migrated, e.g. {@code drop index ...}), then as built
+     */
     record Options(List<Integer> sizes, double rate, Duration window, Duration drain, String xmx, int clients,
-            String baseline) {
+            String baseline, String beforeArgs, String beforeSql) {
+
+        boolean compare() {
+            return beforeArgs != null || beforeSql != null;
+        }
+
 
         static Options parse(String[] args) {
             List<Integer> sizes = List.of(1000, 5000, 10000);
@@ -89,6 +99,8 @@ public final class OrchestratorScaleBenchmark {
             String xmx = "1g";
             int clients = 8;
             String baseline = null;
+            String beforeArgs = null;
+            String beforeSql = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--rate" -> rate = Double.parseDouble(args[++i]);
@@ -97,15 +109,17 @@ public final class OrchestratorScaleBenchmark {
                     case "--xmx" -> xmx = args[++i];
                     case "--clients" -> clients = Integer.parseInt(args[++i]);
                     case "--label" -> baseline = args[++i];
+                    case "--before-args" -> beforeArgs = args[++i];
+                    case "--before-sql" -> beforeSql = args[++i];
                     default -> sizes = Arrays.stream(args[i].split(",")).map(String::trim).map(Integer::valueOf).toList();
                 }
             }
-            return new Options(sizes, rate, window, drain, xmx, clients, baseline);
+            return new Options(sizes, rate, window, drain, xmx, clients, baseline, beforeArgs, beforeSql);
         }
     }
 
     /** What one size measured. */
-    record Figures(int size, double createPerSecond, long thinkMillis, Histogram paced, double pacedPerSecond,
+    record Figures(String variant, int size, double createPerSecond, long thinkMillis, Histogram paced, double pacedPerSecond,
             Histogram drained, double drainedPerSecond, long drainResults, double drainSeconds, int green,
             Map<String, Double> rowsPerCutover, double rowsPerCutoverTotal, double cpuPercentPaced,
             double cpuPercentDrain, double cpuSecondsPerThousandResults, double heapMiB, double rssMiB, int threads,
@@ -120,7 +134,6 @@ public final class OrchestratorScaleBenchmark {
         Path root = LocalStack.repoRoot();
         StackConfig cfg = StackConfig.defaults(root).withPortOffset(PORT_OFFSET).withWorkDir(root.resolve(".local-bench-p5"));
         LocalStack.cleanWorkDir(cfg.workDir());
-        Path logs = cfg.workDir().resolve("logs");
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
         System.out.println("P5: one orchestrator, sizes " + opt.sizes() + ", offered " + opt.rate() + " results/s in the paced window of "
                 + opt.window().toSeconds() + " s, drain up to " + opt.drain().toSeconds() + " s; load average " + load);
@@ -132,39 +145,12 @@ public final class OrchestratorScaleBenchmark {
                 ManagedProcess kafka = KafkaBroker.start(cfg, LocalStack.ownClasspath())) {
             KafkaSecurity security = KafkaSecurity.load(cfg.workDir());
             for (int size : opt.sizes()) {
-                // a fresh schema per size: the figures of one size are not the history of the one before
-                try (Connection su = DriverManager.getConnection(pg.primaryJdbcUrl(PostgresServer.DATABASE));
-                        Statement s = su.createStatement()) {
-                    s.execute("drop schema if exists orchestrator cascade");
+                if (opt.compare()) {
+                    all.add(measure(cfg, pg, security, size, opt, "before", opt.beforeArgs(), opt.beforeSql(), dbPassword,
+                            operatorToken, adminToken));
                 }
-                pg.createServiceUser("orchestrator", "orchestrator", dbPassword);
-                Map<String, String> props = new LinkedHashMap<>();
-                props.put("kafka.bootstrap.servers", cfg.kafkaBootstrapServers());
-                props.put("quarkus.datasource.jdbc.url", pg.jdbcUrl());
-                props.put("quarkus.http.port", "" + cfg.orchestratorPort());
-                // no step times out while the driver thinks: the think time at 10,000 is 100 s
-                props.put("orchestrator.step-timeout", "PT30M");
-                props.put("quarkus.log.category.\"com.maclogin\".level", "WARN");
-                List<String> cmd = new ArrayList<>(List.of(ManagedProcess.javaBinary(), "-Xmx" + opt.xmx(),
-                        "-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + cfg.workDir().resolve("orchestrator.hprof")));
-                String extra = System.getProperty("p5.orchestrator-jvm-args", "");
-                if (!extra.isBlank()) {
-                    cmd.addAll(List.of(extra.trim().split("\\s+")));
-                }
-                props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-                cmd.add("-jar");
-                cmd.add(root.resolve("orchestrator-service/target/quarkus-app/quarkus-run.jar").toString());
-                Map<String, String> env = new LinkedHashMap<>(security.serviceEnvironment("orchestrator"));
-                env.put("API_AUTH_TOKENS", "operator:p5-operator:" + operatorToken + ",admin:p5-admin:" + adminToken);
-                env.put("DB_USER", "orchestrator");
-                env.put("DB_PASSWORD", dbPassword);
-                try (ManagedProcess orch = ManagedProcess.start("orchestrator-service-" + size, cmd, env, cfg.workDir(), logs)) {
-                    orch.awaitHttp200("http://127.0.0.1:" + cfg.orchestratorPort() + "/q/health/ready", LocalStack.START_TIMEOUT);
-                    Figures f = runSize(cfg, pg, orch, size, opt, new Api("http://127.0.0.1:" + cfg.orchestratorPort(), operatorToken),
-                            new Api("http://127.0.0.1:" + cfg.orchestratorPort(), adminToken));
-                    all.add(f);
-                    System.out.println(row(f));
-                }
+                all.add(measure(cfg, pg, security, size, opt, opt.compare() ? "after" : "", null, null, dbPassword,
+                        operatorToken, adminToken));
             }
         }
         String md = report(opt, all, load, Files.readString(Path.of("/proc/loadavg")).trim());
@@ -177,8 +163,58 @@ public final class OrchestratorScaleBenchmark {
         }
     }
 
-    static Figures runSize(StackConfig cfg, PostgresServer pg, ManagedProcess orch, int size, Options opt, Api operator,
-            Api admin) throws Exception {
+    /** One size on a fresh schema and a fresh orchestrator process (with the variant's extra JVM arguments and SQL). */
+    static Figures measure(StackConfig cfg, PostgresServer pg, KafkaSecurity security, int size, Options opt, String variant,
+            String extraArgs, String sql, String dbPassword, String operatorToken, String adminToken) throws Exception {
+        Path root = cfg.repoRoot();
+        Path logs = cfg.workDir().resolve("logs");
+        // a fresh schema per size: the figures of one size are not the history of the one before
+        try (Connection su = DriverManager.getConnection(pg.primaryJdbcUrl(PostgresServer.DATABASE));
+                Statement s = su.createStatement()) {
+            s.execute("drop schema if exists orchestrator cascade");
+        }
+        pg.createServiceUser("orchestrator", "orchestrator", dbPassword);
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("kafka.bootstrap.servers", cfg.kafkaBootstrapServers());
+        props.put("quarkus.datasource.jdbc.url", pg.jdbcUrl());
+        props.put("quarkus.http.port", "" + cfg.orchestratorPort());
+        // no step times out while the driver thinks: the think time at 10,000 is 100 s
+        props.put("orchestrator.step-timeout", "PT30M");
+        props.put("quarkus.log.category.\"com.maclogin\".level", "WARN");
+        List<String> cmd = new ArrayList<>(List.of(ManagedProcess.javaBinary(), "-Xmx" + opt.xmx()));
+        for (String extra : new String[] {System.getProperty("p5.orchestrator-jvm-args", ""), extraArgs == null ? "" : extraArgs}) {
+            if (!extra.isBlank()) {
+                cmd.addAll(List.of(extra.trim().split("\\s+")));
+            }
+        }
+        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(root.resolve("orchestrator-service/target/quarkus-app/quarkus-run.jar").toString());
+        Map<String, String> env = new LinkedHashMap<>(security.serviceEnvironment("orchestrator"));
+        env.put("API_AUTH_TOKENS", "operator:p5-operator:" + operatorToken + ",admin:p5-admin:" + adminToken);
+        env.put("DB_USER", "orchestrator");
+        env.put("DB_PASSWORD", dbPassword);
+        try (ManagedProcess orch = ManagedProcess.start("orchestrator-service-" + size + (variant.isEmpty() ? "" : "-" + variant),
+                cmd, env, cfg.workDir(), logs)) {
+            orch.awaitHttp200("http://127.0.0.1:" + cfg.orchestratorPort() + "/q/health/ready", LocalStack.START_TIMEOUT);
+            if (sql != null && !sql.isBlank()) {
+                try (Connection su = DriverManager.getConnection(pg.primaryJdbcUrl(PostgresServer.DATABASE));
+                        Statement s = su.createStatement()) {
+                    s.execute("set search_path = orchestrator");
+                    s.execute(sql);
+                }
+            }
+            System.out.println("size " + size + (variant.isEmpty() ? "" : " (" + variant + ")") + ": orchestrator ready, pid "
+                    + orch.pid() + (extraArgs == null ? "" : ", " + extraArgs) + (sql == null ? "" : ", " + sql));
+            Figures f = runSize(cfg, pg, orch, size, opt, variant, new Api("http://127.0.0.1:" + cfg.orchestratorPort(), operatorToken),
+                    new Api("http://127.0.0.1:" + cfg.orchestratorPort(), adminToken));
+            System.out.println(row(f));
+            return f;
+        }
+    }
+
+    static Figures runSize(StackConfig cfg, PostgresServer pg, ManagedProcess orch, int size, Options opt, String variant,
+            Api operator, Api admin) throws Exception {
         long t0 = System.nanoTime();
         ExecutorService clients = Executors.newFixedThreadPool(opt.clients());
         try {
@@ -259,7 +295,7 @@ public final class OrchestratorScaleBenchmark {
                 }
                 System.out.printf("[%5.1fs] size %d: drain %d results in %.0f s (%d of %d GREEN), p50 %.1f ms p99 %.1f ms%n",
                         secs(t0), size, drainResults, drainSeconds, green, size, ms(drained, 50), ms(drained, 99));
-                return new Figures(size, size / createSeconds, thinkMillis, paced, pacedResults / windowSeconds, drained,
+                return new Figures(variant, size, size / createSeconds, thinkMillis, paced, pacedResults / windowSeconds, drained,
                         drainResults / drainSeconds, drainResults, drainSeconds, green, perCutover, total,
                         100 * cpuPaced / windowSeconds, 100 * cpuDrain / drainSeconds,
                         1000 * (cpuPaced + cpuDrain) / Math.max(1, pacedResults + drainResults), heap, rss, threads,
@@ -544,8 +580,8 @@ public final class OrchestratorScaleBenchmark {
     }
 
     static String row(Figures f) {
-        return String.format("| %,d | %.0f/s | %d ms | %.1f ms | %.1f ms | %.1f ms | %.0f/s | %.1f ms | %.1f ms | %.0f/s (%,d in %.0f s) | %,d | %.1f | %.0f %% / %.0f %% | %.1f s | %.0f MiB | %.0f MiB | %d | %d |",
-                f.size(), f.createPerSecond(), f.thinkMillis(), ms(f.paced(), 50), ms(f.paced(), 99),
+        return String.format("| %,d%s | %.0f/s | %d ms | %.1f ms | %.1f ms | %.1f ms | %.0f/s | %.1f ms | %.1f ms | %.0f/s (%,d in %.0f s) | %,d | %.1f | %.0f %% / %.0f %% | %.1f s | %.0f MiB | %.0f MiB | %d | %d |",
+                f.size(), f.variant().isEmpty() ? "" : " " + f.variant(), f.createPerSecond(), f.thinkMillis(), ms(f.paced(), 50), ms(f.paced(), 99),
                 f.paced().getMaxValue() / 1000.0, f.pacedPerSecond(), ms(f.drained(), 50), ms(f.drained(), 99),
                 f.drainedPerSecond(), f.drainResults(), f.drainSeconds(), f.green(), f.rowsPerCutoverTotal(),
                 f.cpuPercentPaced(), f.cpuPercentDrain(), f.cpuSecondsPerThousandResults(), f.heapMiB(), f.rssMiB(),
@@ -570,6 +606,21 @@ public final class OrchestratorScaleBenchmark {
                 .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Figures f : figures) {
             sb.append(row(f)).append('\n');
+        }
+        List<Figures> before = figures.stream().filter(f -> f.variant().equals("before")).toList();
+        if (!before.isEmpty()) {
+            sb.append("\nBefore/after in this invocation (before: ").append(opt.beforeArgs() == null ? "" : "`" + opt.beforeArgs() + "`")
+                    .append(opt.beforeSql() == null ? "" : " `" + opt.beforeSql() + "`")
+                    .append("; after: as built). Ratio = after / before (below 1 is better for latency and CPU, above 1 for results/s).\n\n")
+                    .append("| cutovers | paced p50 | paced p99 | drain p50 | drain p99 | drain results/s | CPU per 1,000 results |\n|---|---|---|---|---|---|---|\n");
+            for (Figures b : before) {
+                figures.stream().filter(a -> a.variant().equals("after") && a.size() == b.size()).findFirst().ifPresent(a ->
+                        sb.append(String.format("| %,d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", a.size(),
+                                ms(a.paced(), 50) / ms(b.paced(), 50), ms(a.paced(), 99) / ms(b.paced(), 99),
+                                ms(a.drained(), 50) / ms(b.drained(), 50), ms(a.drained(), 99) / ms(b.drained(), 99),
+                                a.drainedPerSecond() / b.drainedPerSecond(),
+                                a.cpuSecondsPerThousandResults() / b.cpuSecondsPerThousandResults())));
+            }
         }
         if (!figures.isEmpty()) {
             Figures last = figures.get(figures.size() - 1);
