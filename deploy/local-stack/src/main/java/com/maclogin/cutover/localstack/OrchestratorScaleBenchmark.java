@@ -66,6 +66,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * persisted, the next command written to the outbox, relayed and delivered), p50/p99 with HdrHistogram; results per
  * second; PostgreSQL rows per cutover (every table of the orchestrator's schema); the orchestrator's CPU, heap and RSS.
  *
+ * <p>Writes its table to {@code docs/benchmarks.md}, section "P5 figures, last run of ./bench.sh p5" (the analysis is in
+ * the section "P5: one orchestrator, ..." above it, kept by hand).
+ *
  * <pre>./bench.sh p5 [sizes] [--rate R] [--window S] [--drain S] [--xmx M]   e.g. ./bench.sh p5 200 (about a minute)</pre>
  */
 public final class OrchestratorScaleBenchmark {
@@ -164,7 +167,7 @@ public final class OrchestratorScaleBenchmark {
         System.out.println(md);
         if (!Boolean.getBoolean("p5.no-write")) {
             Path out = root.resolve("docs/benchmarks.md");
-            BenchmarkReport.writeSection(out, "P5: one orchestrator, 1,000 to 10,000 concurrent cutovers"
+            BenchmarkReport.writeSection(out, "P5 figures, last run of ./bench.sh p5"
                     + (opt.baseline() == null ? "" : " (" + opt.baseline() + ")"), md);
             System.out.println("written to " + out);
         }
