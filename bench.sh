@@ -5,6 +5,9 @@
 #   ./bench.sh fleet              a fleet of 12 (wall time vs its cutovers one after another; a crash-looping wave rolled back)
 #   ./bench.sh real [rounds]      the real openclaw package: breach -> old version serving, RESTORE split into parts
 #   ./bench.sh standby [commits]  PostgreSQL: outbox commit cost without a standby, with an async and a sync standby
+#   ./bench.sh p5 [sizes] [--rate R] [--window S] [--drain S]
+#                                 one orchestrator with 1,000 / 5,000 / 10,000 concurrent cutovers (a Kafka-level load
+#                                 driver plays the workers); `./bench.sh p5 200 --window 15 --drain 30` is the quick form
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts/env.sh
@@ -21,6 +24,10 @@ fi
 if [ "${1:-}" = "standby" ]; then
   shift
   exec "$JAVA" -Xmx256m -cp "$CP" com.maclogin.cutover.localstack.StandbyCommitBenchmark "$@"
+fi
+if [ "${1:-}" = "p5" ]; then
+  shift
+  exec "$JAVA" -Xmx1g -cp "$CP" com.maclogin.cutover.localstack.OrchestratorScaleBenchmark "$@"
 fi
 if [ "${1:-}" = "breach" ]; then
   shift
