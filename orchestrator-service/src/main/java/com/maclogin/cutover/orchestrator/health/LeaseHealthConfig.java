@@ -33,9 +33,9 @@ public interface LeaseHealthConfig {
 
     /**
      * Per-minute roll-ups older than this are deleted. 3 days: the rolling LATENCY baseline reads 30 minutes and the API
-     * one hour, and 3 days still covers a Friday evening's incident looked at on Monday; at one row per lease per minute
-     * (about 0.4 KB with its histogram) 10,000 leases write about 14 million rows (~6 GB) a day, so P7D would keep ~40 GB
-     * for data nobody reads after the first hour.
+     * one hour, and 3 days still cover a Friday evening's incident looked at on Monday. One row per lease per minute is
+     * 14.4 million rows a day at 10,000 leases (a few hundred bytes each with histogram and index: several GB a day,
+     * an estimate, not measured), so P7D would keep more than twice that for data nobody reads after the first hour.
      */
     @WithDefault("P3D")
     Duration rollupRetention();
