@@ -134,8 +134,19 @@ class LeaseWatchHealthTest {
 
     static WatchRollup rollup(Instant minute, int rounds, long p95) {
         return new WatchRollup(minute, rounds, List.of(new WatchLayerCounts(ProbeLayer.PROCESS, rounds, 0, 0, 0),
-                new WatchLayerCounts(ProbeLayer.APPLICATION, rounds - 1, 1, 0, 0)), null, rounds, 12L, p95, p95 + 5,
-                p95 + 9, 40, 81.5, 3, 0);
+                new WatchLayerCounts(ProbeLayer.APPLICATION, rounds - 1, 1, 0, 0)), HISTOGRAM, rounds, 12L,
+                p95, p95 + 5, p95 + 9, 40, 81.5, 3, 0);
+    }
+
+    /**
+     * An HdrHistogram (60,000 ms, 2 digits) of 4 latencies up to 50 ms, V2 compressed and base64, as a worker sends it
+     * (made with HdrHistogram 2.2.2; a minute of 12 spread samples encodes to 84 characters).
+     */
+    static final String HISTOGRAM = "HISTFAAAACR4nJNpmSzMwMDAwQABTFCaEUK9SrD/AGGJM4kziQIxAGfIBC0=";
+
+    long sql(String query, String leaseId) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(query).setParameter(1, leaseId)
+                .getSingleResult()).longValue());
     }
 
     @Test
@@ -177,6 +188,12 @@ class LeaseWatchHealthTest {
         assertThat(again.getLong("rollups[0].latency.p95")).isEqualTo(50);
         assertThat(Instant.parse(again.getString("health.since"))).as("since moves only on a change").isEqualTo(observed);
         assertThat(again.getList("changes")).hasSize(1);
+        // the histogram is stored as sent (the rolling baseline adds them up); a minute's row with it, as PostgreSQL
+        // keeps it (the retention's size estimate), printed for docs
+        assertThat(sql("select count(*) from lease_rollup where lease_id = ?1 and latency_histogram = '"
+                + HISTOGRAM + "'", id)).isEqualTo(1);
+        System.out.printf("lease_rollup row with a 4-sample histogram: %d bytes (pg_column_size of the row)%n",
+                sql("select pg_column_size(r.*) from lease_rollup r where lease_id = ?1", id));
 
         List<Map<String, Object>> all = given().get("/api/v1/leases").then().statusCode(200).extract().jsonPath()
                 .getList("findAll { it.id == '" + id + "' }");
@@ -235,9 +252,7 @@ class LeaseWatchHealthTest {
         JsonPath h = health(id);
         assertThat(h.getList("changes.state")).containsExactly("HEALTHY", "DOWN", "HEALTHY");
         assertThat(h.getString("health.reason")).isEqualTo("all layers passed again");
-        long streamed = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
-                "select count(*) from event_log where type = 'LEASE_HEALTH' and lease_id = ?1").setParameter(1, id)
-                .getSingleResult()).longValue());
+        long streamed = sql("select count(*) from event_log where type = 'LEASE_HEALTH' and lease_id = ?1", id);
         assertThat(streamed).as("rows for the live stream").isEqualTo(3);
     }
 
