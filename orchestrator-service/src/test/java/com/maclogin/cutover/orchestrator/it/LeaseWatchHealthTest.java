@@ -20,6 +20,7 @@ import com.maclogin.cutover.contracts.Region;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.contracts.WatchLayerCounts;
 import com.maclogin.cutover.contracts.WatchRollup;
+import com.maclogin.cutover.orchestrator.health.LeaseHealthJobs;
 import com.maclogin.cutover.testing.EmbeddedPostgresResource;
 import com.maclogin.cutover.testing.KafkaKraftResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -38,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -66,6 +69,9 @@ class LeaseWatchHealthTest {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    LeaseHealthJobs jobs;
 
     @BeforeAll
     static void start() {
@@ -283,6 +289,59 @@ class LeaseWatchHealthTest {
         assertThat(h.getString("health.state")).isEqualTo("UNKNOWN");
         assertThat(h.getString("health.since")).isNotNull();
         assertThat(h.getLong("staleAfterSeconds")).isEqualTo(6);
+    }
+
+    int execute(String update, String leaseId) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(update).setParameter(1, leaseId)
+                .executeUpdate());
+    }
+
+    @Test
+    void sweepsOfTwoInstancesAtOnceMarkAStaleLeaseUnknownOnce() throws Exception {
+        String id = register("hk-twice", HOURLY);
+        send(report(id, LeaseHealthState.DOWN, "launchd: state not running", Instant.now(), null, null));
+        await().atMost(WAIT).until(() -> events(id), l -> l.size() == 1);
+        // silent for a day: the scheduled sweep and two more (as two instances would) race for it
+        execute("update lease_health set updated_at = now() - interval '1 day' where lease_id = ?1", id);
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<Integer>> sweeps = List.of(1, 2).stream().map(i -> CompletableFuture.supplyAsync(() -> {
+            try {
+                go.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return jobs.sweep(Instant.now());
+        })).toList();
+        go.countDown();
+        for (CompletableFuture<Integer> f : sweeps) {
+            f.get();
+        }
+        LeaseHealthEvent unknown = await().atMost(WAIT).until(() -> events(id), l -> l.size() >= 2).get(1);
+        assertThat(unknown.state()).isEqualTo(LeaseHealthState.UNKNOWN);
+        assertThat(unknown.reason()).isEqualTo("no watch report for 10800 s"); // 3 x 3600 s
+        assertThat(sql("select count(*) from lease_health_change where lease_id = ?1 and state = 'UNKNOWN'", id))
+                .isEqualTo(1);
+        assertThat(events(id)).hasSize(2);
+    }
+
+    @Test
+    void theRetentionJobDeletesOldRollupsAndHealthChangesAndKeepsRecentOnes() {
+        String id = register("hk-old", HOURLY);
+        Instant recentMinute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        Instant oldMinute = recentMinute.minus(4, ChronoUnit.DAYS); // rollup-retention P3D
+        send(report(id, LeaseHealthState.HEALTHY, "ok", Instant.now().minusSeconds(5), null, rollup(oldMinute, 2, 30)));
+        send(report(id, LeaseHealthState.HEALTHY, "ok", Instant.now(), null, rollup(recentMinute, 2, 30)));
+        await().atMost(WAIT).until(() -> sql("select count(*) from lease_rollup where lease_id = ?1", id) == 2);
+        execute("insert into lease_health_change (lease_id, state, previous_state, reason, crash_looping, at) "
+                + "values (?1, 'DOWN', 'HEALTHY', 'long ago', false, now() - interval '31 days')", id);
+        assertThat(sql("select count(*) from lease_health_change where lease_id = ?1", id)).isEqualTo(2);
+
+        assertThat(jobs.purge(Instant.now())).isGreaterThanOrEqualTo(2);
+        assertThat(sql("select count(*) from lease_rollup where lease_id = ?1", id)).isEqualTo(1);
+        assertThat(sql("select count(*) from lease_rollup where lease_id = ?1 and minute_start > now() - interval '1 day'",
+                id)).as("the recent minute stays").isEqualTo(1);
+        assertThat(sql("select count(*) from lease_health_change where lease_id = ?1", id)).isEqualTo(1);
+        assertThat(sql("select count(*) from lease_health_change where lease_id = ?1 and reason = 'long ago'", id)).isZero();
     }
 
     @Test
