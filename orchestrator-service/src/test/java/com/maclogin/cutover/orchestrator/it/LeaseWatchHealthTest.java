@@ -263,6 +263,23 @@ class LeaseWatchHealthTest {
     }
 
     @Test
+    void aDownDuringAnActiveCutoverNamesTheCutoverAndIsNoAlert() {
+        String id = register("hk-busy", HOURLY);
+        Fixtures.worker().script(id, cmd -> null); // no answer: the cutover stays active (waiting for INVENTORY)
+        String cutoverId = given().contentType(ContentType.JSON).header("X-Operator", "ada")
+                .body(Fixtures.cutoverBody(id)).post("/api/v1/cutovers").then().statusCode(201).extract().path("id");
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        send(report(id, LeaseHealthState.HEALTHY, "all layers passed", t0, null, null));
+        send(report(id, LeaseHealthState.DOWN, "readyz: 503", t0.plusSeconds(30), null, null));
+        LeaseHealthEvent down = await().atMost(WAIT).until(() -> events(id), l -> l.size() == 2).get(1);
+        assertThat(down.state()).isEqualTo(LeaseHealthState.DOWN);
+        assertThat(down.activeCutoverId()).isEqualTo(cutoverId);
+        assertThat(down.alert()).as("the cutover's own business: no chat alert").isFalse();
+        given().contentType(ContentType.JSON).body(Map.of("requestedBy", "ada", "reason", "test over"))
+                .post("/api/v1/cutovers/" + cutoverId + "/abort");
+    }
+
+    @Test
     void aReportForALeaseThatIsNotRegisteredIsDeadLetteredWithTheReason() {
         String id = LeaseProbeUserTest.id("hk-nobody");
         send(report(id, LeaseHealthState.HEALTHY, "all layers passed", Instant.now(), null, null));
