@@ -6,6 +6,7 @@ import com.maclogin.cutover.contracts.Json;
 import com.maclogin.cutover.contracts.LeaseHealthEvent;
 import com.maclogin.cutover.contracts.LeaseHealthEventKind;
 import com.maclogin.cutover.contracts.LeaseWatchReport;
+import com.maclogin.cutover.contracts.Redaction;
 import com.maclogin.cutover.contracts.Topics;
 import com.maclogin.cutover.messaging.InvalidMessageException;
 import com.maclogin.cutover.messaging.OutboxWriter;
@@ -74,15 +75,16 @@ public class LeaseHealthService {
             throw new InvalidMessageException(HealthReasons.otherRegion(r.leaseId(), lease.region, r.region(), r.workerId()));
         }
         Instant now = Instant.now();
+        String reason = Redaction.reason(r.reason()); // again where it is kept (docs/architecture.md, "Secrets")
         HealthDecision.Observation seen = new HealthDecision.Observation(r.state(), r.crashLooping(), r.certDaysLeft(),
                 r.observedAt());
         Optional<LeaseHealthRepository.Row> held = health.lock(lease.id);
         if (held.isEmpty()) {
             Decided d = decide(lease, HealthDecision.NEVER, seen);
-            LeaseHealthRepository.Row first = row(lease.id, d.outcome(), r.reason(), r.observedAt(), r.workerId(),
+            LeaseHealthRepository.Row first = row(lease.id, d.outcome(), reason, r.observedAt(), r.workerId(),
                     r.certDaysLeft(), now);
             if (health.insertIfAbsent(first)) {
-                effects(lease, d, r.reason(), r.certDaysLeft(), now);
+                effects(lease, d, reason, r.certDaysLeft(), now);
                 rollup(lease, r, now);
                 return;
             }
@@ -94,9 +96,9 @@ public class LeaseHealthService {
             Log.debugf("lease %s: watch report %s of %s (worker %s) is not newer than the health held (%s): ignored",
                     lease.id, r.messageId(), r.observedAt(), r.workerId(), row.observedAt());
         } else {
-            health.update(row(lease.id, d.outcome(), r.reason(), r.observedAt(), r.workerId(),
+            health.update(row(lease.id, d.outcome(), reason, r.observedAt(), r.workerId(),
                     r.certDaysLeft() == null ? row.certDaysLeft() : r.certDaysLeft(), now));
-            effects(lease, d, r.reason(), r.certDaysLeft() == null ? row.certDaysLeft() : r.certDaysLeft(), now);
+            effects(lease, d, reason, r.certDaysLeft() == null ? row.certDaysLeft() : r.certDaysLeft(), now);
         }
         rollup(lease, r, now);
     }

@@ -270,8 +270,12 @@ class LeaseWatchHealthTest {
                 .body(Fixtures.cutoverBody(id)).post("/api/v1/cutovers").then().statusCode(201).extract().path("id");
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         send(report(id, LeaseHealthState.HEALTHY, "all layers passed", t0, null, null));
-        send(report(id, LeaseHealthState.DOWN, "readyz: 503", t0.plusSeconds(30), null, null));
+        send(report(id, LeaseHealthState.DOWN, "readyz: 503 (Authorization: Bearer gw-tok-0123456789abcdef)",
+                t0.plusSeconds(30), null, null));
         LeaseHealthEvent down = await().atMost(WAIT).until(() -> events(id), l -> l.size() == 2).get(1);
+        assertThat(down.reason()).as("redacted again where it is kept").startsWith("readyz: 503")
+                .contains("[redacted]").doesNotContain("gw-tok-0123456789abcdef");
+        assertThat(health(id).getString("health.reason")).doesNotContain("gw-tok-0123456789abcdef");
         assertThat(down.state()).isEqualTo(LeaseHealthState.DOWN);
         assertThat(down.activeCutoverId()).isEqualTo(cutoverId);
         assertThat(down.alert()).as("the cutover's own business: no chat alert").isFalse();
