@@ -84,7 +84,7 @@ public class LeaseHealthService {
             LeaseHealthRepository.Row first = row(lease.id, d.outcome(), reason, r.observedAt(), r.workerId(),
                     r.certDaysLeft(), now);
             if (health.insertIfAbsent(first)) {
-                effects(lease, d, reason, r.certDaysLeft(), now);
+                effects(lease, d, reason, r.certDaysLeft(), now, r.observedAt());
                 rollup(lease, r, now);
                 return;
             }
@@ -98,7 +98,8 @@ public class LeaseHealthService {
         } else {
             health.update(row(lease.id, d.outcome(), reason, r.observedAt(), r.workerId(),
                     r.certDaysLeft() == null ? row.certDaysLeft() : r.certDaysLeft(), now));
-            effects(lease, d, reason, r.certDaysLeft() == null ? row.certDaysLeft() : r.certDaysLeft(), now);
+            effects(lease, d, reason, r.certDaysLeft() == null ? row.certDaysLeft() : r.certDaysLeft(), now,
+                    r.observedAt());
         }
         rollup(lease, r, now);
     }
@@ -123,11 +124,14 @@ public class LeaseHealthService {
                 o.crashLooping(), certDaysLeft, o.certAlerted(), o.downAlerted(), now);
     }
 
-    /** The change row, the events (outbox) and the event-log rows of an applied outcome. */
-    private void effects(Lease lease, Decided d, String reason, Integer certDaysLeft, Instant now) {
+    /**
+     * The change row (at {@code observedAt}: when the change was seen, as {@code since}), the events (outbox) and the
+     * event-log rows of an applied outcome.
+     */
+    private void effects(Lease lease, Decided d, String reason, Integer certDaysLeft, Instant now, Instant observedAt) {
         HealthDecision.Outcome o = d.outcome();
         if (o.changeRecorded()) {
-            health.insertChange(lease.id, o.state(), o.previousState(), reason, o.crashLooping(), now);
+            health.insertChange(lease.id, o.state(), o.previousState(), reason, o.crashLooping(), observedAt);
         }
         for (HealthDecision.Emitted e : o.events()) {
             boolean stateEvent = e.kind() == LeaseHealthEventKind.STATE_CHANGED;
@@ -177,7 +181,7 @@ public class LeaseHealthService {
         health.update(new LeaseHealthRepository.Row(leaseId, o.state(), reason, o.since(), row.observedAt(),
                 row.workerId(), o.crashLooping(), row.certDaysLeft(), o.certAlerted(), o.downAlerted(), now));
         String active = cutovers.findActive(leaseId).map(c -> c.id).orElse(null);
-        effects(lease, new Decided(o, active), reason, row.certDaysLeft(), now);
+        effects(lease, new Decided(o, active), reason, row.certDaysLeft(), now, now);
         return true;
     }
 
