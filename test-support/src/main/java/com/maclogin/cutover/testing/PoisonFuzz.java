@@ -77,8 +77,8 @@ public final class PoisonFuzz {
             throw new IllegalArgumentException("the template must be a JSON object");
         }
         Random random = new Random(seed);
-        // a fleet message's envelope id is its fleetId, a lease's watch report's or health event's its leaseId (no
-        // cutover id): the generic shapes name the template's id field
+        // a fleet message's envelope id is its fleetId, a lease message's (LeaseHealthEvent) its leaseId: the generic
+        // shapes name the template's id field
         String idField = template.contains("\"cutoverId\"") ? "cutoverId"
                 : template.contains("\"fleetId\"") ? "fleetId" : "leaseId";
         List<String> overrides = new ArrayList<>(INVALID_OVERRIDES);
