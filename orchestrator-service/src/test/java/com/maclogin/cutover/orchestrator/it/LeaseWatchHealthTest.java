@@ -54,8 +54,8 @@ import org.junit.jupiter.api.Test;
  * the lease's health, health changes and roll-ups, served by {@code GET /api/v1/leases} and
  * {@code GET /api/v1/leases/{id}/health}; health changes are LeaseHealthEvents on {@code lease.health} (alerting for a
  * DOWN outside a cutover and its recovery, nothing for a redelivered or older report); a report for an unknown lease is
- * a dead letter; the stale sweep makes a silent lease UNKNOWN (test profile: default watch interval 2 s, stale-after at
- * least 4 s; the other leases here are watched hourly, so they never go stale during the run).
+ * a dead letter; the stale sweep makes a silent lease UNKNOWN (a lease watched every 5 s: after 15 s; the other leases
+ * here are watched hourly, so they never go stale during the run).
  */
 @QuarkusTest
 @WithTestResource(value = KafkaKraftResource.class, scope = TestResourceScope.GLOBAL)
@@ -298,18 +298,21 @@ class LeaseWatchHealthTest {
 
     @Test
     void theStaleSweepMakesALeaseWithoutReportsUnknown() {
-        String id = register("hk-stale", null); // test profile: watched every 2 s, stale after 3 x 2 s = 6 s
-        send(report(id, LeaseHealthState.HEALTHY, "all layers passed", Instant.now(), null, null));
+        String id = register("hk-stale", 5); // watched every 5 s: stale after 3 x 5 s = 15 s
+        Instant healthyAt = Instant.now();
+        send(report(id, LeaseHealthState.HEALTHY, "all layers passed", healthyAt, null, null));
         await().atMost(WAIT).until(() -> events(id), l -> l.size() == 1);
         LeaseHealthEvent unknown = await().atMost(WAIT).until(() -> events(id), l -> l.size() == 2).get(1);
         assertThat(unknown.state()).isEqualTo(LeaseHealthState.UNKNOWN);
         assertThat(unknown.previousState()).isEqualTo(LeaseHealthState.HEALTHY);
-        assertThat(unknown.reason()).isEqualTo("no watch report for 6 s");
+        assertThat(unknown.reason()).isEqualTo("no watch report for 15 s");
         assertThat(unknown.alert()).isFalse();
         JsonPath h = health(id);
         assertThat(h.getString("health.state")).isEqualTo("UNKNOWN");
         assertThat(h.getString("health.since")).isNotNull();
-        assertThat(h.getLong("staleAfterSeconds")).isEqualTo(6);
+        assertThat(h.getLong("staleAfterSeconds")).isEqualTo(15);
+        assertThat(Duration.between(healthyAt, Instant.parse(h.getString("health.since"))))
+                .as("UNKNOWN only after 15 s without a report").isGreaterThanOrEqualTo(Duration.ofSeconds(15));
     }
 
     int execute(String update, String leaseId) {
