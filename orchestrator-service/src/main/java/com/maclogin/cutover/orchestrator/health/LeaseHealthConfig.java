@@ -27,6 +27,14 @@ public interface LeaseHealthConfig {
     @WithDefault("15s")
     String sweepInterval();
 
+    /**
+     * A lease that turns DOWN this long after its last cutover ended counts as still inside it (no alert): the watch
+     * reports the cutover's own reloads, restart drill or rollback restart up to an interval or a crash-loop window
+     * later (the LEASE_HEALTH gate's {@code orchestrator.gates.lease-health-cutover-grace} is the same idea).
+     */
+    @WithDefault("PT2M")
+    Duration cutoverGrace();
+
     /** A certificate with fewer days left than this is CERT_EXPIRING (alerted); back at or above it, CERT_RENEWED. */
     @WithDefault("14")
     int certWarnDays();

@@ -115,7 +115,14 @@ public class LeaseHealthService {
             return new Decided(outside, null);
         }
         String active = cutovers.findActive(lease.id).map(c -> c.id).orElse(null);
-        return new Decided(active == null ? outside : HealthDecision.report(held, seen, true, warn), active);
+        boolean inCutover = active != null || endedWithinGrace(lease.id);
+        return new Decided(inCutover ? HealthDecision.report(held, seen, true, warn) : outside, active);
+    }
+
+    /** Whether a cutover of the lease ended within {@code cutover-grace}: its own restarts may still be reported. */
+    private boolean endedWithinGrace(String leaseId) {
+        return cutovers.count("leaseId = ?1 and endedAt >= ?2", leaseId,
+                Instant.now().minus(config.cutoverGrace())) > 0;
     }
 
     private static LeaseHealthRepository.Row row(String leaseId, HealthDecision.Outcome o, String reason,

@@ -280,7 +280,15 @@ class LeaseWatchHealthTest {
         assertThat(down.activeCutoverId()).isEqualTo(cutoverId);
         assertThat(down.alert()).as("the cutover's own business: no chat alert").isFalse();
         given().contentType(ContentType.JSON).body(Map.of("requestedBy", "ada", "reason", "test over"))
-                .post("/api/v1/cutovers/" + cutoverId + "/abort");
+                .post("/api/v1/cutovers/" + cutoverId + "/abort").then().statusCode(200);
+
+        // just after the cutover ended the watch may still report its restarts: within cutover-grace, no alert either
+        send(report(id, LeaseHealthState.HEALTHY, "all layers passed", t0.plusSeconds(60), null, null));
+        send(report(id, LeaseHealthState.DOWN, "crash loop: runs 3 -> 5", t0.plusSeconds(90), null, null));
+        LeaseHealthEvent late = await().atMost(WAIT).until(() -> events(id), l -> l.size() == 4).get(3);
+        assertThat(late.state()).isEqualTo(LeaseHealthState.DOWN);
+        assertThat(late.activeCutoverId()).isNull();
+        assertThat(late.alert()).as("the ended cutover's own restart").isFalse();
     }
 
     @Test
