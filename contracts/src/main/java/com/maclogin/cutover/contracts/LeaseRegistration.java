@@ -21,6 +21,8 @@ import java.util.UUID;
  * @param updatedAt   when the lease row last changed: a registration older than the one a worker holds is ignored
  * @param watchIntervalSeconds how often the continuous watch probes this lease (issue 12); null = the worker's default
  *                    ({@code probe.watch.interval}, 30 s)
+ * @param tlsEndpoint the lease's TLS endpoint {@code host:port} as a VALIDATE's probe plan names it (the continuous
+ *                    watch reads its certificate's days left); null = the lease has none
  */
 public record LeaseRegistration(
         String messageId,
@@ -36,14 +38,23 @@ public record LeaseRegistration(
         int gatewayPort,
         String stage,
         Instant updatedAt,
-        Integer watchIntervalSeconds) implements CutoverMessage {
+        Integer watchIntervalSeconds,
+        String tlsEndpoint) implements CutoverMessage {
 
     /** The registration without a per-lease watch interval (the worker's default applies). */
     public LeaseRegistration(String messageId, String leaseId, Instant timestamp, int schemaVersion, Region region,
             String host, int sshPort, String sshUser, String probeUser, String hostKey, int gatewayPort, String stage,
             Instant updatedAt) {
         this(messageId, leaseId, timestamp, schemaVersion, region, host, sshPort, sshUser, probeUser, hostKey,
-                gatewayPort, stage, updatedAt, null);
+                gatewayPort, stage, updatedAt, null, null);
+    }
+
+    /** The registration without a TLS endpoint. */
+    public LeaseRegistration(String messageId, String leaseId, Instant timestamp, int schemaVersion, Region region,
+            String host, int sshPort, String sshUser, String probeUser, String hostKey, int gatewayPort, String stage,
+            Instant updatedAt, Integer watchIntervalSeconds) {
+        this(messageId, leaseId, timestamp, schemaVersion, region, host, sshPort, sshUser, probeUser, hostKey,
+                gatewayPort, stage, updatedAt, watchIntervalSeconds, null);
     }
 
     /** Shortest per-lease watch interval accepted: 5 s (the P4 benchmark's; anything faster is a probe storm). */
@@ -72,9 +83,21 @@ public record LeaseRegistration(
     /** The registration of {@code leaseId} at {@code target} with its own watch interval (null = default), stamped now. */
     public static LeaseRegistration of(String leaseId, LeaseTarget target, String stage, Instant updatedAt,
             Integer watchIntervalSeconds) {
+        return of(leaseId, target, stage, updatedAt, watchIntervalSeconds, null);
+    }
+
+    /** The registration with its own watch interval (null = default) and TLS endpoint (null = none), stamped now. */
+    public static LeaseRegistration of(String leaseId, LeaseTarget target, String stage, Instant updatedAt,
+            Integer watchIntervalSeconds, String tlsEndpoint) {
         return new LeaseRegistration(UUID.randomUUID().toString(), leaseId, Instant.now(), SCHEMA_VERSION,
                 target.region(), target.host(), target.sshPort(), target.sshUser(), target.probeUser(),
-                target.hostKey(), target.gatewayPort(), stage, updatedAt, watchIntervalSeconds);
+                target.hostKey(), target.gatewayPort(), stage, updatedAt, watchIntervalSeconds, tlsEndpoint);
+    }
+
+    /** This registration with {@code endpoint} as its TLS endpoint. */
+    public LeaseRegistration withTlsEndpoint(String endpoint) {
+        return new LeaseRegistration(messageId, leaseId, timestamp, schemaVersion, region, host, sshPort, sshUser,
+                probeUser, hostKey, gatewayPort, stage, updatedAt, watchIntervalSeconds, endpoint);
     }
 
     /** What is wrong with this registration (for the worker's registry), or null. */
@@ -107,5 +130,25 @@ public record LeaseRegistration(
                     + MAX_WATCH_INTERVAL_SECONDS + ", was " + watchIntervalSeconds;
         }
         return p;
+    }
+
+    /**
+     * What is wrong with a {@code host:port} TLS endpoint, or null. Not part of {@link #invalid()}: a worker keeps a
+     * registration with a bad endpoint and only leaves its TLS layer out.
+     */
+    public static String tlsEndpointProblem(String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        if (colon <= 0) {
+            return "tlsEndpoint must be host:port";
+        }
+        String bad = Validation.host(endpoint.substring(0, colon));
+        if (bad == null) {
+            try {
+                bad = Validation.port(Integer.parseInt(endpoint.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                bad = "port is not a number";
+            }
+        }
+        return bad == null ? null : "tlsEndpoint: " + bad;
     }
 }

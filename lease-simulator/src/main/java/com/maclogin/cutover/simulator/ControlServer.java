@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  *       refuses SSH connects for T ms ({@link LeaseSimulator#refuseSshConnections}). Both answer 204.</li>
  *   <li>{@code PUT /v1/leases/{id}/faults}: test-only gateway start-up faults, see
  *       {@link LeaseSimulator#setGatewayFaults(String, String)}.</li>
+ *   <li>{@code POST /v1/ssh-drop-all}: one-shot, closes every open SSH session of every lease at once (a region-wide
+ *       network blip); answers {@code {"leases":N,"millis":T}}.</li>
+ *   <li>{@code GET /v1/stats}: {@code {"gatewayMode","leases","inJvmCommands"}} (commands LIGHT mode answered in
+ *       the JVM since the simulator started).</li>
  *   <li>{@code GET /healthz}: 200 {@code ok}.</li>
  * </ul>
  */
@@ -68,6 +72,19 @@ final class ControlServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
+        server.createContext("/v1/ssh-drop-all", ex -> {
+            if (!"POST".equals(ex.getRequestMethod())) {
+                respond(ex, 405, "text/plain", "POST only\n");
+                return;
+            }
+            long t0 = System.nanoTime();
+            sim.dropAllSshConnections();
+            respond(ex, 200, "application/json", Json.MAPPER.writeValueAsString(Map.of("leases", sim.leases().size(),
+                    "millis", (System.nanoTime() - t0) / 1_000_000)) + "\n");
+        });
+        server.createContext("/v1/stats", ex -> respond(ex, 200, "application/json",
+                Json.MAPPER.writeValueAsString(Map.of("gatewayMode", sim.gatewayMode().name(), "leases",
+                        sim.leases().size(), "inJvmCommands", LightExec.ANSWERED.get())) + "\n"));
         server.createContext("/v1/leases", ex -> {
             try {
                 handleLeases(ex);

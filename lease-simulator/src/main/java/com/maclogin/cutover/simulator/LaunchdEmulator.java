@@ -40,6 +40,8 @@ final class LaunchdEmulator implements AutoCloseable {
     private final Duration throttleOverride;
     private final Duration startupDelay;
     private final ScheduledExecutorService scheduler;
+    /** LIGHT mode: the shared machinery of in-JVM gateways; null = every job is a real process (PROCESS mode). */
+    private final LightGateway.Host light;
     private final Map<String, Job> jobs = new HashMap<>();
     private final Set<String> disabled = new TreeSet<>();
     private boolean closed;
@@ -67,6 +69,13 @@ final class LaunchdEmulator implements AutoCloseable {
 
     LaunchdEmulator(String leaseId, LeaseHome home, Path leaseDir, Duration throttleOverride, Duration startupDelay,
                     ScheduledExecutorService scheduler) throws IOException {
+        this(leaseId, home, leaseDir, throttleOverride, startupDelay, scheduler, null);
+    }
+
+    /** With {@code light} set, a job whose program is the gateway stand-in runs as a {@link LightGateway}. */
+    LaunchdEmulator(String leaseId, LeaseHome home, Path leaseDir, Duration throttleOverride, Duration startupDelay,
+                    ScheduledExecutorService scheduler, LightGateway.Host light) throws IOException {
+        this.light = light;
         this.leaseId = leaseId;
         this.home = home;
         this.disabledDb = leaseDir.resolve("launchd-disabled.txt");
@@ -632,22 +641,16 @@ final class LaunchdEmulator implements AutoCloseable {
             command.addAll(List.of("/bin/sh", "-c", "umask " + String.format("%03o", d.umask() & 0777) + " && exec \"$0\" \"$@\""));
         }
         command.addAll(d.programArguments());
+        if (light != null && LightGateway.runsStandIn(d.programArguments())) {
+            spawnLight(job, command);
+            return;
+        }
         ProcessBuilder pb = new ProcessBuilder(command);
         Path wd = d.workingDirectory() != null ? Path.of(d.workingDirectory()) : Path.of("/");
         pb.directory(Files.isDirectory(wd) ? wd.toFile() : new File("/"));
         Map<String, String> env = pb.environment();
         env.clear();
-        env.put("HOME", home.home().toString());
-        env.put("USER", System.getProperty("user.name"));
-        env.put("LOGNAME", System.getProperty("user.name"));
-        env.put("SHELL", "/bin/zsh");
-        env.put("PATH", "/usr/bin:/bin:/usr/sbin:/sbin");
-        env.put("TMPDIR", System.getProperty("java.io.tmpdir"));
-        env.put("XPC_SERVICE_NAME", d.label());
-        env.put("XPC_FLAGS", "0x0");
-        env.put("OPENCLAW_SIM_LEASE_ID", leaseId);
-        env.put("OPENCLAW_SIM_STARTUP_DELAY_MS", Long.toString(startupDelay.toMillis()));
-        env.putAll(d.environment());
+        env.putAll(jobEnvironment(d));
         pb.redirectInput(d.standardInPath() != null && Files.exists(Path.of(d.standardInPath()))
                 ? ProcessBuilder.Redirect.from(new File(d.standardInPath()))
                 : ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -668,6 +671,77 @@ final class LaunchdEmulator implements AutoCloseable {
             event("spawn of " + d.label() + " failed: " + e.getMessage());
             scheduleRespawn(job, 78);
         }
+    }
+
+    /** What launchd gives a job: HOME, USER, LOGNAME, SHELL, PATH, TMPDIR, XPC_*, the simulator's, the plist's. */
+    private Map<String, String> jobEnvironment(LaunchAgentPlist.Definition d) {
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.home().toString());
+        env.put("USER", System.getProperty("user.name"));
+        env.put("LOGNAME", System.getProperty("user.name"));
+        env.put("SHELL", "/bin/zsh");
+        env.put("PATH", "/usr/bin:/bin:/usr/sbin:/sbin");
+        env.put("TMPDIR", System.getProperty("java.io.tmpdir"));
+        env.put("XPC_SERVICE_NAME", d.label());
+        env.put("XPC_FLAGS", "0x0");
+        env.put("OPENCLAW_SIM_LEASE_ID", leaseId);
+        env.put("OPENCLAW_SIM_STARTUP_DELAY_MS", Long.toString(startupDelay.toMillis()));
+        env.putAll(d.environment());
+        return env;
+    }
+
+    /** LIGHT mode: the gateway stand-in as an in-JVM {@link LightGateway}; the bookkeeping is a spawned process's. Caller holds the lock. */
+    private void spawnLight(Job job, List<String> command) {
+        LaunchAgentPlist.Definition d = job.def;
+        job.runs++;
+        job.lastSpawnNanos = System.nanoTime();
+        Path out = logPath(d.standardOutPath());
+        Path err = logPath(d.standardErrorPath());
+        LightGateway p = LightGateway.start(light, leaseId, command, jobEnvironment(d), out, err,
+                argv -> launchctl(home.home(), argv, Caller.owner()));
+        job.process = p;
+        persistPids();
+        event("spawned " + d.label() + " pid " + p.pid() + " (run " + job.runs + ", light gateway in the simulator JVM)");
+        p.onExit().thenRun(() -> onExit(job, p));
+    }
+
+    private static Path logPath(String path) {
+        if (path == null) {
+            return null;
+        }
+        Path p = Path.of(path);
+        return p.getParent() != null && Files.isDirectory(p.getParent()) ? p : null;
+    }
+
+    /** The running job's process if it is a LIGHT gateway, else null. */
+    synchronized LightGateway lightGateway(String label) {
+        Job job = jobs.get(label);
+        return job != null && job.process instanceof LightGateway g ? g : null;
+    }
+
+    /**
+     * LIGHT mode's {@code kill}: sends {@code signal} (9 or 15) to the job whose LIGHT gateway has {@code pid}; false
+     * when no LIGHT gateway of this domain has that pid.
+     */
+    boolean signalLight(long pid, int signal) {
+        LightGateway target = null;
+        synchronized (this) {
+            for (Job job : jobs.values()) {
+                if (job.process instanceof LightGateway g && g.pid() == pid && g.isAlive()) {
+                    target = g;
+                }
+            }
+        }
+        if (target == null) {
+            return false;
+        }
+        event("signal " + signal + " to light gateway pid " + pid);
+        if (signal == 9) {
+            target.destroyForcibly();
+        } else {
+            target.destroy();
+        }
+        return true;
     }
 
     private static ProcessBuilder.Redirect logRedirect(String path) {

@@ -176,6 +176,11 @@ final class LeaseImpl implements SimulatedLease, AutoCloseable {
      * poll (executor hand-offs, selector wake-ups), which the booting gateways then waited for.
      */
     int readyzStatus() {
+        LightGateway light = launchd.lightGateway(LaunchAgentPlist.LABEL);
+        if (light != null) {
+            // LIGHT: what its /readyz answers, asked in the JVM (thousands of leases start at once)
+            return light.readyzStatus();
+        }
         try (Socket s = new Socket()) {
             s.setTcpNoDelay(true);
             s.setSoTimeout(2000);

@@ -44,6 +44,10 @@ public final class LeaseSimulator implements AutoCloseable {
     static final int STARTERS = Integer.getInteger("lease-simulator.starters",
             Math.max(2, Math.min(16, 2 * Runtime.getRuntime().availableProcessors())));
 
+    /** LIGHT mode: threads that run the in-JVM gateways' work and the in-JVM commands ({@code lease-simulator.light.workers}). */
+    static final int LIGHT_WORKERS = Integer.getInteger("lease-simulator.light.workers",
+            Math.max(2, 2 * Runtime.getRuntime().availableProcessors()));
+
     static {
         ProcessLaunch.preferVfork();
     }
@@ -55,6 +59,11 @@ public final class LeaseSimulator implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService pumps;
     private ControlServer control;
+    /** LIGHT mode's shared machinery (null in PROCESS mode): gateways' event loop and pools, SSH IO. */
+    private LightGateway.Host light;
+    private SharedSshIo sharedSshIo;
+    private ExecutorService lightWork;
+    private ScheduledExecutorService lightTimers;
     private Thread shutdownHook;
     private volatile boolean closed;
 
@@ -104,6 +113,15 @@ public final class LeaseSimulator implements AutoCloseable {
             }
         }
         String node = findNode();
+        if (config.gatewayMode() == GatewayMode.LIGHT) {
+            AtomicInteger n = new AtomicInteger();
+            lightWork = Executors.newFixedThreadPool(LIGHT_WORKERS, r -> daemon(r, "sim-light-work-" + n.incrementAndGet()));
+            lightTimers = Executors.newScheduledThreadPool(1, r -> daemon(r, "sim-light-timer"));
+            light = new LightGateway.Host(new LightIo(pumps), lightTimers, lightWork, pumps);
+            sharedSshIo = new SharedSshIo();
+            LOG.info("gateway mode LIGHT: in-JVM gateways on one event loop, {} SSH IO threads shared by every lease",
+                    SharedSshIo.THREADS);
+        }
         Path stateDir = config.stateDir().toAbsolutePath();
         Files.createDirectories(stateDir);
         control = new ControlServer(config.controlPort(), this, commandsById::get);
@@ -174,7 +192,7 @@ public final class LeaseSimulator implements AutoCloseable {
         probe.prepare(probeHome, home.home().resolve(".sim/bin"));
         LeaseFaults.resetOnDisk(home);
         LaunchdEmulator launchd = new LaunchdEmulator(spec.id(), home, leaseDir, config.throttleInterval(),
-                config.gatewayStartupDelay(), scheduler);
+                config.gatewayStartupDelay(), scheduler, light);
         // the probe account's sudoers grant (ProbeGrant), set up by default; PROBE_GRANT_REMOVED takes it away
         Map<String, Integer> users = new HashMap<>();
         users.put(user, LaunchdEmulator.UID);
@@ -189,14 +207,16 @@ public final class LeaseSimulator implements AutoCloseable {
         TlsEndpoint tls;
         try {
             ssh = new LeaseSshServer(spec.id(), spec.sshPort(), leaseDir.resolve("ssh_host_ed25519_key"),
-                    authorized, user, home.home(), pumps, probe, probeHome);
+                    authorized, user, home.home(), pumps, probe, probeHome, light == null ? null
+                            : new LeaseSshServer.Light(sharedSshIo,
+                                    new LightExec(home.home(), commands, launchd, lightWork, lightTimers)));
         } catch (IOException | RuntimeException e) {
             launchd.close();
             throw new IOException("lease " + spec.id() + ": cannot start SSH on 127.0.0.1:" + spec.sshPort()
                     + ": " + e.getMessage(), e);
         }
         try {
-            tls = new TlsEndpoint(spec.id(), 0, Faults.DEFAULT_TLS_DAYS, pumps);
+            tls = new TlsEndpoint(spec.id(), 0, Faults.DEFAULT_TLS_DAYS, pumps, light == null ? null : light.io);
         } catch (IOException | RuntimeException e) {
             ssh.close();
             launchd.close();
@@ -221,7 +241,8 @@ public final class LeaseSimulator implements AutoCloseable {
         // wait for this gateway before taking the next lease: at most STARTERS gateways boot at once, so each lease
         // is up in about its own boot time instead of all of them sharing the CPUs until the last one is ready
         long deadline = System.nanoTime() + config.gatewayStartupDelay().plus(READY_GRACE).toNanos();
-        while (System.nanoTime() < deadline && !closed) {
+        // LIGHT: an in-JVM gateway costs no CPU while it starts, awaitReady waits for all of them at once
+        while (light == null && System.nanoTime() < deadline && !closed) {
             if (lease.readyzStatus() == 200) {
                 lease.readyNanos = System.nanoTime();
                 break;
@@ -342,6 +363,18 @@ public final class LeaseSimulator implements AutoCloseable {
 
     public int controlPort() {
         return control.port();
+    }
+
+    /** How this simulator's leases run their gateway. */
+    public GatewayMode gatewayMode() {
+        return config.gatewayMode();
+    }
+
+    /** Drops every open SSH session of every lease at once (a region-wide network blip); see {@link #dropSshConnections}. */
+    public void dropAllSshConnections() {
+        for (SimulatedLease l : leases()) {
+            ((LeaseImpl) l).sshServer().dropConnections(0);
+        }
     }
 
     /**
@@ -542,6 +575,12 @@ public final class LeaseSimulator implements AutoCloseable {
         }
         if (control != null) {
             control.close();
+        }
+        if (light != null) {
+            light.close();
+            sharedSshIo.close();
+            lightTimers.shutdownNow();
+            lightWork.shutdownNow();
         }
         scheduler.shutdownNow();
         pumps.shutdownNow();

@@ -97,7 +97,8 @@ public final class LeaseSimulatorMain {
                 ? Duration.ofMillis(root.get("throttleIntervalMillis").asLong()) : null;
         return new SimulatorConfig(stateDir, leases, keys, root.path("controlPort").asInt(0),
                 Duration.ofMillis(root.path("gatewayStartupDelayMillis").asLong(800)), throttle,
-                root.hasNonNull("probeUser") ? root.get("probeUser").asText() : null);
+                root.hasNonNull("probeUser") ? root.get("probeUser").asText() : null,
+                root.hasNonNull("gatewayMode") ? GatewayMode.parse(root.get("gatewayMode").asText()) : null);
     }
 
     private static void usage() {

@@ -86,6 +86,18 @@ final class LeaseSshServer implements AutoCloseable {
 
     LeaseSshServer(String leaseId, int port, Path hostKeyFile, Set<String> authorizedKeys, String user, Path home,
                    ExecutorService pumps, ProbeUserAccount probe, Path probeHome) throws IOException {
+        this(leaseId, port, hostKeyFile, authorizedKeys, user, home, pumps, probe, probeHome, null);
+    }
+
+    /**
+     * LIGHT mode's share of a lease's SSH server: the simulator-wide IO pool and timer (instead of a pool and a timer
+     * thread per server), and the in-JVM answers of the watch's commands.
+     */
+    record Light(SharedSshIo io, LightExec exec) {
+    }
+
+    LeaseSshServer(String leaseId, int port, Path hostKeyFile, Set<String> authorizedKeys, String user, Path home,
+                   ExecutorService pumps, ProbeUserAccount probe, Path probeHome, Light light) throws IOException {
         this.leaseId = leaseId;
         this.hostKeyFile = hostKeyFile;
         if (!Files.exists(hostKeyFile)) {
@@ -101,6 +113,9 @@ final class LeaseSshServer implements AutoCloseable {
         sshd = (LeaseSshd) ServerBuilder.builder().factory(LeaseSshd::new).build();
         sshd.setHost("127.0.0.1");
         sshd.setPort(port);
+        if (light != null) {
+            light.io().apply(sshd);
+        }
         sshd.setKeyPairProvider(new KeyPairProvider() {
             @Override
             public Iterable<KeyPair> loadKeys(SessionContext session) {
@@ -149,7 +164,16 @@ final class LeaseSshServer implements AutoCloseable {
         // exec channels: /bin/sh -c forked by the lease's exec helper (ShellExecutor), or by the JVM without Perl; a
         // probe-account session's command is first wrapped to run as that account (ProbeUserAccount#wrap)
         sshd.setCommandFactory((channel, command) -> {
-            String line = probe.name().equals(channel.getSession().getUsername()) ? probe.wrap(command, probeHome) : command;
+            boolean probeSession = probe.name().equals(channel.getSession().getUsername());
+            if (light != null && light.exec() != null) {
+                Caller caller = probeSession
+                        ? new Caller(probe.osUser() ? probe.uid() : LaunchdEmulator.UID, probe.name()) : Caller.owner();
+                Command inJvm = light.exec().command(command, probeSession ? probeHome : home, caller, commandDelayMillis);
+                if (inJvm != null) {
+                    return inJvm;
+                }
+            }
+            String line = probeSession ? probe.wrap(command, probeHome) : command;
             return ShellExecutor.available()
                     ? shells.command(line, commandDelayMillis)
                     : new ExecCommand(line, home, user, pumps, commandDelayMillis);

@@ -17,14 +17,29 @@ import java.util.List;
  *                            {@code null} = honour the plist (OpenClaw writes 10 s)
  * @param probeUser           every lease's probe account, the second login of its SSH server ({@link ProbeUserAccount});
  *                            {@code null} = {@code -Dlease-simulator.probe-user}, else {@code openclaw-probe}
+ * @param gatewayMode         how every lease runs its gateway ({@link GatewayMode}); {@code null} =
+ *                            {@code -Dlease-simulator.gateway-mode}, else {@link GatewayMode#PROCESS}
  */
 public record SimulatorConfig(Path stateDir, List<LeaseSpec> leases, List<String> authorizedKeys, int controlPort,
-                              Duration gatewayStartupDelay, Duration throttleInterval, String probeUser) {
+                              Duration gatewayStartupDelay, Duration throttleInterval, String probeUser,
+                              GatewayMode gatewayMode) {
+
+    /** With the default gateway mode ({@link GatewayMode#PROCESS} unless {@code -Dlease-simulator.gateway-mode}). */
+    public SimulatorConfig(Path stateDir, List<LeaseSpec> leases, List<String> authorizedKeys, int controlPort,
+                           Duration gatewayStartupDelay, Duration throttleInterval, String probeUser) {
+        this(stateDir, leases, authorizedKeys, controlPort, gatewayStartupDelay, throttleInterval, probeUser, null);
+    }
+
+    /** This configuration with another gateway mode. */
+    public SimulatorConfig withGatewayMode(GatewayMode mode) {
+        return new SimulatorConfig(stateDir, leases, authorizedKeys, controlPort, gatewayStartupDelay, throttleInterval,
+                probeUser, mode);
+    }
 
     /** With the default probe account ({@link ProbeUserAccount#DEFAULT_NAME}). */
     public SimulatorConfig(Path stateDir, List<LeaseSpec> leases, List<String> authorizedKeys, int controlPort,
                            Duration gatewayStartupDelay, Duration throttleInterval) {
-        this(stateDir, leases, authorizedKeys, controlPort, gatewayStartupDelay, throttleInterval, null);
+        this(stateDir, leases, authorizedKeys, controlPort, gatewayStartupDelay, throttleInterval, null, null);
     }
 
     public SimulatorConfig {
@@ -44,6 +59,9 @@ public record SimulatorConfig(Path stateDir, List<LeaseSpec> leases, List<String
         }
         if (!ProbeUserAccount.NAME.matcher(probeUser).matches()) {
             throw new IllegalArgumentException("invalid probeUser: " + probeUser);
+        }
+        if (gatewayMode == null) {
+            gatewayMode = GatewayMode.parse(System.getProperty("lease-simulator.gateway-mode"));
         }
     }
 }

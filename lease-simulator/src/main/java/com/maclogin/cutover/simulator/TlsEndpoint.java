@@ -59,6 +59,8 @@ final class TlsEndpoint implements AutoCloseable {
     private final ServerSocket server;
     private final ExecutorService connections;
     private final Thread acceptor;
+    /** LIGHT mode: accepted by the shared event loop instead of a thread of its own. */
+    private final LightIo.Listener shared;
     private volatile SSLContext context;
     private volatile X509Certificate certificate;
     /** notAfter in days of the certificate still to be made (lazily, at the first handshake or look). */
@@ -70,9 +72,22 @@ final class TlsEndpoint implements AutoCloseable {
      * pay for a TLS endpoint nobody probes yet. The certificate's notAfter is {@code notAfterDays} from that moment.
      */
     TlsEndpoint(String leaseId, int port, int notAfterDays, ExecutorService connections) throws IOException {
+        this(leaseId, port, notAfterDays, connections, null);
+    }
+
+    /** With {@code io} set (LIGHT mode), the shared event loop accepts its connections; no acceptor thread. */
+    TlsEndpoint(String leaseId, int port, int notAfterDays, ExecutorService connections, LightIo io) throws IOException {
         this.leaseId = leaseId;
         this.connections = connections;
         this.pendingDays = notAfterDays;
+        if (io != null) {
+            server = null;
+            acceptor = null;
+            shared = io.listenRaw(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                    ch -> serve(ch.socket()));
+            return;
+        }
+        shared = null;
         server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
@@ -82,7 +97,7 @@ final class TlsEndpoint implements AutoCloseable {
     }
 
     int port() {
-        return server.getLocalPort();
+        return shared != null ? shared.port() : server.getLocalPort();
     }
 
     X509Certificate certificate() throws IOException {
@@ -197,6 +212,10 @@ final class TlsEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
+        if (shared != null) {
+            shared.close();
+            return;
+        }
         try {
             server.close();
         } catch (IOException ignored) {

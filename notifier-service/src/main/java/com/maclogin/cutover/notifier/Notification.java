@@ -12,7 +12,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * One chat message for one cutover or fleet event on one channel. Unique per (event message id, channel): a
+ * One chat message for one cutover, fleet or lease health event on one channel. Unique per (event message id, channel): a
  * redelivered event never creates a second row, and a row that has an {@link #externalId} is never posted again.
  * Rows with the same {@link #threadKey} and channel form one thread, posted in id order.
  */
@@ -24,8 +24,8 @@ public class Notification extends PanacheEntityBase {
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    /** The lease's cutover the event is about; for a fleet event, the fleet id. */
-    @Column(name = "cutover_id", nullable = false)
+    /** The lease's cutover the event is about; for a fleet event, the fleet id; null for a lease health alert. */
+    @Column(name = "cutover_id")
     public String cutoverId;
 
     @Column(name = "lease_id", nullable = false)

@@ -11,5 +11,11 @@ public enum ThreadRole {
     /** A fleet's banner: opens the fleet's thread, is never a reply, and goes out before the replies stored earlier. */
     BANNER,
     /** A reply in a fleet's thread: waits until the fleet's banner is posted (or failed), then replies to it. */
-    REPLY
+    REPLY,
+    /**
+     * A lease health alert (issue 12, {@code lease.health}): belongs to no cutover. Its thread is one DOWN (or
+     * certificate warning) and the recovery that replies to it; as for a single cutover, the first message posted in
+     * the thread is the parent. Publishes no {@code ChatDelivered}.
+     */
+    LEASE
 }

@@ -36,6 +36,8 @@ class PoisonRecordFuzzTest {
     static {
         TOPICS.put(Topics.EVENTS, List.of("\"type\":\"CUTOVER_EXPLODED\"", "\"region\":\"MARS\""));
         TOPICS.put(Topics.FLEET_EVENTS, List.of("\"type\":\"FLEET_EXPLODED\"", "\"counts\":{\"a\":\"b\"}"));
+        TOPICS.put(Topics.LEASE_HEALTH, List.of("\"kind\":\"CERT_EXPLODED\"", "\"state\":\"ON_FIRE\"",
+                "\"kind\":null", "\"leaseId\":\"Not A Lease\""));
     }
 
     @TestHTTPResource("/q/health")
@@ -53,6 +55,11 @@ class PoisonRecordFuzzTest {
 
     /** A minimal valid message of the topic's type with message id {@code id} (every other field absent). */
     static String template(String topic, String id) {
+        if (Topics.LEASE_HEALTH.equals(topic)) {
+            // a lease message: no cutover id; kind and state are required (the notifier refuses the event without)
+            return "{\"messageId\":\"" + id + "\",\"leaseId\":\"hk-1\",\"timestamp\":\"2026-12-05T00:00:00Z\","
+                    + "\"schemaVersion\":1,\"kind\":\"STATE_CHANGED\",\"state\":\"HEALTHY\",\"alert\":false}";
+        }
         String ids = Topics.FLEET_EVENTS.equals(topic) ? "\"fleetId\":\"fleet-fuzz\","
                 : "\"cutoverId\":\"co-fuzz\",\"leaseId\":\"hk-1\",";
         return "{\"messageId\":\"" + id + "\"," + ids

@@ -28,6 +28,14 @@ import java.util.function.Consumer;
 public final class LocalStack implements AutoCloseable {
 
     /**
+     * How often the stack's workers watch each lease unless the lease says otherwise (the product's default is 30 s:
+     * {@code probe.watch.interval}): 10 s for the demo, {@code -Dlocalstack.watch-interval} (ISO-8601) to change it; the
+     * end-to-end tests set PT60S (deploy/local-stack/pom.xml).
+     */
+    public static final Duration WATCH_INTERVAL = Duration.parse(System.getProperty("localstack.watch-interval", "PT10S"));
+
+
+    /**
      * How long one process of the stack may take to come up (port open, health ready). A quiet machine needs 5-20 s; the
      * generous bound is for a 2-core machine starting three stacks beside the modules' tests. It only costs time when
      * something is really broken, and then the failure names the process and its log.
@@ -190,6 +198,10 @@ public final class LocalStack implements AutoCloseable {
         orch.put("quarkus.http.port", "" + cfg.orchestratorPort());
         orch.put("orchestrator.validation.window", iso(cfg.validationWindow()));
         orch.put("orchestrator.validation.probe-interval", iso(cfg.probeInterval()));
+        // the continuous watch (issue 12): the stack's workers watch every lease every WATCH_INTERVAL instead of the
+        // product's 30 s, so a lease's health changes within seconds in the demo and the end-to-end tests; the
+        // orchestrator's stale sweep counts in the same interval
+        orch.put("orchestrator.lease-health.default-watch-interval", iso(WATCH_INTERVAL));
         Map<String, String> rollback = new LinkedHashMap<>(common);
         rollback.put("quarkus.http.port", "" + cfg.rollbackPort());
         rollback.put("rollback.verify.window", iso(cfg.rollbackVerifyWindow()));
@@ -223,6 +235,7 @@ public final class LocalStack implements AutoCloseable {
                 probe.remove("quarkus.datasource.jdbc.acquisition-timeout");
                 probe.put("quarkus.http.port", "" + cfg.probePort(region));
                 probe.put("probe.region", region);
+                probe.put("probe.watch.interval", iso(WATCH_INTERVAL));
                 probe.put("probe.ssh.private-key-file", regionKeys.get(region).toString());
                 if (probeNameOnly) {
                     probe.put("probe.validate.require-distinct-probe-uid", "false");

@@ -107,6 +107,23 @@ public final class LocalStackMain {
         return file;
     }
 
+    /** The continuous watch's view of every lease (issue 12): {@code GET /api/v1/leases}, one line each. */
+    static void printLeaseHealth(LocalStack stack) {
+        try {
+            System.out.println();
+            System.out.println("Lease health (continuous watch, every " + LocalStack.WATCH_INTERVAL.toSeconds()
+                    + " s; GET /api/v1/leases/{id}/health for the last hour's roll-ups):");
+            JsonNode leases = stack.orchestrator().get("/api/v1/leases").body();
+            for (JsonNode l : leases.isArray() ? leases : leases.path("items")) {
+                JsonNode h = l.path("health");
+                System.out.printf("  %-6s %-11s since %-24s %s%n", l.path("id").asText(), h.path("state").asText("?"),
+                        h.path("since").asText("-"), h.path("reason").asText(""));
+            }
+        } catch (IOException | RuntimeException e) {
+            System.out.println("  (lease health not available: " + e.getMessage() + ")");
+        }
+    }
+
     static int runDemo(LocalStack stack, boolean rollback) throws IOException {
         StackConfig cfg = stack.config();
         String lease = stack.leases().get(0).path("id").asText();
@@ -122,6 +139,7 @@ public final class LocalStackMain {
                 + (end.hasNonNull("reason") ? "  (" + end.path("reason").asText() + ")" : ""));
         System.out.println("Gateway on " + lease + " now serves version " + served.path("version").asText("?"));
         demo.printChat(end.path("state").asText(), Duration.ofSeconds(20));
+        printLeaseHealth(stack);
         String expected = rollback ? "ROLLED_BACK" : "GREEN";
         String expectedVersion = rollback ? cfg.fromVersion() : cfg.toVersion();
         boolean ok = expected.equals(end.path("state").asText()) && expectedVersion.equals(served.path("version").asText());

@@ -18,13 +18,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       the lease as it needs it (OpenSSH's port and key, or the simulator's own) and copes with the version the other
  *       left (GREEN on the candidate, or rolled back to the old one);</li>
  *   <li>{@code hk-5 jp-5}: the {@code cutover} CLI (CliEndToEndTest);</li>
- *   <li>{@code hk-6 jp-6}: the web dashboard in headless Chromium (DashboardBrowserTest).</li>
+ *   <li>{@code hk-6 jp-6}: the web dashboard in headless Chromium (DashboardBrowserTest);</li>
+ *   <li>{@code hk-7}: the continuous watch (LeaseWatchEndToEndTest: taken DOWN between cutovers, alerted, refused at the
+ *       gates, recovered); {@code jp-7} is only watched (nobody changes it).</li>
  * </ul>
  * The validation window (30 s) is long enough for the trigger rows to trip under load and short enough for the rest.
  */
 public final class SharedStack implements BeforeAllCallback {
 
-    static final int LEASES_PER_REGION = 6;
+    static final int LEASES_PER_REGION = 7;
     static final Duration VALIDATION_WINDOW = Duration.ofSeconds(30);
 
     private static volatile LocalStack stack;

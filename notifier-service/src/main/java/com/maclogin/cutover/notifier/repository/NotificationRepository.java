@@ -19,6 +19,11 @@ public class NotificationRepository implements PanacheRepository<Notification> {
         return list("cutoverId = ?1 order by id", cutoverId);
     }
 
+    /** A lease's health alerts (rows of role LEASE), in creation order. */
+    public List<Notification> leaseAlerts(String leaseId) {
+        return list("leaseId = ?1 and threadRole = ?2 order by id", leaseId, ThreadRole.LEASE);
+    }
+
     /** Whether the cutover has a row of this event type on any channel. */
     public boolean hasType(String cutoverId, String eventType) {
         return count("cutoverId = ?1 and eventType = ?2", cutoverId, eventType) > 0;

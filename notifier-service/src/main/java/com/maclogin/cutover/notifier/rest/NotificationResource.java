@@ -25,16 +25,20 @@ public class NotificationResource {
     }
 
     /**
-     * Notifications of one cutover ({@code ?cutover=}) or of one fleet's thread ({@code ?fleet=}: its own events and
-     * its leases' incidents) in the order they were created.
+     * Notifications of one cutover ({@code ?cutover=}), of one fleet's thread ({@code ?fleet=}: its own events and
+     * its leases' incidents) or a lease's health alerts ({@code ?lease=}) in the order they were created.
      */
     @GET
-    public List<NotificationView> list(@QueryParam("cutover") String cutoverId, @QueryParam("fleet") String fleetId) {
+    public List<NotificationView> list(@QueryParam("cutover") String cutoverId, @QueryParam("fleet") String fleetId,
+            @QueryParam("lease") String leaseId) {
         if (fleetId != null && !fleetId.isBlank()) {
             return service.byFleet(fleetId.trim());
         }
+        if (leaseId != null && !leaseId.isBlank()) {
+            return service.byLease(leaseId.trim());
+        }
         if (cutoverId == null || cutoverId.isBlank()) {
-            throw new BadRequestException("query parameter 'cutover' or 'fleet' is required");
+            throw new BadRequestException("query parameter 'cutover', 'fleet' or 'lease' is required");
         }
         return service.byCutover(cutoverId.trim());
     }

@@ -8,7 +8,7 @@ import com.maclogin.cutover.notifier.ThreadRole;
  *
  * @param key     {@code notification.thread_key}
  * @param role    how the row finds its parent
- * @param fleetId the fleet, or {@code null} for a single cutover
+ * @param fleetId the fleet, or {@code null} for a single cutover or a lease alert
  */
 public record ChatThread(String key, ThreadRole role, String fleetId) {
 
@@ -28,6 +28,19 @@ public record ChatThread(String key, ThreadRole role, String fleetId) {
     /** A reply in the fleet's thread (a fleet event after the banner, or an incident of a lease in the fleet). */
     public static ChatThread fleetReply(String fleetId) {
         return new ChatThread(fleetKey(fleetId), ThreadRole.REPLY, fleetId);
+    }
+
+    /** Prefix of a lease alert thread's key ({@code lease:<lease id>#<n>}): never a cutover's or a fleet's. */
+    public static final String LEASE_PREFIX = "lease:";
+
+    /** A lease health alert's thread (a DOWN and its recovery, a certificate warning and its renewal). */
+    public static ChatThread lease(String key) {
+        return new ChatThread(key, ThreadRole.LEASE, null);
+    }
+
+    /** The key of the {@code n}-th alert thread of a lease. */
+    public static String leaseKey(String leaseId, long n) {
+        return LEASE_PREFIX + leaseId + "#" + n;
     }
 
     public static String fleetKey(String fleetId) {

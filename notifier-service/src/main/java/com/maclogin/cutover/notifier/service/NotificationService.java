@@ -176,6 +176,12 @@ public class NotificationService {
         return repository.byCutover(cutoverId).stream().map(NotificationView::of).toList();
     }
 
+    /** A lease's health alerts (DOWN, recovery, certificate), in creation order. */
+    @Transactional
+    public List<NotificationView> byLease(String leaseId) {
+        return repository.leaseAlerts(leaseId).stream().map(NotificationView::of).toList();
+    }
+
     /** The fleet's thread: its own events and its leases' incidents, in creation order. */
     @Transactional
     public List<NotificationView> byFleet(String fleetId) {

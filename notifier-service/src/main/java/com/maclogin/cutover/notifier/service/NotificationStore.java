@@ -107,9 +107,13 @@ public class NotificationStore {
 
     /**
      * ChatDelivered on chat.deliveries (the orchestrator's live event stream), in this transaction: what was delivered
-     * where and how it ended, never the text. A fleet's own message carries the fleet id as its ids.
+     * where and how it ended, never the text. A fleet's own message carries the fleet id as its ids; a lease alert
+     * publishes none.
      */
     private void delivered(Notification n, String outcome) {
+        if (n.threadRole == com.maclogin.cutover.notifier.ThreadRole.LEASE) {
+            return; // a lease alert belongs to no cutover or fleet: there is no stream on the orchestrator to join
+        }
         // in the trace of the event the message was queued for: the orchestrator's span for it joins the cutover's trace
         try (io.opentelemetry.context.Scope scope = com.maclogin.cutover.messaging.MessageTracing.contextOf(n.traceParent)
                 .makeCurrent()) {

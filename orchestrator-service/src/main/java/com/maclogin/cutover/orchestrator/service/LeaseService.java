@@ -209,7 +209,7 @@ public class LeaseService {
 
     static LeaseRegistration registration(Lease lease) {
         return LeaseRegistration.of(lease.id, lease.target(), lease.stage == null ? null : lease.stage.name(),
-                lease.updatedAt, lease.watchIntervalSeconds);
+                lease.updatedAt, lease.watchIntervalSeconds, lease.tlsEndpoint);
     }
 
     /** Publishes every lease's registration again (start-up): the registries are compacted, so a repeat is harmless. */

@@ -66,10 +66,14 @@ class LeaseRegistryPublishTest {
     @Test
     void aRegisteredLeaseIsPublishedToItsRegionsRegistryAndEveryChangeAgainWithTheNewValues() {
         String id = LeaseProbeUserTest.id("hk-reg");
-        given().contentType(ContentType.JSON).body(lease(id, "HK", "10.0.0.7")).post("/api/v1/leases")
+        Map<String, Object> body = lease(id, "HK", "10.0.0.7");
+        body.put("tlsEndpoint", "gw-hk.example.com:443");
+        given().contentType(ContentType.JSON).body(body).post("/api/v1/leases")
                 .then().statusCode(201);
         LeaseRegistration first = await().atMost(WAIT).until(() -> published(Region.HK, id), l -> l.size() == 1).get(0);
         assertThat(first.region()).isEqualTo(Region.HK);
+        // the continuous watch reads the certificate of the endpoint VALIDATE's plan would name
+        assertThat(first.tlsEndpoint()).isEqualTo("gw-hk.example.com:443");
         assertThat(first.host()).isEqualTo("10.0.0.7");
         assertThat(first.sshPort()).isEqualTo(22);
         assertThat(first.sshUser()).isEqualTo("openclaw");

@@ -1,0 +1,349 @@
+package com.maclogin.cutover.simulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+
+/**
+ * LIGHT mode: the command lines the worker's light watch runs on every round, answered in the simulator JVM without
+ * forking a shell, with the outputs, exit codes and refusals the shell path gives (the same {@link MacCommands},
+ * {@link SudoEmulator} and launchd emulator answer both; {@code df} is computed as GNU df and the {@code df} shim's
+ * DISK_LOW rewrite compute it). Only these exact shapes (words separated by spaces, each bare, single-quoted without
+ * a quote inside, or {@code "$HOME"}) are taken; every other command line goes to {@code /bin/sh -c} as always:
+ * <ul>
+ *   <li>{@code launchctl print <target>} (the gateway account's read, {@code LaunchdRead.own});</li>
+ *   <li>{@code sudo -n -u <user> /bin/launchctl print <target>} (the probe account's grant, {@code LaunchdRead.viaGrant});</li>
+ *   <li>{@code df -k <path>} and {@code df -k "$HOME"} ({@code DiskProbe});</li>
+ *   <li>{@code kill [-9|-KILL|-15|-TERM] <pid>…} when every pid is a LIGHT gateway of the lease (there is no real
+ *       process to signal).</li>
+ * </ul>
+ * The caller is who the shell would be: the gateway's account, or the probe account ({@code $EUID} = its uid when it
+ * is an OS user, {@code $USER} = its name).
+ */
+final class LightExec {
+
+    /** Commands answered in the JVM, for the benchmarks. */
+    static final AtomicLong ANSWERED = new AtomicLong();
+
+    private final Path leaseHome;
+    private final MacCommands commands;
+    private final LaunchdEmulator launchd;
+    private final Executor work;
+    private final ScheduledExecutorService timers;
+
+    LightExec(Path leaseHome, MacCommands commands, LaunchdEmulator launchd, Executor work,
+              ScheduledExecutorService timers) {
+        this.leaseHome = leaseHome;
+        this.commands = commands;
+        this.launchd = launchd;
+        this.work = work;
+        this.timers = timers;
+    }
+
+    /**
+     * The in-JVM command for {@code line}, or null when it is not one of the shapes (then the shell runs it).
+     *
+     * @param sessionHome the session's {@code $HOME} (the lease home, or the probe account's home)
+     * @param caller      who the shell would run as
+     */
+    Command command(String line, Path sessionHome, Caller caller, long delayMillis) {
+        List<String> argv = words(line, sessionHome);
+        if (argv == null || argv.isEmpty()) {
+            return null;
+        }
+        Answer answer = answer(argv, sessionHome, caller);
+        return answer == null ? null : new InJvm(answer, delayMillis);
+    }
+
+    private interface Answer {
+        CommandResult run();
+    }
+
+    private Answer answer(List<String> argv, Path cwd, Caller caller) {
+        String cmd = argv.get(0);
+        if (cmd.equals("launchctl") && argv.size() == 3 && argv.get(1).equals("print")) {
+            return () -> commands.run("launchctl", cwd, argv.subList(1, argv.size()), caller);
+        }
+        if (cmd.equals("sudo") && argv.size() == 7 && argv.get(1).equals("-n") && argv.get(2).equals("-u")
+                && argv.get(4).equals("/bin/launchctl") && argv.get(5).equals("print")) {
+            return () -> commands.run("sudo", cwd, argv.subList(1, argv.size()), caller);
+        }
+        if (cmd.equals("df") && argv.size() == 3 && argv.get(1).equals("-k")) {
+            Path path = cwd.resolve(argv.get(2));
+            return () -> df(path, argv.get(2));
+        }
+        if (cmd.equals("kill") && argv.size() >= 2) {
+            return kill(argv.subList(1, argv.size()));
+        }
+        return null;
+    }
+
+    private Answer kill(List<String> args) {
+        int signal = 15;
+        List<String> pids = args;
+        String first = args.get(0);
+        if (first.startsWith("-")) {
+            signal = switch (first) {
+                case "-9", "-KILL", "-SIGKILL" -> 9;
+                case "-15", "-TERM", "-SIGTERM" -> 15;
+                default -> -1;
+            };
+            pids = args.subList(1, args.size());
+        }
+        if (signal < 0 || pids.isEmpty()) {
+            return null;
+        }
+        List<Long> targets = new ArrayList<>();
+        for (String p : pids) {
+            if (!p.matches("\\d{1,10}")) {
+                return null;
+            }
+            long pid = Long.parseLong(p);
+            LightGateway g = launchd.lightGateway(LaunchAgentPlist.LABEL);
+            if (g == null || g.pid() != pid) {
+                return null; // a real process (or none): the shell's kill answers
+            }
+            targets.add(pid);
+        }
+        int sig = signal;
+        return () -> {
+            for (long pid : targets) {
+                if (!launchd.signalLight(pid, sig)) {
+                    return CommandResult.fail(1, "sh: 1: kill: No such process\n\n");
+                }
+            }
+            return CommandResult.ok("");
+        };
+    }
+
+    // ------------------------------------------------------------------------------------------------ df -k
+
+    /** Filesystem column and mount point of a volume, learned once per volume from the real {@code df -P}. */
+    private record Volume(String filesystem, String mountedOn) {
+    }
+
+    private static final Map<String, Volume> VOLUMES = new ConcurrentHashMap<>();
+
+    /**
+     * {@code df -k <path>} as GNU df prints it (one volume row; sizes from statvfs: 1K-blocks = f_blocks, Used =
+     * f_blocks − f_bfree, Available = f_bavail, Use% = ⌈Used·100/(Used+Available)⌉), then the DISK_LOW rewrite of the
+     * {@code df} shim when the fault is on and the row is the lease home's volume.
+     */
+    CommandResult df(Path path, String word) {
+        if (!Files.exists(path)) {
+            return CommandResult.fail(1, "df: " + word + ": No such file or directory\n");
+        }
+        try {
+            FileStore store = Files.getFileStore(path);
+            Volume v = volume(store, path);
+            long total = store.getTotalSpace() / 1024;
+            long used = (store.getTotalSpace() - store.getUnallocatedSpace()) / 1024;
+            long avail = store.getUsableSpace() / 1024;
+            String pct = used + avail > 0 ? ceilDiv(used * 100, used + avail) + "%" : "-";
+            Path fault = leaseHome.resolve(".sim/faults/disk-free-percent");
+            if (Files.exists(fault)) {
+                FileStore homeStore = Files.getFileStore(leaseHome);
+                if (volume(homeStore, leaseHome).mountedOn().equals(v.mountedOn())) {
+                    long p = Long.parseLong(Files.readString(fault).trim());
+                    avail = total * p / 100;
+                    used = total - avail;
+                    pct = (total > 0 ? ceilDiv(used * 100, total) : 0) + "%";
+                }
+            }
+            String[][] rows = {
+                {"Filesystem", "1K-blocks", "Used", "Available", "Use%", "Mounted on"},
+                {v.filesystem(), Long.toString(total), Long.toString(used), Long.toString(avail), pct, v.mountedOn()}};
+            int[] w = {14, 5, 5, 5, 4};
+            for (String[] r : rows) {
+                for (int i = 0; i < 5; i++) {
+                    w[i] = Math.max(w[i], r[i].length());
+                }
+            }
+            StringBuilder s = new StringBuilder();
+            for (String[] r : rows) {
+                s.append(String.format("%-" + w[0] + "s %" + w[1] + "s %" + w[2] + "s %" + w[3] + "s %" + w[4] + "s %s%n",
+                        r[0], r[1], r[2], r[3], r[4], r[5]));
+            }
+            return CommandResult.ok(s.toString());
+        } catch (IOException | RuntimeException e) {
+            return CommandResult.fail(1, "df: " + word + ": " + e.getMessage() + "\n");
+        }
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return a / b + (a % b != 0 ? 1 : 0);
+    }
+
+    private static Volume volume(FileStore store, Path path) throws IOException {
+        String key = store.toString();
+        Volume v = VOLUMES.get(key);
+        if (v != null) {
+            return v;
+        }
+        Process p = new ProcessBuilder("df", "-P", "-k", path.toString()).redirectErrorStream(true).start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String[] lines = out.split("\n");
+        if (lines.length < 2) {
+            throw new IOException("df -P gave no row: " + out.trim());
+        }
+        // Filesystem 1024-blocks Used Available Capacity Mounted-on (the mount point may contain spaces)
+        String[] cols = lines[lines.length - 1].trim().split("\\s+", 6);
+        if (cols.length < 6) {
+            throw new IOException("df -P row not understood: " + lines[lines.length - 1]);
+        }
+        v = new Volume(cols[0], cols[5]);
+        VOLUMES.put(key, v);
+        return v;
+    }
+
+    // ------------------------------------------------------------------------------------------------ words
+
+    /**
+     * The words of {@code line} when it is a plain command line: words separated by spaces, each bare
+     * ({@code [A-Za-z0-9_./:@%+=,-]}), single-quoted without a quote inside, or exactly {@code "$HOME"} /
+     * {@code $HOME}; null for anything else (operators, other expansions, redirections, escapes).
+     */
+    static List<String> words(String line, Path home) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        int n = line.length();
+        while (i < n) {
+            char c = line.charAt(i);
+            if (c == ' ') {
+                i++;
+                continue;
+            }
+            if (c == '\'') {
+                int end = line.indexOf('\'', i + 1);
+                if (end < 0 || (end + 1 < n && line.charAt(end + 1) != ' ')) {
+                    return null;
+                }
+                out.add(line.substring(i + 1, end));
+                i = end + 1;
+                continue;
+            }
+            if (line.startsWith("\"$HOME\"", i) && (i + 7 == n || line.charAt(i + 7) == ' ')) {
+                out.add(home.toString());
+                i += 7;
+                continue;
+            }
+            if (line.startsWith("$HOME", i) && (i + 5 == n || line.charAt(i + 5) == ' ')) {
+                out.add(home.toString());
+                i += 5;
+                continue;
+            }
+            int start = i;
+            while (i < n && line.charAt(i) != ' ') {
+                char d = line.charAt(i);
+                if (!(Character.isLetterOrDigit(d) && d < 128) && "_./:@%+=,-".indexOf(d) < 0) {
+                    return null;
+                }
+                i++;
+            }
+            out.add(line.substring(start, i));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------------ the channel
+
+    /** Writes the answer's stdout, then stderr, then the exit status, off the SSH IO thread. */
+    private final class InJvm implements Command {
+        private final Answer answer;
+        private final long delayMillis;
+        private OutputStream out;
+        private OutputStream err;
+        private ExitCallback callback;
+        private volatile boolean destroyed;
+
+        InJvm(Answer answer, long delayMillis) {
+            this.answer = answer;
+            this.delayMillis = delayMillis;
+        }
+
+        @Override
+        public void setExitCallback(ExitCallback callback) {
+            this.callback = callback;
+        }
+
+        @Override
+        public void setInputStream(InputStream in) {
+            // the shapes read no stdin
+        }
+
+        @Override
+        public void setOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void setErrorStream(OutputStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public void start(ChannelSession channel, Environment env) {
+            if (delayMillis > 0) {
+                // SSH_SLOW: the exec starts late, no thread waits
+                timers.schedule(() -> work.execute(this::runNow), delayMillis, TimeUnit.MILLISECONDS);
+            } else {
+                work.execute(this::runNow);
+            }
+        }
+
+        private void runNow() {
+            if (destroyed) {
+                return;
+            }
+            CommandResult r;
+            try {
+                r = answer.run();
+            } catch (RuntimeException e) {
+                r = CommandResult.fail(70, "lease-simulator: " + e + "\n");
+            }
+            ANSWERED.incrementAndGet();
+            try {
+                if (!r.stdout().isEmpty()) {
+                    out.write(r.stdout().getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+                if (!r.stderr().isEmpty()) {
+                    err.write(r.stderr().getBytes(StandardCharsets.UTF_8));
+                    err.flush();
+                }
+            } catch (IOException e) {
+                // the client went away
+            }
+            callback.onExit(r.exitCode());
+        }
+
+        @Override
+        public void destroy(ChannelSession channel) {
+            destroyed = true;
+        }
+    }
+}
