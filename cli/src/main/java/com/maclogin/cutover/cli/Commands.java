@@ -25,7 +25,8 @@ final class Commands {
     private Commands() {
     }
 
-    @Command(name = "leases", mixinStandardHelpOptions = true, description = "List the registered leases.")
+    @Command(name = "leases", mixinStandardHelpOptions = true,
+            description = {"List the registered leases with their health (continuous watch; * = crash-looping)."})
     static final class Leases extends ApiCommand {
         @Override
         public Integer call() throws ApiError {
@@ -34,10 +35,15 @@ final class Commands {
                 printJson(leases);
                 return ExitCodes.OK;
             }
-            out().println(String.format("%-16s %-6s %-10s %s", "LEASE", "REGION", "STAGE", "HOST"));
+            out().println(String.format("%-16s %-6s %-10s %-22s %-12s %-20s %s", "LEASE", "REGION", "STAGE", "HOST",
+                    "HEALTH", "SINCE", "REASON"));
             for (JsonNode l : leases) {
-                out().println(String.format("%-16s %-6s %-10s %s:%s", l.path("id").asText(), l.path("region").asText(),
-                        l.path("stage").asText(), l.path("host").asText(), l.path("sshPort").asText()));
+                JsonNode h = l.path("health");
+                String health = h.path("state").asText("UNKNOWN") + (h.path("crashLooping").asBoolean() ? "*" : "");
+                out().println(String.format("%-16s %-6s %-10s %-22s %-12s %-20s %s", l.path("id").asText(),
+                        l.path("region").asText(), l.path("stage").asText(),
+                        l.path("host").asText() + ":" + l.path("sshPort").asText(), health,
+                        h.path("since").isTextual() ? h.path("since").asText() : "-", h.path("reason").asText("")));
             }
             return ExitCodes.OK;
         }

@@ -16,6 +16,15 @@ public interface CutoverMessage {
 
     String cutoverId();
 
+    /**
+     * Whether this message is about a cutover, so that a consumer requires {@link #cutoverId()}; a message about a
+     * lease alone (the continuous watch's {@link LeaseWatchReport}, {@link LeaseHealthEvent}) says no and requires
+     * {@link #leaseId()} instead.
+     */
+    default boolean aboutCutover() {
+        return true;
+    }
+
     /** Kafka record key. */
     String leaseId();
 

@@ -39,6 +39,12 @@ public record LeaseHealthEvent(
         return null;
     }
 
+    /** About a lease: consumers require its lease id, not a cutover id. */
+    @Override
+    public boolean aboutCutover() {
+        return false;
+    }
+
     /** What is wrong with this event (for the consumer), or null. */
     public String invalid() {
         String p = Validation.leaseId(leaseId);

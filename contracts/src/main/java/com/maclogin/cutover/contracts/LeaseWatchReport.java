@@ -42,6 +42,12 @@ public record LeaseWatchReport(
         return null;
     }
 
+    /** About a lease: consumers require its lease id, not a cutover id. */
+    @Override
+    public boolean aboutCutover() {
+        return false;
+    }
+
     /** Whether this is a per-minute roll-up (else a change of health). */
     @JsonIgnore
     public boolean isRollup() {

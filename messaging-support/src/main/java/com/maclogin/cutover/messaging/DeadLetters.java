@@ -138,7 +138,12 @@ public final class DeadLetters implements AutoCloseable {
         if (blank(message.messageId())) {
             return poison(origin, DeadLetterReason.MISSING_FIELD, name + ": no messageId", message.cutoverId(), pending);
         }
-        if (blank(message.cutoverId())) {
+        if (!message.aboutCutover()) {
+            if (blank(message.leaseId())) {
+                return poison(origin, DeadLetterReason.MISSING_FIELD, name + " " + message.messageId() + ": no leaseId",
+                        null, pending);
+            }
+        } else if (blank(message.cutoverId())) {
             return poison(origin, DeadLetterReason.MISSING_FIELD, name + " " + message.messageId() + ": no cutoverId",
                     null, pending);
         }

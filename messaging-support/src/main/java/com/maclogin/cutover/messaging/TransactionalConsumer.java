@@ -112,7 +112,7 @@ public record TransactionalConsumer(Inbox inbox, Transactions transactions, Dura
         try (Scope scope = span.makeCurrent()) {
             MessageTracing.identify(span, message.cutoverId(), message.leaseId());
             span.setAttribute("messaging.message.id", message.messageId());
-            MDC.put(MDC_CUTOVER_ID, message.cutoverId());
+            MDC.put(MDC_CUTOVER_ID, message.cutoverId() == null ? "" : message.cutoverId());
             MDC.put(MDC_LEASE_ID, message.leaseId() == null ? "" : message.leaseId());
             return handle(origin, message, handler, pending);
         } catch (RuntimeException | StackOverflowError e) {

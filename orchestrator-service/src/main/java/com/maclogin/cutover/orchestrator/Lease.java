@@ -41,6 +41,9 @@ public class Lease extends PanacheEntityBase {
     @Column(columnDefinition = "jsonb")
     @org.hibernate.annotations.ColumnTransformer(write = "?::jsonb")
     public String labels = "{}";
+    /** How often the continuous watch probes this lease, 5..3600 s; null = the worker's default (issue 12). */
+    @Column(name = "watch_interval_seconds")
+    public Integer watchIntervalSeconds;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

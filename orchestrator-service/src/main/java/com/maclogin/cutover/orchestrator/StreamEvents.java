@@ -32,6 +32,13 @@ public final class StreamEvents {
     /** notifier-service delivered or gave up on a chat message: {@code channel}, {@code kind}, {@code outcome}, {@code attempts}. */
     public static final String CHAT_DELIVERED = "CHAT_DELIVERED";
 
+    /**
+     * A lease's health changed or its certificate crossed the warning limit (continuous watch): {@code kind},
+     * {@code state}, {@code previousState}, {@code reason}, {@code since}, {@code certDaysLeft}, {@code crashLooping},
+     * {@code alert}; carries the lease's active cutover, if any.
+     */
+    public static final String LEASE_HEALTH = "LEASE_HEALTH";
+
     /** Audit actions of a cutover that an operator (or a worker's breach) causes, streamed as OPERATOR_ACTION. */
     public static final Set<String> CUTOVER_OPERATOR_ACTIONS = Set.of(Reasons.CUTOVER_REQUESTED, Reasons.OVERRIDE,
             Reasons.PAUSE_REQUESTED, Reasons.RESUME_REQUESTED, Reasons.ROLLBACK_REQUESTED, Reasons.ABORT_REQUESTED,

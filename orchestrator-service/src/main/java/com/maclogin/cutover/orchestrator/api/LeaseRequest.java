@@ -9,9 +9,17 @@ import java.util.Map;
  * {@code labels} (optional): up to 50 {@code key: value} pairs that fleet selectors match on.
  * {@code probeUser} (optional): the OS account the validation probe matrix logs in as; a POSIX user name other than
  * {@code sshUser} (the gateway's account); default {@link #DEFAULT_PROBE_USER}.
+ * {@code watchIntervalSeconds} (optional): how often the continuous watch probes the lease, 5..3600; default the
+ * worker's ({@code probe.watch.interval}).
  */
 public record LeaseRequest(String id, String region, String host, Integer sshPort, String sshUser, String hostKey,
-        Integer gatewayPort, String tlsEndpoint, String stage, String probeUser, Map<String, String> labels) {
+        Integer gatewayPort, String tlsEndpoint, String stage, String probeUser, Map<String, String> labels,
+        Integer watchIntervalSeconds) {
+
+    public LeaseRequest(String id, String region, String host, Integer sshPort, String sshUser, String hostKey,
+            Integer gatewayPort, String tlsEndpoint, String stage, String probeUser, Map<String, String> labels) {
+        this(id, region, host, sshPort, sshUser, hostKey, gatewayPort, tlsEndpoint, stage, probeUser, labels, null);
+    }
 
     /** The probe account when a registration names none. */
     public static final String DEFAULT_PROBE_USER = "openclaw-probe";

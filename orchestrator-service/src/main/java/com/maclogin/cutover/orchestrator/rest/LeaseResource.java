@@ -7,6 +7,8 @@ import com.maclogin.cutover.orchestrator.api.ApiException;
 import com.maclogin.cutover.orchestrator.api.LeaseAuditView;
 import com.maclogin.cutover.orchestrator.api.LeaseRequest;
 import com.maclogin.cutover.orchestrator.api.LeaseView;
+import com.maclogin.cutover.orchestrator.api.LeaseHealthDetail;
+import com.maclogin.cutover.orchestrator.health.LeaseHealthService;
 import com.maclogin.cutover.orchestrator.service.InputValidator;
 import com.maclogin.cutover.orchestrator.service.LeaseService;
 import jakarta.ws.rs.Consumes;
@@ -28,8 +30,10 @@ public class LeaseResource {
 
     private final LeaseService leases;
     private final CurrentCaller caller;
+    private final LeaseHealthService health;
 
-    public LeaseResource(LeaseService leases, CurrentCaller caller) {
+    public LeaseResource(LeaseService leases, CurrentCaller caller, LeaseHealthService health) {
+        this.health = health;
         this.leases = leases;
         this.caller = caller;
     }
@@ -58,6 +62,17 @@ public class LeaseResource {
     @Path("/{id}/audit")
     public List<LeaseAuditView> audit(@PathParam("id") String id) {
         return leases.audit(InputValidator.pathId("id", id)).orElseThrow(() -> ApiException.notFound("lease " + id + " not found"));
+    }
+
+    /**
+     * The lease's health (continuous watch), its roll-ups of the last hour and its recent health changes; 404 for an
+     * unknown lease.
+     */
+    @GET
+    @Path("/{id}/health")
+    public LeaseHealthDetail health(@PathParam("id") String id) {
+        return health.detail(InputValidator.pathId("id", id))
+                .orElseThrow(() -> ApiException.notFound("lease " + id + " not found"));
     }
 
     @GET

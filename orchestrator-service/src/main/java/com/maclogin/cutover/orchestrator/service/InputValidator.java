@@ -72,6 +72,13 @@ public final class InputValidator {
                 }
             });
         }
+        Integer watch = r.watchIntervalSeconds();
+        if (watch != null && (watch < com.maclogin.cutover.contracts.LeaseRegistration.MIN_WATCH_INTERVAL_SECONDS
+                || watch > com.maclogin.cutover.contracts.LeaseRegistration.MAX_WATCH_INTERVAL_SECONDS)) {
+            errors.add(new FieldError("watchIntervalSeconds", "watchIntervalSeconds must be between "
+                    + com.maclogin.cutover.contracts.LeaseRegistration.MIN_WATCH_INTERVAL_SECONDS + " and "
+                    + com.maclogin.cutover.contracts.LeaseRegistration.MAX_WATCH_INTERVAL_SECONDS + " seconds, was " + watch));
+        }
         if (r.stage() != null) {
             try {
                 LeaseStage.parse(r.stage());

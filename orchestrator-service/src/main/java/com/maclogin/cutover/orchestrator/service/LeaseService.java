@@ -16,6 +16,8 @@ import com.maclogin.cutover.orchestrator.api.LeaseAuditView;
 import com.maclogin.cutover.orchestrator.LeaseStage;
 import com.maclogin.cutover.orchestrator.api.LeaseRequest;
 import com.maclogin.cutover.orchestrator.api.LeaseView;
+import com.maclogin.cutover.orchestrator.api.LeaseHealthView;
+import com.maclogin.cutover.orchestrator.health.LeaseHealthService;
 import com.maclogin.cutover.orchestrator.config.OrchestratorConfig;
 import com.maclogin.cutover.orchestrator.repository.CutoverRepository;
 import com.maclogin.cutover.orchestrator.repository.LeaseAuditRepository;
@@ -57,9 +59,11 @@ public class LeaseService {
     private final LeaseAuditRepository audit;
     private final CutoverRepository cutovers;
     private final OutboxWriter outbox;
+    private final LeaseHealthService health;
 
     public LeaseService(LeaseRepository leases, OrchestratorConfig config, LeaseAuditRepository audit,
-            CutoverRepository cutovers, OutboxWriter outbox) {
+            CutoverRepository cutovers, OutboxWriter outbox, LeaseHealthService health) {
+        this.health = health;
         this.leases = leases;
         this.config = config;
         this.audit = audit;
@@ -153,6 +157,7 @@ public class LeaseService {
         m.put("tlsEndpoint", l.tlsEndpoint);
         m.put("stage", l.stage == null ? null : l.stage.name());
         m.put("labels", StoredJson.labels(l.labels));
+        m.put("watchIntervalSeconds", l.watchIntervalSeconds);
         return m;
     }
 
@@ -174,16 +179,20 @@ public class LeaseService {
         l.tlsEndpoint = r.tlsEndpoint();
         l.stage = LeaseStage.parse(r.stage());
         l.labels = Json.write(r.labels() == null ? java.util.Map.of() : new java.util.TreeMap<>(r.labels()));
+        l.watchIntervalSeconds = r.watchIntervalSeconds();
     }
 
+    /** Every lease with its health (one query for all the health rows). */
     @Transactional
     public List<LeaseView> list() {
-        return leases.listOrdered().stream().map(LeaseService::view).toList();
+        Map<String, LeaseHealthView> health = this.health.views();
+        return leases.listOrdered().stream()
+                .map(l -> view(l, health.getOrDefault(l.id, LeaseHealthView.UNKNOWN))).toList();
     }
 
     @Transactional
     public Optional<LeaseView> get(String id) {
-        return leases.findByIdOptional(id).map(LeaseService::view);
+        return leases.findByIdOptional(id).map(l -> view(l, health.view(l.id)));
     }
 
     /**
@@ -200,7 +209,7 @@ public class LeaseService {
 
     static LeaseRegistration registration(Lease lease) {
         return LeaseRegistration.of(lease.id, lease.target(), lease.stage == null ? null : lease.stage.name(),
-                lease.updatedAt).withTlsEndpoint(lease.tlsEndpoint);
+                lease.updatedAt, lease.watchIntervalSeconds, lease.tlsEndpoint);
     }
 
     /** Publishes every lease's registration again (start-up): the registries are compacted, so a repeat is harmless. */
@@ -247,7 +256,14 @@ public class LeaseService {
         Log.infof("loaded %d leases from %s", list.size(), file.get());
     }
 
+    /** The lease as a registration answers it (its health is not part of a registration's answer). */
     static LeaseView view(Lease l) {
-        return new LeaseView(l.id, l.region, l.host, l.sshPort, l.sshUser, l.probeUser, l.hostKey, l.gatewayPort, l.tlsEndpoint, l.stage, StoredJson.labels(l.labels), l.createdAt, l.updatedAt);
+        return view(l, null);
+    }
+
+    static LeaseView view(Lease l, LeaseHealthView health) {
+        return new LeaseView(l.id, l.region, l.host, l.sshPort, l.sshUser, l.probeUser, l.hostKey, l.gatewayPort,
+                l.tlsEndpoint, l.stage, StoredJson.labels(l.labels), l.createdAt, l.updatedAt, l.watchIntervalSeconds,
+                health);
     }
 }

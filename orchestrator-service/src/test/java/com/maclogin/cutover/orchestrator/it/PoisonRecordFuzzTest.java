@@ -41,6 +41,7 @@ class PoisonRecordFuzzTest {
         TOPICS.put(Topics.PROBE_RESULTS, List.of("\"layer\":\"VIBES\"", "\"verdict\":\"MAYBE\""));
         TOPICS.put(Topics.BREACHES, List.of("\"trigger\":\"MOON_PHASE\"", "\"action\":\"PANIC\""));
         TOPICS.put(Topics.CHAT_DELIVERIES, List.of("\"attempts\":\"many\"", "\"attempts\":{\"n\":1}"));
+        TOPICS.put(Topics.LEASE_WATCH, List.of("\"state\":\"GLOWING\"", "\"region\":\"MARS\""));
     }
 
     @TestHTTPResource("/q/health")
@@ -58,6 +59,11 @@ class PoisonRecordFuzzTest {
 
     /** A minimal valid message of the topic's type with message id {@code id} (every other field absent). */
     static String template(String topic, String id) {
+        if (Topics.LEASE_WATCH.equals(topic)) { // about a lease alone (no cutover id): a registered lease's report
+            return "{\"messageId\":\"" + id + "\",\"leaseId\":\"hk-file-1\",\"timestamp\":\"2026-12-05T00:00:00Z\","
+                    + "\"schemaVersion\":1,\"region\":\"HK\",\"state\":\"HEALTHY\",\"workerId\":\"probe-hk-fuzz\","
+                    + "\"observedAt\":\"2026-12-05T00:00:00Z\"}";
+        }
         return "{\"messageId\":\"" + id + "\",\"cutoverId\":\"co-fuzz\",\"leaseId\":\"hk-1\","
                 + "\"timestamp\":\"2026-12-05T00:00:00Z\",\"schemaVersion\":1}";
     }
