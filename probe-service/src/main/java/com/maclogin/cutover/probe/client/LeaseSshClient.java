@@ -400,6 +400,36 @@ public class LeaseSshClient {
         }
     }
 
+    /**
+     * Opens the pooled connection of {@code target} if there is none (the continuous watch connects explicitly, so an
+     * SSH failure is told apart from a failing probe and every reconnect passes its limiter).
+     */
+    public void ensureConnected(LeaseTarget target) throws HostKeyMismatchException, SshUnavailableException {
+        connection(target);
+    }
+
+    /** Whether the pool holds an open, authenticated connection for {@code target} (no I/O). */
+    public boolean isConnected(LeaseTarget target) {
+        SSHClient c = clients.get(poolKey(target));
+        return c != null && c.isConnected() && c.isAuthenticated();
+    }
+
+    /** Closes and forgets the pooled connection of exactly this login (a lease the watch no longer owns). */
+    public void release(LeaseTarget target) {
+        drop(target);
+    }
+
+    /** Open pooled connections, all leases and logins ({@code probe_ssh_connections}). */
+    public int openConnections() {
+        int n = 0;
+        for (SSHClient c : clients.values()) {
+            if (c.isConnected()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Drops the pooled connection of this lease (if it is still {@code client}) so the next call reconnects. */
     public void invalidate(LeaseTarget target, SSHClient client) {
         String key = poolKey(target);

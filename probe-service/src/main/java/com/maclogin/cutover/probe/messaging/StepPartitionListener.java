@@ -2,6 +2,7 @@ package com.maclogin.cutover.probe.messaging;
 
 import com.maclogin.cutover.probe.ProbeReasons;
 import com.maclogin.cutover.probe.service.StepExecutionService;
+import com.maclogin.cutover.probe.watch.OwnedPartitions;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
@@ -18,7 +19,8 @@ import org.apache.kafka.common.TopicPartition;
  * over; the channel uses the cooperative sticky assignor, so only partitions that really move are revoked), the steps
  * it was running for their commands are stopped ({@link StepExecutionService#stop}: their SSH connections closed, their
  * lease locks released when they end), queued ones never start, and none of them sends a result: the new owner gets
- * the commands again from the last committed offset and answers. Runs on the poll thread; it only flags and closes.
+ * the commands again from the last committed offset and answers. Every change of the assignment also goes to
+ * {@link OwnedPartitions} (the continuous watch follows it). Runs on the poll thread; it only flags and closes.
  */
 @ApplicationScoped
 @Identifier(StepPartitionListener.NAME)
@@ -28,19 +30,29 @@ public class StepPartitionListener implements KafkaConsumerRebalanceListener {
 
     private final PartitionSteps open;
     private final StepExecutionService steps;
+    private final OwnedPartitions owned;
 
-    public StepPartitionListener(PartitionSteps open, StepExecutionService steps) {
+    public StepPartitionListener(PartitionSteps open, StepExecutionService steps, OwnedPartitions owned) {
         this.open = open;
         this.steps = steps;
+        this.owned = owned;
+    }
+
+    /** The continuous watch follows the assignment: it watches the leases of the partitions this worker owns. */
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        owned.assigned(consumer, partitions);
     }
 
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        owned.removed(partitions);
         stop(partitions, "revoked");
     }
 
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        owned.removed(partitions);
         stop(partitions, "lost");
     }
 

@@ -62,6 +62,7 @@ public class LeaseRegistry {
     private final Map<String, LeaseRegistration> leases = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Queue<CompletableFuture<Void>> syncs = new ConcurrentLinkedQueue<>();
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread reader;
@@ -102,6 +103,29 @@ public class LeaseRegistry {
     /** How many leases the registry holds (for this region or registered as moved away from it). */
     public int size() {
         return leases.size();
+    }
+
+    /** Every registration held (any region), a copy. */
+    public List<LeaseRegistration> registrations() {
+        return List.copyOf(leases.values());
+    }
+
+    /**
+     * {@code listener} runs on the reader thread after every change of the map and when the first catch-up completes
+     * (the continuous watch recomputes its leases): keep it short.
+     */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    private void changed() {
+        for (Runnable l : listeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                Log.warnf("lease registry %s: a change listener failed: %s", topic, e.toString());
+            }
+        }
     }
 
     /** The registration held for {@code leaseId}, if any. */
@@ -180,6 +204,7 @@ public class LeaseRegistry {
         if (value == null) {
             if (leases.remove(key) != null) {
                 Log.infof("lease=%s removed from the lease registry %s", key, topic);
+                changed();
             }
             return;
         }
@@ -201,6 +226,9 @@ public class LeaseRegistry {
         }
         LeaseRegistration kept = leases.merge(key, r, (held, next) -> held.updatedAt() != null
                 && next.updatedAt() != null && next.updatedAt().isBefore(held.updatedAt()) ? held : next);
+        if (kept == r) {
+            changed();
+        }
         if (kept != r) {
             Log.warnf("lease=%s: a registration older (%s) than the one held (%s) was ignored", key, r.updatedAt(),
                     kept.updatedAt());
@@ -272,6 +300,7 @@ public class LeaseRegistry {
                 if (!caughtUp() && reached(c, end)) {
                     caughtUp.countDown();
                     Log.infof("lease registry %s read to its end: %d leases", topic, leases.size());
+                    changed();
                 }
                 waiting.removeIf(w -> {
                     if (reached(c, w.end())) {
