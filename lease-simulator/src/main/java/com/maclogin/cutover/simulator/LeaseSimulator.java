@@ -370,6 +370,24 @@ public final class LeaseSimulator implements AutoCloseable {
         return config.gatewayMode();
     }
 
+    /**
+     * LIGHT mode: how many leases answered a launchd read (the watch's PROCESS read) with exit 0 at or after
+     * {@code sinceEpochMillis}; -1 in PROCESS mode (reads go through the shell and are not counted).
+     */
+    public int leasesReadSince(long sinceEpochMillis) {
+        if (light == null) {
+            return -1;
+        }
+        int n = 0;
+        for (SimulatedLease l : leases()) {
+            LightExec e = ((LeaseImpl) l).sshServer().lightExec();
+            if (e != null && e.lastReadMillis() >= sinceEpochMillis) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Drops every open SSH session of every lease at once (a region-wide network blip); see {@link #dropSshConnections}. */
     public void dropAllSshConnections() {
         for (SimulatedLease l : leases()) {

@@ -46,6 +46,8 @@ final class LightExec {
     private final LaunchdEmulator launchd;
     private final Executor work;
     private final ScheduledExecutorService timers;
+    /** When this lease last answered a launchd read (launchctl print, directly or through sudo) with exit 0. */
+    private volatile long lastReadMillis;
 
     LightExec(Path leaseHome, MacCommands commands, LaunchdEmulator launchd, Executor work,
               ScheduledExecutorService timers) {
@@ -78,11 +80,11 @@ final class LightExec {
     private Answer answer(List<String> argv, Path cwd, Caller caller) {
         String cmd = argv.get(0);
         if (cmd.equals("launchctl") && argv.size() == 3 && argv.get(1).equals("print")) {
-            return () -> commands.run("launchctl", cwd, argv.subList(1, argv.size()), caller);
+            return () -> read(commands.run("launchctl", cwd, argv.subList(1, argv.size()), caller));
         }
         if (cmd.equals("sudo") && argv.size() == 7 && argv.get(1).equals("-n") && argv.get(2).equals("-u")
                 && argv.get(4).equals("/bin/launchctl") && argv.get(5).equals("print")) {
-            return () -> commands.run("sudo", cwd, argv.subList(1, argv.size()), caller);
+            return () -> read(commands.run("sudo", cwd, argv.subList(1, argv.size()), caller));
         }
         if (cmd.equals("df") && argv.size() == 3 && argv.get(1).equals("-k")) {
             Path path = cwd.resolve(argv.get(2));
@@ -92,6 +94,18 @@ final class LightExec {
             return kill(argv.subList(1, argv.size()));
         }
         return null;
+    }
+
+    private CommandResult read(CommandResult r) {
+        if (r.exitCode() == 0) {
+            lastReadMillis = System.currentTimeMillis();
+        }
+        return r;
+    }
+
+    /** When this lease last answered a launchd read with exit 0 (epoch ms; 0 = never): the benchmarks' "watched". */
+    long lastReadMillis() {
+        return lastReadMillis;
     }
 
     private Answer kill(List<String> args) {
