@@ -5,6 +5,8 @@
 #   ./bench.sh fleet              a fleet of 12 (wall time vs its cutovers one after another; a crash-looping wave rolled back)
 #   ./bench.sh real [rounds]      the real openclaw package: breach -> old version serving, RESTORE split into parts
 #   ./bench.sh standby [commits]  PostgreSQL: outbox commit cost without a standby, with an async and a sync standby
+#   ./bench.sh watch [sizes]      P4: one probe worker watching 100/500/1000/2000 LIGHT leases at 5 s (growth table)
+#   ./bench.sh blip [leases]      P4: every SSH connection of 2,000 watched leases dropped at once; time to watched again
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts/env.sh
@@ -17,6 +19,10 @@ if [ "${1:-}" = "real" ]; then
   shift
   # the worker's own script builders (LeaseInventory) time the two package checks side by side
   exec "$JAVA" -Xmx512m -cp "$CP:probe-service/target/classes" com.maclogin.cutover.localstack.RealGatewayRollbackBenchmark "$@"
+fi
+if [ "${1:-}" = "watch" ] || [ "${1:-}" = "blip" ]; then
+  # -Dwatch.sample-seconds=60 -Dwatch.worker-xmx=768m; ports shifted by localstack.port-shift + 4100
+  exec "$JAVA" -Xmx512m ${WATCH_BENCH_OPTS:-} -cp "$CP" com.maclogin.cutover.localstack.WatchScaleBenchmark "$@"
 fi
 if [ "${1:-}" = "standby" ]; then
   shift
