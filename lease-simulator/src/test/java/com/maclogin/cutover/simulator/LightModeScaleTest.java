@@ -67,19 +67,23 @@ class LightModeScaleTest {
         }
     }
 
+    /**
+     * {@code n} ports that are free now, from 61000 up: above Linux's ephemeral range (32768-60999), so that no
+     * ephemeral bind or outgoing connection (of this JVM or any other on the machine) takes one between now and the
+     * moment its gateway binds it.
+     */
     static List<Integer> freePorts(int n) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                ports.add(s.getLocalPort());
+        for (int p = 61000; p <= 65535 && ports.size() < n; p++) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", p));
+                ports.add(p);
+            } catch (IOException taken) {
+                // in use: the next one
             }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
+        }
+        if (ports.size() < n) {
+            throw new IOException("fewer than " + n + " free ports above 61000");
         }
         return ports;
     }
