@@ -124,6 +124,19 @@ class LightGatewayModeTest {
             assertThat(l).as(command).isEqualTo(p).contains("state = running", "runs = 1");
             assertThat(lShell).as("in the JVM = through the shell: " + command).isEqualTo(l);
         }
+        // as the product's SSH client sends every command: /bin/sh -c '<script>' (quotes inside escaped as '\'')
+        try (SshTestClient probe = as(light, light.probeUser())) {
+            for (String script : List.of(grant, "df -k '" + light.home() + "'", "df -k \"$HOME\"", "id -u '" + light.sshUser() + "'")) {
+                String wire = "/bin/sh -c " + com.maclogin.cutover.contracts.ShellQuote.quote(script);
+                assertThat(LightExec.command(wire, Path.of("/h"))).as(wire).isNotNull();
+                SshTestClient.Exec jvm = probe.exec(wire);
+                SshTestClient.Exec shell = probe.exec("exec " + wire);
+                assertThat(jvm.exit()).as(wire).isZero();
+                if (!script.startsWith("df")) { // df: Used/Available may move between two calls
+                    assertThat(jvm.stdout() + jvm.stderr()).as(wire).isEqualTo(shell.stdout() + shell.stderr());
+                }
+            }
+        }
         // refused as on macOS: the probe account's own launchctl print of the gateway's domain
         try (SshTestClient probe = as(light, light.probeUser()); SshTestClient pprobe = as(proc, proc.probeUser())) {
             SshTestClient.Exec l = probe.exec("launchctl print '" + target + "'");
