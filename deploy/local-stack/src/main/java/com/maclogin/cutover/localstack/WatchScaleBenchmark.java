@@ -135,7 +135,7 @@ public final class WatchScaleBenchmark {
     static String notes() {
         return """
                 - lateness: `probe_watch_lateness_seconds` (how late a round started against its schedule), p50/p99 as the
-                  worker publishes them (1-minute window) at the end of the sample, which starts 30 s after every lease
+                  worker publishes them (1-minute window) at the end of the sample, which starts watch.settle-seconds (default 30 s) after every lease
                   was first reported HEALTHY; max (the largest the worker's 1-minute max showed) and mean over the sample.
                 - worker CPU: /proc/<pid>/stat utime+stime over the sample, in % of one core (200 % = both cores);
                   heap: `jvm_memory_used_bytes{area="heap"}`; RSS and threads: /proc/<pid>/status.
