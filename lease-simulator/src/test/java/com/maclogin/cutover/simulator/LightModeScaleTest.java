@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LightModeScaleTest {
 
     static final int LEASES = Integer.getInteger("light-scale.leases", 500);
-    /** Measured on this 2-CPU machine at load 14-19 (parallel builds): 17.5-35 s; the bound leaves room for a busier machine. */
+    /** Measured on this 2-CPU machine: 6.8 s at load ~13, 17.5-35 s at load 14-28 (parallel builds); the bound leaves room. */
     static final Duration START_BOUND = Duration.ofSeconds(Long.getLong("light-scale.start-bound-seconds", 120));
 
     @TempDir
