@@ -8,6 +8,8 @@
 #   ./bench.sh p5 [sizes] [--rate R] [--window S] [--drain S]
 #                                 one orchestrator with 1,000 / 5,000 / 10,000 concurrent cutovers (a Kafka-level load
 #                                 driver plays the workers); `./bench.sh p5 200 --window 15 --drain 30` is the quick form
+#   ./bench.sh watch [sizes]      P4: one probe worker watching 100/500/1000/2000 LIGHT leases at 5 s (growth table)
+#   ./bench.sh blip [leases]      P4: every SSH connection of 2,000 watched leases dropped at once; time to watched again
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./scripts/env.sh
@@ -20,6 +22,10 @@ if [ "${1:-}" = "real" ]; then
   shift
   # the worker's own script builders (LeaseInventory) time the two package checks side by side
   exec "$JAVA" -Xmx512m -cp "$CP:probe-service/target/classes" com.maclogin.cutover.localstack.RealGatewayRollbackBenchmark "$@"
+fi
+if [ "${1:-}" = "watch" ] || [ "${1:-}" = "blip" ]; then
+  # -Dwatch.sample-seconds=60 -Dwatch.worker-xmx=768m; ports shifted by localstack.port-shift + 4100
+  exec "$JAVA" -Xmx512m ${WATCH_BENCH_OPTS:-} -cp "$CP" com.maclogin.cutover.localstack.WatchScaleBenchmark "$@"
 fi
 if [ "${1:-}" = "standby" ]; then
   shift

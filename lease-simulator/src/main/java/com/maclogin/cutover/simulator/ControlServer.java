@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  *       {@link LeaseSimulator#setGatewayFaults(String, String)}.</li>
  *   <li>{@code POST /v1/ssh-drop-all}: one-shot, closes every open SSH session of every lease at once (a region-wide
  *       network blip); answers {@code {"leases":N,"millis":T}}.</li>
- *   <li>{@code GET /v1/stats}: {@code {"gatewayMode","leases","inJvmCommands"}} (commands LIGHT mode answered in
- *       the JVM since the simulator started).</li>
+ *   <li>{@code GET /v1/stats[?since=<epoch ms>]}: {@code {"gatewayMode","leases","inJvmCommands","leasesReadSince","now"}}:
+ *       commands LIGHT mode answered in the JVM since the simulator started, and leases that answered a launchd read
+ *       (exit 0) since {@code since} (-1 in PROCESS mode).</li>
  *   <li>{@code GET /healthz}: 200 {@code ok}.</li>
  * </ul>
  */
@@ -82,9 +83,16 @@ final class ControlServer implements AutoCloseable {
             respond(ex, 200, "application/json", Json.MAPPER.writeValueAsString(Map.of("leases", sim.leases().size(),
                     "millis", (System.nanoTime() - t0) / 1_000_000)) + "\n");
         });
-        server.createContext("/v1/stats", ex -> respond(ex, 200, "application/json",
-                Json.MAPPER.writeValueAsString(Map.of("gatewayMode", sim.gatewayMode().name(), "leases",
-                        sim.leases().size(), "inJvmCommands", LightExec.ANSWERED.get())) + "\n"));
+        server.createContext("/v1/stats", ex -> {
+            long since = queryLong(ex.getRequestURI().getQuery(), "since", 0);
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("gatewayMode", sim.gatewayMode().name());
+            m.put("leases", sim.leases().size());
+            m.put("inJvmCommands", LightExec.ANSWERED.get());
+            m.put("leasesReadSince", sim.leasesReadSince(since));
+            m.put("now", System.currentTimeMillis());
+            respond(ex, 200, "application/json", Json.MAPPER.writeValueAsString(m) + "\n");
+        });
         server.createContext("/v1/leases", ex -> {
             try {
                 handleLeases(ex);

@@ -209,7 +209,8 @@ public final class LeaseSimulator implements AutoCloseable {
             ssh = new LeaseSshServer(spec.id(), spec.sshPort(), leaseDir.resolve("ssh_host_ed25519_key"),
                     authorized, user, home.home(), pumps, probe, probeHome, light == null ? null
                             : new LeaseSshServer.Light(sharedSshIo,
-                                    new LightExec(home.home(), commands, launchd, lightWork, lightTimers)));
+                                    new LightExec(home.home(), commands, launchd, lightWork, lightTimers,
+                                            lightUsers(user, probe))));
         } catch (IOException | RuntimeException e) {
             launchd.close();
             throw new IOException("lease " + spec.id() + ": cannot start SSH on 127.0.0.1:" + spec.sshPort()
@@ -258,6 +259,16 @@ public final class LeaseSimulator implements AutoCloseable {
             }
         }
         return lease;
+    }
+
+    /** Who {@code id -u <name>} is answered for in LIGHT mode: the gateway's account, the probe account if an OS user. */
+    private static Map<String, Integer> lightUsers(String user, ProbeUserAccount probe) {
+        Map<String, Integer> m = new HashMap<>();
+        if (probe.osUser()) {
+            m.put(probe.name(), probe.uid());
+        }
+        m.put(user, LaunchdEmulator.UID);
+        return m;
     }
 
     private void awaitReady(long t0) throws IOException {
@@ -368,6 +379,24 @@ public final class LeaseSimulator implements AutoCloseable {
     /** How this simulator's leases run their gateway. */
     public GatewayMode gatewayMode() {
         return config.gatewayMode();
+    }
+
+    /**
+     * LIGHT mode: how many leases answered a launchd read (the watch's PROCESS read) with exit 0 at or after
+     * {@code sinceEpochMillis}; -1 in PROCESS mode (reads go through the shell and are not counted).
+     */
+    public int leasesReadSince(long sinceEpochMillis) {
+        if (light == null) {
+            return -1;
+        }
+        int n = 0;
+        for (SimulatedLease l : leases()) {
+            LightExec e = ((LeaseImpl) l).sshServer().lightExec();
+            if (e != null && e.lastReadMillis() >= sinceEpochMillis) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Drops every open SSH session of every lease at once (a region-wide network blip); see {@link #dropSshConnections}. */

@@ -64,6 +64,7 @@ final class LeaseSshServer implements AutoCloseable {
     private volatile long commandDelayMillis;
     private volatile SocketAddress boundAddress;
     private final ShellExecutor shells;
+    private final Light light;
     /** One-shot SSH events: new sessions still to be closed at once, and a timed refusal in progress. */
     private final AtomicInteger dropNext = new AtomicInteger();
     private boolean timedRefusal;
@@ -99,6 +100,7 @@ final class LeaseSshServer implements AutoCloseable {
     LeaseSshServer(String leaseId, int port, Path hostKeyFile, Set<String> authorizedKeys, String user, Path home,
                    ExecutorService pumps, ProbeUserAccount probe, Path probeHome, Light light) throws IOException {
         this.leaseId = leaseId;
+        this.light = light;
         this.hostKeyFile = hostKeyFile;
         if (!Files.exists(hostKeyFile)) {
             SshKeys.generateEd25519(hostKeyFile, "root@" + leaseId);
@@ -296,6 +298,11 @@ final class LeaseSshServer implements AutoCloseable {
 
     String hostKey() {
         return hostKey;
+    }
+
+    /** LIGHT mode's in-JVM command answers of this lease, null in PROCESS mode. */
+    LightExec lightExec() {
+        return light == null ? null : light.exec();
     }
 
     @Override

@@ -22,7 +22,7 @@ import org.apache.sshd.server.command.Command;
 
 /**
  * LIGHT mode: the command lines the worker's light watch runs on every round, answered in the simulator JVM without
- * forking a shell, with the outputs, exit codes and refusals the shell path gives (the same {@link MacCommands},
+ * forking a shell (also when sent as {@code /bin/sh -c '<line>'}, as the product's SSH client sends every command), with the outputs, exit codes and refusals the shell path gives (the same {@link MacCommands},
  * {@link SudoEmulator} and launchd emulator answer both; {@code df} is computed as GNU df and the {@code df} shim's
  * DISK_LOW rewrite compute it). Only these exact shapes (words separated by spaces, each bare, single-quoted without
  * a quote inside, or {@code "$HOME"}) are taken; every other command line goes to {@code /bin/sh -c} as always:
@@ -30,6 +30,7 @@ import org.apache.sshd.server.command.Command;
  *   <li>{@code launchctl print <target>} (the gateway account's read, {@code LaunchdRead.own});</li>
  *   <li>{@code sudo -n -u <user> /bin/launchctl print <target>} (the probe account's grant, {@code LaunchdRead.viaGrant});</li>
  *   <li>{@code df -k <path>} and {@code df -k "$HOME"} ({@code DiskProbe});</li>
+ *   <li>{@code id -u <gateway user>} (the watch reads the gateway's uid once per lease);</li>
  *   <li>{@code kill [-9|-KILL|-15|-TERM] <pid>…} when every pid is a LIGHT gateway of the lease (there is no real
  *       process to signal).</li>
  * </ul>
@@ -42,13 +43,21 @@ final class LightExec {
     static final AtomicLong ANSWERED = new AtomicLong();
 
     private final Path leaseHome;
+    private final Map<String, Integer> users;
     private final MacCommands commands;
     private final LaunchdEmulator launchd;
     private final Executor work;
     private final ScheduledExecutorService timers;
+    /** When this lease last answered a launchd read (launchctl print, directly or through sudo) with exit 0. */
+    private volatile long lastReadMillis;
 
+    /**
+     * @param users the OS users {@code id -u <name>} is answered for (the gateway's account; the probe account when it
+     *              is a real OS user); any other name goes to the shell
+     */
     LightExec(Path leaseHome, MacCommands commands, LaunchdEmulator launchd, Executor work,
-              ScheduledExecutorService timers) {
+              ScheduledExecutorService timers, Map<String, Integer> users) {
+        this.users = Map.copyOf(users);
         this.leaseHome = leaseHome;
         this.commands = commands;
         this.launchd = launchd;
@@ -63,7 +72,7 @@ final class LightExec {
      * @param caller      who the shell would run as
      */
     Command command(String line, Path sessionHome, Caller caller, long delayMillis) {
-        List<String> argv = words(line, sessionHome);
+        List<String> argv = command(line, sessionHome);
         if (argv == null || argv.isEmpty()) {
             return null;
         }
@@ -78,20 +87,36 @@ final class LightExec {
     private Answer answer(List<String> argv, Path cwd, Caller caller) {
         String cmd = argv.get(0);
         if (cmd.equals("launchctl") && argv.size() == 3 && argv.get(1).equals("print")) {
-            return () -> commands.run("launchctl", cwd, argv.subList(1, argv.size()), caller);
+            return () -> read(commands.run("launchctl", cwd, argv.subList(1, argv.size()), caller));
         }
         if (cmd.equals("sudo") && argv.size() == 7 && argv.get(1).equals("-n") && argv.get(2).equals("-u")
                 && argv.get(4).equals("/bin/launchctl") && argv.get(5).equals("print")) {
-            return () -> commands.run("sudo", cwd, argv.subList(1, argv.size()), caller);
+            return () -> read(commands.run("sudo", cwd, argv.subList(1, argv.size()), caller));
         }
         if (cmd.equals("df") && argv.size() == 3 && argv.get(1).equals("-k")) {
             Path path = cwd.resolve(argv.get(2));
             return () -> df(path, argv.get(2));
         }
+        if (cmd.equals("id") && argv.size() == 3 && argv.get(1).equals("-u") && users.containsKey(argv.get(2))) {
+            int uid = users.get(argv.get(2));
+            return () -> CommandResult.ok(uid + "\n");
+        }
         if (cmd.equals("kill") && argv.size() >= 2) {
             return kill(argv.subList(1, argv.size()));
         }
         return null;
+    }
+
+    private CommandResult read(CommandResult r) {
+        if (r.exitCode() == 0) {
+            lastReadMillis = System.currentTimeMillis();
+        }
+        return r;
+    }
+
+    /** When this lease last answered a launchd read with exit 0 (epoch ms; 0 = never): the benchmarks' "watched". */
+    long lastReadMillis() {
+        return lastReadMillis;
     }
 
     private Answer kill(List<String> args) {
@@ -223,9 +248,10 @@ final class LightExec {
     // ------------------------------------------------------------------------------------------------ words
 
     /**
-     * The words of {@code line} when it is a plain command line: words separated by spaces, each bare
-     * ({@code [A-Za-z0-9_./:@%+=,-]}), single-quoted without a quote inside, or exactly {@code "$HOME"} /
-     * {@code $HOME}; null for anything else (operators, other expansions, redirections, escapes).
+     * The words of {@code line} when it is a plain command line: words separated by spaces, each made of bare
+     * characters ({@code [A-Za-z0-9_./:@%+=,-]}), single-quoted parts and backslash-escaped characters (as
+     * {@code ShellQuote} writes a quote: {@code '\''}), or exactly {@code "$HOME"} / {@code $HOME}; null for anything
+     * else (operators, other expansions, double quotes, redirections, globs).
      */
     static List<String> words(String line, Path home) {
         List<String> out = new ArrayList<>();
@@ -235,15 +261,6 @@ final class LightExec {
             char c = line.charAt(i);
             if (c == ' ') {
                 i++;
-                continue;
-            }
-            if (c == '\'') {
-                int end = line.indexOf('\'', i + 1);
-                if (end < 0 || (end + 1 < n && line.charAt(end + 1) != ' ')) {
-                    return null;
-                }
-                out.add(line.substring(i + 1, end));
-                i = end + 1;
                 continue;
             }
             if (line.startsWith("\"$HOME\"", i) && (i + 7 == n || line.charAt(i + 7) == ' ')) {
@@ -256,17 +273,48 @@ final class LightExec {
                 i += 5;
                 continue;
             }
-            int start = i;
+            StringBuilder w = new StringBuilder();
             while (i < n && line.charAt(i) != ' ') {
                 char d = line.charAt(i);
-                if (!(Character.isLetterOrDigit(d) && d < 128) && "_./:@%+=,-".indexOf(d) < 0) {
+                if (d == '\'') {
+                    int end = line.indexOf('\'', i + 1);
+                    if (end < 0) {
+                        return null;
+                    }
+                    w.append(line, i + 1, end);
+                    i = end + 1;
+                } else if (d == '\\') {
+                    if (i + 1 >= n || line.charAt(i + 1) == '\n') {
+                        return null;
+                    }
+                    w.append(line.charAt(i + 1));
+                    i += 2;
+                } else if ((Character.isLetterOrDigit(d) && d < 128) || "_./:@%+=,-".indexOf(d) >= 0) {
+                    w.append(d);
+                    i++;
+                } else {
                     return null;
                 }
-                i++;
             }
-            out.add(line.substring(start, i));
+            out.add(w.toString());
         }
         return out;
+    }
+
+    /**
+     * The command {@code line} runs: its words, and for {@code /bin/sh -c <script>} (what the product's SSH client
+     * sends: {@code /bin/sh -c '<script>'}) the words of the script; null when any level is not plain.
+     */
+    static List<String> command(String line, Path home) {
+        List<String> argv = words(line, home);
+        for (int depth = 0; argv != null && depth < 3; depth++) {
+            if (argv.size() == 3 && (argv.get(0).equals("/bin/sh") || argv.get(0).equals("sh")) && argv.get(1).equals("-c")) {
+                argv = words(argv.get(2), home);
+            } else {
+                return argv;
+            }
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------------------------------------ the channel

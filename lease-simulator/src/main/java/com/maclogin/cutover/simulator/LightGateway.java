@@ -612,7 +612,9 @@ final class LightGateway extends Process {
     private void writeState(Map<String, Object> state) throws IOException {
         Files.createDirectories(stateDb.getParent());
         Path tmp = stateDb.resolveSibling(stateDb.getFileName() + ".tmp-" + pid);
-        Files.writeString(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(state) + "\n");
+        // as JSON.stringify(state, null, 2) writes it: "key": value (Jackson's printer puts a space before the colon)
+        Files.writeString(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(state)
+                .replace("\" : ", "\": ") + "\n");
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
         Files.move(tmp, stateDb, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -126,7 +126,13 @@ public record ProbeUserAccount(String name, int uid, int gid, boolean osUser, St
         if (!osUser) {
             return;
         }
-        runAllowFail("chown", uid + ":" + gid, dir.toString());
+        try {
+            // no `chown` process per lease: a fork costs more the more descriptors the JVM holds (thousands of leases)
+            Files.setAttribute(dir, "unix:uid", uid);
+            Files.setAttribute(dir, "unix:gid", gid);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            runAllowFail("chown", uid + ":" + gid, dir.toString());
+        }
         searchable(reach);
     }
 

@@ -124,6 +124,19 @@ class LightGatewayModeTest {
             assertThat(l).as(command).isEqualTo(p).contains("state = running", "runs = 1");
             assertThat(lShell).as("in the JVM = through the shell: " + command).isEqualTo(l);
         }
+        // as the product's SSH client sends every command: /bin/sh -c '<script>' (quotes inside escaped as '\'')
+        try (SshTestClient probe = as(light, light.probeUser())) {
+            for (String script : List.of(grant, "df -k '" + light.home() + "'", "df -k \"$HOME\"", "id -u '" + light.sshUser() + "'")) {
+                String wire = "/bin/sh -c " + com.maclogin.cutover.contracts.ShellQuote.quote(script);
+                assertThat(LightExec.command(wire, Path.of("/h"))).as(wire).isNotNull();
+                SshTestClient.Exec jvm = probe.exec(wire);
+                SshTestClient.Exec shell = probe.exec("exec " + wire);
+                assertThat(jvm.exit()).as(wire).isZero();
+                if (!script.startsWith("df")) { // df: Used/Available may move between two calls
+                    assertThat(jvm.stdout() + jvm.stderr()).as(wire).isEqualTo(shell.stdout() + shell.stderr());
+                }
+            }
+        }
         // refused as on macOS: the probe account's own launchctl print of the gateway's domain
         try (SshTestClient probe = as(light, light.probeUser()); SshTestClient pprobe = as(proc, proc.probeUser())) {
             SshTestClient.Exec l = probe.exec("launchctl print '" + target + "'");
@@ -323,6 +336,46 @@ class LightGatewayModeTest {
         try (SshTestClient c = as(light, light.sshUser())) {
             await().ignoreExceptions().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(c.http("GET", light.gatewayPort(), "/readyz").status()).isEqualTo(200));
+        }
+    }
+
+    @Test
+    @Order(9)
+    void aNewerStateSchemaMakesTheLightGatewayExit78AndParkAndTheRecoveryBringsItBack() throws Exception {
+        Path stateDb = light.home().resolve(".openclaw/state/openclaw.sqlite");
+        String good = Files.readString(stateDb);
+        try (SshTestClient c = as(light, light.sshUser())) {
+            // a state written by a newer build (schema 18 > 17 of 2026.9.5): the start refuses it and parks the job
+            Files.writeString(stateDb, good.replaceAll("\"schema\"\\s*:\\s*\\d+", "\"schema\": 18"));
+            assertThat(c.exec("launchctl kickstart -k " + target).exit()).isZero();
+            await().ignoreExceptions().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+                SshTestClient.Exec print = c.exec("launchctl print " + target);
+                assertThat(print.exit()).as(() -> tail(light.home().resolve(".sim/launchd.log")) + "\n---\n"
+                        + tail(light.home().resolve("Library/Logs/openclaw/gateway.log"))).isEqualTo(113);
+                assertThat(c.exec("launchctl print-disabled gui/" + LaunchdEmulator.UID).stdout())
+                        .contains("\"ai.openclaw.gateway\" => disabled");
+            });
+            assertThat(Files.readString(light.home().resolve("Library/Logs/openclaw/gateway.log")))
+                    .contains("schema 18; this build supports 17", "parked LaunchAgent: launchctl disable " + target);
+            assertThat(c.exec("launchctl bootstrap gui/" + LaunchdEmulator.UID
+                    + " \"$HOME/Library/LaunchAgents/ai.openclaw.gateway.plist\"").exit()).as("disabled").isEqualTo(5);
+        } finally {
+            Files.writeString(stateDb, good);
+        }
+        try (SshTestClient c = as(light, light.sshUser())) {
+            assertThat(c.exec("launchctl enable " + target + " && launchctl bootstrap gui/" + LaunchdEmulator.UID
+                    + " \"$HOME/Library/LaunchAgents/ai.openclaw.gateway.plist\"").exit()).isZero();
+            await().ignoreExceptions().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(c.http("GET", light.gatewayPort(), "/readyz").status()).isEqualTo(200));
+        }
+    }
+
+    static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 12), lines.size()));
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 }
