@@ -118,7 +118,10 @@ class LeaseWatchEndToEndTest {
 
         // the cutover restarted the gateway on purpose (RELOAD, the restart drill): that is neither DOWN nor a crash
         // loop once it is over, so the lease is HEALTHY again and a next cutover would pass LEASE_HEALTH
-        JsonNode after = awaitHealth(s -> "HEALTHY".equals(s), "HEALTHY after its own GREEN cutover");
+        java.time.Instant ended = java.time.Instant.parse(green.path("endedAt").asText());
+        JsonNode after = awaitHealthNode(h -> "HEALTHY".equals(h.path("state").asText())
+                && h.hasNonNull("observedAt") && java.time.Instant.parse(h.path("observedAt").asText()).isAfter(ended),
+                "HEALTHY in a round after its own GREEN cutover ended (" + ended + ")");
         System.out.printf("[measure] %s after the GREEN cutover: %s%n", LEASE, after);
         // a cutover's own restarts never alert chat: still exactly one DOWN alert per channel
         Thread.sleep(3000);
@@ -126,12 +129,17 @@ class LeaseWatchEndToEndTest {
     }
 
     private static JsonNode awaitHealth(Predicate<String> state, String what) throws Exception {
+        return awaitHealthNode(h -> state.test(h.path("state").asText()), what);
+    }
+
+    /** Waits for the lease's {@code health} (as {@code GET /api/v1/leases/{id}} shows it) to match. */
+    private static JsonNode awaitHealthNode(Predicate<JsonNode> health, String what) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         JsonNode h = null;
         while (System.nanoTime() < deadline) {
             Api.Reply r = stack.orchestrator().get("/api/v1/leases/" + LEASE);
             h = r.body().path("health");
-            if (state.test(h.path("state").asText())) {
+            if (health.test(h)) {
                 return h;
             }
             Thread.sleep(500);
