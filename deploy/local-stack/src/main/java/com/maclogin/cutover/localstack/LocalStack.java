@@ -30,7 +30,7 @@ public final class LocalStack implements AutoCloseable {
     /**
      * How often the stack's workers watch each lease unless the lease says otherwise (the product's default is 30 s:
      * {@code probe.watch.interval}): 10 s for the demo, {@code -Dlocalstack.watch-interval} (ISO-8601) to change it; the
-     * end-to-end tests set PT60S (deploy/local-stack/pom.xml).
+     * end-to-end tests set PT300S (deploy/local-stack/pom.xml).
      */
     public static final Duration WATCH_INTERVAL = Duration.parse(System.getProperty("localstack.watch-interval", "PT10S"));
 

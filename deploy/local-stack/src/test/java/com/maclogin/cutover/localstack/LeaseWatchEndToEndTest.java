@@ -39,7 +39,7 @@ class LeaseWatchEndToEndTest {
     @Test
     void aGatewayBootedOutBetweenCutoversIsDownAlertedRefusedAtTheGatesThenRecoversAndItsWatchSetsTheBaseline()
             throws Exception {
-        // the stack watches every minute; this lease asks for every 5 s (LeaseRegistration.watchIntervalSeconds)
+        // the end-to-end stacks watch every 5 minutes; this lease asks for every 5 s (LeaseRegistration.watchIntervalSeconds)
         com.fasterxml.jackson.databind.node.ObjectNode registration = SharedStack.lease(LEASE).deepCopy();
         registration.put("stage", "STAGING");
         registration.put("watchIntervalSeconds", 5);
