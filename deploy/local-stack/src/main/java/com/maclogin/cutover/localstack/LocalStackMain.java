@@ -107,20 +107,34 @@ public final class LocalStackMain {
         return file;
     }
 
-    /** The continuous watch's view of every lease (issue 12): {@code GET /api/v1/leases}, one line each. */
-    static void printLeaseHealth(LocalStack stack) {
+    /**
+     * The continuous watch's view of every lease (issue 12): {@code GET /api/v1/leases}, one line each, once the watch
+     * has reported on {@code lease} from a round after {@code after} (the cutover's end: during it the restart drill
+     * takes the gateway down on purpose), at most two watch intervals and a roll-up minute later.
+     */
+    static void printLeaseHealth(LocalStack stack, String lease, java.time.Instant after) {
         try {
             System.out.println();
             System.out.println("Lease health (continuous watch, every " + LocalStack.WATCH_INTERVAL.toSeconds()
                     + " s; GET /api/v1/leases/{id}/health for the last hour's roll-ups):");
+            long deadline = System.nanoTime() + LocalStack.WATCH_INTERVAL.multipliedBy(2).plusSeconds(65).toNanos();
+            while (after != null && System.nanoTime() < deadline) {
+                JsonNode h = stack.orchestrator().get("/api/v1/leases/" + lease).body().path("health");
+                if (h.hasNonNull("observedAt") && java.time.Instant.parse(h.path("observedAt").asText()).isAfter(after)) {
+                    break;
+                }
+                Thread.sleep(1000);
+            }
             JsonNode leases = stack.orchestrator().get("/api/v1/leases").body();
             for (JsonNode l : leases.isArray() ? leases : leases.path("items")) {
                 JsonNode h = l.path("health");
-                System.out.printf("  %-6s %-11s since %-24s %s%n", l.path("id").asText(), h.path("state").asText("?"),
+                System.out.printf("  %-6s %-11s since %-28s %s%n", l.path("id").asText(), h.path("state").asText("?"),
                         h.path("since").asText("-"), h.path("reason").asText(""));
             }
         } catch (IOException | RuntimeException e) {
             System.out.println("  (lease health not available: " + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -139,7 +153,7 @@ public final class LocalStackMain {
                 + (end.hasNonNull("reason") ? "  (" + end.path("reason").asText() + ")" : ""));
         System.out.println("Gateway on " + lease + " now serves version " + served.path("version").asText("?"));
         demo.printChat(end.path("state").asText(), Duration.ofSeconds(20));
-        printLeaseHealth(stack);
+        printLeaseHealth(stack, lease, end.hasNonNull("endedAt") ? java.time.Instant.parse(end.path("endedAt").asText()) : null);
         String expected = rollback ? "ROLLED_BACK" : "GREEN";
         String expectedVersion = rollback ? cfg.fromVersion() : cfg.toVersion();
         boolean ok = expected.equals(end.path("state").asText()) && expectedVersion.equals(served.path("version").asText());

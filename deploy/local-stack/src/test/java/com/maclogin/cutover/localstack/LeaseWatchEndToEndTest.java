@@ -52,7 +52,7 @@ class LeaseWatchEndToEndTest {
                 healthy.path("workerId").asText());
 
         Path home = Path.of(SharedStack.lease(LEASE).path("home").asText());
-        String domain = "gui/" + uid();
+        String domain = LeaseLaunchctl.guiDomain();
         long t0 = System.nanoTime();
         launchctl(home, "bootout", domain + "/ai.openclaw.gateway");
         JsonNode down = awaitHealth(s -> "DOWN".equals(s), "DOWN after launchctl bootout");
@@ -170,19 +170,8 @@ class LeaseWatchEndToEndTest {
         return out;
     }
 
-    private static String launchctl(Path home, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", home.resolve(".sim/bin/launchctl").toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("launchctl %s: %s", String.join(" ", args), out).isZero();
-        return out;
-    }
-
-    private static String uid() throws Exception {
-        Process p = new ProcessBuilder("id", "-u").start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        p.waitFor();
-        return out;
+    private static void launchctl(Path home, String... args) throws Exception {
+        LeaseLaunchctl.Result r = LeaseLaunchctl.run(home, args);
+        assertThat(r.exit()).as("launchctl %s: %s", String.join(" ", args), r.out()).isZero();
     }
 }

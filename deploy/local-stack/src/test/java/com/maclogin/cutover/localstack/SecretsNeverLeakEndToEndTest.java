@@ -71,7 +71,7 @@ class SecretsNeverLeakEndToEndTest {
             String token = "tok-" + UUID.randomUUID().toString().replace("-", "");
             plant(home, token);
             reloadGateway(stack, home);
-            assertThat(launchctl(home, "print", "gui/" + uid() + "/ai.openclaw.gateway"))
+            assertThat(LeaseLaunchctl.run(home, "print", LeaseLaunchctl.guiDomain() + "/ai.openclaw.gateway").out())
                     .as("launchctl print shows the planted token in its environment block")
                     .contains("OPENCLAW_GATEWAY_TOKEN => " + token);
 
@@ -163,9 +163,9 @@ class SecretsNeverLeakEndToEndTest {
 
     /** bootout + bootstrap through the lease's own launchctl, so launchd caches the plist with its environment. */
     private static void reloadGateway(LocalStack stack, Path home) throws Exception {
-        String domain = "gui/" + uid();
-        launchctl(home, "bootout", domain + "/ai.openclaw.gateway");
-        launchctl(home, "bootstrap", domain, home.resolve("Library/LaunchAgents/ai.openclaw.gateway.plist").toString());
+        String domain = LeaseLaunchctl.guiDomain();
+        LeaseLaunchctl.run(home, "bootout", domain + "/ai.openclaw.gateway");
+        LeaseLaunchctl.run(home, "bootstrap", domain, home.resolve("Library/LaunchAgents/ai.openclaw.gateway.plist").toString());
         int index = stack.config().leaseIds().indexOf(LEASE);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
@@ -181,21 +181,7 @@ class SecretsNeverLeakEndToEndTest {
         }
     }
 
-    private static String launchctl(Path home, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", home.resolve(".sim/bin/launchctl").toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out;
-    }
 
-    private static String uid() throws Exception {
-        Process p = new ProcessBuilder("id", "-u").start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        p.waitFor();
-        return out;
-    }
 
     private static String body(JsonNode cutover) {
         return cutover.path("ticketId").asText();
