@@ -957,6 +957,11 @@ final class LaunchdEmulator implements AutoCloseable {
     }
 
     private void persistPids() {
+        if (closed) {
+            // close() deleted the file: an exit reaped after it (SIGTERM's callback) must not write it again, or the
+            // lease's state directory is not empty for whoever deletes it next (a test's @TempDir, --reset)
+            return;
+        }
         StringBuilder s = new StringBuilder();
         for (Job job : jobs.values()) {
             if (job.process != null) {
