@@ -31,7 +31,7 @@ class LightModeScaleTest {
         Path clientKey = dir.resolve("client/id_ed25519");
         String pub = SshKeys.generateEd25519(clientKey);
         List<LeaseSpec> specs = new ArrayList<>();
-        List<Integer> ports = freePorts(LEASES);
+        List<Integer> ports = GatewayPorts.freeAboveEphemeral(LEASES);
         for (int i = 0; i < LEASES; i++) {
             specs.add(new LeaseSpec("s-" + i, Region.HK, 0, ports.get(i), "2026.9.5"));
         }
@@ -67,24 +67,4 @@ class LightModeScaleTest {
         }
     }
 
-    /**
-     * {@code n} ports that are free now, from 61000 up: above Linux's ephemeral range (32768-60999), so that no
-     * ephemeral bind or outgoing connection (of this JVM or any other on the machine) takes one between now and the
-     * moment its gateway binds it.
-     */
-    static List<Integer> freePorts(int n) throws IOException {
-        List<Integer> ports = new ArrayList<>();
-        for (int p = 61000; p <= 65535 && ports.size() < n; p++) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new java.net.InetSocketAddress("127.0.0.1", p));
-                ports.add(p);
-            } catch (IOException taken) {
-                // in use: the next one
-            }
-        }
-        if (ports.size() < n) {
-            throw new IOException("fewer than " + n + " free ports above 61000");
-        }
-        return ports;
-    }
 }

@@ -45,7 +45,7 @@ public final class WatchRoundProfile {
         Path work = Files.createTempDirectory("sim-watch-prof-");
         Path key = work.resolve("client/id_ed25519");
         String pub = SshKeys.generateEd25519(key);
-        List<Integer> ports = LightModeScaleTest.freePorts(n);
+        List<Integer> ports = GatewayPorts.freeAboveEphemeral(n);
         List<LeaseSpec> specs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             specs.add(new LeaseSpec(String.format("w%04d", i), Region.HK, 0, ports.get(i), "2026.9.5"));

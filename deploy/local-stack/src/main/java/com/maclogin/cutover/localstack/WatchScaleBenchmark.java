@@ -191,7 +191,7 @@ public final class WatchScaleBenchmark {
             try {
                 // the simulator: N LIGHT leases, ephemeral SSH ports, gateway ports picked free now
                 List<Map<String, Object>> specs = new ArrayList<>();
-                List<Integer> ports = freePorts(n);
+                List<Integer> ports = com.maclogin.cutover.simulator.GatewayPorts.freeAboveEphemeral(n);
                 for (int i = 0; i < n; i++) {
                     Map<String, Object> spec = new LinkedHashMap<>();
                     spec.put("id", String.format("hk-w%04d", i));
@@ -554,23 +554,4 @@ public final class WatchScaleBenchmark {
         }
     }
 
-    /**
-     * {@code n} ports free now, from 61000 up (above Linux's ephemeral range 32768-60999: no ephemeral bind or outgoing
-     * connection on the machine takes one before the simulator's gateway binds it).
-     */
-    static List<Integer> freePorts(int n) throws IOException {
-        List<Integer> ports = new ArrayList<>();
-        for (int p = 61000; p <= 65535 && ports.size() < n; p++) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new java.net.InetSocketAddress("127.0.0.1", p));
-                ports.add(p);
-            } catch (IOException taken) {
-                // in use: the next one
-            }
-        }
-        if (ports.size() < n) {
-            throw new IOException("fewer than " + n + " free ports above 61000");
-        }
-        return ports;
-    }
 }
