@@ -310,7 +310,22 @@ public final class KafkaBroker {
         Properties p = cfg.kafkaClientProperties();
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         try (Admin admin = Admin.create(p)) {
-            admin.createAcls(KafkaAcls.bindings()).all().get(30, TimeUnit.SECONDS);
+            java.util.Collection<org.apache.kafka.common.acl.AclBinding> bindings = KafkaAcls.bindings();
+            admin.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
+            // the controller has committed them; the broker's authorizer applies them when it replays the metadata
+            // log, a moment later on a busy machine. A client started before that is refused (TopicAuthorization),
+            // so wait until the broker itself lists them all.
+            int expected = new java.util.HashSet<>(bindings).size();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            int seen = 0;
+            while (System.nanoTime() < deadline) {
+                seen = admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values().get(10, TimeUnit.SECONDS).size();
+                if (seen >= expected) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+            throw new IOException("the broker lists " + seen + " of the " + expected + " ACLs 30 s after they were created");
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IOException("could not create the ACLs: " + e.getMessage(), e);
         } catch (InterruptedException e) {
