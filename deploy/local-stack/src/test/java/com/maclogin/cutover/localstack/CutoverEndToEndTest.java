@@ -56,7 +56,7 @@ class CutoverEndToEndTest {
         Api.Reply started = stack.orchestrator().post("/api/v1/cutovers", body);
         assertThat(started.status()).as("start: %s", started.body()).isEqualTo(201);
         String id = started.body().path("id").asText();
-        JsonNode end = new DemoRunner(stack, LOG).follow(id, Duration.ofMinutes(3));
+        JsonNode end = new DemoRunner(stack, LOG).follow(id, Duration.ofMinutes(6));
 
         assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("GREEN");
         greenCutoverId = id;
@@ -108,7 +108,7 @@ class CutoverEndToEndTest {
     void operatorRollbackEndsRolledBackWithTheOldVersionServingAgain() throws IOException {
         DemoRunner demo = new DemoRunner(stack, LOG);
         String id = demo.start(ROLLBACK_LEASE, "2026.9.6");
-        JsonNode end = demo.follow(id, "VALIDATING", Duration.ofMinutes(3));
+        JsonNode end = demo.follow(id, "VALIDATING", Duration.ofMinutes(6));
 
         assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("ROLLED_BACK");
         assertThat(stack.gatewayStartupz(index(ROLLBACK_LEASE)).path("version").asText()).isEqualTo("2026.9.5");
@@ -188,7 +188,7 @@ class CutoverEndToEndTest {
                 Map.of("reason", "users report errors since the upgrade"));
         assertThat(asked.status()).as("rollback after GREEN: %s", asked.body()).isEqualTo(202);
         assertThat(asked.body().path("state").asText()).isEqualTo("ROLLING_BACK");
-        JsonNode end = new DemoRunner(stack, LOG).follow(greenCutoverId, Duration.ofMinutes(3));
+        JsonNode end = new DemoRunner(stack, LOG).follow(greenCutoverId, Duration.ofMinutes(6));
 
         assertThat(end.path("state").asText()).as("final state; reason=%s", end.path("reason")).isEqualTo("ROLLED_BACK");
         assertThat(stack.gatewayStartupz(index(GREEN_LEASE)).path("version").asText()).isEqualTo("2026.9.5");

@@ -246,7 +246,8 @@ class FleetEndToEndTest {
         JsonNode end = run.end();
         AtomicBoolean regionFaulted = run.regionFaulted();
 
-        assertThat(regionFaulted).isTrue();
+        assertThat(regionFaulted).as("an SG lease was seen VALIDATING (the fault goes in then); the fleet ended %s; leases %s",
+                FleetRunner.progress(end), end.path("leases")).isTrue();
         assertThat(end.path("pausedRegions").toString()).as(FleetRunner.progress(end)).contains("SG");
         assertThat(end.path("budget").path("totalUsed").asInt()).as("the broken path is not the candidate's fault")
                 .isZero();

@@ -204,6 +204,30 @@ public final class RealGatewayMode {
     }
 
     /**
+     * What a gateway that never answered was doing: its processes (pid, state, elapsed time, command) and the tail of the
+     * real gateway's own file log ({@code /tmp/openclaw/openclaw-<date>.log}), for a failure report.
+     */
+    static String stuckDiagnostics(Path home) {
+        StringBuilder b = new StringBuilder();
+        String marker = home.toString();
+        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .forEach(p -> b.append("\n  process ").append(p.pid()).append(" started ")
+                        .append(p.info().startInstant().map(Object::toString).orElse("?")).append(" cpu ")
+                        .append(p.info().totalCpuDuration().map(d -> d.toMillis() + " ms").orElse("?")).append(": ")
+                        .append(RealOpenClawCache.tail(p.info().commandLine().orElse(""), 200)));
+        Path fileLog = Path.of("/tmp/openclaw", "openclaw-" + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ".log");
+        try {
+            if (Files.exists(fileLog)) {
+                b.append("\n").append(fileLog).append(" tail:\n")
+                        .append(RealOpenClawCache.tail(Files.readString(fileLog, StandardCharsets.UTF_8), 2000));
+            }
+        } catch (IOException | RuntimeException e) {
+            b.append("\n(").append(fileLog).append(" unreadable: ").append(e.getMessage()).append(')');
+        }
+        return b.length() == 0 ? "" : "\nwhat the lease was running:" + b;
+    }
+
+    /**
      * Waits until {@code /readyz} answers 200 and {@code /startupz} reports {@code version} (null = any); on timeout
      * fails with the tail of the lease's gateway log.
      */
@@ -234,7 +258,8 @@ public final class RealGatewayMode {
             logTail = RealOpenClawCache.tail(Files.readString(gatewayLog, StandardCharsets.UTF_8), 3000);
         }
         throw new IOException("real gateway " + (version == null ? "" : version + " ") + "on 127.0.0.1:" + gatewayPort
-                + " not ready after " + timeout.toSeconds() + " s (" + last + "); gateway.log tail:\n" + logTail);
+                + " not ready after " + timeout.toSeconds() + " s (" + last + "); gateway.log tail:\n" + logTail
+                + stuckDiagnostics(home));
     }
 
     /** The {@code version} on {@code /startupz}, or null when down or starting. */
