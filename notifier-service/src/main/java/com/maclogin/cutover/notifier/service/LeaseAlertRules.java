@@ -15,6 +15,8 @@ import java.time.Instant;
  * known is a repeat (two orchestrator instances, a replay with new message ids): nothing is posted, nothing changes;</li>
  * <li>to DOWN: the DOWN message, opening a thread (a reply in the open one if the lease went DOWN again without
  * recovering, e.g. DOWN, UNREACHABLE, DOWN);</li>
+ * <li>DOWN while known DOWN with no DOWN message open, alerting: the DOWN message (the lease went DOWN inside a cutover,
+ * quietly, and is still DOWN after it); once the message is open, the same event again is a repeat;</li>
  * <li>to HEALTHY or DEGRADED from DOWN (or with a DOWN message open): the recovery, a reply to the open DOWN message,
  * else standalone; any change out of DOWN closes the DOWN thread, posted or not;</li>
  * <li>any other change with {@code alert}: a state message, in the open DOWN thread if there is one;</li>
@@ -93,7 +95,9 @@ public final class LeaseAlertRules {
             return Decision.nothing(k, "stale: " + e.state() + " since " + since + " is older than the known "
                     + k.health() + " since " + k.healthSince());
         }
-        if (e.state() == k.health()) {
+        boolean lateDown = e.state() == LeaseHealthState.DOWN && k.health() == LeaseHealthState.DOWN && e.alert()
+                && !k.downOpen();
+        if (e.state() == k.health() && !lateDown) {
             return Decision.nothing(k, "repeat: the lease is already known " + k.health() + " since "
                     + k.healthSince() + " (no change in between)");
         }

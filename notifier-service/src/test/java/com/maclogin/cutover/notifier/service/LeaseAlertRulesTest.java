@@ -76,6 +76,15 @@ class LeaseAlertRulesTest {
     }
 
     @Test
+    void aDownThatBeganQuietlyInsideACutoverAndOutlivedItPostsOnceWhenAlertedAndItsRecoveryReplies() {
+        // DOWN inside a cutover (no alert), then the orchestrator's late alert (DOWN to DOWN, the DOWN's own since),
+        // a replay of that alert, the recovery
+        assertThat(run(change(HEALTHY, DOWN, 0, false), change(DOWN, DOWN, 0, true), change(DOWN, DOWN, 0, true),
+                change(DOWN, HEALTHY, 9, true))).containsExactly("-", "LEASE_DOWN@NEW_THREAD", "-",
+                "LEASE_RECOVERED@DOWN_THREAD");
+    }
+
+    @Test
     void aStaleDownReplayedAfterTheRecoveryPostsNothing() {
         assertThat(run(change(HEALTHY, DOWN, 2, true), change(DOWN, HEALTHY, 6, true), change(HEALTHY, DOWN, 2, true)))
                 .containsExactly("LEASE_DOWN@NEW_THREAD", "LEASE_RECOVERED@DOWN_THREAD", "-");

@@ -16,6 +16,9 @@ import java.util.List;
  * <li>Every state change is a STATE_CHANGED event. It alerts when the lease turned DOWN outside any active cutover
  * (once: a DOWN alert stays "out" through UNREACHABLE/UNKNOWN until the lease recovers), and when a lease with a DOWN
  * alert out recovers to HEALTHY or DEGRADED (in or outside a cutover: the recovery answers the alert).</li>
+ * <li>A lease that went DOWN inside a cutover (no alert then) and is still DOWN in a report outside any cutover (and its
+ * grace) alerts then, once: a STATE_CHANGED event from DOWN to DOWN with the DOWN's {@code since}, so a DOWN that
+ * outlives the cutover that explained it is not silent.</li>
  * <li>The certificate crossing {@code certWarnDays} either way is a CERT_EXPIRING / CERT_RENEWED event, always alerting,
  * once per crossing.</li>
  * </ul>
@@ -74,6 +77,11 @@ public final class HealthDecision {
                 downAlerted = false;
             }
             events.add(new Emitted(LeaseHealthEventKind.STATE_CHANGED, alert));
+        } else if (o.state() == LeaseHealthState.DOWN && !inCutover && !downAlerted) {
+            // DOWN since inside a cutover (not alerted then) and still DOWN now that no cutover explains it: told now,
+            // once, with the DOWN's own since
+            downAlerted = true;
+            events.add(new Emitted(LeaseHealthEventKind.STATE_CHANGED, true));
         }
         boolean certAlerted = held.certAlerted();
         if (o.certDaysLeft() != null) {

@@ -57,7 +57,22 @@ class HealthDecisionTest {
                 Arguments.of(HEALTHY, false, DEGRADED, false, List.of(change(false)), false),
                 Arguments.of(HEALTHY, false, UNREACHABLE, false, List.of(change(false)), false),
                 Arguments.of(HEALTHY, false, HEALTHY, false, List.of(), false),              // no change, no event
-                Arguments.of(DOWN, true, DOWN, false, List.of(), true));
+                Arguments.of(DOWN, true, DOWN, false, List.of(), true),
+                Arguments.of(DOWN, false, DOWN, true, List.of(), false),                    // DOWN inside its cutover: quiet
+                Arguments.of(DOWN, false, DOWN, false, List.of(change(true)), true));       // ...and outlived it: told now
+    }
+
+    @Test
+    void aDownThatOutlivesTheCutoverThatExplainedItAlertsOnceWithItsOwnSince() {
+        Instant downSince = T0.minusSeconds(600);
+        Outcome late = HealthDecision.report(held(DOWN, false), seen(DOWN), false, WARN);
+        assertThat(late.events()).containsExactly(change(true));
+        assertThat(late.previousState()).isEqualTo(DOWN);
+        assertThat(late.since()).as("still the DOWN's since").isEqualTo(downSince);
+        assertThat(late.changeRecorded()).as("no change of state, no change row").isFalse();
+        Held after = new Held(DOWN, false, null, false, late.downAlerted(), T1, late.since());
+        Outcome next = HealthDecision.report(after, new Observation(DOWN, false, null, T1.plusSeconds(60)), false, WARN);
+        assertThat(next.events()).as("told once").isEmpty();
     }
 
     @ParameterizedTest(name = "{0} (alert out {1}) -> {2} in cutover {3}: {4}")

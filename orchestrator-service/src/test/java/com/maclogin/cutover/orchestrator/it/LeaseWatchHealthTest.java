@@ -292,6 +292,38 @@ class LeaseWatchHealthTest {
     }
 
     @Test
+    void aDownThatBeganInsideACutoverAndOutlivedItsGraceAlertsOnceWithItsOwnSince() {
+        String id = register("hk-outlived", HOURLY);
+        Fixtures.worker().script(id, cmd -> null); // no answer: the cutover stays active (waiting for INVENTORY)
+        String cutoverId = given().contentType(ContentType.JSON).header("X-Operator", "ada")
+                .body(Fixtures.cutoverBody(id)).post("/api/v1/cutovers").then().statusCode(201).extract().path("id");
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        send(report(id, LeaseHealthState.HEALTHY, "all layers passed", t0, null, null));
+        send(report(id, LeaseHealthState.DOWN, "launchd: state not running", t0.plusSeconds(30), null, null));
+        LeaseHealthEvent quiet = await().atMost(WAIT).until(() -> events(id), l -> l.size() == 2).get(1);
+        assertThat(quiet.alert()).as("inside the cutover").isFalse();
+        given().contentType(ContentType.JSON).body(Map.of("requestedBy", "ada", "reason", "test over"))
+                .post("/api/v1/cutovers/" + cutoverId + "/abort").then().statusCode(200);
+        // the cutover ended longer ago than cutover-grace, and the lease is still DOWN: the next report tells chat
+        assertThat(execute("update cutover set ended_at = now() - interval '1 hour' where lease_id = ?1", id)).isOne();
+        send(report(id, LeaseHealthState.DOWN, "launchd: state not running", t0.plusSeconds(90), null, null));
+        LeaseHealthEvent told = await().atMost(WAIT).until(() -> events(id), l -> l.size() == 3).get(2);
+        assertThat(told.state()).isEqualTo(LeaseHealthState.DOWN);
+        assertThat(told.previousState()).isEqualTo(LeaseHealthState.DOWN);
+        assertThat(told.alert()).isTrue();
+        assertThat(told.since()).as("DOWN since inside the cutover").isEqualTo(t0.plusSeconds(30));
+        assertThat(told.activeCutoverId()).isNull();
+        // told once: still DOWN a minute later is no second alert
+        send(report(id, LeaseHealthState.DOWN, "launchd: state not running", t0.plusSeconds(150), null, null));
+        send(report(id, LeaseHealthState.HEALTHY, "all layers passed again", t0.plusSeconds(210), null, null));
+        LeaseHealthEvent recovery = await().atMost(WAIT).until(() -> events(id), l -> l.size() >= 4).get(3);
+        assertThat(recovery.state()).isEqualTo(LeaseHealthState.HEALTHY);
+        assertThat(recovery.alert()).as("the recovery answers the late alert").isTrue();
+        assertThat(events(id)).hasSize(4);
+        assertThat(health(id).getList("changes.state")).containsExactly("HEALTHY", "DOWN", "HEALTHY");
+    }
+
+    @Test
     void aReportForALeaseThatIsNotRegisteredIsDeadLetteredWithTheReason() {
         String id = LeaseProbeUserTest.id("hk-nobody");
         send(report(id, LeaseHealthState.HEALTHY, "all layers passed", Instant.now(), null, null));
