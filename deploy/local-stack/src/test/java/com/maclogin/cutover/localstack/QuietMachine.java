@@ -3,7 +3,8 @@ package com.maclogin.cutover.localstack;
 import java.util.concurrent.Semaphore;
 
 /**
- * One timing-sensitive load at a time: a fleet of {@link FleetEndToEndTest} or the trigger rows of
+ * One timing-sensitive load at a time: a fleet of {@link FleetEndToEndTest}, the real gateway's start in
+ * {@link RealLeaseCutoverTest} (its start-up heartbeat has a fixed 5 s), or the trigger rows of
  * {@link PlaybookEndToEndTest} (whose LATENCY row compares against 5 x a baseline measured on this very machine, and does
  * not trip beside a fleet's cutovers on 2 CPUs, nor while the other classes start their stacks and cutovers). A plain
  * semaphore rather than a JUnit resource lock: with the lock on the fleet's methods, JUnit ran that class's

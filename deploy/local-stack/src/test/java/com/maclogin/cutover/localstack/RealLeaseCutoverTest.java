@@ -138,7 +138,15 @@ class RealLeaseCutoverTest {
         Path home = Path.of(hk.path("home").asText());
         int port = hk.path("gatewayPort").asInt();
         realApplied = true;
-        RealGatewayMode.RealGateway real = RealGatewayMode.apply(home, FROM, cache, Duration.ofMinutes(2), LOG::println);
+        // and not beside the fleet of nine or the playbook's trigger rows: on the failed CI run the real gateway hung
+        // in three starts in a row (a missed start-up heartbeat, a slow SQLite transaction) while they ran
+        QuietMachine.acquire("RealLeaseCutoverTest (the real gateway's start)");
+        RealGatewayMode.RealGateway real;
+        try {
+            real = RealGatewayMode.apply(home, FROM, cache, Duration.ofMinutes(2), LOG::println);
+        } finally {
+            QuietMachine.release();
+        }
         LOG.printf("[measure] real mode applied in %d ms (bootstrap -> ready %d ms)%n", real.applyMillis(), real.readyMillis());
         assertThat(RealGatewayMode.startupzVersion(port)).isEqualTo(FROM);
         assertThat(RealGatewayMode.stateSchema(home, cache)).isEqualTo(17);
