@@ -190,8 +190,14 @@ public final class WatchScaleBenchmark {
                   was first reported HEALTHY; max (the largest the worker's 1-minute max showed) and mean over the sample.
                 - worker CPU: /proc/<pid>/stat utime+stime over the sample, in % of one core (200 % = both cores);
                   heap: `jvm_memory_used_bytes{area="heap"}`; RSS and threads: /proc/<pid>/status.
-                - SSH execs/s: commands the simulator answered in its JVM (the launchd read and `df` of every round);
-                  rounds/s: `probe_watch_rounds_total` (every outcome), ok = outcome `ok`.
+                - round: `matrix` = one SSH channel per probe as VALIDATE's matrix (two execs: the launchd read and
+                  `df`; three direct-tcpip: TCP, `/healthz`, `/readyz`), with each probe's redacted evidence;
+                  `combined` = `probe.watch.combined-round` (default): one exec (the launchd read and `df` split by a
+                  random marker) and one keep-alive direct-tcpip channel (its open is TCP, then `/healthz` and
+                  `/readyz`), no evidence (the watch publishes none).
+                - SSH execs/s: commands the simulator answered in its JVM; SSH channels/s: channels (exec and
+                  direct-tcpip) the simulator's SSH servers opened; rounds/s: `probe_watch_rounds_total` (every
+                  outcome), ok = outcome `ok`; CPU ms per round: the process's CPU over the sample ÷ rounds.
                 - The simulator (one process, all N leases) shares the 2 cores with the worker, Kafka and the harness.
                 """;
     }
