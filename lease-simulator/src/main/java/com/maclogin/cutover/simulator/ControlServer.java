@@ -89,6 +89,7 @@ final class ControlServer implements AutoCloseable {
             m.put("gatewayMode", sim.gatewayMode().name());
             m.put("leases", sim.leases().size());
             m.put("inJvmCommands", LightExec.ANSWERED.get());
+            m.put("sshChannelsOpened", LeaseSshServer.CHANNELS_OPENED.get());
             m.put("leasesReadSince", sim.leasesReadSince(since));
             m.put("now", System.currentTimeMillis());
             respond(ex, 200, "application/json", Json.MAPPER.writeValueAsString(m) + "\n");

@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
 final class LeaseSshServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseSshServer.class);
+    /** SSH channels (exec sessions and direct-tcpip forwards) opened on every lease of this JVM, for the benchmarks. */
+    static final java.util.concurrent.atomic.AtomicLong CHANNELS_OPENED = new java.util.concurrent.atomic.AtomicLong();
 
     private final String leaseId;
     private final LeaseSshd sshd;
@@ -118,6 +120,12 @@ final class LeaseSshServer implements AutoCloseable {
         if (light != null) {
             light.io().apply(sshd);
         }
+        sshd.addChannelListener(new org.apache.sshd.common.channel.ChannelListener() {
+            @Override
+            public void channelOpenSuccess(org.apache.sshd.common.channel.Channel channel) {
+                CHANNELS_OPENED.incrementAndGet();
+            }
+        });
         sshd.setKeyPairProvider(new KeyPairProvider() {
             @Override
             public Iterable<KeyPair> loadKeys(SessionContext session) {

@@ -73,11 +73,104 @@ final class LightExec {
      */
     Command command(String line, Path sessionHome, Caller caller, long delayMillis) {
         List<String> argv = command(line, sessionHome);
-        if (argv == null || argv.isEmpty()) {
+        Answer answer;
+        if (argv == null) {
+            answer = split(script(line, sessionHome), sessionHome, caller);
+        } else {
+            answer = argv.isEmpty() ? null : answer(argv, sessionHome, caller);
+        }
+        return answer == null ? null : new InJvm(answer, delayMillis);
+    }
+
+    /** The split marker the worker's watch puts between two reads ({@code SplitExec}): {@code ocw-} and 32 hex digits. */
+    private static final java.util.regex.Pattern MARKER = java.util.regex.Pattern.compile("ocw-[0-9a-f]{32}");
+
+    /**
+     * {@code <first>; echo <marker> $?; echo <marker> >&2; <second>} (the worker's {@code SplitExec}: the launchd
+     * read and {@code df} in one exec) when both commands are read shapes ({@code launchctl print}, the sudo grant's
+     * read, {@code df -k}, {@code id -u}): answered as the shell does, stdout = the first's stdout, the marker, a space,
+     * the first's exit code and a newline, then the second's stdout; stderr = the first's stderr, the marker and a
+     * newline, then the second's stderr; exit code = the second's. Null for anything else.
+     */
+    private Answer split(String script, Path home, Caller caller) {
+        List<String> parts = topLevelSemicolons(script);
+        if (parts == null || parts.size() != 4) {
             return null;
         }
-        Answer answer = answer(argv, sessionHome, caller);
-        return answer == null ? null : new InJvm(answer, delayMillis);
+        String echoOut = parts.get(1);
+        String echoErr = parts.get(2);
+        if (!echoOut.startsWith(" echo ") || !echoOut.endsWith(" $?") || !parts.get(3).startsWith(" ")) {
+            return null;
+        }
+        String marker = echoOut.substring(6, echoOut.length() - 3);
+        if (!MARKER.matcher(marker).matches() || !echoErr.equals(" echo " + marker + " >&2")) {
+            return null;
+        }
+        Answer first = read(parts.get(0), home, caller);
+        Answer second = read(parts.get(3).substring(1), home, caller);
+        if (first == null || second == null) {
+            return null;
+        }
+        return () -> {
+            CommandResult a = first.run();
+            CommandResult b = second.run();
+            return new CommandResult(a.stdout() + marker + " " + a.exitCode() + "\n" + b.stdout(),
+                    a.stderr() + marker + "\n" + b.stderr(), b.exitCode());
+        };
+    }
+
+    /** The answer of a plain read command (not {@code kill}: the split form carries reads only), or null. */
+    private Answer read(String line, Path home, Caller caller) {
+        List<String> argv = words(line, home);
+        if (argv == null || argv.isEmpty() || argv.get(0).equals("kill")) {
+            return null;
+        }
+        return answer(argv, home, caller);
+    }
+
+    /**
+     * {@code script} cut at every {@code ;} outside single quotes and backslash escapes (the only quoting the plain
+     * shapes use), or null when a quote is not closed. The pieces keep their spaces; each is then checked on its own
+     * (the commands by {@link #words}, which refuses every other operator, the echoes by exact text).
+     */
+    static List<String> topLevelSemicolons(String script) {
+        if (script == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < script.length(); i++) {
+            char c = script.charAt(i);
+            if (c == '\'') {
+                int end = script.indexOf('\'', i + 1);
+                if (end < 0) {
+                    return null;
+                }
+                i = end;
+            } else if (c == '\\') {
+                i++;
+            } else if (c == ';') {
+                out.add(script.substring(from, i));
+                from = i + 1;
+            }
+        }
+        out.add(script.substring(from));
+        return out;
+    }
+
+    /** The script {@code /bin/sh -c <script>} (nested up to three times) runs, or null when {@code line} is not that. */
+    static String script(String line, Path home) {
+        String current = null;
+        List<String> argv = words(line, home);
+        for (int depth = 0; argv != null && depth < 3; depth++) {
+            if (argv.size() == 3 && (argv.get(0).equals("/bin/sh") || argv.get(0).equals("sh")) && argv.get(1).equals("-c")) {
+                current = argv.get(2);
+                argv = words(current, home);
+            } else {
+                return null;
+            }
+        }
+        return argv == null ? current : null;
     }
 
     private interface Answer {

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #listenHttp}) and the TLS endpoints' accepts ({@link #listenRaw}). Requests are small (probes, wakes): the
  * loop reads a request's head and {@code Content-Length} body, hands it to the listener's handler and writes the
  * answer it gets (at once or later, from any thread), then closes the connection ({@code Connection: close}, which
- * HTTP/1.1 allows a server to do after any response).
+ * HTTP/1.1 allows a server to do after any response), unless the request asked {@code Connection: keep-alive}: then
+ * the connection waits for the next request (at most {@link #KEEP_ALIVE_NANOS} idle, Node's keepAliveTimeout), as the
+ * gateway's Node server keeps it (the watch's round sends {@code /healthz} and {@code /readyz} on one connection).
  */
 final class LightIo implements AutoCloseable {
 
@@ -51,6 +53,8 @@ final class LightIo implements AutoCloseable {
     static final int MAX_BODY = 256 * 1024;
     /** A connection that sends no complete request within this time is closed (Node's headersTimeout is 60 s). */
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** A kept-alive connection idle this long after its last answer is closed (Node's keepAliveTimeout, 5 s). */
+    static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'",
             Locale.US);
 
@@ -247,7 +251,7 @@ final class LightIo implements AutoCloseable {
                 if (now - lastSweep > TimeUnit.SECONDS.toNanos(5)) {
                     lastSweep = now;
                     for (SelectionKey k : selector.keys()) {
-                        if (k.attachment() instanceof Connection c && !c.handed && now - c.since > IDLE_NANOS) {
+                        if (k.attachment() instanceof Connection c && !c.handed && now - c.since > c.idleNanos) {
                             c.close();
                         }
                     }
@@ -279,11 +283,16 @@ final class LightIo implements AutoCloseable {
         }
     }
 
-    /** One HTTP connection: reads one request, answers it, closes. */
+    /** One HTTP connection: reads one request, answers it, closes (or, kept alive, reads the next). */
     private final class Connection implements Responder {
         final Listener listener;
         final SocketChannel channel;
-        final long since = System.nanoTime();
+        volatile long since = System.nanoTime();
+        volatile long idleNanos = IDLE_NANOS;
+        /** The request being answered asked {@code Connection: keep-alive} (and its body was read whole). */
+        volatile boolean keepAlive;
+        /** Bytes of {@link #in} the request being answered took. */
+        int consumed;
         SelectionKey key;
         ByteBuffer in = ByteBuffer.allocate(2048);
         ByteBuffer out;
@@ -368,6 +377,12 @@ final class LightIo implements AutoCloseable {
                 System.arraycopy(a, bodyStart, body, 0, bodyLength);
             }
             handed = true;
+            keepAlive = body != null && "keep-alive".equalsIgnoreCase(headers.get("connection"));
+            consumed = bodyStart + bodyLength;
+            if (keepAlive) {
+                // the next request is read once this one is answered (none is read, or dropped, meanwhile)
+                key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+            }
             Request request = new Request(start[0], start[1], headers, body, remote());
             try {
                 listener.http.handle(request, this);
@@ -388,6 +403,7 @@ final class LightIo implements AutoCloseable {
 
         private void fail(int status, String text) {
             handed = true;
+            keepAlive = false;
             respond(new Response(status, Map.of("Content-Type", "text/plain; charset=utf-8"),
                     text.getBytes(StandardCharsets.UTF_8), false));
         }
@@ -397,7 +413,7 @@ final class LightIo implements AutoCloseable {
             if (!answered.compareAndSet(false, true)) {
                 return;
             }
-            byte[] bytes = encode(r);
+            byte[] bytes = encode(r, keepAlive);
             later(() -> {
                 if (!channel.isOpen()) {
                     return;
@@ -414,8 +430,29 @@ final class LightIo implements AutoCloseable {
             channel.write(out);
             if (out.hasRemaining()) {
                 key.interestOps(SelectionKey.OP_WRITE);
+            } else if (keepAlive) {
+                next();
             } else {
                 close();
+            }
+        }
+
+        /** Kept alive: forget the answered request and read the next (already received bytes first). */
+        private void next() {
+            out = null;
+            byte[] a = in.array();
+            int rest = in.position() - consumed;
+            System.arraycopy(a, consumed, a, 0, rest);
+            in.position(rest);
+            consumed = 0;
+            keepAlive = false;
+            answered.set(false);
+            since = System.nanoTime();
+            idleNanos = KEEP_ALIVE_NANOS;
+            handed = false;
+            key.interestOps(SelectionKey.OP_READ);
+            if (rest > 0) {
+                tryParse();
             }
         }
 
@@ -434,6 +471,10 @@ final class LightIo implements AutoCloseable {
     }
 
     static byte[] encode(Response r) {
+        return encode(r, false);
+    }
+
+    static byte[] encode(Response r, boolean keepAlive) {
         StringBuilder s = new StringBuilder(256).append("HTTP/1.1 ").append(r.status()).append(' ')
                 .append(reason(r.status())).append("\r\n");
         r.headers().forEach((k, v) -> s.append(k).append(": ").append(v).append("\r\n"));
@@ -441,7 +482,7 @@ final class LightIo implements AutoCloseable {
             s.append("Content-Length: ").append(r.body().length).append("\r\n");
         }
         s.append("Date: ").append(HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
-        s.append("Connection: close\r\n\r\n");
+        s.append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
         byte[] head = s.toString().getBytes(StandardCharsets.ISO_8859_1);
         if (r.head() || r.body().length == 0) {
             return head;

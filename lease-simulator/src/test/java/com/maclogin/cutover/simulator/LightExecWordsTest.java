@@ -43,4 +43,20 @@ class LightExecWordsTest {
             assertThat(LightExec.command(line, HOME)).as(line).isNull();
         }
     }
+
+    @Test
+    void theWatchsSplitReadIsCutAtSemicolonsOutsideQuotesOnly() {
+        String m = "ocw-0123456789abcdef0123456789abcdef";
+        String script = "'sudo' '-n' '-u' 'a;b' '/bin/launchctl' 'print' 'gui/0/x'; echo " + m + " $?; echo " + m
+                + " >&2; df -k \"$HOME\"";
+        assertThat(LightExec.topLevelSemicolons(script)).containsExactly(
+                "'sudo' '-n' '-u' 'a;b' '/bin/launchctl' 'print' 'gui/0/x'", " echo " + m + " $?", " echo " + m + " >&2",
+                " df -k \"$HOME\"");
+        assertThat(LightExec.topLevelSemicolons("a \\; b")).containsExactly("a \\; b");
+        assertThat(LightExec.topLevelSemicolons("echo 'open; b")).isNull();
+        // the script under the product's wrapper; a plain command line is no script
+        assertThat(LightExec.script("/bin/sh -c " + ShellQuote.quote(script), HOME)).isEqualTo(script);
+        assertThat(LightExec.script("/bin/sh -c " + ShellQuote.quote("df -k \"$HOME\""), HOME)).isNull();
+        assertThat(LightExec.script(script, HOME)).isNull();
+    }
 }

@@ -145,6 +145,107 @@ class LightGatewayModeTest {
         }
     }
 
+    /** The watch's split read (probe-service SplitExec): {@code <read>; echo <m> $?; echo <m> >&2; <df>}. */
+    static String splitRead(String first, String second) {
+        String m = "ocw-" + java.util.HexFormat.of().formatHex(new byte[16]).replace('0', 'a');
+        return first + "; echo " + m + " $?; echo " + m + " >&2; " + second;
+    }
+
+    @Test
+    @Order(1)
+    void aLightLeaseAnswersTheWatchsSplitReadInTheJvmAsTheShellAndAProcessLeaseDo() throws Exception {
+        String grant = "'sudo' '-n' '-u' '" + light.sshUser() + "' '/bin/launchctl' 'print' '" + target + "'";
+        String pgrant = "'sudo' '-n' '-u' '" + proc.sshUser() + "' '/bin/launchctl' 'print' '" + target + "'";
+        String own = "launchctl print '" + target + "'"; // refused for the probe account: exit 1, stderr
+        String missing = "df -k '/no/such/dir'";
+        // df of a real volume may move between two calls: the exact comparisons use the refused and missing shapes
+        for (String[] pair : new String[][] {{own, missing}, {grant, missing}, {own, "id -u '" + light.sshUser() + "'"}}) {
+            String lightScript = splitRead(pair[0], pair[1]);
+            String procScript = splitRead(pair[0].replace(light.sshUser(), proc.sshUser()), pair[1]);
+            String wire = "/bin/sh -c " + com.maclogin.cutover.contracts.ShellQuote.quote(lightScript);
+            try (SshTestClient l = as(light, light.probeUser()); SshTestClient gw = as(light, light.sshUser());
+                 SshTestClient p = as(proc, proc.probeUser()); SshTestClient pgw = as(proc, proc.sshUser())) {
+                long lpid = pidOf(gw);
+                long ppid = pidOf(pgw);
+                long answered = LightExec.ANSWERED.get();
+                SshTestClient.Exec jvm = l.exec(wire);
+                assertThat(LightExec.ANSWERED.get()).as("answered in the JVM: " + wire).isEqualTo(answered + 1);
+                SshTestClient.Exec shell = l.exec("exec " + wire);
+                SshTestClient.Exec pe = p.exec("/bin/sh -c " + com.maclogin.cutover.contracts.ShellQuote.quote(procScript));
+                // the shells' df shim runs GNU df as /bin/df, which names itself so in its errors (macOS's and the
+                // JVM's say "df:"); the rest is compared byte for byte
+                String j = jvm.exit() + "\n" + normalize(jvm.stdout(), light, lpid) + "\n" + jvm.stderr();
+                assertThat(j).as(lightScript).isEqualTo((shell.exit() + "\n" + normalize(shell.stdout(), light, lpid)
+                        + "\n" + shell.stderr()).replace("/bin/df: ", "df: "));
+                assertThat(j.replace(light.sshUser(), "<GW>").replace(Integer.toString(LaunchdEmulator.UID), "<UID>"))
+                        .as("a PROCESS lease: " + procScript).isEqualTo((pe.exit() + "\n" + normalize(pe.stdout(), proc,
+                                ppid) + "\n" + pe.stderr()).replace("/bin/df: ", "df: ").replace(proc.sshUser(), "<GW>")
+                                .replace(Integer.toString(LaunchdEmulator.UID), "<UID>"));
+            }
+        }
+        // the healthy pair as the watch sends it: the read's answer, the marker with exit 0, then df's table
+        try (SshTestClient l = as(light, light.probeUser())) {
+            String script = splitRead(grant, "df -k \"$HOME\"");
+            String m = script.substring(script.indexOf("echo ") + 5, script.indexOf(" $?"));
+            SshTestClient.Exec jvm = l.exec("/bin/sh -c " + com.maclogin.cutover.contracts.ShellQuote.quote(script));
+            SshTestClient.Exec shell = l.exec("exec /bin/sh -c " + com.maclogin.cutover.contracts.ShellQuote.quote(script));
+            for (SshTestClient.Exec e : List.of(jvm, shell)) {
+                assertThat(e.exit()).isZero();
+                assertThat(e.stdout()).contains("state = running", "\n" + m + " 0\nFilesystem");
+                assertThat(e.stderr()).isEqualTo(m + "\n");
+            }
+        }
+        // anything else around the echoes is the shell's (a third command, another marker shape, a command that is
+        // no read shape)
+        for (String other : List.of(splitRead(grant, "df -k \"$HOME\"; id"), grant + "; echo x $?; echo x >&2; " + missing,
+                splitRead(grant, "ls '/'"), splitRead("echo hi", missing))) {
+            try (SshTestClient l = as(light, light.probeUser())) {
+                long answered = LightExec.ANSWERED.get();
+                l.exec("/bin/sh -c " + com.maclogin.cutover.contracts.ShellQuote.quote(other));
+                assertThat(LightExec.ANSWERED.get()).as("left to the shell: " + other).isEqualTo(answered);
+            }
+        }
+        assertThat(pgrant).contains(proc.sshUser());
+    }
+
+    @Test
+    @Order(2)
+    void aLightGatewayKeepsAConnectionAliveWhenAskedAndAnswersTheNextRequestOnIt() throws Exception {
+        try (SshTestClient c = as(light, light.probeUser());
+             net.schmizz.sshj.connection.channel.direct.DirectConnection dc =
+                     c.raw().newDirectConnection("127.0.0.1", light.gatewayPort())) {
+            java.io.InputStream in = new java.io.BufferedInputStream(dc.getInputStream());
+            java.io.OutputStream out = dc.getOutputStream();
+            out.write(("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            String first = response(in);
+            assertThat(first).startsWith("HTTP/1.1 200").contains("Connection: keep-alive").contains("\"ok\":true");
+            out.write(("GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            String second = response(in);
+            assertThat(second).startsWith("HTTP/1.1 200").contains("Connection: close").contains("\"ready\":true");
+            assertThat(in.read()).as("closed after the Connection: close request").isEqualTo(-1);
+        }
+    }
+
+    /** One response (head and Content-Length body) from {@code in}. */
+    static String response(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("closed in the head: " + head);
+            }
+            head.append((char) c);
+        }
+        Matcher m = Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+        assertThat(m.find()).as(head.toString()).isTrue();
+        byte[] body = in.readNBytes(Integer.parseInt(m.group(1)));
+        return head + new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     @Order(2)
     void aLightLeaseAnswersTheApplicationReadsOverDirectTcpipWithTheSameStatusesAndBodies() throws Exception {

@@ -66,15 +66,29 @@ public final class WatchScaleBenchmark {
     static final String WORKER_XMX = System.getProperty("watch.worker-xmx", "768m");
     /** The watch interval of every lease: 5 s (the issue's P4), {@code -Dwatch.interval-seconds=30} for the product default. */
     static final int INTERVAL_SECONDS = Integer.getInteger("watch.interval-seconds", 5);
+    /**
+     * {@code -Dwatch.jfr=true}: the worker and the simulator record the sample window with JDK Flight Recorder (profile
+     * settings, started and dumped with jcmd) into {@code .local-bench-watch/{worker,simulator}-<leases>.jfr}, for
+     * {@code jfr print --events jdk.ExecutionSample}.
+     */
+    static final boolean JFR = Boolean.getBoolean("watch.jfr");
+    /**
+     * The round's forms measured, each size once per form one after the other ({@code probe.watch.combined-round}):
+     * {@code combined} (default: the launchd read and df in one exec, /healthz and /readyz on one channel that is also
+     * TCP's check, no evidence) and {@code matrix} (one channel per probe, as VALIDATE's matrix: the form before);
+     * {@code -Dwatch.forms=matrix,combined} measures both side by side and adds the ratio table.
+     */
+    static final List<String> FORMS = List.of(System.getProperty("watch.forms", "combined").split(","));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private WatchScaleBenchmark() {
     }
 
     /** One size's figures. */
-    record Row(int leases, double watchedAfterS, double roundsPerS, double okShare, double latP50, double latP99,
+    record Row(String form, int leases, String watched, double watchedAfterS, double roundsPerS, double okShare, double latP50, double latP99,
                double latMax, double latMean, double roundP99, double cpuPct, double heapMiB, double rssMiB, int threads,
-               int sshConnections, double execsPerS, double simCpuPct, double simRssMiB, long reconnects) {
+               int sshConnections, double execsPerS, double channelsPerS, double simCpuPct, double simRssMiB,
+               long reconnects) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -100,20 +114,22 @@ public final class WatchScaleBenchmark {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < sizes.size(); i++) {
             int n = sizes.get(i);
-            try (Run run = Run.start(root, n)) {
+            for (int f = 0; f < FORMS.size(); f++) {
+            try (Run run = Run.start(root, n, FORMS.get(f))) {
                 rows.add(run.sample(Duration.ofSeconds(SAMPLE_SECONDS)));
                 // written after every size: a long run that is stopped keeps what it measured
-                String md = table(rows) + "\n" + notes();
+                String md = table(rows) + "\n" + ratios(rows) + notes();
                 System.out.println(md);
                 BenchmarkReport.writeSection(root.resolve("docs/benchmarks.md"),
                         "P4: one probe worker watching N leases at a " + INTERVAL_SECONDS + " s interval", md);
-                if (withBlip && i == sizes.size() - 1) {
+                if (withBlip && i == sizes.size() - 1 && f == FORMS.size() - 1) {
                     String b = blip(run);
                     System.out.println(b);
                     BenchmarkReport.writeSection(root.resolve("docs/benchmarks.md"),
                             "P4: network blip (all SSH connections of a region dropped at once)"
                             + (INTERVAL_SECONDS == 5 ? "" : ", " + INTERVAL_SECONDS + " s interval"), b);
                 }
+            }
             }
         }
         System.out.println("written to " + root.resolve("docs/benchmarks.md"));
@@ -124,15 +140,47 @@ public final class WatchScaleBenchmark {
         s.append(String.format(Locale.ROOT, "Run %s on this machine (%d CPUs, load %s at the end), %d s sampled per size, worker -Xmx%s; "
                 + "simulator in LIGHT mode, one process.%n%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
                 loadAverage(), SAMPLE_SECONDS, WORKER_XMX));
-        s.append("| leases | all watched after | rounds/s (ok) | lateness p50 / p99 / max (mean) | round p99 | worker CPU | heap | RSS | threads | SSH conns | SSH execs/s | simulator CPU / RSS |\n");
-        s.append("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        s.append("| round | leases | all watched after | rounds/s (ok) | lateness p50 / p99 / max (mean) | round p99 | worker CPU | heap | RSS | threads | SSH conns | SSH execs/s | SSH channels/s | simulator CPU / RSS | CPU ms per round: worker / simulator |\n");
+        s.append("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (Row r : rows) {
-            s.append(String.format(Locale.ROOT, "| %d | %.0f s | %.0f (%.1f %%) | %.3f / %.3f / %.2f s (%.3f s) | %.2f s | %.0f %% | %.0f MiB | %.0f MiB | %d | %d | %.0f | %.0f %% / %.0f MiB |%n",
-                    r.leases(), r.watchedAfterS(), r.roundsPerS(), 100 * r.okShare(), r.latP50(), r.latP99(), r.latMax(),
+            s.append(String.format(Locale.ROOT, "| %s | %d | %s | %.0f (%.1f %%) | %.3f / %.3f / %.2f s (%.3f s) | %.2f s | %.0f %% | %.0f MiB | %.0f MiB | %d | %d | %.0f | %.0f | %.0f %% / %.0f MiB | %.2f / %.2f |%n",
+                    r.form(), r.leases(), r.watched(), r.roundsPerS(), 100 * r.okShare(), r.latP50(), r.latP99(), r.latMax(),
                     r.latMean(), r.roundP99(), r.cpuPct(), r.heapMiB(), r.rssMiB(), r.threads(), r.sshConnections(),
-                    r.execsPerS(), r.simCpuPct(), r.simRssMiB()));
+                    r.execsPerS(), r.channelsPerS(), r.simCpuPct(), r.simRssMiB(), 10 * r.cpuPct() / r.roundsPerS(),
+                    10 * r.simCpuPct() / r.roundsPerS()));
         }
         return s.toString();
+    }
+
+    /** Per size measured in both forms: combined ÷ matrix of what a round costs and how late rounds start. */
+    static String ratios(List<Row> rows) {
+        StringBuilder s = new StringBuilder();
+        for (Row c : rows) {
+            if (!c.form().equals("combined")) {
+                continue;
+            }
+            for (Row m : rows) {
+                if (m.form().equals("matrix") && m.leases() == c.leases()) {
+                    if (s.length() == 0) {
+                        s.append("Combined ÷ matrix, same run (below 1 = the combined round costs less):\n\n");
+                        s.append("| leases | worker CPU per round | simulator CPU per round | SSH channels per round | "
+                                + "lateness p99 | rounds ok (share) | worker threads | worker RSS |\n");
+                        s.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                    }
+                    s.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+                            c.leases(), ratio(c.cpuPct() / c.roundsPerS(), m.cpuPct() / m.roundsPerS()),
+                            ratio(c.simCpuPct() / c.roundsPerS(), m.simCpuPct() / m.roundsPerS()),
+                            ratio(c.channelsPerS() / c.roundsPerS(), m.channelsPerS() / m.roundsPerS()),
+                            ratio(c.latP99(), m.latP99()), ratio(c.okShare(), m.okShare()),
+                            ratio(c.threads(), m.threads()), ratio(c.rssMiB(), m.rssMiB())));
+                }
+            }
+        }
+        return s.length() == 0 ? "" : s.append('\n').toString();
+    }
+
+    private static double ratio(double a, double b) {
+        return b == 0 ? Double.NaN : a / b;
     }
 
     static String notes() {
@@ -142,8 +190,14 @@ public final class WatchScaleBenchmark {
                   was first reported HEALTHY; max (the largest the worker's 1-minute max showed) and mean over the sample.
                 - worker CPU: /proc/<pid>/stat utime+stime over the sample, in % of one core (200 % = both cores);
                   heap: `jvm_memory_used_bytes{area="heap"}`; RSS and threads: /proc/<pid>/status.
-                - SSH execs/s: commands the simulator answered in its JVM (the launchd read and `df` of every round);
-                  rounds/s: `probe_watch_rounds_total` (every outcome), ok = outcome `ok`.
+                - round: `matrix` = one SSH channel per probe as VALIDATE's matrix (two execs: the launchd read and
+                  `df`; three direct-tcpip: TCP, `/healthz`, `/readyz`), with each probe's redacted evidence;
+                  `combined` = `probe.watch.combined-round` (default): one exec (the launchd read and `df` split by a
+                  random marker) and one keep-alive direct-tcpip channel (its open is TCP, then `/healthz` and
+                  `/readyz`), no evidence (the watch publishes none).
+                - SSH execs/s: commands the simulator answered in its JVM; SSH channels/s: channels (exec and
+                  direct-tcpip) the simulator's SSH servers opened; rounds/s: `probe_watch_rounds_total` (every
+                  outcome), ok = outcome `ok`; CPU ms per round: the process's CPU over the sample ÷ rounds.
                 - The simulator (one process, all N leases) shares the 2 cores with the worker, Kafka and the harness.
                 """;
     }
@@ -153,6 +207,7 @@ public final class WatchScaleBenchmark {
     /** Kafka, the simulator, the registrations and the worker for N leases; closed in reverse. */
     static final class Run implements AutoCloseable {
         final int n;
+        final String form;
         final StackConfig cfg;
         final ManagedProcess kafka;
         final ManagedProcess sim;
@@ -162,10 +217,13 @@ public final class WatchScaleBenchmark {
         final Map<String, LeaseHealthState> health = new HashMap<>();
         final Map<String, Instant> healthyAt = new HashMap<>();
         double watchedAfterS;
+        /** Leases not yet reported HEALTHY when the wait for all of them ended (0 = all were). */
+        int neverHealthy;
 
-        private Run(int n, StackConfig cfg, ManagedProcess kafka, ManagedProcess sim, ManagedProcess worker,
+        private Run(int n, String form, StackConfig cfg, ManagedProcess kafka, ManagedProcess sim, ManagedProcess worker,
                     KafkaConsumer<String, String> watch) {
             this.n = n;
+            this.form = form;
             this.cfg = cfg;
             this.kafka = kafka;
             this.sim = sim;
@@ -173,7 +231,7 @@ public final class WatchScaleBenchmark {
             this.watch = watch;
         }
 
-        static Run start(Path root, int n) throws Exception {
+        static Run start(Path root, int n, String form) throws Exception {
             StackConfig cfg = StackConfig.defaults(root).withRegions(List.of("hk")).withPortOffset(4100)
                     .withWorkDir(root.resolve(".local-bench-watch"));
             LocalStack.deleteRecursively(cfg.workDir());
@@ -183,7 +241,7 @@ public final class WatchScaleBenchmark {
             Files.createDirectories(key.getParent());
             String pub = SshKeys.generateEd25519(key);
             String classpath = LocalStack.ownClasspath();
-            System.out.printf("[watch-bench] %d leases: Kafka on :%d ...%n", n, cfg.kafkaPort());
+            System.out.printf("[watch-bench] %d leases, %s round: Kafka on :%d ...%n", n, form, cfg.kafkaPort());
             ManagedProcess kafka = KafkaBroker.start(cfg, classpath);
             ManagedProcess sim = null;
             ManagedProcess worker = null;
@@ -242,6 +300,7 @@ public final class WatchScaleBenchmark {
                 props.put("probe.region", "hk");
                 props.put("probe.ssh.private-key-file", key.toString());
                 props.put("probe.watch.interval", "PT" + INTERVAL_SECONDS + "S");
+                props.put("probe.watch.combined-round", Boolean.toString(!form.equals("matrix")));
                 if (!"os-user".equals(leases.path(0).path("probeAccount").asText())) {
                     props.put("probe.validate.require-distinct-probe-uid", "false");
                 }
@@ -254,11 +313,18 @@ public final class WatchScaleBenchmark {
                 long w0 = System.nanoTime();
                 worker = ManagedProcess.start("probe-service-hk", cmd, env, cfg.workDir(), logs);
                 worker.awaitHttp200("http://127.0.0.1:" + cfg.probePort("hk") + "/q/health/ready", Duration.ofSeconds(180));
-                Run run = new Run(n, cfg, kafka, sim, worker, watch);
+                Run run = new Run(n, form, cfg, kafka, sim, worker, watch);
                 run.ids.addAll(ids);
-                run.watchedAfterS = run.awaitAllHealthy(Duration.ofSeconds(120 + n / 10), w0);
-                System.out.printf("[watch-bench] every lease reported HEALTHY %.1f s after the worker started%n",
-                        run.watchedAfterS);
+                try {
+                    run.watchedAfterS = run.awaitAllHealthy(Duration.ofSeconds(120 + n / 10), w0);
+                    System.out.printf("[watch-bench] every lease reported HEALTHY %.1f s after the worker started%n",
+                            run.watchedAfterS);
+                } catch (IOException notAll) {
+                    // a form that does not keep up is measured as it is (its row says how many were never HEALTHY)
+                    run.watchedAfterS = Double.NaN;
+                    run.neverHealthy = (int) ids.stream().filter(id -> run.health.get(id) != LeaseHealthState.HEALTHY).count();
+                    System.out.printf("[watch-bench] %s; sampling anyway%n", notAll.getMessage());
+                }
                 return run;
             } catch (Exception e) {
                 if (watch != null) {
@@ -318,10 +384,16 @@ public final class WatchScaleBenchmark {
         Row sample(Duration length) throws Exception {
             // settle: the rush of first connects out of the lateness window (the worker's percentiles cover ~1 minute)
             sleepPolling(Duration.ofSeconds(SETTLE_SECONDS));
+            if (JFR) {
+                jcmd(worker.pid(), "JFR.start", "name=p4", "settings=profile");
+                jcmd(sim.pid(), "JFR.start", "name=p4", "settings=profile");
+            }
             Map<String, Double> m0 = metrics();
             double cpu0 = ManagedProcess.procSeconds(worker.pid(), false);
             double sim0 = ManagedProcess.cpuSeconds(sim.pid());
-            long execs0 = simStats(0).path("inJvmCommands").asLong();
+            JsonNode stats0 = simStats(0);
+            long execs0 = stats0.path("inJvmCommands").asLong();
+            long channels0 = stats0.path("sshChannelsOpened").asLong();
             long t0 = System.nanoTime();
             double heapMax = 0;
             double rssMax = 0;
@@ -342,7 +414,13 @@ public final class WatchScaleBenchmark {
             Map<String, Double> m1 = metrics();
             double cpu = ManagedProcess.procSeconds(worker.pid(), false) - cpu0;
             double simCpu = ManagedProcess.cpuSeconds(sim.pid()) - sim0;
-            long execs = simStats(0).path("inJvmCommands").asLong() - execs0;
+            JsonNode stats1 = simStats(0);
+            long execs = stats1.path("inJvmCommands").asLong() - execs0;
+            long channels = stats1.path("sshChannelsOpened").asLong() - channels0;
+            if (JFR) { // after the CPU reads: the dump is not the round's cost
+                jcmd(worker.pid(), "JFR.dump", "name=p4", "filename=" + cfg.workDir().resolve("worker-" + n + "-" + form + ".jfr"));
+                jcmd(sim.pid(), "JFR.dump", "name=p4", "filename=" + cfg.workDir().resolve("simulator-" + n + "-" + form + ".jfr"));
+            }
             double rounds = sum(m1, "probe_watch_rounds_total") - sum(m0, "probe_watch_rounds_total");
             double ok = m1.getOrDefault("probe_watch_rounds_total{outcome=\"ok\"}", 0.0)
                     - m0.getOrDefault("probe_watch_rounds_total{outcome=\"ok\"}", 0.0);
@@ -350,13 +428,14 @@ public final class WatchScaleBenchmark {
                     - m0.getOrDefault("probe_watch_lateness_seconds_count", 0.0);
             double latSum = m1.getOrDefault("probe_watch_lateness_seconds_sum", 0.0)
                     - m0.getOrDefault("probe_watch_lateness_seconds_sum", 0.0);
-            Row row = new Row(n, watchedAfterS, rounds / secs, rounds > 0 ? ok / rounds : 0,
+            Row row = new Row(form, n, neverHealthy == 0 ? String.format(Locale.ROOT, "%.0f s", watchedAfterS)
+                    : neverHealthy + " never HEALTHY in " + (120 + n / 10) + " s", watchedAfterS, rounds / secs, rounds > 0 ? ok / rounds : 0,
                     m1.getOrDefault("probe_watch_lateness_seconds{quantile=\"0.5\"}", Double.NaN),
                     m1.getOrDefault("probe_watch_lateness_seconds{quantile=\"0.99\"}", Double.NaN),
                     latMax, latCount > 0 ? latSum / latCount : Double.NaN,
                     m1.getOrDefault("probe_watch_round_seconds{quantile=\"0.99\"}", Double.NaN),
                     100 * cpu / secs, heapMax / (1 << 20), rssMax, threadsMax,
-                    m1.getOrDefault("probe_ssh_connections", 0.0).intValue(), execs / secs,
+                    m1.getOrDefault("probe_ssh_connections", 0.0).intValue(), execs / secs, channels / secs,
                     100 * simCpu / secs, simRssMax,
                     (long) sum(m1, "probe_watch_reconnects_total"));
             System.out.printf("[watch-bench] %s%n", row);
@@ -394,7 +473,7 @@ public final class WatchScaleBenchmark {
     // ------------------------------------------------------------------------------------------------ blip
 
     static String blip(Path root, int n) throws Exception {
-        try (Run run = Run.start(root, n)) {
+        try (Run run = Run.start(root, n, FORMS.get(FORMS.size() - 1))) {
             return blip(run);
         }
     }
@@ -471,6 +550,24 @@ public final class WatchScaleBenchmark {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** {@code jcmd <pid> <command...>} with this JDK's jcmd; failures are printed, never thrown (a profile is extra). */
+    static void jcmd(long pid, String... command) {
+        Path javaBin = Path.of(ManagedProcess.javaBinary());
+        List<String> cmd = new ArrayList<>(List.of(javaBin.resolveSibling("jcmd").toString(), Long.toString(pid)));
+        cmd.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                System.out.printf("[watch-bench] %s: %s%n", cmd, out.trim());
+            }
+        } catch (IOException e) {
+            System.out.printf("[watch-bench] %s: %s%n", cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     static KafkaConsumer<String, String> consumer(StackConfig cfg) {
         Properties cp = cfg.kafkaClientProperties();

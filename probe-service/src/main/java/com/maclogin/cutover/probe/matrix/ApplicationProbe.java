@@ -40,6 +40,11 @@ public final class ApplicationProbe implements Probe {
     }
 
     public static ProbeOutcome judge(HttpProbeResponse health, HttpProbeResponse ready, int port) {
+        return judge(health, ready, port, true);
+    }
+
+    /** {@link #judge(HttpProbeResponse, HttpProbeResponse, int)}; {@code evidence} false: none (the watch's round). */
+    public static ProbeOutcome judge(HttpProbeResponse health, HttpProbeResponse ready, int port, boolean evidence) {
         Map<String, String> observed = new LinkedHashMap<>();
         observed.put("healthzStatus", Integer.toString(health.status()));
         observed.put("readyzStatus", Integer.toString(ready.status()));
@@ -52,7 +57,7 @@ public final class ApplicationProbe implements Probe {
         observed.put("ready", Boolean.toString(isReady));
         observed.put("failing", String.join(",", failing));
         observed.put("suppressed", String.join(",", suppressed));
-        Evidence e = Evidence.of("GET /healthz /readyz", "GET http://127.0.0.1:" + port
+        Evidence e = !evidence ? null : Evidence.of("GET /healthz /readyz", "GET http://127.0.0.1:" + port
                 + "/healthz and /readyz (ssh direct-tcpip)", ready.status(),
                 Redaction.redact("/healthz " + health.describe() + " " + body(health) + "\n/readyz "
                         + ready.describe() + " " + body(ready)));

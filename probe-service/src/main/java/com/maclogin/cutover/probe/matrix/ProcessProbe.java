@@ -28,21 +28,34 @@ public final class ProcessProbe implements Probe {
         String script = s.launchdRead();
         try {
             CommandResult r = s.ssh().exec(s.target(), script, s.timeouts().command());
-            Evidence e = Evidence.of("launchctl print", script, r.exitCode(), Redaction.redact(r.combined()));
-            if (!r.ok() && LaunchdRead.notLoaded(r)) {
-                return ProbeOutcome.of(layer(), Verdict.FAILED, r.durationMillis(),
-                        "service not loaded (launchctl print exit " + r.exitCode() + ")",
-                        Map.of("state", "not loaded"), e);
-            }
-            if (!r.ok()) {
-                return ProbeOutcome.of(layer(), Verdict.ERROR, null,
-                        "launchd state not readable by " + s.target().sshUser() + ": " + LaunchdRead.why(r),
-                        Map.of(), e);
-            }
-            return judge(LaunchctlPrint.parse(r.stdout()), r.durationMillis(), e);
+            return read(r, script, s.target().sshUser());
         } catch (Exception ex) {
             return SshProbes.fromSsh(layer(), ex);
         }
+    }
+
+    /** The outcome of the launchd read {@code script}, run by {@code reader}, that answered {@code r}. */
+    public static ProbeOutcome read(CommandResult r, String script, String reader) {
+        return read(r, script, reader, true);
+    }
+
+    /**
+     * {@link #read(CommandResult, String, String)}; {@code evidence} false: the outcome carries no evidence (the
+     * watch, which publishes none, skips the redaction of launchd's whole answer: most of a round's CPU).
+     */
+    public static ProbeOutcome read(CommandResult r, String script, String reader, boolean evidence) {
+        Evidence e = evidence ? Evidence.of("launchctl print", script, r.exitCode(), Redaction.redact(r.combined()))
+                : null;
+        if (!r.ok() && LaunchdRead.notLoaded(r)) {
+            return ProbeOutcome.of(ProbeLayer.PROCESS, Verdict.FAILED, r.durationMillis(),
+                    "service not loaded (launchctl print exit " + r.exitCode() + ")",
+                    Map.of("state", "not loaded"), e);
+        }
+        if (!r.ok()) {
+            return ProbeOutcome.of(ProbeLayer.PROCESS, Verdict.ERROR, null,
+                    "launchd state not readable by " + reader + ": " + LaunchdRead.why(r), Map.of(), e);
+        }
+        return judge(LaunchctlPrint.parse(r.stdout()), r.durationMillis(), e);
     }
 
     /** PASSED when running and the last exit code is 0 (or the job never exited); the raw values are observed. */

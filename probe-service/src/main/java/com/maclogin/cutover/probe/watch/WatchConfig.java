@@ -57,4 +57,13 @@ public interface WatchConfig {
     /** Longest delay between two reconnect attempts of one lease (the exponential backoff's cap). */
     @WithDefault("PT2M")
     Duration reconnectBackoffMax();
+
+    /**
+     * The round's form: true (default) = two SSH channels per round, the launchd read and {@code df} in one exec and
+     * {@code /healthz} and {@code /readyz} on one direct-tcpip channel whose open is TCP's check
+     * ({@link com.maclogin.cutover.probe.matrix.LightRound}); false = one channel per probe as VALIDATE's matrix runs
+     * them (five), kept for the benchmark's side-by-side run (docs/benchmarks.md "P4").
+     */
+    @WithDefault("true")
+    boolean combinedRound();
 }

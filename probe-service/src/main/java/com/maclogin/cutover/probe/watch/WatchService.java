@@ -17,6 +17,7 @@ import com.maclogin.cutover.probe.client.LeaseSshClient;
 import com.maclogin.cutover.probe.client.SshUnavailableException;
 import com.maclogin.cutover.probe.config.ProbeConfig;
 import com.maclogin.cutover.probe.lease.LaunchdRead;
+import com.maclogin.cutover.probe.matrix.LightRound;
 import com.maclogin.cutover.probe.matrix.ProbeMatrix;
 import com.maclogin.cutover.probe.matrix.ProbeOutcome;
 import com.maclogin.cutover.probe.matrix.ProbeSession;
@@ -461,8 +462,20 @@ public class WatchService {
             layers.add(ProbeLayer.TLS);
         }
         for (int pass = 1; pass <= 2 && !layers.isEmpty(); pass++) {
+            Map<ProbeLayer, ProbeOutcome> paired = new EnumMap<>(ProbeLayer.class);
             for (ProbeLayer layer : layers) {
-                ProbeOutcome o = layer == ProbeLayer.PROCESS && uid == null
+                if (!paired.containsKey(layer) && config.combinedRound()) {
+                    // two layers from one channel (LightRound) when both are due in this pass
+                    if ((layer == ProbeLayer.PROCESS || layer == ProbeLayer.DISK) && uid != null
+                            && layers.contains(ProbeLayer.PROCESS) && layers.contains(ProbeLayer.DISK)) {
+                        paired.putAll(LightRound.processAndDisk(session));
+                    } else if ((layer == ProbeLayer.TCP || layer == ProbeLayer.APPLICATION)
+                            && layers.contains(ProbeLayer.TCP) && layers.contains(ProbeLayer.APPLICATION)) {
+                        paired.putAll(LightRound.tcpAndApplication(session));
+                    }
+                }
+                ProbeOutcome o = paired.containsKey(layer) ? paired.get(layer)
+                        : layer == ProbeLayer.PROCESS && uid == null
                         ? ProbeOutcome.error(layer, "the gateway's uid could not be read (id -u " + r.sshUser() + ")")
                         : matrix.probe(layer).probe(session);
                 if (o.hostKeyMismatch()) {
