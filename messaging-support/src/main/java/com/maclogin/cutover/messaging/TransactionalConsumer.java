@@ -7,7 +7,9 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
@@ -97,6 +99,128 @@ public record TransactionalConsumer(Inbox inbox, Transactions transactions, Dura
         return handled;
     }
 
+    /**
+     * As {@link #consumeAll} with up to {@code perTransaction} of the batch's records handled in ONE transaction (one
+     * commit instead of one per record; {@code perTransaction} 1 is {@link #consumeAll}). The records are read first
+     * (those that cannot be read are set aside as in {@link #consumeAll}); then each group of up to
+     * {@code perTransaction} in order: one new transaction in which each record, in its own CONSUMER span, is recorded
+     * in the inbox and handled ({@code afterEach} runs after each handler, e.g. to flush and clear the persistence
+     * context so a group's work per record does not grow with the group), a record whose id came earlier in the group
+     * is skipped. When that transaction fails for any reason (a refused record, a deadlock, the database restarting),
+     * nothing of it stays and the group's records are handled again one transaction each, exactly as
+     * {@link #consumeAll} does: a poison record ends as one dead letter with its reason and the others commit.
+     * Returns how many records the handler ran for and committed.
+     */
+    public <T extends CutoverMessage> int consumeGrouped(String topic, Iterable<ConsumerRecord<String, String>> records,
+            Class<T> type, int perTransaction, Handler<T> handler, Runnable afterEach) {
+        if (perTransaction <= 1) {
+            return consumeAll(topic, records, type, handler);
+        }
+        List<CompletableFuture<DeadLetter>> pending = new ArrayList<>();
+        int handled = 0;
+        try {
+            List<Read<T>> group = new ArrayList<>(perTransaction);
+            for (ConsumerRecord<String, String> record : records) {
+                RecordOrigin o = RecordOrigin.of(record);
+                RecordOrigin origin = new RecordOrigin(topic, o.partition(), o.offset(), o.key(), o.value(),
+                        o.valueBytes(), o.headers());
+                DeadLetters.Decoded<T> decoded = deadLetters.decode(origin, type, pending);
+                if (decoded.ok()) {
+                    group.add(new Read<>(origin, decoded.message()));
+                }
+                if (group.size() == perTransaction) {
+                    handled += handleGroup(group, handler, afterEach, pending);
+                    group.clear();
+                }
+            }
+            if (!group.isEmpty()) {
+                handled += handleGroup(group, handler, afterEach, pending);
+            }
+        } finally {
+            DeadLetters.awaitAll(pending);
+        }
+        return handled;
+    }
+
+    /** A record that was read: where it came from and its message. */
+    private record Read<T>(RecordOrigin origin, T message) {
+    }
+
+    private <T extends CutoverMessage> int handleGroup(List<Read<T>> group, Handler<T> handler, Runnable afterEach,
+            List<CompletableFuture<DeadLetter>> pending) {
+        if (group.size() == 1) {
+            return traced(group.get(0), () -> handle(group.get(0).origin(), group.get(0).message(), handler, pending)) ? 1 : 0;
+        }
+        try {
+            return transactions.inNewTransaction(c -> {
+                Set<String> ids = new HashSet<>();
+                int n = 0;
+                for (Read<T> read : group) {
+                    T message = read.message();
+                    if (!ids.add(message.messageId())) {
+                        continue; // the same message twice in one group: the inbox answers true for both
+                    }
+                    boolean ran = traced(read, () -> {
+                        if (!inbox.firstDelivery(message.messageId(), read.origin().topic(), message.cutoverId())) {
+                            LOG.infof("%s on %s already processed", Redelivery.describe(message), read.origin().topic());
+                            return false;
+                        }
+                        try {
+                            handler.handle(message);
+                        } catch (StackOverflowError e) {
+                            throw new InvalidMessageException("the handler overflowed its stack", e);
+                        } catch (Exception e) {
+                            throw e instanceof RuntimeException re ? re : new GroupFailed(e);
+                        }
+                        afterEach.run();
+                        return true;
+                    });
+                    if (ran) {
+                        n++;
+                    }
+                }
+                return n;
+            });
+        } catch (Exception | StackOverflowError e) {
+            LOG.infof("%d records of %s in one transaction failed (%s): each in its own transaction now", group.size(),
+                    group.get(0).origin().topic(), Redelivery.rootMessage(e));
+            int n = 0;
+            for (Read<T> read : group) {
+                if (traced(read, () -> handle(read.origin(), read.message(), handler, pending))) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    /** A checked exception of a handler inside a group's transaction. */
+    private static final class GroupFailed extends RuntimeException {
+        GroupFailed(Exception cause) {
+            super(cause);
+        }
+    }
+
+    /** Runs {@code work} in a CONSUMER span of the record, with its cutover and lease ids in the MDC. */
+    private <T extends CutoverMessage> boolean traced(Read<T> read, java.util.function.BooleanSupplier work) {
+        T message = read.message();
+        Span span = tracing.startProcess(read.origin().topic(), read.origin().headers());
+        try (Scope scope = span.makeCurrent()) {
+            MessageTracing.identify(span, message.cutoverId(), message.leaseId());
+            span.setAttribute("messaging.message.id", message.messageId());
+            MDC.put(MDC_CUTOVER_ID, message.cutoverId() == null ? "" : message.cutoverId());
+            MDC.put(MDC_LEASE_ID, message.leaseId() == null ? "" : message.leaseId());
+            return work.getAsBoolean();
+        } catch (RuntimeException | StackOverflowError e) {
+            MessageTracing.failed(span, e);
+            throw e;
+        } finally {
+            MDC.remove(MDC_CUTOVER_ID);
+            MDC.remove(MDC_LEASE_ID);
+            span.end();
+        }
+    }
+
     private <T extends CutoverMessage> boolean consume(RecordOrigin origin, Class<T> type, Handler<T> handler) {
         return consume(origin, type, handler, null);
     }
@@ -108,22 +232,8 @@ public record TransactionalConsumer(Inbox inbox, Transactions transactions, Dura
             return false;
         }
         T message = decoded.message();
-        Span span = tracing.startProcess(origin.topic(), origin.headers());
-        try (Scope scope = span.makeCurrent()) {
-            MessageTracing.identify(span, message.cutoverId(), message.leaseId());
-            span.setAttribute("messaging.message.id", message.messageId());
-            MDC.put(MDC_CUTOVER_ID, message.cutoverId() == null ? "" : message.cutoverId());
-            MDC.put(MDC_LEASE_ID, message.leaseId() == null ? "" : message.leaseId());
-            return handle(origin, message, handler, pending);
-        } catch (RuntimeException | StackOverflowError e) {
-            // handle() sets every failure aside; this is the kit's own failure (the dead-letter publish interrupted)
-            MessageTracing.failed(span, e);
-            throw e;
-        } finally {
-            MDC.remove(MDC_CUTOVER_ID);
-            MDC.remove(MDC_LEASE_ID);
-            span.end();
-        }
+        // handle() sets every failure aside; what escapes is the kit's own failure (the dead-letter publish interrupted)
+        return traced(new Read<>(origin, message), () -> handle(origin, message, handler, pending));
     }
 
     private <T extends CutoverMessage> boolean handle(RecordOrigin origin, T message, Handler<T> handler,

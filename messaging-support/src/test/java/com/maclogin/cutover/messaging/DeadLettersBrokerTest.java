@@ -269,6 +269,101 @@ class DeadLettersBrokerTest {
     }
 
     @Test
+    void aGroupCommitsInOneTransactionAndARefusedRecordInItIsOneDeadLetterWhileTheOthersCommitOnceInOrder()
+            throws Exception {
+        String topic = newTopic("group-" + System.nanoTime());
+        String deadLetterTopic = newTopic("group-dead-letters-" + System.nanoTime());
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        Map<String, DeadLetterReason> expected = new LinkedHashMap<>();
+        // one group of five readable records: two good, the first one again (same id), the refused one, a good one
+        for (String[] r : new String[][] {{"g-1", "1"}, {"g-2", "2"}, {"g-1", "1"}, {"g-refused", "-1"}, {"g-3", "3"}}) {
+            records.add(new ProducerRecord<>(topic, r[0], Json.write(ping(r[0], Integer.parseInt(r[1])))
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        expected.put("g-refused", DeadLetterReason.INVALID);
+        poison(records, expected, topic, "g-not-json", "{not json", DeadLetterReason.NOT_JSON);
+        // then a group of four good ones only
+        for (int i = 4; i <= 7; i++) {
+            records.add(new ProducerRecord<>(topic, "g-" + i, Json.write(ping("g-" + i, i)).getBytes(StandardCharsets.UTF_8)));
+        }
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.bootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            for (ProducerRecord<String, byte[]> r : records) {
+                producer.send(r);
+            }
+        }
+        List<ConsumerRecord<String, String>> all = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer(topic)) {
+            long until = System.currentTimeMillis() + 20_000;
+            while (all.size() < records.size() && System.currentTimeMillis() < until) {
+                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+            }
+        }
+        assertThat(all).hasSize(records.size());
+        AtomicInteger transactions = new AtomicInteger();
+        Transactions counting = new Transactions() {
+            @Override
+            public <T> T inNewTransaction(Work<T> work) throws Exception {
+                transactions.incrementAndGet();
+                return tx.inNewTransaction(work);
+            }
+        };
+        DeadLetters deadLetters = new DeadLetters(new KafkaProducer<>(KafkaClientProperties.outboxProducer(
+                Map.of("bootstrap.servers", SharedInfra.bootstrap()), "dead-letter-group-test", Duration.ofSeconds(10))),
+                new DeadLetters.Settings(deadLetterTopic, "kit-test", CAP, PREFIX, Duration.ofSeconds(10)), null);
+        TransactionalConsumer kit = new TransactionalConsumer(new TransactionInbox(), counting, Duration.ofMillis(300),
+                MessageTracing.disabled(), deadLetters);
+        List<String> handled = new ArrayList<>();
+        AtomicInteger afterEach = new AtomicInteger();
+
+        int first = kit.consumeGrouped(topic, all.subList(0, 6), Ping.class, 5, p -> {
+            if (p.n() < 0) {
+                throw new IllegalArgumentException("n must not be negative");
+            }
+            insertHandledInTransaction(p.messageId());
+            handled.add(p.messageId());
+        }, afterEach::incrementAndGet);
+        int transactionsOfFirst = transactions.getAndSet(0);
+        handled.clear();
+        int second = kit.consumeGrouped(topic, all.subList(6, all.size()), Ping.class, 5, p -> {
+            insertHandledInTransaction(p.messageId());
+            handled.add(p.messageId());
+        }, afterEach::incrementAndGet);
+
+        Map<String, String> letters = new LinkedHashMap<>();
+        try (KafkaConsumer<String, String> consumer = consumer(deadLetterTopic)) {
+            for (int polls = 0; polls < 10 && letters.size() < expected.size(); polls++) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> letters.put(r.key(), r.value()));
+            }
+            assertThat(consumer.poll(Duration.ofMillis(300))).isEmpty();
+        } finally {
+            deadLetters.close();
+        }
+        // the refused record failed the group's transaction: nothing of it stayed, each record then had its own
+        assertThat(first).isEqualTo(3);
+        assertThat(transactionsOfFirst).isEqualTo(1 + 5);
+        assertThat(letters.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((key, reason) -> assertThat(letters.get(key)).contains("\"reason\":\"" + reason + "\""));
+        // a group without a bad record: one transaction for its four records, handled in order
+        assertThat(second).isEqualTo(4);
+        assertThat(transactions.get()).isEqualTo(1);
+        assertThat(handled).containsExactly("g-4", "g-5", "g-6", "g-7");
+        assertThat(count("select count(*) from dead_letter_test.handled where message_id like 'g-%'")).isEqualTo(7);
+        assertThat(count("select count(*) from dead_letter_test.inbox where message_id like 'g-%'")).isEqualTo(7);
+        assertThat(count("select count(*) from dead_letter_test.handled where message_id = 'g-1'")).isEqualTo(1);
+    }
+
+    /** The handler's own write, in the consumer's transaction (rolled back with it). */
+    static void insertHandledInTransaction(String messageId) throws SQLException {
+        try (PreparedStatement s = tx.connection().prepareStatement("insert into dead_letter_test.handled values (?)")) {
+            s.setString(1, messageId);
+            s.executeUpdate();
+        }
+    }
+
+    @Test
     void permanentFailuresAreTheInvalidValueKindsAndEverythingElseIsRetried() {
         Map<Throwable, Boolean> table = new LinkedHashMap<>();
         table.put(new IllegalArgumentException("bad"), true);

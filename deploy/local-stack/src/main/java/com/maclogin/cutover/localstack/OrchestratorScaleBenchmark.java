@@ -60,7 +60,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Per size, on a fresh orchestrator schema and a fresh orchestrator process: the leases are registered through the
  * API (before timing), the N cutovers started through the API (timed: creates/s), then a <b>paced window</b> in which
  * every command is answered {@code think} after it arrived (think = N / rate, so the offered load is {@code rate}
- * results/s whatever N; every cutover stays in flight), then a <b>drain</b> in which every command is answered at once
+ * results/s whatever N; every cutover stays in flight; it starts one think time after the last create, so every
+ * cutover's first result is behind it and the window sees the steady state whatever the creation rate), then a <b>drain</b> in which every command is answered at once
  * until every cutover is GREEN (or the drain's cap): the orchestrator's saturated throughput. Measured per step result:
  * from the result's publish to the next command of that cutover arriving at the driver (= the result consumed,
  * persisted, the next command written to the outbox, relayed and delivered), p50/p99 with HdrHistogram; results per
@@ -69,7 +70,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Writes its table to {@code docs/benchmarks.md}, section "P5 figures, last run of ./bench.sh p5" (the analysis is in
  * the section "P5: one orchestrator, ..." above it, kept by hand).
  *
- * <pre>./bench.sh p5 [sizes] [--rate R] [--window S] [--drain S] [--xmx M]   e.g. ./bench.sh p5 200 (about a minute)</pre>
+ * <pre>./bench.sh p5 [sizes] [--rate R] [--window S] [--drain S] [--xmx M] [--clients C]
+ *                 [--before-args A] [--before-sql S] [--before-app DIR]   e.g. ./bench.sh p5 200 (about a minute)</pre>
+ * Ports: the local stack's plus 2400 plus {@code -Dlocalstack.port-shift} ({@code P5_BENCH_OPTS} in bench.sh).
  */
 public final class OrchestratorScaleBenchmark {
 
@@ -85,12 +88,14 @@ public final class OrchestratorScaleBenchmark {
      * @param beforeArgs with {@code beforeSql}: each size runs twice in this invocation, first "before" (these extra
      *                   orchestrator JVM arguments, e.g. {@code -Dmp.messaging.incoming.step-results.concurrency=1}, and
      *                   this SQL run as the superuser once Flyway migrated, e.g. {@code drop index ...}), then as built
+     * @param beforeApp  the "before" variant's orchestrator build (a {@code quarkus-app} directory, e.g. one built from
+     *                   main), so a change that no switch turns off is measured against the code before it
      */
     record Options(List<Integer> sizes, double rate, Duration window, Duration drain, String xmx, int clients,
-            String baseline, String beforeArgs, String beforeSql) {
+            String baseline, String beforeArgs, String beforeSql, Path beforeApp) {
 
         boolean compare() {
-            return beforeArgs != null || beforeSql != null;
+            return beforeArgs != null || beforeSql != null || beforeApp != null;
         }
 
 
@@ -104,6 +109,7 @@ public final class OrchestratorScaleBenchmark {
             String baseline = null;
             String beforeArgs = null;
             String beforeSql = null;
+            Path beforeApp = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--rate" -> rate = Double.parseDouble(args[++i]);
@@ -114,10 +120,11 @@ public final class OrchestratorScaleBenchmark {
                     case "--label" -> baseline = args[++i];
                     case "--before-args" -> beforeArgs = args[++i];
                     case "--before-sql" -> beforeSql = args[++i];
+                    case "--before-app" -> beforeApp = Path.of(args[++i]);
                     default -> sizes = Arrays.stream(args[i].split(",")).map(String::trim).map(Integer::valueOf).toList();
                 }
             }
-            return new Options(sizes, rate, window, drain, xmx, clients, baseline, beforeArgs, beforeSql);
+            return new Options(sizes, rate, window, drain, xmx, clients, baseline, beforeArgs, beforeSql, beforeApp);
         }
     }
 
@@ -150,10 +157,10 @@ public final class OrchestratorScaleBenchmark {
             for (int size : opt.sizes()) {
                 try {
                     if (opt.compare()) {
-                        all.add(measure(cfg, pg, security, size, opt, "before", opt.beforeArgs(), opt.beforeSql(), dbPassword,
-                                operatorToken, adminToken));
+                        all.add(measure(cfg, pg, security, size, opt, "before", opt.beforeArgs(), opt.beforeSql(),
+                                opt.beforeApp(), dbPassword, operatorToken, adminToken));
                     }
-                    all.add(measure(cfg, pg, security, size, opt, opt.compare() ? "after" : "", null, null, dbPassword,
+                    all.add(measure(cfg, pg, security, size, opt, opt.compare() ? "after" : "", null, null, null, dbPassword,
                             operatorToken, adminToken));
                 } catch (Exception e) {
                     // what was measured so far is still written; the failed size is named
@@ -175,7 +182,8 @@ public final class OrchestratorScaleBenchmark {
 
     /** One size on a fresh schema and a fresh orchestrator process (with the variant's extra JVM arguments and SQL). */
     static Figures measure(StackConfig cfg, PostgresServer pg, KafkaSecurity security, int size, Options opt, String variant,
-            String extraArgs, String sql, String dbPassword, String operatorToken, String adminToken) throws Exception {
+            String extraArgs, String sql, Path app, String dbPassword, String operatorToken, String adminToken)
+            throws Exception {
         Path root = cfg.repoRoot();
         Path logs = cfg.workDir().resolve("logs");
         // a fresh schema per size: the figures of one size are not the history of the one before
@@ -208,7 +216,8 @@ public final class OrchestratorScaleBenchmark {
         }
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
-        cmd.add(root.resolve("orchestrator-service/target/quarkus-app/quarkus-run.jar").toString());
+        cmd.add((app != null ? app : root.resolve("orchestrator-service/target/quarkus-app")).resolve("quarkus-run.jar")
+                .toString());
         Map<String, String> env = new LinkedHashMap<>(security.serviceEnvironment("orchestrator"));
         env.put("API_AUTH_TOKENS", "operator:p5-operator:" + operatorToken + ",admin:p5-admin:" + adminToken);
         env.put("DB_USER", "orchestrator");
@@ -226,7 +235,8 @@ public final class OrchestratorScaleBenchmark {
                 }
             }
             System.out.println("size " + size + (variant.isEmpty() ? "" : " (" + variant + ")") + ": orchestrator ready, pid "
-                    + orch.pid() + (extraArgs == null ? "" : ", " + extraArgs) + (sql == null ? "" : ", " + sql));
+                    + orch.pid() + (app == null ? "" : ", " + app) + (extraArgs == null ? "" : ", " + extraArgs)
+                    + (sql == null ? "" : ", " + sql));
             Figures f = runSize(cfg, pg, orch, size, opt, variant, new Api("http://127.0.0.1:" + cfg.orchestratorPort(), operatorToken),
                     new Api("http://127.0.0.1:" + cfg.orchestratorPort(), adminToken));
             System.out.println(row(f));
@@ -254,8 +264,13 @@ public final class OrchestratorScaleBenchmark {
                 parallel(clients, size, i -> operator.post("/api/v1/cutovers",
                         DemoRunner.demoRequest(leaseId(REGIONS.get(i % REGIONS.size()), i), "2026.9.6")));
                 double createSeconds = secs(c0);
-                System.out.printf("[%5.1fs] size %d: %d cutovers created in %.1f s; paced window, think %d ms%n", secs(t0),
-                        size, size, createSeconds, thinkMillis);
+                System.out.printf("[%5.1fs] size %d: %d cutovers created in %.1f s; think %d ms, settling %d ms%n", secs(t0),
+                        size, size, createSeconds, thinkMillis, thinkMillis);
+                // settle for one think time: every cutover's first command (INVENTORY, the dearest result: gates and
+                // the dispatch hook's saga step) has been answered before the window, so the window measures the
+                // steady state whatever the creation rate (a fast creation otherwise put all N INVENTORY results in it)
+                Thread.sleep(thinkMillis);
+                System.out.printf("[%5.1fs] size %d: paced window%n", secs(t0), size);
                 // paced window: every cutover in flight, the driver answers each command think ms after it arrived
                 driver.pacedLatency.reset();
                 long r0 = driver.results.get();
@@ -631,7 +646,8 @@ public final class OrchestratorScaleBenchmark {
                 .append("), the local stack's KRaft broker (SASL_SSL) and PostgreSQL 17, no workers: a load driver in the benchmark's JVM "
                         + "answers every RunStep of every region with a valid StepResult. Each size on a fresh schema and a fresh orchestrator. "
                         + "Paced window: ").append(opt.window().toSeconds()).append(" s, every command answered `think` = N / ")
-                .append((int) opt.rate()).append(" results/s after it arrived (every cutover in flight the whole window); drain: every command "
+                .append((int) opt.rate()).append(" results/s after it arrived (every cutover in flight the whole window; it starts one think time after "
+                        + "the last create, every cutover's first result behind it); drain: every command "
                         + "answered at once until every cutover is GREEN (cap ").append(opt.drain().toSeconds())
                 .append(" s). Latency = a result's publish → the next command of its cutover at the driver (result consumed, "
                         + "persisted, next command written to the outbox, relayed, delivered).\n\n")
@@ -644,6 +660,7 @@ public final class OrchestratorScaleBenchmark {
         if (!before.isEmpty()) {
             sb.append("\nBefore/after in this invocation (before: ").append(opt.beforeArgs() == null ? "" : "`" + opt.beforeArgs() + "`")
                     .append(opt.beforeSql() == null ? "" : " `" + opt.beforeSql() + "`")
+                    .append(opt.beforeApp() == null ? "" : " the orchestrator build in `" + opt.beforeApp() + "`")
                     .append("; after: as built). Ratio = after / before (below 1 is better for latency and CPU, above 1 for results/s).\n\n")
                     .append("| cutovers | paced p50 | paced p99 | drain p50 | drain p99 | drain results/s | CPU per 1,000 results |\n|---|---|---|---|---|---|---|\n");
             for (Figures b : before) {

@@ -14,6 +14,17 @@ public interface OrchestratorConfig {
     /** JSON file with a list of leases (same shape as {@code POST /api/v1/leases}) upserted at start; unset = none. */
     Optional<Path> leasesFile();
 
+    /**
+     * Step results of one poll handled in one transaction, up to this many (one commit, and one outbox relay pass,
+     * for the group instead of one per result); 1 = a transaction per result. A group whose transaction fails is
+     * handled again one result per transaction (a refused result ends as its own dead letter). Off (1) by default: a
+     * group holds its step and cutover rows until it commits, and the outbox relay's dispatch hook (the step row's
+     * {@code dispatched_at}, a PENDING cutover's lock) waits for them, so the one relay thread stalls behind groups
+     * (docs/benchmarks.md, "P5": groups of 50 measured slower than one result per transaction).
+     */
+    @WithDefault("1")
+    int stepResultsPerTransaction();
+
     /** Deadline of a step command, counted from its creation. */
     @WithDefault("PT5M")
     Duration stepTimeout();

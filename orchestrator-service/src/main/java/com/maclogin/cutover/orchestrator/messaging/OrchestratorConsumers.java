@@ -11,15 +11,18 @@ import com.maclogin.cutover.orchestrator.service.ChatDeliveryService;
 import com.maclogin.cutover.orchestrator.service.CutoverEventService;
 import com.maclogin.cutover.orchestrator.service.StepResultService;
 import com.maclogin.cutover.orchestrator.service.ValidationEventService;
+import com.maclogin.cutover.orchestrator.config.OrchestratorConfig;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Every topic the orchestrator consumes (group orchestrator-service), each to its service through the
- * {@link TransactionalConsumer}: parsed, deduplicated by the inbox, handled in one transaction, retried until it
- * commits; a record that cannot be processed goes to the dead-letter topic and the channel moves on.
+ * {@link TransactionalConsumer}: parsed, deduplicated by the inbox, handled in one transaction (step results: a group
+ * of a poll's results in one), retried until it commits; a record that cannot be processed goes to the dead-letter
+ * topic and the channel moves on.
  */
 @ApplicationScoped
 public class OrchestratorConsumers {
@@ -30,8 +33,14 @@ public class OrchestratorConsumers {
     private final ValidationEventService validation;
     private final ChatDeliveryService chat;
 
+    private final EntityManager em;
+    private final int stepResultsPerTransaction;
+
     public OrchestratorConsumers(TransactionalConsumer consumer, StepResultService stepResults,
-            CutoverEventService events, ValidationEventService validation, ChatDeliveryService chat) {
+            CutoverEventService events, ValidationEventService validation, ChatDeliveryService chat, EntityManager em,
+            OrchestratorConfig config) {
+        this.em = em;
+        this.stepResultsPerTransaction = config.stepResultsPerTransaction();
         this.chat = chat;
         this.consumer = consumer;
         this.stepResults = stepResults;
@@ -39,11 +48,19 @@ public class OrchestratorConsumers {
         this.validation = validation;
     }
 
-    /** cutover.step-results: the saga moves on. */
+    /**
+     * cutover.step-results: the saga moves on. Up to {@code orchestrator.step-results-per-transaction} results of a
+     * poll in one transaction; after each, its changes are flushed and the persistence context cleared, so the next
+     * result's queries do not dirty-check the ones before it.
+     */
     @Incoming("step-results")
     @Blocking
     public void stepResult(ConsumerRecords<String, String> records) {
-        consumer.consumeAll(Topics.STEP_RESULTS, records, StepResult.class, stepResults::handle);
+        consumer.consumeGrouped(Topics.STEP_RESULTS, records, StepResult.class, stepResultsPerTransaction,
+                stepResults::handle, () -> {
+                    em.flush();
+                    em.clear();
+                });
     }
 
     /** cutover.events: rollback outcomes become terminal states. */

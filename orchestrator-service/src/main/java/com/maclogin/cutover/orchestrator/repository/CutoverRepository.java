@@ -32,8 +32,16 @@ public class CutoverRepository implements PanacheRepositoryBase<Cutover, String>
     }
 
     public Optional<Cutover> findActive(String leaseId) {
-        return find("leaseId = ?1 and state in ?2", leaseId, CutoverState.ACTIVE).firstResultOptional();
+        return find(FIND_ACTIVE, leaseId).firstResultOptional();
     }
+
+    /**
+     * The active states as enum literals in the query text: with a list parameter ({@code state in ?2}) Hibernate
+     * interprets the query anew on every call (it showed in the P5 profile of cutover creation); this plan is cached.
+     */
+    static final String FIND_ACTIVE = "leaseId = ?1 and state in (" + CutoverState.ACTIVE.stream()
+            .map(s -> CutoverState.class.getName() + "." + s.name()).collect(java.util.stream.Collectors.joining(", "))
+            + ")";
 
     public List<Cutover> search(String leaseId, CutoverState state, int limit) {
         StringBuilder q = new StringBuilder("1 = 1");

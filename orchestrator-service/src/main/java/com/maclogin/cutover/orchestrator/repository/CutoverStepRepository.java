@@ -20,8 +20,15 @@ public class CutoverStepRepository implements PanacheRepositoryBase<CutoverStep,
         return find("idempotencyKey", idempotencyKey).firstResultOptional();
     }
 
+    /**
+     * Steps of a kind the cutover has (the next attempt's number). A typed count query, not Panache's {@code count}:
+     * Hibernate derives that one's count query anew on every call (query interpretation was a quarter of a step
+     * result's CPU, docs/benchmarks.md "P5"); this one's plan is cached.
+     */
     public long countKind(String cutoverId, String kind) {
-        return count("cutoverId = ?1 and kind = ?2", cutoverId, kind);
+        return getEntityManager().createQuery(
+                        "select count(s) from CutoverStep s where s.cutoverId = ?1 and s.kind = ?2", Long.class)
+                .setParameter(1, cutoverId).setParameter(2, kind).getSingleResult();
     }
 
     /** The last successful step of a kind (e.g. the INVENTORY whose facts feed later steps). */

@@ -106,6 +106,10 @@ public class SagaEngine {
 
     /** A new cutover: PENDING at epoch 1, stored (the one-active-per-lease index speaks here). */
     public void create(Cutover c) {
+        if (c.sagaData == null) {
+            // stored from the start: data(c) then never derives it from the step rows (two queries per call)
+            c.sagaData = Json.write(SagaData.EMPTY);
+        }
         apply(c, new SagaInput.Requested(), null);
         cutovers.persist(c);
         cutovers.flush();
