@@ -236,14 +236,7 @@ class DeadLettersBrokerTest {
         TransactionalConsumer kit = new TransactionalConsumer(new TransactionInbox(), tx, Duration.ofMillis(300),
                 MessageTracing.disabled(), deadLetters);
         List<String> handled = new ArrayList<>();
-        List<ConsumerRecord<String, String>> all = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = consumer(topic)) {
-            long until = System.currentTimeMillis() + 20_000;
-            while (all.size() < records.size() && System.currentTimeMillis() < until) {
-                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-            }
-        }
-        assertThat(all).hasSize(records.size());
+        List<ConsumerRecord<String, String>> all = readAll(topic, records.size());
 
         int n = kit.consumeAll(topic, all, Ping.class, p -> {
             if (p.n() < 0) {
@@ -294,14 +287,7 @@ class DeadLettersBrokerTest {
                 producer.send(r);
             }
         }
-        List<ConsumerRecord<String, String>> all = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = consumer(topic)) {
-            long until = System.currentTimeMillis() + 20_000;
-            while (all.size() < records.size() && System.currentTimeMillis() < until) {
-                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-            }
-        }
-        assertThat(all).hasSize(records.size());
+        List<ConsumerRecord<String, String>> all = readAll(topic, records.size());
         AtomicInteger transactions = new AtomicInteger();
         Transactions counting = new Transactions() {
             @Override
@@ -453,5 +439,18 @@ class DeadLettersBrokerTest {
         consumer.assign(List.of(p));
         consumer.seekToBeginning(List.of(p));
         return consumer;
+    }
+
+    /** The first {@code n} records of {@code topic} (20 s at most), asserted to be all of them. */
+    private static List<ConsumerRecord<String, String>> readAll(String topic, int n) {
+        List<ConsumerRecord<String, String>> all = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer(topic)) {
+            long until = System.currentTimeMillis() + 20_000;
+            while (all.size() < n && System.currentTimeMillis() < until) {
+                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+            }
+        }
+        assertThat(all).hasSize(n);
+        return all;
     }
 }

@@ -262,12 +262,22 @@ class LeaseWatchHealthTest {
         assertThat(streamed).as("rows for the live stream").isEqualTo(3);
     }
 
+    /** A cutover of {@code leaseId} that stays active: the worker never answers its INVENTORY. */
+    static String activeCutover(String leaseId) {
+        Fixtures.worker().script(leaseId, cmd -> null);
+        return given().contentType(ContentType.JSON).header("X-Operator", "ada")
+                .body(Fixtures.cutoverBody(leaseId)).post("/api/v1/cutovers").then().statusCode(201).extract().path("id");
+    }
+
+    static void abort(String cutoverId) {
+        given().contentType(ContentType.JSON).body(Map.of("requestedBy", "ada", "reason", "test over"))
+                .post("/api/v1/cutovers/" + cutoverId + "/abort").then().statusCode(200);
+    }
+
     @Test
     void aDownDuringAnActiveCutoverNamesTheCutoverAndIsNoAlert() {
         String id = register("hk-busy", HOURLY);
-        Fixtures.worker().script(id, cmd -> null); // no answer: the cutover stays active (waiting for INVENTORY)
-        String cutoverId = given().contentType(ContentType.JSON).header("X-Operator", "ada")
-                .body(Fixtures.cutoverBody(id)).post("/api/v1/cutovers").then().statusCode(201).extract().path("id");
+        String cutoverId = activeCutover(id);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         send(report(id, LeaseHealthState.HEALTHY, "all layers passed", t0, null, null));
         send(report(id, LeaseHealthState.DOWN, "readyz: 503 (Authorization: Bearer gw-tok-0123456789abcdef)",
@@ -279,8 +289,7 @@ class LeaseWatchHealthTest {
         assertThat(down.state()).isEqualTo(LeaseHealthState.DOWN);
         assertThat(down.activeCutoverId()).isEqualTo(cutoverId);
         assertThat(down.alert()).as("the cutover's own business: no chat alert").isFalse();
-        given().contentType(ContentType.JSON).body(Map.of("requestedBy", "ada", "reason", "test over"))
-                .post("/api/v1/cutovers/" + cutoverId + "/abort").then().statusCode(200);
+        abort(cutoverId);
 
         // just after the cutover ended the watch may still report its restarts: within cutover-grace, no alert either
         send(report(id, LeaseHealthState.HEALTHY, "all layers passed", t0.plusSeconds(60), null, null));
@@ -294,16 +303,13 @@ class LeaseWatchHealthTest {
     @Test
     void aDownThatBeganInsideACutoverAndOutlivedItsGraceAlertsOnceWithItsOwnSince() {
         String id = register("hk-outlived", HOURLY);
-        Fixtures.worker().script(id, cmd -> null); // no answer: the cutover stays active (waiting for INVENTORY)
-        String cutoverId = given().contentType(ContentType.JSON).header("X-Operator", "ada")
-                .body(Fixtures.cutoverBody(id)).post("/api/v1/cutovers").then().statusCode(201).extract().path("id");
+        String cutoverId = activeCutover(id);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         send(report(id, LeaseHealthState.HEALTHY, "all layers passed", t0, null, null));
         send(report(id, LeaseHealthState.DOWN, "launchd: state not running", t0.plusSeconds(30), null, null));
         LeaseHealthEvent quiet = await().atMost(WAIT).until(() -> events(id), l -> l.size() == 2).get(1);
         assertThat(quiet.alert()).as("inside the cutover").isFalse();
-        given().contentType(ContentType.JSON).body(Map.of("requestedBy", "ada", "reason", "test over"))
-                .post("/api/v1/cutovers/" + cutoverId + "/abort").then().statusCode(200);
+        abort(cutoverId);
         // the cutover ended longer ago than cutover-grace, and the lease is still DOWN: the next report tells chat
         assertThat(execute("update cutover set ended_at = now() - interval '1 hour' where lease_id = ?1", id)).isOne();
         send(report(id, LeaseHealthState.DOWN, "launchd: state not running", t0.plusSeconds(90), null, null));
