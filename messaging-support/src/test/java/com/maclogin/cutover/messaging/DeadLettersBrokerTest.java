@@ -100,14 +100,7 @@ class DeadLettersBrokerTest {
         poison(records, expected, topic, "always-failing", Json.write(ping("m-gave-up", -4)), DeadLetterReason.GAVE_UP);
         Ping good = ping("m-good", 1);
         records.add(new ProducerRecord<>(topic, "good", Json.write(good).getBytes(StandardCharsets.UTF_8)));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.bootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            for (ProducerRecord<String, byte[]> r : records) {
-                producer.send(r);
-            }
-        }
+        sendAll(records);
 
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DeadLetters deadLetters = new DeadLetters(new KafkaProducer<>(KafkaClientProperties.outboxProducer(
@@ -206,14 +199,7 @@ class DeadLettersBrokerTest {
         }
         poison(records, expected, topic, "refused", Json.write(ping("b-refused", -1)), DeadLetterReason.INVALID);
         records.add(new ProducerRecord<>(topic, "good-2", Json.write(ping("b-good-2", 2)).getBytes(StandardCharsets.UTF_8)));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.bootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            for (ProducerRecord<String, byte[]> r : records) {
-                producer.send(r);
-            }
-        }
+        sendAll(records);
         AtomicInteger acknowledged = new AtomicInteger();
         java.util.Properties props = KafkaClientProperties.outboxProducer(
                 Map.of("bootstrap.servers", SharedInfra.bootstrap(), "linger.ms", "50"), "dead-letter-batch-test",
@@ -279,14 +265,7 @@ class DeadLettersBrokerTest {
         for (int i = 4; i <= 7; i++) {
             records.add(new ProducerRecord<>(topic, "g-" + i, Json.write(ping("g-" + i, i)).getBytes(StandardCharsets.UTF_8)));
         }
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.bootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            for (ProducerRecord<String, byte[]> r : records) {
-                producer.send(r);
-            }
-        }
+        sendAll(records);
         List<ConsumerRecord<String, String>> all = readAll(topic, records.size());
         AtomicInteger transactions = new AtomicInteger();
         Transactions counting = new Transactions() {
@@ -452,5 +431,17 @@ class DeadLettersBrokerTest {
         }
         assertThat(all).hasSize(n);
         return all;
+    }
+
+    /** Sends {@code records} as they are (bytes, so a poison record stays what it is). */
+    private static void sendAll(List<ProducerRecord<String, byte[]>> records) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.bootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            for (ProducerRecord<String, byte[]> r : records) {
+                producer.send(r);
+            }
+        }
     }
 }
