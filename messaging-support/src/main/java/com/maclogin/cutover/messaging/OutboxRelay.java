@@ -86,11 +86,14 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** One pass in its own transaction. */
     public Batch publishBatch() throws Exception {
-        return transactions.inNewTransaction(c -> {
+        long start = System.nanoTime();
+        long[] marks = new long[3]; // rows locked, acknowledged, hooks run
+        Batch batch = transactions.inNewTransaction(c -> {
             if (!store.tryRelayLock(c)) {
                 return new Batch(0, false); // another relay is publishing this table; its order is the table's order
             }
             List<OutboxRow> rows = store.lockUnsent(c, settings.batchSize());
+            marks[0] = System.nanoTime();
             if (rows.isEmpty()) {
                 return new Batch(0, false);
             }
@@ -103,6 +106,7 @@ public final class OutboxRelay implements AutoCloseable {
                 }
             }
             List<Long> sent = new ArrayList<>(acks.size());
+            long hooks = 0;
             for (int i = 0; i < acks.size(); i++) {
                 OutboxRow row = rows.get(i);
                 String error = awaitAck(acks.get(i), deadline);
@@ -113,13 +117,24 @@ public final class OutboxRelay implements AutoCloseable {
                             store.table(), row.id(), row.type(), row.messageId(), row.topic(), row.key(), error);
                     return new Batch(sent.size(), false);
                 }
+                long h = System.nanoTime();
                 hook.onDispatched(row.type(), row.messageId());
+                hooks += System.nanoTime() - h;
                 sent.add(row.id());
             }
+            marks[1] = System.nanoTime() - hooks;
+            marks[2] = hooks;
             store.markSent(c, sent);
-            LOG.debugf("outbox %s: %d of %d sent", store.table(), sent.size(), rows.size());
             return new Batch(sent.size(), sent.size() == settings.batchSize());
         });
+        if (batch.sent() > 0 && LOG.isDebugEnabled()) {
+            long end = System.nanoTime();
+            LOG.debugf("outbox %s: %d sent in %.1f ms (rows locked %.1f ms, sent and acknowledged %.1f ms, dispatch"
+                    + " hooks %.1f ms, marked and committed %.1f ms)", store.table(), batch.sent(), (end - start) / 1e6,
+                    (marks[0] - start) / 1e6, (marks[1] - marks[0]) / 1e6, marks[2] / 1e6,
+                    (end - marks[1] - marks[2]) / 1e6);
+        }
+        return batch;
     }
 
     /** Sends one row; its {@code traceparent} header names the PRODUCER span (child of the row's stored context). */

@@ -85,8 +85,13 @@ public record TransactionalConsumer(Inbox inbox, Transactions transactions, Dura
             Class<T> type, Handler<T> handler) {
         List<CompletableFuture<DeadLetter>> pending = new ArrayList<>();
         int handled = 0;
+        long start = System.nanoTime();
+        long firstPublished = -1;
         try {
             for (ConsumerRecord<String, String> record : records) {
+                if (firstPublished < 0) {
+                    firstPublished = record.timestamp();
+                }
                 RecordOrigin origin = RecordOrigin.of(record);
                 if (consume(new RecordOrigin(topic, origin.partition(), origin.offset(), origin.key(), origin.value(),
                         origin.valueBytes(), origin.headers()), type, handler, pending)) {
@@ -96,7 +101,17 @@ public record TransactionalConsumer(Inbox inbox, Transactions transactions, Dura
         } finally {
             DeadLetters.awaitAll(pending);
         }
+        logBatch(topic, handled, start, firstPublished);
         return handled;
+    }
+
+    /** At DEBUG, how long a batch took and how long its first record had waited since its publish (queueing). */
+    private static void logBatch(String topic, int handled, long start, long firstPublished) {
+        if (handled > 0 && LOG.isDebugEnabled()) {
+            LOG.debugf("%s: %d records handled in %.1f ms; the first was published %d ms before the batch began",
+                    topic, handled, (System.nanoTime() - start) / 1e6,
+                    System.currentTimeMillis() - (System.nanoTime() - start) / 1_000_000 - firstPublished);
+        }
     }
 
     /**

@@ -84,9 +84,15 @@ class SecretsNeverLeakEndToEndTest {
             try {
                 Map<String, Object> body = DemoRunner.demoRequest(LEASE, TO);
                 body.put("ticketId", "SECRETS-" + token.substring(4, 10));
+                // this test reloaded the gateway to plant the token: a watch round that lands in that restart sees
+                // /readyz 503 and the lease DOWN, which LEASE_HEALTH refuses for 10 minutes (CI, 2026-12-06). The
+                // operator who restarted it on purpose overrides that gate, as here, with a second operator's approval.
+                body.put("overrides", List.of(Map.of("field", "gates.leaseHealth", "value", "false", "reason",
+                        "SecretsNeverLeakEndToEndTest reloaded the gateway itself to plant the token")));
                 Api.Reply r = stack.orchestrator().post("/api/v1/cutovers", body);
                 assertThat(r.status()).as("start: %s", r.body()).isEqualTo(201);
                 id = r.body().path("id").asText();
+                assertThat(stack.approveOverrides(id).status()).as("the override approved").isEqualTo(200);
                 end = new DemoRunner(stack, LOG).follow(id, Duration.ofMinutes(4));
             } finally {
                 stack.simulator().put("/v1/leases/" + LEASE + "/faults", "{}");
