@@ -5,7 +5,7 @@
 #   ./bench.sh fleet              a fleet of 12 (wall time vs its cutovers one after another; a crash-looping wave rolled back)
 #   ./bench.sh real [rounds]      the real openclaw package: breach -> old version serving, RESTORE split into parts
 #   ./bench.sh standby [commits]  PostgreSQL: outbox commit cost without a standby, with an async and a sync standby
-#   ./bench.sh p5 [sizes] [--rate R] [--window S] [--drain S] [--before-args A] [--before-sql S] [--before-app DIR]
+#   ./bench.sh p5 [sizes] [--rate R] [--pacing think|rate] [--window S] [--drain S] [--before-args A] [--before-sql S] [--before-app DIR]
 #                                 one orchestrator with 1,000 / 5,000 / 10,000 concurrent cutovers (a Kafka-level load
 #                                 driver plays the workers); `./bench.sh p5 200 --window 15 --drain 30` is the quick form
 #   ./bench.sh watch [sizes]      P4: one probe worker watching 100/500/1000/2000 LIGHT leases at 5 s (growth table)

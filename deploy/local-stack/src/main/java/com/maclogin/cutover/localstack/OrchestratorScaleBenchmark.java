@@ -31,6 +31,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -59,10 +60,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * INSTALL_CANDIDATE whose engines range the plist's node satisfies, a VALIDATE that went green) after a think time.
  *
  * <p>Per size, on a fresh orchestrator schema and a fresh orchestrator process: the leases are registered through the
- * API (before timing), the N cutovers started through the API (timed: creates/s), then a <b>paced window</b> in which
- * every command is answered {@code think} after it arrived (think = N / rate, so the offered load is {@code rate}
- * results/s whatever N; every cutover stays in flight; it starts one think time after the last create, so every
- * cutover's first result is behind it and the window sees the steady state whatever the creation rate), then a <b>drain</b> in which every command is answered at once
+ * API (before timing), the N cutovers started through the API (timed: creates/s), a settle until every cutover's
+ * INVENTORY result has been handled (the creation wave, reported apart), then a <b>paced window</b>: with
+ * {@code --pacing think} (the default) each command is answered {@code think} = N / rate after it arrived, so the
+ * offered load is about {@code rate} results/s whatever N and every cutover stays in flight (a burst of commands
+ * repeats one think time later); with {@code --pacing rate} the commands wait in one queue in arrival order and are
+ * answered at exactly {@code rate} per second from the creation on (smooth, but the INVENTORY results then arrive
+ * during the creation, and the window can open with that backlog still in the orchestrator). Then a <b>drain</b> in which every command is answered at once
  * until every cutover is GREEN (or the drain's cap): the orchestrator's saturated throughput. Measured per step result:
  * from the result's publish to the next command of that cutover arriving at the driver (= the result consumed,
  * persisted, the next command written to the outbox, relayed and delivered), p50/p99 with HdrHistogram; results per
@@ -71,7 +75,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Writes its table to {@code docs/benchmarks.md}, section "P5 figures, last run of ./bench.sh p5" (the analysis is in
  * the section "P5: one orchestrator, ..." above it, kept by hand).
  *
- * <pre>./bench.sh p5 [sizes] [--rate R] [--window S] [--drain S] [--xmx M] [--clients C]
+ * <pre>./bench.sh p5 [sizes] [--rate R] [--pacing rate|think] [--window S] [--drain S] [--xmx M] [--clients C]
  *                 [--before-args A] [--before-sql S] [--before-app DIR]   e.g. ./bench.sh p5 200 (about a minute)</pre>
  * Ports: the local stack's plus 2400 plus {@code -Dlocalstack.port-shift} ({@code P5_BENCH_OPTS} in bench.sh).
  */
@@ -93,7 +97,7 @@ public final class OrchestratorScaleBenchmark {
      *                   main), so a change that no switch turns off is measured against the code before it
      */
     record Options(List<Integer> sizes, double rate, Duration window, Duration drain, String xmx, int clients,
-            String baseline, String beforeArgs, String beforeSql, Path beforeApp) {
+            String baseline, String beforeArgs, String beforeSql, Path beforeApp, boolean byRate) {
 
         boolean compare() {
             return beforeArgs != null || beforeSql != null || beforeApp != null;
@@ -111,6 +115,7 @@ public final class OrchestratorScaleBenchmark {
             String beforeArgs = null;
             String beforeSql = null;
             Path beforeApp = null;
+            boolean byRate = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--rate" -> rate = Double.parseDouble(args[++i]);
@@ -122,10 +127,15 @@ public final class OrchestratorScaleBenchmark {
                     case "--before-args" -> beforeArgs = args[++i];
                     case "--before-sql" -> beforeSql = args[++i];
                     case "--before-app" -> beforeApp = Path.of(args[++i]);
+                    case "--pacing" -> byRate = switch (args[++i]) {
+                        case "rate" -> true;
+                        case "think" -> false;
+                        default -> throw new IllegalArgumentException("--pacing rate|think, not " + args[i]);
+                    };
                     default -> sizes = Arrays.stream(args[i].split(",")).map(String::trim).map(Integer::valueOf).toList();
                 }
             }
-            return new Options(sizes, rate, window, drain, xmx, clients, baseline, beforeArgs, beforeSql, beforeApp);
+            return new Options(sizes, rate, window, drain, xmx, clients, baseline, beforeArgs, beforeSql, beforeApp, byRate);
         }
     }
 
@@ -262,6 +272,8 @@ public final class OrchestratorScaleBenchmark {
                 driver.start();
                 long thinkMillis = Math.round(size * 1000.0 / opt.rate());
                 driver.think.set(thinkMillis);
+                driver.byRate = opt.byRate();
+                driver.rate = opt.rate();
                 long c0 = System.nanoTime();
                 parallel(clients, size, i -> operator.post("/api/v1/cutovers",
                         DemoRunner.demoRequest(leaseId(REGIONS.get(i % REGIONS.size()), i), "2026.9.6")));
@@ -274,7 +286,9 @@ public final class OrchestratorScaleBenchmark {
                 // creation rate, their N INVENTORY results one think time later at that rate): its latencies are
                 // reported apart ("creation wave"), and the window measures the steady state that follows it.
                 long s0 = System.nanoTime();
-                Thread.sleep(thinkMillis);
+                if (!opt.byRate()) {
+                    Thread.sleep(thinkMillis);
+                }
                 long settleDeadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
                 while (driver.pastFirst.get() < size && System.nanoTime() < settleDeadline) {
                     Thread.sleep(1000);
@@ -424,6 +438,11 @@ public final class OrchestratorScaleBenchmark {
         final Recorder drainLatency = new Recorder(3_600_000_000L, 3);
         private final Map<String, Long> publishedAt = new ConcurrentHashMap<>();
         private final Map<RunStep, Boolean> held = new ConcurrentHashMap<>();
+        /** Pacing by rate: commands wait here in arrival order and are answered at {@code rate} per second. */
+        private final LinkedBlockingQueue<RunStep> queue = new LinkedBlockingQueue<>();
+        volatile boolean byRate;
+        volatile double rate = 100;
+        private final Thread releaser;
         private final KafkaConsumer<String, String> consumer;
         private final KafkaProducer<String, String> producer;
         private final ScheduledThreadPoolExecutor scheduler;
@@ -453,6 +472,41 @@ public final class OrchestratorScaleBenchmark {
             scheduler.setRemoveOnCancelPolicy(true);
             thread = new Thread(this::loop, "p5-driver");
             thread.setDaemon(true);
+            releaser = new Thread(this::release, "p5-release");
+            releaser.setDaemon(true);
+        }
+
+        /**
+         * Pacing by rate: answers the queued commands in arrival order, one every 1/rate s (no catch-up burst after
+         * the queue ran dry: the schedule restarts from now), at once in the drain.
+         */
+        private void release() {
+            try {
+                long next = System.nanoTime();
+                while (running.get()) {
+                    RunStep cmd = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (cmd == null) {
+                        continue;
+                    }
+                    if (think.get() != 0) {
+                        long period = (long) (1e9 / rate);
+                        long now = System.nanoTime();
+                        if (next < now - period) {
+                            next = now;
+                        }
+                        if (next > now) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(next - now);
+                        }
+                        next += period;
+                    }
+                    answer(cmd);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                failure.set(t);
+                t.printStackTrace();
+            }
         }
 
         /** Assigns every partition of every step topic at its end, so only this size's commands are read. */
@@ -465,6 +519,7 @@ public final class OrchestratorScaleBenchmark {
             consumer.seekToEnd(parts);
             parts.forEach(consumer::position);
             thread.start();
+            releaser.start();
         }
 
         private void loop() {
@@ -484,6 +539,8 @@ public final class OrchestratorScaleBenchmark {
                         long delay = think.get();
                         if (delay == 0) {
                             answer(cmd);
+                        } else if (byRate) {
+                            queue.add(cmd);
                         } else {
                             held.put(cmd, Boolean.TRUE);
                             scheduler.schedule(() -> {
@@ -502,6 +559,9 @@ public final class OrchestratorScaleBenchmark {
 
         /** Answers every command still held (the switch to the drain). */
         void releaseHeld() {
+            for (RunStep cmd = queue.poll(); cmd != null; cmd = queue.poll()) {
+                answer(cmd);
+            }
             for (RunStep cmd : new ArrayList<>(held.keySet())) {
                 if (held.remove(cmd) != null) {
                     answer(cmd);
@@ -529,6 +589,11 @@ public final class OrchestratorScaleBenchmark {
                 Thread.currentThread().interrupt();
             }
             scheduler.shutdownNow();
+            try {
+                releaser.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             consumer.close(Duration.ofSeconds(2));
             producer.close(Duration.ofSeconds(2));
             if (failure.get() != null) {
@@ -677,10 +742,12 @@ public final class OrchestratorScaleBenchmark {
                 .append(", after ").append(loadAfter).append("): one orchestrator process (-Xmx").append(opt.xmx())
                 .append("), the local stack's KRaft broker (SASL_SSL) and PostgreSQL 17, no workers: a load driver in the benchmark's JVM "
                         + "answers every RunStep of every region with a valid StepResult. Each size on a fresh schema and a fresh orchestrator. "
-                        + "Paced window: ").append(opt.window().toSeconds()).append(" s, every command answered `think` = N / ")
-                .append((int) opt.rate()).append(" results/s after it arrived (every cutover in flight the whole window; it starts once every "
-                        + "cutover's INVENTORY result, answered one think time after the creation, has been handled: the creation wave, "
-                        + "reported apart as its p50 / p99, and the time it took as \"settled\"); drain: every command "
+                        + "Paced window: ").append(opt.window().toSeconds()).append(" s, ")
+                .append(opt.byRate() ? "the commands answered in arrival order at exactly " + (int) opt.rate()
+                        + " results/s (`--pacing rate`: one queue, each command waits about N / rate, every cutover in flight)"
+                        : "every command answered `think` = N / " + (int) opt.rate() + " results/s after it arrived (`--pacing think`)")
+                .append("; the window opens once every cutover's INVENTORY result has been handled (the creation wave: its latencies "
+                        + "reported apart as p50 / p99, the time from the last create as \"settled\"); drain: every command "
                         + "answered at once until every cutover is GREEN (cap ").append(opt.drain().toSeconds())
                 .append(" s). Latency = a result's publish → the next command of its cutover at the driver (result consumed, "
                         + "persisted, next command written to the outbox, relayed, delivered).\n\n")
