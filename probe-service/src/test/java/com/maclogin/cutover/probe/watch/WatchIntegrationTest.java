@@ -255,7 +255,9 @@ class WatchIntegrationTest {
                     .until(() -> reports(id).stream().anyMatch(r -> r.state() == LeaseHealthState.DOWN));
             LeaseWatchReport down = reports(id).stream().filter(r -> r.state() == LeaseHealthState.DOWN).findFirst()
                     .orElseThrow();
-            assertThat(down.previousState()).isEqualTo(LeaseHealthState.HEALTHY);
+            // HEALTHY before it, or DEGRADED when a round was in flight as the gateway stopped: its HTTP channel was
+            // cut mid-request ("connection lost during the request"), which is "could not be measured" (suite, 2026-12-06)
+            assertThat(down.previousState()).isIn(LeaseHealthState.HEALTHY, LeaseHealthState.DEGRADED);
             assertThat(down.reason()).containsAnyOf("launchd:", "application:"); // the round may catch it stopping
             // within one round: the next due round after the stop (one interval) plus that round's own time
             assertThat(Duration.between(stopped, down.observedAt()))
