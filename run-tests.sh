@@ -32,7 +32,7 @@ lane() { # lane NAME MODULES...: each group of modules in one Maven run, one aft
   local name=$1 status=0
   shift
   for modules in "$@"; do
-    nice -n 5 ./mvnw -B surefire:test -pl "$modules" "${args[@]}" >> "target/run-tests-$name.log" 2>&1 || status=1
+    nice -n 5 ./mvnw -B -fae surefire:test -pl "$modules" "${args[@]}" >> "target/run-tests-$name.log" 2>&1 || status=1
   done
   return $status
 }
