@@ -79,7 +79,7 @@ public class LeaseWatchHistoryRepository {
     }
 
     /** Another cutover of the lease: created, ended (null while active). */
-    public record OtherCutover(String cutoverId, Instant from, Instant to) {
+    public record OtherCutover(String cutoverId, Instant from, Instant to, String state) {
     }
 
     /**
@@ -87,14 +87,14 @@ public class LeaseWatchHistoryRepository {
      * when LEASE_HEALTH would refuse on a past change: there is no index on {@code cutover.lease_id} alone).
      */
     public List<OtherCutover> otherCutovers(String leaseId, String cutoverId, Instant endedFrom) {
-        List<?> rows = em.createNativeQuery("select id, created_at, ended_at from cutover where lease_id = ?1 and id <> ?2"
+        List<?> rows = em.createNativeQuery("select id, created_at, ended_at, state from cutover where lease_id = ?1 and id <> ?2"
                 + " and (ended_at is null or ended_at >= ?3) order by created_at").setParameter(1, leaseId)
                 .setParameter(2, cutoverId).setParameter(3, OffsetDateTime.ofInstant(endedFrom, java.time.ZoneOffset.UTC))
                 .getResultList();
         List<OtherCutover> out = new ArrayList<>();
         for (Object row : rows) {
             Object[] r = (Object[]) row;
-            out.add(new OtherCutover((String) r[0], instant(r[1]), instant(r[2])));
+            out.add(new OtherCutover((String) r[0], instant(r[1]), instant(r[2]), (String) r[3]));
         }
         return out;
     }

@@ -37,9 +37,19 @@ public final class LeaseHealthGate {
     /**
      * Another cutover of the lease: from its creation to its end ({@code to} null while it is still active). Its own
      * reloads, restart drill and rollback take the gateway down on purpose; changes in that span (plus a grace for the
-     * watch to report the recovery) are not the lease's fault and do not refuse it.
+     * watch to report the recovery) are not the lease's fault and do not refuse it. {@code endState}: how it ended
+     * (null while active); GREEN and ROLLED_BACK verified the gateway serving at their end.
      */
-    public record OwnCutover(String cutoverId, Instant from, Instant to) {
+    public record OwnCutover(String cutoverId, Instant from, Instant to, String endState) {
+
+        public OwnCutover(String cutoverId, Instant from, Instant to) {
+            this(cutoverId, from, to, null);
+        }
+
+        /** Ended in a state that checked the gateway serving at its end (the validation window, or the restore's). */
+        boolean endedVerified() {
+            return to != null && ("GREEN".equals(endState) || "ROLLED_BACK".equals(endState));
+        }
     }
 
     /** {@link #evaluate(Current, List, Instant, Duration, String, List, Duration)} without other cutovers. */
@@ -98,6 +108,16 @@ public final class LeaseHealthGate {
                     + loopedBy.cutoverId() + ": " + current.reason());
             currentBad = false;
         }
+        // a DOWN the watch recorded (and last observed) inside another cutover that then ended verified (GREEN,
+        // ROLLED_BACK): that end is newer evidence than the watch's last round, which a slow watch interval may not
+        // have repeated yet (seen with 5-minute rounds: a round in a rollback's restart refused the next cutover)
+        OwnCutover verifiedBy = currentBad && loopedBy == null ? supersededBy(current, ownCutovers) : null;
+        if (verifiedBy != null) {
+            excused.add("current " + current.state() + " since " + current.since() + ", last observed "
+                    + current.observedAt() + ", during cutover " + verifiedBy.cutoverId() + ", which then ended "
+                    + verifiedBy.endState() + " at " + verifiedBy.to() + ": " + current.reason());
+            currentBad = false;
+        }
         if (currentBad) {
             findings.add(describe(current.state(), current.crashLooping(), "since " + current.since(), current.reason()));
         }
@@ -137,6 +157,12 @@ public final class LeaseHealthGate {
                         + "(launchd's run counter grew; " + current.reason() + "); otherwise not DOWN or crash-looping "
                         + "in the last " + span, ev);
             }
+            if (verifiedBy != null) {
+                return GateVerdict.pass(LEASE_HEALTH, "lease health " + current.state() + " since " + current.since()
+                        + " was recorded during cutover " + verifiedBy.cutoverId() + ", which ended "
+                        + verifiedBy.endState() + " at " + verifiedBy.to() + " with the gateway serving (the watch has "
+                        + "not looked since); otherwise not DOWN or crash-looping in the last " + span, ev);
+            }
             return GateVerdict.pass(LEASE_HEALTH, "lease health " + current.state() + " since " + current.since()
                     + "; not DOWN or crash-looping in the last " + span, ev);
         }
@@ -147,6 +173,19 @@ public final class LeaseHealthGate {
         }
         return GateVerdict.fail(LEASE_HEALTH, refusal + "; fix the gateway until the watch reports it healthy, or "
                 + "override " + ValidationPolicy.LEASE_HEALTH + "=false with a reason and an approver", ev);
+    }
+
+    /** The ended, verified cutover in which the current bad state began and was last observed, or null. */
+    private static OwnCutover supersededBy(Current current, List<OwnCutover> own) {
+        if (current.since() == null || current.observedAt() == null || current.crashLooping()) {
+            return null;
+        }
+        for (OwnCutover o : own == null ? List.<OwnCutover>of() : own) {
+            if (o.endedVerified() && !current.since().isBefore(o.from()) && !current.observedAt().isAfter(o.to())) {
+                return o;
+            }
+        }
+        return null;
     }
 
     private static OwnCutover during(Instant at, List<OwnCutover> own, Duration grace, Instant now) {

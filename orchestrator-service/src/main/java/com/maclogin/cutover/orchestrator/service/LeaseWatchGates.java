@@ -69,7 +69,7 @@ public class LeaseWatchGates {
             since = current.since();
         }
         own = history.otherCutovers(c.leaseId, c.id, since.minus(grace)).stream()
-                .map(o -> new LeaseHealthGate.OwnCutover(o.cutoverId(), o.from(), o.to())).toList();
+                .map(o -> new LeaseHealthGate.OwnCutover(o.cutoverId(), o.from(), o.to(), o.state())).toList();
         verdict = LeaseHealthGate.evaluate(current, changes, now, window, null, own, grace);
         if (verdict.passed()) {
             return verdict;

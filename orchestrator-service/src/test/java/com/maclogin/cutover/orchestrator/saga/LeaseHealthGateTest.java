@@ -152,6 +152,35 @@ class LeaseHealthGateTest {
     }
 
     @Test
+    void aDownRecordedDuringAnotherCutoverThatThenEndedGreenOrRolledBackDoesNotRefuseBeforeTheWatchLooksAgain() {
+        // the previous cutover ran 9..4 minutes ago; the watch's only round in it (6 minutes ago) caught its restart,
+        // and with a slow watch interval nothing newer has been observed
+        Current down = new Current("DOWN", "application: /readyz 503 failing [startup-sidecars]", ago(6), ago(6), false);
+        List<Change> changes = List.of(change("DOWN", "UNKNOWN", 6, "application: /readyz 503", false));
+        for (String ended : List.of("GREEN", "ROLLED_BACK")) {
+            List<LeaseHealthGate.OwnCutover> own = List.of(new LeaseHealthGate.OwnCutover("c-prev", ago(9), ago(4), ended));
+
+            GateVerdict v = LeaseHealthGate.evaluate(down, changes, NOW, WINDOW, null, own, Duration.ofMinutes(2));
+
+            assertThat(v.passed()).as(ended + ": " + v.reason()).isTrue();
+            assertThat(v.reason()).startsWith("lease health DOWN since " + ago(6) + " was recorded during cutover c-prev, "
+                    + "which ended " + ended + " at " + ago(4) + " with the gateway serving");
+            assertThat(v.evidence().get("excused")).contains("current DOWN since " + ago(6) + ", last observed " + ago(6));
+        }
+        // a cutover that ended otherwise (FAILED, ABORTED, still active) verified nothing: refused on the current health
+        for (LeaseHealthGate.OwnCutover other : List.of(new LeaseHealthGate.OwnCutover("c-prev", ago(9), ago(4), "FAILED"),
+                new LeaseHealthGate.OwnCutover("c-prev", ago(9), null, null))) {
+            assertThat(LeaseHealthGate.evaluate(down, changes, NOW, WINDOW, null, List.of(other), Duration.ofMinutes(2))
+                    .passed()).as(String.valueOf(other)).isFalse();
+        }
+        // observed DOWN again after the verified end: the lease really is down
+        Current stillDown = new Current("DOWN", "launchd state exited", ago(6), ago(1), false);
+        assertThat(LeaseHealthGate.evaluate(stillDown, changes, NOW, WINDOW, null,
+                List.of(new LeaseHealthGate.OwnCutover("c-prev", ago(9), ago(4), "GREEN")), Duration.ofMinutes(2))
+                .passed()).isFalse();
+    }
+
+    @Test
     void aCrashLoopThatIsOnlyThePreviousCutoversReloadAndDrillDoesNotRefuse() {
         // launchd's run counter grew by 2 (RELOAD, restart drill) during c-prev: the watch says DOWN, crash-looping,
         // for its crash-loop window although /healthz and /readyz answer
