@@ -1,6 +1,7 @@
 package com.maclogin.cutover.orchestrator.saga;
 
 import com.maclogin.cutover.contracts.LeaseHealthState;
+import com.maclogin.cutover.orchestrator.CutoverState;
 import com.maclogin.cutover.orchestrator.Reasons;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +49,8 @@ public final class LeaseHealthGate {
 
         /** Ended in a state that checked the gateway serving at its end (the validation window, or the restore's). */
         boolean endedVerified() {
-            return to != null && ("GREEN".equals(endState) || "ROLLED_BACK".equals(endState));
+            return to != null && (CutoverState.GREEN.name().equals(endState)
+                    || CutoverState.ROLLED_BACK.name().equals(endState));
         }
     }
 
